@@ -1,0 +1,121 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.RefCount;
+import java.util.function.LongFunction;
+
+/**
+ * The frame allocator (OSTD's {@code FrameAllocOptions}): finds free frames by scanning the slot table from a
+ * next-fit cursor and claims them through the public constructors, so allocation is journaled like any other call.
+ */
+public final class FrameAllocOptions {
+    private final MetaRegion region;
+
+    public FrameAllocOptions(MetaRegion region) {
+        this.region = region;
+    }
+
+    public Frame<NoMeta> allocFrame() {
+        return allocFrameWith(NoMeta.INSTANCE);
+    }
+
+    public <M> Frame<M> allocFrameWith(M meta) {
+        int nr = region.config().nrSlots();
+        int from = Math.floorMod(region.allocCursor.get(), nr);
+        for (int i = 0; i < nr; i++) {
+            int slot = (from + i) % nr;
+            if (region.table().refCount(slot) != RefCount.UNUSED) {
+                continue;
+            }
+            try {
+                Frame<M> f = Frame.fromUnused(region, region.paddrOf(slot), meta);
+                region.allocCursor.set(slot + 1);
+                return f;
+            } catch (GetFrameException raced) {
+                // another thread took it between the scan and the claim; keep looking
+            }
+        }
+        throw new FrameAllocException("no free frame: all " + nr + " frames are in use");
+    }
+
+    public <M> UniqueFrame<M> allocUniqueFrameWith(M meta) {
+        int nr = region.config().nrSlots();
+        int from = Math.floorMod(region.allocCursor.get(), nr);
+        for (int i = 0; i < nr; i++) {
+            int slot = (from + i) % nr;
+            if (region.table().refCount(slot) != RefCount.UNUSED) {
+                continue;
+            }
+            try {
+                UniqueFrame<M> f = UniqueFrame.fromUnused(region, region.paddrOf(slot), meta);
+                region.allocCursor.set(slot + 1);
+                return f;
+            } catch (GetFrameException raced) {
+                // taken meanwhile
+            }
+        }
+        throw new FrameAllocException("no free frame: all " + nr + " frames are in use");
+    }
+
+    public Segment<NoMeta> allocSegment(int nrFrames) {
+        return allocSegmentWith(nrFrames, paddr -> NoMeta.INSTANCE);
+    }
+
+    /** Allocates {@code nrFrames} contiguous free frames; {@code metaFn} gives each frame's metadata by paddr. */
+    public <M> Segment<M> allocSegmentWith(int nrFrames, LongFunction<M> metaFn) {
+        if (nrFrames <= 0) {
+            throw new IllegalArgumentException("a segment needs at least one frame, not " + nrFrames);
+        }
+        int nr = region.config().nrSlots();
+        if (nrFrames > nr) {
+            throw new FrameAllocException("no free run of " + nrFrames + " frames: the region has only " + nr);
+        }
+        int from = Math.floorMod(region.allocCursor.get(), nr);
+        Segment<M> s = scan(from, nr, nrFrames, metaFn);
+        if (s == null && from > 0) {
+            s = scan(0, Math.min(nr, from + nrFrames), nrFrames, metaFn);
+        }
+        if (s == null) {
+            throw new FrameAllocException("no free run of " + nrFrames + " frames (" + describeFree() + ")");
+        }
+        return s;
+    }
+
+    private <M> Segment<M> scan(int from, int to, int n, LongFunction<M> metaFn) {
+        int run = 0;
+        for (int slot = from; slot < to; slot++) {
+            if (region.table().refCount(slot) != RefCount.UNUSED) {
+                run = 0;
+                continue;
+            }
+            if (++run < n) {
+                continue;
+            }
+            int start = slot - n + 1;
+            try {
+                Segment<M> seg = Segment.fromUnused(region, region.paddrOf(start), region.paddrOf(slot + 1), metaFn);
+                region.allocCursor.set(slot + 1);
+                return seg;
+            } catch (GetFrameException raced) {
+                slot = (int) (raced.paddr() / region.config().pageSize());
+                run = 0;
+            }
+        }
+        return null;
+    }
+
+    private String describeFree() {
+        int nr = region.config().nrSlots();
+        int free = 0;
+        int longest = 0;
+        int run = 0;
+        for (int slot = 0; slot < nr; slot++) {
+            if (region.table().refCount(slot) == RefCount.UNUSED) {
+                free++;
+                longest = Math.max(longest, ++run);
+            } else {
+                run = 0;
+            }
+        }
+        return free + " frames free, the longest free run is " + longest;
+    }
+}

@@ -1,0 +1,53 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.OpCode;
+
+/**
+ * What every frame handle shares: its region, its id (named in every event it causes) and its life: live until
+ * closed or consumed (into_raw, conversion), then any use is an {@link IllegalStateException}. Like OSTD's
+ * handles, one handle is used by one thread at a time; different handles may be used from any threads.
+ */
+abstract class Handle implements AutoCloseable {
+    final MetaRegion region;
+    final long id;
+    private final LeakTracker.Token leakToken;
+    private String retiredBy;
+
+    Handle(MetaRegion region, long id, int slot, int pages, OpCode mintOp) {
+        this.region = region;
+        this.id = id;
+        this.leakToken = region.leaks().track(this, slot, pages, id, mintOp);
+    }
+
+    /** The id journaled with every event this handle causes. */
+    public final long handleId() {
+        return id;
+    }
+
+    public final boolean isClosed() {
+        return retiredBy != null;
+    }
+
+    final void ensureLive() {
+        if (retiredBy != null) {
+            throw new IllegalStateException(kind() + " handle " + id + " was already " + retiredBy + "; it cannot be used");
+        }
+        region.ensureOpen();
+    }
+
+    /** Marks the handle dead (closed or consumed) and disarms its leak tracking. */
+    final void retire(String how) {
+        retiredBy = how;
+        if (leakToken != null) {
+            leakToken.disarm();
+        }
+    }
+
+    final void trackRange(int slot, int pages) {
+        if (leakToken != null) {
+            leakToken.update(slot, pages);
+        }
+    }
+
+    abstract String kind();
+}

@@ -1,0 +1,269 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.EventKind;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalWriter;
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RegionConfig;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.SlotState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A meta region: the slot table of {@code [0, maxPaddr)} in a memory-mapped Chronicle Map, its write-ahead journal
+ * in a Chronicle Queue, and a versioned config, all in one directory. One process writes a region at a time.
+ *
+ * <pre>{@code
+ * try (MetaRegion region = MetaRegion.create(dir, RegionConfig.of(64L << 20))) {
+ *     FrameAllocOptions alloc = new FrameAllocOptions(region);
+ *     try (Frame<NoMeta> frame = alloc.allocFrame(); Frame<NoMeta> twin = frame.clone()) {
+ *         assert frame.referenceCount() == 2;
+ *     }
+ * }
+ * }</pre>
+ */
+public final class MetaRegion implements AutoCloseable {
+    static {
+        Chronicle.quiet();
+    }
+
+    private final RegionLayout layout;
+    private final RegionConfig config;
+    private final RegionLock lock;
+    private final SlotTable table;
+    private final JournalWriter journal;
+    private final SlotEngine engine;
+    private final LeakTracker leaks;
+    private final long session;
+    private final AtomicLong handleIds = new AtomicLong();
+    private final AtomicLong compoundIds = new AtomicLong();
+    private final AtomicInteger listIds = new AtomicInteger();
+    final AtomicInteger allocCursor = new AtomicInteger();
+    private RegionStatus status;
+    private volatile boolean closed;
+
+    private MetaRegion(RegionLayout layout, RegionConfig config, RegionLock lock, SlotTable table,
+            RegionOptions options, RegionStatus previous) throws IOException {
+        this.layout = layout;
+        this.config = config;
+        this.lock = lock;
+        this.table = table;
+        this.journal = JournalWriter.open(layout.journal(), options.syncMode());
+        this.engine = new SlotEngine(table, journal, config.pageSize());
+        this.leaks = new LeakTracker(this, options.leakDetection());
+        this.session = previous.session() + 1;
+        long openIndex = engine.marker(EventKind.REGION_OPEN, OpCode.REGION, JournalEvent.NO_SLOT, config.maxPaddr(),
+                config.pageSize(), session, (short) config.formatVersion());
+        this.status = previous.opened(openIndex);
+        status.write(layout.status());
+    }
+
+    /** Creates a region in {@code dir} (absent or empty) with every frame free. */
+    public static MetaRegion create(Path dir, RegionConfig config) {
+        return create(dir, config, RegionOptions.defaults());
+    }
+
+    public static MetaRegion create(Path dir, RegionConfig config, RegionOptions options) {
+        RegionLayout layout = new RegionLayout(dir);
+        try {
+            if (Files.exists(dir)) {
+                if (!Files.isDirectory(dir)) {
+                    throw new RegionException(dir + " exists and is not a directory");
+                }
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new RegionException(dir + " already exists and is not empty; pick a new directory");
+                    }
+                }
+            }
+            Files.createDirectories(layout.journal());
+            RegionLock lock = RegionLock.acquire(layout.lock(), dir);
+            try {
+                SlotTable table = SlotTable.create(layout.slots(), config.nrSlots());
+                config.write(layout.config());
+                return new MetaRegion(layout, config, lock, table, options, new RegionStatus(true, 0, -1));
+            } catch (RuntimeException | IOException e) {
+                lock.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new RegionException("cannot create region " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens a region that was closed cleanly; its state and journal continue. */
+    public static MetaRegion open(Path dir) {
+        return open(dir, RegionOptions.defaults());
+    }
+
+    public static MetaRegion open(Path dir, RegionOptions options) {
+        RegionLayout layout = new RegionLayout(dir).requireRegion();
+        RegionConfig config = RegionConfig.read(layout.config());
+        RegionLock lock = RegionLock.acquire(layout.lock(), dir);
+        try {
+            RegionStatus status = RegionStatus.read(layout.status());
+            if (!status.clean()) {
+                throw new RegionException("region " + dir + " was not closed cleanly (its writer died?); run"
+                        + " `framejournal recover " + dir + "` first");
+            }
+            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), false);
+            try {
+                return new MetaRegion(layout, config, lock, table, options, status);
+            } catch (RuntimeException | IOException e) {
+                table.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            lock.close();
+            throw new RegionException("cannot open region " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Recovers a region whose writer died: redoes journal events past each slot's lastIndex, reports torn
+     * operations, and marks the region clean. With {@code reclaim}, also releases everything the dead process held.
+     */
+    public static RecoveryReport recover(Path dir, boolean reclaim) {
+        return RegionRecovery.recover(dir, reclaim);
+    }
+
+    public RegionConfig config() {
+        return config;
+    }
+
+    public Path dir() {
+        return layout.dir();
+    }
+
+    public long session() {
+        return session;
+    }
+
+    /** Index of the last event in the journal. */
+    public long lastJournalIndex() {
+        return journal.lastIndex();
+    }
+
+    /** A consistent copy of the slot owning {@code paddr}. */
+    public SlotState slotState(long paddr) {
+        return engine.snapshot(slotOf(paddr), new SlotState());
+    }
+
+    /** A consistent copy of slot {@code slot}. */
+    public SlotState slotStateAt(int slot, SlotState into) {
+        return engine.snapshot(slot, into);
+    }
+
+    /** Slot index of a page-aligned paddr inside the region; unchecked use is a programming error. */
+    public int slotOf(long paddr) {
+        if (paddr % config.pageSize() != 0 || paddr < 0 || paddr >= config.maxPaddr()) {
+            throw new IllegalArgumentException("paddr 0x" + Long.toHexString(paddr) + " is not a frame of this region");
+        }
+        return (int) (paddr / config.pageSize());
+    }
+
+    /** The seed's checks, in its order: NotAligned, then OutOfBound. */
+    int checkedSlot(long paddr) throws GetFrameException {
+        if (paddr % config.pageSize() != 0) {
+            throw new GetFrameException(GetFrameError.NOT_ALIGNED, paddr);
+        }
+        if (paddr < 0 || paddr >= config.maxPaddr()) {
+            throw new GetFrameException(GetFrameError.OUT_OF_BOUND, paddr);
+        }
+        return (int) (paddr / config.pageSize());
+    }
+
+    long paddrOf(int slot) {
+        return (long) slot * config.pageSize();
+    }
+
+    SlotEngine engine() {
+        return engine;
+    }
+
+    SlotTable table() {
+        return table;
+    }
+
+    LeakTracker leaks() {
+        return leaks;
+    }
+
+    public LeakDetection leakDetection() {
+        return leaks.level();
+    }
+
+    long nextHandleId() {
+        return (session << 40) | handleIds.incrementAndGet();
+    }
+
+    long nextCompoundId() {
+        return (session << 40) | compoundIds.incrementAndGet();
+    }
+
+    int nextListId() {
+        return (int) (((session & 0x7fff) << 16) | (listIds.incrementAndGet() & 0xffff));
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("region " + layout.dir() + " is closed");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    long beginCompound(OpCode op, int slot, long pages, long handle) {
+        long id = nextCompoundId();
+        engine.marker(EventKind.BEGIN, op, slot, pages, id, handle, (short) 0);
+        return id;
+    }
+
+    void endCompound(OpCode op, int slot, long compoundId, long handle, boolean failed) {
+        engine.marker(EventKind.END, op, slot, failed ? 1 : 0, compoundId, handle, (short) 0);
+    }
+
+    void journalLeak(int slot, int pages, long handleId, OpCode mintOp) {
+        synchronized (this) {
+            if (closed) {
+                return; // the ledger still shows the obligation; audit reports it
+            }
+            engine.marker(EventKind.LEAKED_HANDLE, OpCode.LEAK_DETECTOR, slot, pages, mintOp.ordinal(), handleId, (short) 0);
+        }
+    }
+
+    /** Journals REGION_CLOSE, closes journal and slot table and marks the region clean. Live handles stay leaked. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            long closeIndex = engine.marker(EventKind.REGION_CLOSE, OpCode.REGION, JournalEvent.NO_SLOT, 0, 0, session,
+                    (short) 0);
+            journal.close();
+            table.close();
+            status = status.closed(closeIndex);
+            status.write(layout.status());
+        } catch (IOException e) {
+            throw new RegionException("cannot mark region " + layout.dir() + " clean: " + e.getMessage(), e);
+        } finally {
+            lock.close();
+        }
+    }
+}

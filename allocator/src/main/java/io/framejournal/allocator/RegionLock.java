@@ -1,0 +1,59 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.RegionException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** One writer per region: an OS file lock, released by the OS when the writer dies. */
+final class RegionLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private RegionLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static RegionLock acquire(Path lockFile, Path regionDir) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                ch.close();
+                throw new RegionException("region " + regionDir + " is open for writing by another process; stop it first");
+            }
+            return new RegionLock(ch, l);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(ch);
+            throw new RegionException("region " + regionDir + " is already open for writing in this process");
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new RegionException("cannot lock region " + regionDir + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // closing the channel releases it too
+        }
+        closeQuietly(channel);
+    }
+}

@@ -1,0 +1,139 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.EventKind;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.JournalWriter;
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RegionConfig;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Transition;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.openhft.chronicle.bytes.SyncMode;
+
+/** Recovery of a region whose writer died; see {@link MetaRegion#recover}. */
+final class RegionRecovery {
+    private RegionRecovery() {
+    }
+
+    static RecoveryReport recover(Path dir, boolean reclaim) {
+        RegionLayout layout = new RegionLayout(dir).requireRegion();
+        RegionConfig config = RegionConfig.read(layout.config());
+        try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {
+            RegionStatus status = RegionStatus.read(layout.status());
+            if (status.clean() && !reclaim) {
+                return clean(dir, status);
+            }
+            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !status.clean());
+            try {
+                if (status.clean() && !anythingHeld(table)) {
+                    return clean(dir, status);
+                }
+                return run(layout, config, status, table, reclaim);
+            } finally {
+                table.close();
+            }
+        } catch (IOException e) {
+            throw new RegionException("cannot recover region " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static RecoveryReport clean(Path dir, RegionStatus status) {
+        return new RecoveryReport(dir, true, status.checkpoint(), 0, 0, 0, 0, List.of(), List.of(), 0, 0, 0, null,
+                status.checkpoint());
+    }
+
+    private static boolean anythingHeld(SlotTable table) {
+        SlotState s = new SlotState();
+        for (int slot = 0; slot < table.nrSlots(); slot++) {
+            table.load(slot, s);
+            if (needsReclaim(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean needsReclaim(SlotState s) {
+        return !s.isFree() || s.obligations != 0 || s.raw != 0 || s.metaInitialized() || s.inList != 0 || s.usage != 0;
+    }
+
+    private static RecoveryReport run(RegionLayout layout, RegionConfig config, RegionStatus status, SlotTable table,
+            boolean reclaim) throws IOException {
+        int locksCleared = table.clearLocks();
+        int nr = config.nrSlots();
+        long scanned = 0;
+        long redone = 0;
+        BitSet repaired = new BitSet(nr);
+        BitSet midOp = new BitSet(nr);
+        Map<Long, RecoveryReport.TornCompound> open = new LinkedHashMap<>();
+        String problem;
+        SlotState s = new SlotState();
+        JournalEvent e = new JournalEvent();
+        try (JournalReader reader = JournalReader.open(layout.journal())) {
+            if (status.checkpoint() >= 0 && !reader.moveTo(status.checkpoint())) {
+                reader.moveTo(reader.firstIndex());
+            }
+            while (reader.next(e)) {
+                scanned++;
+                if (e.kind.changesSlot()) {
+                    if (e.slot < 0 || e.slot >= nr) {
+                        continue;
+                    }
+                    midOp.set(e.slot, !e.isOpEnd());
+                    if (e.index > table.lastIndex(e.slot)) {
+                        table.load(e.slot, s);
+                        Transition.redo(s, e);
+                        table.store(e.slot, s);
+                        redone++;
+                        repaired.set(e.slot);
+                    }
+                } else if (e.kind == EventKind.BEGIN) {
+                    open.put(e.after, new RecoveryReport.TornCompound(e.opCode(), e.slot, e.before, e.handle, e.index));
+                } else if (e.kind == EventKind.END) {
+                    open.remove(e.after);
+                }
+            }
+            problem = reader.stopReason();
+        }
+        List<Integer> tornSlots = new ArrayList<>();
+        midOp.stream().forEach(tornSlots::add);
+        long frames = 0;
+        long obligations = 0;
+        long raw = 0;
+        long last;
+        try (JournalWriter journal = JournalWriter.open(layout.journal(), SyncMode.NONE)) {
+            SlotEngine engine = new SlotEngine(table, journal, config.pageSize());
+            engine.marker(EventKind.RECOVERY, OpCode.RECOVERY_REDO, JournalEvent.NO_SLOT, redone, 0, 0, (short) 0);
+            if (reclaim) {
+                for (int slot = 0; slot < nr; slot++) {
+                    table.load(slot, s);
+                    if (needsReclaim(s)) {
+                        obligations += s.obligations;
+                        raw += s.raw;
+                        frames += engine.reclaim(slot) ? 1 : 0;
+                    }
+                }
+            }
+            last = engine.marker(EventKind.RECOVERY, reclaim ? OpCode.RECOVERY_RECLAIM : OpCode.RECOVERY_REDO,
+                    JournalEvent.NO_SLOT, redone, 1, 0, (short) 0);
+        }
+        new RegionStatus(true, status.session(), last).write(layout.status());
+        return new RecoveryReport(layout.dir(), false, status.checkpoint(), scanned, redone, repaired.cardinality(),
+                locksCleared, List.copyOf(open.values()), List.copyOf(tornSlots), frames, obligations, raw, problem, last);
+    }
+
+    static String describe(long index) {
+        return JournalIndex.format(index);
+    }
+}

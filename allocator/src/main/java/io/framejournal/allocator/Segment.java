@@ -1,0 +1,294 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RefCount;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.LongFunction;
+
+/**
+ * A handle to a contiguous range of frames (OSTD's {@code Segment<M>}), owing one obligation per frame it covers.
+ * Iterating ({@link #next()}) hands its frames out one by one as {@link Frame} handles, shrinking it.
+ *
+ * @param <M> the metadata type stored in its frames' slots
+ */
+public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
+    private final MetaCodec<M> codec;
+    private int startSlot;
+    private final int endSlot;
+
+    /** The two halves {@link #split} returns. */
+    public record Halves<M>(Segment<M> left, Segment<M> right) {
+    }
+
+    private Segment(MetaRegion region, int startSlot, int endSlot, MetaCodec<M> codec, long handleId, OpCode mintOp) {
+        super(region, handleId, startSlot, endSlot - startSlot, mintOp);
+        this.startSlot = startSlot;
+        this.endSlot = endSlot;
+        this.codec = codec;
+    }
+
+    /**
+     * Segment::from_unused: claims every frame of {@code [start, end)}, with metadata {@code metaFn(paddr)}.
+     * Errors, in the seed's order: NotAligned, OutOfBound; {@code start >= end} is a panic. When a frame cannot be
+     * claimed, the frames already claimed are dropped again and the error is thrown: slots and ledger as before.
+     */
+    public static <M> Segment<M> fromUnused(MetaRegion region, long start, long end, LongFunction<M> metaFn)
+            throws GetFrameException {
+        region.ensureOpen();
+        int page = region.config().pageSize();
+        if (start % page != 0 || end % page != 0) {
+            throw new GetFrameException(GetFrameError.NOT_ALIGNED, start % page != 0 ? start : end);
+        }
+        if (end > region.config().maxPaddr() || start < 0) {
+            throw new GetFrameException(GetFrameError.OUT_OF_BOUND, end);
+        }
+        if (start >= end) {
+            throw new FramePanicException("empty or reversed segment range 0x" + Long.toHexString(start) + "..0x"
+                    + Long.toHexString(end));
+        }
+        int s0 = (int) (start / page);
+        int s1 = (int) (end / page);
+        long h = region.nextHandleId();
+        SlotEngine engine = region.engine();
+        long cid = region.beginCompound(OpCode.SEGMENT_FROM_UNUSED, s0, s1 - s0, h);
+        MetaCodec<M> codec = null;
+        int made = 0;
+        try {
+            for (int slot = s0; slot < s1; slot++) {
+                M meta = metaFn.apply(region.paddrOf(slot));
+                MetaCodec<M> c = codecOf(meta);
+                if (codec == null) {
+                    codec = c;
+                } else if (c != codec) {
+                    throw new IllegalArgumentException("metadata function returned " + meta.getClass().getName()
+                            + " after " + codec.type().getName() + "; a segment holds one metadata type");
+                }
+                engine.claim(slot, OpCode.SEGMENT_FROM_UNUSED, h, c.typeId(), c.word0(meta), c.word1(meta), false);
+                made++;
+            }
+        } catch (GetFrameException | RuntimeException e) {
+            for (int slot = s0; slot < s0 + made; slot++) {
+                engine.release(slot, OpCode.SEGMENT_ROLLBACK, h);
+            }
+            region.endCompound(OpCode.SEGMENT_FROM_UNUSED, s0, cid, h, true);
+            throw e;
+        }
+        region.endCompound(OpCode.SEGMENT_FROM_UNUSED, s0, cid, h, false);
+        return new Segment<>(region, s0, s1, codec, h, OpCode.SEGMENT_FROM_UNUSED);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <M> MetaCodec<M> codecOf(M meta) {
+        if (meta == null) {
+            throw new IllegalArgumentException("metadata function returned null");
+        }
+        return MetaCodec.of((Class<M>) meta.getClass());
+    }
+
+    /**
+     * Restores a segment forgotten by {@link #intoRaw()}. Every frame must have a forgotten reference and hold
+     * metadata of {@code type}; this is checked for all frames before anything changes.
+     */
+    public static <M> Segment<M> fromRaw(MetaRegion region, PaddrRange range, Class<M> type) {
+        region.ensureOpen();
+        MetaCodec<M> codec = MetaCodec.of(type);
+        int s0 = region.slotOf(range.start());
+        int s1 = range.end() == region.config().maxPaddr() ? region.config().nrSlots() : region.slotOf(range.end());
+        if (s0 >= s1) {
+            throw new FramePanicException("empty or reversed segment range " + range);
+        }
+        SlotEngine engine = region.engine();
+        for (int slot = s0; slot < s1; slot++) {
+            engine.checkRestorable(slot, codec.typeId());
+        }
+        long h = region.nextHandleId();
+        long cid = region.beginCompound(OpCode.SEGMENT_FROM_RAW, s0, s1 - s0, h);
+        for (int slot = s0; slot < s1; slot++) {
+            engine.restore(slot, OpCode.SEGMENT_FROM_RAW, h, codec.typeId());
+        }
+        region.endCompound(OpCode.SEGMENT_FROM_RAW, s0, cid, h, false);
+        return new Segment<>(region, s0, s1, codec, h, OpCode.SEGMENT_FROM_RAW);
+    }
+
+    /** Segment::from(frame): a one-frame segment; the frame handle's obligation moves to the segment. */
+    public static <M> Segment<M> from(Frame<M> frame) {
+        frame.ensureLive();
+        MetaRegion region = frame.region;
+        long h = region.nextHandleId();
+        region.engine().transfer(frame.slot(), OpCode.SEGMENT_FROM_FRAME, frame.id, h);
+        frame.consumed("turned into a segment");
+        return new Segment<>(region, frame.slot(), frame.slot() + 1, frame.codec(), h, OpCode.SEGMENT_FROM_FRAME);
+    }
+
+    public long startPaddr() {
+        ensureLive();
+        return region.paddrOf(startSlot);
+    }
+
+    public long endPaddr() {
+        ensureLive();
+        return region.paddrOf(endSlot);
+    }
+
+    /** Bytes covered. */
+    public long size() {
+        ensureLive();
+        return (long) (endSlot - startSlot) * region.config().pageSize();
+    }
+
+    public int nrPages() {
+        ensureLive();
+        return endSlot - startSlot;
+    }
+
+    /**
+     * Splits at byte {@code offset}: offset page-aligned and {@code 0 < offset < size()}, else a panic. No slot
+     * changes: the two halves share this segment's obligations (and its handle id); this handle is consumed.
+     */
+    public Halves<M> split(long offset) {
+        ensureLive();
+        if (offset % region.config().pageSize() != 0) {
+            throw new FramePanicException("split offset " + offset + " is not page-aligned");
+        }
+        if (!(0 < offset && offset < size())) {
+            throw new FramePanicException("split offset " + offset + " is not inside (0, " + size() + ")");
+        }
+        int at = startSlot + (int) (offset / region.config().pageSize());
+        retire("split");
+        return new Halves<>(new Segment<>(region, startSlot, at, codec, id, OpCode.SEGMENT_FROM_UNUSED),
+                new Segment<>(region, at, endSlot, codec, id, OpCode.SEGMENT_FROM_UNUSED));
+    }
+
+    /**
+     * Segment::slice: a new handle to the frames at byte offsets {@code [start, end)} of this segment, refcount +1
+     * on each. Misaligned, reversed or out-of-range offsets, or a frame at refcount MAX, are panics.
+     */
+    public Segment<M> slice(long start, long end) {
+        ensureLive();
+        int page = region.config().pageSize();
+        if (start % page != 0 || end % page != 0) {
+            throw new FramePanicException("slice range " + start + ".." + end + " is not page-aligned");
+        }
+        if (start < 0 || start > end || end > size()) {
+            throw new FramePanicException("slice range " + start + ".." + end + " is outside 0.." + size());
+        }
+        int s0 = startSlot + (int) (start / page);
+        int s1 = startSlot + (int) (end / page);
+        return bump(s0, s1, OpCode.SEGMENT_SLICE, OpCode.SEGMENT_SLICE_ROLLBACK);
+    }
+
+    /** A new handle to the same frames: refcount +1 on each. */
+    @Override
+    public Segment<M> clone() {
+        ensureLive();
+        return bump(startSlot, endSlot, OpCode.SEGMENT_CLONE, OpCode.SEGMENT_CLONE_ROLLBACK);
+    }
+
+    private Segment<M> bump(int s0, int s1, OpCode op, OpCode rollbackOp) {
+        SlotEngine engine = region.engine();
+        for (int slot = s0; slot < s1; slot++) {
+            if (region.table().refCount(slot) >= RefCount.MAX) {
+                throw new FramePanicException("reference count of frame 0x" + Long.toHexString(region.paddrOf(slot))
+                        + " is at MAX");
+            }
+        }
+        long h = region.nextHandleId();
+        if (s0 == s1) {
+            return new Segment<>(region, s0, s1, codec, h, op);
+        }
+        long cid = region.beginCompound(op, s0, s1 - s0, h);
+        int done = 0;
+        try {
+            for (int slot = s0; slot < s1; slot++) {
+                engine.acquire(slot, op, h, -1);
+                done++;
+            }
+        } catch (GetFrameException | RuntimeException e) {
+            for (int slot = s0; slot < s0 + done; slot++) {
+                engine.release(slot, rollbackOp, h);
+            }
+            region.endCompound(op, s0, cid, h, true);
+            if (e instanceof RuntimeException) {
+                throw (RuntimeException) e;
+            }
+            throw new IllegalStateException("segment frame changed under a live handle: " + e.getMessage(), e);
+        }
+        region.endCompound(op, s0, cid, h, false);
+        return new Segment<>(region, s0, s1, codec, h, op);
+    }
+
+    /** Takes the first frame out as a {@link Frame} handle; the segment shrinks by one page. @return null when empty */
+    public Frame<M> next() {
+        ensureLive();
+        if (startSlot == endSlot) {
+            return null;
+        }
+        int slot = startSlot;
+        long h = region.nextHandleId();
+        region.engine().transfer(slot, OpCode.SEGMENT_NEXT, id, h);
+        startSlot++;
+        trackRange(startSlot, endSlot - startSlot);
+        return new Frame<>(region, slot, codec, h, OpCode.SEGMENT_NEXT);
+    }
+
+    /** Iterates by {@link #next()}: each frame is handed out as a handle the caller must close. */
+    @Override
+    public Iterator<Frame<M>> iterator() {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return !isClosed() && startSlot < endSlot;
+            }
+
+            @Override
+            public Frame<M> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return Segment.this.next();
+            }
+        };
+    }
+
+    /** Forgets this handle: each frame's obligation is redeemed and its reference kept raw. */
+    public PaddrRange intoRaw() {
+        ensureLive();
+        PaddrRange range = new PaddrRange(region.paddrOf(startSlot), region.paddrOf(endSlot));
+        if (startSlot < endSlot) {
+            long cid = region.beginCompound(OpCode.SEGMENT_INTO_RAW, startSlot, endSlot - startSlot, id);
+            for (int slot = startSlot; slot < endSlot; slot++) {
+                region.engine().forget(slot, OpCode.SEGMENT_INTO_RAW, id);
+            }
+            region.endCompound(OpCode.SEGMENT_INTO_RAW, startSlot, cid, id, false);
+        }
+        retire("turned into a raw range");
+        return range;
+    }
+
+    /** Drops every frame's reference; frames whose last reference this was are freed. */
+    @Override
+    public void close() {
+        ensureLive();
+        if (startSlot < endSlot) {
+            long cid = region.beginCompound(OpCode.SEGMENT_DROP, startSlot, endSlot - startSlot, id);
+            for (int slot = startSlot; slot < endSlot; slot++) {
+                region.engine().release(slot, OpCode.SEGMENT_DROP, id);
+            }
+            region.endCompound(OpCode.SEGMENT_DROP, startSlot, cid, id, false);
+            region.allocCursor.set(startSlot);
+        }
+        retire("closed");
+    }
+
+    @Override
+    String kind() {
+        return "Segment";
+    }
+
+    @Override
+    public String toString() {
+        return "Segment[0x" + Long.toHexString(region.paddrOf(startSlot)) + "..0x" + Long.toHexString(region.paddrOf(endSlot))
+                + ", handle=" + id + (isClosed() ? ", closed]" : "]");
+    }
+}

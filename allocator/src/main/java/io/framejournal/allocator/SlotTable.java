@@ -1,0 +1,271 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.RefCount;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.SlotState;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.UnsafeMemory;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+
+/**
+ * The meta slot table: one fixed-size value per frame in a persisted, memory-mapped Chronicle Map, read and
+ * updated in place at its off-heap address (resolved once per slot), so an update allocates nothing.
+ *
+ * <p>Entry checksums are off on purpose: values change in place, which does not refresh a checksum, and
+ * {@code recoverPersistedTo} would then drop every changed entry after a crash.
+ *
+ * <p>Value layout ({@value #VALUE_SIZE} bytes, native order):
+ * <pre>
+ *  0 refCount  8 lastIndex  16 meta0  24 meta1  32 raw  40 obligations
+ *  48 inList(int)  52 metaType(short)  54 usage(byte)  55 reserved  56 lock(int)  60 magic(int)
+ * </pre>
+ * {@code lastIndex} is stored last, so a write torn by a kill leaves it behind the journal and recovery redoes it.
+ */
+public final class SlotTable implements AutoCloseable {
+    public static final int VALUE_SIZE = 64;
+    static final int REF_COUNT = 0;
+    static final int LAST_INDEX = 8;
+    static final int META0 = 16;
+    static final int META1 = 24;
+    static final int RAW = 32;
+    static final int OBLIGATIONS = 40;
+    static final int IN_LIST = 48;
+    static final int META_TYPE = 52;
+    static final int USAGE = 54;
+    static final int LOCK = 56;
+    static final int MAGIC = 60;
+    static final int MAGIC_VALUE = 0x464A534C; // "FJSL"
+
+    private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
+    private static final int SPINS_BEFORE_YIELD = 64;
+
+    private final ChronicleMap<Integer, byte[]> map;
+    private final long[] addresses;
+    private final int nrSlots;
+    private final Path tempCopy;
+
+    private SlotTable(ChronicleMap<Integer, byte[]> map, int nrSlots, Path tempCopy) {
+        this.map = map;
+        this.nrSlots = nrSlots;
+        this.addresses = new long[nrSlots];
+        this.tempCopy = tempCopy;
+    }
+
+    static {
+        Chronicle.quiet();
+    }
+
+    private static ChronicleMapBuilder<Integer, byte[]> builder(int nrSlots) {
+        return ChronicleMap.of(Integer.class, byte[].class)
+                .name("framejournal-slots")
+                .entries(nrSlots)
+                .constantValueSizeBySample(new byte[VALUE_SIZE])
+                .checksumEntries(false);
+    }
+
+    /** Creates the table with every slot free (refCount UNUSED, usage Unused, no metadata). */
+    public static SlotTable create(Path file, int nrSlots) throws IOException {
+        ChronicleMap<Integer, byte[]> map = builder(nrSlots).createPersistedTo(file.toFile());
+        byte[] free = new byte[VALUE_SIZE];
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(free).order(java.nio.ByteOrder.nativeOrder());
+        bb.putLong(REF_COUNT, RefCount.UNUSED);
+        bb.putLong(LAST_INDEX, JournalIndex.NONE);
+        bb.putInt(MAGIC, MAGIC_VALUE);
+        for (int i = 0; i < nrSlots; i++) {
+            map.put(i, free);
+        }
+        return new SlotTable(map, nrSlots, null);
+    }
+
+    /** Opens an existing table; {@code recover} after a crash (Chronicle resets the dead writer's locks). */
+    public static SlotTable open(Path file, int nrSlots, boolean recover) throws IOException {
+        File f = file.toFile();
+        if (!f.isFile()) {
+            throw new RegionException("slot table " + file + " is missing; the region cannot be opened"
+                    + " (audit can still replay its journal)");
+        }
+        ChronicleMap<Integer, byte[]> map;
+        try {
+            map = recover ? builder(nrSlots).recoverPersistedTo(f, true) : builder(nrSlots).createPersistedTo(f);
+        } catch (IOException | RuntimeException e) {
+            throw new RegionException("slot table " + file + " is unreadable: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+        }
+        SlotTable table = new SlotTable(map, nrSlots, null);
+        table.validate(file);
+        return table;
+    }
+
+    /**
+     * Opens a private copy of a table for reading, so that forensic commands never change a byte of the
+     * original (Chronicle Map has no read-only mode). The copy is deleted on {@link #close()}.
+     */
+    public static SlotTable openCopy(Path file, int nrSlots) {
+        Path dir = null;
+        try {
+            if (!Files.isReadable(file)) {
+                throw new RegionException("slot table " + file + " is " + (Files.exists(file) ? "not readable" : "missing"));
+            }
+            dir = Files.createTempDirectory("framejournal-slots");
+            Path copy = dir.resolve(file.getFileName());
+            Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+            ChronicleMap<Integer, byte[]> map = builder(nrSlots).recoverPersistedTo(copy.toFile(), true);
+            SlotTable table = new SlotTable(map, nrSlots, dir);
+            table.validate(file);
+            return table;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(dir);
+            if (e instanceof RegionException) {
+                throw (RegionException) e;
+            }
+            throw new RegionException("slot table " + file + " is unreadable: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+        }
+    }
+
+    private void validate(Path file) {
+        if (map.size() != nrSlots) {
+            close();
+            throw new RegionException("slot table " + file + " holds " + map.size() + " slots, the region has " + nrSlots);
+        }
+        for (int probe : new int[] {0, nrSlots / 2, nrSlots - 1}) {
+            if (MEM.readInt(address(probe) + MAGIC) != MAGIC_VALUE) {
+                close();
+                throw new RegionException("slot table " + file + " is corrupt (slot " + probe + " has a bad magic)");
+            }
+        }
+    }
+
+    public int nrSlots() {
+        return nrSlots;
+    }
+
+    /** The off-heap address of a slot's value; resolved once, then cached (entries never move). */
+    long address(int slot) {
+        long a = addresses[slot];
+        if (a == 0) {
+            a = resolve(slot);
+            addresses[slot] = a;
+        }
+        return a;
+    }
+
+    private long resolve(int slot) {
+        try (ExternalMapQueryContext<Integer, byte[], ?> c = map.queryContext(slot)) {
+            c.readLock().lock();
+            var entry = c.entry();
+            if (entry == null) {
+                throw new RegionException("slot table has no entry for slot " + slot + "; it is corrupt");
+            }
+            Data<byte[]> value = entry.value();
+            if (value.size() != VALUE_SIZE) {
+                throw new RegionException("slot table entry " + slot + " has " + value.size() + " bytes; it is corrupt");
+            }
+            return ((BytesStore<?, ?>) value.bytes()).addressForRead(value.offset());
+        }
+    }
+
+    /** Takes the slot's lock (a word inside the slot), spinning then yielding while another thread holds it. */
+    public void lock(int slot) {
+        long a = address(slot) + LOCK;
+        if (MEM.compareAndSwapInt(a, 0, 1)) {
+            return;
+        }
+        int spins = 0;
+        while (!MEM.compareAndSwapInt(a, 0, 1)) {
+            if (++spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    public void unlock(int slot) {
+        MEM.writeVolatileInt(address(slot) + LOCK, 0);
+    }
+
+    /** Clears every slot lock; only for recovery, after the process that held them died. */
+    int clearLocks() {
+        int cleared = 0;
+        for (int i = 0; i < nrSlots; i++) {
+            long a = address(i) + LOCK;
+            if (MEM.readVolatileInt(a) != 0) {
+                MEM.writeVolatileInt(a, 0);
+                cleared++;
+            }
+        }
+        return cleared;
+    }
+
+    /** Reads a slot into {@code s}. Consistent when the caller holds the slot's lock. */
+    public void load(int slot, SlotState s) {
+        long a = address(slot);
+        s.refCount = MEM.readLong(a + REF_COUNT);
+        s.lastIndex = MEM.readLong(a + LAST_INDEX);
+        s.meta0 = MEM.readLong(a + META0);
+        s.meta1 = MEM.readLong(a + META1);
+        s.raw = MEM.readLong(a + RAW);
+        s.obligations = MEM.readLong(a + OBLIGATIONS);
+        s.inList = MEM.readInt(a + IN_LIST);
+        s.metaType = MEM.readShort(a + META_TYPE);
+        s.usage = MEM.readByte(a + USAGE);
+    }
+
+    /** Writes {@code s} into the slot; the caller holds the slot's lock. lastIndex goes last. */
+    public void store(int slot, SlotState s) {
+        long a = address(slot);
+        MEM.writeLong(a + META0, s.meta0);
+        MEM.writeLong(a + META1, s.meta1);
+        MEM.writeLong(a + RAW, s.raw);
+        MEM.writeLong(a + OBLIGATIONS, s.obligations);
+        MEM.writeInt(a + IN_LIST, s.inList);
+        MEM.writeShort(a + META_TYPE, s.metaType);
+        MEM.writeByte(a + USAGE, s.usage);
+        MEM.writeVolatileLong(a + REF_COUNT, s.refCount);
+        MEM.writeOrderedLong(a + LAST_INDEX, s.lastIndex);
+    }
+
+    /** The slot's reference count, read without its lock (for scanning for free frames). */
+    public long refCount(int slot) {
+        return MEM.readVolatileLong(address(slot) + REF_COUNT);
+    }
+
+    public long lastIndex(int slot) {
+        return MEM.readVolatileLong(address(slot) + LAST_INDEX);
+    }
+
+    @Override
+    public void close() {
+        if (!map.isClosed()) {
+            map.close();
+        }
+        deleteQuietly(tempCopy);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp copy left behind is harmless
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,57 @@
+package io.framejournal.journal;
+
+import java.nio.file.Path;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+/**
+ * Chronicle settings in one place. Loading this class switches Chronicle's analytics and banners off before
+ * any Chronicle class initializes (the launcher and test JVMs also pass {@code config/chronicle.jvmopts}).
+ */
+public final class Chronicle {
+    /** Queue files grow in blocks of this size (sparse on disk). */
+    public static final long QUEUE_BLOCK_SIZE = 4L << 20;
+
+    static {
+        quiet();
+    }
+
+    private Chronicle() {
+    }
+
+    /** Idempotent: sets the system properties that keep Chronicle off the network and quiet. */
+    public static void quiet() {
+        setIfAbsent("chronicle.analytics.disable", "true");
+        setIfAbsent("chronicle.announcer.disable", "true");
+        setIfAbsent("chronicle.disk.monitor.disable", "true");
+        setIfAbsent("disable.resource.warning", "true");
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** The journal queue of a region, for appending. */
+    public static SingleChronicleQueue writableQueue(Path dir, SyncMode syncMode) {
+        return SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.FAST_DAILY)
+                .blockSize(QUEUE_BLOCK_SIZE)
+                .syncMode(syncMode)
+                .timeoutMS(2_000)
+                .build();
+    }
+
+    /** The journal queue of a region, read-only: maps nothing writable, changes no byte. */
+    public static SingleChronicleQueue readOnlyQueue(Path dir) {
+        return SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.FAST_DAILY)
+                .blockSize(QUEUE_BLOCK_SIZE)
+                .readOnly(true)
+                .build();
+    }
+}

@@ -1,0 +1,149 @@
+package io.framejournal.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesIn;
+
+/**
+ * One journal record, as a reusable mutable flyweight (never allocate one per event on a hot path).
+ *
+ * <p>Wire layout, format version 1, {@value #SIZE} bytes, little-endian, one record per queue document:
+ * <pre>
+ *  offset size field
+ *   0     1    format version (1)
+ *   1     1    kind        ({@link EventKind} code)
+ *   2     1    op          ({@link OpCode} code: which public call)
+ *   3     1    flags       ({@link #FLAG_OP_END}, {@link #FLAG_UPDATE})
+ *   4     4    slot        (frame index; -1 for region-wide events)
+ *   8     4    thread      (id of the writing thread)
+ *  12     2    metaType    (metadata type id for META_*; format version for REGION_OPEN)
+ *  14     2    reserved    (0)
+ *  16     8    before
+ *  24     8    after
+ *  32     8    handle      (id of the handle behind the event, 0 for none)
+ *  40     8    timestamp   (epoch nanoseconds)
+ * </pre>
+ * Nothing in a record names a Java class and nothing is deserialized reflectively: a journal from an
+ * untrusted machine is read field by field and validated.
+ */
+public final class JournalEvent {
+    public static final int FORMAT_VERSION = 1;
+    public static final int SIZE = 48;
+
+    /** The last event of one operation on this slot: the slot is at a quiet point after it. */
+    public static final int FLAG_OP_END = 1;
+    /** META_WRITE over initialized metadata of the same type (an in-place update). */
+    public static final int FLAG_UPDATE = 2;
+
+    public static final int NO_SLOT = -1;
+
+    /** Journal index of this event; set by the writer on append and by the reader on read. */
+    public long index;
+    public EventKind kind;
+    public int op;
+    public int flags;
+    public int slot;
+    public int thread;
+    public short metaType;
+    public long before;
+    public long after;
+    public long handle;
+    public long timestamp;
+
+    public JournalEvent set(EventKind kind, OpCode op, int slot, long before, long after, long handle) {
+        this.kind = kind;
+        this.op = op.ordinal();
+        this.flags = 0;
+        this.slot = slot;
+        this.metaType = 0;
+        this.before = before;
+        this.after = after;
+        this.handle = handle;
+        return this;
+    }
+
+    public OpCode opCode() {
+        return OpCode.ofCode(op);
+    }
+
+    public boolean isOpEnd() {
+        return (flags & FLAG_OP_END) != 0;
+    }
+
+    public void copyFrom(JournalEvent o) {
+        index = o.index;
+        kind = o.kind;
+        op = o.op;
+        flags = o.flags;
+        slot = o.slot;
+        thread = o.thread;
+        metaType = o.metaType;
+        before = o.before;
+        after = o.after;
+        handle = o.handle;
+        timestamp = o.timestamp;
+    }
+
+    /** Writes the record at the bytes' write position. */
+    public void writeTo(Bytes<?> out) {
+        out.writeByte((byte) FORMAT_VERSION);
+        out.writeByte(kind.code());
+        out.writeByte((byte) op);
+        out.writeByte((byte) flags);
+        out.writeInt(slot);
+        out.writeInt(thread);
+        out.writeShort(metaType);
+        out.writeShort((short) 0);
+        out.writeLong(before);
+        out.writeLong(after);
+        out.writeLong(handle);
+        out.writeLong(timestamp);
+    }
+
+    /**
+     * Reads and validates one record.
+     *
+     * @return {@code null} when the record is good, else a one-line reason it is not
+     */
+    public String readFrom(BytesIn<?> in, long index) {
+        long remaining = in.readRemaining();
+        if (remaining != SIZE) {
+            return "record at index " + JournalIndex.format(index) + " has " + remaining + " bytes, expected " + SIZE;
+        }
+        int version = in.readUnsignedByte();
+        if (version != FORMAT_VERSION) {
+            return "record at index " + JournalIndex.format(index) + " has format version " + version
+                    + ", this build reads version " + FORMAT_VERSION;
+        }
+        int k = in.readUnsignedByte();
+        EventKind ek = EventKind.ofCode(k);
+        if (ek == null) {
+            return "record at index " + JournalIndex.format(index) + " has unknown kind " + k;
+        }
+        int o = in.readUnsignedByte();
+        if (OpCode.ofCode(o) == null) {
+            return "record at index " + JournalIndex.format(index) + " has unknown op " + o;
+        }
+        this.index = index;
+        this.kind = ek;
+        this.op = o;
+        this.flags = in.readUnsignedByte();
+        this.slot = in.readInt();
+        this.thread = in.readInt();
+        this.metaType = in.readShort();
+        short reserved = in.readShort();
+        this.before = in.readLong();
+        this.after = in.readLong();
+        this.handle = in.readLong();
+        this.timestamp = in.readLong();
+        if (reserved != 0 || (flags & ~(FLAG_OP_END | FLAG_UPDATE)) != 0) {
+            return "record at index " + JournalIndex.format(index) + " has reserved bits set";
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return JournalIndex.format(index) + ' ' + kind + ' ' + OpCode.nameOf(op) + " slot=" + slot
+                + " before=" + before + " after=" + after + " handle=" + handle;
+    }
+}

@@ -1,0 +1,123 @@
+package io.framejournal.journal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Streams a journal's events, with their indices, from a read-only queue. A record that fails validation or
+ * a queue file Chronicle cannot parse ends the stream; {@link #stopReason()} then says where and why, so a
+ * report can cover the readable prefix and name where reading stopped.
+ */
+public final class JournalReader implements AutoCloseable {
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private String stopReason;
+    private long lastGoodIndex = JournalIndex.NONE;
+    private long count;
+
+    private JournalReader(SingleChronicleQueue queue) {
+        this.queue = queue;
+        this.tailer = queue.createTailer();
+        tailer.singleThreadedCheckDisabled(true);
+    }
+
+    /** Opens a region's journal directory read-only; a missing or unreadable journal is a {@link RegionException}. */
+    public static JournalReader open(Path journalDir) {
+        if (!Files.isDirectory(journalDir)) {
+            throw new RegionException(journalDir + " is not a journal directory");
+        }
+        try (var files = Files.list(journalDir)) {
+            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4"))) {
+                throw new RegionException(journalDir + " holds no journal files (*.cq4)");
+            }
+        } catch (java.io.IOException e) {
+            throw new RegionException("cannot list " + journalDir + ": " + e.getMessage());
+        }
+        try {
+            return new JournalReader(Chronicle.readOnlyQueue(journalDir));
+        } catch (RuntimeException e) {
+            throw new RegionException("cannot open journal " + journalDir + ": " + oneLine(e));
+        }
+    }
+
+    /** Positions the reader so the next event read is the one at {@code index} (or the first after it). */
+    public boolean moveTo(long index) {
+        try {
+            return tailer.moveToIndex(index);
+        } catch (RuntimeException e) {
+            stopReason = "cannot seek to index " + JournalIndex.format(index) + ": " + oneLine(e);
+            return false;
+        }
+    }
+
+    /**
+     * Reads the next event into {@code into}.
+     *
+     * @return false at the end of the journal or where reading stopped (then {@link #stopReason()} is set)
+     */
+    public boolean next(JournalEvent into) {
+        if (stopReason != null) {
+            return false;
+        }
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            if (dc.isMetaData()) {
+                return next(into);
+            }
+            String problem = into.readFrom(dc.wire().bytes(), dc.index());
+            if (problem != null) {
+                stopReason = problem;
+                return false;
+            }
+            lastGoodIndex = into.index;
+            count++;
+            return true;
+        } catch (RuntimeException | AssertionError e) {
+            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": " + oneLine(e);
+            return false;
+        }
+    }
+
+    /** Why reading stopped before the end, or {@code null} when the journal read cleanly so far. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    public long lastGoodIndex() {
+        return lastGoodIndex;
+    }
+
+    public long eventsRead() {
+        return count;
+    }
+
+    /** Index of the first event, or {@link JournalIndex#NONE} for an empty journal. */
+    public long firstIndex() {
+        long first = queue.firstIndex();
+        return first == Long.MAX_VALUE || first < 0 ? JournalIndex.NONE : first;
+    }
+
+    /** Index of the last event written, or {@link JournalIndex#NONE}. */
+    public long lastIndex() {
+        long last = queue.lastIndex();
+        return last < 0 ? JournalIndex.NONE : last;
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+        queue.close();
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        String s = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

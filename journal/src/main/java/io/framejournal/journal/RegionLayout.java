@@ -1,0 +1,53 @@
+package io.framejournal.journal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where a region keeps its parts, all inside one directory. */
+public record RegionLayout(Path dir) {
+    public static final String CONFIG = "region.conf";
+    public static final String STATUS = "region.status";
+    public static final String SLOTS = "slots.cm3";
+    public static final String JOURNAL = "journal";
+    public static final String LOCK = "region.lock";
+
+    public Path config() {
+        return dir.resolve(CONFIG);
+    }
+
+    public Path status() {
+        return dir.resolve(STATUS);
+    }
+
+    public Path slots() {
+        return dir.resolve(SLOTS);
+    }
+
+    public Path journal() {
+        return dir.resolve(JOURNAL);
+    }
+
+    public Path lock() {
+        return dir.resolve(LOCK);
+    }
+
+    /** Fails with a one-line message unless {@code dir} looks like a region: a directory with a config file. */
+    public RegionLayout requireRegion() {
+        if (!Files.exists(dir)) {
+            throw new RegionException(dir + " does not exist; create a region with `framejournal simulate --dir " + dir + "`");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new RegionException(dir + " is not a directory, so not a FrameJournal region");
+        }
+        if (!Files.exists(config())) {
+            throw new RegionException(dir + " is not a FrameJournal region (no " + CONFIG + ")");
+        }
+        if (!Files.isReadable(config())) {
+            throw new RegionException("cannot read " + config() + ": permission denied");
+        }
+        if (!Files.isDirectory(journal())) {
+            throw new RegionException(dir + " has no journal (" + JOURNAL + "/ is missing)");
+        }
+        return this;
+    }
+}

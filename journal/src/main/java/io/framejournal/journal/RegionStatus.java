@@ -1,0 +1,65 @@
+package io.framejournal.journal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * A region's mutable status ({@code region.status}), replaced atomically on every change.
+ *
+ * @param clean      true after a clean close or a completed recovery; false while a writer has it open
+ * @param session    how many times the region has been opened for writing
+ * @param checkpoint a journal index at which slot table and journal were known to agree; recovery reads from here
+ */
+public record RegionStatus(boolean clean, long session, long checkpoint) {
+
+    public RegionStatus opened(long newCheckpoint) {
+        return new RegionStatus(false, session + 1, newCheckpoint);
+    }
+
+    public RegionStatus closed(long newCheckpoint) {
+        return new RegionStatus(true, session, newCheckpoint);
+    }
+
+    public void write(Path file) throws IOException {
+        String text = "# FrameJournal region status: rewritten by the writer, do not edit.\n"
+                + "state=" + (clean ? "clean" : "open") + '\n'
+                + "session=" + session + '\n'
+                + "checkpoint=" + checkpoint + '\n';
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public static RegionStatus read(Path file) {
+        String text;
+        try {
+            if (Files.size(file) > 4096) {
+                throw new RegionException(file + " is not a FrameJournal region status file (too large)");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new RegionException(file.getParent() + " is not a FrameJournal region (no " + file.getFileName() + ")");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new RegionException(file + " is not a FrameJournal region status file (not text)");
+        } catch (IOException e) {
+            throw new RegionException("cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> kv = RegionConfig.parse(text, file);
+        String state = kv.get("state");
+        if (!"clean".equals(state) && !"open".equals(state)) {
+            throw new RegionException(file + ": state must be clean or open");
+        }
+        return new RegionStatus("clean".equals(state), RegionConfig.longField(kv, "session", file),
+                RegionConfig.longField(kv, "checkpoint", file));
+    }
+}

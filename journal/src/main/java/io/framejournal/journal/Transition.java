@@ -1,0 +1,122 @@
+package io.framejournal.journal;
+
+/**
+ * The one place that says what a journal event means. The allocator applies every event it journals through
+ * {@link #apply} before it stores the slot; replay and audit rebuild state through the same call; recovery
+ * redoes events past a slot's {@code lastIndex} with {@link #redo}. Pure: no I/O, no allocation.
+ */
+public final class Transition {
+    private Transition() {
+    }
+
+    /**
+     * Applies {@code e} to {@code s}, checking that the event follows from the state. The event's effect is
+     * applied whatever the verdict (the "after" values win), so a replay can go on past a finding.
+     */
+    public static Verdict apply(SlotState s, JournalEvent e) {
+        Verdict v = check(s, e);
+        redo(s, e);
+        return v;
+    }
+
+    /** Sets the state the event leaves behind, without checks. Idempotent: redoing an event twice is harmless. */
+    public static void redo(SlotState s, JournalEvent e) {
+        switch (e.kind) {
+            case REFCOUNT:
+                s.refCount = e.after;
+                break;
+            case USAGE:
+                s.usage = (byte) e.after;
+                break;
+            case META_WRITE:
+                s.metaType = e.metaType;
+                s.meta0 = e.before;
+                s.meta1 = e.after;
+                break;
+            case META_DROP:
+                s.metaType = 0;
+                s.meta0 = 0;
+                s.meta1 = 0;
+                break;
+            case MINT:
+            case REDEEM:
+                s.obligations = e.after;
+                break;
+            case RAW_FORGET:
+            case RAW_RESTORE:
+                s.raw = e.after;
+                break;
+            case LIST:
+                s.inList = (int) e.after;
+                break;
+            default:
+                return; // region, compound and leak events leave slots alone
+        }
+        s.lastIndex = e.index;
+    }
+
+    /** The verdict {@link #apply} would give, without changing anything. */
+    public static Verdict check(SlotState s, JournalEvent e) {
+        switch (e.kind) {
+            case REFCOUNT:
+                if (s.refCount != e.before) {
+                    return Verdict.CONTINUITY;
+                }
+                if (e.op == OpCode.RECOVERY_RECLAIM.ordinal()) {
+                    return e.after == 0 || e.after == RefCount.UNUSED ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+                }
+                if (e.before > 0 && e.after < 0 && e.after != RefCount.UNIQUE) {
+                    return Verdict.OVERFLOW;
+                }
+                if (e.before == 0 && e.after < 0 && e.after != RefCount.UNIQUE && e.after != RefCount.UNUSED) {
+                    return Verdict.UNDERFLOW;
+                }
+                return RefCount.isLegalStep(e.before, e.after) ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+            case USAGE:
+                if (s.usage != e.before) {
+                    return Verdict.CONTINUITY;
+                }
+                return Usage.ofCode(e.after) == null ? Verdict.ILLEGAL_TRANSITION : Verdict.OK;
+            case META_WRITE:
+                if ((e.flags & JournalEvent.FLAG_UPDATE) != 0) {
+                    return s.metaType == e.metaType ? Verdict.OK : Verdict.META_MISMATCH;
+                }
+                return s.metaType == 0 && e.metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
+            case META_DROP:
+                return s.metaType == e.metaType && s.metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
+            case MINT:
+                if (s.obligations != e.before) {
+                    return Verdict.CONTINUITY;
+                }
+                return e.after == e.before + 1 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+            case REDEEM:
+                if (s.obligations != e.before) {
+                    return Verdict.CONTINUITY;
+                }
+                if (e.after < 0) {
+                    return Verdict.UNDERFLOW;
+                }
+                return e.after < e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+            case RAW_FORGET:
+                if (s.raw != e.before) {
+                    return Verdict.CONTINUITY;
+                }
+                return e.after > e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+            case RAW_RESTORE:
+                if (s.raw != e.before) {
+                    return Verdict.CONTINUITY;
+                }
+                if (e.before == 0 || e.after < 0) {
+                    return Verdict.DOUBLE_FREE;
+                }
+                return e.after < e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+            case LIST:
+                if (s.inList != e.before) {
+                    return Verdict.CONTINUITY;
+                }
+                return e.after == 0 || e.before == 0 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+            default:
+                return Verdict.OK;
+        }
+    }
+}

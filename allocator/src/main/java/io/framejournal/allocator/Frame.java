@@ -153,6 +153,6 @@ public final class Frame<M> extends Handle {
     @Override
     public String toString() {
         return "Frame[paddr=0x" + Long.toHexString(region.paddrOf(slot)) + ", handle=" + id
-                + (isClosed() ? ", closed]" : ", refCount=" + RefCount.describe(region.table().refCount(slot)) + "]");
+                + (isClosed() || region.isClosed() ? ", closed]" : ", refCount=" + RefCount.describe(region.table().refCount(slot)) + "]");
     }
 }

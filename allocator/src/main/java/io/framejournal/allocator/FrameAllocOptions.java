@@ -19,6 +19,7 @@ public final class FrameAllocOptions {
     }
 
     public <M> Frame<M> allocFrameWith(M meta) {
+        region.ensureOpen();
         int nr = region.config().nrSlots();
         int from = Math.floorMod(region.allocCursor.get(), nr);
         for (int i = 0; i < nr; i++) {
@@ -38,6 +39,7 @@ public final class FrameAllocOptions {
     }
 
     public <M> UniqueFrame<M> allocUniqueFrameWith(M meta) {
+        region.ensureOpen();
         int nr = region.config().nrSlots();
         int from = Math.floorMod(region.allocCursor.get(), nr);
         for (int i = 0; i < nr; i++) {
@@ -62,6 +64,7 @@ public final class FrameAllocOptions {
 
     /** Allocates {@code nrFrames} contiguous free frames; {@code metaFn} gives each frame's metadata by paddr. */
     public <M> Segment<M> allocSegmentWith(int nrFrames, LongFunction<M> metaFn) {
+        region.ensureOpen();
         if (nrFrames <= 0) {
             throw new IllegalArgumentException("a segment needs at least one frame, not " + nrFrames);
         }

@@ -156,11 +156,13 @@ public final class MetaRegion implements AutoCloseable {
 
     /** A consistent copy of the slot owning {@code paddr}. */
     public SlotState slotState(long paddr) {
+        ensureOpen();
         return engine.snapshot(slotOf(paddr), new SlotState());
     }
 
     /** A consistent copy of slot {@code slot}. */
     public SlotState slotStateAt(int slot, SlotState into) {
+        ensureOpen();
         return engine.snapshot(slot, into);
     }
 

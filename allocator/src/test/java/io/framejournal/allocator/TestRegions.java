@@ -1,0 +1,21 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.RegionConfig;
+import java.nio.file.Path;
+
+/** Small regions for tests: 1 MiB of physical memory, 256 frames. */
+final class TestRegions {
+    static final RegionConfig SMALL = RegionConfig.of(1L << 20);
+    static final int PAGE = RegionConfig.PAGE_SIZE;
+
+    private TestRegions() {
+    }
+
+    static MetaRegion create(Path tmp) {
+        return MetaRegion.create(tmp.resolve("region"), SMALL, RegionOptions.defaults().withLeakDetection(LeakDetection.DISABLED));
+    }
+
+    static int slotOf(long paddr) {
+        return (int) (paddr / PAGE);
+    }
+}

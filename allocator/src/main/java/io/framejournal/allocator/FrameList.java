@@ -63,6 +63,7 @@ public final class FrameList<M> {
     }
 
     private UniqueFrame<M> unlink(UniqueFrame<M> frame) {
+        frame.ensureLive(); // closed while listed: its slot may belong to another handle (and list) by now
         region.engine().setList(frame.slot(), OpCode.LIST_POP, frame.handleId(), 0);
         return frame;
     }

@@ -22,9 +22,11 @@ import net.jqwik.api.state.Transformer;
  * After every step: the per-slot invariant, the ledger, and table == model for every slot touched
  * ({@link AllocatorWorld#check}). Each sequence ends by releasing everything and finding the region clean, so
  * one region serves the whole property; at the end its journal must replay to exactly its slot table.
+ *
+ * <p>A longer soak: {@code mvn -B -o -pl allocator -am test -Dtest=AllocatorStateMachineProperties
+ * -Djqwik.tries.default=5000}.
  */
 class AllocatorStateMachineProperties {
-    private static final int TRIES = 200;
     private static final int MAX_STEPS = 60;
 
     private Path tmp;
@@ -68,7 +70,8 @@ class AllocatorStateMachineProperties {
         return world;
     }
 
-    @Property(tries = TRIES)
+    /** Tries: {@code jqwik.tries.default} (200, src/test/resources/junit-platform.properties); soak with -D. */
+    @Property
     void allocatorMatchesTheModel(@ForAll("sequences") ActionChain<AllocatorWorld> chain) {
         AllocatorWorld end = chain.withInvariant("table matches model", AllocatorWorld::check).run();
         end.releaseAll();

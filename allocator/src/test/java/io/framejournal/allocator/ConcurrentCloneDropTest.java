@@ -6,6 +6,7 @@ import io.framejournal.journal.SlotState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +78,75 @@ class ConcurrentCloneDropTest {
             assertThat(s.isFree() && s.obligations == 0 && s.raw == 0 && !s.metaInitialized())
                     .as("slot %d clean: %s", slot, s).isTrue();
         }
+        region.close();
+        JournalAssertions.assertReplayMatchesTable(dir);
+    }
+
+    /**
+     * One thread claims a frame, converts it to unique and back and drops its last reference, over and over, while
+     * another takes it in use whenever it can, until the owner is done: from_in_use races the last drop and the
+     * conversions. The intruder
+     * sees the frame free, unique or in use, never half-built (BUSY), and the region ends clean.
+     */
+    @Test
+    void from_in_use_races_the_last_drop_and_unique_conversions() throws Exception {
+        MetaRegion region = TestRegions.create(tmp);
+        Path dir = region.dir();
+        long paddr = 9L * TestRegions.PAGE;
+        int rounds = ITERATIONS / 2;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean ownerDone = new AtomicBoolean();
+        try {
+            Future<int[]> owner = pool.submit(() -> {
+                int[] seen = new int[GetFrameError.values().length];
+                start.await();
+                for (int i = 0; i < rounds; i++) {
+                    Frame<LongMeta> f;
+                    try {
+                        f = Frame.fromUnused(region, paddr, new LongMeta(i, 0));
+                    } catch (GetFrameException e) {
+                        seen[e.error().ordinal()]++;
+                        continue;
+                    }
+                    Optional<UniqueFrame<LongMeta>> u = UniqueFrame.tryFromShared(f);
+                    if (u.isPresent()) {
+                        u.get().setMeta(new LongMeta(i, 1));
+                        f = u.get().intoShared();
+                    }
+                    f.close();
+                }
+                ownerDone.set(true);
+                return seen;
+            });
+            Future<int[]> intruder = pool.submit(() -> {
+                int[] seen = new int[GetFrameError.values().length];
+                start.await();
+                while (!ownerDone.get()) {
+                    try {
+                        Frame<LongMeta> g = Frame.fromInUse(region, paddr, LongMeta.class);
+                        long v = g.meta().value();
+                        if (v != 0 && v != 1) {
+                            throw new AssertionError("from_in_use saw metadata " + g.meta() + " the owner never wrote");
+                        }
+                        g.close();
+                    } catch (GetFrameException e) {
+                        seen[e.error().ordinal()]++;
+                    }
+                }
+                return seen;
+            });
+            start.countDown();
+            int[] ownerSaw = owner.get(5, TimeUnit.MINUTES);
+            int[] intruderSaw = intruder.get(5, TimeUnit.MINUTES);
+            assertThat(ownerSaw[GetFrameError.BUSY.ordinal()] + intruderSaw[GetFrameError.BUSY.ordinal()])
+                    .as("nobody ever sees a frame half-built or half-dropped").isZero();
+            assertThat(ownerSaw[GetFrameError.UNIQUE.ordinal()]).as("only the owner makes it unique").isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+        SlotState s = region.slotState(paddr);
+        assertThat(s.isFree() && s.obligations == 0 && s.raw == 0 && !s.metaInitialized()).as("clean: %s", s).isTrue();
         region.close();
         JournalAssertions.assertReplayMatchesTable(dir);
     }

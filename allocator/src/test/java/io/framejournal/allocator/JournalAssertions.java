@@ -50,7 +50,8 @@ final class JournalAssertions {
 
     /**
      * For a closed region: the journal reads to its end, every event applies with verdict OK, and the replayed state
-     * equals the slot table's, {@code lastIndex} included, for every slot.
+     * ({@link ReplayState#replay} and the verdict-checking loop alike) equals the slot table's, {@code lastIndex}
+     * included, for every slot.
      */
     static void assertReplayMatchesTable(Path regionDir) {
         Replay replay = replay(regionDir);
@@ -58,15 +59,24 @@ final class JournalAssertions {
         assertThat(replay.findings()).as("events whose Transition.apply verdict is not OK").isEmpty();
         RegionLayout layout = new RegionLayout(regionDir);
         int nrSlots = replay.state().nrSlots();
+        ReplayState replayed;
+        try (JournalReader reader = JournalReader.open(layout.journal())) {
+            replayed = ReplayState.replay(reader, nrSlots);
+        }
         List<String> diverged = new ArrayList<>();
         try (SlotTable table = SlotTable.openCopy(layout.slots(), nrSlots)) {
             SlotState mapped = new SlotState();
-            SlotState replayed = new SlotState();
+            SlotState fromLoop = new SlotState();
+            SlotState fromReplay = new SlotState();
             for (int slot = 0; slot < nrSlots && diverged.size() < SHOWN; slot++) {
                 table.load(slot, mapped);
-                replay.state().load(slot, replayed);
-                if (!mapped.sameAs(replayed, true)) {
-                    diverged.add("slot " + slot + ": table vs replay: " + mapped.diff(replayed));
+                replay.state().load(slot, fromLoop);
+                replayed.load(slot, fromReplay);
+                if (!mapped.sameAs(fromLoop, true)) {
+                    diverged.add("slot " + slot + ": table vs replay: " + mapped.diff(fromLoop));
+                }
+                if (!mapped.sameAs(fromReplay, true)) {
+                    diverged.add("slot " + slot + ": table vs ReplayState.replay: " + mapped.diff(fromReplay));
                 }
             }
         }

@@ -295,6 +295,10 @@ final class SlotEngine {
         Ctx c = enter(slot);
         try {
             SlotState s = c.st;
+            if (s.inList != 0) {
+                throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " is on list " + s.inList
+                        + "; pop it before repurposing it");
+            }
             emitTyped(c, META_DROP, OpCode.UNIQUE_REPURPOSE, s.meta0, s.meta1, handle, s.metaType, 0);
             emitTyped(c, META_WRITE, OpCode.UNIQUE_REPURPOSE, w0, w1, handle, type, JournalEvent.FLAG_OP_END);
         } finally {

@@ -1,0 +1,73 @@
+package io.framejournal.bench;
+
+import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.ReplayState;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Reading one prepared journal end to end (opening included): our replay ({@code JournalReader} validating each
+ * record, {@code ReplayState.apply} through {@code Transition.apply}) against a raw Chronicle tailer that only
+ * reads each document's 48 bytes. One op is one whole pass; {@link BenchRunner} knows the event count.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class ReplayBench {
+    /** A closed region whose journal both benchmarks read; prepared by {@link BenchRunner}. */
+    @Param("")
+    public String region;
+
+    @Param("1024")
+    public int nrSlots;
+
+    private Path journal() {
+        if (region.isEmpty()) {
+            throw new IllegalStateException("ReplayBench needs -p region=<dir of a closed region>; run it via BenchRunner");
+        }
+        return new RegionLayout(Paths.get(region)).journal();
+    }
+
+    @Benchmark
+    public ReplayState replay() {
+        try (JournalReader reader = JournalReader.open(journal())) {
+            ReplayState state = ReplayState.replay(reader, nrSlots);
+            if (reader.stopReason() != null) {
+                throw new IllegalStateException("replay stopped: " + reader.stopReason());
+            }
+            return state;
+        }
+    }
+
+    @Benchmark
+    public long rawTailer() {
+        long sum = 0;
+        try (SingleChronicleQueue queue = Chronicle.readOnlyQueue(journal());
+                ExcerptTailer tailer = queue.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    Bytes<?> b = dc.wire().bytes();
+                    sum += b.readLong() ^ b.readLong() ^ b.readLong() ^ b.readLong() ^ b.readLong() ^ b.readLong();
+                }
+            }
+        }
+        return sum;
+    }
+}

@@ -26,7 +26,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs the short benchmark suite and prints one table, also written to {@code bench/results.json}:
  * <pre>{@code java @config/chronicle.jvmopts -jar bench/target/benchmarks.jar}</pre>
- * Settings (system properties): {@code bench.warmup} / {@code bench.iterations} (JMH iterations, 2 / 3),
+ * Settings (system properties): {@code bench.warmup} / {@code bench.iterations} (JMH iterations, 2 / 5),
  * {@code bench.seconds} (per iteration, 1), {@code bench.replayEvents} (1,000,000), {@code bench.out}
  * (the JSON file, {@code <root>/bench/results.json}).
  */
@@ -39,7 +39,7 @@ public final class BenchRunner {
     private final Path work;
     private final Report report = new Report();
     private final int warmup = Integer.getInteger("bench.warmup", 2);
-    private final int iterations = Integer.getInteger("bench.iterations", 3);
+    private final int iterations = Integer.getInteger("bench.iterations", 5);
     private final int seconds = Integer.getInteger("bench.seconds", 1);
     private final long replayEvents = Long.getLong("bench.replayEvents", 1_000_000L);
     private final long startNanos = System.nanoTime();
@@ -54,6 +54,8 @@ public final class BenchRunner {
             System.err.println("BenchRunner takes no arguments; settings are system properties (see bench/README.md)");
             System.exit(2);
         }
+        // recovery opens the slot table with Chronicle Map's recoverPersistedTo, which warns on every call
+        System.setProperty("org.slf4j.simpleLogger.log.net.openhft.chronicle.map.ChronicleMapBuilder", "error");
         Path root = Dirs.root();
         Path work = Files.createTempDirectory("framejournal-bench");
         try {
@@ -99,7 +101,7 @@ public final class BenchRunner {
         step("JMH: the JFR peer");
         Path jfrRepo = Files.createDirectories(work.resolve("jfr-repository"));
         jmh.putAll(runJmh(o -> o.include(JfrBench.class.getName() + "\\.")
-                .jvmArgsAppend("-XX:StartFlightRecording=disk=true,maxsize=200m",
+                .jvmArgsAppend("-XX:StartFlightRecording=disk=true,maxsize=200m", "-Xlog:jfr+startup=error",
                         "-XX:FlightRecorderOptions=repository=" + jfrRepo), ""));
 
         throughputFigures(jmh, frameEvents, segmentEvents);

@@ -87,7 +87,7 @@ final class CrashExperiments {
         Path base = Files.createDirectories(work.resolve("survival-jfr"));
         Path repo = Files.createDirectories(base.resolve("repository"));
         List<String> flags = List.of("-XX:StartFlightRecording=disk=true,filename=" + base.resolve("dump.jfr"),
-                "-XX:FlightRecorderOptions=repository=" + repo);
+                "-XX:FlightRecorderOptions=repository=" + repo, "-Xlog:jfr+startup=error");
         ChildJvm.Done done = ChildJvm.runAndKill(root, work, flags, "jfr", Long.toString(cycles));
         long survived = 0;
         try (Stream<Path> files = Files.walk(base)) {

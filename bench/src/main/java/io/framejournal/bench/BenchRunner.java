@@ -122,10 +122,12 @@ public final class BenchRunner {
         step("SIGKILL survival: the journal and the JFR peer");
         CrashExperiments.Survival ours = crash.journalSurvival(SURVIVAL_CYCLES);
         CrashExperiments.Survival jfr = crash.jfrSurvival(SURVIVAL_CYCLES);
-        report.add("survival.journal", "events surviving SIGKILL: journal", ours.survived(), "events", ours.written(),
+        report.add("survival.journal", "events surviving SIGKILL: journal", Measured.once(ours.survived()), "events",
+                Measured.once(ours.written()),
                 "all", ours.survived() == ours.written(), "writer ran " + fmt(ours.writerEventsPerSecond())
                         + " events/s in a cold child JVM");
-        report.add("survival.jfr", "events surviving SIGKILL: JFR peer", jfr.survived(), "events", jfr.written(),
+        report.add("survival.jfr", "events surviving SIGKILL: JFR peer", Measured.once(jfr.survived()), "events",
+                Measured.once(jfr.written()),
                 null, null, "writer ran " + fmt(jfr.writerEventsPerSecond()) + " events/s in a cold child JVM;"
                         + " counted with RecordingFile over the repository's chunks");
 
@@ -138,36 +140,36 @@ public final class BenchRunner {
     }
 
     private void throughputFigures(Map<String, RunResult> jmh, double frameEvents, double segmentEvents) {
-        double floor1 = score(jmh, "FloorBench.floor1T");
-        double floor2 = score(jmh, "FloorBench.floor2T");
+        Measured floor1 = Measured.throughput(result(jmh, "FloorBench.floor1T"), 1);
+        Measured floor2 = Measured.throughput(result(jmh, "FloorBench.floor2T"), 1);
         report.add("floor.1t", "floor: raw queue append + raw map update, 1 thread", floor1, "events/s",
                 "48-byte writeBytes + 64-byte in-place value write per event");
         report.add("floor.2t", "floor: raw queue append + raw map update, 2 threads", floor2, "events/s", null);
-        double ours1 = score(jmh, "JournaledBench.frameCycle1T") * frameEvents;
-        double ours2 = score(jmh, "JournaledBench.frameCycle2T") * frameEvents;
+        Measured ours1 = Measured.throughput(result(jmh, "JournaledBench.frameCycle1T"), frameEvents);
+        Measured ours2 = Measured.throughput(result(jmh, "JournaledBench.frameCycle2T"), frameEvents);
         report.add("journaled.1t", "journaled slot mutations, frame cycle, 1 thread", ours1, "events/s", floor1,
-                ">= 1,000,000/s, >= 0.7 floor", ours1 >= 1_000_000 && ours1 >= 0.7 * floor1,
+                ">= 1,000,000/s, >= 0.7 floor", ours1.atLeast(1_000_000) && ours1.mean() >= 0.7 * floor1.mean(),
                 "leak detection DISABLED; reference = floor, 1 thread");
         report.add("journaled.2t", "journaled slot mutations, frame cycle, 2 threads", ours2, "events/s", floor2,
                 null, null, "leak detection DISABLED; reference = floor, 2 threads");
-        double sampled = score(jmh, "JournaledBench.frameCycle1T/SAMPLED") * frameEvents;
+        Measured sampled = Measured.throughput(result(jmh, "JournaledBench.frameCycle1T/SAMPLED"), frameEvents);
         report.add("journaled.1t.sampled", "journaled slot mutations, 1 thread, leaks SAMPLED", sampled, "events/s",
                 ours1, null, null, "reference = the same with leak detection DISABLED");
-        double segment = score(jmh, "JournaledBench.segmentCycle1T") * segmentEvents;
-        report.add("segment.1t", "segment ops (alloc 64, clone, slice 32, drop), 1 thread", segment, "slot events/s",
+        Measured segment = Measured.throughput(result(jmh, "JournaledBench.segmentCycle1T"), segmentEvents);
+        report.add("segment.1t", "segment ops (alloc 64, clone, slice 32, drop), 1 thread", segment, "events/s",
                 floor1, null, null, "slot mutations only (BEGIN/END markers not counted); reference = floor");
-        double jfr = score(jmh, "JfrBench.jfrFrameCycle1T") * frameEvents;
+        Measured jfr = Measured.throughput(result(jmh, "JfrBench.jfrFrameCycle1T"), frameEvents);
         report.add("jfr.1t", "JFR peer: the same events as JFR events, 1 thread", jfr, "events/s", ours1, null, null,
                 "records only, keeps no state; reference = journaled, 1 thread");
     }
 
     private void replayFigures(Map<String, RunResult> jmh, long events) {
-        double ours = events / score(jmh, "ReplayBench.replay");
-        double raw = events / score(jmh, "ReplayBench.rawTailer");
+        Measured ours = Measured.rateOfAverageTime(result(jmh, "ReplayBench.replay"), events);
+        Measured raw = Measured.rateOfAverageTime(result(jmh, "ReplayBench.rawTailer"), events);
         report.add("replay.raw", "raw Chronicle tailer read of the same journal", raw, "events/s",
                 "readingDocument + 48 bytes read, " + events + " events, open included");
         report.add("replay", "replay: JournalReader + ReplayState.apply", ours, "events/s", raw,
-                ">= 10,000,000/s, >= 0.4 raw", ours >= 10_000_000 && ours >= 0.4 * raw,
+                ">= 10,000,000/s, >= 0.4 raw", ours.atLeast(10_000_000) && ours.mean() >= 0.4 * raw.mean(),
                 "validating read + Transition.apply per event; reference = raw tailer");
     }
 
@@ -175,8 +177,8 @@ public final class BenchRunner {
         Path journal = new RegionLayout(region).journal();
         double written = (double) JournalFacts.writtenBytes(journal) / events;
         double allocated = (double) JournalFacts.allocatedBytes(journal) / events;
-        report.add("bytes.written", "journal bytes per event: queue written position", written, "bytes", Double.NaN,
-                "<= 64", written <= 64, "end offset of the last document / events (" + events + " events)");
+        report.add("bytes.written", "journal bytes per event: queue written position", Measured.once(written), "bytes",
+                Measured.NONE, "<= 64", written <= 64, "end offset of the last document / events (" + events + " events)");
         report.add("bytes.allocated", "journal bytes per event: du -B1 allocated", allocated, "bytes",
                 "disk blocks of the journal directory / events (sparse 4 MiB blocks: the unwritten tail is not counted,"
                         + " the .cq4t metadata file is)");
@@ -234,12 +236,13 @@ public final class BenchRunner {
         return byName;
     }
 
-    private static double score(Map<String, RunResult> jmh, String name) {
+    /** Throughputs are in ops/s and average times in s/op: every run's time unit is seconds. */
+    private static RunResult result(Map<String, RunResult> jmh, String name) {
         RunResult r = jmh.get(name);
         if (r == null) {
             throw new IllegalStateException("no JMH result for " + name + " (have " + jmh.keySet() + ")");
         }
-        return r.getPrimaryResult().getScore(); // ops/s, or s/op for average time (the run's time unit is seconds)
+        return r;
     }
 
     private void machine() throws IOException, InterruptedException {

@@ -12,11 +12,19 @@ import java.util.Map;
 
 /** The figures of one run: printed as a table and written as JSON. */
 final class Report {
-    /** One figure; {@code reference}/{@code ratio} and {@code target} are optional (NaN / null). */
-    record Row(String id, String figure, double value, String unit, double reference, String target, Boolean met,
-            String note) {
+    /**
+     * One figure: {@code value} is the JMH score (mean of the measurement iterations), {@code best} the best single
+     * iteration (interference on a shared machine only ever slows a run down, so bests are the steadier ratio);
+     * reference, best and target are optional (NaN / null).
+     */
+    record Row(String id, String figure, double value, double best, String unit, double reference,
+            double bestReference, String target, Boolean met, String note) {
         double ratio() {
             return Double.isNaN(reference) || reference == 0 ? Double.NaN : value / reference;
+        }
+
+        double bestRatio() {
+            return Double.isNaN(bestReference) || bestReference == 0 ? Double.NaN : best / bestReference;
         }
     }
 
@@ -32,29 +40,41 @@ final class Report {
         settings.put(key, value);
     }
 
-    Row add(String id, String figure, double value, String unit, double reference, String target, Boolean met, String note) {
-        Row r = new Row(id, figure, value, unit, reference, target, met, note);
+    Row add(String id, String figure, Measured value, String unit, Measured reference, String target, Boolean met,
+            String note) {
+        Row r = new Row(id, figure, value.mean(), value.best(), unit, reference.mean(), reference.best(), target, met,
+                note);
         rows.add(r);
         return r;
     }
 
+    Row add(String id, String figure, Measured value, String unit, String note) {
+        return add(id, figure, value, unit, Measured.NONE, null, null, note);
+    }
+
     Row add(String id, String figure, double value, String unit, String note) {
-        return add(id, figure, value, unit, Double.NaN, null, null, note);
+        return add(id, figure, Measured.once(value), unit, note);
     }
 
     String table() {
         StringBuilder sb = new StringBuilder();
-        String fmt = "%-52s %16s %-10s %16s %8s  %-22s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "figure", "value", "unit", "reference", "ratio", "target"));
-        sb.append("-".repeat(132)).append('\n');
+        String fmt = "%-56s %12s %12s %-9s %12s %6s %6s  %s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "figure", "value", "best iter", "unit", "reference", "ratio",
+                "best", "target"));
+        sb.append("-".repeat(150)).append('\n');
         for (Row r : rows) {
             String target = r.target() == null ? "" : r.target() + (r.met() == null ? "" : r.met() ? "  MET" : "  NOT MET");
-            sb.append(String.format(Locale.ROOT, fmt, r.figure(), num(r.value()), r.unit(), num(r.reference()),
-                    Double.isNaN(r.ratio()) ? "" : String.format(Locale.ROOT, "%.3f", r.ratio()), target));
+            sb.append(String.format(Locale.ROOT, fmt, r.figure(), num(r.value()),
+                    r.best() == r.value() ? "" : num(r.best()), r.unit(), num(r.reference()), ratio(r.ratio()),
+                    ratio(r.bestRatio()), target));
         }
         sb.append('\n');
         machine.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
         return sb.toString();
+    }
+
+    private static String ratio(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static String num(double v) {
@@ -77,9 +97,12 @@ final class Report {
             sb.append("    {\"id\": ").append(str(r.id()))
                     .append(", \"figure\": ").append(str(r.figure()))
                     .append(", \"value\": ").append(jsonNum(r.value()))
+                    .append(", \"best\": ").append(jsonNum(r.best()))
                     .append(", \"unit\": ").append(str(r.unit()))
                     .append(", \"reference\": ").append(jsonNum(r.reference()))
                     .append(", \"ratio\": ").append(jsonNum(r.ratio()))
+                    .append(", \"bestReference\": ").append(jsonNum(r.bestReference()))
+                    .append(", \"bestRatio\": ").append(jsonNum(r.bestRatio()))
                     .append(", \"target\": ").append(r.target() == null ? "null" : str(r.target()))
                     .append(", \"met\": ").append(r.met() == null ? "null" : r.met().toString())
                     .append(", \"note\": ").append(r.note() == null ? "null" : str(r.note()))

@@ -83,16 +83,11 @@ public final class JournalEvent {
         timestamp = o.timestamp;
     }
 
-    /** Writes the record at the bytes' write position. */
+    /** Writes the record at the bytes' write position: six words, the first two packing the header fields. */
     public void writeTo(Bytes<?> out) {
-        out.writeByte((byte) FORMAT_VERSION);
-        out.writeByte(kind.code());
-        out.writeByte((byte) op);
-        out.writeByte((byte) flags);
-        out.writeInt(slot);
-        out.writeInt(thread);
-        out.writeShort(metaType);
-        out.writeShort((short) 0);
+        out.writeLong((FORMAT_VERSION & 0xffL) | (kind.code() & 0xffL) << 8 | (op & 0xffL) << 16
+                | (flags & 0xffL) << 24 | (long) slot << 32);
+        out.writeLong((thread & 0xffff_ffffL) | (metaType & 0xffffL) << 32); // reserved (bytes 14..15) = 0
         out.writeLong(before);
         out.writeLong(after);
         out.writeLong(handle);

@@ -167,7 +167,7 @@ public final class BenchRunner {
         Measured ours = Measured.rateOfAverageTime(result(jmh, "ReplayBench.replay"), events);
         Measured raw = Measured.rateOfAverageTime(result(jmh, "ReplayBench.rawTailer"), events);
         report.add("replay.raw", "raw Chronicle tailer read of the same journal", raw, "events/s",
-                "readingDocument + 48 bytes read, " + events + " events, open included");
+                "readingDocument + the 48 bytes copied out and read as words, " + events + " events, open included");
         report.add("replay", "replay: JournalReader + ReplayState.apply", ours, "events/s", raw,
                 ">= 10,000,000/s, >= 0.4 raw", ours.atLeast(10_000_000) && ours.mean() >= 0.4 * raw.mean(),
                 "validating read + Transition.apply per event; reference = raw tailer");

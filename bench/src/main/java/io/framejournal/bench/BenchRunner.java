@@ -34,6 +34,8 @@ public final class BenchRunner {
     private static final long[] RECOVERY_SUFFIXES = {10_000, 100_000, 1_000_000};
     private static final long SURVIVAL_CYCLES = 100_000;
     private static final int PROBE_CYCLES = 16;
+    private static final int PAIRED_ROUNDS = Integer.getInteger("bench.pairedRounds", 15);
+    private static final int PAIRED_CYCLES = 20_000;
 
     private final Path root;
     private final Path work;
@@ -106,6 +108,19 @@ public final class BenchRunner {
 
         throughputFigures(jmh, frameEvents, segmentEvents);
         replayFigures(jmh, counted[0]);
+        step("paired rounds: journaled vs floor, replay vs raw tailer (alternating, best round each)");
+        PairedRuns.Pair write = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, frameEvents);
+        report.add("paired.journaled.1t", "paired: journaled frame cycle, 1 thread, best round",
+                Measured.once(write.ours()), "events/s", Measured.once(write.reference()),
+                ">= 1,000,000/s, >= 0.7 floor", write.ours() >= 1_000_000 && write.ratio() >= 0.7,
+                write.rounds() + " alternating rounds of " + PAIRED_CYCLES + " cycles vs as many floor events;"
+                        + " reference = floor's best round");
+        PairedRuns.Pair replay = PairedRuns.replay(replayRegion, (int) (Workload.MAX_PADDR / Workload.PAGE), counted[0],
+                PAIRED_ROUNDS);
+        report.add("paired.replay", "paired: replay, best pass", Measured.once(replay.ours()), "events/s",
+                Measured.once(replay.reference()), ">= 10,000,000/s, >= 0.4 raw",
+                replay.ours() >= 10_000_000 && replay.ratio() >= 0.4,
+                replay.rounds() + " alternating passes over the same journal; reference = raw tailer's best pass");
         bytesFigures(replayRegion, counted[0]);
         Dirs.delete(replayRegion);
 
@@ -131,6 +146,7 @@ public final class BenchRunner {
                 null, null, "writer ran " + fmt(jfr.writerEventsPerSecond()) + " events/s in a cold child JVM;"
                         + " counted with RecordingFile over the repository's chunks");
 
+        report.machine("load average at end", loadAverage());
         report.setting("wall clock", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - startNanos) / 1e9));
         System.out.println();
         System.out.print(report.table());
@@ -251,6 +267,17 @@ public final class BenchRunner {
         report.machine("cpu", cpuModel());
         report.machine("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         report.machine("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        report.machine("load average at start", loadAverage());
+    }
+
+    /** The 1, 5 and 15 minute load averages: how much else the machine was doing (figures on a busy box drop). */
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (!Files.isReadable(loadavg)) {
+            return "unknown";
+        }
+        String[] f = Files.readString(loadavg).trim().split("\\s+");
+        return f[0] + " " + f[1] + " " + f[2];
     }
 
     private static String cpuModel() throws IOException, InterruptedException {

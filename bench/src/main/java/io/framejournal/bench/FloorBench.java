@@ -114,7 +114,7 @@ public class FloorBench {
         return event(lane);
     }
 
-    private static long event(Lane lane) {
+    static long event(Lane lane) {
         long n = ++lane.counter;
         Bytes<?> r = lane.record;
         r.clear();

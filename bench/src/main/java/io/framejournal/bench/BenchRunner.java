@@ -1,0 +1,310 @@
+package io.framejournal.bench;
+
+import io.framejournal.allocator.FrameAllocOptions;
+import io.framejournal.allocator.LeakDetection;
+import io.framejournal.allocator.MetaRegion;
+import io.framejournal.journal.RegionLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs the short benchmark suite and prints one table, also written to {@code bench/results.json}:
+ * <pre>{@code java @config/chronicle.jvmopts -jar bench/target/benchmarks.jar}</pre>
+ * Settings (system properties): {@code bench.warmup} / {@code bench.iterations} (JMH iterations, 2 / 5),
+ * {@code bench.seconds} (per iteration, 1), {@code bench.replayEvents} (1,000,000), {@code bench.out}
+ * (the JSON file, {@code <root>/bench/results.json}).
+ */
+public final class BenchRunner {
+    private static final long[] RECOVERY_SUFFIXES = {10_000, 100_000, 1_000_000};
+    private static final long SURVIVAL_CYCLES = 100_000;
+    private static final int PROBE_CYCLES = 16;
+    private static final int PAIRED_ROUNDS = Integer.getInteger("bench.pairedRounds", 15);
+    private static final int PAIRED_CYCLES = 20_000;
+
+    private final Path root;
+    private final Path work;
+    private final Report report = new Report();
+    private final int warmup = Integer.getInteger("bench.warmup", 2);
+    private final int iterations = Integer.getInteger("bench.iterations", 5);
+    private final int seconds = Integer.getInteger("bench.seconds", 1);
+    private final long replayEvents = Long.getLong("bench.replayEvents", 1_000_000L);
+    private final long startNanos = System.nanoTime();
+
+    private BenchRunner(Path root, Path work) {
+        this.root = root;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            System.err.println("BenchRunner takes no arguments; settings are system properties (see bench/README.md)");
+            System.exit(2);
+        }
+        // recovery opens the slot table with Chronicle Map's recoverPersistedTo, which warns on every call
+        System.setProperty("org.slf4j.simpleLogger.log.net.openhft.chronicle.map.ChronicleMapBuilder", "error");
+        Path root = Dirs.root();
+        Path work = Files.createTempDirectory("framejournal-bench");
+        try {
+            new BenchRunner(root, work).run();
+        } catch (RunnerException e) {
+            System.err.println("benchmark failed: " + e.getMessage());
+            System.exit(1);
+        } finally {
+            Dirs.delete(work);
+        }
+    }
+
+    private void run() throws Exception {
+        machine();
+        report.setting("jmh", "forks 1, warmup " + warmup + " x " + seconds + " s, measurement " + iterations + " x "
+                + seconds + " s");
+        double frameEvents = probe(Workload::frameCycle, "single-frame cycle");
+        double segmentEvents = probe(Workload::segmentCycle, "segment cycle");
+        if (frameEvents != JfrWorkload.EVENTS_PER_CYCLE) {
+            throw new IllegalStateException("the journal writes " + frameEvents + " events per frame cycle but the JFR"
+                    + " peer records " + JfrWorkload.EVENTS_PER_CYCLE + "; update JfrWorkload");
+        }
+        report.setting("events per single-frame cycle", fmt(frameEvents));
+        report.setting("slot events per segment cycle", fmt(segmentEvents));
+
+        Map<String, RunResult> jmh = new HashMap<>();
+        step("JMH: journaled cycles and the floor (1 and 2 threads), leak detection DISABLED");
+        jmh.putAll(runJmh(o -> o.include(JournaledBench.class.getName() + "\\.")
+                .include(FloorBench.class.getName() + "\\.")
+                .param("leakDetection", "DISABLED"), ""));
+        step("JMH: journaled single-frame cycle, leak detection SAMPLED");
+        jmh.putAll(runJmh(o -> o.include(JournaledBench.class.getName() + "\\.frameCycle1T")
+                .param("leakDetection", "SAMPLED"), "/SAMPLED"));
+
+        step("preparing a " + replayEvents + "-event journal for replay");
+        Path replayRegion = work.resolve("replay-region");
+        long[] counted = prepareReplayJournal(replayRegion, (long) Math.ceil(replayEvents / frameEvents));
+        step("JMH: replay against the raw tailer");
+        jmh.putAll(runJmh(o -> o.include(ReplayBench.class.getName() + "\\.")
+                .param("region", replayRegion.toString())
+                .param("nrSlots", Integer.toString((int) (Workload.MAX_PADDR / Workload.PAGE)))
+                .mode(org.openjdk.jmh.annotations.Mode.AverageTime), ""));
+        step("JMH: the JFR peer");
+        Path jfrRepo = Files.createDirectories(work.resolve("jfr-repository"));
+        jmh.putAll(runJmh(o -> o.include(JfrBench.class.getName() + "\\.")
+                .jvmArgsAppend("-XX:StartFlightRecording=disk=true,maxsize=200m", "-Xlog:jfr+startup=error",
+                        "-XX:FlightRecorderOptions=repository=" + jfrRepo), ""));
+
+        throughputFigures(jmh, frameEvents, segmentEvents);
+        replayFigures(jmh, counted[0]);
+        step("paired rounds: journaled vs floor, replay vs raw tailer (alternating, best round each)");
+        PairedRuns.Pair write = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, frameEvents);
+        report.add("paired.journaled.1t", "paired: journaled frame cycle, 1 thread, best round",
+                Measured.once(write.ours()), "events/s", Measured.once(write.reference()),
+                ">= 1,000,000/s, >= 0.7 floor", write.ours() >= 1_000_000 && write.ratio() >= 0.7,
+                write.rounds() + " alternating rounds of " + PAIRED_CYCLES + " cycles vs as many floor events;"
+                        + " reference = floor's best round");
+        PairedRuns.Pair replay = PairedRuns.replay(replayRegion, (int) (Workload.MAX_PADDR / Workload.PAGE), counted[0],
+                PAIRED_ROUNDS);
+        report.add("paired.replay", "paired: replay, best pass", Measured.once(replay.ours()), "events/s",
+                Measured.once(replay.reference()), ">= 10,000,000/s, >= 0.4 raw",
+                replay.ours() >= 10_000_000 && replay.ratio() >= 0.4,
+                replay.rounds() + " alternating passes over the same journal; reference = raw tailer's best pass");
+        bytesFigures(replayRegion, counted[0]);
+        Dirs.delete(replayRegion);
+
+        CrashExperiments crash = new CrashExperiments(root, work);
+        step("recovery after SIGKILL, suffixes " + java.util.Arrays.toString(RECOVERY_SUFFIXES) + " events");
+        crash.recovery(RECOVERY_SUFFIXES[0]); // warms the recovery code in this JVM; not reported
+        for (long n : RECOVERY_SUFFIXES) {
+            for (CrashExperiments.Recovery r : crash.recovery(n)) {
+                report.add("recovery." + (r.slotTableBehind() ? "behind." : "killed.") + n,
+                        "recover, " + count(n) + " suffix, " + (r.slotTableBehind() ? "slots at checkpoint" : "as killed"),
+                        r.millis(), "ms", "scanned " + r.scanned() + " events, redone " + r.redone());
+            }
+        }
+        step("SIGKILL survival: the journal and the JFR peer");
+        CrashExperiments.Survival ours = crash.journalSurvival(SURVIVAL_CYCLES);
+        CrashExperiments.Survival jfr = crash.jfrSurvival(SURVIVAL_CYCLES);
+        report.add("survival.journal", "events surviving SIGKILL: journal", Measured.once(ours.survived()), "events",
+                Measured.once(ours.written()),
+                "all", ours.survived() == ours.written(), "writer ran " + fmt(ours.writerEventsPerSecond())
+                        + " events/s in a cold child JVM");
+        report.add("survival.jfr", "events surviving SIGKILL: JFR peer", Measured.once(jfr.survived()), "events",
+                Measured.once(jfr.written()),
+                null, null, "writer ran " + fmt(jfr.writerEventsPerSecond()) + " events/s in a cold child JVM;"
+                        + " counted with RecordingFile over the repository's chunks");
+
+        report.machine("load average at end", loadAverage());
+        report.setting("wall clock", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - startNanos) / 1e9));
+        System.out.println();
+        System.out.print(report.table());
+        Path out = Path.of(System.getProperty("bench.out", root.resolve("bench/results.json").toString()));
+        report.writeJson(out);
+        System.out.println("written to " + out);
+    }
+
+    private void throughputFigures(Map<String, RunResult> jmh, double frameEvents, double segmentEvents) {
+        Measured floor1 = Measured.throughput(result(jmh, "FloorBench.floor1T"), 1);
+        Measured floor2 = Measured.throughput(result(jmh, "FloorBench.floor2T"), 1);
+        report.add("floor.1t", "floor: raw queue append + raw map update, 1 thread", floor1, "events/s",
+                "48-byte writeBytes + 64-byte in-place value write per event");
+        report.add("floor.2t", "floor: raw queue append + raw map update, 2 threads", floor2, "events/s", null);
+        Measured ours1 = Measured.throughput(result(jmh, "JournaledBench.frameCycle1T"), frameEvents);
+        Measured ours2 = Measured.throughput(result(jmh, "JournaledBench.frameCycle2T"), frameEvents);
+        report.add("journaled.1t", "journaled slot mutations, frame cycle, 1 thread", ours1, "events/s", floor1,
+                ">= 1,000,000/s, >= 0.7 floor", ours1.atLeast(1_000_000) && ours1.mean() >= 0.7 * floor1.mean(),
+                "leak detection DISABLED; reference = floor, 1 thread");
+        report.add("journaled.2t", "journaled slot mutations, frame cycle, 2 threads", ours2, "events/s", floor2,
+                null, null, "leak detection DISABLED; reference = floor, 2 threads");
+        Measured sampled = Measured.throughput(result(jmh, "JournaledBench.frameCycle1T/SAMPLED"), frameEvents);
+        report.add("journaled.1t.sampled", "journaled slot mutations, 1 thread, leaks SAMPLED", sampled, "events/s",
+                ours1, null, null, "reference = the same with leak detection DISABLED");
+        Measured segment = Measured.throughput(result(jmh, "JournaledBench.segmentCycle1T"), segmentEvents);
+        report.add("segment.1t", "segment ops (alloc 64, clone, slice 32, drop), 1 thread", segment, "events/s",
+                floor1, null, null, "slot mutations only (BEGIN/END markers not counted); reference = floor");
+        Measured jfr = Measured.throughput(result(jmh, "JfrBench.jfrFrameCycle1T"), frameEvents);
+        report.add("jfr.1t", "JFR peer: the same events as JFR events, 1 thread", jfr, "events/s", ours1, null, null,
+                "records only, keeps no state; reference = journaled, 1 thread");
+    }
+
+    private void replayFigures(Map<String, RunResult> jmh, long events) {
+        Measured ours = Measured.rateOfAverageTime(result(jmh, "ReplayBench.replay"), events);
+        Measured raw = Measured.rateOfAverageTime(result(jmh, "ReplayBench.rawTailer"), events);
+        report.add("replay.raw", "raw Chronicle tailer read of the same journal", raw, "events/s",
+                "readingDocument + the 48 bytes copied out and read as words, " + events + " events, open included");
+        report.add("replay", "replay: JournalReader + ReplayState.apply", ours, "events/s", raw,
+                ">= 10,000,000/s, >= 0.4 raw", ours.atLeast(10_000_000) && ours.mean() >= 0.4 * raw.mean(),
+                "validating read + Transition.apply per event; reference = raw tailer");
+    }
+
+    private void bytesFigures(Path region, long events) throws IOException, InterruptedException {
+        Path journal = new RegionLayout(region).journal();
+        double written = (double) JournalFacts.writtenBytes(journal) / events;
+        double allocated = (double) JournalFacts.allocatedBytes(journal) / events;
+        report.add("bytes.written", "journal bytes per event: queue written position", Measured.once(written), "bytes",
+                Measured.NONE, "<= 64", written <= 64, "end offset of the last document / events (" + events + " events)");
+        report.add("bytes.allocated", "journal bytes per event: du -B1 allocated", allocated, "bytes",
+                "disk blocks of the journal directory / events (sparse 4 MiB blocks: the unwritten tail is not counted,"
+                        + " the .cq4t metadata file is)");
+    }
+
+    /** Slot events one run of {@code op} journals (counted from the journal, not assumed). */
+    private double probe(Consumer<FrameAllocOptions> op, String what) throws IOException {
+        Path dir = work.resolve("probe");
+        try (MetaRegion region = Workload.createRegion(dir, LeakDetection.DISABLED)) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            for (int i = 0; i < PROBE_CYCLES; i++) {
+                op.accept(alloc);
+            }
+        }
+        long[] n = JournalFacts.countEvents(new RegionLayout(dir).journal());
+        Dirs.delete(dir);
+        double perCycle = (double) n[1] / PROBE_CYCLES;
+        step(what + ": " + fmt(perCycle) + " slot events per cycle");
+        return perCycle;
+    }
+
+    /** A closed region with {@code cycles} frame cycles; @return its events {@code [all, slot]} */
+    private long[] prepareReplayJournal(Path dir, long cycles) {
+        try (MetaRegion region = Workload.createRegion(dir, LeakDetection.DISABLED)) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            for (long i = 0; i < cycles; i++) {
+                Workload.frameCycle(alloc);
+            }
+        }
+        return JournalFacts.countEvents(new RegionLayout(dir).journal());
+    }
+
+    private Map<String, RunResult> runJmh(Consumer<ChainedOptionsBuilder> configure, String suffix) throws RunnerException {
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .forks(1)
+                .warmupIterations(warmup)
+                .warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(seconds))
+                .timeUnit(TimeUnit.SECONDS)
+                .jvmArgs("@" + root.resolve(Dirs.ARGFILE), "-Xmx1g", "-D" + Dirs.WORK_DIR_PROPERTY + "=" + work,
+                        "-Dframejournal.root=" + root)
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT);
+        configure.accept(o);
+        Collection<RunResult> results = new Runner(o.build()).run();
+        Map<String, RunResult> byName = new HashMap<>();
+        for (RunResult r : results) {
+            String label = r.getParams().getBenchmark();
+            String name = label.substring(label.lastIndexOf('.', label.lastIndexOf('.') - 1) + 1) + suffix;
+            byName.put(name, r);
+            System.out.printf(Locale.ROOT, "  %-40s %,18.3f %s%n", name, r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreUnit());
+        }
+        return byName;
+    }
+
+    /** Throughputs are in ops/s and average times in s/op: every run's time unit is seconds. */
+    private static RunResult result(Map<String, RunResult> jmh, String name) {
+        RunResult r = jmh.get(name);
+        if (r == null) {
+            throw new IllegalStateException("no JMH result for " + name + " (have " + jmh.keySet() + ")");
+        }
+        return r;
+    }
+
+    private void machine() throws IOException, InterruptedException {
+        report.machine("date", Instant.now().toString());
+        report.machine("nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        report.machine("cpu", cpuModel());
+        report.machine("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        report.machine("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        report.machine("load average at start", loadAverage());
+    }
+
+    /** The 1, 5 and 15 minute load averages: how much else the machine was doing (figures on a busy box drop). */
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (!Files.isReadable(loadavg)) {
+            return "unknown";
+        }
+        String[] f = Files.readString(loadavg).trim().split("\\s+");
+        return f[0] + " " + f[1] + " " + f[2];
+    }
+
+    private static String cpuModel() throws IOException, InterruptedException {
+        try {
+            Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            for (String line : out.split("\n")) {
+                if (line.startsWith("Model name:")) {
+                    return line.substring("Model name:".length()).trim();
+                }
+            }
+        } catch (IOException e) {
+            // no lscpu: fall through
+        }
+        return "unknown (no lscpu)";
+    }
+
+    private void step(String what) {
+        System.out.printf(Locale.ROOT, "[%5.0f s] %s%n", (System.nanoTime() - startNanos) / 1e9, what);
+    }
+
+    private static String count(long n) {
+        return n >= 1_000_000 ? n / 1_000_000 + "M" : n >= 1000 ? n / 1000 + "k" : Long.toString(n);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%,.2f", v);
+    }
+}

@@ -1,0 +1,135 @@
+package io.framejournal.bench;
+
+import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.JournalEvent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.UnsafeMemory;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * The floor one journaled event cannot beat: a raw Chronicle Queue append of a 48-byte record
+ * ({@code ExcerptAppender.writeBytes}) plus a raw in-place update of a 64-byte Chronicle Map value at its
+ * off-heap address (the same writes, in the same order, as {@code SlotTable.store}). No checks, no lock, no
+ * transition. One op is one event.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class FloorBench {
+    private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
+    static final int SLOTS = 1024;
+    static final int VALUE_SIZE = 64;
+
+    /** One queue and one map, shared by all threads, configured like a region's. */
+    @State(Scope.Benchmark)
+    public static class Shared {
+        Path dir;
+        SingleChronicleQueue queue;
+        ChronicleMap<Integer, byte[]> map;
+        final AtomicInteger nextSlot = new AtomicInteger();
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            dir = Dirs.temp("floor");
+            queue = Chronicle.writableQueue(dir.resolve("journal"), SyncMode.NONE);
+            map = ChronicleMap.of(Integer.class, byte[].class)
+                    .name("floor-slots")
+                    .entries(SLOTS)
+                    .constantValueSizeBySample(new byte[VALUE_SIZE])
+                    .checksumEntries(false)
+                    .createPersistedTo(dir.resolve("slots.cm3").toFile());
+            byte[] value = new byte[VALUE_SIZE];
+            for (int i = 0; i < SLOTS; i++) {
+                map.put(i, value);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            queue.close();
+            map.close();
+            Dirs.delete(dir);
+        }
+
+        long address(int slot) {
+            try (ExternalMapQueryContext<Integer, byte[], ?> c = map.queryContext(slot)) {
+                c.readLock().lock();
+                Data<byte[]> value = c.entry().value();
+                return ((BytesStore<?, ?>) value.bytes()).addressForRead(value.offset());
+            }
+        }
+    }
+
+    /** Each thread's appender, record buffer and slot. */
+    @State(Scope.Thread)
+    public static class Lane {
+        ExcerptAppender appender;
+        Bytes<?> record;
+        long address;
+        long counter;
+
+        @Setup(Level.Trial)
+        public void open(Shared shared) {
+            appender = shared.queue.createAppender();
+            appender.singleThreadedCheckDisabled(true);
+            record = Bytes.allocateDirect(JournalEvent.SIZE);
+            address = shared.address(shared.nextSlot.getAndIncrement() % SLOTS);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            appender.close();
+            record.releaseLast();
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long floor1T(Lane lane) {
+        return event(lane);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long floor2T(Lane lane) {
+        return event(lane);
+    }
+
+    static long event(Lane lane) {
+        long n = ++lane.counter;
+        Bytes<?> r = lane.record;
+        r.clear();
+        r.writeLong(n).writeLong(n).writeLong(n).writeLong(n).writeLong(n).writeLong(n);
+        lane.appender.writeBytes(r);
+        long a = lane.address;
+        MEM.writeLong(a + 16, n);
+        MEM.writeLong(a + 24, n);
+        MEM.writeLong(a + 32, n);
+        MEM.writeLong(a + 40, n);
+        MEM.writeInt(a + 48, (int) n);
+        MEM.writeShort(a + 52, (short) n);
+        MEM.writeByte(a + 54, (byte) n);
+        MEM.writeVolatileLong(a, n);
+        MEM.writeOrderedLong(a + 8, n);
+        return n;
+    }
+}

@@ -1,0 +1,90 @@
+package io.framejournal.bench;
+
+import io.framejournal.allocator.FrameAllocOptions;
+import io.framejournal.allocator.LeakDetection;
+import io.framejournal.allocator.MetaRegion;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Ratios that hold on a busy machine: ours and its reference alternate in short rounds in one JVM, and each keeps
+ * its fastest round. Interference only slows a round down, and neighbouring rounds see about the same load, so
+ * the ratio of bests is steadier than the ratio of two JMH means taken a minute apart.
+ */
+final class PairedRuns {
+    static final int WARMUP_ROUNDS = 3;
+
+    /** Fastest rounds of ours and of its reference, in events per second. */
+    record Pair(double ours, double reference, int rounds) {
+        double ratio() {
+            return ours / reference;
+        }
+    }
+
+    private PairedRuns() {
+    }
+
+    /** Journaled frame cycles against the floor (one raw append and one raw slot write per event). */
+    static Pair write(int rounds, int cyclesPerRound, double eventsPerCycle) throws IOException {
+        Path dir = Dirs.temp("paired-write");
+        FloorBench.Shared floor = new FloorBench.Shared();
+        FloorBench.Lane lane = new FloorBench.Lane();
+        try (MetaRegion region = Workload.createRegion(dir.resolve("region"), LeakDetection.DISABLED)) {
+            floor.open();
+            lane.open(floor);
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            long floorEvents = (long) (cyclesPerRound * eventsPerCycle);
+            long bestOurs = Long.MAX_VALUE;
+            long bestFloor = Long.MAX_VALUE;
+            long sink = 0;
+            for (int r = 0; r < WARMUP_ROUNDS + rounds; r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < cyclesPerRound; i++) {
+                    Workload.frameCycle(alloc);
+                }
+                long t1 = System.nanoTime();
+                for (long i = 0; i < floorEvents; i++) {
+                    sink += FloorBench.event(lane);
+                }
+                long t2 = System.nanoTime();
+                if (r >= WARMUP_ROUNDS) {
+                    bestOurs = Math.min(bestOurs, t1 - t0);
+                    bestFloor = Math.min(bestFloor, t2 - t1);
+                }
+            }
+            if (sink == 0) {
+                throw new IllegalStateException("floor wrote nothing");
+            }
+            return new Pair(floorEvents * 1e9 / bestOurs, floorEvents * 1e9 / bestFloor, rounds);
+        } finally {
+            lane.close();
+            floor.close();
+            Dirs.delete(dir);
+        }
+    }
+
+    /** Whole-journal replay passes against raw-tailer passes over the same journal. */
+    static Pair replay(Path region, int nrSlots, long events, int rounds) {
+        ReplayBench bench = new ReplayBench();
+        bench.region = region.toString();
+        bench.nrSlots = nrSlots;
+        long bestOurs = Long.MAX_VALUE;
+        long bestRaw = Long.MAX_VALUE;
+        long sink = 0;
+        for (int r = 0; r < WARMUP_ROUNDS + rounds; r++) {
+            long t0 = System.nanoTime();
+            sink += bench.replay().refCount(0);
+            long t1 = System.nanoTime();
+            sink += bench.rawTailer();
+            long t2 = System.nanoTime();
+            if (r >= WARMUP_ROUNDS) {
+                bestOurs = Math.min(bestOurs, t1 - t0);
+                bestRaw = Math.min(bestRaw, t2 - t1);
+            }
+        }
+        if (sink == Long.MIN_VALUE) {
+            throw new IllegalStateException("unreachable: keeps the passes' results alive");
+        }
+        return new Pair(events * 1e9 / bestOurs, events * 1e9 / bestRaw, rounds);
+    }
+}

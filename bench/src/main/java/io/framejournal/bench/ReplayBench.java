@@ -1,0 +1,82 @@
+package io.framejournal.bench;
+
+import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.ReplayState;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Reading one prepared journal end to end (opening included): our replay ({@code JournalReader} validating each
+ * record, {@code ReplayState.apply} through {@code Transition.apply}) against a raw Chronicle tailer that only
+ * reads each document's 48 bytes (one bulk copy, then six words: the cheapest way to read every byte). One op is
+ * one whole pass; {@link BenchRunner} knows the event count.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class ReplayBench {
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private final byte[] record = new byte[48];
+
+    /** A closed region whose journal both benchmarks read; prepared by {@link BenchRunner}. */
+    @Param("")
+    public String region;
+
+    @Param("1024")
+    public int nrSlots;
+
+    private Path journal() {
+        if (region.isEmpty()) {
+            throw new IllegalStateException("ReplayBench needs -p region=<dir of a closed region>; run it via BenchRunner");
+        }
+        return new RegionLayout(Paths.get(region)).journal();
+    }
+
+    @Benchmark
+    public ReplayState replay() {
+        try (JournalReader reader = JournalReader.open(journal())) {
+            ReplayState state = ReplayState.replay(reader, nrSlots);
+            if (reader.stopReason() != null) {
+                throw new IllegalStateException("replay stopped: " + reader.stopReason());
+            }
+            return state;
+        }
+    }
+
+    @Benchmark
+    public long rawTailer() {
+        long sum = 0;
+        try (SingleChronicleQueue queue = Chronicle.readOnlyQueue(journal());
+                ExcerptTailer tailer = queue.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    Bytes<?> b = dc.wire().bytes();
+                    b.read(record, 0, record.length);
+                    sum += (long) WORDS.get(record, 0) ^ (long) WORDS.get(record, 8) ^ (long) WORDS.get(record, 16)
+                            ^ (long) WORDS.get(record, 24) ^ (long) WORDS.get(record, 32) ^ (long) WORDS.get(record, 40);
+                }
+            }
+        }
+        return sum;
+    }
+}

@@ -89,7 +89,7 @@ public final class Frame<M> extends Handle {
     /** The slot's reference count as it is now (handles plus raw references). */
     public long referenceCount() {
         ensureLive();
-        return region.table().refCount(slot);
+        return region.engine().refCount(slot);
     }
 
     /** A new handle to the same frame: refcount +1, one more obligation. */
@@ -153,6 +153,6 @@ public final class Frame<M> extends Handle {
     @Override
     public String toString() {
         return "Frame[paddr=0x" + Long.toHexString(region.paddrOf(slot)) + ", handle=" + id
-                + (isClosed() || region.isClosed() ? ", closed]" : ", refCount=" + RefCount.describe(region.table().refCount(slot)) + "]");
+                + (isClosed() || region.isClosed() ? ", closed]" : ", refCount=" + RefCount.describe(region.engine().refCount(slot)) + "]");
     }
 }

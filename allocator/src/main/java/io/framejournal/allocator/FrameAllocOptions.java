@@ -24,7 +24,7 @@ public final class FrameAllocOptions {
         int from = Math.floorMod(region.allocCursor.get(), nr);
         for (int i = 0; i < nr; i++) {
             int slot = (from + i) % nr;
-            if (region.table().refCount(slot) != RefCount.UNUSED) {
+            if (region.engine().refCount(slot) != RefCount.UNUSED) {
                 continue;
             }
             try {
@@ -44,7 +44,7 @@ public final class FrameAllocOptions {
         int from = Math.floorMod(region.allocCursor.get(), nr);
         for (int i = 0; i < nr; i++) {
             int slot = (from + i) % nr;
-            if (region.table().refCount(slot) != RefCount.UNUSED) {
+            if (region.engine().refCount(slot) != RefCount.UNUSED) {
                 continue;
             }
             try {
@@ -86,7 +86,7 @@ public final class FrameAllocOptions {
     private <M> Segment<M> scan(int from, int to, int n, LongFunction<M> metaFn) {
         int run = 0;
         for (int slot = from; slot < to; slot++) {
-            if (region.table().refCount(slot) != RefCount.UNUSED) {
+            if (region.engine().refCount(slot) != RefCount.UNUSED) {
                 run = 0;
                 continue;
             }
@@ -112,7 +112,7 @@ public final class FrameAllocOptions {
         int longest = 0;
         int run = 0;
         for (int slot = 0; slot < nr; slot++) {
-            if (region.table().refCount(slot) == RefCount.UNUSED) {
+            if (region.engine().refCount(slot) == RefCount.UNUSED) {
                 free++;
                 longest = Math.max(longest, ++run);
             } else {

@@ -256,8 +256,8 @@ public final class MetaRegion implements AutoCloseable {
             closed = true;
         }
         try {
-            long closeIndex = engine.marker(EventKind.REGION_CLOSE, OpCode.REGION, JournalEvent.NO_SLOT, 0, 0, session,
-                    (short) 0);
+            engine.shutdown();
+            long closeIndex = engine.closingMarker(EventKind.REGION_CLOSE, OpCode.REGION, session);
             journal.close();
             table.close();
             status = status.closed(closeIndex);

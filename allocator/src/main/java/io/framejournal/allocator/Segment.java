@@ -188,7 +188,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
     private Segment<M> bump(int s0, int s1, OpCode op, OpCode rollbackOp) {
         SlotEngine engine = region.engine();
         for (int slot = s0; slot < s1; slot++) {
-            if (region.table().refCount(slot) >= RefCount.MAX) {
+            if (region.engine().refCount(slot) >= RefCount.MAX) {
                 throw new FramePanicException("reference count of frame 0x" + Long.toHexString(region.paddrOf(slot))
                         + " is at MAX");
             }

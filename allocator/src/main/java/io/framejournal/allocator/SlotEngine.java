@@ -31,12 +31,18 @@ final class SlotEngine {
     private final JournalWriter journal;
     private final int pageSize;
     private final ThreadLocal<Ctx> contexts;
+    private final java.util.Queue<Ctx> allContexts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean shut;
 
     SlotEngine(SlotTable table, JournalWriter journal, int pageSize) {
         this.table = table;
         this.journal = journal;
         this.pageSize = pageSize;
-        this.contexts = ThreadLocal.withInitial(() -> new Ctx(journal.lane()));
+        this.contexts = ThreadLocal.withInitial(() -> {
+            Ctx c = new Ctx(journal.lane());
+            allContexts.add(c);
+            return c;
+        });
     }
 
     /** One thread's scratch: its journal lane, an event flyweight and the slot being changed. */
@@ -45,6 +51,10 @@ final class SlotEngine {
         final JournalEvent ev = new JournalEvent();
         final SlotState st = new SlotState();
         int slot;
+        /** Nesting depth of {@link #pin()} on this thread. */
+        int depth;
+        /** 1 while this thread is inside an operation: {@link #shutdown()} waits for it before unmapping. */
+        volatile int active;
 
         Ctx(JournalWriter.Lane lane) {
             this.lane = lane;
@@ -55,9 +65,62 @@ final class SlotEngine {
         return table;
     }
 
-    private Ctx enter(int slot) {
+    /**
+     * Marks the calling thread as inside an operation, so that closing the region waits for it instead of
+     * unmapping the slot table under it. Nests; pair with {@link #unpin}.
+     */
+    Ctx pin() {
         Ctx c = contexts.get();
-        table.lock(slot);
+        if (c.depth++ == 0) {
+            c.active = 1;
+            if (shut) {
+                c.active = 0;
+                c.depth = 0;
+                throw new IllegalStateException("region is closed");
+            }
+        }
+        return c;
+    }
+
+    void unpin(Ctx c) {
+        if (--c.depth == 0) {
+            c.active = 0;
+        }
+    }
+
+    /** Refuses new operations and waits (up to 10 s) for those in flight on other threads to finish. */
+    void shutdown() {
+        shut = true;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (Ctx c : allContexts) {
+            while (c.active != 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("threads are still inside operations on this region after 10 s;"
+                            + " stop them before closing it");
+                }
+                Thread.yield();
+            }
+        }
+    }
+
+    /** A slot's reference count, read without its lock, for scans and accessors. */
+    long refCount(int slot) {
+        Ctx c = pin();
+        try {
+            return table.refCount(slot);
+        } finally {
+            unpin(c);
+        }
+    }
+
+    private Ctx enter(int slot) {
+        Ctx c = pin();
+        try {
+            table.lock(slot);
+        } catch (RuntimeException e) {
+            unpin(c);
+            throw e;
+        }
         c.slot = slot;
         table.load(slot, c.st);
         return c;
@@ -69,6 +132,7 @@ final class SlotEngine {
             table.store(c.slot, c.st);
         } finally {
             table.unlock(c.slot);
+            unpin(c);
         }
     }
 
@@ -205,6 +269,7 @@ final class SlotEngine {
             checkRestorable(c, expectedType);
         } finally {
             table.unlock(slot);
+            unpin(c);
         }
     }
 
@@ -381,18 +446,35 @@ final class SlotEngine {
 
     /** A copy of one slot's state, read under its lock. */
     SlotState snapshot(int slot, SlotState into) {
+        Ctx c = pin();
         table.lock(slot);
         try {
             table.load(slot, into);
             return into;
         } finally {
             table.unlock(slot);
+            unpin(c);
         }
     }
 
     /** Journals an event that changes no slot (region, compound, leak and recovery markers). @return its index */
     long marker(EventKind kind, OpCode op, int slot, long before, long after, long handle, short metaType) {
-        JournalEvent e = contexts.get().ev;
+        Ctx c = pin();
+        try {
+            return markerUnguarded(c, kind, op, slot, before, after, handle, metaType);
+        } finally {
+            unpin(c);
+        }
+    }
+
+    /** The region's last event, journaled after {@link #shutdown()} has drained every operation. */
+    long closingMarker(EventKind kind, OpCode op, long handle) {
+        return markerUnguarded(contexts.get(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0);
+    }
+
+    private static long markerUnguarded(Ctx c, EventKind kind, OpCode op, int slot, long before, long after,
+            long handle, short metaType) {
+        JournalEvent e = c.ev;
         e.kind = kind;
         e.op = op.ordinal();
         e.flags = 0;
@@ -401,7 +483,7 @@ final class SlotEngine {
         e.before = before;
         e.after = after;
         e.handle = handle;
-        return contexts.get().lane.append(e);
+        return c.lane.append(e);
     }
 
     JournalWriter journal() {

@@ -57,7 +57,7 @@ public final class UniqueFrame<M> extends Handle {
 
     public long referenceCount() {
         ensureLive();
-        return region.table().refCount(slot);
+        return region.engine().refCount(slot);
     }
 
     public M meta() {

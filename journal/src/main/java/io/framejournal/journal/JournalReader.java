@@ -62,9 +62,10 @@ public final class JournalReader implements AutoCloseable {
         if (stopReason != null) {
             return false;
         }
+        boolean atEnd = false;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
-                checkNothingMissing();
+                atEnd = true;
                 return false;
             }
             if (dc.isMetaData()) {
@@ -82,13 +83,18 @@ public final class JournalReader implements AutoCloseable {
             // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS)
             stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": " + oneLine(e);
             return false;
+        } finally {
+            if (atEnd) {
+                checkNothingMissing();
+            }
         }
     }
 
     /**
      * At the end of the readable events: when the queue's own bookkeeping says events were written past the last
-     * readable one, the file was truncated or damaged there, and that is a stop, not the end. Only meaningful when
-     * no writer is appending (recovery, audit of a closed or crashed region).
+     * readable one, the file was truncated or damaged there, and that is a stop, not the end. A writer appending at
+     * this moment makes the index run ahead of what was readable a moment ago; then the next event is now there
+     * ({@code moveToIndex} finds it, leaving the tailer on it) and this is only the end for now.
      */
     private void checkNothingMissing() {
         if (lastGoodIndex == JournalIndex.NONE) {
@@ -101,9 +107,17 @@ public final class JournalReader implements AutoCloseable {
             stopReason = "journal index unreadable after index " + JournalIndex.format(lastGoodIndex) + ": " + oneLine(e);
             return;
         }
-        if (last > lastGoodIndex) {
+        if (last > lastGoodIndex && !nextIsThereNow()) {
             stopReason = "journal ends at index " + JournalIndex.format(lastGoodIndex) + " but records events up to "
                     + JournalIndex.format(last) + ": the file was truncated or damaged there";
+        }
+    }
+
+    private boolean nextIsThereNow() {
+        try {
+            return tailer.moveToIndex(lastGoodIndex + 1);
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            return false;
         }
     }
 

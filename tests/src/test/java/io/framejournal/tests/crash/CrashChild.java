@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code appended <index> <ops>}: every event up to {@code index} was appended (a checkpoint the parent holds
  *       the journal to after the kill).</li>
  * </ul>
- * It never closes the region. Should its parent vanish, it stops on its own after {@link #MAX_RUN_SECONDS}.
+ * It never closes the region. Should its parent vanish (its stdin reaches EOF), it exits at once, and in any case
+ * after {@link #MAX_RUN_SECONDS}.
  *
  * <p>Usage: {@code CrashChild <regionDir> <seed> <threads>}.
  */
@@ -28,6 +29,7 @@ public final class CrashChild {
     static final int MAX_RUN_SECONDS = 120;
     static final int EXIT_TIMED_OUT = 3;
     static final int EXIT_FAILED = 4;
+    static final int EXIT_ORPHANED = 5;
 
     private CrashChild() {
     }
@@ -40,6 +42,7 @@ public final class CrashChild {
         Path dir = Path.of(args[0]);
         long seed = Long.parseLong(args[1]);
         int threads = Integer.parseInt(args[2]);
+        exitWhenParentIsGone();
         MetaRegion region = MetaRegion.create(dir, RegionConfig.of(MAX_PADDR));
         System.out.println("ready " + region.lastJournalIndex());
         System.out.flush();
@@ -57,6 +60,21 @@ public final class CrashChild {
         }
         System.err.println("CrashChild was not killed within " + MAX_RUN_SECONDS + " s; exiting");
         System.exit(EXIT_TIMED_OUT);
+    }
+
+    private static void exitWhenParentIsGone() {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent writes nothing; EOF means it closed the pipe or died
+                }
+            } catch (java.io.IOException e) {
+                // a broken pipe means the same
+            }
+            System.exit(EXIT_ORPHANED);
+        }, "crash-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     private static void runOrDie(CrashWorkload w) {

@@ -59,7 +59,7 @@ final class CrashHarness implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 CrashChild.class.getName(), regionDir.toString(), Long.toString(seed), Integer.toString(threads)));
         pb.redirectError(stderr.toFile());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // stdin stays an open pipe: the child exits when it reaches EOF, i.e. when this JVM is gone
         return new CrashHarness(pb.start(), stderr);
     }
 
@@ -147,7 +147,8 @@ final class CrashHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
+        process.getOutputStream().close();
         if (process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);

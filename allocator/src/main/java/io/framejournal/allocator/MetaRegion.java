@@ -2,7 +2,9 @@ package io.framejournal.allocator;
 
 import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.EventKind;
+import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalGeometryCheck;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RegionConfig;
@@ -55,14 +57,46 @@ public final class MetaRegion implements AutoCloseable {
         this.config = config;
         this.lock = lock;
         this.table = table;
-        this.journal = JournalWriter.open(layout.journal(), options.syncMode());
+        this.journal = openJournal(layout, options);
         this.engine = new SlotEngine(table, journal, config.pageSize());
         this.leaks = new LeakTracker(this, options.leakDetection());
         this.session = previous.session() + 1;
-        long openIndex = engine.marker(EventKind.REGION_OPEN, OpCode.REGION, JournalEvent.NO_SLOT, config.maxPaddr(),
-                config.pageSize(), session, (short) config.formatVersion());
+        long openIndex;
+        try {
+            openIndex = engine.marker(EventKind.REGION_OPEN, OpCode.REGION, JournalEvent.NO_SLOT, config.maxPaddr(),
+                    config.pageSize(), session, (short) config.formatVersion());
+        } catch (RuntimeException | AssertionError e) {
+            closeQuietly(journal);
+            throw journalFailure(layout, e);
+        }
         this.status = previous.opened(openIndex);
         status.write(layout.status());
+    }
+
+    private static JournalWriter openJournal(RegionLayout layout, RegionOptions options) {
+        try {
+            return JournalWriter.open(layout.journal(), options.syncMode());
+        } catch (RuntimeException | AssertionError e) {
+            throw journalFailure(layout, e);
+        }
+    }
+
+    /** A journal Chronicle cannot append to (damaged queue or table-store file) as a one-line RegionException. */
+    static RegionException journalFailure(RegionLayout layout, Throwable e) {
+        if (e instanceof RegionException) {
+            return (RegionException) e;
+        }
+        String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+        return new RegionException("cannot append to journal " + layout.journal() + " (" + e.getClass().getSimpleName() + m
+                + "); its files are damaged: audit it, do not write to it", e);
+    }
+
+    private static void closeQuietly(JournalWriter journal) {
+        try {
+            journal.close();
+        } catch (RuntimeException | AssertionError ignored) {
+            // already failing with the first error
+        }
     }
 
     /** Creates a region in {@code dir} (absent or empty) with every frame free. */
@@ -113,6 +147,8 @@ public final class MetaRegion implements AutoCloseable {
                 throw new RegionException("region " + dir + " was not closed cleanly (its writer died?); run"
                         + " `framejournal recover " + dir + "` first");
             }
+            JournalGeometryCheck.verify(layout.journal(), config);
+            JournalEndCheck.verifyEndsAt(layout.journal(), status.checkpoint());
             SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), false);
             try {
                 return new MetaRegion(layout, config, lock, table, options, status);

@@ -1,7 +1,9 @@
 package io.framejournal.allocator;
 
 import io.framejournal.journal.EventKind;
+import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalGeometryCheck;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.JournalWriter;
@@ -33,6 +35,10 @@ final class RegionRecovery {
             RegionStatus status = RegionStatus.read(layout.status());
             if (status.clean() && !reclaim) {
                 return clean(dir, status);
+            }
+            JournalGeometryCheck.verify(layout.journal(), config);
+            if (status.clean()) {
+                JournalEndCheck.verifyEndsAt(layout.journal(), status.checkpoint());
             }
             SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !status.clean());
             try {
@@ -112,7 +118,7 @@ final class RegionRecovery {
         long obligations = 0;
         long raw = 0;
         long last;
-        try (JournalWriter journal = JournalWriter.open(layout.journal(), SyncMode.NONE)) {
+        try (JournalWriter journal = openJournal(layout)) {
             SlotEngine engine = new SlotEngine(table, journal, config.pageSize());
             engine.marker(EventKind.RECOVERY, OpCode.RECOVERY_REDO, JournalEvent.NO_SLOT, redone, 0, 0, (short) 0);
             if (reclaim) {
@@ -127,10 +133,20 @@ final class RegionRecovery {
             }
             last = engine.marker(EventKind.RECOVERY, reclaim ? OpCode.RECOVERY_RECLAIM : OpCode.RECOVERY_REDO,
                     JournalEvent.NO_SLOT, redone, 1, 0, (short) 0);
+        } catch (RuntimeException | AssertionError failure) {
+            throw MetaRegion.journalFailure(layout, failure);
         }
         new RegionStatus(true, status.session(), last).write(layout.status());
         return new RecoveryReport(layout.dir(), false, status.checkpoint(), scanned, redone, repaired.cardinality(),
                 locksCleared, List.copyOf(open.values()), List.copyOf(tornSlots), frames, obligations, raw, problem, last);
+    }
+
+    private static JournalWriter openJournal(RegionLayout layout) {
+        try {
+            return JournalWriter.open(layout.journal(), SyncMode.NONE);
+        } catch (RuntimeException | AssertionError e) {
+            throw MetaRegion.journalFailure(layout, e);
+        }
     }
 
     static String describe(long index) {

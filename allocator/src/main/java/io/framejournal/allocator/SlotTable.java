@@ -7,6 +7,7 @@ import io.framejournal.journal.RegionException;
 import io.framejournal.journal.SlotState;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,6 +47,9 @@ public final class SlotTable implements AutoCloseable {
     static final int MAGIC = 60;
     static final int MAGIC_VALUE = 0x464A534C; // "FJSL"
 
+    /** A persisted Chronicle Map starts with 12 bytes of header words, then its self-describing type name. */
+    private static final int HEADER_OFFSET = 12;
+    private static final String MAP_SIGNATURE = "!net.openhft.chronicle.map.VanillaChronicleMap";
     private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
     private static final int SPINS_BEFORE_YIELD = 64;
 
@@ -94,6 +98,7 @@ public final class SlotTable implements AutoCloseable {
             throw new RegionException("slot table " + file + " is missing; the region cannot be opened"
                     + " (audit can still replay its journal)");
         }
+        checkHeader(file);
         ChronicleMap<Integer, byte[]> map;
         try {
             map = recover ? builder(nrSlots).recoverPersistedTo(f, true) : builder(nrSlots).createPersistedTo(f);
@@ -116,6 +121,7 @@ public final class SlotTable implements AutoCloseable {
             if (!Files.isReadable(file)) {
                 throw new RegionException("slot table " + file + " is " + (Files.exists(file) ? "not readable" : "missing"));
             }
+            checkHeader(file);
             dir = Files.createTempDirectory("framejournal-slots");
             Path copy = dir.resolve(file.getFileName());
             Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
@@ -133,10 +139,28 @@ public final class SlotTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails fast, without a byte changed, on a file that is not a Chronicle Map at all (empty, zeroed, garbage):
+     * Chronicle would otherwise initialize an empty file as a new map, or wait minutes for a header to become ready.
+     */
+    private static void checkHeader(Path file) throws IOException {
+        byte[] head = new byte[HEADER_OFFSET + MAP_SIGNATURE.length()];
+        int n;
+        try (var in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        String found = new String(head, HEADER_OFFSET, Math.max(0, n - HEADER_OFFSET), StandardCharsets.ISO_8859_1);
+        if (n < head.length || !found.equals(MAP_SIGNATURE)) {
+            throw new RegionException("slot table " + file + " is not a Chronicle Map slot table (" + (n == 0 ? "empty"
+                    : "no map header") + "); it is damaged or not this region's; audit can still replay the journal");
+        }
+    }
+
     private void validate(Path file) {
-        if (map.size() != nrSlots) {
+        long size = map.size();
+        if (size != nrSlots) {
             close();
-            throw new RegionException("slot table " + file + " holds " + map.size() + " slots, the region has " + nrSlots);
+            throw new RegionException("slot table " + file + " holds " + size + " slots, the region has " + nrSlots);
         }
         for (int probe : new int[] {0, nrSlots / 2, nrSlots - 1}) {
             if (MEM.readInt(address(probe) + MAGIC) != MAGIC_VALUE) {

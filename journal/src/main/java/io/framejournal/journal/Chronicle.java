@@ -28,6 +28,8 @@ public final class Chronicle {
         setIfAbsent("chronicle.disk.monitor.disable", "true");
         setIfAbsent("disable.resource.warning", "true");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // A damaged metadata.cq4t can leave its file lock unobtainable; give up after 2 s (Chronicle waits 10 s).
+        setIfAbsent("chronicle.table.store.timeoutMS", "2000");
     }
 
     private static void setIfAbsent(String key, String value) {

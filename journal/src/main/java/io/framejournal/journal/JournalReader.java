@@ -38,7 +38,7 @@ public final class JournalReader implements AutoCloseable {
         }
         try {
             return new JournalReader(Chronicle.readOnlyQueue(journalDir));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | InternalError e) {
             throw new RegionException("cannot open journal " + journalDir + ": " + oneLine(e));
         }
     }
@@ -47,7 +47,7 @@ public final class JournalReader implements AutoCloseable {
     public boolean moveTo(long index) {
         try {
             return tailer.moveToIndex(index);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | InternalError e) {
             stopReason = "cannot seek to index " + JournalIndex.format(index) + ": " + oneLine(e);
             return false;
         }
@@ -62,8 +62,10 @@ public final class JournalReader implements AutoCloseable {
         if (stopReason != null) {
             return false;
         }
+        boolean atEnd = false;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
+                atEnd = true;
                 return false;
             }
             if (dc.isMetaData()) {
@@ -77,8 +79,44 @@ public final class JournalReader implements AutoCloseable {
             lastGoodIndex = into.index;
             count++;
             return true;
-        } catch (RuntimeException | AssertionError e) {
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS)
             stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": " + oneLine(e);
+            return false;
+        } finally {
+            if (atEnd) {
+                checkNothingMissing();
+            }
+        }
+    }
+
+    /**
+     * At the end of the readable events: when the queue's own bookkeeping says events were written past the last
+     * readable one, the file was truncated or damaged there, and that is a stop, not the end. A writer appending at
+     * this moment makes the index run ahead of what was readable a moment ago; then the next event is now there
+     * ({@code moveToIndex} finds it, leaving the tailer on it) and this is only the end for now.
+     */
+    private void checkNothingMissing() {
+        if (lastGoodIndex == JournalIndex.NONE) {
+            return;
+        }
+        long last;
+        try {
+            last = queue.lastIndex();
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            stopReason = "journal index unreadable after index " + JournalIndex.format(lastGoodIndex) + ": " + oneLine(e);
+            return;
+        }
+        if (last > lastGoodIndex && !nextIsThereNow()) {
+            stopReason = "journal ends at index " + JournalIndex.format(lastGoodIndex) + " but records events up to "
+                    + JournalIndex.format(last) + ": the file was truncated or damaged there";
+        }
+    }
+
+    private boolean nextIsThereNow() {
+        try {
+            return tailer.moveToIndex(lastGoodIndex + 1);
+        } catch (RuntimeException | AssertionError | InternalError e) {
             return false;
         }
     }

@@ -1,0 +1,36 @@
+package io.framejournal.journal;
+
+import java.nio.file.Path;
+
+/**
+ * Checks that a journal belongs to a region of the given geometry: its first event, the REGION_OPEN of its first
+ * session, names the region's maxPaddr and page size. A journal copied from another region would otherwise replay
+ * into the wrong slots (or none) without a word.
+ */
+public final class JournalGeometryCheck {
+    private JournalGeometryCheck() {
+    }
+
+    /**
+     * Fails with a one-line {@link RegionException} when the journal's first REGION_OPEN names another geometry than
+     * {@code config}, or when its first event is not a REGION_OPEN. An empty journal passes.
+     */
+    public static void verify(Path journalDir, RegionConfig config) {
+        try (JournalReader reader = JournalReader.open(journalDir)) {
+            JournalEvent e = new JournalEvent();
+            if (!reader.next(e)) {
+                return;
+            }
+            if (e.kind != EventKind.REGION_OPEN) {
+                throw new RegionException("journal " + journalDir + " does not start with a REGION_OPEN event (it starts with "
+                        + e.kind + " at " + JournalIndex.format(e.index) + "); it is not this region's journal");
+            }
+            if (e.before != config.maxPaddr() || e.after != config.pageSize()) {
+                throw new RegionException("journal " + journalDir + " was written for a region with maxPaddr 0x"
+                        + Long.toHexString(e.before) + " and page size " + e.after + ", but region.conf says maxPaddr 0x"
+                        + Long.toHexString(config.maxPaddr()) + " and page size " + config.pageSize()
+                        + "; it is another region's journal");
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.framejournal.tests.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.framejournal.allocator.FrameAllocOptions;
+import io.framejournal.allocator.MetaRegion;
+import io.framejournal.allocator.Segment;
+import io.framejournal.allocator.NoMeta;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RegionConfig;
+import io.framejournal.journal.RegionLayout;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reader that keeps reaching the end of a journal while a writer appends must never take the writer's progress
+ * for a truncated tail ({@link JournalReader} compares its last readable index with the queue's index at the end).
+ */
+class LiveReaderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(120)
+    void readerTailingALiveWriterNeverReportsATruncation() throws Exception {
+        Path dir = tmp.resolve("live");
+        JournalEvent e = new JournalEvent();
+        long read = 0;
+        long ends = 0;
+        try (MetaRegion region = MetaRegion.create(dir, RegionConfig.of(4L << 20));
+                JournalReader reader = JournalReader.open(new RegionLayout(dir).journal())) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 3_000; i++) {
+                    Segment<NoMeta> s = alloc.allocSegment(1 + i % 8);
+                    s.clone().close();
+                    s.close();
+                }
+            });
+            while (!writer.isDone()) {
+                while (reader.next(e)) {
+                    read++;
+                }
+                ends++;
+                assertThat(reader.stopReason()).as("after %d events and %d ends", read, ends).isNull();
+            }
+            writer.join();
+            while (reader.next(e)) {
+                read++;
+            }
+            assertThat(reader.stopReason()).isNull();
+            assertThat(e.index).isEqualTo(region.lastJournalIndex());
+        }
+        System.out.println("live reader: " + read + " events read, reached the moving end " + ends + " times");
+        assertThat(ends).isPositive();
+    }
+}

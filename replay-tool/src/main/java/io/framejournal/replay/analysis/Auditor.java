@@ -83,9 +83,11 @@ public final class Auditor {
         long first = JournalIndex.NONE;
         long last = JournalIndex.NONE;
         String stop;
+        boolean stoppedAt = false;
         try (JournalReader reader = region.journal()) {
             while (reader.next(e)) {
                 if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+                    stoppedAt = true;
                     break;
                 }
                 if (first == JournalIndex.NONE) {
@@ -101,7 +103,7 @@ public final class Auditor {
                     onMarker(e);
                 }
             }
-            stop = reader.stopReason();
+            stop = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
         }
         return report(events, first, last, stop);
     }

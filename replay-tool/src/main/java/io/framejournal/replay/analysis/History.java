@@ -59,9 +59,11 @@ public final class History {
         JournalEvent e = new JournalEvent();
         OpenCompounds covering = new OpenCompounds();
         long events = 0;
+        long last = io.framejournal.journal.JournalIndex.NONE;
         String stop;
         try (JournalReader reader = region.journal()) {
             while (reader.next(e)) {
+                last = e.index;
                 if ((++events & Progress.TICK_MASK) == 0) {
                     progress.update(events);
                 }
@@ -83,7 +85,7 @@ public final class History {
                     }
                 }
             }
-            stop = reader.stopReason();
+            stop = JournalEnd.problem(reader, region, last, false);
         }
         return new Report(region.dir(), slot, List.copyOf(entries), s, events, stop);
     }

@@ -55,7 +55,7 @@ public final class StateAt {
                 }
                 state.apply(e, scratch);
             }
-            stop = reader.stopReason();
+            stop = JournalEnd.problem(reader, region, last, at != JournalIndex.NONE);
         }
         return new ReplayResult(state, events, last, stop);
     }

@@ -84,7 +84,7 @@ public final class Stats {
                 }
                 state.apply(e, scratch);
             }
-            stop = reader.stopReason();
+            stop = JournalEnd.problem(reader, region, last, false);
         }
         Map<String, Long> byKind = new LinkedHashMap<>();
         for (EventKind k : EventKind.values()) {

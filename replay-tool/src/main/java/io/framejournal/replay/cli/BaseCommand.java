@@ -33,14 +33,22 @@ abstract class BaseCommand implements Callable<Integer> {
         }
         long total = 0;
         try (JournalReader r = region.journal()) {
-            long first = r.firstIndex();
-            long last = r.lastIndex();
-            var cycle = RollCycles.FAST_DAILY;
-            if (first >= 0 && last >= 0 && cycle.toCycle(first) == cycle.toCycle(last)) {
-                total = cycle.toSequenceNumber(last) - cycle.toSequenceNumber(first) + 1;
-            }
+            total = estimate(r);
+        } catch (RuntimeException | InternalError e) {
+            total = 0; // unknown: the bar then counts without a percentage, and the replay reports the problem
         }
         return Progress.onStderr(label, total);
+    }
+
+    /** Events in the journal when it lies in one roll cycle (index = cycle and sequence), else 0 (unknown). */
+    private static long estimate(JournalReader r) {
+        long first = r.firstIndex();
+        long last = r.lastIndex();
+        var cycle = RollCycles.FAST_DAILY;
+        if (first >= 0 && last >= 0 && cycle.toCycle(first) == cycle.toCycle(last)) {
+            return cycle.toSequenceNumber(last) - cycle.toSequenceNumber(first) + 1;
+        }
+        return 0;
     }
 
     /** Exit code after a report: 2 when the journal could not be read to its end, else 1 with findings, else 0. */

@@ -4,6 +4,7 @@ import io.framejournal.allocator.MetaRegion;
 import io.framejournal.allocator.RecoveryReport;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
@@ -53,6 +54,7 @@ final class DemoCommand extends BaseCommand {
     long seed;
 
     private static final long MAX_PADDR = 64L << 20;
+    private static final int DEMO_ROWS = 8;
     private static final long CHILD_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(40);
 
     @Override
@@ -65,6 +67,7 @@ final class DemoCommand extends BaseCommand {
             throw new RegionException(region + " already exists; give --dir a new directory");
         }
         PrintStream say = json ? root.err : out();
+        warmUp(home);
         say.println("demo: simulating in a child JVM (2 threads, leak rate 0.01, seed " + seed + ") into " + region);
         List<String> cmd = childCommand(region, injectedLog);
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(childLog.toFile()).start();
@@ -92,6 +95,26 @@ final class DemoCommand extends BaseCommand {
             report(region, events, recovery, audit, injected, m);
         }
         return FrameJournalCli.OK;
+    }
+
+    /**
+     * Loads Chronicle Queue in this JVM before the child starts (a few seconds the first time), so the journal tail
+     * keeps up with the child and the kill lands soon after {@code --events}.
+     */
+    private static void warmUp(Path home) throws IOException {
+        Path dir = home.resolve("warm-up");
+        try (JournalWriter w = JournalWriter.open(dir, net.openhft.chronicle.bytes.SyncMode.NONE)) {
+            w.append(new JournalEvent().set(io.framejournal.journal.EventKind.REGION_CLOSE, OpCode.REGION,
+                    JournalEvent.NO_SLOT, 0, 0, 0));
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            r.next(new JournalEvent());
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** {@code java @<root>/config/chronicle.jvmopts -cp <jar or classpath> FrameJournalCli simulate …}. */
@@ -210,9 +233,10 @@ final class DemoCommand extends BaseCommand {
      * @param injectedRawFound     injected raw references the audit reports never restored (by slot)
      * @param orphaned             outstanding obligation groups nobody injected: handles live when the child died
      * @param orphanedFrames       obligations in those groups
+     * @param orphanedRaw          raw references outstanding beyond the injected ones: held raw when the child died
      */
     record Matches(int injectedHandlesFound, int injectedRawFound, List<AuditReport.LeakGroup> orphaned,
-            long orphanedFrames) {
+            long orphanedFrames, long orphanedRaw) {
     }
 
     static Matches match(List<InjectedLeak> injected, AuditReport audit) {
@@ -227,12 +251,14 @@ final class DemoCommand extends BaseCommand {
         }
         int handlesFound = 0;
         int rawFound = 0;
+        long rawPages = 0;
         for (InjectedLeak l : injected) {
             if (l.kind().equals(InjectedLeak.HANDLE)) {
                 leakedHandles.add(l.handle());
                 handlesFound += outstanding.contains(l.handle()) ? 1 : 0;
             } else if (rawSlots.contains(l.start() / 4096)) {
                 rawFound++;
+                rawPages += l.pages();
             }
         }
         List<AuditReport.LeakGroup> orphaned = new ArrayList<>();
@@ -243,7 +269,7 @@ final class DemoCommand extends BaseCommand {
                 frames += g.total();
             }
         }
-        return new Matches(handlesFound, rawFound, orphaned, frames);
+        return new Matches(handlesFound, rawFound, orphaned, frames, Math.max(0, audit.rawReferences() - rawPages));
     }
 
     private void report(Path region, long events, RecoveryReport recovery, AuditReport audit,
@@ -258,7 +284,7 @@ final class DemoCommand extends BaseCommand {
                 + " injected handles still owing obligations, and " + m.injectedRawFound() + " of the "
                 + (injected.size() - injectedHandles) + " injected raw references never restored");
         out.println("  the crash orphaned " + m.orphaned().size() + " more handle(s) (" + m.orphanedFrames()
-                + " obligation(s)): handles that were live when the process died");
+                + " obligation(s)) and " + m.orphanedRaw() + " raw reference(s): what was live when the process died");
         out.println("  the leak detector journaled " + audit.leakedHandles().size()
                 + " dropped handle(s) (LEAKED_HANDLE) before the kill");
         out.println("  recovery redid " + recovery.eventsRedone() + " event(s) on " + recovery.slotsRepaired()
@@ -269,7 +295,8 @@ final class DemoCommand extends BaseCommand {
         new TextRenderer(out).recovery(recovery);
         out.println();
         out.println("Audit:");
-        new TextRenderer(out).audit(audit);
+        new TextRenderer(out, DEMO_ROWS).audit(audit);
+        out.println("  (tables show " + DEMO_ROWS + " rows each; `framejournal audit` lists them all)");
         out.println();
         out.println("The region is kept at " + region);
         out.println("Look deeper:");
@@ -304,6 +331,7 @@ final class DemoCommand extends BaseCommand {
         w.endArray();
         w.field("injectedHandlesFound", m.injectedHandlesFound()).field("injectedRawFound", m.injectedRawFound())
                 .field("orphanedHandles", m.orphaned().size()).field("orphanedObligations", m.orphanedFrames())
+                .field("orphanedRaw", m.orphanedRaw())
                 .field("tornCompounds", recovery.tornCompounds().size()).field("tornSlots", recovery.tornSlots().size())
                 .field("leakedHandleEvents", audit.leakedHandles().size())
                 .field("auditFindings", audit.findings());

@@ -39,17 +39,21 @@ final class DumpCommand extends BaseCommand {
         StringBuilder line = new StringBuilder(160);
         JsonWriter w = new JsonWriter(false);
         String stop;
+        long last = io.framejournal.journal.JournalIndex.NONE;
+        boolean stopped = false;
         try (JournalReader reader = open(region)) {
             while (reader.next(e)) {
+                last = e.index;
                 if (from != null && Long.compareUnsigned(e.index, from) < 0) {
                     continue;
                 }
                 if (to != null && Long.compareUnsigned(e.index, to) > 0) {
+                    stopped = true;
                     break;
                 }
                 out.println(json ? JsonRenderer.event(w, e) : TextRenderer.eventLine(e, line));
             }
-            stop = reader.stopReason();
+            stop = io.framejournal.replay.analysis.JournalEnd.problem(reader, region, last, stopped);
         }
         out.flush();
         return exit(stop, false);

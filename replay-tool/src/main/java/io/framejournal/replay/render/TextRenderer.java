@@ -24,9 +24,26 @@ import java.util.Map;
 /** Human output: a short summary first, then tables. */
 public final class TextRenderer {
     private final PrintStream out;
+    private final int maxRows;
 
     public TextRenderer(PrintStream out) {
+        this(out, Integer.MAX_VALUE);
+    }
+
+    /** @param maxRows rows shown per table; the rest are counted ("... and N more") */
+    public TextRenderer(PrintStream out, int maxRows) {
         this.out = out;
+        this.maxRows = maxRows;
+    }
+
+    private <T> List<T> head(List<T> all) {
+        return all.size() > maxRows ? all.subList(0, maxRows) : all;
+    }
+
+    private void more(long total, long shown) {
+        if (total > shown) {
+            out.println("  ... and " + Fmt.count(total - shown) + " more");
+        }
     }
 
     // ---------------------------------------------------------------- dump
@@ -87,41 +104,45 @@ public final class TextRenderer {
             out.println();
             out.println("Outstanding obligations (leaks), by the handle and op that minted them:");
             Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS");
-            for (LeakGroup g : r.leaks()) {
+            for (LeakGroup g : head(r.leaks())) {
                 t.row(Fmt.handle(g.handle()), OpCode.nameOf(g.op()), g.total(), JournalIndex.format(g.firstIndex()),
                         ranges(g.slots()));
             }
             t.print(out, "  ");
+            more(r.leaks().size(), head(r.leaks()).size());
         }
         if (!r.rawLeaks().isEmpty()) {
             out.println();
             out.println("Raw references never restored (into_raw without from_raw):");
             Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT");
-            for (AuditReport.RawLeak l : r.rawLeaks()) {
+            for (AuditReport.RawLeak l : head(r.rawLeaks())) {
                 t.row(l.slot(), Fmt.paddr(l.slot()), l.count(), Fmt.handle(l.handle()), OpCode.nameOf(l.op()),
                         JournalIndex.format(l.index()));
             }
             t.print(out, "  ");
+            more(r.rawLeaks().size(), head(r.rawLeaks()).size());
         }
         if (!r.leakedHandles().isEmpty()) {
             out.println();
             out.println("Handles the leak detector saw dropped without close (LEAKED_HANDLE):");
             Table t = new Table("HANDLE", "MINTED BY", "FIRST SLOT", "PADDR", "PAGES", "AT");
-            for (AuditReport.LeakedHandle l : r.leakedHandles()) {
+            for (AuditReport.LeakedHandle l : head(r.leakedHandles())) {
                 t.row(Fmt.handle(l.handle()), OpCode.nameOf(l.mintOp()), l.slot(), l.slot() >= 0 ? Fmt.paddr(l.slot()) : "-",
                         l.pages(), JournalIndex.format(l.index()));
             }
             t.print(out, "  ");
+            more(r.leakedHandles().size(), head(r.leakedHandles()).size());
         }
         if (!r.tornCompounds().isEmpty()) {
             out.println();
             out.println("Torn compound operations (BEGIN without END):");
             Table t = new Table("OP", "FIRST SLOT", "PADDR", "PAGES", "HANDLE", "BEGAN AT");
-            for (AuditReport.TornCompound c : r.tornCompounds()) {
+            for (AuditReport.TornCompound c : head(r.tornCompounds())) {
                 t.row(OpCode.nameOf(c.op()), c.startSlot(), Fmt.paddr(c.startSlot()), c.pages(), Fmt.handle(c.handle()),
                         JournalIndex.format(c.beginIndex()));
             }
             t.print(out, "  ");
+            more(r.tornCompounds().size(), head(r.tornCompounds()).size());
         }
         findings("Slots torn mid-operation (last event lacks the op-end flag):", r.tornSlots());
         findings("Ledger at the end (refCount vs handle obligations + raw references):", r.ledger());
@@ -137,14 +158,12 @@ public final class TextRenderer {
         out.println();
         out.println(title);
         Table t = new Table("KIND", "SLOT", "PADDR", "INDEX", "OP", "HANDLE", "DETAIL");
-        for (SlotFinding s : f.shown()) {
+        for (SlotFinding s : head(f.shown())) {
             t.row(s.kind(), s.slot(), s.slot() >= 0 ? Fmt.paddr(s.slot()) : "-", JournalIndex.format(s.index()),
                     s.opName(), Fmt.handle(s.handle()), s.detail());
         }
         t.print(out, "  ");
-        if (f.count() > f.shown().size()) {
-            out.println("  ... and " + Fmt.count(f.count() - f.shown().size()) + " more");
-        }
+        more(f.count(), head(f.shown()).size());
     }
 
     /** Slots as compact paddr ranges: {@code 0x5000, 0x8000..0xb000}. */

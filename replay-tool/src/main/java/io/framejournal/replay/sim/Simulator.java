@@ -186,10 +186,9 @@ public final class Simulator {
                     th.join();
                 }
             }
-            for (Worker w : workers) {
-                if (w.failure != null) {
-                    throw w.failure;
-                }
+            RuntimeException failed = shared.failure.get();
+            if (failed != null) {
+                throw failed;
             }
             for (Worker w : workers) {
                 w.releaseAll();
@@ -259,6 +258,9 @@ public final class Simulator {
         final AtomicLong opsDone = new AtomicLong();
         final Map<Action, LongAdder> counts = new EnumMap<>(Action.class);
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        /** The first unexpected failure of any worker; every worker stops when it is set. */
+        final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         Shared(MetaRegion region, int threads) {
             this.region = region;
@@ -295,7 +297,6 @@ public final class Simulator {
         final FrameList<LongMeta> list;
         final List<UniqueFrame<LongMeta>> listed = new ArrayList<>();
         long counter;
-        RuntimeException failure;
 
         Worker(Shared shared, int index, long share) {
             this.shared = shared;
@@ -312,7 +313,7 @@ public final class Simulator {
         void run(long deadline) {
             try {
                 for (long done = 0; done < share; done++) {
-                    if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
+                    if ((deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) || shared.failure.get() != null) {
                         break;
                     }
                     Action a = live() >= MAX_LIVE ? Action.CLOSE : Action.roll(rnd);
@@ -327,7 +328,8 @@ public final class Simulator {
                     }
                 }
             } catch (RuntimeException e) {
-                failure = e;
+                shared.failure.compareAndSet(null, new IllegalStateException("simulation worker " + index
+                        + " failed: " + e, e));
             }
         }
 

@@ -13,10 +13,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code framejournal audit DIR [--at INDEX]}. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Replay the journal from its start and report leaks (outstanding obligations, raw references,",
-            "unbalanced shared frames, leaked handles), invariant breaks at quiet points, illegal transitions,",
-            "double frees, under/overflows, continuity breaks, torn operations and divergence from the slot table.",
-            "Read-only. Exit 1 when anything is found."})
+        header = "Replay the journal and report leaks, invariant breaks, torn operations, divergence.",
+        description = "Replay the journal from its start and report leaks (outstanding obligations, raw "
+                + "references, unbalanced shared frames, leaked handles), invariant breaks at quiet points, "
+                + "illegal transitions, double frees, under/overflows, continuity breaks, torn operations and "
+                + "divergence from the slot table. Read-only. Exit 1 when anything is found.")
 final class AuditCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;

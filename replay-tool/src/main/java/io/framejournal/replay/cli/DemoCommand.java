@@ -38,9 +38,11 @@ import picocli.CommandLine.Option;
  * mid-run, then recovered and audited here; prints what was found and how to look deeper. Keeps the region.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Simulate a 2-thread workload with injected leaks in a temporary region in a child JVM, kill it",
-            "with SIGKILL mid-run, then recover and audit it and show what was found: the injected leaks, what the",
-            "crash orphaned, torn operations. The region is kept for you to explore."})
+        header = "Crash a simulated workload with SIGKILL, then recover and audit it.",
+        description = "Simulate a 2-thread workload with injected leaks in a temporary region in a child JVM, "
+                + "kill it with SIGKILL mid-run, then recover and audit it and show what was found: the "
+                + "injected leaks, what the crash orphaned, torn operations. The region is kept for you to "
+                + "explore.")
 final class DemoCommand extends BaseCommand {
     @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the demo region (a new directory)."
             + " Default: a new temporary directory.")

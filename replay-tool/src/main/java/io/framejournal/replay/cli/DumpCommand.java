@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code framejournal dump DIR [--from I] [--to J]}. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"The journal's events, one per line (or JSON lines with --json), from --from to --to",
-            "inclusive. Read-only."})
+        header = "The journal's events, one per line or as JSON lines.",
+        description = "The journal's events, one per line (or JSON lines with --json), from --from to --to "
+                + "inclusive. Read-only.")
 final class DumpCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;

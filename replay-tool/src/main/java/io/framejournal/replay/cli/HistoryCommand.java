@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code framejournal history DIR --paddr 0x… | --frame N}. */
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = {"Every event that touched one frame, in order: index, time, thread, kind, op, handle and",
-            "before→after, with the compound operations and leaked handles that covered it. Read-only."})
+        header = "Every event that touched one frame, in order.",
+        description = "Every event that touched one frame, in order: index, time, thread, kind, op, handle and "
+                + "before→after, with the compound operations and leaked handles that covered it. Read-only.")
 final class HistoryCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;

@@ -10,10 +10,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code framejournal recover DIR [--reclaim]}. */
 @Command(name = "recover", mixinStandardHelpOptions = true,
-        description = {"For a region whose writer died: open the slot table with Chronicle Map's recovery, redo every",
-            "journal event past each slot's lastIndex, report compound operations that began and never ended and",
-            "slots torn mid-operation, and mark the region clean. A clean region is left untouched.",
-            "Exit 1 when torn operations were found (the region is still recovered)."})
+        header = "Make a region whose writer died consistent again; report torn operations.",
+        description = "For a region whose writer died: open the slot table with Chronicle Map's recovery, redo "
+                + "every journal event past each slot's lastIndex, report compound operations that began and "
+                + "never ended and slots torn mid-operation, and mark the region clean. A clean region is "
+                + "left untouched. Exit 1 when torn operations were found (the region is still recovered).")
 final class RecoverCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;

@@ -19,10 +19,12 @@ import picocli.CommandLine.Option;
 
 /** {@code framejournal simulate --dir DIR …}. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Drive the public allocator API with a seeded random workload (frames, unique frames, segments;",
-            "clone, slice, split, next, into_raw/from_raw, lists, drop) on a region: created, or reopened when it",
-            "exists and is clean. Deterministic for a seed on one thread. --leak-rate injects handles never closed",
-            "and raw references never restored; what was injected is printed."})
+        header = "Run a seeded random allocator workload on a region (with optional injected leaks).",
+        description = "Drive the public allocator API with a seeded random workload (frames, unique frames, "
+                + "segments; clone, slice, split, next, into_raw/from_raw, lists, drop) on a region: created, "
+                + "or reopened when it exists and is clean. Deterministic for a seed on one thread. "
+                + "--leak-rate injects handles never closed and raw references never restored; what was "
+                + "injected is printed.")
 final class SimulateCommand extends BaseCommand {
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "The region directory.")
     Path dir;

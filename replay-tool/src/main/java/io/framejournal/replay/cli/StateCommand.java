@@ -12,8 +12,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code framejournal state DIR --at INDEX [--paddr …]}. */
 @Command(name = "state", mixinStandardHelpOptions = true,
-        description = {"Time travel: one frame's state, or a summary of all frames (by status and usage, obligations,",
-            "raw references), as of any journal index, rebuilt from nothing by replay. Read-only."})
+        header = "One frame, or all frames summarized, as of any journal index.",
+        description = "Time travel: one frame's state, or a summary of all frames (by status and usage, "
+                + "obligations, raw references), as of any journal index, rebuilt from nothing by replay. "
+                + "Read-only.")
 final class StateCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;

@@ -10,8 +10,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code framejournal stats DIR}. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = {"Events by kind and by op, frames by status and usage, journal size and bytes per event,",
-            "time span and sessions. Read-only."})
+        header = "Events by kind and op, frames by status and usage, size, span, sessions.",
+        description = "Events by kind and by op, frames by status and usage, journal size and bytes per event, "
+                + "time span and sessions. Read-only.")
 final class StatsCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;

@@ -109,6 +109,19 @@ class BadInputIT {
     }
 
     @Test
+    void unreadableFiles() throws IOException {
+        Path conf = sample.resolve("region.conf");
+        Files.setPosixFilePermissions(conf, java.util.Set.of());
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(conf),
+                    "running as root: permissions do not stop reads");
+            assertOneLineError(run("audit", "sample"), "cannot read");
+        } finally {
+            Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    @Test
     void badUsage() {
         assertOneLineError(run("audit"), "Missing required parameter");
         assertOneLineError(run("audit", "sample", "--bogus"), "Unknown option");

@@ -31,8 +31,13 @@ class DemoIT {
         Path region = home.resolve("region");
         assertThat(Files.isDirectory(region)).isTrue();
 
+        java.util.Map<String, String> recovered = Support.checksums(region);
         Result audit = Support.jar(Support.root(), 60, "audit", region.toString());
         assertThat(audit.exit()).as("the kept region still shows what the crash left").isEqualTo(1);
         assertThat(audit.out()).contains("closed cleanly").contains("divergence:    0 slot(s) (full check");
+        Result again = Support.jar(Support.root(), 60, "recover", region.toString());
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("already clean");
+        assertThat(Support.checksums(region)).as("audit and a second recover change no byte").isEqualTo(recovered);
     }
 }

@@ -1,0 +1,116 @@
+package io.framejournal.replay.analysis;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@link Auditor} found. Lists hold at most the auditor's detail limit each; the counts are exact.
+ *
+ * @param dir              the region
+ * @param nrSlots          frames in the region
+ * @param maxPaddr         end of its physical memory
+ * @param clean            whether the region was closed cleanly (or recovered)
+ * @param at               the journal index the audit stopped at ({@code --at}), or -1 for the end
+ * @param events           events replayed
+ * @param firstIndex       first event replayed
+ * @param lastIndex        last event replayed
+ * @param stopReason       why reading the journal stopped early, or {@code null}
+ * @param leaks            outstanding obligations, grouped by the handle and op that minted them
+ * @param obligations      outstanding obligations in all
+ * @param rawLeaks         raw references never restored, per slot and forgetting handle
+ * @param rawReferences    raw references outstanding in all
+ * @param ledger           slots at the end whose refCount is not handles + raw references
+ * @param leakedHandles    handles the leak detector saw dropped without close
+ * @param invariants       per-slot invariant breaks at quiet points
+ * @param transitions      illegal transitions, double frees, underflows, overflows, continuity breaks
+ * @param tornCompounds    compound operations that began and never ended
+ * @param tornSlots        slots whose last operation stopped part way
+ * @param divergence       slot table against journal
+ * @param warnings         what limited the audit
+ */
+public record AuditReport(Path dir, int nrSlots, long maxPaddr, boolean clean, long at, long events, long firstIndex,
+        long lastIndex, String stopReason, List<LeakGroup> leaks, long obligations, List<RawLeak> rawLeaks,
+        long rawReferences, Findings ledger, List<LeakedHandle> leakedHandles, Findings invariants,
+        Findings transitions, List<TornCompound> tornCompounds, Findings tornSlots, Divergence divergence,
+        List<String> warnings) {
+
+    /** Number of findings: one per leak group, raw leak, leaked handle, torn compound, and each counted finding. */
+    public long findings() {
+        return leaks.size() + rawLeaks.size() + leakedHandles.size() + tornCompounds.size() + ledger.count()
+                + invariants.count() + transitions.count() + tornSlots.count() + divergence.findings().count();
+    }
+
+    /** Whether the audit could not read everything it needed (journal stopped early, slot table unreadable). */
+    public boolean incomplete() {
+        return stopReason != null || !warnings.isEmpty();
+    }
+
+    /**
+     * A category of slot findings.
+     *
+     * @param count all found
+     * @param shown the first ones, up to the detail limit
+     */
+    public record Findings(long count, List<SlotFinding> shown) {
+    }
+
+    /**
+     * Obligations outstanding that one handle minted with one op.
+     *
+     * @param handle     the minting handle
+     * @param op         the minting op code
+     * @param firstIndex journal index of its earliest outstanding mint
+     * @param slots      the slots it still owes, ascending
+     * @param indices    journal index of each slot's mint
+     * @param total      obligations in all (a slot may owe more than one)
+     */
+    public record LeakGroup(long handle, int op, long firstIndex, List<Integer> slots, List<Long> indices, long total) {
+    }
+
+    /**
+     * Raw references on a slot, attributed to the handle whose into_raw forgot them.
+     *
+     * @param slot   the slot
+     * @param handle the forgetting handle
+     * @param op     the forgetting op
+     * @param index  journal index of the forget
+     * @param count  references outstanding
+     */
+    public record RawLeak(int slot, long handle, int op, long index, long count) {
+    }
+
+    /**
+     * A LEAKED_HANDLE event.
+     *
+     * @param index  its journal index
+     * @param slot   the handle's first slot
+     * @param pages  pages it covered
+     * @param mintOp the op that minted it
+     * @param handle the handle
+     */
+    public record LeakedHandle(long index, int slot, long pages, int mintOp, long handle) {
+    }
+
+    /**
+     * A compound operation with a BEGIN and no END.
+     *
+     * @param compound   its id
+     * @param op         the op
+     * @param startSlot  its first slot
+     * @param pages      pages it covered
+     * @param handle     the handle behind it
+     * @param beginIndex journal index of the BEGIN
+     */
+    public record TornCompound(long compound, int op, int startSlot, long pages, long handle, long beginIndex) {
+    }
+
+    /**
+     * The slot table compared with the replayed journal.
+     *
+     * @param mode     {@code full}, {@code ahead-only} or {@code skipped}
+     * @param reason   why not full, or {@code null}
+     * @param findings slots that disagree
+     */
+    public record Divergence(String mode, String reason, Findings findings) {
+    }
+}

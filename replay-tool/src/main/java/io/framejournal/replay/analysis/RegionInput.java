@@ -1,0 +1,87 @@
+package io.framejournal.replay.analysis;
+
+import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RegionConfig;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A region opened for reading only: its config and status files are parsed, its journal is read through a
+ * read-only {@link JournalReader}, and nothing here ever writes to it. Every problem is a {@link RegionException}.
+ *
+ * @param layout where the region keeps its parts
+ * @param config its geometry
+ * @param status its status, or {@code null} when the status file is missing or unreadable
+ * @param statusProblem why the status could not be read, or {@code null}
+ */
+public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus status, String statusProblem) {
+    static {
+        Chronicle.quiet();
+    }
+
+    /** Validates that {@code dir} is a region this build reads; does not open the journal yet. */
+    public static RegionInput open(Path dir) {
+        RegionLayout layout = new RegionLayout(dir).requireRegion();
+        RegionConfig config = RegionConfig.read(layout.config());
+        RegionStatus status = null;
+        String problem = null;
+        try {
+            status = RegionStatus.read(layout.status());
+        } catch (RegionException e) {
+            problem = e.getMessage();
+        }
+        return new RegionInput(layout, config, status, problem);
+    }
+
+    public Path dir() {
+        return layout.dir();
+    }
+
+    public int nrSlots() {
+        return config.nrSlots();
+    }
+
+    /** Whether the region was closed cleanly (or recovered) and nobody has it open for writing. */
+    public boolean clean() {
+        return status != null && status.clean();
+    }
+
+    public boolean hasSlotTable() {
+        return Files.isRegularFile(layout.slots());
+    }
+
+    /** A read-only reader over the journal, positioned at its first event. */
+    public JournalReader journal() {
+        return JournalReader.open(layout.journal());
+    }
+
+    /** Slot index of a paddr, checked against this region. */
+    public int slotOfPaddr(long paddr) {
+        if (paddr < 0 || paddr % config.pageSize() != 0) {
+            throw new RegionException("paddr " + Fmt.hex(paddr) + " is not page-aligned (page size "
+                    + config.pageSize() + ")");
+        }
+        if (paddr >= config.maxPaddr()) {
+            throw new RegionException("paddr " + Fmt.hex(paddr) + " is outside the region (maxPaddr "
+                    + Fmt.hex(config.maxPaddr()) + ")");
+        }
+        return (int) (paddr / config.pageSize());
+    }
+
+    public int checkedFrame(long frame) {
+        if (frame < 0 || frame >= config.nrSlots()) {
+            throw new RegionException("frame " + frame + " is outside the region (frames 0.." + (config.nrSlots() - 1) + ")");
+        }
+        return (int) frame;
+    }
+
+    /** A journal event touches a slot in range, or names a region-wide/compound slot. */
+    static boolean inRange(JournalEvent e, int nrSlots) {
+        return e.slot >= 0 && e.slot < nrSlots;
+    }
+}

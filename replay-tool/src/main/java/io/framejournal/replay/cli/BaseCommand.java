@@ -1,0 +1,62 @@
+package io.framejournal.replay.cli;
+
+import io.framejournal.journal.JournalReader;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.analysis.RegionInput;
+import io.framejournal.replay.render.TextRenderer;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import net.openhft.chronicle.queue.RollCycles;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** What every subcommand shares: the output streams, {@code --json}, the progress bar and the exit-code rules. */
+abstract class BaseCommand implements Callable<Integer> {
+    @ParentCommand
+    FrameJournalCli root;
+
+    @Option(names = "--json", description = "Write JSON (schema in docs/JSON.md) instead of text.")
+    boolean json;
+
+    PrintStream out() {
+        return root.out;
+    }
+
+    TextRenderer text() {
+        return new TextRenderer(root.out);
+    }
+
+    /** A progress bar for a replay of the region's journal (only drawn when stderr is a terminal). */
+    static Progress progress(String label, RegionInput region) {
+        if (System.console() == null) {
+            return Progress.none();
+        }
+        long total = 0;
+        try (JournalReader r = region.journal()) {
+            total = estimate(r);
+        } catch (RuntimeException | InternalError e) {
+            total = 0; // unknown: the bar then counts without a percentage, and the replay reports the problem
+        }
+        return Progress.onStderr(label, total);
+    }
+
+    /** Events in the journal when it lies in one roll cycle (index = cycle and sequence), else 0 (unknown). */
+    private static long estimate(JournalReader r) {
+        long first = r.firstIndex();
+        long last = r.lastIndex();
+        var cycle = RollCycles.FAST_DAILY;
+        if (first >= 0 && last >= 0 && cycle.toCycle(first) == cycle.toCycle(last)) {
+            return cycle.toSequenceNumber(last) - cycle.toSequenceNumber(first) + 1;
+        }
+        return 0;
+    }
+
+    /** Exit code after a report: 2 when the journal could not be read to its end, else 1 with findings, else 0. */
+    int exit(String stopReason, boolean findings) {
+        if (stopReason != null) {
+            root.err.println("framejournal: journal reading stopped early: " + stopReason);
+            return FrameJournalCli.BAD_INPUT;
+        }
+        return findings ? FrameJournalCli.FINDINGS : FrameJournalCli.OK;
+    }
+}

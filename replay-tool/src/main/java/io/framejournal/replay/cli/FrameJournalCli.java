@@ -1,0 +1,122 @@
+package io.framejournal.replay.cli;
+
+import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.RegionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code framejournal}: simulate, recover, audit and explore FrameJournal regions. Exit codes: 0 clean, 1 findings,
+ * 2 bad usage or unreadable input. Every error is one line on stderr ({@code framejournal: <message>}); set
+ * {@code -Dframejournal.debug=true} to also get the stack trace of an unexpected one.
+ */
+@Command(name = "framejournal", mixinStandardHelpOptions = true, versionProvider = FrameJournalCli.Version.class,
+        description = "Simulate, recover, audit and explore FrameJournal regions (persistent OSTD frame-state journals).",
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {SimulateCommand.class, RecoverCommand.class, AuditCommand.class, HistoryCommand.class,
+            StateCommand.class, DumpCommand.class, StatsCommand.class, DemoCommand.class},
+        footer = {"", "Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.",
+            "Run `framejournal demo` for a guided crash, recovery and audit."})
+public final class FrameJournalCli implements Runnable {
+    public static final int OK = 0;
+    public static final int FINDINGS = 1;
+    public static final int BAD_INPUT = 2;
+
+    static {
+        Chronicle.quiet();
+    }
+
+    final PrintStream out;
+    final PrintStream err;
+
+    FrameJournalCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line in this JVM, writing to the given streams; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        FrameJournalCli root = new FrameJournalCli(out, err);
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String sub = ex.getCommandLine().getCommandName();
+            err.println("framejournal: " + firstLine(ex.getMessage()) + " (see `"
+                    + (sub.equals("framejournal") ? "framejournal" : "framejournal " + sub) + " --help`)");
+            return BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            err.println("framejournal: " + describe(ex));
+            if (Boolean.getBoolean("framejournal.debug")) {
+                ex.printStackTrace(err);
+            }
+            return BAD_INPUT;
+        });
+        try {
+            return cl.execute(args);
+        } catch (RuntimeException | Error e) {
+            err.println("framejournal: internal error: " + describe(e));
+            if (Boolean.getBoolean("framejournal.debug")) {
+                e.printStackTrace(err);
+            }
+            return BAD_INPUT;
+        }
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(out);
+    }
+
+    /** One line for any failure: a {@link RegionException}'s message as it is, else the type and message. */
+    static String describe(Throwable ex) {
+        Throwable t = ex;
+        while (!(t instanceof RegionException) && t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        if (t instanceof RegionException || t instanceof IllegalArgumentException) {
+            return firstLine(t.getMessage());
+        }
+        if (t instanceof IOException) {
+            return "I/O error: " + firstLine(String.valueOf(t.getMessage()));
+        }
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m));
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    /** The version, from the build ({@code version.properties}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = FrameJournalCli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"framejournal " + p.getProperty("version", "(unknown version)")
+                    + " (journal format " + io.framejournal.journal.JournalEvent.FORMAT_VERSION + ", Java "
+                    + System.getProperty("java.version") + ")"};
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.framejournal.replay.cli;
+
+import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.render.JsonRenderer;
+import io.framejournal.replay.sim.InjectedLeak;
+import io.framejournal.replay.sim.SimulationResult;
+import io.framejournal.replay.sim.Simulator;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code framejournal simulate --dir DIR …}. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        header = "Run a seeded random allocator workload on a region (with optional injected leaks).",
+        description = "Drive the public allocator API with a seeded random workload (frames, unique frames, "
+                + "segments; clone, slice, split, next, into_raw/from_raw, lists, drop) on a region: created, "
+                + "or reopened when it exists and is clean. Deterministic for a seed on one thread. "
+                + "--leak-rate injects handles never closed and raw references never restored; what was "
+                + "injected is printed.")
+final class SimulateCommand extends BaseCommand {
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "The region directory.")
+    Path dir;
+
+    @Option(names = "--max-paddr", paramLabel = "PADDR", converter = Converters.Number.class,
+            description = "Physical memory size of a new region (0x… or decimal). Default: 0x80000000 (2 GiB).")
+    Long maxPaddr;
+
+    @ArgGroup(exclusive = true)
+    Length length;
+
+    /** {@code --ops} or {@code --duration}. */
+    static final class Length {
+        @Option(names = "--ops", paramLabel = "N", description = "Operations to run in all. Default: 10000.")
+        Long ops;
+
+        @Option(names = "--duration", paramLabel = "TIME", converter = Converters.Span.class,
+                description = "Run for this long instead (e.g. 10s, 2m).")
+        Duration duration;
+    }
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "1", description = "Worker threads. Default: 1.")
+    int threads;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: 42.")
+    long seed;
+
+    @Option(names = "--leak-rate", paramLabel = "P", defaultValue = "0",
+            description = "Probability of leaking a handle instead of closing it, and of never restoring a raw"
+                    + " reference. Default: 0.")
+    double leakRate;
+
+    @Option(names = "--drop-leaks", description = "Let injected handles become unreachable, so the leak detector"
+            + " (PARANOID) journals them as LEAKED_HANDLE when GC runs (not deterministic).")
+    boolean dropLeaks;
+
+    @Option(names = "--injected-out", paramLabel = "FILE", description = "Append each injected leak to FILE as a JSON"
+            + " line the moment it is made (survives a kill).")
+    Path injectedOut;
+
+    @Override
+    public Integer call() throws IOException {
+        Simulator sim = new Simulator(dir).seed(seed).threads(threads).leakRate(leakRate).dropLeakedHandles(dropLeaks);
+        if (maxPaddr != null) {
+            sim.maxPaddr(maxPaddr);
+        }
+        if (length != null && length.duration != null) {
+            sim.duration(length.duration);
+        } else if (length != null && length.ops != null) {
+            sim.ops(length.ops);
+        }
+        BufferedWriter log = injectedOut == null ? null : Files.newBufferedWriter(injectedOut, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (log != null) {
+            sim.onInjected(l -> append(log, l));
+        }
+        boolean console = System.console() != null;
+        if (console) {
+            sim.onProgress(n -> {
+                root.err.print("\rsimulating: " + Fmt.count(n) + " ops");
+                root.err.flush();
+            });
+        }
+        SimulationResult r;
+        try {
+            r = sim.run();
+        } finally {
+            if (console) {
+                root.err.print("\r" + " ".repeat(40) + "\r");
+            }
+            if (log != null) {
+                log.close();
+            }
+        }
+        if (json) {
+            out().println(JsonRenderer.simulation(r));
+        } else {
+            text().simulation(r);
+        }
+        return FrameJournalCli.OK;
+    }
+
+    private static void append(BufferedWriter log, InjectedLeak l) {
+        synchronized (log) {
+            try {
+                log.write(l.toJson());
+                log.newLine();
+                log.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.framejournal.replay.render;
+
+import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RefCount;
+import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Usage;
+import io.framejournal.replay.analysis.AuditReport;
+import io.framejournal.replay.analysis.AuditReport.Findings;
+import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.analysis.History;
+import io.framejournal.replay.analysis.SlotFinding;
+import io.framejournal.replay.analysis.StateAt;
+import io.framejournal.replay.analysis.Stats;
+import io.framejournal.replay.sim.InjectedLeak;
+import io.framejournal.replay.sim.SimulationResult;
+import java.util.Map;
+
+/**
+ * {@code --json} output; the schemas are documented in {@code docs/JSON.md}. Every document has {@code "command"}
+ * and {@code "schema"} (bumped on incompatible change). Indices and paddrs are {@code "0x…"} strings (null for
+ * none), handles are numbers with a {@code handleText} twin ({@code session:counter}).
+ */
+public final class JsonRenderer {
+    public static final int SCHEMA = 1;
+
+    private JsonRenderer() {
+    }
+
+    static JsonWriter header(JsonWriter w, String command) {
+        return w.beginObject().field("command", command).field("schema", SCHEMA);
+    }
+
+    private static String index(long i) {
+        return i == JournalIndex.NONE ? null : JournalIndex.format(i);
+    }
+
+    private static void handle(JsonWriter w, long h) {
+        w.field("handle", h).field("handleText", Fmt.handle(h));
+    }
+
+    // ---------------------------------------------------------------- dump
+
+    /** One event as one JSON line. */
+    public static String event(JsonWriter w, JournalEvent e) {
+        w.beginObject().field("index", JournalIndex.format(e.index)).field("timestamp", e.timestamp)
+                .field("thread", e.thread).field("kind", e.kind.name()).field("op", OpCode.nameOf(e.op))
+                .field("flags", e.flags).field("opEnd", e.isOpEnd()).field("slot", e.slot)
+                .field("paddr", e.slot >= 0 ? Fmt.paddr(e.slot) : null).field("metaType", e.metaType)
+                .field("before", e.before).field("after", e.after);
+        handle(w, e.handle);
+        w.field("change", Fmt.change(e)).endObject();
+        return w.take();
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    public static String audit(AuditReport r) {
+        JsonWriter w = header(new JsonWriter(true), "audit");
+        w.field("dir", r.dir().toString());
+        w.name("region").beginObject().field("frames", r.nrSlots()).field("maxPaddr", Fmt.hex(r.maxPaddr()))
+                .field("clean", r.clean()).endObject();
+        w.name("journal").beginObject().field("events", r.events()).field("first", index(r.firstIndex()))
+                .field("last", index(r.lastIndex())).field("at", index(r.at())).field("stopReason", r.stopReason())
+                .endObject();
+        w.field("findings", r.findings());
+        w.name("leaks").beginObject().field("obligations", r.obligations()).name("groups").beginArray();
+        for (AuditReport.LeakGroup g : r.leaks()) {
+            w.beginObject();
+            handle(w, g.handle());
+            w.field("op", OpCode.nameOf(g.op())).field("frames", g.total()).field("firstIndex", index(g.firstIndex()));
+            w.name("slots").beginArray();
+            for (int i = 0; i < g.slots().size(); i++) {
+                int slot = g.slots().get(i);
+                w.beginObject().field("slot", slot).field("paddr", Fmt.paddr(slot)).field("index", index(g.indices().get(i)))
+                        .endObject();
+            }
+            w.endArray().endObject();
+        }
+        w.endArray().endObject();
+        w.name("rawLeaks").beginObject().field("references", r.rawReferences()).name("entries").beginArray();
+        for (AuditReport.RawLeak l : r.rawLeaks()) {
+            w.beginObject().field("slot", l.slot()).field("paddr", Fmt.paddr(l.slot())).field("index", index(l.index()))
+                    .field("op", OpCode.nameOf(l.op()));
+            handle(w, l.handle());
+            w.field("count", l.count()).endObject();
+        }
+        w.endArray().endObject();
+        w.name("leakedHandles").beginArray();
+        for (AuditReport.LeakedHandle l : r.leakedHandles()) {
+            w.beginObject().field("index", index(l.index())).field("slot", l.slot())
+                    .field("paddr", l.slot() >= 0 ? Fmt.paddr(l.slot()) : null).field("pages", l.pages())
+                    .field("op", OpCode.nameOf(l.mintOp()));
+            handle(w, l.handle());
+            w.endObject();
+        }
+        w.endArray();
+        w.name("tornCompounds").beginArray();
+        for (AuditReport.TornCompound c : r.tornCompounds()) {
+            w.beginObject().field("compound", c.compound()).field("op", OpCode.nameOf(c.op())).field("slot", c.startSlot())
+                    .field("paddr", Fmt.paddr(c.startSlot())).field("pages", c.pages()).field("index", index(c.beginIndex()));
+            handle(w, c.handle());
+            w.endObject();
+        }
+        w.endArray();
+        findings(w, "tornSlots", r.tornSlots());
+        findings(w, "ledger", r.ledger());
+        findings(w, "invariants", r.invariants());
+        findings(w, "transitions", r.transitions());
+        w.name("divergence").beginObject().field("mode", r.divergence().mode()).field("reason", r.divergence().reason());
+        findingsBody(w, r.divergence().findings());
+        w.endObject();
+        w.name("warnings").beginArray();
+        r.warnings().forEach(w::value);
+        w.endArray();
+        return w.endObject().take();
+    }
+
+    private static void findings(JsonWriter w, String name, Findings f) {
+        w.name(name).beginObject();
+        findingsBody(w, f);
+        w.endObject();
+    }
+
+    private static void findingsBody(JsonWriter w, Findings f) {
+        w.field("count", f.count()).name("entries").beginArray();
+        for (SlotFinding s : f.shown()) {
+            w.beginObject().field("kind", s.kind()).field("slot", s.slot()).field("paddr", s.slot() >= 0 ? Fmt.paddr(s.slot()) : null)
+                    .field("index", index(s.index())).field("op", s.opName());
+            handle(w, s.handle());
+            w.field("detail", s.detail()).endObject();
+        }
+        w.endArray();
+    }
+
+    // ---------------------------------------------------------------- history / state
+
+    static void slotState(JsonWriter w, SlotState s) {
+        w.beginObject().field("status", RefCount.status(s.refCount)).field("refCount", s.refCount)
+                .field("refCountText", RefCount.describe(s.refCount)).field("usage", Usage.nameOf(s.usage))
+                .field("metaType", s.metaType).field("meta0", s.meta0).field("meta1", s.meta1).field("inList", s.inList)
+                .field("obligations", s.obligations).field("raw", s.raw).field("lastIndex", index(s.lastIndex))
+                .endObject();
+    }
+
+    public static String history(History.Report r) {
+        JsonWriter w = header(new JsonWriter(true), "history");
+        w.field("dir", r.dir().toString()).field("slot", r.slot()).field("paddr", Fmt.paddr(r.slot()))
+                .field("eventsRead", r.events()).field("stopReason", r.stopReason());
+        w.name("state");
+        slotState(w, r.finalState());
+        w.name("events").beginArray();
+        for (History.Entry e : r.entries()) {
+            w.beginObject().field("index", index(e.index())).field("timestamp", e.timestamp()).field("thread", e.thread())
+                    .field("kind", e.kind().name()).field("op", OpCode.nameOf(e.op()))
+                    .field("opEnd", (e.flags() & JournalEvent.FLAG_OP_END) != 0).field("before", e.before())
+                    .field("after", e.after()).field("metaType", e.metaType());
+            handle(w, e.handle());
+            w.field("change", e.change()).field("verdict", e.verdict()).endObject();
+        }
+        w.endArray();
+        return w.endObject().take();
+    }
+
+    public static String state(StateAt.Report r) {
+        JsonWriter w = header(new JsonWriter(true), "state");
+        stateBody(w, r);
+        return w.endObject().take();
+    }
+
+    private static void stateBody(JsonWriter w, StateAt.Report r) {
+        w.field("dir", r.dir().toString()).field("at", index(r.at())).field("lastApplied", index(r.lastApplied()))
+                .field("events", r.events()).field("frames", r.nrSlots()).field("stopReason", r.stopReason());
+        counts(w, "byStatus", r.byStatus());
+        counts(w, "byUsage", r.byUsage());
+        w.field("obligations", r.obligations()).field("raw", r.raw()).field("onLists", r.onLists());
+        if (r.slotState() != null) {
+            w.name("frame").beginObject().field("slot", r.slot()).field("paddr", Fmt.paddr(r.slot())).name("state");
+            slotState(w, r.slotState());
+            w.endObject();
+        }
+    }
+
+    private static void counts(JsonWriter w, String name, Map<String, Long> counts) {
+        w.name(name).beginObject();
+        counts.forEach(w::field);
+        w.endObject();
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    public static String stats(Stats.Report r) {
+        JsonWriter w = header(new JsonWriter(true), "stats");
+        w.field("dir", r.dir().toString()).field("frames", r.nrSlots()).field("maxPaddr", Fmt.hex(r.maxPaddr()))
+                .field("clean", r.clean()).field("events", r.events()).field("firstIndex", index(r.firstIndex()))
+                .field("lastIndex", index(r.lastIndex())).field("firstTimestamp", r.firstTimestamp())
+                .field("lastTimestamp", r.lastTimestamp()).field("sessions", r.sessions())
+                .field("cleanCloses", r.cleanCloses()).field("recoveries", r.recoveries())
+                .field("journalFiles", r.journalFiles()).field("journalBytes", r.journalBytes())
+                .field("recordBytes", r.recordBytes()).field("bytesPerEvent", Stats.RECORD_BYTES)
+                .field("slotTableBytes", r.slotTableBytes()).field("stopReason", r.stopReason());
+        counts(w, "byKind", r.byKind());
+        counts(w, "byOp", r.byOp());
+        StateAt.Report f = r.frames();
+        counts(w, "byStatus", f.byStatus());
+        counts(w, "byUsage", f.byUsage());
+        w.field("obligations", f.obligations()).field("raw", f.raw()).field("onLists", f.onLists());
+        return w.endObject().take();
+    }
+
+    // ---------------------------------------------------------------- recover / simulate
+
+    public static String recovery(RecoveryReport r) {
+        JsonWriter w = header(new JsonWriter(true), "recover");
+        recoveryBody(w, r);
+        return w.endObject().take();
+    }
+
+    static void recoveryBody(JsonWriter w, RecoveryReport r) {
+        w.field("dir", r.dir().toString()).field("alreadyClean", r.alreadyClean()).field("fromIndex", index(r.fromIndex()))
+                .field("eventsScanned", r.eventsScanned()).field("eventsRedone", r.eventsRedone())
+                .field("slotsRepaired", r.slotsRepaired()).field("locksCleared", r.locksCleared())
+                .field("framesReclaimed", r.framesReclaimed()).field("obligationsRedeemed", r.obligationsRedeemed())
+                .field("rawRestored", r.rawRestored()).field("journalProblem", r.journalProblem())
+                .field("lastIndex", index(r.lastIndex()));
+        w.name("tornCompounds").beginArray();
+        for (RecoveryReport.TornCompound c : r.tornCompounds()) {
+            w.beginObject().field("op", c.op().name()).field("slot", c.startSlot()).field("paddr", Fmt.paddr(c.startSlot()))
+                    .field("pages", c.pages()).field("index", index(c.beginIndex()));
+            handle(w, c.handle());
+            w.endObject();
+        }
+        w.endArray();
+        w.name("tornSlots").beginArray();
+        r.tornSlots().forEach(s -> w.value((long) s));
+        w.endArray();
+    }
+
+    public static String simulation(SimulationResult r) {
+        JsonWriter w = header(new JsonWriter(true), "simulate");
+        w.field("dir", r.dir().toString()).field("created", r.created()).field("seed", r.seed())
+                .field("threads", r.threads()).field("ops", r.ops()).field("nanos", r.nanos())
+                .field("firstIndex", index(r.firstIndex())).field("lastIndex", index(r.lastIndex()))
+                .field("leakedHandles", r.leakedHandles()).field("unrestoredRaw", r.unrestoredRaw());
+        counts(w, "byOp", r.byOp());
+        counts(w, "expectedErrors", r.expectedErrors());
+        w.name("injected").beginArray();
+        for (InjectedLeak l : r.injected()) {
+            w.beginObject().field("kind", l.kind()).field("type", l.type()).field("handle", l.handle())
+                    .field("handleText", Fmt.handle(l.handle())).field("start", Fmt.hex(l.start()))
+                    .field("pages", l.pages()).endObject();
+        }
+        w.endArray();
+        return w.endObject().take();
+    }
+}

@@ -1,0 +1,349 @@
+package io.framejournal.replay.render;
+
+import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RefCount;
+import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Usage;
+import io.framejournal.replay.analysis.AuditReport;
+import io.framejournal.replay.analysis.AuditReport.Findings;
+import io.framejournal.replay.analysis.AuditReport.LeakGroup;
+import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.analysis.History;
+import io.framejournal.replay.analysis.SlotFinding;
+import io.framejournal.replay.analysis.StateAt;
+import io.framejournal.replay.analysis.Stats;
+import io.framejournal.replay.sim.InjectedLeak;
+import io.framejournal.replay.sim.SimulationResult;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/** Human output: a short summary first, then tables. */
+public final class TextRenderer {
+    private final PrintStream out;
+    private final int maxRows;
+
+    public TextRenderer(PrintStream out) {
+        this(out, Integer.MAX_VALUE);
+    }
+
+    /** @param maxRows rows shown per table; the rest are counted ("... and N more") */
+    public TextRenderer(PrintStream out, int maxRows) {
+        this.out = out;
+        this.maxRows = maxRows;
+    }
+
+    private <T> List<T> head(List<T> all) {
+        return all.size() > maxRows ? all.subList(0, maxRows) : all;
+    }
+
+    private void more(long total, long shown) {
+        if (total > shown) {
+            out.println("  ... and " + Fmt.count(total - shown) + " more");
+        }
+    }
+
+    // ---------------------------------------------------------------- dump
+
+    /** One event on one line. */
+    public static String eventLine(JournalEvent e, StringBuilder sb) {
+        sb.setLength(0);
+        sb.append(JournalIndex.format(e.index)).append("  ").append(Fmt.time(e.timestamp)).append("  t").append(e.thread)
+                .append("  ").append(e.kind).append("  ").append(OpCode.nameOf(e.op));
+        if (e.slot >= 0) {
+            sb.append("  slot=").append(e.slot).append(" paddr=").append(Fmt.paddr(e.slot));
+        }
+        sb.append("  ").append(Fmt.change(e));
+        if (e.kind != io.framejournal.journal.EventKind.REGION_OPEN && e.handle != 0) {
+            sb.append("  handle=").append(Fmt.handle(e.handle));
+        }
+        if (e.isOpEnd()) {
+            sb.append("  [op end]");
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    public void audit(AuditReport r) {
+        out.println("audit " + r.dir() + ": " + (r.findings() == 0 ? "clean, no findings" : Fmt.count(r.findings())
+                + " finding(s)") + " in " + Fmt.count(r.events()) + " events ("
+                + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()) + ")");
+        out.println("  region:        " + Fmt.count(r.nrSlots()) + " frames (maxPaddr " + Fmt.hex(r.maxPaddr()) + "), "
+                + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly (writer live or died; see `recover`)"));
+        if (r.at() != JournalIndex.NONE) {
+            out.println("  as of:         journal index " + JournalIndex.format(r.at()));
+        }
+        if (r.stopReason() != null) {
+            out.println("  journal:       reading STOPPED after " + JournalIndex.format(r.lastIndex()) + ": "
+                    + r.stopReason() + " (the report covers what was read)");
+        }
+        out.println("  leaks:         " + Fmt.count(r.obligations()) + " obligation(s) outstanding in "
+                + r.leaks().size() + " handle group(s); " + Fmt.count(r.rawReferences())
+                + " raw reference(s) never restored");
+        out.println("  leak detector: " + r.leakedHandles().size() + " handle(s) dropped without close");
+        out.println("  ledger:        " + r.ledger().count() + " slot(s) with refCount != obligations + raw at the end");
+        out.println("  invariants:    " + r.invariants().count() + " break(s) at quiet points");
+        out.println("  transitions:   " + r.transitions().count()
+                + " illegal / continuity / double free / under- or overflow");
+        out.println("  torn:          " + r.tornCompounds().size() + " compound operation(s), " + r.tornSlots().count()
+                + " slot(s) mid-operation");
+        AuditReport.Divergence d = r.divergence();
+        out.println("  divergence:    " + (d.mode().equals("skipped") ? "not checked: " + d.reason()
+                : d.findings().count() + " slot(s) (" + d.mode() + " check of the slot table against the journal)"));
+        if (d.reason() != null && !d.mode().equals("skipped")) {
+            out.println("                 note: " + d.reason());
+        }
+        for (String w : r.warnings()) {
+            out.println("  WARNING:       " + w);
+        }
+        if (!r.leaks().isEmpty()) {
+            out.println();
+            out.println("Outstanding obligations (leaks), by the handle and op that minted them:");
+            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS");
+            for (LeakGroup g : head(r.leaks())) {
+                t.row(Fmt.handle(g.handle()), OpCode.nameOf(g.op()), g.total(), JournalIndex.format(g.firstIndex()),
+                        ranges(g.slots()));
+            }
+            t.print(out, "  ");
+            more(r.leaks().size(), head(r.leaks()).size());
+        }
+        if (!r.rawLeaks().isEmpty()) {
+            out.println();
+            out.println("Raw references never restored (into_raw without from_raw):");
+            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT");
+            for (AuditReport.RawLeak l : head(r.rawLeaks())) {
+                t.row(l.slot(), Fmt.paddr(l.slot()), l.count(), Fmt.handle(l.handle()), OpCode.nameOf(l.op()),
+                        JournalIndex.format(l.index()));
+            }
+            t.print(out, "  ");
+            more(r.rawLeaks().size(), head(r.rawLeaks()).size());
+        }
+        if (!r.leakedHandles().isEmpty()) {
+            out.println();
+            out.println("Handles the leak detector saw dropped without close (LEAKED_HANDLE):");
+            Table t = new Table("HANDLE", "MINTED BY", "FIRST SLOT", "PADDR", "PAGES", "AT");
+            for (AuditReport.LeakedHandle l : head(r.leakedHandles())) {
+                t.row(Fmt.handle(l.handle()), OpCode.nameOf(l.mintOp()), l.slot(), l.slot() >= 0 ? Fmt.paddr(l.slot()) : "-",
+                        l.pages(), JournalIndex.format(l.index()));
+            }
+            t.print(out, "  ");
+            more(r.leakedHandles().size(), head(r.leakedHandles()).size());
+        }
+        if (!r.tornCompounds().isEmpty()) {
+            out.println();
+            out.println("Torn compound operations (BEGIN without END):");
+            Table t = new Table("OP", "FIRST SLOT", "PADDR", "PAGES", "HANDLE", "BEGAN AT");
+            for (AuditReport.TornCompound c : head(r.tornCompounds())) {
+                t.row(OpCode.nameOf(c.op()), c.startSlot(), Fmt.paddr(c.startSlot()), c.pages(), Fmt.handle(c.handle()),
+                        JournalIndex.format(c.beginIndex()));
+            }
+            t.print(out, "  ");
+            more(r.tornCompounds().size(), head(r.tornCompounds()).size());
+        }
+        findings("Slots torn mid-operation (last event lacks the op-end flag):", r.tornSlots());
+        findings("Ledger at the end (refCount vs handle obligations + raw references):", r.ledger());
+        findings("Invariant breaks at quiet points:", r.invariants());
+        findings("Transitions (continuity = a lost or reordered event):", r.transitions());
+        findings("Divergence (slot table vs replayed journal):", d.findings());
+    }
+
+    private void findings(String title, Findings f) {
+        if (f.count() == 0) {
+            return;
+        }
+        out.println();
+        out.println(title);
+        Table t = new Table("KIND", "SLOT", "PADDR", "INDEX", "OP", "HANDLE", "DETAIL");
+        for (SlotFinding s : head(f.shown())) {
+            t.row(s.kind(), s.slot(), s.slot() >= 0 ? Fmt.paddr(s.slot()) : "-", JournalIndex.format(s.index()),
+                    s.opName(), Fmt.handle(s.handle()), s.detail());
+        }
+        t.print(out, "  ");
+        more(f.count(), head(f.shown()).size());
+    }
+
+    /** Slots as compact paddr ranges: {@code 0x5000, 0x8000..0xb000}. */
+    public static String ranges(List<Integer> slots) {
+        StringBuilder sb = new StringBuilder();
+        int[] sorted = slots.stream().mapToInt(Integer::intValue).sorted().toArray();
+        int i = 0;
+        int shown = 0;
+        while (i < sorted.length) {
+            int j = i;
+            while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) {
+                j++;
+            }
+            if (shown++ == 8) {
+                sb.append(", ...");
+                break;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append(Fmt.paddr(sorted[i]));
+            if (j > i) {
+                sb.append("..").append(Fmt.hex(Fmt.paddrOf(sorted[j]) + 4096));
+            }
+            i = j + 1;
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- history
+
+    public void history(History.Report r) {
+        out.println("history of frame " + r.slot() + " (paddr " + Fmt.paddr(r.slot()) + ") in " + r.dir() + ": "
+                + r.entries().size() + " event(s) of " + Fmt.count(r.events()) + " read");
+        out.println("  now: " + slotState(r.finalState()));
+        long bad = r.entries().stream().filter(e -> !e.verdict().equals("OK")).count();
+        if (bad > 0) {
+            out.println("  " + bad + " event(s) do not follow from the state before them (see VERDICT)");
+        }
+        if (r.stopReason() != null) {
+            out.println("  journal: reading STOPPED: " + r.stopReason());
+        }
+        if (r.entries().isEmpty()) {
+            return;
+        }
+        out.println();
+        Table t = new Table("INDEX", "TIME", "THREAD", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT");
+        for (History.Entry e : r.entries()) {
+            t.row(JournalIndex.format(e.index()), Fmt.time(e.timestamp()), e.thread(), e.kind(), OpCode.nameOf(e.op()),
+                    Fmt.handle(e.handle()), e.change() + ((e.flags() & JournalEvent.FLAG_OP_END) != 0 ? " ." : ""),
+                    e.verdict());
+        }
+        t.print(out, "  ");
+        out.println("  (a trailing '.' marks the last event of an operation: a quiet point)");
+    }
+
+    public static String slotState(SlotState s) {
+        return RefCount.status(s.refCount) + ", refCount " + RefCount.describe(s.refCount) + ", usage "
+                + Usage.nameOf(s.usage) + ", metadata " + (s.metaType == 0 ? "none" : "type " + s.metaType + " "
+                + Fmt.hex(s.meta0) + "/" + Fmt.hex(s.meta1)) + ", obligations " + s.obligations + ", raw " + s.raw
+                + (s.inList != 0 ? ", on list " + s.inList : "") + ", last event " + JournalIndex.format(s.lastIndex);
+    }
+
+    // ---------------------------------------------------------------- state
+
+    public void state(StateAt.Report r) {
+        out.println("state of " + r.dir() + " as of " + (r.at() == JournalIndex.NONE ? "the end of the journal"
+                : "journal index " + JournalIndex.format(r.at())) + " (last event applied " + JournalIndex.format(r.lastApplied())
+                + ", " + Fmt.count(r.events()) + " events)");
+        if (r.stopReason() != null) {
+            out.println("  journal: reading STOPPED: " + r.stopReason());
+        }
+        if (r.slotState() != null) {
+            out.println("  frame " + r.slot() + " (paddr " + Fmt.paddr(r.slot()) + "): " + slotState(r.slotState()));
+            return;
+        }
+        out.println("  " + Fmt.count(r.nrSlots()) + " frames; obligations outstanding " + Fmt.count(r.obligations())
+                + ", raw references " + Fmt.count(r.raw()) + ", on frame lists " + Fmt.count(r.onLists()));
+        out.println();
+        counts("STATUS", r.byStatus());
+        out.println();
+        counts("USAGE", r.byUsage());
+    }
+
+    private void counts(String what, Map<String, Long> counts) {
+        counts(what, "FRAMES", counts);
+    }
+
+    private void counts(String what, String unit, Map<String, Long> counts) {
+        Table t = new Table(what, unit);
+        counts.forEach((k, v) -> t.row(k, Fmt.count(v)));
+        t.print(out, "  ");
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    public void stats(Stats.Report r) {
+        double seconds = (r.lastTimestamp() - r.firstTimestamp()) / 1e9;
+        out.println("stats of " + r.dir() + ": " + Fmt.count(r.events()) + " events in " + r.sessions() + " session(s), "
+                + r.cleanCloses() + " clean close(s), " + r.recoveries() + " recovery(ies); region "
+                + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly"));
+        out.println("  frames:  " + Fmt.count(r.nrSlots()) + " (maxPaddr " + Fmt.hex(r.maxPaddr()) + ")");
+        out.println("  span:    " + (r.events() == 0 ? "empty" : Fmt.time(r.firstTimestamp()) + " .. "
+                + Fmt.time(r.lastTimestamp()) + String.format(java.util.Locale.ROOT, " (%.3f s)", seconds)));
+        out.println("  indices: " + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()));
+        out.println("  journal: " + r.journalFiles() + " queue file(s), " + Fmt.bytes(r.journalBytes())
+                + " apparent (sparse, grown in 4 MiB blocks); records " + Fmt.bytes(r.recordBytes()) + " = "
+                + Stats.RECORD_BYTES + " bytes/event (48-byte record + 4-byte header)"
+                + (r.events() > 0 ? String.format(java.util.Locale.ROOT, "; %.1f apparent bytes/event",
+                        r.journalBytes() / (double) r.events()) : ""));
+        out.println("  slots:   " + Fmt.bytes(r.slotTableBytes()) + " slot table");
+        if (r.stopReason() != null) {
+            out.println("  journal: reading STOPPED: " + r.stopReason());
+        }
+        out.println();
+        counts("KIND", "EVENTS", r.byKind());
+        out.println();
+        counts("OP", "EVENTS", r.byOp());
+        out.println();
+        StateAt.Report f = r.frames();
+        counts("STATUS", f.byStatus());
+        out.println();
+        counts("USAGE", f.byUsage());
+        out.println();
+        out.println("  obligations outstanding " + Fmt.count(f.obligations()) + ", raw references " + Fmt.count(f.raw())
+                + ", on frame lists " + Fmt.count(f.onLists()));
+    }
+
+    // ---------------------------------------------------------------- recover
+
+    public void recovery(RecoveryReport r) {
+        if (r.alreadyClean()) {
+            out.println("recover " + r.dir() + ": already clean, nothing to do (nothing was changed)");
+            return;
+        }
+        out.println("recover " + r.dir() + ": region is consistent and marked clean");
+        out.println("  scanned:   " + Fmt.count(r.eventsScanned()) + " events from checkpoint "
+                + JournalIndex.format(r.fromIndex()));
+        out.println("  redone:    " + Fmt.count(r.eventsRedone()) + " event(s) past their slot's lastIndex, "
+                + r.slotsRepaired() + " slot(s) repaired, " + r.locksCleared() + " slot lock(s) cleared");
+        out.println("  torn:      " + r.tornCompounds().size() + " compound operation(s), " + r.tornSlots().size()
+                + " slot(s) mid-operation");
+        out.println("  reclaimed: " + r.framesReclaimed() + " frame(s), " + r.obligationsRedeemed()
+                + " obligation(s) redeemed, " + r.rawRestored() + " raw reference(s) released");
+        if (r.journalProblem() != null) {
+            out.println("  journal:   reading STOPPED: " + r.journalProblem());
+        }
+        out.println("  last index " + JournalIndex.format(r.lastIndex()));
+        if (!r.tornCompounds().isEmpty()) {
+            out.println();
+            Table t = new Table("TORN OP", "FIRST SLOT", "PADDR", "PAGES", "HANDLE", "BEGAN AT");
+            for (RecoveryReport.TornCompound c : r.tornCompounds()) {
+                t.row(c.op(), c.startSlot(), Fmt.paddr(c.startSlot()), c.pages(), Fmt.handle(c.handle()),
+                        JournalIndex.format(c.beginIndex()));
+            }
+            t.print(out, "  ");
+        }
+        if (!r.tornSlots().isEmpty()) {
+            out.println();
+            out.println("  slots torn mid-operation: " + ranges(r.tornSlots()));
+        }
+    }
+
+    // ---------------------------------------------------------------- simulate
+
+    public void simulation(SimulationResult r) {
+        out.println("simulate " + r.dir() + ": " + Fmt.count(r.ops()) + " ops on " + r.threads() + " thread(s) in "
+                + String.format(java.util.Locale.ROOT, "%.2f s", r.nanos() / 1e9) + ", seed " + r.seed() + ", region "
+                + (r.created() ? "created" : "reopened") + " and closed cleanly");
+        out.println("  injected " + r.leakedHandles() + " leaked handles, " + r.unrestoredRaw() + " unrestored raw refs");
+        out.println("  journal " + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()));
+        if (!r.expectedErrors().isEmpty()) {
+            out.println("  allocator errors met and handled: " + r.expectedErrors());
+        }
+        out.println();
+        counts("OP", "COUNT", r.byOp());
+        if (!r.injected().isEmpty()) {
+            out.println();
+            Table t = new Table("INJECTED", "TYPE", "HANDLE", "PADDR", "PAGES");
+            for (InjectedLeak l : r.injected()) {
+                t.row(l.kind(), l.type(), Fmt.handle(l.handle()), Fmt.hex(l.start()), l.pages());
+            }
+            t.print(out, "  ");
+        }
+    }
+}

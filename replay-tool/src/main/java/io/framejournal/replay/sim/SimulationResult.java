@@ -1,0 +1,32 @@
+package io.framejournal.replay.sim;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a simulation did.
+ *
+ * @param dir              the region
+ * @param created          whether the region was created (else opened)
+ * @param seed             the seed
+ * @param threads          worker threads
+ * @param ops              operations run
+ * @param nanos            wall time
+ * @param byOp             operations run, by name
+ * @param expectedErrors   allocator errors the workload met and handled (out of frames, in use, ...), by name
+ * @param injected         leaks injected, in the order they were made
+ * @param firstIndex       journal index of this session's REGION_OPEN... (first event this run wrote)
+ * @param lastIndex        journal index of the region's last event after close
+ */
+public record SimulationResult(Path dir, boolean created, long seed, int threads, long ops, long nanos,
+        Map<String, Long> byOp, Map<String, Long> expectedErrors, List<InjectedLeak> injected, long firstIndex,
+        long lastIndex) {
+    public long leakedHandles() {
+        return injected.stream().filter(l -> l.kind().equals(InjectedLeak.HANDLE)).count();
+    }
+
+    public long unrestoredRaw() {
+        return injected.stream().filter(l -> l.kind().equals(InjectedLeak.RAW)).count();
+    }
+}

@@ -1,0 +1,159 @@
+package io.framejournal.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.framejournal.replay.Support.Result;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input through the real jar: one line on stderr, exit 2, never a stack trace; partial reports where possible. */
+class BadInputIT {
+    @TempDir
+    Path tmp;
+
+    Path sample;
+
+    @BeforeEach
+    void copySample() {
+        sample = tmp.resolve("sample");
+        Support.copyTree(Support.root().resolve("data/sample"), sample);
+    }
+
+    private Result run(String... args) {
+        return Support.jar(tmp, 60, args);
+    }
+
+    private static void assertOneLineError(Result r, String expected) {
+        assertThat(r.exit()).as("stdout %s stderr %s", r.out(), r.err()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().startsWith("framejournal: ").contains(expected);
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
+    }
+
+    @Test
+    void missingDirectory() {
+        assertOneLineError(run("audit", "nowhere"), "does not exist");
+    }
+
+    @Test
+    void emptyDirectoryAndNotARegion() throws IOException {
+        Files.createDirectories(tmp.resolve("empty"));
+        assertOneLineError(run("audit", "empty"), "is not a FrameJournal region");
+        Files.writeString(tmp.resolve("file"), "hello");
+        assertOneLineError(run("stats", "file"), "is not a directory");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        assertThat(Files.createDirectories(other.resolve("journal"))).isDirectory();
+        Files.write(other.resolve("region.conf"), new byte[] {0, 1, (byte) 0xff, (byte) 0xfe, 'x'});
+        assertOneLineError(run("dump", "other"), "is not a FrameJournal region");
+    }
+
+    @Test
+    void unknownFormatVersion() throws IOException {
+        Path conf = sample.resolve("region.conf");
+        Files.writeString(conf, Files.readString(conf).replace("format=1", "format=7"));
+        assertOneLineError(run("audit", "sample"), "format version 7");
+    }
+
+    @Test
+    void journalMissing() throws IOException {
+        try (Stream<Path> files = Files.list(sample.resolve("journal"))) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        assertOneLineError(run("history", "sample", "--frame", "1"), "holds no journal files");
+    }
+
+    @Test
+    void truncatedJournalIsReportedUpToWhereReadingStopped() throws IOException {
+        Path cq4 = queueFile();
+        long end = dataEnd(cq4);
+        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+            f.setLength(end / 2);
+        }
+        Result r = run("audit", "sample");
+        assertOneLineError(r, "journal reading stopped early");
+        assertThat(r.out()).contains("reading STOPPED after").contains("the report covers what was read");
+        assertOneLineError(run("dump", "sample"), "truncated");
+        assertOneLineError(run("stats", "sample"), "truncated");
+    }
+
+    @Test
+    void corruptJournalIsReportedUpToWhereReadingStopped() throws IOException {
+        Path cq4 = queueFile();
+        long end = dataEnd(cq4);
+        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+            f.seek(end / 2);
+            byte[] junk = new byte[256];
+            java.util.Arrays.fill(junk, (byte) 0xAB);
+            f.write(junk);
+        }
+        Result r = run("audit", "sample");
+        assertOneLineError(r, "journal reading stopped early");
+        assertThat(r.out()).contains("reading STOPPED after");
+    }
+
+    @Test
+    void missingSlotTableStillAuditsTheJournalAndWarns() throws IOException {
+        Files.delete(sample.resolve("slots.cm3"));
+        Result r = run("audit", "sample");
+        assertOneLineError(r, "slot table");
+        assertThat(r.out()).contains("Outstanding obligations (leaks)").contains("not checked: the slot table is missing");
+    }
+
+    @Test
+    void unreadableFiles() throws IOException {
+        Path conf = sample.resolve("region.conf");
+        Files.setPosixFilePermissions(conf, java.util.Set.of());
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(conf),
+                    "running as root: permissions do not stop reads");
+            assertOneLineError(run("audit", "sample"), "cannot read");
+        } finally {
+            Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    @Test
+    void badUsage() {
+        assertOneLineError(run("audit"), "Missing required parameter");
+        assertOneLineError(run("audit", "sample", "--bogus"), "Unknown option");
+        assertOneLineError(run("history", "sample", "--paddr", "0x1001"), "not page-aligned");
+        assertOneLineError(run("history", "sample", "--paddr", "0x400000"), "outside the region");
+        assertOneLineError(run("state", "sample", "--at", "zz"), "is not a number");
+        assertOneLineError(run("frobnicate"), "Unmatched argument");
+        assertOneLineError(run("simulate", "--dir", "sample", "--max-paddr", "0x800000", "--ops", "1"), "maxPaddr");
+    }
+
+    @Test
+    void theLauncherRunsTheJar() {
+        Result r = Support.exec(tmp, 60, List.of("bash", Support.root().resolve("bin/framejournal").toString(),
+                "--version"));
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("framejournal ");
+    }
+
+    private Path queueFile() throws IOException {
+        try (Stream<Path> s = Files.list(sample.resolve("journal"))) {
+            return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    /** Offset just past the last non-zero byte (queue files are zero-filled past their data). */
+    private static long dataEnd(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        int end = b.length;
+        while (end > 0 && b[end - 1] == 0) {
+            end--;
+        }
+        assertThat(new String(b, 0, Math.min(16, b.length), StandardCharsets.ISO_8859_1)).isNotEmpty();
+        return end;
+    }
+}

@@ -1,0 +1,80 @@
+package io.framejournal.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.framejournal.replay.analysis.OpenCompounds;
+import io.framejournal.replay.analysis.SlotLedger;
+import io.framejournal.replay.render.JsonWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The primitive structures behind the audit, against plain collections. */
+class StructuresTest {
+    @Test
+    void slotLedgerAttributesByHandleAndReleasesNewestFirst() {
+        SlotLedger l = new SlotLedger(4);
+        l.add(1, 10, 2, 100, 1);
+        l.add(1, 11, 4, 101, 1);
+        l.add(1, 10, 2, 102, 1);
+        assertThat(l.live()).isEqualTo(3);
+        assertThat(l.removeOne(1, 10)).isTrue();
+        assertThat(l.removeOne(1, 12)).as("a handle that holds nothing").isFalse();
+        List<Long> left = new ArrayList<>();
+        l.forEach(1, (slot, h, op, idx, n) -> left.add(h * 10 + n));
+        assertThat(left).as("handle 10 gave back both; the stranger's redeem took the oldest").containsExactly(111L);
+        l.add(2, 20, 6, 200, 3);
+        l.add(2, 21, 6, 201, 1);
+        l.removeNewest(2, 2);
+        List<Long> raw = new ArrayList<>();
+        l.forEach(2, (slot, h, op, idx, n) -> raw.add(h * 10 + n));
+        assertThat(raw).containsExactly(202L);
+        l.clear(2);
+        assertThat(l.isEmpty(2)).isTrue();
+        assertThat(l.live()).isEqualTo(1);
+    }
+
+    @Test
+    void slotLedgerGrowsAndReusesEntries() {
+        SlotLedger l = new SlotLedger(1);
+        for (int i = 0; i < 5000; i++) {
+            l.add(0, i, 1, i, 1);
+        }
+        assertThat(l.live()).isEqualTo(5000);
+        for (int i = 0; i < 5000; i += 2) {
+            assertThat(l.removeOne(0, i)).isTrue();
+        }
+        assertThat(l.live()).isEqualTo(2500);
+    }
+
+    @Test
+    void openCompoundsBehavesLikeAMap() {
+        OpenCompounds oc = new OpenCompounds();
+        Map<Long, Long> model = new HashMap<>();
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int i = 0; i < 20_000; i++) {
+            long id = 1 + rnd.nextInt(300);
+            if (rnd.nextBoolean()) {
+                oc.put(id, 1, 2, 3, 4, id * 7);
+                model.put(id, id * 7);
+            } else {
+                assertThat(oc.remove(id)).isEqualTo(model.remove(id) != null);
+            }
+            assertThat(oc.size()).isEqualTo(model.size());
+        }
+        List<Long> begins = new ArrayList<>();
+        oc.forEachByBegin((id, op, slot, pages, h, idx) -> begins.add(idx));
+        assertThat(begins).isSorted().hasSize(model.size());
+    }
+
+    @Test
+    void jsonWriterNestsAndEscapes() {
+        JsonWriter w = new JsonWriter(false);
+        w.beginObject().field("a", "x\"y\n").name("b").beginArray().value(1).value(true).value((String) null).endArray()
+                .name("c").beginObject().endObject().endObject();
+        assertThat(w.take()).isEqualTo("{\"a\":\"x\\\"y\\n\",\"b\":[1,true,null],\"c\":{}}");
+    }
+}

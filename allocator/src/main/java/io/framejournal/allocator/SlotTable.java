@@ -74,6 +74,7 @@ public final class SlotTable implements AutoCloseable {
                 .name("framejournal-slots")
                 .entries(nrSlots)
                 .constantValueSizeBySample(new byte[VALUE_SIZE])
+                .entryAndValueOffsetAlignment(8) // 8-byte fields stay aligned: atomic lock-free reads, no split locks
                 .checksumEntries(false);
     }
 

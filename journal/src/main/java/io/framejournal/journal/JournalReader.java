@@ -81,7 +81,8 @@ public final class JournalReader implements AutoCloseable {
             return true;
         } catch (RuntimeException | AssertionError | InternalError e) {
             // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS)
-            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": " + oneLine(e);
+            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " (" + oneLine(e)
+                    + "): the file was truncated or damaged there";
             return false;
         } finally {
             if (atEnd) {
@@ -104,7 +105,8 @@ public final class JournalReader implements AutoCloseable {
         try {
             last = queue.lastIndex();
         } catch (RuntimeException | AssertionError | InternalError e) {
-            stopReason = "journal index unreadable after index " + JournalIndex.format(lastGoodIndex) + ": " + oneLine(e);
+            stopReason = "journal ends at index " + JournalIndex.format(lastGoodIndex) + " and its index past it is unreadable ("
+                    + oneLine(e) + "): the file was truncated or damaged there";
             return;
         }
         if (last > lastGoodIndex && !nextIsThereNow()) {

@@ -4,9 +4,9 @@ import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 
 /**
- * Tells a journal that ended early from one that was read to its end. Chronicle Queue treats a truncated or zeroed
- * tail as "no more documents", so a reader alone cannot see it; the queue's own last index and the region's status
- * checkpoint (the REGION_CLOSE or recovery index of a clean region) both say where the journal should end.
+ * Tells a journal that ended early from one that was read to its end. {@link JournalReader} itself compares the last
+ * readable event with the queue's own index; this adds the region's view: a clean region's status checkpoint (its
+ * REGION_CLOSE or recovery index) says where the journal must end.
  */
 public final class JournalEnd {
     private JournalEnd() {
@@ -25,18 +25,6 @@ public final class JournalEnd {
         }
         if (stopped) {
             return null;
-        }
-        long last;
-        try {
-            last = reader.lastIndex();
-        } catch (RuntimeException | InternalError e) {
-            // Chronicle maps queue files in blocks; an index pointing past a truncated file faults (SIGBUS)
-            return "the journal ends after " + JournalIndex.format(lastRead) + " and its queue index points past the end"
-                    + " of the queue file (truncated queue file; the last event read may itself be damaged)";
-        }
-        if (last != JournalIndex.NONE && Long.compareUnsigned(last + 1, lastRead + 1) > 0) {
-            return "the journal ends after " + JournalIndex.format(lastRead) + " but its queue index names events up to "
-                    + JournalIndex.format(last) + " (truncated or corrupt queue file; the last event read may itself be damaged)";
         }
         if (region.clean() && region.status().checkpoint() != JournalIndex.NONE
                 && Long.compareUnsigned(region.status().checkpoint() + 1, lastRead + 1) > 0) {

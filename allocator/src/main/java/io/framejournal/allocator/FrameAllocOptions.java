@@ -19,41 +19,43 @@ public final class FrameAllocOptions {
     }
 
     public <M> Frame<M> allocFrameWith(M meta) {
-        region.ensureOpen();
-        int nr = region.config().nrSlots();
-        int from = Math.floorMod(region.allocCursor.get(), nr);
-        for (int i = 0; i < nr; i++) {
-            int slot = (from + i) % nr;
-            if (region.engine().refCount(slot) != RefCount.UNUSED) {
-                continue;
-            }
-            try {
-                Frame<M> f = Frame.fromUnused(region, region.paddrOf(slot), meta);
-                region.allocCursor.set(slot + 1);
-                return f;
-            } catch (GetFrameException raced) {
-                // another thread took it between the scan and the claim; keep looking
-            }
-        }
-        throw new FrameAllocException("no free frame: all " + nr + " frames are in use");
+        return claimFirstFree(paddr -> Frame.fromUnused(region, paddr, meta));
     }
 
     public <M> UniqueFrame<M> allocUniqueFrameWith(M meta) {
+        return claimFirstFree(paddr -> UniqueFrame.fromUnused(region, paddr, meta));
+    }
+
+    /** One of the public single-frame constructors, by paddr. */
+    @FunctionalInterface
+    private interface Claim<H> {
+        H at(long paddr) throws GetFrameException;
+    }
+
+    /** Next-fit: the first free slot from the cursor on whose claim succeeds. */
+    private <H> H claimFirstFree(Claim<H> claim) {
         region.ensureOpen();
+        SlotEngine engine = region.engine();
+        SlotTable table = region.table();
         int nr = region.config().nrSlots();
         int from = Math.floorMod(region.allocCursor.get(), nr);
-        for (int i = 0; i < nr; i++) {
-            int slot = (from + i) % nr;
-            if (region.engine().refCount(slot) != RefCount.UNUSED) {
-                continue;
+        SlotEngine.Ctx pinned = engine.pin(); // the scan reads the mapped table: closing waits for it
+        try {
+            for (int i = 0; i < nr; i++) {
+                int slot = (from + i) % nr;
+                if (table.refCount(slot) != RefCount.UNUSED) {
+                    continue;
+                }
+                try {
+                    H handle = claim.at(region.paddrOf(slot));
+                    region.allocCursor.set(slot + 1);
+                    return handle;
+                } catch (GetFrameException raced) {
+                    // another thread took it between the scan and the claim; keep looking
+                }
             }
-            try {
-                UniqueFrame<M> f = UniqueFrame.fromUnused(region, region.paddrOf(slot), meta);
-                region.allocCursor.set(slot + 1);
-                return f;
-            } catch (GetFrameException raced) {
-                // taken meanwhile
-            }
+        } finally {
+            engine.unpin(pinned);
         }
         throw new FrameAllocException("no free frame: all " + nr + " frames are in use");
     }
@@ -73,20 +75,25 @@ public final class FrameAllocOptions {
             throw new FrameAllocException("no free run of " + nrFrames + " frames: the region has only " + nr);
         }
         int from = Math.floorMod(region.allocCursor.get(), nr);
-        Segment<M> s = scan(from, nr, nrFrames, metaFn);
-        if (s == null && from > 0) {
-            s = scan(0, Math.min(nr, from + nrFrames), nrFrames, metaFn);
+        SlotEngine.Ctx pinned = region.engine().pin(); // the scans read the mapped table: closing waits for them
+        try {
+            Segment<M> s = scan(from, nr, nrFrames, metaFn);
+            if (s == null && from > 0) {
+                s = scan(0, Math.min(nr, from + nrFrames), nrFrames, metaFn);
+            }
+            if (s == null) {
+                throw new FrameAllocException("no free run of " + nrFrames + " frames (" + describeFree() + ")");
+            }
+            return s;
+        } finally {
+            region.engine().unpin(pinned);
         }
-        if (s == null) {
-            throw new FrameAllocException("no free run of " + nrFrames + " frames (" + describeFree() + ")");
-        }
-        return s;
     }
 
     private <M> Segment<M> scan(int from, int to, int n, LongFunction<M> metaFn) {
         int run = 0;
         for (int slot = from; slot < to; slot++) {
-            if (region.engine().refCount(slot) != RefCount.UNUSED) {
+            if (region.table().refCount(slot) != RefCount.UNUSED) {
                 run = 0;
                 continue;
             }
@@ -112,7 +119,7 @@ public final class FrameAllocOptions {
         int longest = 0;
         int run = 0;
         for (int slot = 0; slot < nr; slot++) {
-            if (region.engine().refCount(slot) == RefCount.UNUSED) {
+            if (region.table().refCount(slot) == RefCount.UNUSED) {
                 free++;
                 longest = Math.max(longest, ++run);
             } else {

@@ -30,4 +30,16 @@ class SampleAuditTest {
         assertThat(audit.clean()).isTrue();
         assertThat(Support.checksums(sample)).isEqualTo(before);
     }
+
+    @Test
+    void countsStayExactWhenTheDetailLimitCutsTheLists() {
+        Path sample = Support.root().resolve("data/sample");
+        AuditReport full = Auditor.audit(RegionInput.open(sample), JournalIndex.NONE);
+        AuditReport cut = new Auditor(RegionInput.open(sample), JournalIndex.NONE, 2).run(io.framejournal.replay.analysis.Progress.none());
+
+        assertThat(cut.leaks()).hasSize(2);
+        assertThat(cut.leakGroupCount()).isEqualTo(full.leaks().size()).isEqualTo(9);
+        assertThat(cut.rawLeakCount()).isEqualTo(full.rawLeaks().size());
+        assertThat(cut.findings()).isEqualTo(full.findings()).isEqualTo(10);
+    }
 }

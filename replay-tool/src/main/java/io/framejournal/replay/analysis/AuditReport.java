@@ -27,16 +27,19 @@ import java.util.List;
  * @param tornSlots        slots whose last operation stopped part way
  * @param divergence       slot table against journal
  * @param warnings         what limited the audit
+ * @param leakGroupCount   handle groups owing obligations, in all ({@code leaks} holds the first ones)
+ * @param rawLeakCount     raw-leak entries, in all ({@code rawLeaks} holds the first ones)
+ * @param leakedHandleCount LEAKED_HANDLE events, in all ({@code leakedHandles} holds the first ones)
  */
 public record AuditReport(Path dir, int nrSlots, long maxPaddr, boolean clean, long at, long events, long firstIndex,
         long lastIndex, String stopReason, List<LeakGroup> leaks, long obligations, List<RawLeak> rawLeaks,
         long rawReferences, Findings ledger, List<LeakedHandle> leakedHandles, Findings invariants,
         Findings transitions, List<TornCompound> tornCompounds, Findings tornSlots, Divergence divergence,
-        List<String> warnings) {
+        List<String> warnings, long leakGroupCount, long rawLeakCount, long leakedHandleCount) {
 
     /** Number of findings: one per leak group, raw leak, leaked handle, torn compound, and each counted finding. */
     public long findings() {
-        return leaks.size() + rawLeaks.size() + leakedHandles.size() + tornCompounds.size() + ledger.count()
+        return leakGroupCount + rawLeakCount + leakedHandleCount + tornCompounds.size() + ledger.count()
                 + invariants.count() + transitions.count() + tornSlots.count() + divergence.findings().count();
     }
 

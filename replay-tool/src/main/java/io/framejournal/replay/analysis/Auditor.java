@@ -50,6 +50,8 @@ public final class Auditor {
     private final Collector invariants;
     private final Collector transitions;
     private final List<LeakedHandle> leakedHandles = new ArrayList<>();
+    private long leakedHandleCount;
+    private long leakGroupCount;
     private final List<String> warnings = new ArrayList<>();
 
     /**
@@ -172,6 +174,7 @@ public final class Auditor {
                 }
                 break;
             case LEAKED_HANDLE:
+                leakedHandleCount++;
                 if (leakedHandles.size() < limit) {
                     leakedHandles.add(new LeakedHandle(e.index, e.slot, e.before, (int) e.after, e.handle));
                 }
@@ -184,12 +187,18 @@ public final class Auditor {
     private AuditReport report(long events, long first, long last, String stop) {
         List<LeakGroup> leaks = leakGroups();
         List<RawLeak> rawLeaks = new ArrayList<>();
+        long[] rawLeakCount = {0};
         Collector ledger = new Collector(limit);
         Collector torn = new Collector(limit);
         SlotState s = new SlotState();
         for (int slot = 0; slot < nrSlots; slot++) {
-            if (!raw.isEmpty(slot) && rawLeaks.size() < limit) {
-                raw.forEach(slot, (sl, h, op, idx, n) -> rawLeaks.add(new RawLeak(sl, h, op, idx, n)));
+            if (!raw.isEmpty(slot)) {
+                raw.forEach(slot, (sl, h, op, idx, n) -> {
+                    rawLeakCount[0]++;
+                    if (rawLeaks.size() < limit) {
+                        rawLeaks.add(new RawLeak(sl, h, op, idx, n));
+                    }
+                });
             }
             state.load(slot, s);
             if (midOp.get(slot)) {
@@ -211,7 +220,7 @@ public final class Auditor {
         return new AuditReport(region.dir(), nrSlots, region.config().maxPaddr(), region.clean(), at, events, first, last,
                 stop, leaks, obligations.live(), List.copyOf(rawLeaks), raw.live(), ledger.findings(),
                 List.copyOf(leakedHandles), invariants.findings(), transitions.findings(), List.copyOf(tornCompounds),
-                torn.findings(), divergence, List.copyOf(warnings));
+                torn.findings(), divergence, List.copyOf(warnings), leakGroupCount, rawLeakCount[0], leakedHandleCount);
     }
 
     private List<LeakGroup> leakGroups() {
@@ -246,6 +255,7 @@ public final class Auditor {
             out.add(new LeakGroup(g.handle, g.op, g.first, List.copyOf(g.slots), List.copyOf(g.indices), g.total));
         }
         out.sort(Comparator.comparingLong(LeakGroup::firstIndex));
+        leakGroupCount = out.size();
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
     }
 

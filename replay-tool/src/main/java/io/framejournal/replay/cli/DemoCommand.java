@@ -287,7 +287,7 @@ final class DemoCommand extends BaseCommand {
                 + (injected.size() - injectedHandles) + " injected raw references never restored");
         out.println("  the crash orphaned " + m.orphaned().size() + " more handle(s) (" + m.orphanedFrames()
                 + " obligation(s)) and " + m.orphanedRaw() + " raw reference(s): what was live when the process died");
-        out.println("  the leak detector journaled " + audit.leakedHandles().size()
+        out.println("  the leak detector journaled " + audit.leakedHandleCount()
                 + " dropped handle(s) (LEAKED_HANDLE) before the kill");
         out.println("  recovery redid " + recovery.eventsRedone() + " event(s) on " + recovery.slotsRepaired()
                 + " slot(s) and found " + recovery.tornCompounds().size() + " torn compound operation(s) and "
@@ -335,7 +335,7 @@ final class DemoCommand extends BaseCommand {
                 .field("orphanedHandles", m.orphaned().size()).field("orphanedObligations", m.orphanedFrames())
                 .field("orphanedRaw", m.orphanedRaw())
                 .field("tornCompounds", recovery.tornCompounds().size()).field("tornSlots", recovery.tornSlots().size())
-                .field("leakedHandleEvents", audit.leakedHandles().size())
+                .field("leakedHandleEvents", audit.leakedHandleCount())
                 .field("auditFindings", audit.findings());
         w.name("orphaned").beginArray();
         for (AuditReport.LeakGroup g : m.orphaned()) {

@@ -66,7 +66,8 @@ public final class JsonRenderer {
                 .field("last", index(r.lastIndex())).field("at", index(r.at())).field("stopReason", r.stopReason())
                 .endObject();
         w.field("findings", r.findings());
-        w.name("leaks").beginObject().field("obligations", r.obligations()).name("groups").beginArray();
+        w.name("leaks").beginObject().field("obligations", r.obligations()).field("groupCount", r.leakGroupCount())
+                .name("groups").beginArray();
         for (AuditReport.LeakGroup g : r.leaks()) {
             w.beginObject();
             handle(w, g.handle());
@@ -80,7 +81,8 @@ public final class JsonRenderer {
             w.endArray().endObject();
         }
         w.endArray().endObject();
-        w.name("rawLeaks").beginObject().field("references", r.rawReferences()).name("entries").beginArray();
+        w.name("rawLeaks").beginObject().field("references", r.rawReferences()).field("entryCount", r.rawLeakCount())
+                .name("entries").beginArray();
         for (AuditReport.RawLeak l : r.rawLeaks()) {
             w.beginObject().field("slot", l.slot()).field("paddr", Fmt.paddr(l.slot())).field("index", index(l.index()))
                     .field("op", OpCode.nameOf(l.op()));
@@ -88,6 +90,7 @@ public final class JsonRenderer {
             w.field("count", l.count()).endObject();
         }
         w.endArray().endObject();
+        w.field("leakedHandleCount", r.leakedHandleCount());
         w.name("leakedHandles").beginArray();
         for (AuditReport.LeakedHandle l : r.leakedHandles()) {
             w.beginObject().field("index", index(l.index())).field("slot", l.slot())

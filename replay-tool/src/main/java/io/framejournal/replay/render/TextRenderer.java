@@ -82,9 +82,9 @@ public final class TextRenderer {
                     + r.stopReason() + " (the report covers what was read)");
         }
         out.println("  leaks:         " + Fmt.count(r.obligations()) + " obligation(s) outstanding in "
-                + r.leaks().size() + " handle group(s); " + Fmt.count(r.rawReferences())
+                + Fmt.count(r.leakGroupCount()) + " handle group(s); " + Fmt.count(r.rawReferences())
                 + " raw reference(s) never restored");
-        out.println("  leak detector: " + r.leakedHandles().size() + " handle(s) dropped without close");
+        out.println("  leak detector: " + Fmt.count(r.leakedHandleCount()) + " handle(s) dropped without close");
         out.println("  ledger:        " + r.ledger().count() + " slot(s) with refCount != obligations + raw at the end");
         out.println("  invariants:    " + r.invariants().count() + " break(s) at quiet points");
         out.println("  transitions:   " + r.transitions().count()
@@ -109,7 +109,7 @@ public final class TextRenderer {
                         ranges(g.slots()));
             }
             t.print(out, "  ");
-            more(r.leaks().size(), head(r.leaks()).size());
+            more(r.leakGroupCount(), head(r.leaks()).size());
         }
         if (!r.rawLeaks().isEmpty()) {
             out.println();
@@ -120,7 +120,7 @@ public final class TextRenderer {
                         JournalIndex.format(l.index()));
             }
             t.print(out, "  ");
-            more(r.rawLeaks().size(), head(r.rawLeaks()).size());
+            more(r.rawLeakCount(), head(r.rawLeaks()).size());
         }
         if (!r.leakedHandles().isEmpty()) {
             out.println();
@@ -131,7 +131,7 @@ public final class TextRenderer {
                         l.pages(), JournalIndex.format(l.index()));
             }
             t.print(out, "  ");
-            more(r.leakedHandles().size(), head(r.leakedHandles()).size());
+            more(r.leakedHandleCount(), head(r.leakedHandles()).size());
         }
         if (!r.tornCompounds().isEmpty()) {
             out.println();

@@ -147,8 +147,8 @@ public final class JournalEvent {
         this.handle = (long) WORDS.get(record, 32);
         this.timestamp = (long) WORDS.get(record, 40);
         if (stored != check(head, ids & 0xffff_ffff_ffffL, before, after, handle, timestamp)) {
-            return "record at index " + JournalIndex.format(index) + " fails its check (a flipped bit or a damaged"
-                    + " record): the journal is corrupt there";
+            return "record at index " + JournalIndex.format(index) + " fails its check: the journal is damaged there"
+                    + " (a flipped bit, or a record truncated part way)";
         }
         if ((flags & ~(FLAG_OP_END | FLAG_UPDATE)) != 0) {
             return "record at index " + JournalIndex.format(index) + " has reserved flag bits set";

@@ -13,6 +13,7 @@ import io.framejournal.allocator.NoMeta;
 import io.framejournal.allocator.RecoveryReport;
 import io.framejournal.allocator.Segment;
 import io.framejournal.allocator.SlotTable;
+import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
 import io.framejournal.journal.JournalReader;
@@ -58,15 +59,17 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileInputTest {
     static final int TRUNCATIONS = 12;
     static final int CQ4_FLIPS = 12;
+    static final int UNCLEAN_TRUNCATIONS = 4;
+    static final String UNCLEAN_TRUNCATED = "writer died, then journal truncated";
     static final int CQ4T_FLIPS = 6;
     static final Duration CASE_TIMEOUT = Duration.ofSeconds(60);
 
     /** The paths each case runs; read-only ones first. */
-    enum Op { CONFIG, JOURNAL, REPLAY, SLOTS, OPEN, RECOVER }
+    enum Op { CONFIG, JOURNAL, REPLAY, END_CHECK, SLOTS, OPEN, RECOVER }
 
     enum Result { OK, PARTIAL, REJECTED }
 
-    private static final Set<Op> READ_ONLY = EnumSet.of(Op.CONFIG, Op.JOURNAL, Op.REPLAY, Op.SLOTS);
+    private static final Set<Op> READ_ONLY = EnumSet.of(Op.CONFIG, Op.JOURNAL, Op.REPLAY, Op.END_CHECK, Op.SLOTS);
     private static final AtomicInteger INPUTS = new AtomicInteger();
     private static final AtomicInteger REJECTED = new AtomicInteger();
     private static final AtomicInteger PARTIAL = new AtomicInteger();
@@ -150,6 +153,13 @@ class HostileInputTest {
             cases.add(new Case("journal truncated #" + i, d -> truncateJournal(d, new SplittableRandom(r)),
                     EnumSet.noneOf(Op.class)));
         }
+        for (int i = 0; i < UNCLEAN_TRUNCATIONS; i++) {
+            long r = rnd.nextLong();
+            cases.add(new Case(UNCLEAN_TRUNCATED + " #" + i, d -> {
+                markOpen(d);
+                truncateJournal(d, new SplittableRandom(r));
+            }, EnumSet.of(Op.OPEN)));
+        }
         for (int i = 0; i < CQ4_FLIPS; i++) {
             long r = rnd.nextLong();
             cases.add(new Case("bit flips in .cq4 #" + i, d -> flipBits(cq4(d), new SplittableRandom(r)),
@@ -176,7 +186,8 @@ class HostileInputTest {
                 d -> rewriteConfig(d, "format=1", "format=0"), configUsers));
         cases.add(new Case("region.conf garbage", d -> garbage(config(d), new SplittableRandom(garbageSeed)), configUsers));
         cases.add(new Case("region.status garbage",
-                d -> garbage(new RegionLayout(d).status(), new SplittableRandom(garbageSeed)), EnumSet.of(Op.OPEN, Op.RECOVER)));
+                d -> garbage(new RegionLayout(d).status(), new SplittableRandom(garbageSeed)),
+                EnumSet.of(Op.END_CHECK, Op.OPEN, Op.RECOVER)));
         Set<Op> all = EnumSet.allOf(Op.class);
         cases.add(new Case("directory that is not a region", HostileInputTest::notARegion, all));
         cases.add(new Case("empty directory", HostileInputTest::emptyDirectory, all));
@@ -211,7 +222,10 @@ class HostileInputTest {
             if (c.mustReject().contains(op)) {
                 assertThat(r).as("%s on %s", op, c.name()).isEqualTo(Result.REJECTED);
             }
-            if (READ_ONLY.contains(op) || r == Result.REJECTED) {
+            // Known limitation (see docs/RELIABILITY.md): on a crashed region whose journal was also truncated, a
+            // cut the reader cannot see is found only by Chronicle's appender, after it has opened (touched) the files.
+            boolean knownLimit = op == Op.RECOVER && c.name().startsWith(UNCLEAN_TRUNCATED);
+            if (READ_ONLY.contains(op) || (r == Result.REJECTED && !knownLimit)) {
                 if (!FileHashes.of(dir).equals(before)) {
                     CHANGED.incrementAndGet();
                 }
@@ -268,6 +282,13 @@ class HostileInputTest {
                     return r.stopReason();
                 }
             }
+            case END_CHECK: {
+                RegionStatus status = RegionStatus.read(layout.requireRegion().status());
+                if (status.clean()) {
+                    JournalEndCheck.verifyEndsAt(layout.journal(), status.checkpoint());
+                }
+                return null;
+            }
             case SLOTS: {
                 RegionConfig config = RegionConfig.read(layout.requireRegion().config());
                 try (SlotTable t = SlotTable.openCopy(layout.slots(), config.nrSlots())) {
@@ -323,6 +344,14 @@ class HostileInputTest {
         Path f = cq4(d);
         long end = writtenEnd(f);
         truncate(f, Math.max(0, end - 1 - rnd.nextInt(400)));
+    }
+
+    /** Rewrites region.status as a writer that died would have left it (state=open). */
+    static void markOpen(Path d) throws IOException {
+        Path status = new RegionLayout(d).status();
+        String text = Files.readString(status, StandardCharsets.UTF_8);
+        assertThat(text).contains("state=clean");
+        Files.writeString(status, text.replace("state=clean", "state=open"), StandardCharsets.UTF_8);
     }
 
     static void flipBits(Path f, SplittableRandom rnd) throws IOException {

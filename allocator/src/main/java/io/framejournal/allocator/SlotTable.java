@@ -74,7 +74,10 @@ public final class SlotTable implements AutoCloseable {
                 .name("framejournal-slots")
                 .entries(nrSlots)
                 .constantValueSizeBySample(new byte[VALUE_SIZE])
-                .checksumEntries(false);
+                .checksumEntries(false)
+                // Chronicle's exit hook would unmap the table while writer threads still use it (SIGSEGV on SIGTERM);
+                // left mapped, a stopped writer is a killed writer: everything is in the page cache, recover it.
+                .skipCloseOnExitHook(true);
     }
 
     /** Creates the table with every slot free (refCount UNUSED, usage Unused, no metadata). */

@@ -112,6 +112,11 @@ final class RegionRecovery {
             }
             problem = reader.stopReason();
         }
+        if (problem != null) {
+            // Appending behind a record no reader can pass would hide the recovery itself; leave the region unclean.
+            throw new RegionException("cannot recover " + layout.dir() + ": " + problem + "; the events before it were"
+                    + " redone, nothing was appended; audit the journal");
+        }
         List<Integer> tornSlots = new ArrayList<>();
         midOp.stream().forEach(tornSlots::add);
         long frames = 0;

@@ -75,7 +75,10 @@ public final class SlotTable implements AutoCloseable {
                 .entries(nrSlots)
                 .constantValueSizeBySample(new byte[VALUE_SIZE])
                 .entryAndValueOffsetAlignment(8) // 8-byte fields stay aligned: atomic lock-free reads, no split locks
-                .checksumEntries(false);
+                .checksumEntries(false)
+                // Chronicle's exit hook would unmap the table while writer threads still use it (SIGSEGV on SIGTERM);
+                // left mapped, a stopped writer is a killed writer: everything is in the page cache, recover it.
+                .skipCloseOnExitHook(true);
     }
 
     /** Creates the table with every slot free (refCount UNUSED, usage Unused, no metadata). */

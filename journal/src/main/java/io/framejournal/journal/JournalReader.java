@@ -38,7 +38,7 @@ public final class JournalReader implements AutoCloseable {
         }
         try {
             return new JournalReader(Chronicle.readOnlyQueue(journalDir));
-        } catch (RuntimeException | AssertionError | InternalError e) {
+        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             throw new RegionException("cannot open journal " + journalDir + ": " + oneLine(e));
         }
     }
@@ -47,7 +47,7 @@ public final class JournalReader implements AutoCloseable {
     public boolean moveTo(long index) {
         try {
             return tailer.moveToIndex(index);
-        } catch (RuntimeException | AssertionError | InternalError e) {
+        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             stopReason = "cannot seek to index " + JournalIndex.format(index) + ": " + oneLine(e);
             return false;
         }
@@ -62,28 +62,48 @@ public final class JournalReader implements AutoCloseable {
         if (stopReason != null) {
             return false;
         }
+        // A loop, not recursion, over metadata documents: a damaged file can hold very many of them.
+        for (long metadata = 0; metadata <= MAX_METADATA_RUN; metadata++) {
+            int outcome = readOne(into);
+            if (outcome != METADATA) {
+                return outcome == EVENT;
+            }
+        }
+        stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": more than "
+                + MAX_METADATA_RUN + " metadata records in a row";
+        return false;
+    }
+
+    private static final int EVENT = 0;
+    private static final int METADATA = 1;
+    private static final int STOP = 2;
+    /** Chronicle writes a handful of metadata records per queue file; a run this long means damage. */
+    private static final long MAX_METADATA_RUN = 1 << 20;
+
+    private int readOne(JournalEvent into) {
         boolean atEnd = false;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 atEnd = true;
-                return false;
+                return STOP;
             }
             if (dc.isMetaData()) {
-                return next(into);
+                return METADATA;
             }
             String problem = into.readFrom(dc.wire().bytes(), dc.index());
             if (problem != null) {
                 stopReason = problem;
-                return false;
+                return STOP;
             }
             lastGoodIndex = into.index;
             count++;
-            return true;
-        } catch (RuntimeException | AssertionError | InternalError e) {
-            // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS)
+            return EVENT;
+        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+            // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS);
+            // StackOverflowError: Chronicle recursing over damaged cycle bookkeeping in metadata.cq4t
             stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " (" + oneLine(e)
                     + "): the file was truncated or damaged there";
-            return false;
+            return STOP;
         } finally {
             if (atEnd) {
                 checkNothingMissing();
@@ -104,7 +124,7 @@ public final class JournalReader implements AutoCloseable {
         long last;
         try {
             last = queue.lastIndex();
-        } catch (RuntimeException | AssertionError | InternalError e) {
+        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             stopReason = "journal ends at index " + JournalIndex.format(lastGoodIndex) + " and its index past it is unreadable ("
                     + oneLine(e) + "): the file was truncated or damaged there";
             return;
@@ -118,7 +138,7 @@ public final class JournalReader implements AutoCloseable {
     private boolean nextIsThereNow() {
         try {
             return tailer.moveToIndex(lastGoodIndex + 1);
-        } catch (RuntimeException | AssertionError | InternalError e) {
+        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             return false;
         }
     }
@@ -138,13 +158,23 @@ public final class JournalReader implements AutoCloseable {
 
     /** Index of the first event, or {@link JournalIndex#NONE} for an empty journal. */
     public long firstIndex() {
-        long first = queue.firstIndex();
+        long first;
+        try {
+            first = queue.firstIndex();
+        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+            throw new RegionException("journal index unreadable: " + oneLine(e));
+        }
         return first == Long.MAX_VALUE || first < 0 ? JournalIndex.NONE : first;
     }
 
     /** Index of the last event written, or {@link JournalIndex#NONE}. */
     public long lastIndex() {
-        long last = queue.lastIndex();
+        long last;
+        try {
+            last = queue.lastIndex();
+        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+            throw new RegionException("journal index unreadable: " + oneLine(e));
+        }
         return last < 0 ? JournalIndex.NONE : last;
     }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CrashHarness implements AutoCloseable {
     /** What {@link Process#exitValue()} reports for a JVM killed by SIGKILL (128 + 9). */
     static final int SIGKILL_EXIT = 137;
+    /** What a JVM that shut down on SIGTERM exits with (128 + 15); a JVM that crashed instead aborts (134). */
+    static final int SIGTERM_EXIT = 143;
 
     private final Process process;
     private final Path stderr;
@@ -59,6 +61,7 @@ final class CrashHarness implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 CrashChild.class.getName(), regionDir.toString(), Long.toString(seed), Integer.toString(threads)));
         pb.redirectError(stderr.toFile());
+        pb.directory(stderr.getParent().toFile()); // a JVM crash log (hs_err_pid*.log) would land here
         // stdin stays an open pipe: the child exits when it reaches EOF, i.e. when this JVM is gone
         return new CrashHarness(pb.start(), stderr);
     }
@@ -130,6 +133,16 @@ final class CrashHarness implements AutoCloseable {
         // ProcessHandle sends SIGKILL without closing our end of the pipes (Process.destroyForcibly would), so the
         // progress lines the child wrote before it died are still read to the end.
         process.toHandle().destroyForcibly();
+        return awaitExit();
+    }
+
+    /** SIGTERM: the JVM runs its shutdown hooks while the workers keep going, then exits with 143. */
+    int terminate() throws InterruptedException {
+        process.toHandle().destroy();
+        return awaitExit();
+    }
+
+    private int awaitExit() throws InterruptedException {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("child JVM still alive 30 s after SIGKILL");
         }

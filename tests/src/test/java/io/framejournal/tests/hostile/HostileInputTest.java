@@ -13,6 +13,7 @@ import io.framejournal.allocator.NoMeta;
 import io.framejournal.allocator.RecoveryReport;
 import io.framejournal.allocator.Segment;
 import io.framejournal.allocator.SlotTable;
+import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
 import io.framejournal.journal.JournalReader;
@@ -58,15 +59,18 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileInputTest {
     static final int TRUNCATIONS = 12;
     static final int CQ4_FLIPS = 12;
+    static final int UNCLEAN_TRUNCATIONS = 4;
+    static final String UNCLEAN_TRUNCATED = "writer died, then journal truncated";
+    static final String CQ4T_FLIPPED = "bit flips in metadata.cq4t";
     static final int CQ4T_FLIPS = 6;
     static final Duration CASE_TIMEOUT = Duration.ofSeconds(60);
 
     /** The paths each case runs; read-only ones first. */
-    enum Op { CONFIG, JOURNAL, REPLAY, SLOTS, OPEN, RECOVER }
+    enum Op { CONFIG, JOURNAL, REPLAY, END_CHECK, SLOTS, OPEN, RECOVER }
 
     enum Result { OK, PARTIAL, REJECTED }
 
-    private static final Set<Op> READ_ONLY = EnumSet.of(Op.CONFIG, Op.JOURNAL, Op.REPLAY, Op.SLOTS);
+    private static final Set<Op> READ_ONLY = EnumSet.of(Op.CONFIG, Op.JOURNAL, Op.REPLAY, Op.END_CHECK, Op.SLOTS);
     private static final AtomicInteger INPUTS = new AtomicInteger();
     private static final AtomicInteger REJECTED = new AtomicInteger();
     private static final AtomicInteger PARTIAL = new AtomicInteger();
@@ -150,6 +154,13 @@ class HostileInputTest {
             cases.add(new Case("journal truncated #" + i, d -> truncateJournal(d, new SplittableRandom(r)),
                     EnumSet.noneOf(Op.class)));
         }
+        for (int i = 0; i < UNCLEAN_TRUNCATIONS; i++) {
+            long r = rnd.nextLong();
+            cases.add(new Case(UNCLEAN_TRUNCATED + " #" + i, d -> {
+                markOpen(d);
+                truncateJournal(d, new SplittableRandom(r));
+            }, EnumSet.of(Op.OPEN)));
+        }
         for (int i = 0; i < CQ4_FLIPS; i++) {
             long r = rnd.nextLong();
             cases.add(new Case("bit flips in .cq4 #" + i, d -> flipBits(cq4(d), new SplittableRandom(r)),
@@ -157,7 +168,7 @@ class HostileInputTest {
         }
         for (int i = 0; i < CQ4T_FLIPS; i++) {
             long r = rnd.nextLong();
-            cases.add(new Case("bit flips in metadata.cq4t #" + i,
+            cases.add(new Case(CQ4T_FLIPPED + " #" + i,
                     d -> flipBits(new RegionLayout(d).journal().resolve("metadata.cq4t"), new SplittableRandom(r)),
                     EnumSet.noneOf(Op.class)));
         }
@@ -176,7 +187,8 @@ class HostileInputTest {
                 d -> rewriteConfig(d, "format=1", "format=0"), configUsers));
         cases.add(new Case("region.conf garbage", d -> garbage(config(d), new SplittableRandom(garbageSeed)), configUsers));
         cases.add(new Case("region.status garbage",
-                d -> garbage(new RegionLayout(d).status(), new SplittableRandom(garbageSeed)), EnumSet.of(Op.OPEN, Op.RECOVER)));
+                d -> garbage(new RegionLayout(d).status(), new SplittableRandom(garbageSeed)),
+                EnumSet.of(Op.END_CHECK, Op.OPEN, Op.RECOVER)));
         Set<Op> all = EnumSet.allOf(Op.class);
         cases.add(new Case("directory that is not a region", HostileInputTest::notARegion, all));
         cases.add(new Case("empty directory", HostileInputTest::emptyDirectory, all));
@@ -212,10 +224,12 @@ class HostileInputTest {
                 assertThat(r).as("%s on %s", op, c.name()).isEqualTo(Result.REJECTED);
             }
             if (READ_ONLY.contains(op) || r == Result.REJECTED) {
-                if (!FileHashes.of(dir).equals(before)) {
+                Map<String, String> expected = withoutKnownLimit(before, op, c);
+                Map<String, String> now = withoutKnownLimit(FileHashes.of(dir), op, c);
+                if (!now.equals(expected)) {
                     CHANGED.incrementAndGet();
                 }
-                assertThat(FileHashes.of(dir)).as("%s on %s changed the input", op, c.name()).isEqualTo(before);
+                assertThat(now).as("%s on %s changed the input", op, c.name()).isEqualTo(expected);
             }
             if (r == Result.PARTIAL) {
                 PARTIAL.incrementAndGet();
@@ -224,6 +238,25 @@ class HostileInputTest {
             }
         }
         System.out.println(log);
+    }
+
+    /**
+     * The known limits (docs/RELIABILITY.md), only on the writer paths and only for these cases: a damaged
+     * metadata.cq4t that only Chronicle's appender notices, after it opened (wrote to) the journal files
+     * ({@code OPEN}, {@code RECOVER}: journal files exempt); a crashed region whose journal was also truncated, which
+     * recovery redoes into the slot table up to the damage before it stops, and whose cut may only be found by the
+     * appender ({@code RECOVER}: journal files and slot table exempt). region.conf and region.status never change.
+     */
+    private static Map<String, String> withoutKnownLimit(Map<String, String> hashes, Op op, Case c) {
+        boolean crashedAndCut = op == Op.RECOVER && c.name().startsWith(UNCLEAN_TRUNCATED);
+        boolean tableStore = (op == Op.OPEN || op == Op.RECOVER) && c.name().startsWith(CQ4T_FLIPPED);
+        if (!crashedAndCut && !tableStore) {
+            return hashes;
+        }
+        Map<String, String> rest = new java.util.TreeMap<>(hashes);
+        rest.keySet().removeIf(name -> name.startsWith(RegionLayout.JOURNAL + "/")
+                || (crashedAndCut && name.equals(RegionLayout.SLOTS)));
+        return rest;
     }
 
     /** Runs one path; a {@link RegionException} must be one line; anything else thrown fails the test. */
@@ -267,6 +300,13 @@ class HostileInputTest {
                     ReplayState.replay(r, config.nrSlots());
                     return r.stopReason();
                 }
+            }
+            case END_CHECK: {
+                RegionStatus status = RegionStatus.read(layout.requireRegion().status());
+                if (status.clean()) {
+                    JournalEndCheck.verifyEndsAt(layout.journal(), status.checkpoint());
+                }
+                return null;
             }
             case SLOTS: {
                 RegionConfig config = RegionConfig.read(layout.requireRegion().config());
@@ -323,6 +363,14 @@ class HostileInputTest {
         Path f = cq4(d);
         long end = writtenEnd(f);
         truncate(f, Math.max(0, end - 1 - rnd.nextInt(400)));
+    }
+
+    /** Rewrites region.status as a writer that died would have left it (state=open). */
+    static void markOpen(Path d) throws IOException {
+        Path status = new RegionLayout(d).status();
+        String text = Files.readString(status, StandardCharsets.UTF_8);
+        assertThat(text).contains("state=clean");
+        Files.writeString(status, text.replace("state=clean", "state=open"), StandardCharsets.UTF_8);
     }
 
     static void flipBits(Path f, SplittableRandom rnd) throws IOException {

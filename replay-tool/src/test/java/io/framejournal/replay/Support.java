@@ -60,41 +60,6 @@ public final class Support {
         return Path.of(r).toAbsolutePath().normalize();
     }
 
-    public static Path jar() {
-        return root().resolve("replay-tool/target/framejournal.jar");
-    }
-
-    /** Runs {@code java @config/chronicle.jvmopts -jar replay-tool/target/framejournal.jar args} in {@code cwd}. */
-    public static Result jar(Path cwd, long timeoutSeconds, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + root().resolve("config/chronicle.jvmopts"), "-jar", jar().toString()));
-        cmd.addAll(List.of(args));
-        return exec(cwd, timeoutSeconds, cmd);
-    }
-
-    public static Result exec(Path cwd, long timeoutSeconds, List<String> cmd) {
-        try {
-            Path out = Files.createTempFile("fj-out", ".txt");
-            Path err = Files.createTempFile("fj-err", ".txt");
-            try {
-                Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile())
-                        .redirectError(err.toFile()).start();
-                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new AssertionError("timed out after " + timeoutSeconds + " s: " + cmd);
-                }
-                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
     /** SHA-256 of every file under {@code dir}, by relative path. */
     public static Map<String, String> checksums(Path dir) {

@@ -1,8 +1,9 @@
-package io.framejournal.replay;
+package io.framejournal.tests.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.framejournal.replay.Support.Result;
+import io.framejournal.tests.cli.JarRunner.Result;
+import io.framejournal.tests.support.FileHashes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -15,20 +16,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input through the real jar: one line on stderr, exit 2, never a stack trace; partial reports where possible. */
-class BadInputIT {
+class BadInputCliTest {
     @TempDir
     Path tmp;
 
     Path sample;
 
     @BeforeEach
-    void copySample() {
+    void copySample() throws IOException {
         sample = tmp.resolve("sample");
-        Support.copyTree(Support.root().resolve("data/sample"), sample);
+        FileHashes.copyTree(JarRunner.root().resolve("data/sample"), sample);
     }
 
     private Result run(String... args) {
-        return Support.jar(tmp, 60, args);
+        return JarRunner.jar(tmp, 60, args);
     }
 
     private static void assertOneLineError(Result r, String expected) {
@@ -134,7 +135,7 @@ class BadInputIT {
 
     @Test
     void theLauncherRunsTheJar() {
-        Result r = Support.exec(tmp, 60, List.of("bash", Support.root().resolve("bin/framejournal").toString(),
+        Result r = JarRunner.exec(tmp, 60, List.of("bash", JarRunner.root().resolve("bin/framejournal").toString(),
                 "--version"));
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("framejournal ");

@@ -1,0 +1,74 @@
+package io.framejournal.tests.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real {@code framejournal} jar (or any command) in a child process and captures what it printed. */
+final class JarRunner {
+    private JarRunner() {
+    }
+
+    /**
+     * What one run printed and returned.
+     *
+     * @param exit exit code
+     * @param out  stdout
+     * @param err  stderr
+     */
+    record Result(int exit, String out, String err) {
+        List<String> errLines() {
+            return err.isBlank() ? List.of() : List.of(err.strip().split("\n"));
+        }
+    }
+
+    /** The repository root, from the {@code framejournal.root} property Surefire sets. */
+    static Path root() {
+        String r = System.getProperty("framejournal.root");
+        if (r == null) {
+            throw new IllegalStateException("system property framejournal.root is not set (run through Maven)");
+        }
+        return Path.of(r).toAbsolutePath().normalize();
+    }
+
+    /** The shaded jar; the replay-tool module builds it before this module's tests run. */
+    static Path jar() {
+        return root().resolve("replay-tool/target/framejournal.jar");
+    }
+
+    /** Runs {@code java @config/chronicle.jvmopts -jar replay-tool/target/framejournal.jar args} in {@code cwd}. */
+    static Result jar(Path cwd, long timeoutSeconds, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + root().resolve("config/chronicle.jvmopts"), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        return exec(cwd, timeoutSeconds, cmd);
+    }
+
+    static Result exec(Path cwd, long timeoutSeconds, List<String> cmd) {
+        try {
+            Path out = Files.createTempFile("fj-out", ".txt");
+            Path err = Files.createTempFile("fj-err", ".txt");
+            try {
+                Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile())
+                        .redirectError(err.toFile()).start();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("timed out after " + timeoutSeconds + " s: " + cmd);
+                }
+                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -4,7 +4,6 @@ import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
-import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.OpCode;
@@ -152,9 +151,5 @@ final class RegionRecovery {
         } catch (RuntimeException | AssertionError e) {
             throw MetaRegion.journalFailure(layout, e);
         }
-    }
-
-    static String describe(long index) {
-        return JournalIndex.format(index);
     }
 }

@@ -49,19 +49,4 @@ public enum OpCode {
         OpCode op = ofCode(code);
         return op == null ? "op#" + code : op.name();
     }
-
-    /** Whether this op brackets its slot events with BEGIN/END. */
-    public boolean isCompound() {
-        switch (this) {
-            case SEGMENT_FROM_UNUSED:
-            case SEGMENT_CLONE:
-            case SEGMENT_SLICE:
-            case SEGMENT_DROP:
-            case SEGMENT_INTO_RAW:
-            case SEGMENT_FROM_RAW:
-                return true;
-            default:
-                return false;
-        }
-    }
 }

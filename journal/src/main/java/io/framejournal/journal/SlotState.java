@@ -20,19 +20,6 @@ public final class SlotState {
     /** Journal index of the last event applied to this slot. */
     public long lastIndex = JournalIndex.NONE;
 
-    public SlotState reset() {
-        refCount = RefCount.UNUSED;
-        usage = 0;
-        inList = 0;
-        metaType = 0;
-        meta0 = 0;
-        meta1 = 0;
-        raw = 0;
-        obligations = 0;
-        lastIndex = JournalIndex.NONE;
-        return this;
-    }
-
     public void copyFrom(SlotState o) {
         refCount = o.refCount;
         usage = o.usage;

@@ -6,6 +6,7 @@ import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.JournalWriter;
+import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
@@ -17,9 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import net.openhft.chronicle.bytes.SyncMode;
 
 /** Recovery of a region whose writer died; see {@link MetaRegion#recover}. */
@@ -81,7 +80,7 @@ final class RegionRecovery {
         long redone = 0;
         BitSet repaired = new BitSet(nr);
         BitSet midOp = new BitSet(nr);
-        Map<Long, RecoveryReport.TornCompound> open = new LinkedHashMap<>();
+        OpenCompounds open = new OpenCompounds();
         String problem;
         SlotState s = new SlotState();
         JournalEvent e = new JournalEvent();
@@ -104,7 +103,7 @@ final class RegionRecovery {
                         repaired.set(e.slot);
                     }
                 } else if (e.kind == EventKind.BEGIN) {
-                    open.put(e.after, new RecoveryReport.TornCompound(e.opCode(), e.slot, e.before, e.handle, e.index));
+                    open.put(e.after, e.op, e.slot, e.before, e.handle, e.index);
                 } else if (e.kind == EventKind.END) {
                     open.remove(e.after);
                 }
@@ -116,6 +115,9 @@ final class RegionRecovery {
             throw new RegionException("cannot recover " + layout.dir() + ": " + problem + "; the events before it were"
                     + " redone, nothing was appended; audit the journal");
         }
+        List<RecoveryReport.TornCompound> torn = new ArrayList<>();
+        open.forEachByBegin((id, op, slot, pages, handle, index) ->
+                torn.add(new RecoveryReport.TornCompound(OpCode.ofCode(op), slot, pages, handle, index)));
         List<Integer> tornSlots = new ArrayList<>();
         midOp.stream().forEach(tornSlots::add);
         long frames = 0;
@@ -142,7 +144,7 @@ final class RegionRecovery {
         }
         new RegionStatus(true, status.session(), last).write(layout.status());
         return new RecoveryReport(layout.dir(), false, status.checkpoint(), scanned, redone, repaired.cardinality(),
-                locksCleared, List.copyOf(open.values()), List.copyOf(tornSlots), frames, obligations, raw, problem, last);
+                locksCleared, List.copyOf(torn), List.copyOf(tornSlots), frames, obligations, raw, problem, last);
     }
 
     private static JournalWriter openJournal(RegionLayout layout) {

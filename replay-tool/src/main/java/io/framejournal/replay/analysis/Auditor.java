@@ -1,5 +1,6 @@
 package io.framejournal.replay.analysis;
 
+import io.framejournal.journal.OpenCompounds;
 import io.framejournal.allocator.SlotTable;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;

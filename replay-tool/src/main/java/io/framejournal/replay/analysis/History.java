@@ -1,5 +1,6 @@
 package io.framejournal.replay.analysis;
 
+import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;

@@ -1,4 +1,4 @@
-package io.framejournal.replay.analysis;
+package io.framejournal.journal;
 
 import java.util.Arrays;
 

@@ -142,15 +142,9 @@ final class SlotEngine {
 
     private void emitTyped(Ctx c, EventKind kind, OpCode op, long before, long after, long handle, short metaType,
             int flags) {
-        JournalEvent e = c.ev;
-        e.kind = kind;
-        e.op = op.ordinal();
+        JournalEvent e = c.ev.set(kind, op, c.slot, before, after, handle);
         e.flags = flags;
-        e.slot = c.slot;
         e.metaType = metaType;
-        e.before = before;
-        e.after = after;
-        e.handle = handle;
         c.lane.append(e);
         Verdict v = Transition.apply(c.st, e);
         if (v != Verdict.OK) {
@@ -474,15 +468,8 @@ final class SlotEngine {
 
     private static long markerUnguarded(Ctx c, EventKind kind, OpCode op, int slot, long before, long after,
             long handle, short metaType) {
-        JournalEvent e = c.ev;
-        e.kind = kind;
-        e.op = op.ordinal();
-        e.flags = 0;
-        e.slot = slot;
+        JournalEvent e = c.ev.set(kind, op, slot, before, after, handle);
         e.metaType = metaType;
-        e.before = before;
-        e.after = after;
-        e.handle = handle;
         return c.lane.append(e);
     }
 

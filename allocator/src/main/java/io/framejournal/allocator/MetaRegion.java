@@ -45,7 +45,6 @@ public final class MetaRegion implements AutoCloseable {
     private final LeakTracker leaks;
     private final long session;
     private final AtomicLong handleIds = new AtomicLong();
-    private final AtomicLong compoundIds = new AtomicLong();
     private final AtomicInteger listIds = new AtomicInteger();
     final AtomicInteger allocCursor = new AtomicInteger();
     private RegionStatus status;
@@ -140,6 +139,7 @@ public final class MetaRegion implements AutoCloseable {
     public static MetaRegion open(Path dir, RegionOptions options) {
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
+        config.requireWritable(dir);
         RegionLock lock = RegionLock.acquire(layout.lock(), dir);
         try {
             RegionStatus status = RegionStatus.read(layout.status());
@@ -166,8 +166,8 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     /**
-     * Recovers a region whose writer died: redoes journal events past each slot's lastIndex, reports torn
-     * operations, and marks the region clean. With {@code reclaim}, also releases everything the dead process held.
+     * Recovers a region whose writer died: redoes every journal record past each slot's lastIndex (each record is one
+     * whole call) and marks the region clean. With {@code reclaim}, also releases everything the dead process held.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim) {
         return RegionRecovery.recover(dir, reclaim);
@@ -245,10 +245,6 @@ public final class MetaRegion implements AutoCloseable {
         return (session << 40) | handleIds.incrementAndGet();
     }
 
-    long nextCompoundId() {
-        return (session << 40) | compoundIds.incrementAndGet();
-    }
-
     int nextListId() {
         return (int) (((session & 0x7fff) << 16) | (listIds.incrementAndGet() & 0xffff));
     }
@@ -263,26 +259,25 @@ public final class MetaRegion implements AutoCloseable {
         return closed;
     }
 
-    long beginCompound(OpCode op, int slot, long pages, long handle) {
-        long id = nextCompoundId();
-        engine.marker(EventKind.BEGIN, op, slot, pages, id, handle, (short) 0);
-        return id;
-    }
-
-    void endCompound(OpCode op, int slot, long compoundId, long handle, boolean failed) {
-        engine.marker(EventKind.END, op, slot, failed ? 1 : 0, compoundId, handle, (short) 0);
+    /** Why this region stopped taking calls (a journal append failed), or {@code null} while it is healthy. */
+    public String failure() {
+        return engine.failure();
     }
 
     void journalLeak(int slot, int pages, long handleId, OpCode mintOp) {
         synchronized (this) {
-            if (closed) {
+            if (closed || engine.failure() != null) {
                 return; // the ledger still shows the obligation; audit reports it
             }
-            engine.marker(EventKind.LEAKED_HANDLE, OpCode.LEAK_DETECTOR, slot, pages, mintOp.ordinal(), handleId, (short) 0);
+            engine.marker(EventKind.LEAKED_HANDLE, OpCode.LEAK_DETECTOR, slot, pages, mintOp.code(), handleId, (short) 0);
         }
     }
 
-    /** Journals REGION_CLOSE, closes journal and slot table and marks the region clean. Live handles stay leaked. */
+    /**
+     * Refuses new calls, waits for the calls in flight (segment calls included: each is one record), journals
+     * REGION_CLOSE, closes journal and slot table and marks the region clean. Live handles stay leaked. A region whose
+     * journal failed (an append threw) is closed without REGION_CLOSE and stays unclean: recover it.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -293,6 +288,11 @@ public final class MetaRegion implements AutoCloseable {
         }
         try {
             engine.shutdown();
+            if (engine.failure() != null) {
+                closeQuietly(journal);
+                table.close();
+                return;
+            }
             long closeIndex = engine.closingMarker(EventKind.REGION_CLOSE, OpCode.REGION, session);
             journal.close();
             table.close();

@@ -6,7 +6,6 @@ import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.JournalWriter;
-import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
@@ -16,12 +15,14 @@ import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Transition;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.List;
 import net.openhft.chronicle.bytes.SyncMode;
 
-/** Recovery of a region whose writer died; see {@link MetaRegion#recover}. */
+/**
+ * Recovery of a region whose writer died; see {@link MetaRegion#recover}. Every record is one whole call, so redo is
+ * per record and slot: a slot whose {@code lastIndex} is behind a record that touched it gets all of that record's
+ * entries for it, through {@link Transition#redo}.
+ */
 final class RegionRecovery {
     private RegionRecovery() {
     }
@@ -29,6 +30,7 @@ final class RegionRecovery {
     static RecoveryReport recover(Path dir, boolean reclaim) {
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
+        config.requireWritable(dir);
         try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {
             RegionStatus status = RegionStatus.read(layout.status());
             if (status.clean() && !reclaim) {
@@ -53,8 +55,7 @@ final class RegionRecovery {
     }
 
     private static RecoveryReport clean(Path dir, RegionStatus status) {
-        return new RecoveryReport(dir, true, status.checkpoint(), 0, 0, 0, 0, List.of(), List.of(), 0, 0, 0, null,
-                status.checkpoint());
+        return new RecoveryReport(dir, true, status.checkpoint(), 0, 0, 0, 0, 0, 0, 0, 0, 0, null, status.checkpoint());
     }
 
     private static boolean anythingHeld(SlotTable table) {
@@ -78,9 +79,9 @@ final class RegionRecovery {
         int nr = config.nrSlots();
         long scanned = 0;
         long redone = 0;
+        long recordsRedone = 0;
+        long records;
         BitSet repaired = new BitSet(nr);
-        BitSet midOp = new BitSet(nr);
-        OpenCompounds open = new OpenCompounds();
         String problem;
         SlotState s = new SlotState();
         JournalEvent e = new JournalEvent();
@@ -88,38 +89,37 @@ final class RegionRecovery {
             if (status.checkpoint() >= 0 && !reader.moveTo(status.checkpoint())) {
                 reader.moveTo(reader.firstIndex());
             }
+            boolean redo = false;
+            long lastRedoneRecord = Long.MIN_VALUE;
             while (reader.next(e)) {
                 scanned++;
-                if (e.kind.changesSlot()) {
-                    if (e.slot < 0 || e.slot >= nr) {
-                        continue;
+                if (!e.kind.changesSlot() || e.slot < 0 || e.slot >= nr) {
+                    continue;
+                }
+                if (e.groupStart) {
+                    // the whole group (this record's entries for this slot) is redone, or none of it
+                    redo = e.index > table.lastIndex(e.slot);
+                }
+                if (redo) {
+                    table.load(e.slot, s);
+                    Transition.redo(s, e);
+                    table.store(e.slot, s);
+                    redone++;
+                    repaired.set(e.slot);
+                    if (e.index != lastRedoneRecord) {
+                        recordsRedone++;
+                        lastRedoneRecord = e.index;
                     }
-                    midOp.set(e.slot, !e.isOpEnd());
-                    if (e.index > table.lastIndex(e.slot)) {
-                        table.load(e.slot, s);
-                        Transition.redo(s, e);
-                        table.store(e.slot, s);
-                        redone++;
-                        repaired.set(e.slot);
-                    }
-                } else if (e.kind == EventKind.BEGIN) {
-                    open.put(e.after, e.op, e.slot, e.before, e.handle, e.index);
-                } else if (e.kind == EventKind.END) {
-                    open.remove(e.after);
                 }
             }
             problem = reader.stopReason();
+            records = reader.recordsRead();
         }
         if (problem != null) {
             // Appending behind a record no reader can pass would hide the recovery itself; leave the region unclean.
-            throw new RegionException("cannot recover " + layout.dir() + ": " + problem + "; the events before it were"
+            throw new RegionException("cannot recover " + layout.dir() + ": " + problem + "; the records before it were"
                     + " redone, nothing was appended; audit the journal");
         }
-        List<RecoveryReport.TornCompound> torn = new ArrayList<>();
-        open.forEachByBegin((id, op, slot, pages, handle, index) ->
-                torn.add(new RecoveryReport.TornCompound(OpCode.ofCode(op), slot, pages, handle, index)));
-        List<Integer> tornSlots = new ArrayList<>();
-        midOp.stream().forEach(tornSlots::add);
         long frames = 0;
         long obligations = 0;
         long raw = 0;
@@ -143,8 +143,8 @@ final class RegionRecovery {
             throw MetaRegion.journalFailure(layout, failure);
         }
         new RegionStatus(true, status.session(), last).write(layout.status());
-        return new RecoveryReport(layout.dir(), false, status.checkpoint(), scanned, redone, repaired.cardinality(),
-                locksCleared, List.copyOf(torn), List.copyOf(tornSlots), frames, obligations, raw, problem, last);
+        return new RecoveryReport(layout.dir(), false, status.checkpoint(), records, scanned, recordsRedone, redone,
+                repaired.cardinality(), locksCleared, frames, obligations, raw, problem, last);
     }
 
     private static JournalWriter openJournal(RegionLayout layout) {

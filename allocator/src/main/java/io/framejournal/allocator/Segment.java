@@ -30,8 +30,10 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
 
     /**
      * Segment::from_unused: claims every frame of {@code [start, end)}, with metadata {@code metaFn(paddr)}.
-     * Errors, in the seed's order: NotAligned, OutOfBound; {@code start >= end} is a panic. When a frame cannot be
-     * claimed, the frames already claimed are dropped again and the error is thrown: slots and ledger as before.
+     * Errors, in the seed's order: NotAligned, OutOfBound; {@code start >= end} is a panic. {@code metaFn} is called
+     * frame by frame in ascending order, each call before that frame is checked, as in the seed. When a frame cannot
+     * be claimed, its error is thrown with slots, ledger and journal as before: the seed's rollback of the frames
+     * already made is folded into one record that is never written (the whole call is one journal record).
      */
     public static <M> Segment<M> fromUnused(MetaRegion region, long start, long end, LongFunction<M> metaFn)
             throws GetFrameException {
@@ -50,32 +52,20 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         int s0 = (int) (start / page);
         int s1 = (int) (end / page);
         long h = region.nextHandleId();
-        SlotEngine engine = region.engine();
-        long cid = region.beginCompound(OpCode.SEGMENT_FROM_UNUSED, s0, s1 - s0, h);
-        MetaCodec<M> codec = null;
-        int made = 0;
-        try {
-            for (int slot = s0; slot < s1; slot++) {
-                M meta = metaFn.apply(region.paddrOf(slot));
-                MetaCodec<M> c = codecOf(meta);
-                if (codec == null) {
-                    codec = c;
-                } else if (c != codec) {
-                    throw new IllegalArgumentException("metadata function returned " + meta.getClass().getName()
-                            + " after " + codec.type().getName() + "; a segment holds one metadata type");
-                }
-                engine.claim(slot, OpCode.SEGMENT_FROM_UNUSED, h, c.typeId(), c.word0(meta), c.word1(meta), false);
-                made++;
+        @SuppressWarnings("unchecked")
+        MetaCodec<M>[] codec = new MetaCodec[1];
+        region.engine().claimRange(s0, s1, OpCode.SEGMENT_FROM_UNUSED, h, (slot, out) -> {
+            M meta = metaFn.apply(region.paddrOf(slot));
+            MetaCodec<M> c = codecOf(meta);
+            if (codec[0] == null) {
+                codec[0] = c;
+            } else if (c != codec[0]) {
+                throw new IllegalArgumentException("metadata function returned " + meta.getClass().getName()
+                        + " after " + codec[0].type().getName() + "; a segment holds one metadata type");
             }
-        } catch (GetFrameException | RuntimeException e) {
-            for (int slot = s0; slot < s0 + made; slot++) {
-                engine.release(slot, OpCode.SEGMENT_ROLLBACK, h);
-            }
-            region.endCompound(OpCode.SEGMENT_FROM_UNUSED, s0, cid, h, true);
-            throw e;
-        }
-        region.endCompound(OpCode.SEGMENT_FROM_UNUSED, s0, cid, h, false);
-        return new Segment<>(region, s0, s1, codec, h, OpCode.SEGMENT_FROM_UNUSED);
+            out.set(c.typeId(), c.word0(meta), c.word1(meta));
+        });
+        return new Segment<>(region, s0, s1, codec[0], h, OpCode.SEGMENT_FROM_UNUSED);
     }
 
     @SuppressWarnings("unchecked")
@@ -98,16 +88,8 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         if (s0 >= s1) {
             throw new FramePanicException("empty or reversed segment range " + range);
         }
-        SlotEngine engine = region.engine();
-        for (int slot = s0; slot < s1; slot++) {
-            engine.checkRestorable(slot, codec.typeId());
-        }
         long h = region.nextHandleId();
-        long cid = region.beginCompound(OpCode.SEGMENT_FROM_RAW, s0, s1 - s0, h);
-        for (int slot = s0; slot < s1; slot++) {
-            engine.restore(slot, OpCode.SEGMENT_FROM_RAW, h, codec.typeId());
-        }
-        region.endCompound(OpCode.SEGMENT_FROM_RAW, s0, cid, h, false);
+        region.engine().restoreRange(s0, s1, OpCode.SEGMENT_FROM_RAW, h, codec.typeId());
         return new Segment<>(region, s0, s1, codec, h, OpCode.SEGMENT_FROM_RAW);
     }
 
@@ -175,46 +157,26 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         }
         int s0 = startSlot + (int) (start / page);
         int s1 = startSlot + (int) (end / page);
-        return bump(s0, s1, OpCode.SEGMENT_SLICE, OpCode.SEGMENT_SLICE_ROLLBACK);
+        return bump(s0, s1, OpCode.SEGMENT_SLICE);
     }
 
     /** A new handle to the same frames: refcount +1 on each. */
     @Override
     public Segment<M> clone() {
         ensureLive();
-        return bump(startSlot, endSlot, OpCode.SEGMENT_CLONE, OpCode.SEGMENT_CLONE_ROLLBACK);
+        return bump(startSlot, endSlot, OpCode.SEGMENT_CLONE);
     }
 
-    private Segment<M> bump(int s0, int s1, OpCode op, OpCode rollbackOp) {
-        SlotEngine engine = region.engine();
-        for (int slot = s0; slot < s1; slot++) {
-            if (region.engine().refCount(slot) >= RefCount.MAX) {
-                throw new FramePanicException("reference count of frame 0x" + Long.toHexString(region.paddrOf(slot))
-                        + " is at MAX");
-            }
-        }
+    private Segment<M> bump(int s0, int s1, OpCode op) {
         long h = region.nextHandleId();
         if (s0 == s1) {
             return new Segment<>(region, s0, s1, codec, h, op);
         }
-        long cid = region.beginCompound(op, s0, s1 - s0, h);
-        int done = 0;
         try {
-            for (int slot = s0; slot < s1; slot++) {
-                engine.acquire(slot, op, h, -1);
-                done++;
-            }
-        } catch (GetFrameException | RuntimeException e) {
-            for (int slot = s0; slot < s0 + done; slot++) {
-                engine.release(slot, rollbackOp, h);
-            }
-            region.endCompound(op, s0, cid, h, true);
-            if (e instanceof RuntimeException) {
-                throw (RuntimeException) e;
-            }
+            region.engine().acquireRange(s0, s1, op, h);
+        } catch (GetFrameException e) {
             throw new IllegalStateException("segment frame changed under a live handle: " + e.getMessage(), e);
         }
-        region.endCompound(op, s0, cid, h, false);
         return new Segment<>(region, s0, s1, codec, h, op);
     }
 
@@ -256,11 +218,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         ensureLive();
         PaddrRange range = new PaddrRange(region.paddrOf(startSlot), region.paddrOf(endSlot));
         if (startSlot < endSlot) {
-            long cid = region.beginCompound(OpCode.SEGMENT_INTO_RAW, startSlot, endSlot - startSlot, id);
-            for (int slot = startSlot; slot < endSlot; slot++) {
-                region.engine().forget(slot, OpCode.SEGMENT_INTO_RAW, id);
-            }
-            region.endCompound(OpCode.SEGMENT_INTO_RAW, startSlot, cid, id, false);
+            region.engine().forgetRange(startSlot, endSlot, OpCode.SEGMENT_INTO_RAW, id);
         }
         retire("turned into a raw range");
         return range;
@@ -271,11 +229,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
     public void close() {
         ensureLive();
         if (startSlot < endSlot) {
-            long cid = region.beginCompound(OpCode.SEGMENT_DROP, startSlot, endSlot - startSlot, id);
-            for (int slot = startSlot; slot < endSlot; slot++) {
-                region.engine().release(slot, OpCode.SEGMENT_DROP, id);
-            }
-            region.endCompound(OpCode.SEGMENT_DROP, startSlot, cid, id, false);
+            region.engine().releaseRange(startSlot, endSlot, OpCode.SEGMENT_DROP, id);
             region.allocCursor.set(startSlot);
         }
         retire("closed");

@@ -14,25 +14,32 @@ import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RecordEncoder;
 import io.framejournal.journal.RefCount;
 import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Transition;
 import io.framejournal.journal.Usage;
 import io.framejournal.journal.Verdict;
+import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Every slot-owner mutation, written ahead: with the slot's lock held, each event is appended to the journal,
- * applied to a scratch copy of the slot through {@link Transition#apply} (the same transition replay uses), and
- * the slot is stored, {@code lastIndex} last, only when the operation's events are all journaled. Checks that
- * can fail (seed errors, panics) run before the first event, so a failed call journals nothing.
+ * Every slot-owner mutation, written ahead, one journal record per public call. A call takes the locks of every slot
+ * it touches (ascending slot order, so calls never deadlock), checks every precondition (seed errors, panics) on the
+ * locked state, builds its entries through {@link Transition#apply} on scratch copies (the same transition replay
+ * uses), appends the one record, and only then stores the slots ({@code lastIndex} = the record's index, written
+ * last) and unlocks. A failure before the append journals nothing and changes nothing; a crash after it is redone by
+ * recovery. An append that throws marks the region failed: every later call throws until the region is recovered.
  */
 final class SlotEngine {
     private final SlotTable table;
     private final JournalWriter journal;
     private final int pageSize;
     private final ThreadLocal<Ctx> contexts;
-    private final java.util.Queue<Ctx> allContexts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Ctx> allContexts = new ConcurrentLinkedQueue<>();
     private volatile boolean shut;
+    private volatile String failure;
 
     SlotEngine(SlotTable table, JournalWriter journal, int pageSize) {
         this.table = table;
@@ -45,12 +52,43 @@ final class SlotEngine {
         });
     }
 
-    /** One thread's scratch: its journal lane, an event flyweight and the slot being changed. */
+    /** Metadata of one slot of a segment being made: filled by the segment's metadata function, slot by slot. */
+    static final class MetaWords {
+        short type;
+        long w0;
+        long w1;
+
+        void set(short type, long w0, long w1) {
+            this.type = type;
+            this.w0 = w0;
+            this.w1 = w1;
+        }
+    }
+
+    /** Gives slot {@code slot}'s metadata; runs with the slots before it locked (the seed's call order). */
+    @FunctionalInterface
+    interface MetaSource {
+        void fill(int slot, MetaWords out);
+    }
+
+    /** One thread's scratch for one call: its journal lane, the slots it holds locked and their scratch states. */
     static final class Ctx {
         final JournalWriter.Lane lane;
+        final RecordEncoder rec;
         final JournalEvent ev = new JournalEvent();
-        final SlotState st = new SlotState();
-        int slot;
+        final MetaWords meta = new MetaWords();
+        SlotState[] st = newStates(8);
+        int[] slots = new int[8];
+        boolean[] touched = new boolean[8];
+        short[] metaType = new short[8];
+        long[] meta0 = new long[8];
+        long[] meta1 = new long[8];
+        /** Slots locked by the call in progress. */
+        int n;
+        OpCode op;
+        long handle;
+        SlotState cur;
+        int curSlot;
         /** Nesting depth of {@link #pin()} on this thread. */
         int depth;
         /** 1 while this thread is inside an operation: {@link #shutdown()} waits for it before unmapping. */
@@ -58,12 +96,44 @@ final class SlotEngine {
 
         Ctx(JournalWriter.Lane lane) {
             this.lane = lane;
+            this.rec = lane.record();
+        }
+
+        void grow(int need) {
+            if (need <= slots.length) {
+                return;
+            }
+            int cap = Math.max(need, slots.length * 2);
+            SlotState[] more = Arrays.copyOf(st, cap);
+            for (int i = st.length; i < cap; i++) {
+                more[i] = new SlotState();
+            }
+            st = more;
+            slots = Arrays.copyOf(slots, cap);
+            touched = Arrays.copyOf(touched, cap);
+            metaType = Arrays.copyOf(metaType, cap);
+            meta0 = Arrays.copyOf(meta0, cap);
+            meta1 = Arrays.copyOf(meta1, cap);
+        }
+
+        private static SlotState[] newStates(int n) {
+            SlotState[] a = new SlotState[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = new SlotState();
+            }
+            return a;
         }
     }
 
     SlotTable table() {
         return table;
     }
+
+    JournalWriter journal() {
+        return journal;
+    }
+
+    // ---------------------------------------------------------------- pinning and closing
 
     /**
      * Marks the calling thread as inside an operation, so that closing the region waits for it instead of
@@ -103,58 +173,105 @@ final class SlotEngine {
         }
     }
 
-    /** A slot's reference count, read without its lock, for scans and accessors. */
-    long refCount(int slot) {
-        Ctx c = pin();
-        try {
-            return table.refCount(slot);
-        } finally {
-            unpin(c);
-        }
+    /** Why the region failed (an append threw), or {@code null}. */
+    String failure() {
+        return failure;
     }
 
-    private Ctx enter(int slot) {
+    // ---------------------------------------------------------------- one call: lock, check, build, append, store
+
+    private Ctx begin(OpCode op, long handle) {
         Ctx c = pin();
-        try {
-            table.lock(slot);
-        } catch (RuntimeException e) {
+        String failed = failure;
+        if (failed != null) {
             unpin(c);
-            throw e;
+            throw new IllegalStateException("the region failed and takes no more calls (" + failed + "); close it and"
+                    + " run `framejournal recover` on it");
         }
-        c.slot = slot;
-        table.load(slot, c.st);
+        c.n = 0;
+        c.op = op;
+        c.handle = handle;
+        c.rec.beginCall(op, handle, 0);
         return c;
     }
 
-    /** Stores what was journaled (possibly nothing) and releases the lock. */
-    private void exit(Ctx c) {
-        try {
-            table.store(c.slot, c.st);
-        } finally {
-            table.unlock(c.slot);
-            unpin(c);
-        }
+    /** Locks {@code slot} for the call and loads it; slots must be locked in ascending order. */
+    private SlotState lock(Ctx c, int slot) {
+        c.grow(c.n + 1);
+        table.lock(slot);
+        int i = c.n++;
+        c.slots[i] = slot;
+        c.touched[i] = false;
+        SlotState s = c.st[i];
+        table.load(slot, s);
+        return s;
     }
 
-    private void emit(Ctx c, EventKind kind, OpCode op, long before, long after, long handle, int flags) {
-        emitTyped(c, kind, op, before, after, handle, (short) 0, flags);
+    /** Starts the entries of the {@code i}-th locked slot. */
+    private SlotState group(Ctx c, int i) {
+        c.touched[i] = true;
+        c.cur = c.st[i];
+        c.curSlot = c.slots[i];
+        c.rec.beginSlot(c.curSlot, c.cur.lastIndex);
+        return c.cur;
     }
 
-    private void emitTyped(Ctx c, EventKind kind, OpCode op, long before, long after, long handle, short metaType,
-            int flags) {
-        JournalEvent e = c.ev.set(kind, op, c.slot, before, after, handle);
+    private void emit(Ctx c, EventKind kind, long before, long after) {
+        emit(c, kind, before, after, (short) 0, 0);
+    }
+
+    private void emit(Ctx c, EventKind kind, long before, long after, short metaType, int flags) {
+        JournalEvent e = c.ev.set(kind, c.op, c.curSlot, before, after, c.handle);
         e.flags = flags;
         e.metaType = metaType;
-        c.lane.append(e);
-        Verdict v = Transition.apply(c.st, e);
+        Verdict v = Transition.apply(c.cur, e);
         if (v != Verdict.OK) {
-            throw new IllegalStateException("internal error: journaled event " + e + " is " + v + " for slot state " + c.st);
+            throw new IllegalStateException("internal error: " + kind + " " + before + "\u2192" + after + " on slot "
+                    + c.curSlot + " is " + v + " for its state " + c.cur);
         }
+        c.rec.entry(kind, flags, metaType, before, after);
+    }
+
+    /** Appends the call's record, stores every slot it changed and unlocks. @return the record's index */
+    private long commit(Ctx c) {
+        long index;
+        try {
+            index = c.lane.append();
+        } catch (RuntimeException | Error e) {
+            String why = e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage().lines().findFirst().orElse(""));
+            failure = "a journal append failed: " + why;
+            throw new IllegalStateException("journal append failed (" + why + "); nothing of this call was applied,"
+                    + " and the region takes no more calls: close it and run `framejournal recover` on it", e);
+        }
+        for (int i = 0; i < c.n; i++) {
+            if (c.touched[i]) {
+                c.st[i].lastIndex = index;
+                table.store(c.slots[i], c.st[i]);
+            }
+        }
+        unlockAll(c);
+        return index;
+    }
+
+    /** Ends a call: unlocks whatever it still holds (nothing was stored unless it committed) and unpins. */
+    private void end(Ctx c) {
+        unlockAll(c);
+        unpin(c);
+    }
+
+    private void unlockAll(Ctx c) {
+        for (int i = c.n - 1; i >= 0; i--) {
+            table.unlock(c.slots[i]);
+        }
+        c.n = 0;
     }
 
     private long paddr(int slot) {
         return (long) slot * pageSize;
     }
+
+    // ---------------------------------------------------------------- preconditions
 
     private static GetFrameError errorFor(long rc) {
         if (rc == RefCount.UNIQUE) {
@@ -163,148 +280,196 @@ final class SlotEngine {
         return rc == 0 ? GetFrameError.BUSY : GetFrameError.IN_USE;
     }
 
+    private void checkClaimable(SlotState s, int slot) throws GetFrameException {
+        if (s.refCount != RefCount.UNUSED) {
+            throw new GetFrameException(errorFor(s.refCount), paddr(slot));
+        }
+    }
+
+    private void checkAcquirable(SlotState s, int slot, int expectedType) throws GetFrameException {
+        long rc = s.refCount;
+        if (rc == RefCount.UNUSED) {
+            throw new GetFrameException(GetFrameError.UNUSED, paddr(slot));
+        }
+        if (rc == RefCount.UNIQUE) {
+            throw new GetFrameException(GetFrameError.UNIQUE, paddr(slot));
+        }
+        if (rc == 0) {
+            throw new GetFrameException(GetFrameError.BUSY, paddr(slot));
+        }
+        if (rc >= RefCount.MAX) {
+            throw new FramePanicException("reference count of frame 0x" + Long.toHexString(paddr(slot)) + " is at MAX");
+        }
+        checkType(s, slot, expectedType);
+    }
+
+    private void checkType(SlotState s, int slot, int expectedType) {
+        if (expectedType >= 0 && s.metaType != expectedType) {
+            throw new MetaTypeMismatchException(paddr(slot), s.metaType, expectedType);
+        }
+    }
+
+    private void checkReleasable(SlotState s, int slot) {
+        long rc = s.refCount;
+        if (s.obligations <= 0 || !(rc > 0 || rc == RefCount.UNIQUE)) {
+            throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " has no reference to drop ("
+                    + s + ")");
+        }
+    }
+
+    private void checkForgettable(SlotState s, int slot) {
+        if (s.obligations <= 0) {
+            throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " has no obligation to forget");
+        }
+    }
+
+    private void checkRestorable(SlotState s, int slot, int expectedType) {
+        if (s.raw <= 0) {
+            throw new IllegalStateException("double free: frame 0x" + Long.toHexString(paddr(slot))
+                    + " has no forgotten reference to restore (from_raw without into_raw)");
+        }
+        checkType(s, slot, expectedType);
+    }
+
+    // ---------------------------------------------------------------- entries of one slot (after its checks passed)
+
+    private void emitClaim(Ctx c, SlotState s, short type, long w0, long w1, boolean unique) {
+        emit(c, REFCOUNT, RefCount.UNUSED, 0);
+        emit(c, META_WRITE, w0, w1, type, 0);
+        emit(c, REFCOUNT, 0, unique ? RefCount.UNIQUE : 1);
+        emit(c, USAGE, s.usage, Usage.FRAME.code());
+        emit(c, MINT, s.obligations, s.obligations + 1);
+    }
+
+    private void emitAcquire(Ctx c, SlotState s) {
+        emit(c, REFCOUNT, s.refCount, s.refCount + 1);
+        emit(c, MINT, s.obligations, s.obligations + 1);
+    }
+
+    /** @return whether this was the last reference (the frame is free again) */
+    private boolean emitRelease(Ctx c, SlotState s) {
+        long rc = s.refCount;
+        boolean last = rc == 1 || rc == RefCount.UNIQUE;
+        emit(c, REDEEM, s.obligations, s.obligations - 1);
+        if (!last) {
+            emit(c, REFCOUNT, rc, rc - 1);
+            return false;
+        }
+        emit(c, REFCOUNT, rc, 0);
+        if (s.inList != 0) {
+            emit(c, LIST, s.inList, 0);
+        }
+        emit(c, META_DROP, s.meta0, s.meta1, s.metaType, 0);
+        emit(c, REFCOUNT, 0, RefCount.UNUSED);
+        emit(c, USAGE, s.usage, Usage.UNUSED.code());
+        return true;
+    }
+
+    private void emitForget(Ctx c, SlotState s) {
+        emit(c, REDEEM, s.obligations, s.obligations - 1);
+        emit(c, RAW_FORGET, s.raw, s.raw + 1);
+    }
+
+    private void emitRestore(Ctx c, SlotState s) {
+        emit(c, RAW_RESTORE, s.raw, s.raw - 1);
+        emit(c, MINT, s.obligations, s.obligations + 1);
+    }
+
+    // ---------------------------------------------------------------- single-frame calls
+
     /** {@code Frame::from_unused} / {@code UniqueFrame::from_unused} on one slot. */
     void claim(int slot, OpCode op, long handle, short type, long w0, long w1, boolean unique) throws GetFrameException {
-        Ctx c = enter(slot);
+        Ctx c = begin(op, handle);
         try {
-            long rc = c.st.refCount;
-            if (rc != RefCount.UNUSED) {
-                throw new GetFrameException(errorFor(rc), paddr(slot));
-            }
-            emit(c, REFCOUNT, op, RefCount.UNUSED, 0, handle, 0);
-            emitTyped(c, META_WRITE, op, w0, w1, handle, type, 0);
-            emit(c, REFCOUNT, op, 0, unique ? RefCount.UNIQUE : 1, handle, 0);
-            emit(c, USAGE, op, c.st.usage, Usage.FRAME.code(), handle, 0);
-            emit(c, MINT, op, c.st.obligations, c.st.obligations + 1, handle, JournalEvent.FLAG_OP_END);
+            SlotState s = lock(c, slot);
+            checkClaimable(s, slot);
+            group(c, 0);
+            emitClaim(c, s, type, w0, w1, unique);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** {@code Frame::from_in_use} and {@code clone}: one more reference and a handle for it. */
     void acquire(int slot, OpCode op, long handle, int expectedType) throws GetFrameException {
-        Ctx c = enter(slot);
+        Ctx c = begin(op, handle);
         try {
-            long rc = c.st.refCount;
-            if (rc == RefCount.UNUSED) {
-                throw new GetFrameException(GetFrameError.UNUSED, paddr(slot));
-            }
-            if (rc == RefCount.UNIQUE) {
-                throw new GetFrameException(GetFrameError.UNIQUE, paddr(slot));
-            }
-            if (rc == 0) {
-                throw new GetFrameException(GetFrameError.BUSY, paddr(slot));
-            }
-            if (rc >= RefCount.MAX) {
-                throw new FramePanicException("reference count of frame 0x" + Long.toHexString(paddr(slot)) + " is at MAX");
-            }
-            checkType(c, expectedType);
-            emit(c, REFCOUNT, op, rc, rc + 1, handle, 0);
-            emit(c, MINT, op, c.st.obligations, c.st.obligations + 1, handle, JournalEvent.FLAG_OP_END);
+            SlotState s = lock(c, slot);
+            checkAcquirable(s, slot, expectedType);
+            group(c, 0);
+            emitAcquire(c, s);
+            commit(c);
         } finally {
-            exit(c);
-        }
-    }
-
-    private void checkType(Ctx c, int expectedType) {
-        if (expectedType >= 0 && c.st.metaType != expectedType) {
-            throw new MetaTypeMismatchException(paddr(c.slot), c.st.metaType, expectedType);
+            end(c);
         }
     }
 
     /** Drops one handle's reference; at the last one the metadata goes and the frame is free. @return freed */
     boolean release(int slot, OpCode op, long handle) {
-        Ctx c = enter(slot);
+        Ctx c = begin(op, handle);
         try {
-            SlotState s = c.st;
-            long rc = s.refCount;
-            if (s.obligations <= 0 || !(rc > 0 || rc == RefCount.UNIQUE)) {
-                throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " has no reference to drop ("
-                        + s + ")");
-            }
-            boolean last = rc == 1 || rc == RefCount.UNIQUE;
-            emit(c, REDEEM, op, s.obligations, s.obligations - 1, handle, 0);
-            if (!last) {
-                emit(c, REFCOUNT, op, rc, rc - 1, handle, JournalEvent.FLAG_OP_END);
-                return false;
-            }
-            emit(c, REFCOUNT, op, rc, 0, handle, 0);
-            if (s.inList != 0) {
-                emit(c, LIST, op, s.inList, 0, handle, 0);
-            }
-            emitTyped(c, META_DROP, op, s.meta0, s.meta1, handle, s.metaType, 0);
-            emit(c, REFCOUNT, op, 0, RefCount.UNUSED, handle, 0);
-            emit(c, USAGE, op, s.usage, Usage.UNUSED.code(), handle, JournalEvent.FLAG_OP_END);
-            return true;
+            SlotState s = lock(c, slot);
+            checkReleasable(s, slot);
+            group(c, 0);
+            boolean freed = emitRelease(c, s);
+            commit(c);
+            return freed;
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** into_raw: the handle's obligation is redeemed, its reference lives on raw. */
     void forget(int slot, OpCode op, long handle) {
-        Ctx c = enter(slot);
+        Ctx c = begin(op, handle);
         try {
-            SlotState s = c.st;
-            if (s.obligations <= 0) {
-                throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " has no obligation to forget");
-            }
-            emit(c, REDEEM, op, s.obligations, s.obligations - 1, handle, 0);
-            emit(c, RAW_FORGET, op, s.raw, s.raw + 1, handle, JournalEvent.FLAG_OP_END);
+            SlotState s = lock(c, slot);
+            checkForgettable(s, slot);
+            group(c, 0);
+            emitForget(c, s);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
         }
-    }
-
-    /** Checks that {@link #restore} would succeed, without changing anything. */
-    void checkRestorable(int slot, int expectedType) {
-        Ctx c = enter(slot);
-        try {
-            checkRestorable(c, expectedType);
-        } finally {
-            table.unlock(slot);
-            unpin(c);
-        }
-    }
-
-    private void checkRestorable(Ctx c, int expectedType) {
-        if (c.st.raw <= 0) {
-            throw new IllegalStateException("double free: frame 0x" + Long.toHexString(paddr(c.slot))
-                    + " has no forgotten reference to restore (from_raw without into_raw)");
-        }
-        checkType(c, expectedType);
     }
 
     /** from_raw: a forgotten reference becomes a handle again. */
     void restore(int slot, OpCode op, long handle, int expectedType) {
-        Ctx c = enter(slot);
+        Ctx c = begin(op, handle);
         try {
-            checkRestorable(c, expectedType);
-            SlotState s = c.st;
-            emit(c, RAW_RESTORE, op, s.raw, s.raw - 1, handle, 0);
-            emit(c, MINT, op, s.obligations, s.obligations + 1, handle, JournalEvent.FLAG_OP_END);
+            SlotState s = lock(c, slot);
+            checkRestorable(s, slot, expectedType);
+            group(c, 0);
+            emitRestore(c, s);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** Moves one obligation from one handle to another (Segment::next, Segment::from(frame)). */
     void transfer(int slot, OpCode op, long from, long to) {
-        Ctx c = enter(slot);
+        Ctx c = begin(op, to);
+        c.rec.fromHandle(from);
         try {
-            SlotState s = c.st;
-            emit(c, REDEEM, op, s.obligations, s.obligations - 1, from, 0);
-            emit(c, MINT, op, s.obligations, s.obligations + 1, to, JournalEvent.FLAG_OP_END);
+            SlotState s = lock(c, slot);
+            checkForgettable(s, slot);
+            group(c, 0);
+            emit(c, REDEEM, s.obligations, s.obligations - 1);
+            emit(c, MINT, s.obligations, s.obligations + 1);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** Frame::from_unique: UNIQUE→1, the unique handle's obligation moves to the shared one. */
     void uniqueToShared(int slot, long from, long to) {
-        Ctx c = enter(slot);
+        Ctx c = begin(OpCode.FRAME_FROM_UNIQUE, to);
+        c.rec.fromHandle(from);
         try {
-            SlotState s = c.st;
+            SlotState s = lock(c, slot);
             if (s.refCount != RefCount.UNIQUE) {
                 throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " is not unique");
             }
@@ -312,81 +477,92 @@ final class SlotEngine {
                 throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " is on list " + s.inList
                         + "; pop it before sharing it");
             }
-            emit(c, REFCOUNT, OpCode.FRAME_FROM_UNIQUE, RefCount.UNIQUE, 1, to, 0);
-            emit(c, REDEEM, OpCode.FRAME_FROM_UNIQUE, s.obligations, s.obligations - 1, from, 0);
-            emit(c, MINT, OpCode.FRAME_FROM_UNIQUE, s.obligations, s.obligations + 1, to, JournalEvent.FLAG_OP_END);
+            group(c, 0);
+            emit(c, REFCOUNT, RefCount.UNIQUE, 1);
+            emit(c, REDEEM, s.obligations, s.obligations - 1);
+            emit(c, MINT, s.obligations, s.obligations + 1);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** TryFrom&lt;Frame&gt; for UniqueFrame: 1→UNIQUE only when this is the one reference. @return success */
     boolean sharedToUnique(int slot, long from, long to) {
-        Ctx c = enter(slot);
+        Ctx c = begin(OpCode.UNIQUE_TRY_FROM_SHARED, to);
+        c.rec.fromHandle(from);
         try {
-            SlotState s = c.st;
+            SlotState s = lock(c, slot);
             if (s.refCount != 1 || s.raw != 0) {
                 return false;
             }
-            emit(c, REFCOUNT, OpCode.UNIQUE_TRY_FROM_SHARED, 1, RefCount.UNIQUE, to, 0);
-            emit(c, REDEEM, OpCode.UNIQUE_TRY_FROM_SHARED, s.obligations, s.obligations - 1, from, 0);
-            emit(c, MINT, OpCode.UNIQUE_TRY_FROM_SHARED, s.obligations, s.obligations + 1, to, JournalEvent.FLAG_OP_END);
+            group(c, 0);
+            emit(c, REFCOUNT, 1, RefCount.UNIQUE);
+            emit(c, REDEEM, s.obligations, s.obligations - 1);
+            emit(c, MINT, s.obligations, s.obligations + 1);
+            commit(c);
             return true;
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** Rewrites a unique frame's metadata in place (same type). */
     void updateMeta(int slot, long handle, short type, long w0, long w1) {
-        Ctx c = enter(slot);
+        Ctx c = begin(OpCode.UNIQUE_META_UPDATE, handle);
         try {
-            checkType(c, type);
-            emitTyped(c, META_WRITE, OpCode.UNIQUE_META_UPDATE, w0, w1, handle, type,
-                    JournalEvent.FLAG_UPDATE | JournalEvent.FLAG_OP_END);
+            SlotState s = lock(c, slot);
+            checkType(s, slot, type);
+            group(c, 0);
+            emit(c, META_WRITE, w0, w1, type, JournalEvent.FLAG_UPDATE);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** UniqueFrame::repurpose: drop the old metadata, write new metadata of any type. */
     void repurpose(int slot, long handle, short type, long w0, long w1) {
-        Ctx c = enter(slot);
+        Ctx c = begin(OpCode.UNIQUE_REPURPOSE, handle);
         try {
-            SlotState s = c.st;
+            SlotState s = lock(c, slot);
             if (s.inList != 0) {
                 throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " is on list " + s.inList
                         + "; pop it before repurposing it");
             }
-            emitTyped(c, META_DROP, OpCode.UNIQUE_REPURPOSE, s.meta0, s.meta1, handle, s.metaType, 0);
-            emitTyped(c, META_WRITE, OpCode.UNIQUE_REPURPOSE, w0, w1, handle, type, JournalEvent.FLAG_OP_END);
+            group(c, 0);
+            emit(c, META_DROP, s.meta0, s.meta1, s.metaType, 0);
+            emit(c, META_WRITE, w0, w1, type, 0);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** Sets or clears a unique frame's list membership. */
     void setList(int slot, OpCode op, long handle, int listId) {
-        Ctx c = enter(slot);
+        Ctx c = begin(op, handle);
         try {
-            SlotState s = c.st;
+            SlotState s = lock(c, slot);
             if (s.refCount != RefCount.UNIQUE) {
                 throw new IllegalStateException("only unique frames go on frame lists");
             }
             if (listId != 0 && s.inList != 0) {
                 throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " is already on list " + s.inList);
             }
-            emit(c, LIST, op, s.inList, listId, handle, JournalEvent.FLAG_OP_END);
+            group(c, 0);
+            emit(c, LIST, s.inList, listId);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
         }
     }
 
     /** inc_frame_ref_count: {@code delta} more references with no handle; they live raw. */
     void incRefCount(int slot, OpCode op, long handle, long delta) throws GetFrameException {
-        Ctx c = enter(slot);
+        Ctx c = begin(op, handle);
         try {
-            SlotState s = c.st;
+            SlotState s = lock(c, slot);
             long rc = s.refCount;
             if (rc <= 0) {
                 throw new GetFrameException(rc == RefCount.UNUSED ? GetFrameError.UNUSED
@@ -396,10 +572,105 @@ final class SlotEngine {
                 throw new FramePanicException("reference count of frame 0x" + Long.toHexString(paddr(slot))
                         + " would pass MAX");
             }
-            emit(c, REFCOUNT, op, rc, rc + delta, handle, 0);
-            emit(c, RAW_FORGET, op, s.raw, s.raw + delta, handle, JournalEvent.FLAG_OP_END);
+            group(c, 0);
+            emit(c, REFCOUNT, rc, rc + delta);
+            emit(c, RAW_FORGET, s.raw, s.raw + delta);
+            commit(c);
         } finally {
-            exit(c);
+            end(c);
+        }
+    }
+
+    // ---------------------------------------------------------------- segment calls: one record for the whole range
+
+    /**
+     * Segment::from_unused over slots {@code [s0, s1)}: per slot in ascending order, lock it, ask {@code metas} for its
+     * metadata, check it is free (the seed's order: metadata function, then from_unused). The first slot that is not
+     * free throws its error with nothing journaled or changed (the seed's rollback, folded into "nothing happened").
+     */
+    void claimRange(int s0, int s1, OpCode op, long handle, MetaSource metas) throws GetFrameException {
+        Ctx c = begin(op, handle);
+        try {
+            c.grow(s1 - s0);
+            for (int slot = s0; slot < s1; slot++) {
+                SlotState s = lock(c, slot);
+                metas.fill(slot, c.meta);
+                checkClaimable(s, slot);
+                int i = slot - s0;
+                c.metaType[i] = c.meta.type;
+                c.meta0[i] = c.meta.w0;
+                c.meta1[i] = c.meta.w1;
+            }
+            for (int i = 0; i < c.n; i++) {
+                emitClaim(c, group(c, i), c.metaType[i], c.meta0[i], c.meta1[i], false);
+            }
+            commit(c);
+        } finally {
+            end(c);
+        }
+    }
+
+    /** Segment clone/slice over {@code [s0, s1)}: every frame checked first, then refCount +1 and a mint on each. */
+    void acquireRange(int s0, int s1, OpCode op, long handle) throws GetFrameException {
+        Ctx c = begin(op, handle);
+        try {
+            for (int slot = s0; slot < s1; slot++) {
+                checkAcquirable(lock(c, slot), slot, -1);
+            }
+            for (int i = 0; i < c.n; i++) {
+                emitAcquire(c, group(c, i));
+            }
+            commit(c);
+        } finally {
+            end(c);
+        }
+    }
+
+    /** Segment drop over {@code [s0, s1)}. */
+    void releaseRange(int s0, int s1, OpCode op, long handle) {
+        Ctx c = begin(op, handle);
+        try {
+            for (int slot = s0; slot < s1; slot++) {
+                checkReleasable(lock(c, slot), slot);
+            }
+            for (int i = 0; i < c.n; i++) {
+                emitRelease(c, group(c, i));
+            }
+            commit(c);
+        } finally {
+            end(c);
+        }
+    }
+
+    /** Segment into_raw over {@code [s0, s1)}. */
+    void forgetRange(int s0, int s1, OpCode op, long handle) {
+        Ctx c = begin(op, handle);
+        try {
+            for (int slot = s0; slot < s1; slot++) {
+                checkForgettable(lock(c, slot), slot);
+            }
+            for (int i = 0; i < c.n; i++) {
+                emitForget(c, group(c, i));
+            }
+            commit(c);
+        } finally {
+            end(c);
+        }
+    }
+
+    /** Segment from_raw over {@code [s0, s1)}: every frame must be restorable as {@code expectedType}. */
+    void restoreRange(int s0, int s1, OpCode op, long handle, int expectedType) {
+        Ctx c = begin(op, handle);
+        try {
+            for (int slot = s0; slot < s1; slot++) {
+                checkRestorable(lock(c, slot), slot, expectedType);
+            }
+            for (int i = 0; i < c.n; i++) {
+                emitRestore(c, group(c, i));
+            }
+            commit(c);
+        } finally {
+            end(c);
         }
     }
 
@@ -408,33 +679,46 @@ final class SlotEngine {
      * membership, its reference and metadata) so the frame is free again. @return whether the frame was in use
      */
     boolean reclaim(int slot) {
-        Ctx c = enter(slot);
+        Ctx c = begin(OpCode.RECOVERY_RECLAIM, 0);
         try {
-            SlotState s = c.st;
-            OpCode op = OpCode.RECOVERY_RECLAIM;
+            SlotState s = lock(c, slot);
             boolean inUse = !s.isFree();
+            group(c, 0);
             if (s.obligations > 0) {
-                emit(c, REDEEM, op, s.obligations, 0, 0, 0);
+                emit(c, REDEEM, s.obligations, 0);
             }
             if (s.raw > 0) {
-                emit(c, RAW_RESTORE, op, s.raw, 0, 0, 0);
+                emit(c, RAW_RESTORE, s.raw, 0);
             }
             if (s.inList != 0) {
-                emit(c, LIST, op, s.inList, 0, 0, 0);
+                emit(c, LIST, s.inList, 0);
             }
             if (s.refCount != 0 && !s.isFree()) {
-                emit(c, REFCOUNT, op, s.refCount, 0, 0, 0);
+                emit(c, REFCOUNT, s.refCount, 0);
             }
             if (s.metaInitialized()) {
-                emitTyped(c, META_DROP, op, s.meta0, s.meta1, 0, s.metaType, 0);
+                emit(c, META_DROP, s.meta0, s.meta1, s.metaType, 0);
             }
             if (s.refCount == 0) {
-                emit(c, REFCOUNT, op, 0, RefCount.UNUSED, 0, 0);
+                emit(c, REFCOUNT, 0, RefCount.UNUSED);
             }
-            emit(c, USAGE, op, s.usage, Usage.UNUSED.code(), 0, JournalEvent.FLAG_OP_END);
+            emit(c, USAGE, s.usage, Usage.UNUSED.code());
+            commit(c);
             return inUse;
         } finally {
-            exit(c);
+            end(c);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads and markers
+
+    /** A slot's reference count, read without its lock, for scans and accessors. */
+    long refCount(int slot) {
+        Ctx c = pin();
+        try {
+            return table.refCount(slot);
+        } finally {
+            unpin(c);
         }
     }
 
@@ -451,29 +735,32 @@ final class SlotEngine {
         }
     }
 
-    /** Journals an event that changes no slot (region, compound, leak and recovery markers). @return its index */
-    long marker(EventKind kind, OpCode op, int slot, long before, long after, long handle, short metaType) {
+    /** Journals a record that changes no slot (region, leak and recovery markers). @return its index */
+    long marker(EventKind kind, OpCode op, int slot, long before, long after, long handle, short aux) {
         Ctx c = pin();
         try {
-            return markerUnguarded(c, kind, op, slot, before, after, handle, metaType);
+            if (failure != null) {
+                throw new IllegalStateException("the region failed and takes no more records (" + failure + ")");
+            }
+            return markerUnguarded(c, kind, op, slot, before, after, handle, aux);
         } finally {
             unpin(c);
         }
     }
 
-    /** The region's last event, journaled after {@link #shutdown()} has drained every operation. */
+    /** The region's last record, journaled after {@link #shutdown()} has drained every operation. */
     long closingMarker(EventKind kind, OpCode op, long handle) {
         return markerUnguarded(contexts.get(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0);
     }
 
-    private static long markerUnguarded(Ctx c, EventKind kind, OpCode op, int slot, long before, long after,
-            long handle, short metaType) {
-        JournalEvent e = c.ev.set(kind, op, slot, before, after, handle);
-        e.metaType = metaType;
-        return c.lane.append(e);
-    }
-
-    JournalWriter journal() {
-        return journal;
+    private long markerUnguarded(Ctx c, EventKind kind, OpCode op, int slot, long before, long after, long handle,
+            short aux) {
+        c.rec.marker(kind, op, handle, slot, before, after, aux);
+        try {
+            return c.lane.append();
+        } catch (RuntimeException | Error e) {
+            failure = "a journal append failed: " + e.getClass().getSimpleName();
+            throw e;
+        }
     }
 }

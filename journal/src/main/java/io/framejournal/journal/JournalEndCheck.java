@@ -27,7 +27,9 @@ public final class JournalEndCheck {
             }
             long extra = 0;
             while (reader.next(e)) {
-                extra++;
+                if (e.index != checkpoint) {
+                    extra++;
+                }
             }
             if (extra > 0 || reader.stopReason() != null) {
                 throw new RegionException("journal " + journalDir + " does not end at " + JournalIndex.format(checkpoint)

@@ -4,12 +4,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.bytes.BytesIn;
 
 /**
- * One journal record, as a reusable mutable flyweight (never allocate one per event on a hot path).
+ * One journal event, as a reusable mutable flyweight (never allocate one per event on a hot path). Readers hand out
+ * every journal's events through it: a format-2 record (one per public call, see {@link RecordFormat}) gives one event
+ * per slot entry (all with the record's {@link #index}) or one for a marker; a format-1 record is one event.
  *
- * <p>Wire layout, format version 1, {@value #SIZE} bytes, little-endian, one record per queue document:
+ * <p>Format version 1 (read only), {@value #SIZE} bytes, little-endian, one record per queue document:
  * <pre>
  *  offset size field
  *   0     1    format version (1)
@@ -29,7 +30,8 @@ import net.openhft.chronicle.bytes.BytesIn;
  * untrusted machine is read field by field and validated.
  */
 public final class JournalEvent {
-    public static final int FORMAT_VERSION = 1;
+    /** The format-1 record: one event per document. Still read; no longer written. */
+    public static final int V1 = 1;
     public static final int SIZE = 48;
 
     /** The last event of one operation on this slot: the slot is at a quiet point after it. */
@@ -41,11 +43,18 @@ public final class JournalEvent {
 
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** {@link #readFrom} copies a record here in one bounds-checked read, then decodes it word by word. */
-    private final byte[] record = new byte[SIZE];
-
-    /** Journal index of this event; set by the writer on append and by the reader on read. */
+    /** Journal index of this event's record; set by the writer on append and by the reader on read. */
     public long index;
+    /** Format version of the record this event came from (1 or 2). */
+    public int version = RecordFormat.VERSION;
+    /** Sequence number of the event's record (format 2), or -1 (format 1). */
+    public long seq = -1;
+    /** Call-site id of the event's record, 0 for none. */
+    public int site;
+    /** Index of the previous record that touched this event's slot (format 2), or {@link JournalIndex#NONE}. */
+    public long prevIndex = JournalIndex.NONE;
+    /** True for the first event of its slot in its record (always true in format 1). */
+    public boolean groupStart = true;
     public EventKind kind;
     public int op;
     public int flags;
@@ -59,7 +68,7 @@ public final class JournalEvent {
 
     public JournalEvent set(EventKind kind, OpCode op, int slot, long before, long after, long handle) {
         this.kind = kind;
-        this.op = op.ordinal();
+        this.op = op.code();
         this.flags = 0;
         this.slot = slot;
         this.metaType = 0;
@@ -89,11 +98,16 @@ public final class JournalEvent {
         after = o.after;
         handle = o.handle;
         timestamp = o.timestamp;
+        version = o.version;
+        seq = o.seq;
+        site = o.site;
+        prevIndex = o.prevIndex;
+        groupStart = o.groupStart;
     }
 
-    /** Writes the record at the bytes' write position: six words, the first two packing the header fields. */
-    public void writeTo(Bytes<?> out) {
-        long head = (FORMAT_VERSION & 0xffL) | (kind.code() & 0xffL) << 8 | (op & 0xffL) << 16
+    /** Writes a format-1 record at the bytes' write position (for tests of the format-1 reader). */
+    public void writeV1To(Bytes<?> out) {
+        long head = (V1 & 0xffL) | (kind.code() & 0xffL) << 8 | (op & 0xffL) << 16
                 | (flags & 0xffL) << 24 | (long) slot << 32;
         long ids = (thread & 0xffff_ffffL) | (metaType & 0xffffL) << 32;
         long check = check(head, ids, before, after, handle, timestamp) & 0xffffL;
@@ -106,24 +120,20 @@ public final class JournalEvent {
     }
 
     /**
-     * Reads and validates one record.
+     * Reads and validates one format-1 record.
      *
      * @return {@code null} when the record is good, else a one-line reason it is not
      */
-    public String readFrom(BytesIn<?> in, long index) {
-        long remaining = in.readRemaining();
-        if (remaining != SIZE) {
-            return "record at index " + JournalIndex.format(index) + " has " + remaining + " bytes, expected " + SIZE;
+    public String readV1From(byte[] record, int length, long index) {
+        if (length != SIZE) {
+            return "record at index " + JournalIndex.format(index) + " has " + length + " bytes, expected " + SIZE;
         }
-        // One bounds-checked copy of the record, then six plain little-endian word reads (a checked Bytes read per
-        // field costs more than the copy); bytes 0..7 and 8..15 pack the header fields.
-        in.read(record, 0, SIZE);
         long head = (long) WORDS.get(record, 0);
         long ids = (long) WORDS.get(record, 8);
         int version = (int) head & 0xff;
-        if (version != FORMAT_VERSION) {
+        if (version != V1) {
             return "record at index " + JournalIndex.format(index) + " has format version " + version
-                    + ", this build reads version " + FORMAT_VERSION;
+                    + ", expected " + V1;
         }
         int k = (int) (head >>> 8) & 0xff;
         EventKind ek = EventKind.ofCode(k);
@@ -146,6 +156,11 @@ public final class JournalEvent {
         this.after = (long) WORDS.get(record, 24);
         this.handle = (long) WORDS.get(record, 32);
         this.timestamp = (long) WORDS.get(record, 40);
+        this.version = V1;
+        this.seq = -1;
+        this.site = 0;
+        this.prevIndex = JournalIndex.NONE;
+        this.groupStart = true;
         if (stored != check(head, ids & 0xffff_ffff_ffffL, before, after, handle, timestamp)) {
             return "record at index " + JournalIndex.format(index) + " fails its check: the journal is damaged there"
                     + " (a flipped bit, or a record truncated part way)";

@@ -7,9 +7,12 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Streams a journal's events, with their indices, from a read-only queue. A record that fails validation or
- * a queue file Chronicle cannot parse ends the stream; {@link #stopReason()} then says where and why, so a
- * report can cover the readable prefix and name where reading stopped.
+ * Streams a journal's events, with their indices, from a read-only queue. Reads format 2 (one record per call, checked
+ * once as a whole, its events handed out one by one) and format 1 (one event per record). A record that fails
+ * validation, a format-2 sequence number that does not follow its predecessor (a record skipped, duplicated or
+ * reordered, whatever Chronicle's framing says), or a queue file Chronicle cannot parse ends the stream;
+ * {@link #stopReason()} then says where and why, so a report can cover the readable prefix and name where reading
+ * stopped.
  */
 public final class JournalReader implements AutoCloseable {
     private final SingleChronicleQueue queue;
@@ -17,6 +20,14 @@ public final class JournalReader implements AutoCloseable {
     private String stopReason;
     private long lastGoodIndex = JournalIndex.NONE;
     private long count;
+    private long records;
+    private byte[] bytes = new byte[256];
+    private final RecordDecoder decoder = new RecordDecoder();
+    /** A checked format-2 record whose events are being handed out. */
+    private boolean inRecord;
+    /** The sequence number the next format-2 record must carry, or -1 when not known (start, after a seek). */
+    private long expectedSeq = -1;
+    private long lastSeq = -1;
 
     private JournalReader(SingleChronicleQueue queue) {
         this.queue = queue;
@@ -29,12 +40,8 @@ public final class JournalReader implements AutoCloseable {
         if (!Files.isDirectory(journalDir)) {
             throw new RegionException(journalDir + " is not a journal directory");
         }
-        try (var files = Files.list(journalDir)) {
-            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4"))) {
-                throw new RegionException(journalDir + " holds no journal files (*.cq4)");
-            }
-        } catch (java.io.IOException e) {
-            throw new RegionException("cannot list " + journalDir + ": " + e.getMessage());
+        if (!hasQueueFiles(journalDir)) {
+            throw new RegionException(journalDir + " holds no journal files (*.cq4)");
         }
         try {
             return new JournalReader(Chronicle.readOnlyQueue(journalDir));
@@ -43,8 +50,22 @@ public final class JournalReader implements AutoCloseable {
         }
     }
 
+    /** Whether a directory holds any queue file ({@code *.cq4}). */
+    public static boolean hasQueueFiles(Path journalDir) {
+        if (!Files.isDirectory(journalDir)) {
+            return false;
+        }
+        try (var files = Files.list(journalDir)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"));
+        } catch (java.io.IOException e) {
+            throw new RegionException("cannot list " + journalDir + ": " + e.getMessage());
+        }
+    }
+
     /** Positions the reader so the next event read is the one at {@code index} (or the first after it). */
     public boolean moveTo(long index) {
+        inRecord = false;
+        expectedSeq = -1;
         try {
             return tailer.moveToIndex(index);
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
@@ -59,6 +80,13 @@ public final class JournalReader implements AutoCloseable {
      * @return false at the end of the journal or where reading stopped (then {@link #stopReason()} is set)
      */
     public boolean next(JournalEvent into) {
+        if (inRecord) {
+            if (decoder.next(into)) {
+                count++;
+                return true;
+            }
+            inRecord = false;
+        }
         if (stopReason != null) {
             return false;
         }
@@ -90,12 +118,30 @@ public final class JournalReader implements AutoCloseable {
             if (dc.isMetaData()) {
                 return METADATA;
             }
-            String problem = into.readFrom(dc.wire().bytes(), dc.index());
+            var in = dc.wire().bytes();
+            long index = dc.index();
+            long n = in.readRemaining();
+            if (n > RecordFormat.MAX_RECORD || n <= 0) {
+                stopReason = "record at index " + JournalIndex.format(index) + " has " + n + " bytes; the journal is"
+                        + " damaged there";
+                return STOP;
+            }
+            int len = (int) n;
+            if (bytes.length < len) {
+                bytes = new byte[Math.max(len, bytes.length * 2)];
+            }
+            in.read(bytes, 0, len);
+            String problem = bytes[0] == JournalEvent.V1 ? into.readV1From(bytes, len, index) : readV2(len, index);
             if (problem != null) {
                 stopReason = problem;
                 return STOP;
             }
-            lastGoodIndex = into.index;
+            lastGoodIndex = index;
+            records++;
+            if (bytes[0] != JournalEvent.V1) {
+                decoder.next(into); // a checked record has at least one event
+                inRecord = true;
+            }
             count++;
             return EVENT;
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
@@ -109,6 +155,34 @@ public final class JournalReader implements AutoCloseable {
                 checkNothingMissing();
             }
         }
+    }
+
+    private String readV2(int len, long index) {
+        decoder.wrap(bytes, len, index);
+        String problem = decoder.check();
+        if (problem != null) {
+            return problem;
+        }
+        long seq = decoder.seq();
+        if (expectedSeq >= 0 && seq != expectedSeq) {
+            return "record at index " + JournalIndex.format(index) + " has sequence number " + seq + " where "
+                    + expectedSeq + " was due: " + (seq > expectedSeq ? (seq - expectedSeq) + " record(s) before it are"
+                    + " missing (skipped or unreadable, although the queue's framing hides it)" : "a record is repeated or"
+                    + " out of order") + "; the journal is damaged there";
+        }
+        expectedSeq = seq + 1;
+        lastSeq = seq;
+        return null;
+    }
+
+    /** Sequence number of the last format-2 record read, or -1. */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    /** Records (documents) read so far; a format-2 record holds several events. */
+    public long recordsRead() {
+        return records;
     }
 
     /**

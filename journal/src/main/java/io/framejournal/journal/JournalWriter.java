@@ -1,31 +1,66 @@
 package io.framejournal.journal;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import net.openhft.chronicle.bytes.Bytes;
+import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Appends fixed-layout {@link JournalEvent} records to a Chronicle Queue. Thread-safe: each thread appends
- * through its own {@link Lane} (appender plus a reusable off-heap buffer), so appending allocates nothing.
+ * Appends format-2 records ({@link RecordFormat}: one Chronicle document per public call) to a Chronicle Queue.
+ * Thread-safe: each thread builds and appends its records through its own {@link Lane} (appender plus a reusable
+ * {@link RecordEncoder}), so appending allocates nothing. Each record's sequence number is taken while the queue's
+ * write lock is held, so sequence numbers follow the journal's order exactly: a reader that sees one missing knows a
+ * record is missing, whatever Chronicle's framing says.
  */
 public final class JournalWriter implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final Queue<Lane> lanes = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Lane> lane = ThreadLocal.withInitial(this::newLane);
+    private final AtomicLong nextSeq;
     private final long epochNanosAtStart = System.currentTimeMillis() * 1_000_000L;
     private final long nanoTimeAtStart = System.nanoTime();
     private volatile boolean closed;
 
-    private JournalWriter(SingleChronicleQueue queue) {
+    private JournalWriter(SingleChronicleQueue queue, long nextSeq) {
         this.queue = queue;
+        this.nextSeq = new AtomicLong(nextSeq);
     }
 
+    /**
+     * Opens a journal for appending; its records continue the sequence of the last record already there. Fails with a
+     * {@link RegionException} when the last record cannot be read (damaged tail: recover or salvage first).
+     */
     public static JournalWriter open(Path journalDir, SyncMode syncMode) {
-        return new JournalWriter(Chronicle.writableQueue(journalDir, syncMode));
+        long next = nextSeqOf(journalDir);
+        return new JournalWriter(Chronicle.writableQueue(journalDir, syncMode), next);
+    }
+
+    /** The sequence number the next record of a journal gets: one past its last format-2 record's, or 0. */
+    static long nextSeqOf(Path journalDir) {
+        if (!JournalReader.hasQueueFiles(journalDir)) {
+            return 0;
+        }
+        try (JournalReader reader = JournalReader.open(journalDir)) {
+            long last = reader.lastIndex();
+            if (last == JournalIndex.NONE) {
+                return 0;
+            }
+            JournalEvent e = new JournalEvent();
+            // the last document may be a Chronicle metadata record; walk back to the last record of ours
+            for (long i = last; i >= reader.firstIndex() && i > last - 16; i--) {
+                if (reader.moveTo(i) && reader.next(e) && e.index == i) {
+                    return e.version == JournalEvent.V1 ? 0 : e.seq + 1;
+                }
+            }
+            throw new RegionException("journal " + journalDir + ": its last record (" + JournalIndex.format(last)
+                    + ") is unreadable" + (reader.stopReason() == null ? "" : " (" + reader.stopReason() + ")")
+                    + "; recover the region first");
+        }
     }
 
     /** The calling thread's lane; keep it for the length of one operation to skip the thread-local lookup. */
@@ -36,15 +71,20 @@ public final class JournalWriter implements AutoCloseable {
         return lane.get();
     }
 
-    /** Appends one event from the calling thread and sets its index, thread and timestamp. */
+    /** Appends one event as its own record (a marker, or a call with one entry) and sets its index. */
     public long append(JournalEvent e) {
         return lane().append(e);
     }
 
-    /** Index of the last event written to the queue by anyone, or {@link JournalIndex#NONE}. */
+    /** Index of the last record written to the queue by anyone, or {@link JournalIndex#NONE}. */
     public long lastIndex() {
         long last = queue.lastIndex();
         return last < 0 ? JournalIndex.NONE : last;
+    }
+
+    /** The sequence number the next record will get. */
+    public long nextSeq() {
+        return nextSeq.get();
     }
 
     public SingleChronicleQueue queue() {
@@ -72,7 +112,7 @@ public final class JournalWriter implements AutoCloseable {
     /** One thread's way into the journal. Not thread-safe; owned by the thread that made it. */
     public final class Lane {
         private final ExcerptAppender appender;
-        private final Bytes<?> buffer = Bytes.allocateDirect(JournalEvent.SIZE);
+        private final RecordEncoder record = new RecordEncoder();
         private final int threadId;
 
         Lane(ExcerptAppender appender, int threadId) {
@@ -81,20 +121,49 @@ public final class JournalWriter implements AutoCloseable {
             appender.singleThreadedCheckDisabled(true);
         }
 
+        /** The lane's record builder: start a call or marker on it, then {@link #append()}. */
+        public RecordEncoder record() {
+            return record;
+        }
+
+        /**
+         * Appends the record built in {@link #record()} as one document.
+         *
+         * @return its journal index
+         */
+        public long append() {
+            try (DocumentContext dc = appender.writingDocument()) {
+                try {
+                    // under the queue's write lock: sequence numbers follow the journal's order
+                    ByteBuffer bb = record.seal(nextSeq.getAndIncrement(), threadId,
+                            epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart));
+                    dc.wire().bytes().writeSome(bb);
+                } catch (RuntimeException | Error e) {
+                    dc.rollbackOnClose();
+                    throw e;
+                }
+            }
+            return appender.lastIndexAppended();
+        }
+
+        /** Appends one event as its own record; sets its index, thread, timestamp and seq. */
         public long append(JournalEvent e) {
-            e.thread = threadId;
-            e.timestamp = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
-            buffer.clear();
-            e.writeTo(buffer);
-            appender.writeBytes(buffer);
-            long index = appender.lastIndexAppended();
+            if (e.kind.changesSlot()) {
+                record.beginCall(OpCode.ofCode(e.op), e.handle, e.site)
+                        .beginSlot(e.slot, e.prevIndex)
+                        .entry(e.kind, e.flags & RecordFormat.ENTRY_UPDATE, e.metaType, e.before, e.after);
+            } else {
+                record.marker(e.kind, OpCode.ofCode(e.op), e.handle, e.slot, e.before, e.after, e.metaType);
+            }
+            long index = append();
             e.index = index;
+            e.thread = threadId;
+            e.version = RecordFormat.VERSION;
             return index;
         }
 
         void close() {
             appender.close();
-            buffer.releaseLast();
         }
     }
 }

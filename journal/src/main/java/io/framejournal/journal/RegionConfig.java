@@ -16,7 +16,10 @@ import java.util.TreeMap;
  * @param maxPaddr      end of physical memory; frames are {@code [0, maxPaddr)}
  */
 public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
-    public static final int FORMAT_VERSION = JournalEvent.FORMAT_VERSION;
+    /** The format this build writes: 2 (one record per public call). */
+    public static final int FORMAT_VERSION = RecordFormat.VERSION;
+    /** The oldest format this build still reads (read-only commands only). */
+    public static final int OLDEST_READABLE_FORMAT = JournalEvent.V1;
     public static final int PAGE_SIZE = 4096;
     /** OSTD x86's MAX_PADDR: 2 GiB, 524,288 frames. */
     public static final long DEFAULT_MAX_PADDR = 0x8000_0000L;
@@ -39,6 +42,18 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
 
     public static RegionConfig of(long maxPaddr) {
         return new RegionConfig(FORMAT_VERSION, PAGE_SIZE, maxPaddr);
+    }
+
+    /**
+     * Fails unless this build can append to a region of this config: it writes format {@value #FORMAT_VERSION} only, so
+     * an older region stays read-only evidence (every read-only command still reads it).
+     */
+    public void requireWritable(Path dir) {
+        if (formatVersion != FORMAT_VERSION) {
+            throw new RegionException(dir + " is a format-" + formatVersion + " region; this build appends format "
+                    + FORMAT_VERSION + " only, so it cannot open, recover or write it (audit, history, state, dump and"
+                    + " stats still read it)");
+        }
     }
 
     public int nrSlots() {
@@ -70,9 +85,10 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
         }
         Map<String, String> kv = parse(text, file);
         int format = intField(kv, "format", file);
-        if (format != FORMAT_VERSION) {
-            throw new RegionException(file.getParent() + " has format version " + format + "; this build reads version "
-                    + FORMAT_VERSION + (format > FORMAT_VERSION ? " (use a newer framejournal)" : ""));
+        if (format < OLDEST_READABLE_FORMAT || format > FORMAT_VERSION) {
+            throw new RegionException(file.getParent() + " has format version " + format + "; this build reads versions "
+                    + OLDEST_READABLE_FORMAT + " to " + FORMAT_VERSION + (format > FORMAT_VERSION
+                    ? " (use a newer framejournal)" : ""));
         }
         int pageSize = intField(kv, "pageSize", file);
         long maxPaddr = longField(kv, "maxPaddr", file);

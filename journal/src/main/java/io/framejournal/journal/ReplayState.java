@@ -1,36 +1,33 @@
 package io.framejournal.journal;
 
-import java.util.Arrays;
-
 /**
- * Every slot's owner state in compact primitive arrays (no object per slot): what replay rebuilds from a journal.
- * Slots move through {@link SlotState} so that {@link Transition#apply} is the only meaning of an event.
+ * Every slot's owner state, replayed: one 64-byte line per slot (8 longs in one {@code long[]}, the same size as the
+ * slot table's value), so applying an event touches one cache line and no object exists per slot. Slots move through
+ * {@link SlotState} so that {@link Transition#apply} is the only meaning of an event.
+ *
+ * <pre>
+ *  word 0 refCount  1 lastIndex  2 meta0  3 meta1  4 raw  5 obligations
+ *  6 inList (bits 0..31) | metaType (32..47) | usage (48..55)   7 unused
+ * </pre>
  */
 public final class ReplayState {
+    private static final int WORDS = 8;
+    /** The most slots one {@code long[]} of 8 words per slot can hold. */
+    public static final int MAX_SLOTS = 1 << 28;
     private final int nrSlots;
-    private final long[] refCount;
-    private final byte[] usage;
-    private final int[] inList;
-    private final short[] metaType;
-    private final long[] meta0;
-    private final long[] meta1;
-    private final long[] raw;
-    private final long[] obligations;
-    private final long[] lastIndex;
+    private final long[] w;
 
     public ReplayState(int nrSlots) {
+        if (nrSlots > MAX_SLOTS) {
+            throw new RegionException("replay holds at most " + MAX_SLOTS + " frames (1 TiB of memory) in one array;"
+                    + " this region has " + nrSlots);
+        }
         this.nrSlots = nrSlots;
-        refCount = new long[nrSlots];
-        usage = new byte[nrSlots];
-        inList = new int[nrSlots];
-        metaType = new short[nrSlots];
-        meta0 = new long[nrSlots];
-        meta1 = new long[nrSlots];
-        raw = new long[nrSlots];
-        obligations = new long[nrSlots];
-        lastIndex = new long[nrSlots];
-        Arrays.fill(refCount, RefCount.UNUSED);
-        Arrays.fill(lastIndex, JournalIndex.NONE);
+        this.w = new long[nrSlots * WORDS];
+        for (int slot = 0; slot < nrSlots; slot++) {
+            w[slot * WORDS] = RefCount.UNUSED;
+            w[slot * WORDS + 1] = JournalIndex.NONE;
+        }
     }
 
     public int nrSlots() {
@@ -38,27 +35,28 @@ public final class ReplayState {
     }
 
     public void load(int slot, SlotState s) {
-        s.refCount = refCount[slot];
-        s.usage = usage[slot];
-        s.inList = inList[slot];
-        s.metaType = metaType[slot];
-        s.meta0 = meta0[slot];
-        s.meta1 = meta1[slot];
-        s.raw = raw[slot];
-        s.obligations = obligations[slot];
-        s.lastIndex = lastIndex[slot];
+        int b = slot * WORDS;
+        s.refCount = w[b];
+        s.lastIndex = w[b + 1];
+        s.meta0 = w[b + 2];
+        s.meta1 = w[b + 3];
+        s.raw = w[b + 4];
+        s.obligations = w[b + 5];
+        long packed = w[b + 6];
+        s.inList = (int) packed;
+        s.metaType = (short) (packed >>> 32);
+        s.usage = (byte) (packed >>> 48);
     }
 
     public void store(int slot, SlotState s) {
-        refCount[slot] = s.refCount;
-        usage[slot] = s.usage;
-        inList[slot] = s.inList;
-        metaType[slot] = s.metaType;
-        meta0[slot] = s.meta0;
-        meta1[slot] = s.meta1;
-        raw[slot] = s.raw;
-        obligations[slot] = s.obligations;
-        lastIndex[slot] = s.lastIndex;
+        int b = slot * WORDS;
+        w[b] = s.refCount;
+        w[b + 1] = s.lastIndex;
+        w[b + 2] = s.meta0;
+        w[b + 3] = s.meta1;
+        w[b + 4] = s.raw;
+        w[b + 5] = s.obligations;
+        w[b + 6] = (s.inList & 0xffff_ffffL) | (s.metaType & 0xffffL) << 32 | (s.usage & 0xffL) << 48;
     }
 
     /**
@@ -80,31 +78,31 @@ public final class ReplayState {
     }
 
     public long refCount(int slot) {
-        return refCount[slot];
-    }
-
-    public long obligations(int slot) {
-        return obligations[slot];
-    }
-
-    public long raw(int slot) {
-        return raw[slot];
+        return w[slot * WORDS];
     }
 
     public long lastIndex(int slot) {
-        return lastIndex[slot];
+        return w[slot * WORDS + 1];
     }
 
-    public byte usage(int slot) {
-        return usage[slot];
+    public long raw(int slot) {
+        return w[slot * WORDS + 4];
     }
 
-    public short metaType(int slot) {
-        return metaType[slot];
+    public long obligations(int slot) {
+        return w[slot * WORDS + 5];
     }
 
     public int inList(int slot) {
-        return inList[slot];
+        return (int) w[slot * WORDS + 6];
+    }
+
+    public short metaType(int slot) {
+        return (short) (w[slot * WORDS + 6] >>> 32);
+    }
+
+    public byte usage(int slot) {
+        return (byte) (w[slot * WORDS + 6] >>> 48);
     }
 
     /** Replays a whole journal from its start into a new state. Reading problems end the replay early. */

@@ -6,6 +6,7 @@ package io.framejournal.journal;
  * redoes events past a slot's {@code lastIndex} with {@link #redo}. Pure: no I/O, no allocation.
  */
 public final class Transition {
+    private static final int RECLAIM = OpCode.RECOVERY_RECLAIM.code();
     private Transition() {
     }
 
@@ -62,7 +63,7 @@ public final class Transition {
                 if (s.refCount != e.before) {
                     return Verdict.CONTINUITY;
                 }
-                if (e.op == OpCode.RECOVERY_RECLAIM.ordinal()) {
+                if (e.op == RECLAIM) {
                     return e.after == 0 || e.after == RefCount.UNUSED ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
                 }
                 if (e.before > 0 && e.after < 0 && e.after != RefCount.UNIQUE) {

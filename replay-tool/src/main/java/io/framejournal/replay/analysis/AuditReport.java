@@ -23,15 +23,17 @@ import java.util.List;
  * @param leakedHandles    handles the leak detector saw dropped without close
  * @param invariants       per-slot invariant breaks at quiet points
  * @param transitions      illegal transitions, double frees, underflows, overflows, continuity breaks
- * @param tornCompounds    compound operations that began and never ended
- * @param tornSlots        slots whose last operation stopped part way
+ * @param tornCompounds    compound operations that began and never ended (format 1 only: format 2 journals every
+ *                         public call as one record, so nothing can be torn)
+ * @param tornSlots        slots whose last operation stopped part way (format 1 only)
  * @param divergence       slot table against journal
  * @param warnings         what limited the audit
  * @param leakGroupCount   handle groups owing obligations, in all ({@code leaks} holds the first ones)
  * @param rawLeakCount     raw-leak entries, in all ({@code rawLeaks} holds the first ones)
  * @param leakedHandleCount LEAKED_HANDLE events, in all ({@code leakedHandles} holds the first ones)
  */
-public record AuditReport(Path dir, int nrSlots, long maxPaddr, boolean clean, long at, long events, long firstIndex,
+public record AuditReport(Path dir, int nrSlots, long maxPaddr, int formatVersion, boolean clean, long at, long events,
+        long records, long firstIndex,
         long lastIndex, String stopReason, List<LeakGroup> leaks, long obligations, List<RawLeak> rawLeaks,
         long rawReferences, Findings ledger, List<LeakedHandle> leakedHandles, Findings invariants,
         Findings transitions, List<TornCompound> tornCompounds, Findings tornSlots, Divergence divergence,

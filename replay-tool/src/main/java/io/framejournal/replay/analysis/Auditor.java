@@ -34,7 +34,7 @@ import java.util.Map;
 public final class Auditor {
     /** Findings of one category kept in detail; the rest are counted. */
     public static final int DEFAULT_DETAIL_LIMIT = 1000;
-    private static final int RECLAIM = OpCode.RECOVERY_RECLAIM.ordinal();
+    private static final int RECLAIM = OpCode.RECOVERY_RECLAIM.code();
 
     private final RegionInput region;
     private final long at;
@@ -86,6 +86,7 @@ public final class Auditor {
         long first = JournalIndex.NONE;
         long last = JournalIndex.NONE;
         String stop;
+        long records;
         boolean stoppedAt = false;
         try (JournalReader reader = region.journal()) {
             while (reader.next(e)) {
@@ -107,8 +108,9 @@ public final class Auditor {
                 }
             }
             stop = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+            records = reader.recordsRead() - (stoppedAt ? 1 : 0);
         }
-        return report(events, first, last, stop);
+        return report(events, records, first, last, stop);
     }
 
     private void onSlotEvent(JournalEvent e, SlotState scratch) {
@@ -185,7 +187,7 @@ public final class Auditor {
         }
     }
 
-    private AuditReport report(long events, long first, long last, String stop) {
+    private AuditReport report(long events, long records, long first, long last, String stop) {
         List<LeakGroup> leaks = leakGroups();
         List<RawLeak> rawLeaks = new ArrayList<>();
         long[] rawLeakCount = {0};
@@ -218,7 +220,8 @@ public final class Auditor {
         List<TornCompound> tornCompounds = new ArrayList<>();
         open.forEachByBegin((id, op, slot, pages, h, idx) -> tornCompounds.add(new TornCompound(id, op, slot, pages, h, idx)));
         Divergence divergence = divergence(stop);
-        return new AuditReport(region.dir(), nrSlots, region.config().maxPaddr(), region.clean(), at, events, first, last,
+        return new AuditReport(region.dir(), nrSlots, region.config().maxPaddr(), region.config().formatVersion(),
+                region.clean(), at, events, records, first, last,
                 stop, leaks, obligations.live(), List.copyOf(rawLeaks), raw.live(), ledger.findings(),
                 List.copyOf(leakedHandles), invariants.findings(), transitions.findings(), List.copyOf(tornCompounds),
                 torn.findings(), divergence, List.copyOf(warnings), leakGroupCount, rawLeakCount[0], leakedHandleCount);

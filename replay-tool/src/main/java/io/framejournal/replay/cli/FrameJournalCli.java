@@ -115,7 +115,8 @@ public final class FrameJournalCli implements Runnable {
                 }
             }
             return new String[] {"framejournal " + p.getProperty("version", "(unknown version)")
-                    + " (journal format " + io.framejournal.journal.JournalEvent.FORMAT_VERSION + ", Java "
+                    + " (journal format " + io.framejournal.journal.RegionConfig.FORMAT_VERSION + ", reads format "
+                    + io.framejournal.journal.RegionConfig.OLDEST_READABLE_FORMAT + " too; Java "
                     + System.getProperty("java.version") + ")"};
         }
     }

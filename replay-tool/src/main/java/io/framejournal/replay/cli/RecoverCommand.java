@@ -10,11 +10,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code framejournal recover DIR [--reclaim]}. */
 @Command(name = "recover", mixinStandardHelpOptions = true,
-        header = "Make a region whose writer died consistent again; report torn operations.",
+        header = "Make a region whose writer died consistent again.",
         description = "For a region whose writer died: open the slot table with Chronicle Map's recovery, redo "
-                + "every journal event past each slot's lastIndex, report compound operations that began and "
-                + "never ended and slots torn mid-operation, and mark the region clean. A clean region is "
-                + "left untouched. Exit 1 when torn operations were found (the region is still recovered).")
+                + "every journal record past each slot's lastIndex (one record is one whole call, so every call is "
+                + "wholly redone or wholly absent), and mark the region clean. A clean region is left untouched.")
 final class RecoverCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
@@ -35,7 +34,6 @@ final class RecoverCommand extends BaseCommand {
             root.err.println("framejournal: journal reading stopped early: " + r.journalProblem());
             return FrameJournalCli.BAD_INPUT;
         }
-        boolean torn = !r.tornCompounds().isEmpty() || !r.tornSlots().isEmpty();
-        return torn ? FrameJournalCli.FINDINGS : FrameJournalCli.OK;
+        return FrameJournalCli.OK;
     }
 }

@@ -61,8 +61,9 @@ public final class JsonRenderer {
         JsonWriter w = header(new JsonWriter(true), "audit");
         w.field("dir", r.dir().toString());
         w.name("region").beginObject().field("frames", r.nrSlots()).field("maxPaddr", Fmt.hex(r.maxPaddr()))
-                .field("clean", r.clean()).endObject();
-        w.name("journal").beginObject().field("events", r.events()).field("first", index(r.firstIndex()))
+                .field("clean", r.clean()).field("format", r.formatVersion()).endObject();
+        w.name("journal").beginObject().field("events", r.events()).field("records", r.records())
+                .field("first", index(r.firstIndex()))
                 .field("last", index(r.lastIndex())).field("at", index(r.at())).field("stopReason", r.stopReason())
                 .endObject();
         w.field("findings", r.findings());
@@ -223,22 +224,12 @@ public final class JsonRenderer {
 
     static void recoveryBody(JsonWriter w, RecoveryReport r) {
         w.field("dir", r.dir().toString()).field("alreadyClean", r.alreadyClean()).field("fromIndex", index(r.fromIndex()))
-                .field("eventsScanned", r.eventsScanned()).field("eventsRedone", r.eventsRedone())
+                .field("recordsScanned", r.recordsScanned()).field("eventsScanned", r.eventsScanned())
+                .field("recordsRedone", r.recordsRedone()).field("eventsRedone", r.eventsRedone())
                 .field("slotsRepaired", r.slotsRepaired()).field("locksCleared", r.locksCleared())
                 .field("framesReclaimed", r.framesReclaimed()).field("obligationsRedeemed", r.obligationsRedeemed())
                 .field("rawRestored", r.rawRestored()).field("journalProblem", r.journalProblem())
                 .field("lastIndex", index(r.lastIndex()));
-        w.name("tornCompounds").beginArray();
-        for (RecoveryReport.TornCompound c : r.tornCompounds()) {
-            w.beginObject().field("op", c.op().name()).field("slot", c.startSlot()).field("paddr", Fmt.paddr(c.startSlot()))
-                    .field("pages", c.pages()).field("index", index(c.beginIndex()));
-            handle(w, c.handle());
-            w.endObject();
-        }
-        w.endArray();
-        w.name("tornSlots").beginArray();
-        r.tornSlots().forEach(s -> w.value((long) s));
-        w.endArray();
     }
 
     public static String simulation(SimulationResult r) {

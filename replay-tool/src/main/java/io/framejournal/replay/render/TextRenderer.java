@@ -89,8 +89,13 @@ public final class TextRenderer {
         out.println("  invariants:    " + r.invariants().count() + " break(s) at quiet points");
         out.println("  transitions:   " + r.transitions().count()
                 + " illegal / continuity / double free / under- or overflow");
-        out.println("  torn:          " + r.tornCompounds().size() + " compound operation(s), " + r.tornSlots().count()
-                + " slot(s) mid-operation");
+        if (r.formatVersion() >= 2 && r.tornCompounds().isEmpty() && r.tornSlots().count() == 0) {
+            out.println("  torn:          none possible: format " + r.formatVersion() + " journals every public call"
+                    + " as one record");
+        } else {
+            out.println("  torn:          " + r.tornCompounds().size() + " compound operation(s), "
+                    + r.tornSlots().count() + " slot(s) mid-operation");
+        }
         AuditReport.Divergence d = r.divergence();
         out.println("  divergence:    " + (d.mode().equals("skipped") ? "not checked: " + d.reason()
                 : d.findings().count() + " slot(s) (" + d.mode() + " check of the slot table against the journal)"));
@@ -297,31 +302,18 @@ public final class TextRenderer {
             return;
         }
         out.println("recover " + r.dir() + ": region is consistent and marked clean");
-        out.println("  scanned:   " + Fmt.count(r.eventsScanned()) + " events from checkpoint "
-                + JournalIndex.format(r.fromIndex()));
-        out.println("  redone:    " + Fmt.count(r.eventsRedone()) + " event(s) past their slot's lastIndex, "
-                + r.slotsRepaired() + " slot(s) repaired, " + r.locksCleared() + " slot lock(s) cleared");
-        out.println("  torn:      " + r.tornCompounds().size() + " compound operation(s), " + r.tornSlots().size()
-                + " slot(s) mid-operation");
+        out.println("  scanned:   " + Fmt.count(r.recordsScanned()) + " records (" + Fmt.count(r.eventsScanned())
+                + " events) from checkpoint " + JournalIndex.format(r.fromIndex()));
+        out.println("  redone:    " + Fmt.count(r.recordsRedone()) + " record(s), " + Fmt.count(r.eventsRedone())
+                + " event(s) past their slot's lastIndex, " + r.slotsRepaired() + " slot(s) repaired, "
+                + r.locksCleared() + " slot lock(s) cleared");
+        out.println("  calls:     every call is one record: each was wholly redone or wholly absent, none torn");
         out.println("  reclaimed: " + r.framesReclaimed() + " frame(s), " + r.obligationsRedeemed()
                 + " obligation(s) redeemed, " + r.rawRestored() + " raw reference(s) released");
         if (r.journalProblem() != null) {
             out.println("  journal:   reading STOPPED: " + r.journalProblem());
         }
         out.println("  last index " + JournalIndex.format(r.lastIndex()));
-        if (!r.tornCompounds().isEmpty()) {
-            out.println();
-            Table t = new Table("TORN OP", "FIRST SLOT", "PADDR", "PAGES", "HANDLE", "BEGAN AT");
-            for (RecoveryReport.TornCompound c : r.tornCompounds()) {
-                t.row(c.op(), c.startSlot(), Fmt.paddr(c.startSlot()), c.pages(), Fmt.handle(c.handle()),
-                        JournalIndex.format(c.beginIndex()));
-            }
-            t.print(out, "  ");
-        }
-        if (!r.tornSlots().isEmpty()) {
-            out.println();
-            out.println("  slots torn mid-operation: " + ranges(r.tornSlots()));
-        }
     }
 
     // ---------------------------------------------------------------- simulate

@@ -21,6 +21,7 @@ public final class JournalReader implements AutoCloseable {
     private long lastGoodIndex = JournalIndex.NONE;
     private long count;
     private long records;
+    private long bytesRead;
     private byte[] bytes = new byte[256];
     private final RecordDecoder decoder = new RecordDecoder();
     /** A checked format-2 record whose events are being handed out. */
@@ -138,6 +139,7 @@ public final class JournalReader implements AutoCloseable {
             }
             lastGoodIndex = index;
             records++;
+            bytesRead += len + 4; // Chronicle's 4-byte document header
             if (bytes[0] != JournalEvent.V1) {
                 decoder.next(into); // a checked record has at least one event
                 inRecord = true;
@@ -178,6 +180,11 @@ public final class JournalReader implements AutoCloseable {
     /** Sequence number of the last format-2 record read, or -1. */
     public long lastSeq() {
         return lastSeq;
+    }
+
+    /** Bytes of the records read so far, each with Chronicle's 4-byte document header. */
+    public long bytesRead() {
+        return bytesRead;
     }
 
     /** Records (documents) read so far; a format-2 record holds several events. */

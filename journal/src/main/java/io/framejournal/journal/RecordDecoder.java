@@ -150,7 +150,7 @@ public final class RecordDecoder {
                         + " and 1";
             }
             EventKind k = EventKind.ofCode(b[HEADER] & 0xff);
-            if (k == null || k.changesSlot()) {
+            if (k == null || !RecordFormat.isMarker(k)) {
                 return at() + "is a marker of unknown kind " + (b[HEADER] & 0xff);
             }
             return null;

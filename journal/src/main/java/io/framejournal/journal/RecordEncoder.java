@@ -107,8 +107,8 @@ public final class RecordEncoder {
 
     /** Builds a whole marker record (REGION_OPEN, REGION_CLOSE, LEAKED_HANDLE, RECOVERY). */
     public RecordEncoder marker(EventKind kind, OpCode op, long handle, int slot, long a, long b, short aux) {
-        if (kind.changesSlot()) {
-            throw new IllegalArgumentException(kind + " is a slot event, not a marker");
+        if (!RecordFormat.isMarker(kind)) {
+            throw new IllegalArgumentException(kind + " is not a format-2 marker");
         }
         start(RecordFormat.TYPE_MARKER, op, handle, 0);
         ensure(MARKER);

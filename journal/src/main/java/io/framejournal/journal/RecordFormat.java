@@ -87,4 +87,10 @@ public final class RecordFormat {
 
     private RecordFormat() {
     }
+
+    /** The kinds a format-2 marker record may carry (BEGIN and END exist only in format 1). */
+    public static boolean isMarker(EventKind kind) {
+        return kind == EventKind.REGION_OPEN || kind == EventKind.REGION_CLOSE || kind == EventKind.LEAKED_HANDLE
+                || kind == EventKind.RECOVERY;
+    }
 }

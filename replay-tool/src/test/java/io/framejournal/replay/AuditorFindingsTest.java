@@ -96,10 +96,25 @@ class AuditorFindingsTest {
         assertThat(r.divergence().findings().count()).as("the slot table never saw them").isEqualTo(3);
     }
 
+    /** Appends format-1 events to a copy of the format-1 sample (format 2 cannot express a torn call). */
+    private Path forgeV1(JournalEvent... events) throws Exception {
+        Path dir = tmp.resolve("v1");
+        Support.copyTree(Support.root().resolve("data/v1-sample"), dir);
+        try (var q = io.framejournal.journal.Chronicle.writableQueue(new RegionLayout(dir).journal(), SyncMode.NONE);
+                var appender = q.createAppender()) {
+            net.openhft.chronicle.bytes.Bytes<?> b = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap(64);
+            for (JournalEvent e : events) {
+                b.clear();
+                e.writeV1To(b);
+                appender.writeBytes(b);
+            }
+        }
+        return dir;
+    }
+
     @Test
-    void aBusySlotAtAQuietPointBreaksTheInvariantAndAnUnendedOneIsTorn() {
-        Path dir = cleanRegion();
-        forge(dir,
+    void aBusySlotAtAQuietPointBreaksTheInvariantAndAnUnendedOneIsTorn() throws Exception {
+        Path dir = forgeV1(
                 event(EventKind.REFCOUNT, OpCode.FRAME_FROM_UNUSED, 50, RefCount.UNUSED, 0, 5, JournalEvent.FLAG_OP_END),
                 event(EventKind.BEGIN, OpCode.SEGMENT_FROM_UNUSED, 60, 2, (7L << 40) | 1, 6, 0),
                 event(EventKind.REFCOUNT, OpCode.SEGMENT_FROM_UNUSED, 60, RefCount.UNUSED, 0, 6, 0));

@@ -45,7 +45,7 @@ class CommandsTest {
 
     @Test
     void versionAndTopLevelHelp() {
-        assertThat(Support.cli("--version").out()).startsWith("framejournal ").contains("journal format 1");
+        assertThat(Support.cli("--version").out()).startsWith("framejournal ").contains("journal format 2");
         Result help = Support.cli("--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("simulate", "recover", "audit", "history", "state", "dump", "stats", "demo");
@@ -125,11 +125,13 @@ class CommandsTest {
                 JournalIndex.format(to));
         assertThat(r.exit()).isZero();
         List<String> lines = r.out().lines().toList();
-        assertThat(lines).hasSize(10);
+        long inRange = eventsBetween(region, from, to);
+        assertThat(lines).hasSize((int) inRange);
         assertThat(lines.get(0)).startsWith(JournalIndex.format(from));
-        assertThat(lines.get(9)).startsWith(JournalIndex.format(to));
+        assertThat(lines.get(lines.size() - 1)).startsWith(JournalIndex.format(to));
         Result json = Support.cli("dump", region.toString(), "--to", JournalIndex.format(to), "--json");
-        assertThat(json.out().lines()).hasSize(20).allMatch(l -> l.startsWith("{\"index\":\"0x") && l.endsWith("}"));
+        assertThat(json.out().lines()).hasSize((int) eventsBetween(region, 0, to))
+                .allMatch(l -> l.startsWith("{\"index\":\"0x") && l.endsWith("}"));
         assertThat(Support.cli("dump", region.toString(), "--from", "0x10", "--to", "0x1").exit()).isEqualTo(2);
     }
 
@@ -183,6 +185,18 @@ class CommandsTest {
                 Support.cli("audit", region.toString()).out());
         assertThat(m.find()).isTrue();
         return m.group(1);
+    }
+
+    /** Events (slot entries and markers) of the records with indices in {@code [from, to]}. */
+    static long eventsBetween(Path region, long from, long to) {
+        JournalEvent e = new JournalEvent();
+        long n = 0;
+        try (JournalReader r = JournalReader.open(new RegionLayout(region).journal())) {
+            while (r.next(e)) {
+                n += e.index >= from && e.index <= to ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     static long indexAt(Path region, int n) {

@@ -17,9 +17,6 @@ import java.util.stream.Stream;
 
 /** Counts over a whole journal: events by kind and op, frames by status and usage, size, time span, sessions. */
 public final class Stats {
-    /** Bytes one event takes in a queue file: the record plus Chronicle's 4-byte document header. */
-    public static final int RECORD_BYTES = JournalEvent.SIZE + 4;
-
     private Stats() {
     }
 
@@ -29,6 +26,8 @@ public final class Stats {
      * @param maxPaddr        end of physical memory
      * @param clean           closed cleanly
      * @param events          events read
+     * @param records         records (documents) read: one per call in format 2
+     * @param recordBytes     bytes of those records, each with Chronicle's 4-byte document header
      * @param firstIndex      first event
      * @param lastIndex       last event
      * @param firstTimestamp  epoch nanoseconds of the first event
@@ -44,18 +43,20 @@ public final class Stats {
      * @param slotTableBytes  size of the slot table file
      * @param stopReason      why reading stopped early, or {@code null}
      */
-    public record Report(Path dir, int nrSlots, long maxPaddr, boolean clean, long events, long firstIndex,
+    public record Report(Path dir, int nrSlots, long maxPaddr, boolean clean, long events, long records,
+            long recordBytes, long firstIndex,
             long lastIndex, long firstTimestamp, long lastTimestamp, Map<String, Long> byKind, Map<String, Long> byOp,
             long sessions, long cleanCloses, long recoveries, StateAt.Report frames, long journalFiles,
             long journalBytes, long slotTableBytes, String stopReason) {
-        public long recordBytes() {
-            return events * RECORD_BYTES;
+        /** Journal bytes per event, measured. */
+        public double bytesPerEvent() {
+            return events == 0 ? 0 : recordBytes / (double) events;
         }
     }
 
     public static Report of(RegionInput region, Progress progress) {
         long[] kinds = new long[EventKind.values().length];
-        long[] ops = new long[OpCode.values().length];
+        long[] ops = new long[256];
         ReplayState state = new ReplayState(region.nrSlots());
         JournalEvent e = new JournalEvent();
         SlotState scratch = new SlotState();
@@ -66,6 +67,8 @@ public final class Stats {
         long t1 = 0;
         long recoveries = 0;
         String stop;
+        long records;
+        long recordBytes;
         try (JournalReader reader = region.journal()) {
             while (reader.next(e)) {
                 if (events == 0) {
@@ -85,6 +88,8 @@ public final class Stats {
                 state.apply(e, scratch);
             }
             stop = JournalEnd.problem(reader, region, last, false);
+            records = reader.recordsRead();
+            recordBytes = reader.bytesRead();
         }
         Map<String, Long> byKind = new LinkedHashMap<>();
         for (EventKind k : EventKind.values()) {
@@ -94,16 +99,16 @@ public final class Stats {
         }
         Map<String, Long> byOp = new LinkedHashMap<>();
         for (OpCode o : OpCode.values()) {
-            if (ops[o.ordinal()] != 0) {
-                byOp.put(o.name(), ops[o.ordinal()]);
+            if (ops[o.code()] != 0) {
+                byOp.put(o.name(), ops[o.code()]);
             }
         }
         StateAt.Report frames = StateAt.summarize(region, JournalIndex.NONE, -1,
                 new StateAt.ReplayResult(state, events, last, stop));
         long[] files = journalFiles(region.layout().journal());
         long slotBytes = sizeOf(region.layout().slots());
-        return new Report(region.dir(), region.nrSlots(), region.config().maxPaddr(), region.clean(), events, first, last,
-                t0, t1, byKind, byOp, kinds[EventKind.REGION_OPEN.ordinal()], kinds[EventKind.REGION_CLOSE.ordinal()],
+        return new Report(region.dir(), region.nrSlots(), region.config().maxPaddr(), region.clean(), events, records,
+                recordBytes, first, last, t0, t1, byKind, byOp, kinds[EventKind.REGION_OPEN.ordinal()], kinds[EventKind.REGION_CLOSE.ordinal()],
                 recoveries, frames, files[0], files[1], slotBytes, stop);
     }
 

@@ -203,7 +203,8 @@ public final class JsonRenderer {
                 .field("lastTimestamp", r.lastTimestamp()).field("sessions", r.sessions())
                 .field("cleanCloses", r.cleanCloses()).field("recoveries", r.recoveries())
                 .field("journalFiles", r.journalFiles()).field("journalBytes", r.journalBytes())
-                .field("recordBytes", r.recordBytes()).field("bytesPerEvent", Stats.RECORD_BYTES)
+                .field("records", r.records()).field("recordBytes", r.recordBytes())
+                .field("bytesPerEvent", Math.round(r.bytesPerEvent() * 100) / 100.0)
                 .field("slotTableBytes", r.slotTableBytes()).field("stopReason", r.stopReason());
         counts(w, "byKind", r.byKind());
         counts(w, "byOp", r.byOp());

@@ -70,7 +70,7 @@ public final class TextRenderer {
 
     public void audit(AuditReport r) {
         out.println("audit " + r.dir() + ": " + (r.findings() == 0 ? "clean, no findings" : Fmt.count(r.findings())
-                + " finding(s)") + " in " + Fmt.count(r.events()) + " events ("
+                + " finding(s)") + " in " + Fmt.count(r.events()) + " events of " + Fmt.count(r.records()) + " records ("
                 + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()) + ")");
         out.println("  region:        " + Fmt.count(r.nrSlots()) + " frames (maxPaddr " + Fmt.hex(r.maxPaddr()) + "), "
                 + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly (writer live or died; see `recover`)"));
@@ -272,8 +272,9 @@ public final class TextRenderer {
                 + Fmt.time(r.lastTimestamp()) + String.format(java.util.Locale.ROOT, " (%.3f s)", seconds)));
         out.println("  indices: " + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()));
         out.println("  journal: " + r.journalFiles() + " queue file(s), " + Fmt.bytes(r.journalBytes())
-                + " apparent (sparse, grown in 4 MiB blocks); records " + Fmt.bytes(r.recordBytes()) + " = "
-                + Stats.RECORD_BYTES + " bytes/event (48-byte record + 4-byte header)"
+                + " apparent (sparse, grown in 4 MiB blocks); " + Fmt.count(r.records()) + " records of "
+                + Fmt.bytes(r.recordBytes()) + String.format(java.util.Locale.ROOT, " = %.1f bytes/event",
+                        r.bytesPerEvent()) + " (with Chronicle's 4-byte headers)"
                 + (r.events() > 0 ? String.format(java.util.Locale.ROOT, "; %.1f apparent bytes/event",
                         r.journalBytes() / (double) r.events()) : ""));
         out.println("  slots:   " + Fmt.bytes(r.slotTableBytes()) + " slot table");

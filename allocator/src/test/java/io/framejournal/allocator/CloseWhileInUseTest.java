@@ -47,4 +47,49 @@ class CloseWhileInUseTest {
         assertThat(failure.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         JournalAssertions.assertReplayMatchesTable(region.dir());
     }
+
+    /**
+     * The case from the record-format issue: a region closed from another thread while {@code Segment.fromUnused} of
+     * 8 pages is at page 4. Close waits for the whole call (one record), journals REGION_CLOSE after it and marks the
+     * region clean; the journal holds the call whole, never a call half in the journal with frames owned by nobody.
+     */
+    @Test
+    void closing_during_a_segment_call_waits_for_the_whole_call() throws Exception {
+        MetaRegion region = TestRegions.create(tmp);
+        Path dir = region.dir();
+        long before = region.lastJournalIndex();
+        AtomicReference<Throwable> closeFailure = new AtomicReference<>();
+        Thread closer = new Thread(() -> {
+            try {
+                region.close();
+            } catch (Throwable t) {
+                closeFailure.set(t);
+            }
+        }, "closer");
+        Segment<LongMeta> seg = Segment.fromUnused(region, 0, 8L * TestRegions.PAGE, paddr -> {
+            if (paddr == 4L * TestRegions.PAGE) {
+                closer.start();
+                await().atMost(Duration.ofSeconds(10)).until(region::isClosed); // close has begun and now waits
+            }
+            return new LongMeta(7, paddr);
+        });
+        closer.join(10_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(closeFailure.get()).isNull();
+        assertThat(seg.isClosed()).as("the handle is live: the call completed").isFalse();
+        assertThat(io.framejournal.journal.RegionStatus.read(new io.framejournal.journal.RegionLayout(dir).status())
+                .clean()).isTrue();
+
+        java.util.List<io.framejournal.journal.JournalEvent> after = JournalAssertions.events(dir, e -> e.index > before);
+        long segmentIndex = after.get(0).index;
+        assertThat(after).filteredOn(e -> e.index == segmentIndex)
+                .allMatch(e -> e.opCode() == io.framejournal.journal.OpCode.SEGMENT_FROM_UNUSED)
+                .extracting(e -> e.slot).containsOnly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(after.get(after.size() - 1).kind).isEqualTo(io.framejournal.journal.EventKind.REGION_CLOSE);
+        assertThat(after).filteredOn(e -> e.kind == io.framejournal.journal.EventKind.MINT).hasSize(8)
+                .allMatch(e -> e.handle == seg.handleId());
+        JournalAssertions.assertReplayMatchesTable(dir);
+        org.assertj.core.api.Assertions.assertThatThrownBy(seg::close).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
 }

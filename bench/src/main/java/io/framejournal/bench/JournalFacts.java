@@ -35,6 +35,17 @@ final class JournalFacts {
         return new long[] {all, slot};
     }
 
+    /** Bytes of a journal's records, each with Chronicle's 4-byte document header. */
+    static long recordBytes(Path journal) {
+        try (JournalReader reader = JournalReader.open(journal)) {
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                // read to the end
+            }
+            return reader.bytesRead();
+        }
+    }
+
     /**
      * Bytes the queue has written: for each cycle file, the file offset where its last document ends (headers,
      * index pages and records included; the unwritten, sparse rest of the file's last block excluded).

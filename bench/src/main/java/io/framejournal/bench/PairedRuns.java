@@ -24,7 +24,7 @@ final class PairedRuns {
     private PairedRuns() {
     }
 
-    /** Journaled frame cycles against the floor (one raw append and one raw slot write per event). */
+    /** Journaled frame cycles against the floor (one raw append of the same bytes and one raw slot write per call). */
     static Pair write(int rounds, int cyclesPerRound, double eventsPerCycle) throws IOException {
         Path dir = Dirs.temp("paired-write");
         FloorBench.Shared floor = new FloorBench.Shared();
@@ -33,7 +33,7 @@ final class PairedRuns {
             floor.open();
             lane.open(floor);
             FrameAllocOptions alloc = new FrameAllocOptions(region);
-            long floorEvents = (long) (cyclesPerRound * eventsPerCycle);
+            long events = (long) (cyclesPerRound * eventsPerCycle);
             long bestOurs = Long.MAX_VALUE;
             long bestFloor = Long.MAX_VALUE;
             long sink = 0;
@@ -43,8 +43,8 @@ final class PairedRuns {
                     Workload.frameCycle(alloc);
                 }
                 long t1 = System.nanoTime();
-                for (long i = 0; i < floorEvents; i++) {
-                    sink += FloorBench.event(lane);
+                for (int i = 0; i < cyclesPerRound; i++) {
+                    sink += FloorBench.cycle(lane);
                 }
                 long t2 = System.nanoTime();
                 if (r >= WARMUP_ROUNDS) {
@@ -55,7 +55,7 @@ final class PairedRuns {
             if (sink == 0) {
                 throw new IllegalStateException("floor wrote nothing");
             }
-            return new Pair(floorEvents * 1e9 / bestOurs, floorEvents * 1e9 / bestFloor, rounds);
+            return new Pair(events * 1e9 / bestOurs, events * 1e9 / bestFloor, rounds);
         } finally {
             lane.close();
             floor.close();

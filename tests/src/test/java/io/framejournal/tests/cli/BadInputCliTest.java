@@ -58,7 +58,7 @@ class BadInputCliTest {
     @Test
     void unknownFormatVersion() throws IOException {
         Path conf = sample.resolve("region.conf");
-        Files.writeString(conf, Files.readString(conf).replace("format=1", "format=7"));
+        Files.writeString(conf, Files.readString(conf).replace("format=2", "format=7"));
         assertOneLineError(run("audit", "sample"), "format version 7");
     }
 

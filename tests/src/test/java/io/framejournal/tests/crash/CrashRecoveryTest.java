@@ -11,6 +11,7 @@ import io.framejournal.allocator.NoMeta;
 import io.framejournal.allocator.RecoveryReport;
 import io.framejournal.allocator.Segment;
 import io.framejournal.allocator.SlotMapProbe;
+import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
@@ -58,7 +59,8 @@ class CrashRecoveryTest {
     private static final AtomicLong RECOVERED_CLEAN = new AtomicLong();
     private static final AtomicLong EVENTS_BEFORE_KILL = new AtomicLong();
     private static final AtomicLong EVENTS_LOST = new AtomicLong();
-    private static final AtomicLong KILLS_MID_COMPOUND = new AtomicLong();
+    private static final AtomicLong RECORDS_BEFORE_KILL = new AtomicLong();
+    private static final AtomicLong SEGMENT_RECORDS_BEFORE_KILL = new AtomicLong();
     private static final AtomicLong EVENTS_REDONE = new AtomicLong();
     private static final AtomicLong LOCKS_CLEARED = new AtomicLong();
     private static final AtomicLong MAX_RECOVERY_MILLIS = new AtomicLong();
@@ -166,11 +168,11 @@ class CrashRecoveryTest {
         assertThat(before.firstGap()).as("no gap in the killed journal").isNull();
         assertThat(before.contains(lastAppended)).as("last checkpoint %s is in the journal (last %s)",
                 JournalIndex.format(lastAppended), JournalIndex.format(before.lastIndex())).isTrue();
-        Set<Long> tornExpected = before.openCompoundsOfLastSession();
         EVENTS_BEFORE_KILL.addAndGet(before.size());
-        if (!tornExpected.isEmpty()) {
-            KILLS_MID_COMPOUND.incrementAndGet();
-        }
+        RECORDS_BEFORE_KILL.addAndGet(before.records());
+        SEGMENT_RECORDS_BEFORE_KILL.addAndGet(before.multiSlotRecords());
+        assertThat(before.count(EventKind.BEGIN) + before.count(EventKind.END))
+                .as("format 2 writes no compound markers: every call is one record").isZero();
         int nrSlots = RegionChecks.nrSlots(dir);
         SlotMapProbe.Result probe = SlotMapProbe.probe(layout.slots(), nrSlots);
         assertThat(probe.checksumEntries()).as("slot table entry checksums are off").isFalse();
@@ -181,7 +183,7 @@ class CrashRecoveryTest {
         RecoveryReport report = MetaRegion.recover(dir, reclaim);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.append(" threads=" + threads + (sigterm ? " SIGTERM" : " SIGKILL") + " reclaim=" + reclaim + " events=" + before.size()
-                + " lastCheckpoint=" + JournalIndex.format(lastAppended) + " torn=" + tornExpected.size()
+                + " records=" + before.records() + " lastCheckpoint=" + JournalIndex.format(lastAppended)
                 + " redone=" + report.eventsRedone() + " locksCleared=" + report.locksCleared()
                 + " recoveryMs=" + millis);
         MAX_RECOVERY_MILLIS.accumulateAndGet(millis, Math::max);
@@ -191,9 +193,9 @@ class CrashRecoveryTest {
         assertThat(millis).as("recovery wall time (ms)").isLessThan(RECOVERY_LIMIT_MILLIS);
         assertThat(report.alreadyClean()).isFalse();
         assertThat(report.journalProblem()).isNull();
-        Set<Long> tornReported = report.tornCompounds().stream().map(RecoveryReport.TornCompound::beginIndex)
-                .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(tornReported).as("torn compound operations (BEGIN indices)").isEqualTo(tornExpected);
+        // Every call is wholly present or wholly absent: each record read checked whole (CRC, length, sequence), and
+        // after recovery every slot equals the replay of whole records (checked below).
+        assertThat(report.recordsScanned()).as("records recovery read").isPositive();
 
         checkNothingLost(dir, before, lastAppended);
         assertThat(RegionChecks.tableVersusReplay(dir)).as("slot table == replay after recovery").isEmpty();
@@ -284,7 +286,9 @@ class CrashRecoveryTest {
         System.out.println(String.join(" ", List.of("CRASH SUMMARY:",
                 "crashes=" + CRASHES.get(),
                 "recoveredClean=" + RECOVERED_CLEAN.get(),
-                "killsMidCompound=" + KILLS_MID_COMPOUND.get(),
+                "recordsBeforeKill=" + RECORDS_BEFORE_KILL.get(),
+                "segmentRecordsBeforeKill=" + SEGMENT_RECORDS_BEFORE_KILL.get(),
+                "tornCalls=0 (format 2: one record per call)",
                 "eventsBeforeKill=" + EVENTS_BEFORE_KILL.get(),
                 "eventsLost=" + EVENTS_LOST.get(),
                 "eventsRedone=" + EVENTS_REDONE.get(),

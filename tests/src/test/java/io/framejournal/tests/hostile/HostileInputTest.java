@@ -182,9 +182,9 @@ class HostileInputTest {
         cases.add(new Case("slot table zeroed", d -> zero(slots(d)), slotUsers));
         Set<Op> configUsers = EnumSet.of(Op.CONFIG, Op.REPLAY, Op.SLOTS, Op.OPEN, Op.RECOVER);
         cases.add(new Case("format version 99 in region.conf",
-                d -> rewriteConfig(d, "format=1", "format=99"), configUsers));
+                d -> rewriteConfig(d, "format=2", "format=99"), configUsers));
         cases.add(new Case("format version 0 in region.conf",
-                d -> rewriteConfig(d, "format=1", "format=0"), configUsers));
+                d -> rewriteConfig(d, "format=2", "format=0"), configUsers));
         cases.add(new Case("region.conf garbage", d -> garbage(config(d), new SplittableRandom(garbageSeed)), configUsers));
         cases.add(new Case("region.status garbage",
                 d -> garbage(new RegionLayout(d).status(), new SplittableRandom(garbageSeed)),

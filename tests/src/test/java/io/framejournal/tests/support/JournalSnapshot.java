@@ -8,10 +8,6 @@ import java.nio.file.Path;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Every event of a journal, read once through a read-only {@link JournalReader} into primitive columns, so tests
@@ -82,15 +78,16 @@ public final class JournalSnapshot {
     }
 
     /**
-     * The first place where indices are not contiguous (a lost event), or {@code null}: within a roll cycle every
-     * index is the previous one plus one; a new cycle starts again at sequence 0.
+     * The first place where indices are not contiguous (a lost record), or {@code null}: within a roll cycle every
+     * record's index is the previous one plus one; a new cycle starts again at sequence 0.
      */
     public String firstGap() {
         for (int i = 1; i < size; i++) {
             long prev = index[i - 1];
             long cur = index[i];
             boolean sameCycle = CYCLE.toCycle(prev) == CYCLE.toCycle(cur);
-            boolean ok = sameCycle ? cur == prev + 1 : cur > prev && CYCLE.toSequenceNumber(cur) == 0;
+            // the events of one record share its index
+            boolean ok = cur == prev || (sameCycle ? cur == prev + 1 : cur > prev && CYCLE.toSequenceNumber(cur) == 0);
             if (!ok) {
                 return "index " + JournalIndex.format(cur) + " follows " + JournalIndex.format(prev) + " (event " + i + ")";
             }
@@ -114,28 +111,30 @@ public final class JournalSnapshot {
         return null;
     }
 
-    /**
-     * Journal indices of the BEGIN markers after the last REGION_OPEN that have no END: the compound operations a
-     * crash tore. Computed here independently of the product's recovery.
-     */
-    public Set<Long> openCompoundsOfLastSession() {
-        int start = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            if (kind[i] == EventKind.REGION_OPEN.code()) {
-                start = i;
-                break;
-            }
+    /** Records (one per public call in format 2): distinct indices. */
+    public int records() {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            n += i == 0 || index[i] != index[i - 1] ? 1 : 0;
         }
-        Map<Long, Long> open = new HashMap<>();
-        for (int i = start; i < size; i++) {
-            long compoundId = payload[i * 4 + 2];
-            if (kind[i] == EventKind.BEGIN.code()) {
-                open.put(compoundId, index[i]);
-            } else if (kind[i] == EventKind.END.code()) {
-                open.remove(compoundId);
+        return n;
+    }
+
+    /** Records whose slot events touch more than one slot: whole segment calls. */
+    public int multiSlotRecords() {
+        int n = 0;
+        int i = 0;
+        while (i < size) {
+            int j = i;
+            boolean multi = false;
+            while (j < size && index[j] == index[i]) {
+                multi |= (payload[j * 4] >> 32) != (payload[i * 4] >> 32);
+                j++;
             }
+            n += multi ? 1 : 0;
+            i = j;
         }
-        return new TreeSet<>(open.values());
+        return n;
     }
 
     public int count(EventKind k) {

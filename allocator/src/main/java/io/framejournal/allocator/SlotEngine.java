@@ -21,8 +21,6 @@ import io.framejournal.journal.Transition;
 import io.framejournal.journal.Usage;
 import io.framejournal.journal.Verdict;
 import java.util.Arrays;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Every slot-owner mutation, written ahead, one journal record per public call. A call takes the locks of every slot
@@ -37,19 +35,14 @@ final class SlotEngine {
     private final JournalWriter journal;
     private final int pageSize;
     private final ThreadLocal<Ctx> contexts;
-    private final Queue<Ctx> allContexts = new ConcurrentLinkedQueue<>();
-    private volatile boolean shut;
+    private final CloseGate gate = new CloseGate();
     private volatile String failure;
 
     SlotEngine(SlotTable table, JournalWriter journal, int pageSize) {
         this.table = table;
         this.journal = journal;
         this.pageSize = pageSize;
-        this.contexts = ThreadLocal.withInitial(() -> {
-            Ctx c = new Ctx(journal.lane());
-            allContexts.add(c);
-            return c;
-        });
+        this.contexts = ThreadLocal.withInitial(() -> gate.register(new Ctx(journal.lane())));
     }
 
     /** Metadata of one slot of a segment being made: filled by the segment's metadata function, slot by slot. */
@@ -72,7 +65,7 @@ final class SlotEngine {
     }
 
     /** One thread's scratch for one call: its journal lane, the slots it holds locked and their scratch states. */
-    static final class Ctx {
+    static final class Ctx extends CloseGate.Pin {
         final JournalWriter.Lane lane;
         final RecordEncoder rec;
         final JournalEvent ev = new JournalEvent();
@@ -89,11 +82,6 @@ final class SlotEngine {
         long handle;
         SlotState cur;
         int curSlot;
-        /** Nesting depth of {@link #pin()} on this thread. */
-        int depth;
-        /** 1 while this thread is inside an operation: {@link #shutdown()} waits for it before unmapping. */
-        volatile int active;
-
         Ctx(JournalWriter.Lane lane) {
             this.lane = lane;
             this.rec = lane.record();
@@ -141,35 +129,21 @@ final class SlotEngine {
      */
     Ctx pin() {
         Ctx c = contexts.get();
-        if (c.depth++ == 0) {
-            c.active = 1;
-            if (shut) {
-                c.active = 0;
-                c.depth = 0;
-                throw new IllegalStateException("region is closed");
-            }
+        if (!gate.enter(c)) {
+            throw new IllegalStateException("region is closed");
         }
         return c;
     }
 
     void unpin(Ctx c) {
-        if (--c.depth == 0) {
-            c.active = 0;
-        }
+        gate.exit(c);
     }
 
     /** Refuses new operations and waits (up to 10 s) for those in flight on other threads to finish. */
     void shutdown() {
-        shut = true;
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        for (Ctx c : allContexts) {
-            while (c.active != 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("threads are still inside operations on this region after 10 s;"
-                            + " stop them before closing it");
-                }
-                Thread.yield();
-            }
+        if (!gate.shutAndWait(10_000_000_000L)) {
+            throw new IllegalStateException("threads are still inside operations on this region after 10 s;"
+                    + " stop them before closing it");
         }
     }
 

@@ -51,7 +51,6 @@ public final class SlotTable implements AutoCloseable {
     private static final int HEADER_OFFSET = 12;
     private static final String MAP_SIGNATURE = "!net.openhft.chronicle.map.VanillaChronicleMap";
     private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
-    private static final int SPINS_BEFORE_YIELD = 64;
 
     private final ChronicleMap<Integer, byte[]> map;
     private final long[] addresses;
@@ -205,33 +204,18 @@ public final class SlotTable implements AutoCloseable {
 
     /** Takes the slot's lock (a word inside the slot), spinning then yielding while another thread holds it. */
     public void lock(int slot) {
-        long a = address(slot) + LOCK;
-        if (MEM.compareAndSwapInt(a, 0, 1)) {
-            return;
-        }
-        int spins = 0;
-        while (!MEM.compareAndSwapInt(a, 0, 1)) {
-            if (++spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
+        SlotLock.lock(address(slot) + LOCK);
     }
 
     public void unlock(int slot) {
-        MEM.writeVolatileInt(address(slot) + LOCK, 0);
+        SlotLock.unlock(address(slot) + LOCK);
     }
 
     /** Clears every slot lock; only for recovery, after the process that held them died. */
     int clearLocks() {
         int cleared = 0;
         for (int i = 0; i < nrSlots; i++) {
-            long a = address(i) + LOCK;
-            if (MEM.readVolatileInt(a) != 0) {
-                MEM.writeVolatileInt(a, 0);
-                cleared++;
-            }
+            cleared += SlotLock.clear(address(i) + LOCK) ? 1 : 0;
         }
         return cleared;
     }

@@ -1,0 +1,72 @@
+package io.framejournal.allocator;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The close handshake between a region's calls and {@link MetaRegion#close()}: each thread holds a {@link Pin} and
+ * raises its {@code active} word <em>before</em> it reads {@code shut}; closing raises {@code shut} <em>before</em> it
+ * reads the {@code active} words (both volatile: a Dekker pair). So either a call sees {@code shut} and is refused,
+ * or closing sees the call active and waits for it, never both missed: nothing is unmapped under a call. The
+ * jcstress tests in the {@code jcstress} module check exactly that outcome is forbidden.
+ */
+final class CloseGate {
+    /** One thread's pin. Owned by that thread; nests. */
+    static class Pin {
+        /** Nesting depth of {@link CloseGate#enter} on the owning thread. */
+        int depth;
+        /** 1 while the owning thread is inside a call. */
+        volatile int active;
+    }
+
+    private final Queue<Pin> pins = new ConcurrentLinkedQueue<>();
+    private volatile boolean shut;
+
+    /** Registers a thread's pin so that {@link #shutAndWait} waits for it. */
+    <P extends Pin> P register(P pin) {
+        pins.add(pin);
+        return pin;
+    }
+
+    /** Enters a call. @return false when the gate is shut (then the pin is left as before the call) */
+    boolean enter(Pin p) {
+        if (p.depth++ == 0) {
+            p.active = 1;
+            if (shut) {
+                p.active = 0;
+                p.depth = 0;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void exit(Pin p) {
+        if (--p.depth == 0) {
+            p.active = 0;
+        }
+    }
+
+    /** Shuts the gate; @return whether no registered pin is inside a call at this moment. */
+    boolean shutAndCheckQuiet() {
+        shut = true;
+        for (Pin p : pins) {
+            if (p.active != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Shuts the gate and waits up to {@code timeoutNanos} for the calls in flight. @return whether they all left */
+    boolean shutAndWait(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!shutAndCheckQuiet()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.yield();
+        }
+        return true;
+    }
+}

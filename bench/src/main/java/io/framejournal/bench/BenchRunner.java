@@ -73,6 +73,10 @@ public final class BenchRunner {
     }
 
     private void run() throws Exception {
+        if ("replay".equals(System.getProperty("bench.only"))) {
+            quickReplay();
+            return;
+        }
         machine();
         report.setting("jmh", "forks 1, warmup " + warmup + " x " + seconds + " s, measurement " + iterations + " x "
                 + seconds + " s");
@@ -158,6 +162,16 @@ public final class BenchRunner {
         Path out = Path.of(System.getProperty("bench.out", root.resolve("bench/results.json").toString()));
         report.writeJson(out);
         System.out.println("written to " + out);
+    }
+
+    /** {@code -Dbench.only=replay}: the paired replay rounds alone, for working on the reader (about 20 s). */
+    private void quickReplay() {
+        Path region = work.resolve("replay-region");
+        long[] counted = prepareReplayJournal(region, (long) Math.ceil(replayEvents / 14.0));
+        PairedRuns.Pair replay = PairedRuns.replay(region, (int) (Workload.MAX_PADDR / Workload.PAGE), counted[0],
+                PAIRED_ROUNDS);
+        System.out.printf(Locale.ROOT, "replay %,.0f events/s, raw tailer %,.0f events/s, ratio %.3f (best of %d)%n",
+                replay.ours(), replay.reference(), replay.ratio(), replay.rounds());
     }
 
     private void throughputFigures(Map<String, RunResult> jmh, double frameEvents, double segmentEvents) {

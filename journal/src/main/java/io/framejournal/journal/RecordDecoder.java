@@ -46,6 +46,9 @@ public final class RecordDecoder {
     private long groupPrev;
     private boolean groupStart;
     private long redeemHandle;
+    private long callHandle;
+    /** The event the header fields were last written to (they are the same for every event of a record). */
+    private JournalEvent headerIn;
 
     /** Points the decoder at {@code len} bytes of {@code bytes}, the record at journal index {@code index}. */
     public RecordDecoder wrap(byte[] bytes, int len, long index) {
@@ -224,10 +227,13 @@ public final class RecordDecoder {
         if (pos < 0) {
             pos = bodyStart();
             redeemHandle = redeemHandle();
+            callHandle = handle();
+            headerIn = null;
             groupsLeft = count();
             entriesLeft = 0;
             if (type() == RecordFormat.TYPE_MARKER) {
                 header(e);
+                e.handle = callHandle;
                 e.kind = EventKind.ofCode(b[HEADER] & 0xff);
                 e.flags = 0;
                 e.metaType = (short) I16.get(b, HEADER + 2);
@@ -252,7 +258,9 @@ public final class RecordDecoder {
             groupsLeft--;
             pos += GROUP;
         }
-        header(e);
+        if (e != headerIn) {
+            header(e);
+        }
         int kb = b[pos] & 0xff;
         e.kind = EventKind.ofCode(kb & ~WIDE_BIT);
         int flags = b[pos + 1] & 0xff;
@@ -269,9 +277,7 @@ public final class RecordDecoder {
         }
         entriesLeft--;
         e.flags = entriesLeft == 0 ? flags | JournalEvent.FLAG_OP_END : flags;
-        if (e.kind == EventKind.REDEEM) {
-            e.handle = redeemHandle;
-        }
+        e.handle = e.kind == EventKind.REDEEM ? redeemHandle : callHandle;
         e.slot = groupSlot;
         e.prevIndex = groupPrev;
         e.groupStart = groupStart;
@@ -280,11 +286,11 @@ public final class RecordDecoder {
     }
 
     private void header(JournalEvent e) {
+        headerIn = e;
         e.index = index;
         e.version = RecordFormat.VERSION;
         e.op = b[OP_OFF] & 0xff;
         e.seq = (long) I64.get(b, SEQ_OFF);
-        e.handle = (long) I64.get(b, HANDLE_OFF);
         e.timestamp = (long) I64.get(b, TIME_OFF);
         e.thread = (int) I32.get(b, THREAD_OFF);
         e.site = (int) I32.get(b, SITE_OFF);

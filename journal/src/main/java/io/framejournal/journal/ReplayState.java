@@ -16,6 +16,9 @@ public final class ReplayState {
     public static final int MAX_SLOTS = 1 << 28;
     private final int nrSlots;
     private final long[] w;
+    /** The scratch state that holds {@link #loadedSlot}'s current state (the slot of the last event applied). */
+    private SlotState loadedInto;
+    private int loadedSlot = -1;
 
     public ReplayState(int nrSlots) {
         if (nrSlots > MAX_SLOTS) {
@@ -49,6 +52,9 @@ public final class ReplayState {
     }
 
     public void store(int slot, SlotState s) {
+        if (s != loadedInto || slot != loadedSlot) {
+            loadedSlot = -1; // a store from elsewhere: the cached scratch may be stale
+        }
         int b = slot * WORDS;
         w[b] = s.refCount;
         w[b + 1] = s.lastIndex;
@@ -71,7 +77,12 @@ public final class ReplayState {
         if (e.slot < 0 || e.slot >= nrSlots) {
             return Verdict.BAD_SLOT;
         }
-        load(e.slot, scratch);
+        // the events of one record's group follow each other: the scratch already holds the slot after the first
+        if (e.groupStart || scratch != loadedInto || e.slot != loadedSlot) {
+            load(e.slot, scratch);
+            loadedInto = scratch;
+            loadedSlot = e.slot;
+        }
         Verdict v = Transition.apply(scratch, e);
         store(e.slot, scratch);
         return v;

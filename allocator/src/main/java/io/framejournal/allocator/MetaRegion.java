@@ -166,11 +166,23 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     /**
-     * Recovers a region whose writer died: redoes every journal record past each slot's lastIndex (each record is one
-     * whole call) and marks the region clean. With {@code reclaim}, also releases everything the dead process held.
+     * Recovers a region whose writer died: replays the whole journal (each record is one whole call), brings every
+     * slot of the table to the replay's state (redo of a dead writer's last calls; slots ahead of the journal or
+     * disagreeing with it are repaired and reported) and marks the region clean. A journal that does not read to its
+     * end is refused with nothing changed (see {@link #recover(Path, boolean, boolean)} to salvage it). With {@code reclaim}, also releases everything the dead process held.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim) {
-        return RegionRecovery.recover(dir, reclaim);
+        return RegionRecovery.recover(dir, reclaim, false);
+    }
+
+    /**
+     * {@link #recover(Path, boolean)}, and with {@code salvage} a journal that does not read to its end is cut at the
+     * last record that checks: the records before it are kept (same indices), the damaged journal is moved aside
+     * whole, the slot table is rebuilt from the kept records, and a report file says what was dropped. Without it,
+     * such a region is refused and nothing is changed.
+     */
+    public static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage) {
+        return RegionRecovery.recover(dir, reclaim, salvage);
     }
 
     public RegionConfig config() {

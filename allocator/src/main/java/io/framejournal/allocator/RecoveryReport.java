@@ -4,25 +4,59 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What {@link MetaRegion#recover} found and did. Every call is one journal record (format 2), so a crash leaves each
- * call wholly in the journal (redone here) or wholly absent: there is nothing torn to report.
+ * What {@link MetaRegion#recover} found and did. Recovery replays the whole journal, checks every slot of the table
+ * against that replay and says which of three things happened: the table was only behind the journal (a writer died
+ * between appending and storing: redone, {@link #CONSISTENT}); the table was ahead of the journal or disagreed with
+ * it (its tail lost or the table damaged: every such slot set to the journal's state, {@link #REPAIRED}); or the
+ * journal itself was damaged and {@code --salvage} cut it at the last record that checks ({@link #SALVAGED}).
  *
  * @param dir                the region
- * @param alreadyClean       the region was clean and nothing needed doing: nothing was changed
- * @param fromIndex          where the journal scan started (the last checkpoint)
- * @param recordsScanned     journal records (calls and markers) read from the checkpoint on
+ * @param alreadyClean       the region was clean and nothing needed doing: nothing was read or changed
+ * @param verdict            {@link #CONSISTENT}, {@link #REPAIRED} or {@link #SALVAGED} (or {@link #CONSISTENT} when
+ *                           already clean)
+ * @param fromIndex          the journal's first index (recovery replays all of it)
+ * @param recordsScanned     journal records (calls and markers) read
  * @param eventsScanned      slot events and markers in them
- * @param recordsRedone      records with at least one slot past its lastIndex, redone into the slot table
- * @param eventsRedone       slot events redone
- * @param slotsRepaired      slots the redo changed
+ * @param slotsRedone        slots behind the journal, brought forward (redo)
+ * @param slotsAhead         slots whose {@code lastIndex} was past anything the journal holds (its tail was lost)
+ * @param slotsDisagreed     slots at the journal's index whose fields disagreed with it (the table was damaged)
+ * @param repairs            the first few repaired slots, one line each ({@code slot N: ahead, table≠journal: …})
  * @param locksCleared       slot locks the dead writer held
  * @param framesReclaimed    with reclaim: frames released
  * @param obligationsRedeemed with reclaim: outstanding obligations redeemed
  * @param rawRestored        with reclaim: raw references released
- * @param journalProblem     why the journal scan stopped early, or {@code null}
+ * @param journalProblem     why the journal could not be read to its end (then the journal was salvaged), or
+ *                           {@code null}
+ * @param salvage            what {@code --salvage} kept and dropped, or {@code null}
  * @param lastIndex          the journal's last index after recovery
  */
-public record RecoveryReport(Path dir, boolean alreadyClean, long fromIndex, long recordsScanned, long eventsScanned,
-        long recordsRedone, long eventsRedone, int slotsRepaired, int locksCleared, long framesReclaimed,
-        long obligationsRedeemed, long rawRestored, String journalProblem, long lastIndex) {
+public record RecoveryReport(Path dir, boolean alreadyClean, String verdict, long fromIndex, long recordsScanned,
+        long eventsScanned, int slotsRedone, int slotsAhead, int slotsDisagreed, List<String> repairs, int locksCleared,
+        long framesReclaimed, long obligationsRedeemed, long rawRestored, String journalProblem, Salvage salvage,
+        long lastIndex) {
+    public static final String CONSISTENT = "consistent";
+    public static final String REPAIRED = "repaired";
+    public static final String SALVAGED = "salvaged";
+
+    /** Slots whose table state was replaced by the journal's. */
+    public int slotsRepaired() {
+        return slotsRedone + slotsAhead + slotsDisagreed;
+    }
+
+    /** Whether recovery found damage (slots ahead or disagreeing, or a salvaged journal), not only a dead writer. */
+    public boolean foundDamage() {
+        return !verdict.equals(CONSISTENT);
+    }
+
+    /**
+     * What {@code recover --salvage} did to a damaged journal.
+     *
+     * @param recordsKept     records before the first one that fails its check, copied with their indices
+     * @param lastKeptIndex   the last record kept
+     * @param reason          why the next record could not be kept
+     * @param damagedJournal  where the damaged journal was moved, whole (nothing is deleted)
+     * @param reportFile      the salvage report written in the region directory
+     */
+    public record Salvage(long recordsKept, long lastKeptIndex, String reason, Path damagedJournal, Path reportFile) {
+    }
 }

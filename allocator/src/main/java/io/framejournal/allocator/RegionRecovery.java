@@ -1,9 +1,11 @@
 package io.framejournal.allocator;
 
+import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
+import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.OpCode;
@@ -11,41 +13,73 @@ import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
-import io.framejournal.journal.Transition;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.BitSet;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.InternalAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
- * Recovery of a region whose writer died; see {@link MetaRegion#recover}. Every record is one whole call, so redo is
- * per record and slot: a slot whose {@code lastIndex} is behind a record that touched it gets all of that record's
- * entries for it, through {@link Transition#redo}.
+ * Recovery of a region whose writer died; see {@link MetaRegion#recover}. It verifies before it certifies:
+ * <ol>
+ *   <li>the whole journal is replayed read-only ({@link ReplayState}, through the one transition). A journal that does
+ *       not read to its end (a record that fails its CRC or sequence check, a cut, a damaged file) is refused with
+ *       nothing written, unless {@code salvage} asks to cut it at the last record that checks;</li>
+ *   <li>only then is the slot table opened, and every slot compared with the replay: a slot behind the journal (the
+ *       writer died between append and store) is brought forward; a slot ahead of the journal (its tail was lost) or
+ *       disagreeing with it (the table was damaged) is set to the journal's state and reported. "Consistent" means the
+ *       table equals the replay of its journal, slot for slot.</li>
+ * </ol>
+ * Every record is one whole call, so the replay's state is a state some sequence of whole calls produced.
  */
 final class RegionRecovery {
+    private static final int REPAIRS_SHOWN = 20;
+
     private RegionRecovery() {
     }
 
-    static RecoveryReport recover(Path dir, boolean reclaim) {
+    static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage) {
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         config.requireWritable(dir);
         try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {
             RegionStatus status = RegionStatus.read(layout.status());
-            if (status.clean() && !reclaim) {
+            if (status.clean() && !reclaim && !salvage) {
                 return clean(dir, status);
             }
             JournalGeometryCheck.verify(layout.journal(), config);
-            if (status.clean()) {
+            if (status.clean() && !salvage) {
                 JournalEndCheck.verifyEndsAt(layout.journal(), status.checkpoint());
             }
-            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !status.clean());
-            try {
-                if (status.clean() && !anythingHeld(table)) {
-                    return clean(dir, status);
+            Replay replay = replay(layout, config);
+            RecoveryReport.Salvage salvaged = null;
+            if (replay.problem != null) {
+                if (!salvage) {
+                    throw new RegionException("cannot recover " + dir + ": " + replay.problem + "; nothing was changed."
+                            + " `framejournal recover --salvage " + dir + "` keeps the " + replay.records
+                            + " record(s) before it, moves the damaged journal aside and rebuilds the slot table");
                 }
-                return run(layout, config, status, table, reclaim);
+                salvaged = salvageJournal(layout, replay);
+            }
+            if (status.clean() && !reclaim && salvaged == null) {
+                return clean(dir, status);
+            }
+            // Chronicle Map's recovery (which rewrites the dead writer's segment locks) only for a dead writer's table
+            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !status.clean() || salvaged != null);
+            try {
+                return repairAndMark(layout, config, status, table, replay, reclaim, salvaged);
             } finally {
                 table.close();
             }
@@ -55,78 +89,85 @@ final class RegionRecovery {
     }
 
     private static RecoveryReport clean(Path dir, RegionStatus status) {
-        return new RecoveryReport(dir, true, status.checkpoint(), 0, 0, 0, 0, 0, 0, 0, 0, 0, null, status.checkpoint());
+        return new RecoveryReport(dir, true, RecoveryReport.CONSISTENT, status.checkpoint(), 0, 0, 0, 0, 0, List.of(),
+                0, 0, 0, 0, null, null, status.checkpoint());
     }
 
-    private static boolean anythingHeld(SlotTable table) {
-        SlotState s = new SlotState();
-        for (int slot = 0; slot < table.nrSlots(); slot++) {
-            table.load(slot, s);
-            if (needsReclaim(s)) {
-                return true;
+    /** The whole journal, replayed. */
+    private static final class Replay {
+        ReplayState state;
+        long records;
+        long events;
+        long first = JournalIndex.NONE;
+        long lastGood = JournalIndex.NONE;
+        String problem;
+    }
+
+    private static Replay replay(RegionLayout layout, RegionConfig config) {
+        Replay r = new Replay();
+        r.state = new ReplayState(config.nrSlots());
+        SlotState scratch = new SlotState();
+        JournalEvent e = new JournalEvent();
+        try (JournalReader reader = JournalReader.open(layout.journal())) {
+            while (reader.next(e)) {
+                if (r.first == JournalIndex.NONE) {
+                    r.first = e.index;
+                }
+                r.events++;
+                r.state.apply(e, scratch); // slots outside the region are not applied (BAD_SLOT)
             }
+            r.problem = reader.stopReason() != null ? reader.stopReason() : reader.unreadableTail();
+            r.records = reader.recordsRead();
+            r.lastGood = reader.lastGoodIndex();
         }
-        return false;
+        return r;
     }
 
     private static boolean needsReclaim(SlotState s) {
         return !s.isFree() || s.obligations != 0 || s.raw != 0 || s.metaInitialized() || s.inList != 0 || s.usage != 0;
     }
 
-    private static RecoveryReport run(RegionLayout layout, RegionConfig config, RegionStatus status, SlotTable table,
-            boolean reclaim) throws IOException {
+    private static RecoveryReport repairAndMark(RegionLayout layout, RegionConfig config, RegionStatus status,
+            SlotTable table, Replay replay, boolean reclaim, RecoveryReport.Salvage salvaged) throws IOException {
         int locksCleared = table.clearLocks();
         int nr = config.nrSlots();
-        long scanned = 0;
-        long redone = 0;
-        long recordsRedone = 0;
-        long records;
-        BitSet repaired = new BitSet(nr);
-        String problem;
-        SlotState s = new SlotState();
-        JournalEvent e = new JournalEvent();
-        try (JournalReader reader = JournalReader.open(layout.journal())) {
-            if (status.checkpoint() >= 0 && !reader.moveTo(status.checkpoint())) {
-                reader.moveTo(reader.firstIndex());
+        int behind = 0;
+        int ahead = 0;
+        int disagreed = 0;
+        List<String> repairs = new ArrayList<>();
+        SlotState t = new SlotState();
+        SlotState j = new SlotState();
+        for (int slot = 0; slot < nr; slot++) {
+            table.load(slot, t);
+            replay.state.load(slot, j);
+            if (t.sameAs(j, true)) {
+                continue;
             }
-            boolean redo = false;
-            long lastRedoneRecord = Long.MIN_VALUE;
-            while (reader.next(e)) {
-                scanned++;
-                if (!e.kind.changesSlot() || e.slot < 0 || e.slot >= nr) {
-                    continue;
-                }
-                if (e.groupStart) {
-                    // the whole group (this record's entries for this slot) is redone, or none of it
-                    redo = e.index > table.lastIndex(e.slot);
-                }
-                if (redo) {
-                    table.load(e.slot, s);
-                    Transition.redo(s, e);
-                    table.store(e.slot, s);
-                    redone++;
-                    repaired.set(e.slot);
-                    if (e.index != lastRedoneRecord) {
-                        recordsRedone++;
-                        lastRedoneRecord = e.index;
-                    }
-                }
+            String kind;
+            if (Long.compareUnsigned(t.lastIndex + 1, j.lastIndex + 1) < 0) {
+                behind++;
+                kind = null; // the ordinary redo of a dead writer's last calls
+            } else if (Long.compareUnsigned(t.lastIndex + 1, j.lastIndex + 1) > 0) {
+                ahead++;
+                kind = "ahead of the journal";
+            } else {
+                disagreed++;
+                kind = "disagreed with the journal";
             }
-            problem = reader.stopReason();
-            records = reader.recordsRead();
-        }
-        if (problem != null) {
-            // Appending behind a record no reader can pass would hide the recovery itself; leave the region unclean.
-            throw new RegionException("cannot recover " + layout.dir() + ": " + problem + "; the records before it were"
-                    + " redone, nothing was appended; audit the journal");
+            if (kind != null && repairs.size() < REPAIRS_SHOWN) {
+                repairs.add("slot " + slot + " " + kind + ": table\u2260journal: " + t.diff(j));
+            }
+            table.store(slot, j);
         }
         long frames = 0;
         long obligations = 0;
         long raw = 0;
         long last;
+        SlotState s = new SlotState();
         try (JournalWriter journal = openJournal(layout)) {
             SlotEngine engine = new SlotEngine(table, journal, config.pageSize());
-            engine.marker(EventKind.RECOVERY, OpCode.RECOVERY_REDO, JournalEvent.NO_SLOT, redone, 0, 0, (short) 0);
+            OpCode op = salvaged != null ? OpCode.RECOVERY_SALVAGE : OpCode.RECOVERY_REDO;
+            engine.marker(EventKind.RECOVERY, op, JournalEvent.NO_SLOT, behind + ahead + disagreed, 0, 0, (short) 0);
             if (reclaim) {
                 for (int slot = 0; slot < nr; slot++) {
                     table.load(slot, s);
@@ -137,14 +178,75 @@ final class RegionRecovery {
                     }
                 }
             }
-            last = engine.marker(EventKind.RECOVERY, reclaim ? OpCode.RECOVERY_RECLAIM : OpCode.RECOVERY_REDO,
-                    JournalEvent.NO_SLOT, redone, 1, 0, (short) 0);
+            last = engine.marker(EventKind.RECOVERY, reclaim ? OpCode.RECOVERY_RECLAIM : op, JournalEvent.NO_SLOT,
+                    behind + ahead + disagreed, 1, 0, (short) 0);
         } catch (RuntimeException | AssertionError failure) {
             throw MetaRegion.journalFailure(layout, failure);
         }
         new RegionStatus(true, status.session(), last).write(layout.status());
-        return new RecoveryReport(layout.dir(), false, status.checkpoint(), records, scanned, recordsRedone, redone,
-                repaired.cardinality(), locksCleared, frames, obligations, raw, problem, last);
+        String verdict = salvaged != null ? RecoveryReport.SALVAGED
+                : ahead + disagreed > 0 ? RecoveryReport.REPAIRED : RecoveryReport.CONSISTENT;
+        return new RecoveryReport(layout.dir(), false, verdict, replay.first, replay.records, replay.events, behind, ahead,
+                disagreed, List.copyOf(repairs), locksCleared, frames, obligations, raw, replay.problem, salvaged, last);
+    }
+
+    /**
+     * Copies every record before the damage, with its index, into a new queue, moves the damaged journal aside (whole:
+     * nothing is deleted) and puts the copy in its place; writes a report of what was dropped.
+     */
+    private static RecoveryReport.Salvage salvageJournal(RegionLayout layout, Replay replay) throws IOException {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        Path fresh = layout.dir().resolve("journal.salvaging");
+        deleteTree(fresh);
+        long copied = 0;
+        if (replay.lastGood != JournalIndex.NONE) {
+            try (JournalReader reader = JournalReader.open(layout.journal());
+                    SingleChronicleQueue queue = Chronicle.writableQueue(fresh, SyncMode.SYNC);
+                    ExcerptAppender appender = queue.createAppender()) {
+                JournalEvent e = new JournalEvent();
+                long lastCopied = JournalIndex.NONE;
+                while (reader.next(e) && Long.compareUnsigned(e.index, replay.lastGood) <= 0) {
+                    if (e.index != lastCopied) {
+                        ((InternalAppender) appender).writeBytes(e.index,
+                                Bytes.wrapForRead(reader.recordBytes()).readLimit(reader.recordLength()));
+                        lastCopied = e.index;
+                        copied++;
+                    }
+                }
+            } catch (RuntimeException | AssertionError | InternalError e) {
+                deleteTree(fresh);
+                throw new RegionException("cannot salvage " + layout.dir() + ": copying the readable records failed ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+                        + e.getMessage().lines().findFirst().orElse("")) + "); nothing was changed", e);
+            }
+        }
+        Path damaged = layout.dir().resolve("journal.damaged-" + stamp);
+        Files.move(layout.journal(), damaged, StandardCopyOption.ATOMIC_MOVE);
+        if (copied == 0) {
+            Files.createDirectories(layout.journal());
+        } else {
+            Files.move(fresh, layout.journal(), StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path report = layout.dir().resolve("salvage-" + stamp + ".txt");
+        Files.writeString(report, "FrameJournal salvage of " + layout.dir() + " at " + Instant.now() + "\n"
+                + "kept:    " + copied + " record(s), the last at " + JournalIndex.format(replay.lastGood)
+                + " (indices unchanged)\n"
+                + "dropped: everything after it; reading stopped because " + replay.problem + "\n"
+                + "the damaged journal, whole, is in " + damaged + " (read it with `framejournal dump`/`audit` after"
+                + " copying it into a region directory of its own)\n"
+                + "the slot table was rebuilt from the kept records\n", StandardCharsets.UTF_8);
+        return new RecoveryReport.Salvage(copied, replay.lastGood, replay.problem, damaged, report);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static JournalWriter openJournal(RegionLayout layout) {

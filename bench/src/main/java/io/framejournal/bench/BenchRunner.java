@@ -140,7 +140,7 @@ public final class BenchRunner {
             for (CrashExperiments.Recovery r : crash.recovery(n)) {
                 report.add("recovery." + (r.slotTableBehind() ? "behind." : "killed.") + n,
                         "recover, " + count(n) + " suffix, " + (r.slotTableBehind() ? "slots at checkpoint" : "as killed"),
-                        r.millis(), "ms", "scanned " + r.scanned() + " events, redone " + r.redone());
+                        r.millis(), "ms", "scanned " + r.scanned() + " events, " + r.redone() + " slot(s) redone");
             }
         }
         step("SIGKILL survival: the journal and the JFR peer");

@@ -55,7 +55,7 @@ final class CrashExperiments {
             if (r.journalProblem() != null) {
                 throw new IllegalStateException("recovery of " + copy + " stopped: " + r.journalProblem());
             }
-            out.add(new Recovery(cycles * JfrWorkload.EVENTS_PER_CYCLE, r.eventsScanned(), r.eventsRedone(), ms, behind));
+            out.add(new Recovery(cycles * JfrWorkload.EVENTS_PER_CYCLE, r.eventsScanned(), r.slotsRedone(), ms, behind));
             Dirs.delete(copy);
         }
         Dirs.delete(base);

@@ -21,8 +21,11 @@ public final class JournalReader implements AutoCloseable {
     private long lastGoodIndex = JournalIndex.NONE;
     private long count;
     private long records;
+    private long lastGoodHeader = -1;
+    private int lastGoodCycle;
     private long bytesRead;
     private byte[] bytes = new byte[256];
+    private int length;
     private final RecordDecoder decoder = new RecordDecoder();
     /** A checked format-2 record whose events are being handed out. */
     private boolean inRecord;
@@ -132,12 +135,15 @@ public final class JournalReader implements AutoCloseable {
                 bytes = new byte[Math.max(len, bytes.length * 2)];
             }
             in.read(bytes, 0, len);
+            length = len;
             String problem = bytes[0] == JournalEvent.V1 ? into.readV1From(bytes, len, index) : readV2(len, index);
             if (problem != null) {
                 stopReason = problem;
                 return STOP;
             }
             lastGoodIndex = index;
+            lastGoodHeader = in.readPosition() - len - 4; // mapped bytes: positions are file offsets
+            lastGoodCycle = tailer.cycle();
             records++;
             bytesRead += len + 4; // Chronicle's 4-byte document header
             if (bytes[0] != JournalEvent.V1) {
@@ -174,6 +180,52 @@ public final class JournalReader implements AutoCloseable {
         }
         expectedSeq = seq + 1;
         lastSeq = seq;
+        return null;
+    }
+
+    /**
+     * The bytes of the record the last event came from (valid until the next record is read): {@link #recordLength()}
+     * bytes, exactly as stored, for copying a journal record by record (salvage).
+     */
+    public byte[] recordBytes() {
+        return bytes;
+    }
+
+    public int recordLength() {
+        return length;
+    }
+
+    /**
+     * For a journal no writer is using (recovery holds the region lock), after reading to the end: whether the queue
+     * file's own write position is past the last record read, i.e. records were written there that no reader can see
+     * (a tail zeroed by a power loss, a record half written on a full disk). Appending behind such a tail would put
+     * new records where no sequential reader finds them.
+     *
+     * @return {@code null} when the journal ends where its queue says it does, else a one-line reason
+     */
+    public String unreadableTail() {
+        if (stopReason != null || lastGoodHeader < 0) {
+            return null;
+        }
+        try {
+            var store = queue.storeForCycle(lastGoodCycle, queue.epoch(), false, null);
+            if (store == null) {
+                return null;
+            }
+            try {
+                long wp = store.writePosition();
+                if (wp > lastGoodHeader) {
+                    return "journal ends at index " + JournalIndex.format(lastGoodIndex) + " but its queue file was"
+                            + " written " + (wp - lastGoodHeader) + " bytes further: its tail was lost, zeroed or"
+                            + " half written";
+                }
+            } finally {
+                store.close();
+            }
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            return "journal ends at index " + JournalIndex.format(lastGoodIndex) + " and its queue bookkeeping is"
+                    + " unreadable (" + oneLine(e) + ")";
+        }
         return null;
     }
 

@@ -37,7 +37,8 @@ public enum OpCode {
     RECOVERY_REDO(28),
     RECOVERY_RECLAIM(29),
     SEGMENT_SLICE_ROLLBACK(30),
-    SEGMENT_CLONE_ROLLBACK(31);
+    SEGMENT_CLONE_ROLLBACK(31),
+    RECOVERY_SALVAGE(32);
 
     private static final OpCode[] BY_CODE = new OpCode[256];
 

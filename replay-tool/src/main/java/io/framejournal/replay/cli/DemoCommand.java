@@ -289,9 +289,9 @@ final class DemoCommand extends BaseCommand {
                 + " obligation(s)) and " + m.orphanedRaw() + " raw reference(s): what was live when the process died");
         out.println("  the leak detector journaled " + audit.leakedHandleCount()
                 + " dropped handle(s) (LEAKED_HANDLE) before the kill");
-        out.println("  recovery redid " + recovery.recordsRedone() + " record(s) (" + recovery.eventsRedone()
-                + " event(s)) on " + recovery.slotsRepaired() + " slot(s); every call was wholly in the journal or"
-                + " wholly absent (one record per call)");
+        out.println("  recovery replayed the journal, brought " + recovery.slotsRedone() + " slot(s) forward and found "
+                + (recovery.slotsAhead() + recovery.slotsDisagreed()) + " damaged; every call was wholly in the journal"
+                + " or wholly absent (one record per call)");
         out.println();
         out.println("Recovery:");
         new TextRenderer(out).recovery(recovery);
@@ -334,7 +334,7 @@ final class DemoCommand extends BaseCommand {
         w.field("injectedHandlesFound", m.injectedHandlesFound()).field("injectedRawFound", m.injectedRawFound())
                 .field("orphanedHandles", m.orphaned().size()).field("orphanedObligations", m.orphanedFrames())
                 .field("orphanedRaw", m.orphanedRaw())
-                .field("recordsRedone", recovery.recordsRedone())
+                .field("slotsRedone", recovery.slotsRedone())
                 .field("leakedHandleEvents", audit.leakedHandleCount())
                 .field("auditFindings", audit.findings());
         w.name("orphaned").beginArray();

@@ -11,9 +11,12 @@ import picocli.CommandLine.Parameters;
 /** {@code framejournal recover DIR [--reclaim]}. */
 @Command(name = "recover", mixinStandardHelpOptions = true,
         header = "Make a region whose writer died consistent again.",
-        description = "For a region whose writer died: open the slot table with Chronicle Map's recovery, redo "
-                + "every journal record past each slot's lastIndex (one record is one whole call, so every call is "
-                + "wholly redone or wholly absent), and mark the region clean. A clean region is left untouched.")
+        description = "For a region whose writer died: replay the whole journal (one record is one whole call, so "
+                + "every call is wholly redone or wholly absent), check every slot of the table against the replay, "
+                + "bring slots that are behind forward and repair (and report) slots that are ahead of the journal or "
+                + "disagree with it, then mark the region clean. A journal that does not read to its end is refused "
+                + "with nothing changed, unless --salvage. A clean region is left untouched. Exit 1 when damage was "
+                + "repaired or the journal salvaged (the region is recovered all the same).")
 final class RecoverCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
@@ -22,18 +25,19 @@ final class RecoverCommand extends BaseCommand {
             + " obligations, raw references, list membership), journaled as recovery events.")
     boolean reclaim;
 
+    @Option(names = "--salvage", description = "For a damaged journal: keep every record before the first one that"
+            + " fails its check (same indices), move the damaged journal aside whole, rebuild the slot table from the"
+            + " kept records and write a report of what was dropped. Never the default.")
+    boolean salvage;
+
     @Override
     public Integer call() {
-        RecoveryReport r = MetaRegion.recover(dir, reclaim);
+        RecoveryReport r = MetaRegion.recover(dir, reclaim, salvage);
         if (json) {
             out().println(JsonRenderer.recovery(r));
         } else {
             text().recovery(r);
         }
-        if (r.journalProblem() != null) {
-            root.err.println("framejournal: journal reading stopped early: " + r.journalProblem());
-            return FrameJournalCli.BAD_INPUT;
-        }
-        return FrameJournalCli.OK;
+        return r.foundDamage() ? FrameJournalCli.FINDINGS : FrameJournalCli.OK;
     }
 }

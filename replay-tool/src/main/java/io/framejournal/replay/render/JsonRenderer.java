@@ -224,13 +224,24 @@ public final class JsonRenderer {
     }
 
     static void recoveryBody(JsonWriter w, RecoveryReport r) {
-        w.field("dir", r.dir().toString()).field("alreadyClean", r.alreadyClean()).field("fromIndex", index(r.fromIndex()))
+        w.field("dir", r.dir().toString()).field("alreadyClean", r.alreadyClean()).field("verdict", r.verdict())
+                .field("fromIndex", index(r.fromIndex()))
                 .field("recordsScanned", r.recordsScanned()).field("eventsScanned", r.eventsScanned())
-                .field("recordsRedone", r.recordsRedone()).field("eventsRedone", r.eventsRedone())
-                .field("slotsRepaired", r.slotsRepaired()).field("locksCleared", r.locksCleared())
+                .field("slotsRedone", r.slotsRedone()).field("slotsAhead", r.slotsAhead())
+                .field("slotsDisagreed", r.slotsDisagreed()).field("slotsRepaired", r.slotsRepaired())
+                .field("locksCleared", r.locksCleared())
                 .field("framesReclaimed", r.framesReclaimed()).field("obligationsRedeemed", r.obligationsRedeemed())
                 .field("rawRestored", r.rawRestored()).field("journalProblem", r.journalProblem())
                 .field("lastIndex", index(r.lastIndex()));
+        w.name("repairs").beginArray();
+        r.repairs().forEach(w::value);
+        w.endArray();
+        if (r.salvage() != null) {
+            w.name("salvage").beginObject().field("recordsKept", r.salvage().recordsKept())
+                    .field("lastKeptIndex", index(r.salvage().lastKeptIndex())).field("reason", r.salvage().reason())
+                    .field("damagedJournal", r.salvage().damagedJournal().toString())
+                    .field("report", r.salvage().reportFile().toString()).endObject();
+        }
     }
 
     public static String simulation(SimulationResult r) {

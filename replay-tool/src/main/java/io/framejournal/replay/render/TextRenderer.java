@@ -302,19 +302,40 @@ public final class TextRenderer {
             out.println("recover " + r.dir() + ": already clean, nothing to do (nothing was changed)");
             return;
         }
-        out.println("recover " + r.dir() + ": region is consistent and marked clean");
+        String what = switch (r.verdict()) {
+            case RecoveryReport.REPAIRED -> "DAMAGE REPAIRED from the journal; the region is now consistent and marked"
+                    + " clean";
+            case RecoveryReport.SALVAGED -> "journal SALVAGED (cut at the last record that checks), slot table rebuilt;"
+                    + " the region is now consistent and marked clean";
+            default -> "region is consistent and marked clean";
+        };
+        out.println("recover " + r.dir() + ": " + what);
         out.println("  scanned:   " + Fmt.count(r.recordsScanned()) + " records (" + Fmt.count(r.eventsScanned())
-                + " events) from checkpoint " + JournalIndex.format(r.fromIndex()));
-        out.println("  redone:    " + Fmt.count(r.recordsRedone()) + " record(s), " + Fmt.count(r.eventsRedone())
-                + " event(s) past their slot's lastIndex, " + r.slotsRepaired() + " slot(s) repaired, "
-                + r.locksCleared() + " slot lock(s) cleared");
+                + " events) from " + JournalIndex.format(r.fromIndex()) + ", the whole journal, replayed");
+        out.println("  verified:  every slot of the table against the replay: " + r.slotsRedone()
+                + " behind (redone), " + r.slotsAhead() + " ahead of the journal, " + r.slotsDisagreed()
+                + " disagreeing; " + r.locksCleared() + " slot lock(s) cleared");
         out.println("  calls:     every call is one record: each was wholly redone or wholly absent, none torn");
         out.println("  reclaimed: " + r.framesReclaimed() + " frame(s), " + r.obligationsRedeemed()
                 + " obligation(s) redeemed, " + r.rawRestored() + " raw reference(s) released");
-        if (r.journalProblem() != null) {
-            out.println("  journal:   reading STOPPED: " + r.journalProblem());
+        if (r.salvage() != null) {
+            RecoveryReport.Salvage sv = r.salvage();
+            out.println("  salvage:   kept " + Fmt.count(sv.recordsKept()) + " record(s) up to "
+                    + JournalIndex.format(sv.lastKeptIndex()) + "; dropped everything after it: " + sv.reason());
+            out.println("             damaged journal kept whole in " + sv.damagedJournal() + "; report "
+                    + sv.reportFile());
         }
         out.println("  last index " + JournalIndex.format(r.lastIndex()));
+        if (!r.repairs().isEmpty()) {
+            out.println();
+            out.println("  Repaired slots (table set to the journal's state):");
+            for (String line : r.repairs()) {
+                out.println("    " + line);
+            }
+            if (r.slotsAhead() + r.slotsDisagreed() > r.repairs().size()) {
+                out.println("    ... " + (r.slotsAhead() + r.slotsDisagreed() - r.repairs().size()) + " more");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- simulate

@@ -184,11 +184,14 @@ class CrashRecoveryTest {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.append(" threads=" + threads + (sigterm ? " SIGTERM" : " SIGKILL") + " reclaim=" + reclaim + " events=" + before.size()
                 + " records=" + before.records() + " lastCheckpoint=" + JournalIndex.format(lastAppended)
-                + " redone=" + report.eventsRedone() + " locksCleared=" + report.locksCleared()
+                + " slotsRedone=" + report.slotsRedone() + " locksCleared=" + report.locksCleared()
                 + " recoveryMs=" + millis);
         MAX_RECOVERY_MILLIS.accumulateAndGet(millis, Math::max);
         TOTAL_RECOVERY_MILLIS.addAndGet(millis);
-        EVENTS_REDONE.addAndGet(report.eventsRedone());
+        EVENTS_REDONE.addAndGet(report.slotsRedone());
+        assertThat(report.verdict()).as("a kill alone damages nothing: recovery finds the table only behind")
+                .isEqualTo(RecoveryReport.CONSISTENT);
+        assertThat(report.slotsAhead() + report.slotsDisagreed()).isZero();
         LOCKS_CLEARED.addAndGet(report.locksCleared());
         assertThat(millis).as("recovery wall time (ms)").isLessThan(RECOVERY_LIMIT_MILLIS);
         assertThat(report.alreadyClean()).isFalse();
@@ -291,7 +294,7 @@ class CrashRecoveryTest {
                 "tornCalls=0 (format 2: one record per call)",
                 "eventsBeforeKill=" + EVENTS_BEFORE_KILL.get(),
                 "eventsLost=" + EVENTS_LOST.get(),
-                "eventsRedone=" + EVENTS_REDONE.get(),
+                "slotsRedone=" + EVENTS_REDONE.get(),
                 "slotLocksCleared=" + LOCKS_CLEARED.get(),
                 "maxRecoveryMs=" + MAX_RECOVERY_MILLIS.get(),
                 "totalRecoveryMs=" + TOTAL_RECOVERY_MILLIS.get())));

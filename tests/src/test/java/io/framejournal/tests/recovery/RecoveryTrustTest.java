@@ -1,0 +1,191 @@
+package io.framejournal.tests.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.framejournal.allocator.FrameAllocOptions;
+import io.framejournal.allocator.MetaRegion;
+import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.allocator.SlotTable;
+import io.framejournal.journal.SlotState;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
+import io.framejournal.replay.sim.Simulator;
+import io.framejournal.tests.support.FileHashes;
+import io.framejournal.tests.support.RegionChecks;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Recovery verifies before it certifies: a region whose writer died and which was then damaged is repaired from its
+ * journal (and says so), salvaged on request, or refused with nothing changed — never called consistent while its
+ * table disagrees with its journal.
+ */
+class RecoveryTrustTest {
+    @TempDir
+    Path tmp;
+
+    /** A region with a few thousand calls, left as a dead writer leaves it (status open). */
+    private Path crashedRegion(String name) throws IOException {
+        Path dir = tmp.resolve(name);
+        // frames, unique frames, segments, raw references, lists, on one thread: reproducible
+        new Simulator(dir).maxPaddr(0x400000).ops(3_000).seed(11).run();
+        RegionLayout layout = new RegionLayout(dir);
+        RegionStatus clean = RegionStatus.read(layout.status());
+        new RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        return dir;
+    }
+
+    private static Path queueFile(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(new RegionLayout(dir).journal())) {
+            return files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    /** Offset past the last non-zero byte of a queue file: where its written data ends. */
+    private static long dataEnd(Path cq4) throws IOException {
+        byte[] b = Files.readAllBytes(cq4);
+        int end = b.length;
+        while (end > 0 && b[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    @Test
+    void aCrashAloneIsConsistentAndVerified() throws IOException {
+        Path dir = crashedRegion("plain");
+        RecoveryReport r = MetaRegion.recover(dir, false);
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.CONSISTENT);
+        assertThat(r.slotsAhead() + r.slotsDisagreed()).isZero();
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "last {0} bytes of the journal zeroed")
+    @ValueSource(ints = {60, 700, 4000})
+    void aLostJournalTailIsRepairedOrRefusedNeverCertified(int lost) throws IOException {
+        Path dir = crashedRegion("tail-" + lost);
+        Path cq4 = queueFile(dir);
+        long end = dataEnd(cq4);
+        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+            f.seek(end - lost);
+            f.write(new byte[lost]);
+        }
+        Map<String, String> before = FileHashes.of(dir);
+        RecoveryReport r;
+        try {
+            r = MetaRegion.recover(dir, false);
+        } catch (RegionException refused) {
+            assertThat(refused.getMessage()).contains("--salvage").doesNotContain("\n");
+            assertThat(FileHashes.of(dir)).as("a refused recovery changes nothing").isEqualTo(before);
+            r = MetaRegion.recover(dir, false, true);
+            assertThat(r.verdict()).isEqualTo(RecoveryReport.SALVAGED);
+            assertThat(r.salvage().reportFile()).exists();
+            assertThat(r.salvage().damagedJournal()).isDirectory();
+        }
+        assertThat(r.verdict()).as("the table was ahead of the shortened journal")
+                .isIn(RecoveryReport.REPAIRED, RecoveryReport.SALVAGED);
+        if (lost > 100) { // the last 72 bytes are only the REGION_CLOSE marker, which touches no slot
+            assertThat(r.slotsAhead()).as("slots the lost records had reached").isPositive();
+        }
+        assertThat(RegionChecks.tableVersusReplay(dir)).as("table == replay after recovery").isEmpty();
+        try (MetaRegion again = MetaRegion.open(dir)) {
+            new FrameAllocOptions(again).allocFrame().close();
+        }
+        assertThat(RegionChecks.tableVersusReplay(dir)).as("and after a new session appended to it").isEmpty();
+        assertThat(readsToTheEnd(dir)).isTrue();
+    }
+
+    @Test
+    void aRecordSkippedByChroniclesFramingIsSeenAndRefusedUntouchedThenSalvaged() throws IOException {
+        Path dir = crashedRegion("metabit");
+        Path cq4 = queueFile(dir);
+        long header = headerOfRecordNumber(dir, cq4, 500);
+        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+            f.seek(header + 3);
+            int b = f.read();
+            f.seek(header + 3);
+            f.write(b | 0x40); // Chronicle's metadata bit: every tailer now skips this document silently
+        }
+        Map<String, String> before = FileHashes.of(dir);
+        assertThatThrownBy(() -> MetaRegion.recover(dir, false)).isInstanceOf(RegionException.class)
+                .hasMessageContaining("sequence number").hasMessageContaining("missing");
+        assertThat(FileHashes.of(dir)).as("a refused recovery changes nothing").isEqualTo(before);
+
+        RecoveryReport r = MetaRegion.recover(dir, false, true);
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.SALVAGED);
+        assertThat(r.salvage().recordsKept()).isEqualTo(500);
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+        assertThat(Files.readString(r.salvage().reportFile())).contains("kept:    500 record(s)");
+        assertThat(readsToTheEnd(dir)).isTrue();
+    }
+
+    @Test
+    void aDamagedSlotTableIsRepairedFromTheJournalAndReported() throws IOException {
+        Path dir = crashedRegion("table");
+        // what flipped bytes inside slot values do: fields that disagree with the journal (raw, inList, refCount)
+        try (SlotTable table = SlotTable.open(new RegionLayout(dir).slots(), RegionChecks.nrSlots(dir), true)) {
+            SlotState s = new SlotState();
+            for (int slot : new int[] {3, 300, 700}) {
+                table.load(slot, s);
+                s.raw += 19200;
+                s.inList = 1342177280;
+                table.store(slot, s);
+            }
+        }
+        RecoveryReport r = MetaRegion.recover(dir, false);
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.REPAIRED);
+        assertThat(r.slotsAhead() + r.slotsDisagreed()).isPositive();
+        assertThat(r.repairs()).isNotEmpty().allMatch(l -> l.contains("table\u2260journal"));
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+    }
+
+    private static boolean readsToTheEnd(Path dir) {
+        try (JournalReader reader = JournalReader.open(new RegionLayout(dir).journal())) {
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                // read to the end
+            }
+            return reader.stopReason() == null;
+        }
+    }
+
+    /** File offset of the 4-byte Chronicle header of the n-th data document (0-based), found by walking the file. */
+    private static long headerOfRecordNumber(Path dir, Path cq4, int n) throws IOException {
+        long target;
+        try (JournalReader reader = JournalReader.open(new RegionLayout(dir).journal())) {
+            JournalEvent e = new JournalEvent();
+            long last = -1;
+            int seen = -1;
+            target = -1;
+            while (reader.next(e)) {
+                if (e.index != last) {
+                    last = e.index;
+                    if (++seen == n) {
+                        target = e.index;
+                        break;
+                    }
+                }
+            }
+        }
+        assertThat(target).isNotNegative();
+        try (var queue = io.framejournal.journal.Chronicle.readOnlyQueue(new RegionLayout(dir).journal());
+                var tailer = queue.createTailer()) {
+            assertThat(tailer.moveToIndex(target)).isTrue();
+            try (var dc = tailer.readingDocument()) {
+                return dc.wire().bytes().readPosition() - 4; // mapped bytes: positions are file offsets
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@ import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
+import io.framejournal.journal.JvmFlags;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RegionConfig;
@@ -105,6 +106,7 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     public static MetaRegion create(Path dir, RegionConfig config, RegionOptions options) {
+        JvmFlags.require(); // before anything touches the disk
         RegionLayout layout = new RegionLayout(dir);
         try {
             if (Files.exists(dir)) {
@@ -138,6 +140,7 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     public static MetaRegion open(Path dir, RegionOptions options) {
+        JvmFlags.require(); // before anything touches the disk
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         RegionLock lock = RegionLock.acquire(layout.lock(), dir);
@@ -170,6 +173,7 @@ public final class MetaRegion implements AutoCloseable {
      * operations, and marks the region clean. With {@code reclaim}, also releases everything the dead process held.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim) {
+        JvmFlags.require(); // before anything touches the disk
         return RegionRecovery.recover(dir, reclaim);
     }
 

@@ -40,6 +40,7 @@ public final class Chronicle {
 
     /** The journal queue of a region, for appending. */
     public static SingleChronicleQueue writableQueue(Path dir, SyncMode syncMode) {
+        JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(RollCycles.FAST_DAILY)
                 .blockSize(QUEUE_BLOCK_SIZE)
@@ -50,6 +51,7 @@ public final class Chronicle {
 
     /** The journal queue of a region, read-only: maps nothing writable, changes no byte. */
     public static SingleChronicleQueue readOnlyQueue(Path dir) {
+        JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(RollCycles.FAST_DAILY)
                 .blockSize(QUEUE_BLOCK_SIZE)

@@ -194,6 +194,11 @@ public final class MetaRegion implements AutoCloseable {
         return journal.lastIndex();
     }
 
+    /** The slot owning {@code paddr}, readable: status and usage as enums (a consistent copy). */
+    public SlotView slot(long paddr) {
+        return SlotView.of(slotOf(paddr), config.pageSize(), slotState(paddr));
+    }
+
     /** A consistent copy of the slot owning {@code paddr}. */
     public SlotState slotState(long paddr) {
         ensureOpen();

@@ -96,6 +96,7 @@ public final class JvmFlags {
         if (checked) {
             return;
         }
+        Chronicle.quiet();
         List<String> missing = missing();
         if (!missing.isEmpty()) {
             throw new MissingJvmFlagsException(missing);

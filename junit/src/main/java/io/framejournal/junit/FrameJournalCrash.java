@@ -97,7 +97,9 @@ public final class FrameJournalCrash {
         if (Runtime.version().feature() >= 23) {
             cmd.add("--sun-misc-unsafe-memory-access=allow");
         }
-        cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+        // slf4j-simple (when it is the provider) logs to the child's stderr, kept in Crashed.childStderr()
+        cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.logFile=System.err",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), CrashChildMain.class.getName(), workload.getName(),
                 dir.toString(), Long.toString(maxPaddr), Long.toString(killAfterCalls), Long.toString(killAtIndex)));
         Path stderr = Files.createTempFile("framejournal-crash-child", ".err");

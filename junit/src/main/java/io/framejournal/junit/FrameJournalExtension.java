@@ -72,11 +72,17 @@ public final class FrameJournalExtension implements BeforeEachCallback, AfterEac
         }
     }
 
+    /** The nearest {@link FrameJournalTest}: on the method, its class, or an enclosing class (for @Nested tests). */
     private static FrameJournalTest settings(ExtensionContext context) {
-        Optional<AnnotatedElement> method = context.getElement();
-        return method.flatMap(m -> AnnotationSupport.findAnnotation(m, FrameJournalTest.class))
-                .or(() -> context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, FrameJournalTest.class)))
-                .orElseThrow(() -> new IllegalStateException("FrameJournalExtension needs @FrameJournalTest"));
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            Optional<AnnotatedElement> element = c.get().getElement();
+            Optional<FrameJournalTest> found = element.flatMap(e -> AnnotationSupport.findAnnotation(e,
+                    FrameJournalTest.class));
+            if (found.isPresent()) {
+                return found.get();
+            }
+        }
+        throw new IllegalStateException("FrameJournalExtension is meant to be used through @FrameJournalTest");
     }
 
     @Override

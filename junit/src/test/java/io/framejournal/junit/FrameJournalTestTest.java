@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -59,6 +60,14 @@ class FrameJournalTestTest {
             seg.intoRaw();
         }
 
+        @Nested
+        class Inner {
+            @Test
+            void nestedTestsGetARegionToo(MetaRegion region) {
+                assertThat(region.config().nrSlots()).isEqualTo(1024);
+            }
+        }
+
         @Test
         void failsByItself(FrameAllocOptions alloc) {
             alloc.allocFrame(); // leaked too, but the test's own failure is what is reported
@@ -76,7 +85,7 @@ class FrameJournalTestTest {
         } finally {
             viaTestKit = false;
         }
-        tests.assertStatistics(s -> s.started(4).succeeded(1).failed(3));
+        tests.assertStatistics(s -> s.started(5).succeeded(2).failed(3));
         tests.assertThatEvents()
                 .haveExactly(1, finishedWithFailure(instanceOf(AssertionError.class),
                         message(m -> m.startsWith("the audit of the test's region found 1 finding(s):\naudit ")
@@ -87,7 +96,8 @@ class FrameJournalTestTest {
                 .haveExactly(1, finishedWithFailure(instanceOf(IllegalStateException.class),
                         message("the test's own failure")));
         assertThat(tests.succeeded().map(e -> e.getTestDescriptor().getDisplayName()))
-                .containsExactly("clean(MetaRegion, FrameAllocOptions, Path)");
+                .containsExactlyInAnyOrder("clean(MetaRegion, FrameAllocOptions, Path)",
+                        "nestedTestsGetARegionToo(MetaRegion)");
         assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
         assertThat(SEEN).allSatisfy(d -> assertThat(Files.exists(d)).isFalse());
     }

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.framejournal.tests.cli.JarRunner.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The jar without {@code config/chronicle.jvmopts}: {@code java -jar} works from the manifest; {@code -cp} fails clearly. */
 class NoFlagsCliTest {
@@ -21,6 +25,21 @@ class NoFlagsCliTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(Files.readString(root.resolve("data/sample.audit.txt")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simulate --ops 10 --dir", "demo --dir", "recover"})
+    void commands_that_write_fail_before_creating_anything(String command, @TempDir Path tmp) {
+        Path dir = tmp.resolve("region");
+        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", JarRunner.jar().toString(),
+                "io.framejournal.replay.cli.FrameJournalCli"));
+        cmd.addAll(List.of(command.split(" ")));
+        cmd.add(dir.toString());
+        Result r = JarRunner.exec(tmp, 60, cmd);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("this JVM lacks the flags Chronicle needs", "nothing was created on disk");
+        assertThat(dir).doesNotExist();
     }
 
     @Test

@@ -21,7 +21,7 @@ class FrameHandlingTest {
     @Test
     void clones_are_counted_and_released(MetaRegion region, FrameAllocOptions alloc) {
         try (Frame<NoMeta> frame = alloc.allocFrame(); Frame<NoMeta> twin = frame.clone()) {
-            assertEquals(2, region.slot(frame.startPaddr()).refCount());
+            assertEquals(2, region.slot(twin.startPaddr()).refCount());
         }   // forget a close() here and the test fails with the audit's leak report
     }
 

@@ -34,6 +34,9 @@ public final class JvmFlags {
             "java.base/java.util",
             "java.base/sun.nio.ch");
 
+    /** Set to {@code false} to skip {@link #require()}'s check. */
+    public static final String CHECK_PROPERTY = "framejournal.jvmFlagsCheck";
+
     private static volatile boolean checked;
 
     private JvmFlags() {
@@ -90,13 +93,19 @@ public final class JvmFlags {
 
     /**
      * Throws {@link MissingJvmFlagsException} when this JVM lacks any flag Chronicle needs; cheap after the first
-     * successful call. Call it before touching anything on disk.
+     * successful call. Call it before touching anything on disk. The system property
+     * {@code framejournal.jvmFlagsCheck=false} turns the check off (for a JVM that grants the access some other way;
+     * Chronicle then fails on its own if it cannot run).
      */
     public static void require() {
         if (checked) {
             return;
         }
         Chronicle.quiet();
+        if ("false".equals(System.getProperty(CHECK_PROPERTY))) {
+            checked = true;
+            return;
+        }
         List<String> missing = missing();
         if (!missing.isEmpty()) {
             throw new MissingJvmFlagsException(missing);

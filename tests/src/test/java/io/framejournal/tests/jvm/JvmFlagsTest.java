@@ -44,6 +44,19 @@ class JvmFlagsTest {
         }
     }
 
+    @Test
+    void the_check_can_be_switched_off_and_chronicle_then_fails_on_its_own() throws Exception {
+        Path dir = tmp.resolve("region");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + JvmFlags.CHECK_PROPERTY + "=false", "-cp", System.getProperty("java.class.path"),
+                NoFlagsChild.class.getName(), "create", dir.toString());
+        Path out = tmp.resolve("out.txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // not our one-line message (exit 0) but whatever Chronicle throws without its flags (exit 3)
+        assertThat(p.exitValue()).as(Files.readString(out)).isEqualTo(3);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"create", "open", "recover"})
     void without_the_flags_the_first_call_fails_with_one_message_that_names_them_and_creates_nothing(String call)

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A new user's project: a throwaway Maven project whose pom is the README's "Use it from your project" snippet and
- * whose one class is the README's example, built by a separate {@code mvn} against our artifacts (installed by this
+ * A new user's project: a throwaway Maven project whose pom is made of the README's snippets ("Use it from your
+ * project" and the JUnit section's), whose one class is the README's example and whose one test is the README's
+ * JUnit example, built and tested by a separate {@code mvn} against our artifacts (installed by this
  * module's build into {@code target/consumer-repo}, never into ~/.m2), then run with the README's JVM flags.
  * Third-party jars come from ~/.m2 as a read-only file:// repository first, then Maven Central.
  */
@@ -35,6 +36,25 @@ class ConsumerProjectTest {
         Path project = target().resolve("consumer-project");
         deleteTree(project);
         Files.createDirectories(project.resolve("src/main/java/com/example"));
+        Files.createDirectories(project.resolve("src/test/java"));
+        String dependencies = ReadmeBlocks.block("consumer-pom");
+        int end = dependencies.lastIndexOf("</dependencies>");
+        dependencies = dependencies.substring(0, end) + ReadmeBlocks.block("junit-dependencies")
+                + dependencies.substring(end);
+        String buildSection = ReadmeBlocks.block("junit-surefire");
+        int plugins = buildSection.indexOf("<plugins>\n") + "<plugins>\n".length();
+        buildSection = buildSection.substring(0, plugins) + """
+                    <plugin>
+                      <groupId>org.apache.maven.plugins</groupId>
+                      <artifactId>maven-compiler-plugin</artifactId>
+                      <version>3.14.0</version>
+                    </plugin>
+                    <plugin>
+                      <groupId>org.apache.maven.plugins</groupId>
+                      <artifactId>maven-resources-plugin</artifactId>
+                      <version>3.3.1</version>
+                    </plugin>
+                """ + buildSection.substring(plugins);
         Files.writeString(project.resolve("pom.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -46,24 +66,10 @@ class ConsumerProjectTest {
                     <maven.compiler.release>17</maven.compiler.release>
                     <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
                   </properties>
-                """ + ReadmeBlocks.block("consumer-pom") + """
-                  <build>
-                    <plugins>
-                      <plugin>
-                        <groupId>org.apache.maven.plugins</groupId>
-                        <artifactId>maven-compiler-plugin</artifactId>
-                        <version>3.14.0</version>
-                      </plugin>
-                      <plugin>
-                        <groupId>org.apache.maven.plugins</groupId>
-                        <artifactId>maven-resources-plugin</artifactId>
-                        <version>3.3.1</version>
-                      </plugin>
-                    </plugins>
-                  </build>
-                </project>
-                """);
+                """ + dependencies + buildSection + "</project>\n");
         Files.writeString(project.resolve("src/main/java/com/example/Example.java"), ReadmeBlocks.block("consumer-example"));
+        Files.writeString(project.resolve("src/test/java/FrameHandlingTest.java"), ReadmeBlocks.block("junit-example"));
+        Files.copy(ReadmeBlocks.root().resolve("config/chronicle.jvmopts"), project.resolve("chronicle.jvmopts"));
         String home = System.getProperty("user.home");
         Files.writeString(project.resolve("settings.xml"), """
                 <settings>
@@ -94,10 +100,13 @@ class ConsumerProjectTest {
         assertThat(repo.resolve("io/framejournal/framejournal-bom")).as("installed by this module's build").isDirectory();
         Path cpFile = project.resolve("classpath.txt");
         Run build = run(project, 600, List.of("mvn", "-B", "-q", "-ntp", "-Dstyle.color=never", "-s", "settings.xml",
-                "-Dmaven.repo.local=" + repo, "compile",
+                "-Dmaven.repo.local=" + repo, "test",
                 "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
                 "-Dmdep.outputFile=" + cpFile, "-Dmdep.includeScope=runtime"));
         assertThat(build.exit()).as("consumer build:\n%s", build.out()).isZero();
+        // the README's JUnit example ran as the consumer's own test, with the README's Surefire configuration
+        String report = Files.readString(project.resolve("target/surefire-reports/TEST-FrameHandlingTest.xml"));
+        assertThat(report).contains("tests=\"2\"", "errors=\"0\"", "skipped=\"0\"", "failures=\"0\"");
 
         String classpath = project.resolve("target/classes") + File.pathSeparator + Files.readString(cpFile).strip();
         assertThat(chronicleJars(classpath)).as("Chronicle as the BOM pins it = what this build tests with")

@@ -41,7 +41,11 @@ public final class Frame<M> extends Handle {
         return new Frame<>(region, slot, codec, h, OpCode.FRAME_FROM_IN_USE);
     }
 
-    /** Frame::from_in_use for a frame holding {@link NoMeta}. */
+    /**
+     * Frame::from_in_use for a frame holding {@link NoMeta}: this overload means {@code NoMeta.class}. A frame whose
+     * slot holds any other metadata type fails with {@link MetaTypeMismatchException}; name the type with
+     * {@link #fromInUse(MetaRegion, long, Class)}.
+     */
     public static Frame<NoMeta> fromInUse(MetaRegion region, long paddr) throws GetFrameException {
         return fromInUse(region, paddr, NoMeta.class);
     }
@@ -59,7 +63,7 @@ public final class Frame<M> extends Handle {
         return new Frame<>(region, slot, codec, h, OpCode.FRAME_FROM_RAW);
     }
 
-    /** Frame::from_raw for a frame holding {@link NoMeta}. */
+    /** Frame::from_raw for a frame holding {@link NoMeta}: this overload means {@code NoMeta.class}. */
     public static Frame<NoMeta> fromRaw(MetaRegion region, long paddr) {
         return fromRaw(region, paddr, NoMeta.class);
     }
@@ -74,8 +78,8 @@ public final class Frame<M> extends Handle {
         return region.paddrOf(slot);
     }
 
-    /** Bytes in the frame: one page. */
-    public int size() {
+    /** Bytes in the frame: one page (a {@code long}, like {@link Segment#size()}). */
+    public long size() {
         return region.config().pageSize();
     }
 

@@ -2,6 +2,8 @@ package io.framejournal.allocator;
 
 import io.framejournal.journal.OpCode;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Iterator;
 
 /**
  * A linked list of unique frames (OSTD's {@code LinkedList<M>}): pushing sets a frame's {@code inList} to this list's
@@ -9,7 +11,7 @@ import java.util.ArrayDeque;
  *
  * @param <M> the metadata type
  */
-public final class FrameList<M> {
+public final class FrameList<M> implements Iterable<UniqueFrame<M>> {
     private final MetaRegion region;
     private final int id;
     private final ArrayDeque<UniqueFrame<M>> frames = new ArrayDeque<>();
@@ -31,6 +33,35 @@ public final class FrameList<M> {
 
     public boolean isEmpty() {
         return frames.isEmpty();
+    }
+
+    /** Whether {@code frame} (this very handle) is on the list. */
+    public boolean contains(UniqueFrame<M> frame) {
+        for (UniqueFrame<M> f : frames) {
+            if (f == frame) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first frame without removing it, or {@code null} when empty. */
+    public UniqueFrame<M> peekFront() {
+        return frames.peekFirst();
+    }
+
+    /** The last frame without removing it, or {@code null} when empty. */
+    public UniqueFrame<M> peekBack() {
+        return frames.peekLast();
+    }
+
+    /**
+     * The frames front to back, read-only: the list still owns them (pop one to take it off). {@code remove} is not
+     * supported: unlinking is journaled and goes through {@link #popFront()}/{@link #popBack()}.
+     */
+    @Override
+    public Iterator<UniqueFrame<M>> iterator() {
+        return Collections.unmodifiableCollection(frames).iterator();
     }
 
     public void pushFront(UniqueFrame<M> frame) {

@@ -50,4 +50,8 @@ abstract class Handle implements AutoCloseable {
     }
 
     abstract String kind();
+
+    /** Releases what the handle owes; never throws a checked exception. */
+    @Override
+    public abstract void close();
 }

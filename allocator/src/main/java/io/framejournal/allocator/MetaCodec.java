@@ -26,15 +26,31 @@ public interface MetaCodec<M> {
         return Registry.register(codec);
     }
 
-    /** The codec for a metadata value's class; an unregistered class is an {@link IllegalArgumentException}. */
+    /**
+     * The codec for a metadata value's class; an unregistered class is an {@link IllegalArgumentException}. The class
+     * is initialized first, so a codec that {@code type} registers in its own static initializer (e.g. a record's
+     * {@code static final MetaCodec<X> CODEC = MetaCodec.register(...)}) is found even before any value of it exists.
+     */
     @SuppressWarnings("unchecked")
     static <M> MetaCodec<M> of(Class<M> type) {
         MetaCodec<?> c = Registry.BY_CLASS.get(type);
+        if (c == null) {
+            initialize(type);
+            c = Registry.BY_CLASS.get(type);
+        }
         if (c == null) {
             throw new IllegalArgumentException("no MetaCodec registered for " + type.getName()
                     + "; call MetaCodec.register(...) first");
         }
         return (MetaCodec<M>) c;
+    }
+
+    private static void initialize(Class<?> type) {
+        try {
+            Class.forName(type.getName(), true, type.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("cannot initialize " + type.getName(), e);
+        }
     }
 
     /** The codec for a slot's type id, or {@code null}. */

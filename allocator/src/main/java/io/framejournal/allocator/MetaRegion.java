@@ -6,6 +6,7 @@ import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
 import io.framejournal.journal.JournalWriter;
+import io.framejournal.journal.JvmFlags;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
@@ -104,6 +105,7 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     public static MetaRegion create(Path dir, RegionConfig config, RegionOptions options) {
+        JvmFlags.require(); // before anything touches the disk
         RegionLayout layout = new RegionLayout(dir);
         try {
             if (Files.exists(dir)) {
@@ -137,6 +139,7 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     public static MetaRegion open(Path dir, RegionOptions options) {
+        JvmFlags.require(); // before anything touches the disk
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         config.requireWritable(dir);
@@ -169,7 +172,8 @@ public final class MetaRegion implements AutoCloseable {
      * Recovers a region whose writer died: replays the whole journal (each record is one whole call), brings every
      * slot of the table to the replay's state (redo of a dead writer's last calls; slots ahead of the journal or
      * disagreeing with it are repaired and reported) and marks the region clean. A journal that does not read to its
-     * end is refused with nothing changed (see {@link #recover(Path, boolean, boolean)} to salvage it). With {@code reclaim}, also releases everything the dead process held.
+     * end is refused with nothing changed (see {@link #recover(Path, boolean, boolean)} to salvage it). With
+     * {@code reclaim}, also releases everything the dead process held.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim) {
         return RegionRecovery.recover(dir, reclaim, false);
@@ -182,6 +186,7 @@ public final class MetaRegion implements AutoCloseable {
      * such a region is refused and nothing is changed.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage) {
+        JvmFlags.require(); // before anything touches the disk
         return RegionRecovery.recover(dir, reclaim, salvage);
     }
 
@@ -200,6 +205,11 @@ public final class MetaRegion implements AutoCloseable {
     /** Index of the last event in the journal. */
     public long lastJournalIndex() {
         return journal.lastIndex();
+    }
+
+    /** The slot owning {@code paddr}, readable: status and usage as enums (a consistent copy). */
+    public SlotView slot(long paddr) {
+        return SlotView.of(slotOf(paddr), config.pageSize(), slotState(paddr));
     }
 
     /** A consistent copy of the slot owning {@code paddr}. */

@@ -16,6 +16,8 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
     private final MetaCodec<M> codec;
     private int startSlot;
     private final int endSlot;
+    /** The operation that minted this handle's obligations; split halves keep it. */
+    private final OpCode mintOp;
 
     /** The two halves {@link #split} returns. */
     public record Halves<M>(Segment<M> left, Segment<M> right) {
@@ -26,6 +28,18 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         this.startSlot = startSlot;
         this.endSlot = endSlot;
         this.codec = codec;
+        this.mintOp = mintOp;
+    }
+
+    /** The operation that minted this handle's obligations (a split half: the original's). */
+    OpCode mintOp() {
+        return mintOp;
+    }
+
+    /** Segment::from_unused over {@code range}; see {@link #fromUnused(MetaRegion, long, long, LongFunction)}. */
+    public static <M> Segment<M> fromUnused(MetaRegion region, PaddrRange range, LongFunction<M> metaFn)
+            throws GetFrameException {
+        return fromUnused(region, range.start(), range.end(), metaFn);
     }
 
     /**
@@ -52,20 +66,20 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         int s0 = (int) (start / page);
         int s1 = (int) (end / page);
         long h = region.nextHandleId();
-        @SuppressWarnings("unchecked")
-        MetaCodec<M>[] codec = new MetaCodec[1];
+        java.util.concurrent.atomic.AtomicReference<MetaCodec<M>> codec = new java.util.concurrent.atomic.AtomicReference<>();
         region.engine().claimRange(s0, s1, OpCode.SEGMENT_FROM_UNUSED, h, (slot, out) -> {
             M meta = metaFn.apply(region.paddrOf(slot));
             MetaCodec<M> c = codecOf(meta);
-            if (codec[0] == null) {
-                codec[0] = c;
-            } else if (c != codec[0]) {
+            MetaCodec<M> first = codec.get();
+            if (first == null) {
+                codec.set(c);
+            } else if (c != first) {
                 throw new IllegalArgumentException("metadata function returned " + meta.getClass().getName()
-                        + " after " + codec[0].type().getName() + "; a segment holds one metadata type");
+                        + " after " + first.type().getName() + "; a segment holds one metadata type");
             }
             out.set(c.typeId(), c.word0(meta), c.word1(meta));
         });
-        return new Segment<>(region, s0, s1, codec[0], h, OpCode.SEGMENT_FROM_UNUSED);
+        return new Segment<>(region, s0, s1, codec.get(), h, OpCode.SEGMENT_FROM_UNUSED);
     }
 
     @SuppressWarnings("unchecked")
@@ -78,11 +92,17 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
 
     /**
      * Restores a segment forgotten by {@link #intoRaw()}. Every frame must have a forgotten reference and hold
-     * metadata of {@code type}; this is checked for all frames before anything changes.
+     * metadata of {@code type}; this is checked for all frames before anything changes. The empty range an exhausted
+     * segment's {@code intoRaw()} returns gives back an empty segment (the seed allows one): nothing is journaled.
      */
     public static <M> Segment<M> fromRaw(MetaRegion region, PaddrRange range, Class<M> type) {
         region.ensureOpen();
         MetaCodec<M> codec = MetaCodec.of(type);
+        if (range.start() == range.end() && range.start() % region.config().pageSize() == 0
+                && range.start() >= 0 && range.start() <= region.config().maxPaddr()) {
+            int at = (int) (range.start() / region.config().pageSize());
+            return new Segment<>(region, at, at, codec, region.nextHandleId(), OpCode.SEGMENT_FROM_RAW);
+        }
         int s0 = region.slotOf(range.start());
         int s1 = range.end() == region.config().maxPaddr() ? region.config().nrSlots() : region.slotOf(range.end());
         if (s0 >= s1) {
@@ -138,8 +158,8 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         }
         int at = startSlot + (int) (offset / region.config().pageSize());
         retire("split");
-        return new Halves<>(new Segment<>(region, startSlot, at, codec, id, OpCode.SEGMENT_FROM_UNUSED),
-                new Segment<>(region, at, endSlot, codec, id, OpCode.SEGMENT_FROM_UNUSED));
+        return new Halves<>(new Segment<>(region, startSlot, at, codec, id, mintOp),
+                new Segment<>(region, at, endSlot, codec, id, mintOp));
     }
 
     /**
@@ -180,7 +200,14 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         return new Segment<>(region, s0, s1, codec, h, op);
     }
 
-    /** Takes the first frame out as a {@link Frame} handle; the segment shrinks by one page. @return null when empty */
+    /**
+     * Takes the first frame out as a {@link Frame} handle; the segment shrinks by one page. A segment emptied this
+     * way (or by iterating it) owes nothing and stays a live, empty handle: it need not be closed (the leak detector
+     * ignores a handle that covers no frame, and the audit finds nothing), and closing it is harmless: it journals
+     * nothing, so try-with-resources around a segment that is iterated to the end is fine.
+     *
+     * @return null when empty
+     */
     public Frame<M> next() {
         ensureLive();
         if (startSlot == endSlot) {
@@ -194,7 +221,10 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         return new Frame<>(region, slot, codec, h, OpCode.SEGMENT_NEXT);
     }
 
-    /** Iterates by {@link #next()}: each frame is handed out as a handle the caller must close. */
+    /**
+     * Iterates by {@link #next()}: each frame is handed out as a handle the caller must close. The emptied segment
+     * owes nothing; closing it is optional (see {@link #next()}).
+     */
     @Override
     public Iterator<Frame<M>> iterator() {
         return new Iterator<>() {

@@ -51,7 +51,8 @@ public final class UniqueFrame<M> extends Handle {
         return region.paddrOf(slot);
     }
 
-    public int size() {
+    /** Bytes in the frame: one page (a {@code long}, like {@link Segment#size()}). */
+    public long size() {
         return region.config().pageSize();
     }
 

@@ -234,8 +234,12 @@ class SegmentTest extends RegionTestBase {
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThatThrownBy(() -> Segment.fromRaw(region, range, LongMeta.class))
                 .as("restoring twice").isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> Segment.fromRaw(region, new PaddrRange(range.start(), range.start()), LongMeta.class))
+        assertThatThrownBy(() -> Segment.fromRaw(region, new PaddrRange(range.end(), range.start()), LongMeta.class))
                 .isInstanceOf(FramePanicException.class);
+        // an empty range (what an exhausted segment's intoRaw returns) restores to an empty segment, changing nothing
+        Segment<LongMeta> empty = Segment.fromRaw(region, new PaddrRange(range.start(), range.start()), LongMeta.class);
+        assertThat(empty.nrPages()).isZero();
+        empty.close();
         before.assertUnchanged(region);
         back.close();
     }

@@ -28,6 +28,9 @@ public final class Chronicle {
         setIfAbsent("chronicle.disk.monitor.disable", "true");
         setIfAbsent("disable.resource.warning", "true");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // Audits and inspections read a private copy of the slot table through Chronicle Map's recovery on purpose,
+        // and recovery uses it by design; its two "recovery needs exclusive access" warnings say nothing then.
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft.chronicle.map.ChronicleMapBuilder", "error");
         // A damaged metadata.cq4t can leave its file lock unobtainable; give up after 2 s (Chronicle waits 10 s).
         setIfAbsent("chronicle.table.store.timeoutMS", "2000");
     }
@@ -40,6 +43,7 @@ public final class Chronicle {
 
     /** The journal queue of a region, for appending. */
     public static SingleChronicleQueue writableQueue(Path dir, SyncMode syncMode) {
+        JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(RollCycles.FAST_DAILY)
                 .blockSize(QUEUE_BLOCK_SIZE)
@@ -50,6 +54,7 @@ public final class Chronicle {
 
     /** The journal queue of a region, read-only: maps nothing writable, changes no byte. */
     public static SingleChronicleQueue readOnlyQueue(Path dir) {
+        JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(RollCycles.FAST_DAILY)
                 .blockSize(QUEUE_BLOCK_SIZE)

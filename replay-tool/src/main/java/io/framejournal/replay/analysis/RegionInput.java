@@ -3,6 +3,7 @@ package io.framejournal.replay.analysis;
 import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.JvmFlags;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
@@ -26,6 +27,7 @@ public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus
 
     /** Validates that {@code dir} is a region this build reads; does not open the journal yet. */
     public static RegionInput open(Path dir) {
+        JvmFlags.require();
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         RegionStatus status = null;

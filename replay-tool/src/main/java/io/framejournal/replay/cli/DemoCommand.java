@@ -5,6 +5,7 @@ import io.framejournal.allocator.RecoveryReport;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.JournalWriter;
+import io.framejournal.journal.JvmFlags;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
@@ -61,6 +62,7 @@ final class DemoCommand extends BaseCommand {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        JvmFlags.require(); // this JVM recovers and audits in-process: fail before making the demo directory
         Path home = dir != null ? dir : Files.createTempDirectory("framejournal-demo");
         Path region = home.resolve("region");
         Path injectedLog = home.resolve("injected.jsonl");

@@ -79,6 +79,9 @@ final class RegionRecovery {
             // Chronicle Map's recovery (which rewrites the dead writer's segment locks) only for a dead writer's table
             SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !status.clean() || salvaged != null);
             try {
+                if (status.clean() && salvaged == null && nothingToDo(table, replay.state)) {
+                    return clean(dir, status); // --reclaim on a clean region that holds nothing: change nothing
+                }
                 return repairAndMark(layout, config, status, table, replay, reclaim, salvaged);
             } finally {
                 table.close();
@@ -121,6 +124,20 @@ final class RegionRecovery {
             r.lastGood = reader.lastGoodIndex();
         }
         return r;
+    }
+
+    /** Every slot equals the replay and holds nothing a reclaim would release. */
+    private static boolean nothingToDo(SlotTable table, ReplayState replay) {
+        SlotState t = new SlotState();
+        SlotState j = new SlotState();
+        for (int slot = 0; slot < table.nrSlots(); slot++) {
+            table.load(slot, t);
+            replay.load(slot, j);
+            if (!t.sameAs(j, true) || needsReclaim(t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean needsReclaim(SlotState s) {

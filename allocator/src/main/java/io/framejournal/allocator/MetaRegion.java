@@ -118,18 +118,84 @@ public final class MetaRegion implements AutoCloseable {
                     }
                 }
             }
-            Files.createDirectories(layout.journal());
+            checkDiskSpace(dir, config);
+            buildAtomically(dir, config);
             RegionLock lock = RegionLock.acquire(layout.lock(), dir);
             try {
-                SlotTable table = SlotTable.create(layout.slots(), config.nrSlots());
-                config.write(layout.config());
-                return new MetaRegion(layout, config, lock, table, options, new RegionStatus(true, 0, -1));
+                SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), false);
+                try {
+                    return new MetaRegion(layout, config, lock, table, options, RegionStatus.read(layout.status()));
+                } catch (RuntimeException | IOException e) {
+                    table.close();
+                    throw e;
+                }
             } catch (RuntimeException | IOException e) {
                 lock.close();
                 throw e;
             }
         } catch (IOException e) {
             throw new RegionException("cannot create region " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Builds the region's files (config, a slot table with every frame free, an empty journal directory, a clean
+     * status) in a temporary sibling directory and renames it into place, so a kill during creation leaves either
+     * nothing at {@code dir} or a whole region (and at worst a {@code .name.creating-PID} sibling to delete).
+     */
+    private static void buildAtomically(Path dir, RegionConfig config) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = parent.resolve("." + dir.getFileName() + ".creating-" + ProcessHandle.current().pid());
+        deleteTree(temp);
+        RegionLayout t = new RegionLayout(temp);
+        try {
+            Files.createDirectories(t.journal());
+            try (SlotTable table = SlotTable.create(t.slots(), config.nrSlots())) {
+                table.nrSlots(); // created and closed: every slot free
+            }
+            config.write(t.config());
+            new RegionStatus(true, 0, -1).write(t.status());
+            Files.move(temp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(temp);
+            throw e;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Bytes of slot table per frame, measured (Chronicle Map's entry plus its share of the segment tiers). */
+    private static final long SLOT_TABLE_BYTES_PER_FRAME = 112;
+
+    /**
+     * The slot table is written whole at creation (every frame's value), so the disk must hold it: a region of a
+     * size the disk cannot take is refused up front with what it needs, instead of filling the disk.
+     */
+    private static void checkDiskSpace(Path dir, RegionConfig config) throws IOException {
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        long need = config.nrSlots() * SLOT_TABLE_BYTES_PER_FRAME + (16L << 20);
+        long free = Files.getFileStore(existing).getUsableSpace();
+        if (free < need) {
+            throw new RegionException("a region of " + config.nrSlots() + " frames (maxPaddr 0x"
+                    + Long.toHexString(config.maxPaddr()) + ") needs about " + (need >> 20) + " MiB of disk for its slot"
+                    + " table, and " + existing + " has " + (free >> 20) + " MiB free: choose a smaller maxPaddr or"
+                    + " another disk");
         }
     }
 
@@ -176,7 +242,7 @@ public final class MetaRegion implements AutoCloseable {
      * {@code reclaim}, also releases everything the dead process held.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim) {
-        return RegionRecovery.recover(dir, reclaim, false);
+        return recover(dir, reclaim, false);
     }
 
     /**

@@ -33,4 +33,26 @@ public final class JournalGeometryCheck {
             }
         }
     }
+
+    /**
+     * For read-only commands: fails only when the journal's first REGION_OPEN names another geometry than
+     * {@code config} (a doubled maxPaddr in region.conf would otherwise be read as a region twice the size). A journal
+     * that cannot be read at all is left to the command's own reading, which reports where it stopped.
+     */
+    public static void verifyIfReadable(Path journalDir, RegionConfig config) {
+        JournalEvent e = new JournalEvent();
+        try (JournalReader reader = JournalReader.open(journalDir)) {
+            if (!reader.next(e) || e.kind != EventKind.REGION_OPEN) {
+                return;
+            }
+        } catch (RegionException unreadable) {
+            return;
+        }
+        if (e.before != config.maxPaddr() || e.after != config.pageSize()) {
+            throw new RegionException("journal " + journalDir + " was written for a region with maxPaddr 0x"
+                    + Long.toHexString(e.before) + " and page size " + e.after + ", but region.conf says maxPaddr 0x"
+                    + Long.toHexString(config.maxPaddr()) + " and page size " + config.pageSize()
+                    + "; region.conf was changed or the journal is another region's");
+        }
+    }
 }

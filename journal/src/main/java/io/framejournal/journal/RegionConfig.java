@@ -31,8 +31,9 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
         if (maxPaddr <= 0 || maxPaddr % pageSize != 0) {
             throw new RegionException("maxPaddr " + maxPaddr + " must be a positive multiple of the page size " + pageSize);
         }
-        if (maxPaddr / pageSize > (1 << 30)) {
-            throw new RegionException("maxPaddr 0x" + Long.toHexString(maxPaddr) + " is too large: at most 2^30 frames (4 TiB)");
+        if (maxPaddr / pageSize > (1 << 28)) {
+            throw new RegionException("maxPaddr 0x" + Long.toHexString(maxPaddr) + " is too large: at most 2^28 frames"
+                    + " (1 TiB), what replay holds in one array");
         }
     }
 

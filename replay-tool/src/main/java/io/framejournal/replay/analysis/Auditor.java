@@ -80,6 +80,27 @@ public final class Auditor {
     }
 
     public AuditReport run(Progress progress) {
+        // A region a writer may be using: take the slot table's copy BEFORE reading the journal, so that the table
+        // can only be behind what is read (write-ahead), and a slot ahead of the journal is real divergence.
+        SlotTable early = null;
+        String earlyProblem = null;
+        if (!region.clean() && at == JournalIndex.NONE && region.hasSlotTable()) {
+            try {
+                early = SlotTable.openCopy(region.layout().slots(), nrSlots);
+            } catch (RegionException unreadable) {
+                earlyProblem = unreadable.getMessage();
+            }
+        }
+        try {
+            return run(progress, early, earlyProblem);
+        } finally {
+            if (early != null) {
+                early.close();
+            }
+        }
+    }
+
+    private AuditReport run(Progress progress, SlotTable early, String earlyProblem) {
         JournalEvent e = new JournalEvent();
         SlotState scratch = new SlotState();
         long events = 0;
@@ -110,7 +131,7 @@ public final class Auditor {
             stop = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
             records = reader.recordsRead() - (stoppedAt ? 1 : 0);
         }
-        return report(events, records, first, last, stop);
+        return report(events, records, first, last, stop, early, earlyProblem);
     }
 
     private void onSlotEvent(JournalEvent e, SlotState scratch) {
@@ -187,7 +208,8 @@ public final class Auditor {
         }
     }
 
-    private AuditReport report(long events, long records, long first, long last, String stop) {
+    private AuditReport report(long events, long records, long first, long last, String stop, SlotTable early,
+            String earlyProblem) {
         List<LeakGroup> leaks = leakGroups();
         List<RawLeak> rawLeaks = new ArrayList<>();
         long[] rawLeakCount = {0};
@@ -219,7 +241,7 @@ public final class Auditor {
         rawLeaks.sort(Comparator.comparingLong(RawLeak::index));
         List<TornCompound> tornCompounds = new ArrayList<>();
         open.forEachByBegin((id, op, slot, pages, h, idx) -> tornCompounds.add(new TornCompound(id, op, slot, pages, h, idx)));
-        Divergence divergence = divergence(stop);
+        Divergence divergence = divergence(stop, early, earlyProblem);
         return new AuditReport(region.dir(), nrSlots, region.config().maxPaddr(), region.config().formatVersion(),
                 region.clean(), at, events, records, first, last,
                 stop, leaks, obligations.live(), List.copyOf(rawLeaks), raw.live(), ledger.findings(),
@@ -263,7 +285,7 @@ public final class Auditor {
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
     }
 
-    private Divergence divergence(String stop) {
+    private Divergence divergence(String stop, SlotTable early, String earlyProblem) {
         if (at != JournalIndex.NONE) {
             return skipped("--at was given: the slot table holds the latest state, not the state at "
                     + JournalIndex.format(at));
@@ -276,8 +298,9 @@ public final class Auditor {
         boolean full = region.clean() && stop == null;
         String reason = null;
         if (!region.clean()) {
-            reason = "the region is open or was not closed cleanly, so the slot table may lag the journal (that is what"
-                    + " `framejournal recover` fixes); only slots whose table is AHEAD of the journal are divergence";
+            reason = "the region is open (a writer may be live) or was not closed cleanly, so the slot table may lag the"
+                    + " journal (that is what `framejournal recover` fixes); the table was read before the journal, so"
+                    + " only slots whose table is AHEAD of the journal are divergence";
         } else if (stop != null) {
             reason = "the journal could not be read to its end; only slots whose table is AHEAD of what was read are"
                     + " divergence";
@@ -285,9 +308,14 @@ public final class Auditor {
         Collector found = new Collector(limit);
         SlotState table = new SlotState();
         SlotState journal = new SlotState();
-        try (SlotTable copy = SlotTable.openCopy(region.layout().slots(), nrSlots)) {
+        if (earlyProblem != null) {
+            warnings.add(earlyProblem + "; divergence was not checked");
+            return skipped("the slot table is unreadable");
+        }
+        try (SlotTable copy = early != null ? null : SlotTable.openCopy(region.layout().slots(), nrSlots)) {
+            SlotTable tableNow = early != null ? early : copy;
             for (int slot = 0; slot < nrSlots; slot++) {
-                copy.load(slot, table);
+                tableNow.load(slot, table);
                 state.load(slot, journal);
                 boolean differs = full ? !table.sameAs(journal, true)
                         : Long.compareUnsigned(table.lastIndex + 1, journal.lastIndex + 1) > 0;

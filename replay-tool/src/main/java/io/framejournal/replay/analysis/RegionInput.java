@@ -30,6 +30,7 @@ public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus
         JvmFlags.require();
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
+        io.framejournal.journal.JournalGeometryCheck.verifyIfReadable(layout.journal(), config);
         RegionStatus status = null;
         String problem = null;
         try {

@@ -33,9 +33,10 @@ final class AuditCommand extends BaseCommand {
     @Override
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
+        long atIndex = checkedAt(region, at);
         AuditReport r;
         try (Progress p = progress("auditing", region)) {
-            r = new Auditor(region, at == null ? JournalIndex.NONE : at, Math.max(1, limit)).run(p);
+            r = new Auditor(region, atIndex, Math.max(1, limit)).run(p);
         }
         if (json) {
             out().println(JsonRenderer.audit(r));

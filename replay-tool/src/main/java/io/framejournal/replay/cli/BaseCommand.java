@@ -59,4 +59,31 @@ abstract class BaseCommand implements Callable<Integer> {
         }
         return findings ? FrameJournalCli.FINDINGS : FrameJournalCli.OK;
     }
+
+    /**
+     * A {@code --at} index checked against the journal: {@code null} is the end; a negative value (such as -1 or
+     * 0x8000000000000000) or one outside the journal's first..last index is bad usage, never silently "the end".
+     */
+    static long checkedAt(RegionInput region, Long at) {
+        if (at == null) {
+            return io.framejournal.journal.JournalIndex.NONE;
+        }
+        if (at < 0) {
+            throw new IllegalArgumentException("--at " + io.framejournal.journal.JournalIndex.format(at)
+                    + " is not a journal index (indices are positive)");
+        }
+        long first;
+        long last;
+        try (io.framejournal.journal.JournalReader reader = region.journal()) {
+            first = reader.firstIndex();
+            last = reader.lastIndex();
+        }
+        if (first == io.framejournal.journal.JournalIndex.NONE || at < first || at > last) {
+            throw new IllegalArgumentException("--at " + io.framejournal.journal.JournalIndex.format(at)
+                    + " is outside the journal (" + (first == io.framejournal.journal.JournalIndex.NONE ? "it is empty"
+                    : io.framejournal.journal.JournalIndex.format(first) + " .. "
+                    + io.framejournal.journal.JournalIndex.format(last)) + ")");
+        }
+        return at;
+    }
 }

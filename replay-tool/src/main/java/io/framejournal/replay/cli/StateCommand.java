@@ -39,9 +39,10 @@ final class StateCommand extends BaseCommand {
         }
         RegionInput region = RegionInput.open(dir);
         int slot = paddr != null ? region.slotOfPaddr(paddr) : frame != null ? region.checkedFrame(frame) : -1;
+        long atIndex = checkedAt(region, at);
         StateAt.Report r;
         try (Progress p = progress("replaying", region)) {
-            r = StateAt.of(region, at == null ? JournalIndex.NONE : at, slot, p);
+            r = StateAt.of(region, atIndex, slot, p);
         }
         if (json) {
             out().println(JsonRenderer.state(r));

@@ -63,6 +63,22 @@ class BadInputCliTest {
     }
 
     @Test
+    void anAtOutsideTheJournalIsBadUsageNotTheEnd() {
+        assertOneLineError(run("audit", "sample", "--at", "-1"), "is not a journal index");
+        assertOneLineError(run("audit", "sample", "--at", "0x8000000000000000"), "is not a journal index");
+        assertOneLineError(run("audit", "sample", "--at", "0"), "is outside the journal");
+        assertOneLineError(run("state", "sample", "--at", "0x7fffffffffffffff"), "is outside the journal");
+    }
+
+    @Test
+    void aChangedGeometryInRegionConfIsRefusedByReadOnlyCommands() throws IOException {
+        Path conf = sample.resolve("region.conf");
+        Files.writeString(conf, Files.readString(conf).replace("maxPaddr=0x400000", "maxPaddr=0x800000"));
+        assertOneLineError(run("audit", "sample"), "region.conf was changed");
+        assertOneLineError(run("stats", "sample"), "region.conf was changed");
+    }
+
+    @Test
     void journalMissing() throws IOException {
         try (Stream<Path> files = Files.list(sample.resolve("journal"))) {
             for (Path p : files.toList()) {

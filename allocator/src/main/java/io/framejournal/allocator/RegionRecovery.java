@@ -2,7 +2,6 @@ package io.framejournal.allocator;
 
 import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.EventKind;
-import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
 import io.framejournal.journal.JournalIndex;
@@ -56,13 +55,7 @@ final class RegionRecovery {
         config.requireWritable(dir);
         try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {
             RegionStatus status = RegionStatus.read(layout.status());
-            if (status.clean() && !reclaim && !salvage) {
-                return clean(dir, status);
-            }
             JournalGeometryCheck.verify(layout.journal(), config);
-            if (status.clean() && !salvage) {
-                JournalEndCheck.verifyEndsAt(layout.journal(), status.checkpoint());
-            }
             Replay replay = replay(layout, config);
             RecoveryReport.Salvage salvaged = null;
             if (replay.problem != null) {
@@ -73,14 +66,14 @@ final class RegionRecovery {
                 }
                 salvaged = salvageJournal(layout, replay);
             }
-            if (status.clean() && !reclaim && salvaged == null) {
-                return clean(dir, status);
-            }
+            // "Clean" is believed only when the journal ends where the status says the last session ended: after a
+            // power loss the status can be an old one while the journal and the table went on.
+            boolean endsAtCheckpoint = status.clean() && salvaged == null && replay.lastGood == status.checkpoint();
             // Chronicle Map's recovery (which rewrites the dead writer's segment locks) only for a dead writer's table
-            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !status.clean() || salvaged != null);
+            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !endsAtCheckpoint);
             try {
-                if (status.clean() && salvaged == null && nothingToDo(table, replay.state)) {
-                    return clean(dir, status); // --reclaim on a clean region that holds nothing: change nothing
+                if (endsAtCheckpoint && nothingToDo(table, replay.state, reclaim)) {
+                    return clean(dir, status); // verified: the table is its journal's replay; nothing was changed
                 }
                 return repairAndMark(layout, config, status, table, replay, reclaim, salvaged);
             } finally {
@@ -126,14 +119,14 @@ final class RegionRecovery {
         return r;
     }
 
-    /** Every slot equals the replay and holds nothing a reclaim would release. */
-    private static boolean nothingToDo(SlotTable table, ReplayState replay) {
+    /** Every slot equals the replay (and, for a reclaim, holds nothing a reclaim would release). */
+    private static boolean nothingToDo(SlotTable table, ReplayState replay, boolean reclaim) {
         SlotState t = new SlotState();
         SlotState j = new SlotState();
         for (int slot = 0; slot < table.nrSlots(); slot++) {
             table.load(slot, t);
             replay.load(slot, j);
-            if (!t.sameAs(j, true) || needsReclaim(t)) {
+            if (!t.sameAs(j, true) || (reclaim && needsReclaim(t))) {
                 return false;
             }
         }

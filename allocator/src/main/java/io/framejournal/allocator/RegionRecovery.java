@@ -50,6 +50,16 @@ final class RegionRecovery {
     }
 
     static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage) {
+        try {
+            return recoverChecked(dir, reclaim, salvage);
+        } catch (InternalError fault) {
+            // a read of a memory-mapped file past its end (a truncated file) faults; the JVM may deliver it late
+            throw new RegionException("cannot recover " + dir + ": a read past the end of a truncated region file"
+                    + " faulted (" + fault.getMessage() + "); its files are damaged: audit it", fault);
+        }
+    }
+
+    private static RecoveryReport recoverChecked(Path dir, boolean reclaim, boolean salvage) {
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         config.requireWritable(dir);
@@ -139,6 +149,16 @@ final class RegionRecovery {
 
     private static RecoveryReport repairAndMark(RegionLayout layout, RegionConfig config, RegionStatus status,
             SlotTable table, Replay replay, boolean reclaim, RecoveryReport.Salvage salvaged) throws IOException {
+        // the journal must take our records before the table takes any repair: a journal Chronicle will not append to
+        // (a damaged metadata.cq4t) refuses the recovery with the table as it was
+        try (JournalWriter journal = openJournal(layout)) {
+            return repairAndMark(layout, config, status, table, replay, reclaim, salvaged, journal);
+        }
+    }
+
+    private static RecoveryReport repairAndMark(RegionLayout layout, RegionConfig config, RegionStatus status,
+            SlotTable table, Replay replay, boolean reclaim, RecoveryReport.Salvage salvaged, JournalWriter journal)
+            throws IOException {
         int locksCleared = table.clearLocks();
         int nr = config.nrSlots();
         int behind = 0;
@@ -174,7 +194,7 @@ final class RegionRecovery {
         long raw = 0;
         long last;
         SlotState s = new SlotState();
-        try (JournalWriter journal = openJournal(layout)) {
+        try {
             SlotEngine engine = new SlotEngine(table, journal, config.pageSize());
             OpCode op = salvaged != null ? OpCode.RECOVERY_SALVAGE : OpCode.RECOVERY_REDO;
             engine.marker(EventKind.RECOVERY, op, JournalEvent.NO_SLOT, behind + ahead + disagreed, 0, 0, (short) 0);

@@ -96,6 +96,7 @@ public final class SlotTable implements AutoCloseable {
 
     /** Opens an existing table; {@code recover} after a crash (Chronicle resets the dead writer's locks). */
     public static SlotTable open(Path file, int nrSlots, boolean recover) throws IOException {
+        checkLength(file, nrSlots);
         File f = file.toFile();
         if (!f.isFile()) {
             throw new RegionException("slot table " + file + " is missing; the region cannot be opened"
@@ -156,6 +157,43 @@ public final class SlotTable implements AutoCloseable {
         if (n < head.length || !found.equals(MAP_SIGNATURE)) {
             throw new RegionException("slot table " + file + " is not a Chronicle Map slot table (" + (n == 0 ? "empty"
                     : "no map header") + "); it is damaged or not this region's; audit can still replay the journal");
+        }
+    }
+
+    private static final java.util.Map<Integer, Long> EXPECTED_LENGTH = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Refuses, before Chronicle Map touches it, a table file whose length is not the length a table of this many
+     * slots has (a truncated or extended file): Chronicle's recovery would otherwise grow and rewrite it before
+     * failing. The expected length is measured once per geometry from an empty table made in a temporary directory.
+     */
+    static void checkLength(Path file, int nrSlots) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return; // the open that follows says what is missing
+        }
+        long expected = expectedLength(nrSlots);
+        long actual = Files.size(file);
+        if (actual != expected) {
+            throw new RegionException("slot table " + file + " has " + actual + " bytes, a table of " + nrSlots
+                    + " slots has " + expected + ": it was truncated or extended; nothing was changed (recover"
+                    + " --salvage rebuilds it from the journal)");
+        }
+    }
+
+    private static long expectedLength(int nrSlots) throws IOException {
+        Long known = EXPECTED_LENGTH.get(nrSlots);
+        if (known != null) {
+            return known;
+        }
+        Path dir = Files.createTempDirectory("framejournal-geometry");
+        try {
+            Path probe = dir.resolve("probe.cm3");
+            builder(nrSlots).createPersistedTo(probe.toFile()).close();
+            long length = Files.size(probe);
+            EXPECTED_LENGTH.put(nrSlots, length);
+            return length;
+        } finally {
+            deleteQuietly(dir);
         }
     }
 

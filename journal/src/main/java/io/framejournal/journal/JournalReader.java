@@ -22,6 +22,7 @@ public final class JournalReader implements AutoCloseable {
     private long count;
     private long records;
     private long lastGoodHeader = -1;
+    private long lastGoodEnd = -1;
     private int lastGoodCycle;
     private long bytesRead;
     private byte[] bytes = new byte[256];
@@ -113,6 +114,13 @@ public final class JournalReader implements AutoCloseable {
     private static final long MAX_METADATA_RUN = 1 << 20;
 
     private int readOne(JournalEvent into) {
+        if (lengthOf != null && !wholeFile(knownLength) && lastGoodEnd + 8 > knownLength) {
+            // the next header would lie in the cut-off tail of this file, where reading faults
+            stopReason = "queue file " + lengthOf.getName() + " is " + knownLength + " bytes, cut inside its last"
+                    + " block: reading stops after index " + JournalIndex.format(lastGoodIndex) + "; the file was"
+                    + " truncated there";
+            return STOP;
+        }
         boolean atEnd = false;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
@@ -125,6 +133,13 @@ public final class JournalReader implements AutoCloseable {
             var in = dc.wire().bytes();
             long index = dc.index();
             long n = in.readRemaining();
+            long fileLength = fileLength(in);
+            if (in.readPosition() + n > fileLength) {
+                // a record that runs past the end of its (cut) file: reading it would fault on the unmapped tail
+                stopReason = "record at index " + JournalIndex.format(index) + " runs past the end of its queue file ("
+                        + fileLength + " bytes): the file was truncated there";
+                return STOP;
+            }
             if (n > RecordFormat.MAX_RECORD || n <= 0) {
                 stopReason = "record at index " + JournalIndex.format(index) + " has " + n + " bytes; the journal is"
                         + " damaged there";
@@ -143,6 +158,7 @@ public final class JournalReader implements AutoCloseable {
             }
             lastGoodIndex = index;
             lastGoodHeader = in.readPosition() - len - 4; // mapped bytes: positions are file offsets
+            lastGoodEnd = in.readPosition();
             lastGoodCycle = tailer.cycle();
             records++;
             bytesRead += len + 4; // Chronicle's 4-byte document header
@@ -163,6 +179,28 @@ public final class JournalReader implements AutoCloseable {
                 checkNothingMissing();
             }
         }
+    }
+
+    private java.io.File lengthOf;
+    private long knownLength = Long.MAX_VALUE;
+
+    /** Length of the queue file the bytes map (cached per file), or {@code Long.MAX_VALUE} when not a mapped file. */
+    private long fileLength(net.openhft.chronicle.bytes.Bytes<?> in) {
+        if (!(in instanceof net.openhft.chronicle.bytes.MappedBytes)) {
+            return Long.MAX_VALUE;
+        }
+        java.io.File f = ((net.openhft.chronicle.bytes.MappedBytes) in).mappedFile().file();
+        if (f != lengthOf) {
+            lengthOf = f;
+            knownLength = f.length();
+        }
+        return knownLength;
+    }
+
+    /** Whether a queue file's length is a whole number of Chronicle blocks plus the overlap (not cut). */
+    private static boolean wholeFile(long length) {
+        long overlap = Chronicle.QUEUE_BLOCK_SIZE / 4;
+        return length >= Chronicle.QUEUE_BLOCK_SIZE + overlap && (length - overlap) % Chronicle.QUEUE_BLOCK_SIZE == 0;
     }
 
     private String readV2(int len, long index) {

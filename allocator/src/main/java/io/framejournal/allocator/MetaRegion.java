@@ -189,7 +189,7 @@ public final class MetaRegion implements AutoCloseable {
         if (existing == null) {
             return;
         }
-        long need = config.nrSlots() * SLOT_TABLE_BYTES_PER_FRAME + (16L << 20);
+        long need = config.nrSlots() * SLOT_TABLE_BYTES_PER_FRAME + (1L << 20);
         long free = Files.getFileStore(existing).getUsableSpace();
         if (free < need) {
             throw new RegionException("a region of " + config.nrSlots() + " frames (maxPaddr 0x"

@@ -59,6 +59,7 @@ final class RegionRecovery {
         }
     }
 
+    @SuppressWarnings("try") // the region lock is held for the whole recovery, never referenced
     private static RecoveryReport recoverChecked(Path dir, boolean reclaim, boolean salvage) {
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());

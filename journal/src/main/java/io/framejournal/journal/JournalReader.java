@@ -114,7 +114,8 @@ public final class JournalReader implements AutoCloseable {
     private static final long MAX_METADATA_RUN = 1 << 20;
 
     private int readOne(JournalEvent into) {
-        if (lengthOf != null && !wholeFile(knownLength) && lastGoodEnd + 8 > knownLength) {
+        if (lengthOf != null && !wholeFile(knownLength) && lastGoodEnd + 8 > knownLength
+                && lastGoodEnd + 8 > refreshLength()) {
             // the next header would lie in the cut-off tail of this file, where reading faults
             stopReason = "queue file " + lengthOf.getName() + " is " + knownLength + " bytes, cut inside its last"
                     + " block: reading stops after index " + JournalIndex.format(lastGoodIndex) + "; the file was"
@@ -134,6 +135,9 @@ public final class JournalReader implements AutoCloseable {
             long index = dc.index();
             long n = in.readRemaining();
             long fileLength = fileLength(in);
+            if (in.readPosition() + n > fileLength) {
+                fileLength = refreshLength(); // a live writer may have grown the file since it was measured
+            }
             if (in.readPosition() + n > fileLength) {
                 // a record that runs past the end of its (cut) file: reading it would fault on the unmapped tail
                 stopReason = "record at index " + JournalIndex.format(index) + " runs past the end of its queue file ("
@@ -194,6 +198,11 @@ public final class JournalReader implements AutoCloseable {
             lengthOf = f;
             knownLength = f.length();
         }
+        return knownLength;
+    }
+
+    private long refreshLength() {
+        knownLength = lengthOf == null ? Long.MAX_VALUE : lengthOf.length();
         return knownLength;
     }
 

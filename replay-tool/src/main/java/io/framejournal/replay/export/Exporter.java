@@ -1,0 +1,547 @@
+package io.framejournal.replay.export;
+
+import io.framejournal.journal.EventKind;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RefCount;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.ReplayState;
+import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Usage;
+import io.framejournal.replay.analysis.AuditReport;
+import io.framejournal.replay.analysis.Auditor;
+import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.analysis.JournalEnd;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.analysis.RegionInput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Writes a region's journal as tables ({@link ExportSchema}): one directory per table under the output, holding
+ * Parquet (or CSV) part files, and a manifest {@value #MANIFEST}. Rows go through DuckDB's appender into in-memory
+ * tables, {@value #CHUNK} events at a time, and DuckDB writes each chunk out with {@code COPY ... TO}, so memory stays
+ * bounded however long the journal is. Reads the region only; writes only under the output directory.
+ */
+public final class Exporter {
+    /** The manifest every export carries (how {@code sql} recognizes an export directory). */
+    public static final String MANIFEST = "framejournal-export.properties";
+    /** Events per part file of {@code events} (and records per part file of {@code calls}). */
+    public static final int CHUNK = 1 << 22;
+    /** Leak rows kept from the audit (the audit counts all; a warning says when the table holds fewer). */
+    public static final int LEAK_LIMIT = 1_000_000;
+
+    /** Output format. */
+    public enum Format {
+        PARQUET("parquet", "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)"),
+        CSV("csv", "(FORMAT csv, HEADER true)");
+
+        final String extension;
+        final String copyOptions;
+
+        Format(String extension, String copyOptions) {
+            this.extension = extension;
+            this.copyOptions = copyOptions;
+        }
+
+        public String extension() {
+            return extension;
+        }
+    }
+
+    /**
+     * What an export wrote.
+     *
+     * @param out        the output directory
+     * @param format     its format
+     * @param rows       rows per table, in {@link ExportSchema#TABLES} order
+     * @param files      part files written
+     * @param bytes      bytes written
+     * @param firstIndex first journal index exported
+     * @param lastIndex  last journal index exported
+     * @param stopReason why reading stopped early, or {@code null}
+     * @param warnings   what limited the export
+     * @param nanos      wall time
+     */
+    public record Result(Path out, Format format, Map<String, Long> rows, long files, long bytes, long firstIndex,
+            long lastIndex, String stopReason, List<String> warnings, long nanos) {
+        public long events() {
+            return rows.getOrDefault(ExportSchema.EVENTS.name(), 0L);
+        }
+
+        /** Events exported per second of wall time. */
+        public double eventsPerSecond() {
+            return nanos <= 0 ? 0 : events() * 1e9 / nanos;
+        }
+    }
+
+    private final RegionInput region;
+    private final Path out;
+    private final Format format;
+    private final long at;
+    private final int chunk;
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<String, Long> rows = new TreeMap<>();
+    private long files;
+    /** The database the part files are written through, while {@link #run} runs. */
+    private DuckDBConnection db;
+
+    /**
+     * @param region the region, opened for reading
+     * @param out    the output directory (created; must not be inside the region)
+     * @param format Parquet or CSV
+     * @param at     export as of this journal index (events, records, slots, leaks); {@link JournalIndex#NONE}: all
+     */
+    public Exporter(RegionInput region, Path out, Format format, long at) {
+        this(region, out, format, at, CHUNK);
+    }
+
+    Exporter(RegionInput region, Path out, Format format, long at, int chunk) {
+        this.region = region;
+        this.out = out.toAbsolutePath().normalize();
+        this.format = format;
+        this.at = at;
+        this.chunk = chunk;
+    }
+
+    /** Checks that {@code out} may be written: outside the region, and absent or an empty directory. */
+    public static void checkOutput(RegionInput region, Path out) {
+        Path o = out.toAbsolutePath().normalize();
+        Path dir = realOrNormal(region.dir());
+        Path real = realOrNormal(o);
+        if (real.startsWith(dir) || o.startsWith(region.dir().toAbsolutePath().normalize())) {
+            throw new RegionException("output " + out + " is inside the region " + region.dir()
+                    + ": the region is read-only, write the export elsewhere");
+        }
+        if (Files.exists(o)) {
+            if (!Files.isDirectory(o)) {
+                throw new RegionException("output " + out + " exists and is not a directory");
+            }
+            try (Stream<Path> s = Files.list(o)) {
+                if (s.findAny().isPresent()) {
+                    throw new RegionException("output " + out + " exists and is not empty: name a new directory");
+                }
+            } catch (IOException e) {
+                throw new RegionException("cannot list " + out + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static Path realOrNormal(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            Path parent = abs.getParent();
+            return parent == null ? abs : realOrNormal(parent).resolve(abs.getFileName());
+        }
+    }
+
+    public Result run(Progress progress) {
+        long t0 = System.nanoTime();
+        checkOutput(region, out);
+        AuditReport audit = new Auditor(region, at, LEAK_LIMIT).run(Progress.none());
+        Path spill;
+        try {
+            Files.createDirectories(out);
+            spill = Files.createTempDirectory("framejournal-duckdb");
+        } catch (IOException e) {
+            throw new RegionException("cannot create " + out + ": " + e.getMessage());
+        }
+        try (DuckDBConnection db = DuckDb.open(spill)) {
+            this.db = db;
+            DuckDb.execute(db, "SET preserve_insertion_order = true");
+            for (ExportSchema.Table t : ExportSchema.TABLES) {
+                Files.createDirectories(out.resolve(t.name()));
+            }
+            Scan scan = new Scan(db, audit);
+            scan.run(progress);
+            writeSlots(db, scan.state);
+            writeLeaks(db, audit, scan.siteOfIndex);
+            writeSites(db, scan.sites, audit, scan.siteOfIndex);
+            writeRegion(db, scan);
+            if (scan.stopReason != null) {
+                warnings.add("journal reading stopped early: " + scan.stopReason);
+            }
+            long[] sizes = sizes();
+            writeManifest(scan, sizes[0]);
+            return new Result(out, format, Map.copyOf(rows), files, sizes[0], scan.first, scan.last, scan.stopReason,
+                    List.copyOf(warnings), System.nanoTime() - t0);
+        } catch (SQLException e) {
+            throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            this.db = null;
+            deleteTree(spill);
+        }
+    }
+
+    /** One pass over the journal: events and records into chunked part files, slot state and site counts kept. */
+    private final class Scan {
+        final DuckDBConnection db;
+        final ReplayState state = new ReplayState(region.nrSlots());
+        final Map<Integer, long[]> sites = new HashMap<>();
+        final Map<Long, Integer> siteOfIndex = new HashMap<>();
+        long events;
+        long calls;
+        long first = JournalIndex.NONE;
+        long last = JournalIndex.NONE;
+        String stopReason;
+        int eventPart;
+        int callPart;
+        long eventsInChunk;
+        long callsInChunk;
+        DuckDBAppender ev;
+        DuckDBAppender cl;
+
+        // the record being grouped into one calls row
+        long cIndex = JournalIndex.NONE;
+        long cTime;
+        int cThread;
+        int cOp;
+        long cHandle;
+        int cSite;
+        int cEntries;
+        int cSlotEntries;
+        int cFirstSlot;
+        int cLastSlot;
+        int cKind;
+
+        Scan(DuckDBConnection db, AuditReport audit) throws SQLException {
+            this.db = db;
+            for (AuditReport.LeakGroup g : audit.leaks()) {
+                for (Long idx : g.indices()) {
+                    siteOfIndex.put(idx, EventFields.NO_SITE);
+                }
+            }
+            for (AuditReport.RawLeak r : audit.rawLeaks()) {
+                siteOfIndex.put(r.index(), EventFields.NO_SITE);
+            }
+            for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
+                siteOfIndex.put(h.index(), EventFields.NO_SITE);
+            }
+            DuckDb.execute(db, "CREATE TABLE ev_buf (\"index\" BIGINT, \"time\" BIGINT, thread INTEGER, op UTINYINT, "
+                    + "kind UTINYINT, slot INTEGER, before BIGINT, after BIGINT, handle BIGINT, site INTEGER, "
+                    + "flags SMALLINT, meta_type SMALLINT)");
+            DuckDb.execute(db, "CREATE TABLE cl_buf (\"index\" BIGINT, \"time\" BIGINT, thread INTEGER, op UTINYINT, "
+                    + "handle BIGINT, site INTEGER, entries INTEGER, slot_entries INTEGER, first_slot INTEGER, "
+                    + "last_slot INTEGER, kind UTINYINT)");
+            ev = db.createAppender("ev_buf");
+            cl = db.createAppender("cl_buf");
+        }
+
+        void run(Progress progress) throws SQLException {
+            JournalEvent e = new JournalEvent();
+            SlotState scratch = new SlotState();
+            int nrSlots = region.nrSlots();
+            boolean stoppedAt = false;
+            long[] site0 = new long[3];
+            sites.put(EventFields.NO_SITE, site0);
+            try (JournalReader reader = region.journal()) {
+                while (reader.next(e)) {
+                    if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+                        stoppedAt = true;
+                        break;
+                    }
+                    if (first == JournalIndex.NONE) {
+                        first = e.index;
+                    }
+                    last = e.index;
+                    int site = EventFields.site(e);
+                    ev.beginRow().append(e.index).append(e.timestamp).append(e.thread).append((byte) e.op)
+                            .append((byte) e.kind.ordinal()).append(e.slot).append(e.before).append(e.after)
+                            .append(e.handle).append(site).append((short) e.flags).append(e.metaType).endRow();
+                    boolean slotEvent = e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots;
+                    if (e.index != cIndex) {
+                        endCall();
+                        startCall(e, site);
+                    }
+                    cEntries++;
+                    if (slotEvent) {
+                        cSlotEntries++;
+                        cFirstSlot = cFirstSlot < 0 ? e.slot : Math.min(cFirstSlot, e.slot);
+                        cLastSlot = Math.max(cLastSlot, e.slot);
+                    }
+                    long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
+                    sc[1]++;
+                    if (e.kind == EventKind.MINT) {
+                        sc[2]++;
+                    }
+                    if (site != EventFields.NO_SITE && siteOfIndex.containsKey(e.index)) {
+                        siteOfIndex.put(e.index, site);
+                    }
+                    state.apply(e, scratch);
+                    if ((++events & Progress.TICK_MASK) == 0) {
+                        progress.update(events);
+                    }
+                    if (++eventsInChunk == chunk) {
+                        flushEvents();
+                    }
+                }
+                stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+            }
+            endCall();
+            flushEvents();
+            flushCalls();
+            rows.put(ExportSchema.EVENTS.name(), events);
+            rows.put(ExportSchema.CALLS.name(), calls);
+            ev.close();
+            cl.close();
+        }
+
+        private void startCall(JournalEvent e, int site) {
+            cIndex = e.index;
+            cTime = e.timestamp;
+            cThread = e.thread;
+            cOp = e.op;
+            cHandle = e.handle;
+            cSite = site;
+            cEntries = 0;
+            cSlotEntries = 0;
+            cFirstSlot = -1;
+            cLastSlot = -1;
+            cKind = e.kind.ordinal();
+            sites.computeIfAbsent(site, k -> new long[3])[0]++;
+        }
+
+        private void endCall() throws SQLException {
+            if (cIndex == JournalIndex.NONE) {
+                return;
+            }
+            cl.beginRow().append(cIndex).append(cTime).append(cThread).append((byte) cOp).append(cHandle)
+                    .append(cSite).append(cEntries).append(cSlotEntries);
+            if (cFirstSlot < 0) {
+                cl.append((Integer) null).append((Integer) null);
+            } else {
+                cl.append(cFirstSlot).append(cLastSlot);
+            }
+            cl.append((byte) cKind).endRow();
+            cIndex = JournalIndex.NONE;
+            calls++;
+            if (++callsInChunk == chunk) {
+                flushCalls();
+            }
+        }
+
+        private void flushEvents() throws SQLException {
+            if (eventsInChunk == 0 && eventPart > 0) {
+                return;
+            }
+            ev.close();
+            copy("SELECT \"index\", \"time\", thread, " + names("op", OpCode.values()) + " AS op, "
+                    + names("kind", EventKind.values()) + " AS kind, slot, " + paddr("slot") + " AS paddr, before, "
+                    + "after, handle, site, flags, meta_type FROM ev_buf", ExportSchema.EVENTS, eventPart++);
+            DuckDb.execute(db, "DELETE FROM ev_buf");
+            ev = db.createAppender("ev_buf");
+            eventsInChunk = 0;
+        }
+
+        private void flushCalls() throws SQLException {
+            if (callsInChunk == 0 && callPart > 0) {
+                return;
+            }
+            cl.close();
+            copy("SELECT \"index\", \"time\", thread, " + names("op", OpCode.values()) + " AS op, handle, site, "
+                    + "entries, slot_entries, first_slot, last_slot, " + names("kind", EventKind.values())
+                    + " AS kind FROM cl_buf", ExportSchema.CALLS, callPart++);
+            DuckDb.execute(db, "DELETE FROM cl_buf");
+            cl = db.createAppender("cl_buf");
+            callsInChunk = 0;
+        }
+    }
+
+    /** A SQL expression naming an enum code column: {@code ['A', 'B', ...][col + 1]}. */
+    private static String names(String column, Enum<?>[] values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(DuckDb.literal(values[i].name()));
+        }
+        return sb.append("][").append(DuckDb.ident(column)).append(" + 1]").toString();
+    }
+
+    private String paddr(String slotColumn) {
+        return "CASE WHEN " + slotColumn + " >= 0 THEN " + slotColumn + "::BIGINT * " + region.config().pageSize()
+                + " END";
+    }
+
+    private void copy(String select, ExportSchema.Table table, int part) throws SQLException {
+        Path file = out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
+        DuckDb.execute(db, "COPY (" + select + ") TO " + DuckDb.literal(file.toString()) + " "
+                + format.copyOptions);
+        files++;
+    }
+
+    private void writeSlots(DuckDBConnection db, ReplayState state) throws SQLException {
+        DuckDb.execute(db, ExportSchema.SLOTS.ddl("slots"));
+        SlotState s = new SlotState();
+        try (DuckDBAppender a = db.createAppender("slots")) {
+            for (int slot = 0; slot < state.nrSlots(); slot++) {
+                state.load(slot, s);
+                a.beginRow().append(slot).append(Fmt.paddrOf(slot)).append(RefCount.status(s.refCount))
+                        .append(s.refCount).append(Usage.nameOf(s.usage)).append(s.inList).append(s.metaType)
+                        .append(s.obligations).append(s.raw);
+                if (s.lastIndex == JournalIndex.NONE) {
+                    a.append((Long) null);
+                } else {
+                    a.append(s.lastIndex);
+                }
+                a.endRow();
+            }
+        }
+        copy("SELECT * FROM slots", ExportSchema.SLOTS, 0);
+        rows.put(ExportSchema.SLOTS.name(), (long) state.nrSlots());
+    }
+
+    private void writeLeaks(DuckDBConnection db, AuditReport audit, Map<Long, Integer> siteOfIndex) throws SQLException {
+        DuckDb.execute(db, ExportSchema.LEAKS.ddl("leaks"));
+        long n = 0;
+        try (DuckDBAppender a = db.createAppender("leaks")) {
+            for (AuditReport.LeakGroup g : audit.leaks()) {
+                for (int i = 0; i < g.slots().size(); i++) {
+                    int slot = g.slots().get(i);
+                    long idx = g.indices().get(i);
+                    a.beginRow().append("obligation").append(g.handle()).append(Fmt.handle(g.handle()))
+                            .append(OpCode.nameOf(g.op())).append(slot).append(Fmt.paddrOf(slot)).append(idx)
+                            .append((Long) null).append(g.total()).append(g.firstIndex())
+                            .append(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE)).endRow();
+                    n++;
+                }
+            }
+            for (AuditReport.RawLeak r : audit.rawLeaks()) {
+                a.beginRow().append("raw").append(r.handle()).append(Fmt.handle(r.handle())).append(OpCode.nameOf(r.op()))
+                        .append(r.slot()).append(Fmt.paddrOf(r.slot())).append(r.index()).append(r.count())
+                        .append((Long) null).append((Long) null)
+                        .append(siteOfIndex.getOrDefault(r.index(), EventFields.NO_SITE)).endRow();
+                n++;
+            }
+            for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
+                a.beginRow().append("detector").append(h.handle()).append(Fmt.handle(h.handle()))
+                        .append(OpCode.nameOf(h.mintOp())).append(h.slot()).append(Fmt.paddrOf(h.slot()))
+                        .append(h.index()).append(h.pages()).append((Long) null).append((Long) null)
+                        .append(siteOfIndex.getOrDefault(h.index(), EventFields.NO_SITE)).endRow();
+                n++;
+            }
+        }
+        if (audit.leakGroupCount() > audit.leaks().size() || audit.rawLeakCount() > audit.rawLeaks().size()
+                || audit.leakedHandleCount() > audit.leakedHandles().size()) {
+            warnings.add("the leaks table holds the first " + LEAK_LIMIT + " leak groups, raw leaks and leaked handles"
+                    + " of each kind (the audit found " + audit.leakGroupCount() + ", " + audit.rawLeakCount() + ", "
+                    + audit.leakedHandleCount() + ")");
+        }
+        copy("SELECT * FROM leaks ORDER BY \"index\", slot", ExportSchema.LEAKS, 0);
+        rows.put(ExportSchema.LEAKS.name(), n);
+    }
+
+    private void writeSites(DuckDBConnection db, Map<Integer, long[]> sites, AuditReport audit,
+            Map<Long, Integer> siteOfIndex) throws SQLException {
+        Map<Integer, Long> leaked = new HashMap<>();
+        for (AuditReport.LeakGroup g : audit.leaks()) {
+            for (Long idx : g.indices()) {
+                leaked.merge(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE), 1L, Long::sum);
+            }
+        }
+        DuckDb.execute(db, ExportSchema.SITES.ddl("sites"));
+        List<Integer> ids = new ArrayList<>(sites.keySet());
+        ids.sort(Comparator.naturalOrder());
+        long n = 0;
+        try (DuckDBAppender a = db.createAppender("sites")) {
+            for (int id : ids) {
+                long[] c = sites.get(id);
+                if (c[0] == 0 && c[1] == 0) {
+                    continue;
+                }
+                a.beginRow().append(id).append(c[0]).append(c[1]).append(c[2]).append(leaked.getOrDefault(id, 0L))
+                        .endRow();
+                n++;
+            }
+        }
+        copy("SELECT * FROM sites", ExportSchema.SITES, 0);
+        rows.put(ExportSchema.SITES.name(), n);
+    }
+
+    private void writeRegion(DuckDBConnection db, Scan scan) throws SQLException {
+        DuckDb.execute(db, ExportSchema.REGION.ddl("region"));
+        try (DuckDBAppender a = db.createAppender("region")) {
+            a.beginRow().append(region.dir().toString()).append(region.config().maxPaddr())
+                    .append(region.config().pageSize()).append(region.nrSlots()).append(region.clean())
+                    .append(scan.events);
+            nullable(a, scan.first);
+            nullable(a, scan.last);
+            nullable(a, at);
+            a.append(scan.stopReason).append(JournalEvent.FORMAT_VERSION).append(ExportSchema.VERSION).endRow();
+        }
+        copy("SELECT * FROM region", ExportSchema.REGION, 0);
+        rows.put(ExportSchema.REGION.name(), 1L);
+    }
+
+    private static void nullable(DuckDBAppender a, long index) throws SQLException {
+        if (index == JournalIndex.NONE) {
+            a.append((Long) null);
+        } else {
+            a.append(index);
+        }
+    }
+
+    private void writeManifest(Scan scan, long bytes) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# framejournal export: one directory per table, part files inside (schema in docs/EXPORT.md)\n");
+        sb.append("schema=").append(ExportSchema.VERSION).append('\n');
+        sb.append("format=").append(format.extension).append('\n');
+        sb.append("tables=");
+        for (int i = 0; i < ExportSchema.TABLES.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(ExportSchema.TABLES.get(i).name());
+        }
+        sb.append('\n');
+        for (ExportSchema.Table t : ExportSchema.TABLES) {
+            sb.append("rows.").append(t.name()).append('=').append(rows.getOrDefault(t.name(), 0L)).append('\n');
+        }
+        sb.append("firstIndex=").append(JournalIndex.format(scan.first)).append('\n');
+        sb.append("lastIndex=").append(JournalIndex.format(scan.last)).append('\n');
+        sb.append("complete=").append(scan.stopReason == null).append('\n');
+        Files.writeString(out.resolve(MANIFEST), sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    private long[] sizes() throws IOException {
+        long[] total = new long[1];
+        try (Stream<Path> s = Files.walk(out)) {
+            s.filter(Files::isRegularFile).forEach(p -> {
+                try {
+                    total[0] += Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return total;
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary directory that could not be removed is left behind; nothing else depends on it
+        }
+    }
+}

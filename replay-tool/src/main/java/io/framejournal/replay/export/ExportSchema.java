@@ -62,16 +62,15 @@ public final class ExportSchema {
 
     public static final Table CALLS = new Table("calls", "one row per journal record (one public call's entries)",
             List.of(c("index", "BIGINT", "journal index of the record"),
-                    c("time", "BIGINT", "timestamp of its first entry, epoch nanoseconds"),
+                    c("time", "BIGINT", "timestamp, epoch nanoseconds"),
                     c("thread", "INTEGER", "id of the writing thread"),
                     c("op", "VARCHAR", "the public call (OpCode name)"),
-                    c("handle", "BIGINT", "handle id of its first entry; 0 for none"),
+                    c("handle", "BIGINT", "handle id; 0 for none"),
                     c("site", "INTEGER", "call-site id; 0 = none"),
                     c("entries", "INTEGER", "events (entries) in the record"),
                     c("slot_entries", "INTEGER", "entries that change a slot"),
                     c("first_slot", "INTEGER", "lowest slot it touches; NULL when none"),
-                    c("last_slot", "INTEGER", "highest slot it touches; NULL when none"),
-                    c("kind", "VARCHAR", "kind of its first entry (EventKind name)")));
+                    c("last_slot", "INTEGER", "highest slot it touches; NULL when none")));
 
     public static final Table SLOTS = new Table("slots", "one row per frame: its state at the end (or at --at)",
             List.of(c("slot", "INTEGER", "frame index"),

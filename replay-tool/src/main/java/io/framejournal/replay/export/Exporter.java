@@ -156,7 +156,13 @@ public final class Exporter {
     public Result run(Progress progress) {
         long t0 = System.nanoTime();
         checkOutput(region, out);
-        AuditReport audit = new Auditor(region, at, LEAK_LIMIT).run(Progress.none());
+        // The audit (for the leaks table) reads the journal on its own thread while the scan below writes the tables.
+        java.util.concurrent.CompletableFuture<AuditReport> auditing = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new Auditor(region, at, LEAK_LIMIT).run(Progress.none()), r -> {
+                    Thread t = new Thread(r, "framejournal-export-audit");
+                    t.setDaemon(true);
+                    t.start();
+                });
         Path spill;
         try {
             Files.createDirectories(out);
@@ -170,8 +176,9 @@ public final class Exporter {
             for (ExportSchema.Table t : ExportSchema.TABLES) {
                 Files.createDirectories(out.resolve(t.name()));
             }
-            Scan scan = new Scan(db, audit);
+            Scan scan = new Scan(db);
             scan.run(progress);
+            AuditReport audit = join(auditing);
             writeSlots(db, scan.state);
             writeLeaks(db, audit, scan.siteOfIndex);
             writeSites(db, scan.sites, audit, scan.siteOfIndex);
@@ -193,67 +200,63 @@ public final class Exporter {
         }
     }
 
-    /** One pass over the journal: events and records into chunked part files, slot state and site counts kept. */
+    /**
+     * One pass over the journal: events into chunked part files (each chunk ends at a record boundary, and its
+     * {@code calls} rows are grouped from it by journal index in SQL), slot state and site counts kept. Two buffer
+     * tables take turns: while the appender fills one, a second connection writes the other out.
+     */
     private final class Scan {
         final DuckDBConnection db;
+        final DuckDBConnection writer;
+        final java.util.concurrent.ExecutorService background;
+        java.util.concurrent.Future<?> pending;
         final ReplayState state = new ReplayState(region.nrSlots());
         final Map<Integer, long[]> sites = new HashMap<>();
+        /** Sites of the events a leak can point at (mints, forgets, leaked handles) that carry one. */
         final Map<Long, Integer> siteOfIndex = new HashMap<>();
         long events;
         long calls;
         long first = JournalIndex.NONE;
         long last = JournalIndex.NONE;
         String stopReason;
-        int eventPart;
-        int callPart;
+        int part;
+        int buffer;
         long eventsInChunk;
-        long callsInChunk;
         DuckDBAppender ev;
-        DuckDBAppender cl;
 
-        // the record being grouped into one calls row
-        long cIndex = JournalIndex.NONE;
-        long cTime;
-        int cThread;
-        int cOp;
-        long cHandle;
-        int cSite;
-        int cEntries;
-        int cSlotEntries;
-        int cFirstSlot;
-        int cLastSlot;
-        int cKind;
-
-        Scan(DuckDBConnection db, AuditReport audit) throws SQLException {
+        Scan(DuckDBConnection db) throws SQLException {
             this.db = db;
-            for (AuditReport.LeakGroup g : audit.leaks()) {
-                for (Long idx : g.indices()) {
-                    siteOfIndex.put(idx, EventFields.NO_SITE);
-                }
+            for (int b = 0; b < 2; b++) {
+                DuckDb.execute(db, "CREATE TABLE ev_buf" + b + " (\"index\" BIGINT, \"time\" BIGINT, thread INTEGER, "
+                        + "op UTINYINT, kind UTINYINT, slot INTEGER, before BIGINT, after BIGINT, handle BIGINT, "
+                        + "site INTEGER, flags SMALLINT, meta_type SMALLINT)");
             }
-            for (AuditReport.RawLeak r : audit.rawLeaks()) {
-                siteOfIndex.put(r.index(), EventFields.NO_SITE);
-            }
-            for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
-                siteOfIndex.put(h.index(), EventFields.NO_SITE);
-            }
-            DuckDb.execute(db, "CREATE TABLE ev_buf (\"index\" BIGINT, \"time\" BIGINT, thread INTEGER, op UTINYINT, "
-                    + "kind UTINYINT, slot INTEGER, before BIGINT, after BIGINT, handle BIGINT, site INTEGER, "
-                    + "flags SMALLINT, meta_type SMALLINT)");
-            DuckDb.execute(db, "CREATE TABLE cl_buf (\"index\" BIGINT, \"time\" BIGINT, thread INTEGER, op UTINYINT, "
-                    + "handle BIGINT, site INTEGER, entries INTEGER, slot_entries INTEGER, first_slot INTEGER, "
-                    + "last_slot INTEGER, kind UTINYINT)");
-            ev = db.createAppender("ev_buf");
-            cl = db.createAppender("cl_buf");
+            writer = db.duplicate().unwrap(DuckDBConnection.class);
+            background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "framejournal-export-writer");
+                t.setDaemon(true);
+                return t;
+            });
+            ev = db.createAppender("ev_buf0");
         }
 
         void run(Progress progress) throws SQLException {
+            try {
+                scan(progress);
+            } finally {
+                background.shutdownNow();
+                writer.close();
+            }
+        }
+
+        private void scan(Progress progress) throws SQLException {
             JournalEvent e = new JournalEvent();
             SlotState scratch = new SlotState();
             int nrSlots = region.nrSlots();
             boolean stoppedAt = false;
             long[] site0 = new long[3];
             sites.put(EventFields.NO_SITE, site0);
+            long record = JournalIndex.NONE;
             try (JournalReader reader = region.journal()) {
                 while (reader.next(e)) {
                     if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
@@ -265,105 +268,123 @@ public final class Exporter {
                     }
                     last = e.index;
                     int site = EventFields.site(e);
+                    if (e.index != record) {
+                        if (eventsInChunk >= chunk) {
+                            flush(false);
+                        }
+                        record = e.index;
+                        calls++;
+                        long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
+                        sc[0]++;
+                    }
                     ev.beginRow().append(e.index).append(e.timestamp).append(e.thread).append((byte) e.op)
                             .append((byte) e.kind.ordinal()).append(e.slot).append(e.before).append(e.after)
                             .append(e.handle).append(site).append((short) e.flags).append(e.metaType).endRow();
-                    boolean slotEvent = e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots;
-                    if (e.index != cIndex) {
-                        endCall();
-                        startCall(e, site);
-                    }
-                    cEntries++;
-                    if (slotEvent) {
-                        cSlotEntries++;
-                        cFirstSlot = cFirstSlot < 0 ? e.slot : Math.min(cFirstSlot, e.slot);
-                        cLastSlot = Math.max(cLastSlot, e.slot);
-                    }
+                    eventsInChunk++;
                     long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
                     sc[1]++;
                     if (e.kind == EventKind.MINT) {
                         sc[2]++;
                     }
-                    if (site != EventFields.NO_SITE && siteOfIndex.containsKey(e.index)) {
-                        siteOfIndex.put(e.index, site);
+                    if (site != EventFields.NO_SITE && (e.kind == EventKind.MINT || e.kind == EventKind.RAW_FORGET
+                            || e.kind == EventKind.LEAKED_HANDLE)) {
+                        siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
                     }
-                    state.apply(e, scratch);
+                    if (e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
+                        state.apply(e, scratch);
+                    }
                     if ((++events & Progress.TICK_MASK) == 0) {
                         progress.update(events);
-                    }
-                    if (++eventsInChunk == chunk) {
-                        flushEvents();
                     }
                 }
                 stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
             }
-            endCall();
-            flushEvents();
-            flushCalls();
+            flush(true);
             rows.put(ExportSchema.EVENTS.name(), events);
             rows.put(ExportSchema.CALLS.name(), calls);
+        }
+
+        /** Hands the filled buffer to the writer (after the previous one is out) and appends into the other. */
+        private void flush(boolean last) throws SQLException {
             ev.close();
-            cl.close();
-        }
-
-        private void startCall(JournalEvent e, int site) {
-            cIndex = e.index;
-            cTime = e.timestamp;
-            cThread = e.thread;
-            cOp = e.op;
-            cHandle = e.handle;
-            cSite = site;
-            cEntries = 0;
-            cSlotEntries = 0;
-            cFirstSlot = -1;
-            cLastSlot = -1;
-            cKind = e.kind.ordinal();
-            sites.computeIfAbsent(site, k -> new long[3])[0]++;
-        }
-
-        private void endCall() throws SQLException {
-            if (cIndex == JournalIndex.NONE) {
+            awaitWriter();
+            String table = "ev_buf" + buffer;
+            int p = part++;
+            pending = background.submit(() -> {
+                writeChunk(table, p);
+                return null;
+            });
+            if (last) {
+                awaitWriter();
                 return;
             }
-            cl.beginRow().append(cIndex).append(cTime).append(cThread).append((byte) cOp).append(cHandle)
-                    .append(cSite).append(cEntries).append(cSlotEntries);
-            if (cFirstSlot < 0) {
-                cl.append((Integer) null).append((Integer) null);
-            } else {
-                cl.append(cFirstSlot).append(cLastSlot);
-            }
-            cl.append((byte) cKind).endRow();
-            cIndex = JournalIndex.NONE;
-            calls++;
-            if (++callsInChunk == chunk) {
-                flushCalls();
-            }
-        }
-
-        private void flushEvents() throws SQLException {
-            if (eventsInChunk == 0 && eventPart > 0) {
-                return;
-            }
-            ev.close();
-            copy("SELECT \"index\", \"time\", thread, " + names("op", OpCode.values()) + " AS op, "
-                    + names("kind", EventKind.values()) + " AS kind, slot, " + paddr("slot") + " AS paddr, before, "
-                    + "after, handle, site, flags, meta_type FROM ev_buf", ExportSchema.EVENTS, eventPart++);
-            DuckDb.execute(db, "DELETE FROM ev_buf");
-            ev = db.createAppender("ev_buf");
+            buffer ^= 1;
+            ev = db.createAppender("ev_buf" + buffer);
             eventsInChunk = 0;
         }
 
-        private void flushCalls() throws SQLException {
-            if (callsInChunk == 0 && callPart > 0) {
+        private void awaitWriter() throws SQLException {
+            if (pending == null) {
                 return;
             }
-            cl.close();
-            copy("SELECT \"index\", \"time\", thread, " + names("op", OpCode.values()) + " AS op, handle, site, "
-                    + "entries, slot_entries, first_slot, last_slot, " + names("kind", EventKind.values())
-                    + " AS kind FROM cl_buf", ExportSchema.CALLS, callPart++);
-            DuckDb.execute(db, "DELETE FROM cl_buf");
-            cl = db.createAppender("cl_buf");
-            callsInChunk = 0;
+            try {
+                pending.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while writing part files", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof SQLException) {
+                    throw (SQLException) c;
+                }
+                throw new SQLException(String.valueOf(c.getMessage()), c);
+            } finally {
+                pending = null;
+            }
+        }
+
+        /** One chunk out: its events, its records grouped by index, then the buffer emptied. */
+        private void writeChunk(String table, int p) throws SQLException {
+            String op = names("op", OpCode.values());
+            String kind = names("kind", EventKind.values());
+            copy(writer, "SELECT \"index\", \"time\", thread, " + op + " AS op, " + kind + " AS kind, slot, "
+                    + paddr("slot") + " AS paddr, before, after, handle, site, flags, meta_type FROM " + table,
+                    ExportSchema.EVENTS, p);
+            // time, thread, op, handle and site are the record's header fields: every entry of a record has the same
+            copy(writer, "SELECT \"index\", any_value(\"time\") AS \"time\", any_value(thread) AS thread, "
+                    + op.replace("\"op\"", "any_value(\"op\")") + " AS op, any_value(handle) AS handle, "
+                    + "any_value(site) AS site, count(*)::INTEGER AS entries, count(*) FILTER (WHERE " + slotEntry()
+                    + ")::INTEGER AS slot_entries, min(slot) FILTER (WHERE " + slotEntry() + ") AS first_slot, "
+                    + "max(slot) FILTER (WHERE " + slotEntry() + ") AS last_slot FROM " + table
+                    + " GROUP BY \"index\" ORDER BY \"index\"", ExportSchema.CALLS, p);
+            DuckDb.execute(writer, "DELETE FROM " + table);
+        }
+
+        /** SQL: the event changes a slot of the region (what counts as a slot entry of a record). */
+        private String slotEntry() {
+            StringBuilder sb = new StringBuilder("slot >= 0 AND slot < ").append(region.nrSlots()).append(" AND kind IN (");
+            int n = 0;
+            for (EventKind k : EventKind.values()) {
+                if (k.changesSlot()) {
+                    sb.append(n++ == 0 ? "" : ", ").append(k.ordinal());
+                }
+            }
+            return sb.append(')').toString();
+        }
+    }
+
+    private static AuditReport join(java.util.concurrent.CompletableFuture<AuditReport> auditing) {
+        try {
+            return auditing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            if (c instanceof Error) {
+                throw (Error) c;
+            }
+            throw e;
         }
     }
 
@@ -382,10 +403,16 @@ public final class Exporter {
     }
 
     private void copy(String select, ExportSchema.Table table, int part) throws SQLException {
+        copy(db, select, table, part);
+    }
+
+    private void copy(DuckDBConnection via, String select, ExportSchema.Table table, int part) throws SQLException {
         Path file = out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
-        DuckDb.execute(db, "COPY (" + select + ") TO " + DuckDb.literal(file.toString()) + " "
+        DuckDb.execute(via, "COPY (" + select + ") TO " + DuckDb.literal(file.toString()) + " "
                 + format.copyOptions);
-        files++;
+        synchronized (this) {
+            files++;
+        }
     }
 
     private void writeSlots(DuckDBConnection db, ReplayState state) throws SQLException {

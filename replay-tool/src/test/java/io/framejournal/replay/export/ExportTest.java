@@ -1,0 +1,164 @@
+package io.framejournal.replay.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RegionException;
+import io.framejournal.replay.Support;
+import io.framejournal.replay.analysis.AuditReport;
+import io.framejournal.replay.analysis.Auditor;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.analysis.RegionInput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Exporter} on the shipped sample: every table's rows against the journal and the audit. */
+class ExportTest {
+    @TempDir
+    Path tmp;
+
+    static final Path SAMPLE = Support.root().resolve("data/sample");
+
+    /** The sample's journal: its events, and the distinct indices (records) among them. */
+    static long[] journalCounts(Path region, long at) {
+        long events = 0;
+        long records = 0;
+        long last = JournalIndex.NONE;
+        JournalEvent e = new JournalEvent();
+        try (JournalReader r = JournalReader.open(region.resolve("journal"))) {
+            while (r.next(e)) {
+                if (at != JournalIndex.NONE && e.index > at) {
+                    break;
+                }
+                events++;
+                if (e.index != last) {
+                    records++;
+                    last = e.index;
+                }
+            }
+        }
+        return new long[] {events, records};
+    }
+
+    static long scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void parquetTablesMatchTheJournalAndTheAudit() throws Exception {
+        Map<String, String> before = Support.checksums(SAMPLE);
+        RegionInput region = RegionInput.open(SAMPLE);
+        Path out = tmp.resolve("out");
+        Exporter.Result r = new Exporter(region, out, Exporter.Format.PARQUET, JournalIndex.NONE).run(Progress.none());
+        long[] journal = journalCounts(SAMPLE, JournalIndex.NONE);
+        AuditReport audit = Auditor.audit(region, JournalIndex.NONE);
+
+        assertThat(r.events()).isEqualTo(journal[0]);
+        assertThat(r.rows()).containsEntry("calls", journal[1]).containsEntry("slots", 1024L).containsEntry("region", 1L);
+        assertThat(r.stopReason()).isNull();
+        assertThat(r.warnings()).isEmpty();
+        assertThat(out.resolve(Exporter.MANIFEST)).exists();
+        try (Connection c = DuckDb.open(tmp)) {
+            String events = "read_parquet('" + out.resolve("events/*.parquet") + "')";
+            assertThat(scalar(c, "SELECT count(*) FROM " + events)).isEqualTo(journal[0]);
+            assertThat(scalar(c, "SELECT count(*) FROM " + events + " WHERE paddr <> slot * 4096")).isZero();
+            assertThat(scalar(c, "SELECT count(*) FROM " + events + " WHERE kind = 'MINT'"))
+                    .isEqualTo(countKind("MINT"));
+            assertThat(scalar(c, "SELECT sum(entries) FROM read_parquet('" + out.resolve("calls/*.parquet") + "')"))
+                    .isEqualTo(journal[0]);
+            String slots = "read_parquet('" + out.resolve("slots/*.parquet") + "')";
+            assertThat(scalar(c, "SELECT sum(obligations) FROM " + slots)).isEqualTo(audit.obligations());
+            assertThat(scalar(c, "SELECT sum(raw) FROM " + slots)).isEqualTo(audit.rawReferences());
+            String leaks = "read_parquet('" + out.resolve("leaks/*.parquet") + "')";
+            long groupEntries = audit.leaks().stream().mapToLong(g -> g.slots().size()).sum();
+            assertThat(scalar(c, "SELECT count(*) FROM " + leaks + " WHERE kind = 'obligation'")).isEqualTo(groupEntries);
+            assertThat(scalar(c, "SELECT count(DISTINCT handle) FROM " + leaks + " WHERE kind = 'obligation'"))
+                    .isEqualTo(audit.leakGroupCount());
+            assertThat(scalar(c, "SELECT sum(count) FROM " + leaks + " WHERE kind = 'raw'")).isEqualTo(audit.rawReferences());
+            assertThat(scalar(c, "SELECT events FROM read_parquet('" + out.resolve("sites/*.parquet") + "') WHERE site = 0"))
+                    .isEqualTo(journal[0]);
+            assertThat(scalar(c, "SELECT last_index FROM read_parquet('" + out.resolve("region/*.parquet") + "')"))
+                    .isEqualTo(audit.lastIndex());
+        }
+        assertThat(Support.checksums(SAMPLE)).as("the region is read-only").isEqualTo(before);
+    }
+
+    private static long countKind(String kind) {
+        return Support.events(SAMPLE).stream().filter(l -> l.startsWith(kind + " ")).count();
+    }
+
+    @Test
+    void smallChunksKeepJournalOrderAcrossPartFiles() throws Exception {
+        RegionInput region = RegionInput.open(SAMPLE);
+        Path out = tmp.resolve("chunks");
+        Exporter.Result r = new Exporter(region, out, Exporter.Format.PARQUET, JournalIndex.NONE, 1000).run(Progress.none());
+        List<Path> parts;
+        try (Stream<Path> s = Files.list(out.resolve("events"))) {
+            parts = s.sorted().toList();
+        }
+        assertThat(parts).hasSize((int) ((r.events() + 999) / 1000));
+        try (Connection c = DuckDb.open(tmp); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT \"index\" FROM read_parquet('" + out.resolve("events/*.parquet")
+                        + "', filename = true, file_row_number = true) ORDER BY filename, file_row_number")) {
+            List<Long> indices = new ArrayList<>();
+            while (rs.next()) {
+                indices.add(rs.getLong(1));
+            }
+            assertThat(indices).hasSize((int) r.events()).isSorted();
+        }
+        assertThat(r.rows()).containsEntry("calls", journalCounts(SAMPLE, JournalIndex.NONE)[1]);
+    }
+
+    @Test
+    void csvAndAtIndex() throws Exception {
+        RegionInput region = RegionInput.open(SAMPLE);
+        long[] all = journalCounts(SAMPLE, JournalIndex.NONE);
+        AuditReport full = Auditor.audit(region, JournalIndex.NONE);
+        long at = full.firstIndex() + all[0] / 2;
+        Path out = tmp.resolve("csv");
+        Exporter.Result r = new Exporter(region, out, Exporter.Format.CSV, at).run(Progress.none());
+        long[] half = journalCounts(SAMPLE, at);
+        assertThat(r.events()).isEqualTo(half[0]).isLessThan(all[0]);
+        assertThat(Files.readAllLines(out.resolve("events/part-00000.csv")).get(0))
+                .isEqualTo("index,time,thread,op,kind,slot,paddr,before,after,handle,site,flags,meta_type");
+        try (Connection c = DuckDb.open(tmp)) {
+            assertThat(scalar(c, "SELECT count(*) FROM read_csv('" + out.resolve("events/*.csv") + "', header = true)"))
+                    .isEqualTo(half[0]);
+            assertThat(scalar(c, "SELECT max(\"index\") FROM read_csv('" + out.resolve("events/*.csv") + "', header = true)"))
+                    .isLessThanOrEqualTo(at);
+            AuditReport atHalf = Auditor.audit(region, at);
+            assertThat(scalar(c, "SELECT sum(obligations) FROM read_csv('" + out.resolve("slots/*.csv") + "', header = true)"))
+                    .isEqualTo(atHalf.obligations());
+        }
+    }
+
+    @Test
+    void refusesAnOutputInsideTheRegionOrNotEmpty() throws Exception {
+        Path copy = tmp.resolve("region");
+        Support.copyTree(SAMPLE, copy);
+        RegionInput region = RegionInput.open(copy);
+        assertThatThrownBy(() -> Exporter.checkOutput(region, copy.resolve("export")))
+                .isInstanceOf(RegionException.class).hasMessageContaining("inside the region");
+        Path used = Files.createDirectories(tmp.resolve("used"));
+        Files.writeString(used.resolve("x"), "x");
+        assertThatThrownBy(() -> Exporter.checkOutput(region, used))
+                .isInstanceOf(RegionException.class).hasMessageContaining("not empty");
+        assertThat(copy.resolve("export")).doesNotExist();
+    }
+}

@@ -53,7 +53,7 @@ public final class HtmlReport {
     private static final String[] STATUS_NAMES = {"free", "unique", "shared", "busy", "illegal"};
     private static final int[] STATUS_RGB = {0xe9ecf1, 0x2f855a, 0x2b6cb0, 0xdd6b20, 0xc53030};
     private static final String[] PALETTE = {"#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#b7791f",
-        "#319795", "#d53f8c", "#4a5568", "#9c4221", "#38a169", "#805ad5", "#e53e3e", "#3182ce", "#718096", "#975a16"};
+        "#319795", "#d53f8c", "#4a5568", "#9c4221", "#0bc5ea", "#805ad5", "#e53e3e", "#3182ce", "#718096", "#975a16"};
 
     /**
      * What was written.

@@ -104,6 +104,54 @@ class ExportTest {
     }
 
     @Test
+    void everyEventRoundTripsFieldByField() throws Exception {
+        RegionInput region = RegionInput.open(SAMPLE);
+        Path out = tmp.resolve("rt");
+        new Exporter(region, out, Exporter.Format.PARQUET, JournalIndex.NONE, 3000).run(Progress.none());
+        List<String> expected = new ArrayList<>();
+        JournalEvent e = new JournalEvent();
+        try (JournalReader r = JournalReader.open(SAMPLE.resolve("journal"))) {
+            while (r.next(e)) {
+                expected.add(e.index + " " + e.timestamp + " " + e.thread + " " + e.opCode() + " " + e.kind + " " + e.slot
+                        + " " + (e.slot >= 0 ? Long.toString(e.slot * 4096L) : "null") + " " + e.before + " " + e.after
+                        + " " + e.handle + " 0 " + e.flags + " " + e.metaType);
+            }
+        }
+        List<String> got = new ArrayList<>();
+        try (Connection c = DuckDb.open(tmp); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM read_parquet('" + out.resolve("events/*.parquet")
+                        + "', filename = true, file_row_number = true) ORDER BY filename, file_row_number")) {
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= 13; i++) {
+                    sb.append(i == 1 ? "" : " ").append(rs.getString(i));
+                }
+                got.add(sb.toString());
+            }
+        }
+        assertThat(got).hasSize(expected.size()).isEqualTo(expected);
+        // a region-wide event (slot -1) and a negative meta type survive the packing too
+        JournalEvent x = new JournalEvent();
+        x.slot = -1;
+        x.metaType = (short) -3;
+        x.flags = 3;
+        x.op = 31;
+        x.thread = -7;
+        x.kind = io.framejournal.journal.EventKind.RECOVERY;
+        try (Connection c = DuckDb.open(tmp); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + Exporter.UNPACK + " FROM (SELECT " + Exporter.head(x) + "::BIGINT AS head, "
+                        + Exporter.ids(x) + "::BIGINT AS ids)")) {
+            rs.next();
+            assertThat(rs.getInt("slot")).isEqualTo(-1);
+            assertThat(rs.getShort("meta_type")).isEqualTo((short) -3);
+            assertThat(rs.getInt("flags")).isEqualTo(3);
+            assertThat(rs.getInt("op")).isEqualTo(31);
+            assertThat(rs.getInt("thread")).isEqualTo(-7);
+            assertThat(rs.getInt("kind")).isEqualTo(x.kind.ordinal());
+        }
+    }
+
+    @Test
     void smallChunksKeepJournalOrderAcrossPartFiles() throws Exception {
         RegionInput region = RegionInput.open(SAMPLE);
         Path out = tmp.resolve("chunks");

@@ -197,6 +197,22 @@ class ExportTest {
     }
 
     @Test
+    void docsExportMdDocumentsEveryColumnOfTheSchema() throws Exception {
+        String doc = Files.readString(Support.root().resolve("docs/EXPORT.md"));
+        assertThat(doc).contains("## Schema (version " + ExportSchema.VERSION + ")");
+        for (ExportSchema.Table t : ExportSchema.TABLES) {
+            String section = doc.substring(doc.indexOf("### `" + t.name() + "`"));
+            int pos = 0;
+            for (ExportSchema.Column c : t.columns()) {
+                String row = "| `" + c.name() + "` | " + c.type() + " | ";
+                int at = section.indexOf(row);
+                assertThat(at).as(t.name() + "." + c.name() + " documented in order").isGreaterThanOrEqualTo(pos);
+                pos = at;
+            }
+        }
+    }
+
+    @Test
     void refusesAnOutputInsideTheRegionOrNotEmpty() throws Exception {
         Path copy = tmp.resolve("region");
         Support.copyTree(SAMPLE, copy);

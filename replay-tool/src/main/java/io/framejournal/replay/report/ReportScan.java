@@ -118,11 +118,6 @@ final class ReportScan {
         return (int) ((long) slot * rows / nrSlots);
     }
 
-    /** First slot of a frame row. */
-    int rowStart(int row) {
-        return (int) (((long) row * nrSlots + rows - 1) / rows);
-    }
-
     static int status(long rc) {
         if (rc == RefCount.UNUSED) {
             return FREE;

@@ -93,6 +93,34 @@ class ExportSqlCliTest {
     }
 
     @Test
+    void aTruncatedJournalIsExportedReportedAndQueriedUpToWhereReadingStopped() throws Exception {
+        Path sample = tmp.resolve("sample");
+        FileHashes.copyTree(JarRunner.root().resolve("data/sample"), sample);
+        Path cq4;
+        try (var files = Files.list(sample.resolve("journal"))) {
+            cq4 = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(cq4);
+        int end = b.length;
+        while (end > 0 && b[end - 1] == 0) {
+            end--;
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(cq4.toFile(), "rw")) {
+            f.setLength(end / 2);
+        }
+        Result ex = run("export", "sample", "--to", "out");
+        assertOneLineError(ex, "journal reading stopped early");
+        assertThat(ex.out()).contains("journal reading STOPPED").contains("the tables cover what was read");
+        Result sql = run("sql", "out", "SELECT count(*) AS n, max(stop_reason IS NOT NULL) AS stopped FROM region");
+        assertThat(sql.exit()).as(sql.err()).isZero();
+        assertThat(sql.out()).contains("true");
+        Result report = run("report", "sample", "-o", "r.html");
+        assertOneLineError(report, "journal reading stopped early");
+        assertThat(Files.readString(tmp.resolve("r.html"))).contains("reading stopped");
+        assertOneLineError(run("sql", "sample", "SELECT count(*) FROM events"), "journal reading stopped early");
+    }
+
+    @Test
     void badInput() throws Exception {
         Path sample = tmp.resolve("sample");
         FileHashes.copyTree(JarRunner.root().resolve("data/sample"), sample);

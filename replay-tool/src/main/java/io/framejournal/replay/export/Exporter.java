@@ -99,6 +99,8 @@ public final class Exporter {
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, Long> rows = new TreeMap<>();
     private long files;
+    /** Tests: group every chunk's calls rows by index, also when each record has one entry. */
+    boolean alwaysGroup;
     /** The database the part files are written through, while {@link #run} runs. */
     private DuckDBConnection db;
 
@@ -222,6 +224,8 @@ public final class Exporter {
         int part;
         int buffer;
         long eventsInChunk;
+        /** Whether a record in the current chunk has more than one entry (else its calls rows need no grouping). */
+        boolean multiEntry;
         DuckDBAppender ev;
 
         Scan(DuckDBConnection db) throws SQLException {
@@ -268,7 +272,9 @@ public final class Exporter {
                     }
                     last = e.index;
                     int site = EventFields.site(e);
-                    if (e.index != record) {
+                    if (e.index == record) {
+                        multiEntry = true;
+                    } else {
                         if (eventsInChunk >= chunk) {
                             flush(false);
                         }
@@ -309,8 +315,9 @@ public final class Exporter {
             awaitWriter();
             String table = "ev_buf" + buffer;
             int p = part++;
+            boolean group = multiEntry || alwaysGroup;
             pending = background.submit(() -> {
-                writeChunk(table, p);
+                writeChunk(table, p, group);
                 return null;
             });
             if (last) {
@@ -320,6 +327,7 @@ public final class Exporter {
             buffer ^= 1;
             ev = db.createAppender("ev_buf" + buffer);
             eventsInChunk = 0;
+            multiEntry = false;
         }
 
         private void awaitWriter() throws SQLException {
@@ -342,8 +350,11 @@ public final class Exporter {
             }
         }
 
-        /** One chunk out: its events, its records grouped by index, then the buffer emptied. */
-        private void writeChunk(String table, int p) throws SQLException {
+        /**
+         * One chunk out: its events, its records (grouped by index when a record has several entries, else one row
+         * per event, which needs no hashing), then the buffer emptied.
+         */
+        private void writeChunk(String table, int p, boolean group) throws SQLException {
             String op = names("op", OpCode.values());
             String kind = names("kind", EventKind.values());
             String unpacked = "(SELECT \"index\", \"time\", " + UNPACK + ", before, after, handle, site FROM " + table
@@ -351,13 +362,21 @@ public final class Exporter {
             copy(writer, "SELECT \"index\", \"time\", thread, " + op + " AS op, " + kind + " AS kind, slot, "
                     + paddr("slot") + " AS paddr, before, after, handle, site, flags, meta_type FROM " + unpacked,
                     ExportSchema.EVENTS, p);
-            // time, thread, op, handle and site are the record's header fields: every entry of a record has the same
-            copy(writer, "SELECT \"index\", any_value(\"time\") AS \"time\", any_value(thread) AS thread, "
-                    + op.replace("\"op\"", "any_value(\"op\")") + " AS op, any_value(handle) AS handle, "
-                    + "any_value(site) AS site, count(*)::INTEGER AS entries, count(*) FILTER (WHERE " + slotEntry()
-                    + ")::INTEGER AS slot_entries, min(slot) FILTER (WHERE " + slotEntry() + ") AS first_slot, "
-                    + "max(slot) FILTER (WHERE " + slotEntry() + ") AS last_slot FROM " + unpacked
-                    + " GROUP BY \"index\" ORDER BY \"index\"", ExportSchema.CALLS, p);
+            if (group) {
+                // time, thread, op, handle and site are the record's header fields: every entry of a record has the same
+                copy(writer, "SELECT \"index\", any_value(\"time\") AS \"time\", any_value(thread) AS thread, "
+                        + op.replace("\"op\"", "any_value(\"op\")") + " AS op, any_value(handle) AS handle, "
+                        + "any_value(site) AS site, count(*)::INTEGER AS entries, count(*) FILTER (WHERE " + slotEntry()
+                        + ")::INTEGER AS slot_entries, min(slot) FILTER (WHERE " + slotEntry() + ") AS first_slot, "
+                        + "max(slot) FILTER (WHERE " + slotEntry() + ") AS last_slot FROM " + unpacked
+                        + " GROUP BY \"index\" ORDER BY \"index\"", ExportSchema.CALLS, p);
+            } else {
+                String slotEntry = "(" + slotEntry() + ")";
+                copy(writer, "SELECT \"index\", \"time\", thread, " + op + " AS op, handle, site, 1::INTEGER AS entries, "
+                        + "(CASE WHEN " + slotEntry + " THEN 1 ELSE 0 END)::INTEGER AS slot_entries, CASE WHEN "
+                        + slotEntry + " THEN slot END AS first_slot, CASE WHEN " + slotEntry + " THEN slot END AS last_slot"
+                        + " FROM " + unpacked, ExportSchema.CALLS, p);
+            }
             DuckDb.execute(writer, "DELETE FROM " + table);
         }
 

@@ -152,6 +152,28 @@ class ExportTest {
     }
 
     @Test
+    void callsAreTheSameWhetherGroupedByIndexOrOneRowPerEvent() throws Exception {
+        RegionInput region = RegionInput.open(SAMPLE);
+        Path plain = tmp.resolve("plain");
+        Path grouped = tmp.resolve("grouped");
+        new Exporter(region, plain, Exporter.Format.PARQUET, JournalIndex.NONE, 2000).run(Progress.none());
+        Exporter g = new Exporter(region, grouped, Exporter.Format.PARQUET, JournalIndex.NONE, 2000);
+        g.alwaysGroup = true;
+        g.run(Progress.none());
+        try (Connection c = DuckDb.open(tmp)) {
+            String a = "read_parquet('" + plain.resolve("calls/*.parquet") + "')";
+            String b = "read_parquet('" + grouped.resolve("calls/*.parquet") + "')";
+            assertThat(scalar(c, "SELECT count(*) FROM " + a)).isEqualTo(journalCounts(SAMPLE, JournalIndex.NONE)[1]);
+            assertThat(scalar(c, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")")).isZero();
+            assertThat(scalar(c, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")")).isZero();
+            assertThat(scalar(c, "SELECT count(*) FROM " + a + " WHERE first_slot IS NULL")).isPositive();
+            assertThat(scalar(c, "SELECT sum(slot_entries) FROM " + a)).isEqualTo(
+                    scalar(c, "SELECT count(*) FROM read_parquet('" + plain.resolve("events/*.parquet") + "') WHERE kind IN "
+                            + "('REFCOUNT','USAGE','META_WRITE','META_DROP','MINT','REDEEM','RAW_FORGET','RAW_RESTORE','LIST')"));
+        }
+    }
+
+    @Test
     void smallChunksKeepJournalOrderAcrossPartFiles() throws Exception {
         RegionInput region = RegionInput.open(SAMPLE);
         Path out = tmp.resolve("chunks");

@@ -27,7 +27,8 @@ public final class DuckDb {
         try {
             Connection c = new DuckDBDriver().connect("jdbc:duckdb:", p);
             return c.unwrap(DuckDBConnection.class);
-        } catch (SQLException | UnsatisfiedLinkError e) {
+        } catch (SQLException | LinkageError e) {
+            // LinkageError: its native library could not be loaded (e.g. a temporary directory mounted noexec)
             throw new RegionException("cannot start the embedded DuckDB: " + message(e));
         }
     }

@@ -584,6 +584,7 @@ public final class Exporter {
         sb.append("firstIndex=").append(JournalIndex.format(scan.first)).append('\n');
         sb.append("lastIndex=").append(JournalIndex.format(scan.last)).append('\n');
         sb.append("complete=").append(scan.stopReason == null).append('\n');
+        sb.append("partBytes=").append(bytes).append('\n');
         Files.writeString(out.resolve(MANIFEST), sb.toString(), StandardCharsets.UTF_8);
     }
 

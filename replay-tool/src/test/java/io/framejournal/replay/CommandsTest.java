@@ -36,7 +36,8 @@ class CommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simulate", "recover", "audit", "history", "state", "dump", "stats", "demo"})
+    @ValueSource(strings = {"simulate", "recover", "audit", "history", "state", "dump", "stats", "report", "export", "sql",
+        "demo"})
     void everySubcommandHasHelp(String sub) {
         Result r = Support.cli(sub, "--help");
         assertThat(r.exit()).isZero();
@@ -48,7 +49,8 @@ class CommandsTest {
         assertThat(Support.cli("--version").out()).startsWith("framejournal ").contains("journal format 2");
         Result help = Support.cli("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("simulate", "recover", "audit", "history", "state", "dump", "stats", "demo");
+        assertThat(help.out()).contains("simulate", "recover", "audit", "history", "state", "dump", "stats", "report",
+                "export", "sql", "demo");
     }
 
     @Test

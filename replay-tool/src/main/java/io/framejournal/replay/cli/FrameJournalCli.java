@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
         description = "Simulate, recover, audit and explore FrameJournal regions (persistent OSTD frame-state journals).",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {SimulateCommand.class, RecoverCommand.class, AuditCommand.class, HistoryCommand.class,
-            StateCommand.class, DumpCommand.class, StatsCommand.class, DemoCommand.class,
-            AutoComplete.GenerateCompletion.class},
+            StateCommand.class, DumpCommand.class, StatsCommand.class, ReportCommand.class, ExportCommand.class,
+            SqlCommand.class, DemoCommand.class, AutoComplete.GenerateCompletion.class},
         footer = {"", "Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.",
             "Run `framejournal demo` for a guided crash, recovery and audit."})
 public final class FrameJournalCli implements Runnable {

@@ -1,0 +1,93 @@
+package io.framejournal.replay.cli;
+
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.analysis.RegionInput;
+import io.framejournal.replay.export.ExportSchema;
+import io.framejournal.replay.export.Exporter;
+import io.framejournal.replay.render.JsonWriter;
+import io.framejournal.replay.render.Table;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code framejournal export DIR --to OUT [--format parquet|csv] [--at INDEX]}. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        header = "Write the journal as tables (events, calls, slots, leaks, sites) in Parquet or CSV.",
+        description = "Write the region as tables for DuckDB, Spark, Trino or pandas: events (one row per slot event), "
+                + "calls (one row per journal record), slots (every frame's state at the end or at --at), leaks (what "
+                + "the audit finds outstanding), sites (call sites) and region. One directory per table under OUT, "
+                + "part files inside; schema in docs/EXPORT.md. Reads the region only; OUT must be a new or empty "
+                + "directory outside it.")
+final class ExportCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    Path dir;
+
+    @Option(names = "--to", required = true, paramLabel = "OUT", description = "The output directory (new or empty).")
+    Path to;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
+            description = "parquet or csv. Default: ${DEFAULT-VALUE}.")
+    Exporter.Format format;
+
+    @Option(names = "--at", paramLabel = "INDEX", converter = Converters.Number.class,
+            description = "Export as of this journal index (0x… or decimal) instead of the end.")
+    Long at;
+
+    @Override
+    public Integer call() {
+        RegionInput region = RegionInput.open(dir);
+        Exporter.checkOutput(region, to);
+        Exporter.Result r;
+        try (Progress p = progress("exporting", region)) {
+            r = new Exporter(region, to, format, at == null ? JournalIndex.NONE : at).run(p);
+        }
+        if (json) {
+            JsonWriter w = new JsonWriter(true).beginObject().field("command", "export").field("schema", 1)
+                    .field("dir", dir.toString()).field("out", r.out().toString())
+                    .field("format", format.extension()).field("exportSchema", ExportSchema.VERSION);
+            w.name("rows").beginObject();
+            for (ExportSchema.Table t : ExportSchema.TABLES) {
+                w.field(t.name(), r.rows().getOrDefault(t.name(), 0L));
+            }
+            w.endObject().field("files", r.files()).field("bytes", r.bytes())
+                    .field("firstIndex", index(r.firstIndex())).field("lastIndex", index(r.lastIndex()))
+                    .field("seconds", r.nanos() / 1e9).field("eventsPerSecond", Math.round(r.eventsPerSecond()))
+                    .field("stopReason", r.stopReason());
+            w.name("warnings").beginArray();
+            r.warnings().forEach(w::value);
+            w.endArray();
+            out().println(w.endObject().take());
+        } else {
+            out().println("export " + dir + " -> " + r.out() + " (" + format.extension() + "): "
+                    + Fmt.count(r.events()) + " events in " + String.format(Locale.ROOT, "%.2f s", r.nanos() / 1e9)
+                    + " (" + Fmt.count(Math.round(r.eventsPerSecond())) + " events/s)");
+            out().println("  journal " + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex())
+                    + (at == null ? "" : " (--at " + JournalIndex.format(at) + ")") + "; " + r.files() + " part file(s), "
+                    + Fmt.bytes(r.bytes()));
+            if (r.stopReason() != null) {
+                out().println("  journal reading STOPPED: " + r.stopReason() + " (the tables cover what was read)");
+            }
+            out().println();
+            Table t = new Table("TABLE", "ROWS", "FILES");
+            for (ExportSchema.Table table : ExportSchema.TABLES) {
+                t.row(table.name(), Fmt.count(r.rows().getOrDefault(table.name(), 0L)),
+                        r.out().resolve(table.name()) + "/*." + format.extension());
+            }
+            t.print(out(), "  ");
+        }
+        for (String w : r.warnings()) {
+            if (r.stopReason() == null || !w.contains(r.stopReason())) {
+                root.err.println("framejournal: warning: " + w);
+            }
+        }
+        return exit(r.stopReason(), false);
+    }
+
+    private static String index(long i) {
+        return i == JournalIndex.NONE ? null : JournalIndex.format(i);
+    }
+}

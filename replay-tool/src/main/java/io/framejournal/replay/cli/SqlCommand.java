@@ -1,0 +1,107 @@
+package io.framejournal.replay.cli;
+
+import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.export.SqlSession;
+import io.framejournal.replay.render.JsonWriter;
+import io.framejournal.replay.render.Table;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code framejournal sql DIR "SELECT …"}. */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        header = "Query the journal's tables with SQL (embedded DuckDB).",
+        description = "Run one SQL query over the tables of docs/EXPORT.md (events, calls, slots, leaks, sites, "
+                + "region), as views in an embedded DuckDB. DIR is a region (exported to a private temporary "
+                + "directory first) or a directory written by `framejournal export` (queried where it is). Queries "
+                + "cannot read or write any other file: DuckDB's external access is off and its configuration locked "
+                + "before the query runs. Example queries: docs/EXPORT.md.")
+final class SqlCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "DIR", description = "A region directory or an export directory.")
+    Path dir;
+
+    @Parameters(index = "1", paramLabel = "QUERY", description = "The SQL query, e.g. \"SELECT op, count(*) FROM events GROUP BY op\".")
+    String query;
+
+    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "1000",
+            description = "Rows printed at most (all are counted). Default: ${DEFAULT-VALUE}.")
+    int maxRows;
+
+    @Override
+    public Integer call() {
+        SqlSession.Result r;
+        String stop;
+        try (Progress p = progress("exporting", dir);
+                SqlSession s = SqlSession.open(dir, p)) {
+            stop = s.stopReason();
+            r = s.query(query, Math.max(0, maxRows));
+        }
+        if (json) {
+            JsonWriter w = new JsonWriter(true).beginObject().field("command", "sql").field("schema", 1)
+                    .field("dir", dir.toString()).field("query", query);
+            w.name("columns").beginArray();
+            for (int i = 0; i < r.columns().size(); i++) {
+                w.beginObject().field("name", r.columns().get(i)).field("type", r.types().get(i)).endObject();
+            }
+            w.endArray().name("rows").beginArray();
+            for (List<Object> row : r.rows()) {
+                w.beginArray();
+                for (Object v : row) {
+                    value(w, v);
+                }
+                w.endArray();
+            }
+            w.endArray().field("rowCount", r.totalRows()).field("truncated", r.totalRows() > r.rows().size())
+                    .field("stopReason", stop);
+            out().println(w.endObject().take());
+        } else {
+            Table t = new Table(r.columns().stream().map(SqlCommand::safe).toArray(String[]::new));
+            for (List<Object> row : r.rows()) {
+                t.row(row.stream().map(v -> v == null ? "NULL" : safe(v.toString())).toArray());
+            }
+            t.print(out(), "");
+            long more = r.totalRows() - r.rows().size();
+            out().println("(" + Fmt.count(r.totalRows()) + " row" + (r.totalRows() == 1 ? "" : "s")
+                    + (more > 0 ? ", " + Fmt.count(more) + " not shown: raise --max-rows" : "") + ")");
+        }
+        return exit(stop, false);
+    }
+
+    private static Progress progress(String label, Path dir) {
+        return SqlSession.isExport(dir) || System.console() == null ? Progress.none() : Progress.onStderr(label, 0);
+    }
+
+    private static void value(JsonWriter w, Object v) {
+        if (v == null) {
+            w.rawValue("null");
+        } else if (v instanceof Double || v instanceof Float) {
+            w.value(((Number) v).doubleValue());
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            w.value(((Number) v).longValue());
+        } else if (v instanceof Boolean) {
+            w.value((Boolean) v);
+        } else {
+            w.value(v.toString());
+        }
+    }
+
+    /** A cell for a terminal: control characters (escape sequences from a hostile region) written as \\uXXXX. */
+    static String safe(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                if (sb == null) {
+                    sb = new StringBuilder(s.substring(0, i));
+                }
+                sb.append(String.format("\\u%04x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+}

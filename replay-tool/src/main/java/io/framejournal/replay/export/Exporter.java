@@ -1,0 +1,617 @@
+package io.framejournal.replay.export;
+
+import io.framejournal.journal.EventKind;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RefCount;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.ReplayState;
+import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Usage;
+import io.framejournal.replay.analysis.AuditReport;
+import io.framejournal.replay.analysis.Auditor;
+import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.analysis.JournalEnd;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.analysis.RegionInput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Writes a region's journal as tables ({@link ExportSchema}): one directory per table under the output, holding
+ * Parquet (or CSV) part files, and a manifest {@value #MANIFEST}. Rows go through DuckDB's appender into in-memory
+ * tables, {@value #CHUNK} events at a time, and DuckDB writes each chunk out with {@code COPY ... TO}, so memory stays
+ * bounded however long the journal is. Reads the region only; writes only under the output directory.
+ */
+public final class Exporter {
+    /** The manifest every export carries (how {@code sql} recognizes an export directory). */
+    public static final String MANIFEST = "framejournal-export.properties";
+    /** Events per part file of {@code events} (and records per part file of {@code calls}). */
+    public static final int CHUNK = 1 << 22;
+    /** Leak rows kept from the audit (the audit counts all; a warning says when the table holds fewer). */
+    public static final int LEAK_LIMIT = 1_000_000;
+
+    /** Output format. */
+    public enum Format {
+        PARQUET("parquet", "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)"),
+        CSV("csv", "(FORMAT csv, HEADER true)");
+
+        final String extension;
+        final String copyOptions;
+
+        Format(String extension, String copyOptions) {
+            this.extension = extension;
+            this.copyOptions = copyOptions;
+        }
+
+        public String extension() {
+            return extension;
+        }
+    }
+
+    /**
+     * What an export wrote.
+     *
+     * @param out        the output directory
+     * @param format     its format
+     * @param rows       rows per table, in {@link ExportSchema#TABLES} order
+     * @param files      part files written
+     * @param bytes      bytes written
+     * @param firstIndex first journal index exported
+     * @param lastIndex  last journal index exported
+     * @param stopReason why reading stopped early, or {@code null}
+     * @param warnings   what limited the export
+     * @param nanos      wall time
+     */
+    public record Result(Path out, Format format, Map<String, Long> rows, long files, long bytes, long firstIndex,
+            long lastIndex, String stopReason, List<String> warnings, long nanos) {
+        public long events() {
+            return rows.getOrDefault(ExportSchema.EVENTS.name(), 0L);
+        }
+
+        /** Events exported per second of wall time. */
+        public double eventsPerSecond() {
+            return nanos <= 0 ? 0 : events() * 1e9 / nanos;
+        }
+    }
+
+    private final RegionInput region;
+    private final Path out;
+    private final Format format;
+    private final long at;
+    private final int chunk;
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<String, Long> rows = new TreeMap<>();
+    private long files;
+    /** Tests: group every chunk's calls rows by index, also when each record has one entry. */
+    boolean alwaysGroup;
+    /** The database the part files are written through, while {@link #run} runs. */
+    private DuckDBConnection db;
+
+    /**
+     * @param region the region, opened for reading
+     * @param out    the output directory (created; must not be inside the region)
+     * @param format Parquet or CSV
+     * @param at     export as of this journal index (events, records, slots, leaks); {@link JournalIndex#NONE}: all
+     */
+    public Exporter(RegionInput region, Path out, Format format, long at) {
+        this(region, out, format, at, CHUNK);
+    }
+
+    Exporter(RegionInput region, Path out, Format format, long at, int chunk) {
+        this.region = region;
+        this.out = out.toAbsolutePath().normalize();
+        this.format = format;
+        this.at = at;
+        this.chunk = chunk;
+    }
+
+    /** Checks that {@code out} may be written: outside the region, and absent or an empty directory. */
+    public static void checkOutput(RegionInput region, Path out) {
+        Path o = out.toAbsolutePath().normalize();
+        Path dir = realOrNormal(region.dir());
+        Path real = realOrNormal(o);
+        if (real.startsWith(dir) || o.startsWith(region.dir().toAbsolutePath().normalize())) {
+            throw new RegionException("output " + out + " is inside the region " + region.dir()
+                    + ": the region is read-only, write the export elsewhere");
+        }
+        if (Files.exists(o)) {
+            if (!Files.isDirectory(o)) {
+                throw new RegionException("output " + out + " exists and is not a directory");
+            }
+            try (Stream<Path> s = Files.list(o)) {
+                if (s.findAny().isPresent()) {
+                    throw new RegionException("output " + out + " exists and is not empty: name a new directory");
+                }
+            } catch (IOException e) {
+                throw new RegionException("cannot list " + out + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static Path realOrNormal(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            Path parent = abs.getParent();
+            return parent == null ? abs : realOrNormal(parent).resolve(abs.getFileName());
+        }
+    }
+
+    public Result run(Progress progress) {
+        long t0 = System.nanoTime();
+        checkOutput(region, out);
+        // The audit (for the leaks table) reads the journal on its own thread while the scan below writes the tables.
+        java.util.concurrent.CompletableFuture<AuditReport> auditing = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new Auditor(region, at, LEAK_LIMIT).run(Progress.none()), r -> {
+                    Thread t = new Thread(r, "framejournal-export-audit");
+                    t.setDaemon(true);
+                    t.start();
+                });
+        Path spill;
+        try {
+            Files.createDirectories(out);
+            spill = Files.createTempDirectory("framejournal-duckdb");
+        } catch (IOException e) {
+            throw new RegionException("cannot create " + out + ": " + e.getMessage());
+        }
+        try (DuckDBConnection db = DuckDb.open(spill)) {
+            this.db = db;
+            DuckDb.execute(db, "SET preserve_insertion_order = true");
+            for (ExportSchema.Table t : ExportSchema.TABLES) {
+                Files.createDirectories(out.resolve(t.name()));
+            }
+            Scan scan = new Scan(db);
+            scan.run(progress);
+            AuditReport audit = join(auditing);
+            writeSlots(db, scan.state);
+            writeLeaks(db, audit, scan.siteOfIndex);
+            writeSites(db, scan.sites, audit, scan.siteOfIndex);
+            writeRegion(db, scan);
+            if (scan.stopReason != null) {
+                warnings.add("journal reading stopped early: " + scan.stopReason);
+            }
+            long[] sizes = sizes();
+            writeManifest(scan, sizes[0]);
+            return new Result(out, format, Map.copyOf(rows), files, sizes[0], scan.first, scan.last, scan.stopReason,
+                    List.copyOf(warnings), System.nanoTime() - t0);
+        } catch (SQLException e) {
+            throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            this.db = null;
+            deleteTree(spill);
+        }
+    }
+
+    /**
+     * One pass over the journal: events into chunked part files (each chunk ends at a record boundary, and its
+     * {@code calls} rows are grouped from it by journal index in SQL), slot state and site counts kept. Two buffer
+     * tables take turns: while the appender fills one, a second connection writes the other out.
+     */
+    private final class Scan {
+        final DuckDBConnection db;
+        final DuckDBConnection writer;
+        final java.util.concurrent.ExecutorService background;
+        java.util.concurrent.Future<?> pending;
+        final ReplayState state = new ReplayState(region.nrSlots());
+        final Map<Integer, long[]> sites = new HashMap<>();
+        /** Sites of the events a leak can point at (mints, forgets, leaked handles) that carry one. */
+        final Map<Long, Integer> siteOfIndex = new HashMap<>();
+        long events;
+        long calls;
+        long first = JournalIndex.NONE;
+        long last = JournalIndex.NONE;
+        String stopReason;
+        int part;
+        int buffer;
+        long eventsInChunk;
+        /** Whether a record in the current chunk has more than one entry (else its calls rows need no grouping). */
+        boolean multiEntry;
+        DuckDBAppender ev;
+
+        Scan(DuckDBConnection db) throws SQLException {
+            this.db = db;
+            for (int b = 0; b < 2; b++) {
+                // The small fields travel packed in two words (fewer appender calls per row), unpacked in SQL.
+                DuckDb.execute(db, "CREATE TABLE ev_buf" + b + " (\"index\" BIGINT, \"time\" BIGINT, head BIGINT, "
+                        + "ids BIGINT, before BIGINT, after BIGINT, handle BIGINT, site INTEGER)");
+            }
+            writer = db.duplicate().unwrap(DuckDBConnection.class);
+            background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "framejournal-export-writer");
+                t.setDaemon(true);
+                return t;
+            });
+            ev = db.createAppender("ev_buf0");
+        }
+
+        void run(Progress progress) throws SQLException {
+            try {
+                scan(progress);
+            } finally {
+                background.shutdownNow();
+                writer.close();
+            }
+        }
+
+        private void scan(Progress progress) throws SQLException {
+            JournalEvent e = new JournalEvent();
+            SlotState scratch = new SlotState();
+            int nrSlots = region.nrSlots();
+            boolean stoppedAt = false;
+            long[] site0 = new long[3];
+            sites.put(EventFields.NO_SITE, site0);
+            long record = JournalIndex.NONE;
+            try (JournalReader reader = region.journal()) {
+                while (reader.next(e)) {
+                    if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+                        stoppedAt = true;
+                        break;
+                    }
+                    if (first == JournalIndex.NONE) {
+                        first = e.index;
+                    }
+                    last = e.index;
+                    int site = EventFields.site(e);
+                    if (e.index == record) {
+                        multiEntry = true;
+                    } else {
+                        if (eventsInChunk >= chunk) {
+                            flush(false);
+                        }
+                        record = e.index;
+                        calls++;
+                        long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
+                        sc[0]++;
+                    }
+                    ev.beginRow().append(e.index).append(e.timestamp).append(head(e)).append(ids(e)).append(e.before)
+                            .append(e.after).append(e.handle).append(site).endRow();
+                    eventsInChunk++;
+                    long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
+                    sc[1]++;
+                    if (e.kind == EventKind.MINT) {
+                        sc[2]++;
+                    }
+                    if (site != EventFields.NO_SITE && (e.kind == EventKind.MINT || e.kind == EventKind.RAW_FORGET
+                            || e.kind == EventKind.LEAKED_HANDLE)) {
+                        siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
+                    }
+                    if (e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
+                        state.apply(e, scratch);
+                    }
+                    if ((++events & Progress.TICK_MASK) == 0) {
+                        progress.update(events);
+                    }
+                }
+                stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+            }
+            flush(true);
+            rows.put(ExportSchema.EVENTS.name(), events);
+            rows.put(ExportSchema.CALLS.name(), calls);
+        }
+
+        /** Hands the filled buffer to the writer (after the previous one is out) and appends into the other. */
+        private void flush(boolean last) throws SQLException {
+            ev.close();
+            awaitWriter();
+            String table = "ev_buf" + buffer;
+            int p = part++;
+            boolean group = multiEntry || alwaysGroup;
+            pending = background.submit(() -> {
+                writeChunk(table, p, group);
+                return null;
+            });
+            if (last) {
+                awaitWriter();
+                return;
+            }
+            buffer ^= 1;
+            ev = db.createAppender("ev_buf" + buffer);
+            eventsInChunk = 0;
+            multiEntry = false;
+        }
+
+        private void awaitWriter() throws SQLException {
+            if (pending == null) {
+                return;
+            }
+            try {
+                pending.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while writing part files", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof SQLException) {
+                    throw (SQLException) c;
+                }
+                throw new SQLException(String.valueOf(c.getMessage()), c);
+            } finally {
+                pending = null;
+            }
+        }
+
+        /**
+         * One chunk out: its events, its records (grouped by index when a record has several entries, else one row
+         * per event, which needs no hashing), then the buffer emptied.
+         */
+        private void writeChunk(String table, int p, boolean group) throws SQLException {
+            String op = names("op", OpCode.values());
+            String kind = names("kind", EventKind.values());
+            String unpacked = "(SELECT \"index\", \"time\", " + UNPACK + ", before, after, handle, site FROM " + table
+                    + ")";
+            copy(writer, "SELECT \"index\", \"time\", thread, " + op + " AS op, " + kind + " AS kind, slot, "
+                    + paddr("slot") + " AS paddr, before, after, handle, site, flags, meta_type FROM " + unpacked,
+                    ExportSchema.EVENTS, p);
+            if (group) {
+                // time, thread, op, handle and site are the record's header fields: every entry of a record has the same
+                copy(writer, "SELECT \"index\", any_value(\"time\") AS \"time\", any_value(thread) AS thread, "
+                        + op.replace("\"op\"", "any_value(\"op\")") + " AS op, any_value(handle) AS handle, "
+                        + "any_value(site) AS site, count(*)::INTEGER AS entries, count(*) FILTER (WHERE " + slotEntry()
+                        + ")::INTEGER AS slot_entries, min(slot) FILTER (WHERE " + slotEntry() + ") AS first_slot, "
+                        + "max(slot) FILTER (WHERE " + slotEntry() + ") AS last_slot FROM " + unpacked
+                        + " GROUP BY \"index\" ORDER BY \"index\"", ExportSchema.CALLS, p);
+            } else {
+                String slotEntry = "(" + slotEntry() + ")";
+                copy(writer, "SELECT \"index\", \"time\", thread, " + op + " AS op, handle, site, 1::INTEGER AS entries, "
+                        + "(CASE WHEN " + slotEntry + " THEN 1 ELSE 0 END)::INTEGER AS slot_entries, CASE WHEN "
+                        + slotEntry + " THEN slot END AS first_slot, CASE WHEN " + slotEntry + " THEN slot END AS last_slot"
+                        + " FROM " + unpacked, ExportSchema.CALLS, p);
+            }
+            DuckDb.execute(writer, "DELETE FROM " + table);
+        }
+
+        /** SQL: the event changes a slot of the region (what counts as a slot entry of a record). */
+        private String slotEntry() {
+            StringBuilder sb = new StringBuilder("slot >= 0 AND slot < ").append(region.nrSlots()).append(" AND kind IN (");
+            int n = 0;
+            for (EventKind k : EventKind.values()) {
+                if (k.changesSlot()) {
+                    sb.append(n++ == 0 ? "" : ", ").append(k.ordinal());
+                }
+            }
+            return sb.append(')').toString();
+        }
+    }
+
+    private static AuditReport join(java.util.concurrent.CompletableFuture<AuditReport> auditing) {
+        try {
+            return auditing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            if (c instanceof Error) {
+                throw (Error) c;
+            }
+            throw e;
+        }
+    }
+
+    /** Slot, meta type, flags and op in one word: {@code slot << 32 | metaType << 16 | flags << 8 | op}. */
+    static long head(JournalEvent e) {
+        return (e.slot & 0xffff_ffffL) << 32 | (e.metaType & 0xffffL) << 16 | (e.flags & 0xffL) << 8 | (e.op & 0xffL);
+    }
+
+    /** Thread and kind in one word: {@code thread << 8 | kind}. */
+    static long ids(JournalEvent e) {
+        return (e.thread & 0xffff_ffffL) << 8 | (e.kind.ordinal() & 0xffL);
+    }
+
+    /** SQL: the columns {@link #head} and {@link #ids} pack, with their signs restored. */
+    static final String UNPACK = signed("(head >> 32) & 4294967295", 32, "INTEGER") + " AS slot, "
+            + signed("(head >> 16) & 65535", 16, "SMALLINT") + " AS meta_type, ((head >> 8) & 255)::SMALLINT AS flags, "
+            + "(head & 255)::UTINYINT AS op, " + signed("(ids >> 8) & 4294967295", 32, "INTEGER") + " AS thread, "
+            + "(ids & 255)::UTINYINT AS kind";
+
+    private static String signed(String unsigned, int bits, String type) {
+        long half = 1L << (bits - 1);
+        return "(CASE WHEN (" + unsigned + ") >= " + half + " THEN (" + unsigned + ") - " + (2 * half) + " ELSE ("
+                + unsigned + ") END)::" + type;
+    }
+
+    /** A SQL expression naming an enum code column: {@code ['A', 'B', ...][col + 1]}. */
+    private static String names(String column, Enum<?>[] values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(DuckDb.literal(values[i].name()));
+        }
+        return sb.append("][").append(DuckDb.ident(column)).append(" + 1]").toString();
+    }
+
+    private String paddr(String slotColumn) {
+        return "CASE WHEN " + slotColumn + " >= 0 THEN " + slotColumn + "::BIGINT * " + region.config().pageSize()
+                + " END";
+    }
+
+    private void copy(String select, ExportSchema.Table table, int part) throws SQLException {
+        copy(db, select, table, part);
+    }
+
+    private void copy(DuckDBConnection via, String select, ExportSchema.Table table, int part) throws SQLException {
+        Path file = out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
+        DuckDb.execute(via, "COPY (" + select + ") TO " + DuckDb.literal(file.toString()) + " "
+                + format.copyOptions);
+        synchronized (this) {
+            files++;
+        }
+    }
+
+    private void writeSlots(DuckDBConnection db, ReplayState state) throws SQLException {
+        DuckDb.execute(db, ExportSchema.SLOTS.ddl("slots"));
+        SlotState s = new SlotState();
+        try (DuckDBAppender a = db.createAppender("slots")) {
+            for (int slot = 0; slot < state.nrSlots(); slot++) {
+                state.load(slot, s);
+                a.beginRow().append(slot).append(Fmt.paddrOf(slot)).append(RefCount.status(s.refCount))
+                        .append(s.refCount).append(Usage.nameOf(s.usage)).append(s.inList).append(s.metaType)
+                        .append(s.obligations).append(s.raw);
+                if (s.lastIndex == JournalIndex.NONE) {
+                    a.append((Long) null);
+                } else {
+                    a.append(s.lastIndex);
+                }
+                a.endRow();
+            }
+        }
+        copy("SELECT * FROM slots", ExportSchema.SLOTS, 0);
+        rows.put(ExportSchema.SLOTS.name(), (long) state.nrSlots());
+    }
+
+    private void writeLeaks(DuckDBConnection db, AuditReport audit, Map<Long, Integer> siteOfIndex) throws SQLException {
+        DuckDb.execute(db, ExportSchema.LEAKS.ddl("leaks"));
+        long n = 0;
+        try (DuckDBAppender a = db.createAppender("leaks")) {
+            for (AuditReport.LeakGroup g : audit.leaks()) {
+                for (int i = 0; i < g.slots().size(); i++) {
+                    int slot = g.slots().get(i);
+                    long idx = g.indices().get(i);
+                    a.beginRow().append("obligation").append(g.handle()).append(Fmt.handle(g.handle()))
+                            .append(OpCode.nameOf(g.op())).append(slot).append(Fmt.paddrOf(slot)).append(idx)
+                            .append((Long) null).append(g.total()).append(g.firstIndex())
+                            .append(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE)).endRow();
+                    n++;
+                }
+            }
+            for (AuditReport.RawLeak r : audit.rawLeaks()) {
+                a.beginRow().append("raw").append(r.handle()).append(Fmt.handle(r.handle())).append(OpCode.nameOf(r.op()))
+                        .append(r.slot()).append(Fmt.paddrOf(r.slot())).append(r.index()).append(r.count())
+                        .append((Long) null).append((Long) null)
+                        .append(siteOfIndex.getOrDefault(r.index(), EventFields.NO_SITE)).endRow();
+                n++;
+            }
+            for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
+                a.beginRow().append("detector").append(h.handle()).append(Fmt.handle(h.handle()))
+                        .append(OpCode.nameOf(h.mintOp())).append(h.slot()).append(Fmt.paddrOf(h.slot()))
+                        .append(h.index()).append(h.pages()).append((Long) null).append((Long) null)
+                        .append(siteOfIndex.getOrDefault(h.index(), EventFields.NO_SITE)).endRow();
+                n++;
+            }
+        }
+        if (audit.leakGroupCount() > audit.leaks().size() || audit.rawLeakCount() > audit.rawLeaks().size()
+                || audit.leakedHandleCount() > audit.leakedHandles().size()) {
+            warnings.add("the leaks table holds the first " + LEAK_LIMIT + " leak groups, raw leaks and leaked handles"
+                    + " of each kind (the audit found " + audit.leakGroupCount() + ", " + audit.rawLeakCount() + ", "
+                    + audit.leakedHandleCount() + ")");
+        }
+        copy("SELECT * FROM leaks ORDER BY \"index\", slot", ExportSchema.LEAKS, 0);
+        rows.put(ExportSchema.LEAKS.name(), n);
+    }
+
+    private void writeSites(DuckDBConnection db, Map<Integer, long[]> sites, AuditReport audit,
+            Map<Long, Integer> siteOfIndex) throws SQLException {
+        Map<Integer, Long> leaked = new HashMap<>();
+        for (AuditReport.LeakGroup g : audit.leaks()) {
+            for (Long idx : g.indices()) {
+                leaked.merge(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE), 1L, Long::sum);
+            }
+        }
+        DuckDb.execute(db, ExportSchema.SITES.ddl("sites"));
+        List<Integer> ids = new ArrayList<>(sites.keySet());
+        ids.sort(Comparator.naturalOrder());
+        long n = 0;
+        try (DuckDBAppender a = db.createAppender("sites")) {
+            for (int id : ids) {
+                long[] c = sites.get(id);
+                if (c[0] == 0 && c[1] == 0) {
+                    continue;
+                }
+                a.beginRow().append(id).append(c[0]).append(c[1]).append(c[2]).append(leaked.getOrDefault(id, 0L))
+                        .endRow();
+                n++;
+            }
+        }
+        copy("SELECT * FROM sites", ExportSchema.SITES, 0);
+        rows.put(ExportSchema.SITES.name(), n);
+    }
+
+    private void writeRegion(DuckDBConnection db, Scan scan) throws SQLException {
+        DuckDb.execute(db, ExportSchema.REGION.ddl("region"));
+        try (DuckDBAppender a = db.createAppender("region")) {
+            a.beginRow().append(region.dir().toString()).append(region.config().maxPaddr())
+                    .append(region.config().pageSize()).append(region.nrSlots()).append(region.clean())
+                    .append(scan.events);
+            nullable(a, scan.first);
+            nullable(a, scan.last);
+            nullable(a, at);
+            a.append(scan.stopReason).append(JournalEvent.FORMAT_VERSION).append(ExportSchema.VERSION).endRow();
+        }
+        copy("SELECT * FROM region", ExportSchema.REGION, 0);
+        rows.put(ExportSchema.REGION.name(), 1L);
+    }
+
+    private static void nullable(DuckDBAppender a, long index) throws SQLException {
+        if (index == JournalIndex.NONE) {
+            a.append((Long) null);
+        } else {
+            a.append(index);
+        }
+    }
+
+    private void writeManifest(Scan scan, long bytes) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# framejournal export: one directory per table, part files inside (schema in docs/EXPORT.md)\n");
+        sb.append("schema=").append(ExportSchema.VERSION).append('\n');
+        sb.append("format=").append(format.extension).append('\n');
+        sb.append("tables=");
+        for (int i = 0; i < ExportSchema.TABLES.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(ExportSchema.TABLES.get(i).name());
+        }
+        sb.append('\n');
+        for (ExportSchema.Table t : ExportSchema.TABLES) {
+            sb.append("rows.").append(t.name()).append('=').append(rows.getOrDefault(t.name(), 0L)).append('\n');
+        }
+        sb.append("firstIndex=").append(JournalIndex.format(scan.first)).append('\n');
+        sb.append("lastIndex=").append(JournalIndex.format(scan.last)).append('\n');
+        sb.append("complete=").append(scan.stopReason == null).append('\n');
+        sb.append("partBytes=").append(bytes).append('\n');
+        Files.writeString(out.resolve(MANIFEST), sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    private long[] sizes() throws IOException {
+        long[] total = new long[1];
+        try (Stream<Path> s = Files.walk(out)) {
+            s.filter(Files::isRegularFile).forEach(p -> {
+                try {
+                    total[0] += Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return total;
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary directory that could not be removed is left behind; nothing else depends on it
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.framejournal.replay.export;
+
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.RegionException;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.analysis.RegionInput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The export's tables as views in an embedded, locked-down DuckDB. Given a region, it is exported to a private
+ * temporary directory first (deleted on close); given an export directory ({@link Exporter#MANIFEST}), its part
+ * files are queried where they are. Before any user query runs, DuckDB's external access is switched off with
+ * only that directory readable, and the configuration is locked: a query cannot read or write any other file,
+ * attach a database or load an extension.
+ */
+public final class SqlSession implements AutoCloseable {
+    private final DuckDBConnection db;
+    private final Path tables;
+    private final Path temp;
+    private final Path spill;
+
+    private SqlSession(DuckDBConnection db, Path tables, Path temp, Path spill) {
+        this.db = db;
+        this.tables = tables;
+        this.temp = temp;
+        this.spill = spill;
+    }
+
+    /** Whether {@code dir} is an export directory (it has the manifest). */
+    public static boolean isExport(Path dir) {
+        return Files.isRegularFile(dir.resolve(Exporter.MANIFEST));
+    }
+
+    /**
+     * Opens a region (exported to a temporary directory first) or an export directory.
+     *
+     * @param dir      a region or an export
+     * @param progress for the export of a region
+     * @return the session, and why the journal's reading stopped early (or null) through {@link #stopReason}
+     */
+    public static SqlSession open(Path dir, Progress progress) {
+        Path temp = null;
+        Path spill = null;
+        String stop = null;
+        Path tables;
+        try {
+            spill = Files.createTempDirectory("framejournal-sql-spill");
+            if (isExport(dir)) {
+                tables = dir.toAbsolutePath().normalize();
+            } else {
+                RegionInput region = RegionInput.open(dir);
+                temp = Files.createTempDirectory("framejournal-sql");
+                tables = temp.resolve("export");
+                Exporter.Result r = new Exporter(region, tables, Exporter.Format.PARQUET, JournalIndex.NONE).run(progress);
+                stop = r.stopReason();
+            }
+        } catch (IOException e) {
+            Exporter.deleteTree(temp);
+            Exporter.deleteTree(spill);
+            throw new RegionException("cannot create a temporary directory: " + e.getMessage());
+        } catch (RuntimeException e) {
+            Exporter.deleteTree(temp);
+            Exporter.deleteTree(spill);
+            throw e;
+        }
+        DuckDBConnection db = null;
+        try {
+            db = DuckDb.open(spill);
+            String ext = format(tables);
+            for (ExportSchema.Table t : ExportSchema.TABLES) {
+                String files = DuckDb.literal(tables.resolve(t.name()).resolve("*." + ext).toString());
+                DuckDb.execute(db, "CREATE VIEW " + DuckDb.ident(t.name()) + " AS SELECT * FROM "
+                        + (ext.equals("csv") ? "read_csv(" + files + ", header = true, columns = " + columns(t) + ")"
+                                : "read_parquet(" + files + ")"));
+            }
+            DuckDb.lockDown(db, List.of(tables, spill));
+            SqlSession s = new SqlSession(db, tables, temp, spill);
+            s.stopReason = stop;
+            return s;
+        } catch (SQLException e) {
+            closeQuietly(db);
+            Exporter.deleteTree(temp);
+            Exporter.deleteTree(spill);
+            throw new RegionException("cannot open the tables in " + dir + ": " + DuckDb.message(e));
+        }
+    }
+
+    private String stopReason;
+
+    /** Why reading the region's journal stopped early (the tables cover what was read), or {@code null}. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** Where the tables' part files are. */
+    public Path tables() {
+        return tables;
+    }
+
+    private static String format(Path export) {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(export.resolve(Exporter.MANIFEST))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new RegionException("cannot read " + export.resolve(Exporter.MANIFEST) + ": " + e.getMessage());
+        }
+        String f = p.getProperty("format", "parquet");
+        if (!f.equals("parquet") && !f.equals("csv")) {
+            throw new RegionException(export.resolve(Exporter.MANIFEST) + " names an unknown format '" + f + "'");
+        }
+        String schema = p.getProperty("schema", "");
+        if (!schema.equals(Integer.toString(ExportSchema.VERSION))) {
+            throw new RegionException(export + " is an export of schema version '" + schema + "', this build reads "
+                    + ExportSchema.VERSION);
+        }
+        return f;
+    }
+
+    private static String columns(ExportSchema.Table t) {
+        StringBuilder sb = new StringBuilder("{");
+        for (ExportSchema.Column c : t.columns()) {
+            sb.append(sb.length() > 1 ? ", " : "").append(DuckDb.literal(c.name())).append(": ")
+                    .append(DuckDb.literal(c.type()));
+        }
+        return sb.append('}').toString();
+    }
+
+    /**
+     * A query's result.
+     *
+     * @param columns   column names
+     * @param types     DuckDB type names
+     * @param rows      the rows kept (values as JDBC returns them: Long, Integer, String, Boolean, Double, ... or null)
+     * @param totalRows rows the query returned in all
+     */
+    public record Result(List<String> columns, List<String> types, List<List<Object>> rows, long totalRows) {
+    }
+
+    /** Runs one query, keeping at most {@code maxRows} rows (all are counted). */
+    public Result query(String sql, int maxRows) {
+        try (Statement s = db.createStatement()) {
+            if (!s.execute(sql)) {
+                return new Result(List.of("Count"), List.of("BIGINT"), List.of(List.of((Object) (long) s.getUpdateCount())), 1);
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                ResultSetMetaData md = rs.getMetaData();
+                int n = md.getColumnCount();
+                List<String> names = new ArrayList<>();
+                List<String> types = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    names.add(md.getColumnLabel(i));
+                    types.add(md.getColumnTypeName(i));
+                }
+                List<List<Object>> rows = new ArrayList<>();
+                long total = 0;
+                while (rs.next()) {
+                    if (total++ < maxRows) {
+                        List<Object> row = new ArrayList<>(n);
+                        for (int i = 1; i <= n; i++) {
+                            row.add(value(rs.getObject(i)));
+                        }
+                        rows.add(row);
+                    }
+                }
+                return new Result(List.copyOf(names), List.copyOf(types), rows, total);
+            }
+        } catch (SQLException e) {
+            throw new RegionException("sql: " + DuckDb.message(e));
+        }
+    }
+
+    /** Values a renderer can print: numbers, booleans and strings as they are, anything else as its text. */
+    private static Object value(Object v) {
+        if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) {
+            return v;
+        }
+        return v.toString();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(db);
+        Exporter.deleteTree(temp);
+        Exporter.deleteTree(spill);
+    }
+
+    private static void closeQuietly(DuckDBConnection db) {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (SQLException e) {
+                // closing an in-memory database cannot lose anything
+            }
+        }
+    }
+}

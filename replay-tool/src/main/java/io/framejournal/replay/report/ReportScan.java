@@ -1,0 +1,274 @@
+package io.framejournal.replay.report;
+
+import io.framejournal.journal.EventKind;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RefCount;
+import io.framejournal.journal.ReplayState;
+import io.framejournal.journal.SlotState;
+import io.framejournal.replay.analysis.JournalEnd;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.analysis.RegionInput;
+import io.framejournal.replay.export.EventFields;
+import java.util.Arrays;
+
+/**
+ * One pass over a journal into fixed-size grids, whatever its length: time is cut into at most {@link #maxCols}
+ * columns of equal event counts (when they fill up, neighbours merge and the bucket doubles), frames into at most
+ * {@link #rows} rows. Per column it keeps each frame row's status mix at the column's end (the memory map), events
+ * by kind and by op (the rates), and the refcount, obligations and raw references of a few watched frames (the leak
+ * timelines). Nothing per event is kept, so the report's size does not grow with the journal.
+ */
+final class ReportScan {
+    static final int FREE = 0;
+    static final int UNIQUE = 1;
+    static final int SHARED = 2;
+    static final int BUSY = 3;
+    static final int ILLEGAL = 4;
+    static final int STATUSES = 5;
+
+    final RegionInput region;
+    final long at;
+    final int nrSlots;
+    final int rows;
+    final int maxCols;
+    final int[] watched;
+    private final int[] watchOf;
+    private final long[] marks;
+    final long[] markOrdinal;
+    final int[] markSite;
+
+    // the grid
+    int cols;
+    long bucket = 1;
+    final byte[][] map;
+    final long[] colEvents;
+    final long[] colIndex;
+    final long[] colTime;
+    final long[][] kinds;
+    final long[][] ops;
+    final long[][] wRc;
+    final long[][] wOb;
+    final long[][] wRaw;
+    final long[] eventsOnWatched;
+
+    // running state
+    private final long[][] rowCounts;
+    private final int[] rowSize;
+    private final long[] curKinds = new long[EventKind.values().length];
+    private final long[] curOps = new long[OpCode.values().length];
+    final long[] totalKinds = new long[EventKind.values().length];
+    final long[] totalOps = new long[OpCode.values().length];
+    final ReplayState state;
+    long events;
+    long first = JournalIndex.NONE;
+    long last = JournalIndex.NONE;
+    long firstTime;
+    long lastTime;
+    String stopReason;
+
+    /**
+     * @param region  the region
+     * @param at      last index to read, or {@link JournalIndex#NONE}
+     * @param maxCols time columns at most (even)
+     * @param maxRows frame rows at most
+     * @param watched slots whose refcount/obligations are kept per column
+     * @param marks   journal indices whose event ordinal (and site) to note, ascending
+     */
+    ReportScan(RegionInput region, long at, int maxCols, int maxRows, int[] watched, long[] marks) {
+        this.region = region;
+        this.at = at;
+        this.nrSlots = region.nrSlots();
+        this.rows = Math.max(1, Math.min(nrSlots, maxRows));
+        this.maxCols = maxCols;
+        this.watched = watched;
+        this.watchOf = new int[nrSlots];
+        Arrays.fill(watchOf, -1);
+        for (int i = 0; i < watched.length; i++) {
+            watchOf[watched[i]] = i;
+        }
+        this.marks = marks;
+        this.markOrdinal = new long[marks.length];
+        Arrays.fill(markOrdinal, -1);
+        this.markSite = new int[marks.length];
+        map = new byte[maxCols][rows];
+        colEvents = new long[maxCols];
+        colIndex = new long[maxCols];
+        colTime = new long[maxCols];
+        kinds = new long[maxCols][EventKind.values().length];
+        ops = new long[maxCols][OpCode.values().length];
+        wRc = new long[watched.length][maxCols];
+        wOb = new long[watched.length][maxCols];
+        wRaw = new long[watched.length][maxCols];
+        eventsOnWatched = new long[watched.length];
+        rowCounts = new long[rows][STATUSES];
+        rowSize = new int[rows];
+        for (int s = 0; s < nrSlots; s++) {
+            rowSize[rowOf(s)]++;
+        }
+        for (int r = 0; r < rows; r++) {
+            rowCounts[r][FREE] = rowSize[r];
+        }
+        state = new ReplayState(nrSlots);
+    }
+
+    int rowOf(int slot) {
+        return (int) ((long) slot * rows / nrSlots);
+    }
+
+    static int status(long rc) {
+        if (rc == RefCount.UNUSED) {
+            return FREE;
+        }
+        if (rc == RefCount.UNIQUE) {
+            return UNIQUE;
+        }
+        if (rc > 0) {
+            return SHARED;
+        }
+        return rc == 0 ? BUSY : ILLEGAL;
+    }
+
+    void run(Progress progress) {
+        JournalEvent e = new JournalEvent();
+        SlotState scratch = new SlotState();
+        int mark = 0;
+        boolean stoppedAt = false;
+        try (JournalReader reader = region.journal()) {
+            while (reader.next(e)) {
+                if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+                    stoppedAt = true;
+                    break;
+                }
+                if (first == JournalIndex.NONE) {
+                    first = e.index;
+                    firstTime = e.timestamp;
+                }
+                last = e.index;
+                lastTime = e.timestamp;
+                while (mark < marks.length && marks[mark] < e.index) {
+                    mark++;
+                }
+                if (mark < marks.length && marks[mark] == e.index && markOrdinal[mark] < 0) {
+                    markOrdinal[mark] = events;
+                    markSite[mark] = EventFields.site(e);
+                }
+                int slot = e.slot;
+                if (e.kind.changesSlot() && slot >= 0 && slot < nrSlots) {
+                    int before = status(state.refCount(slot));
+                    state.apply(e, scratch);
+                    int after = status(state.refCount(slot));
+                    if (before != after) {
+                        long[] rc = rowCounts[rowOf(slot)];
+                        rc[before]--;
+                        rc[after]++;
+                    }
+                    int w = watchOf[slot];
+                    if (w >= 0) {
+                        eventsOnWatched[w]++;
+                    }
+                }
+                curKinds[e.kind.ordinal()]++;
+                curOps[e.op]++;
+                if ((++events & Progress.TICK_MASK) == 0) {
+                    progress.update(events);
+                }
+                if (events % bucket == 0) {
+                    column(e.index, e.timestamp);
+                }
+            }
+            stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+        }
+        if (events % bucket != 0) {
+            column(last, lastTime);
+        }
+    }
+
+    /** Closes the current column: the state at its end, the counts within it. */
+    private void column(long index, long time) {
+        int c = cols++;
+        byte[] m = map[c];
+        for (int r = 0; r < rows; r++) {
+            m[r] = cell(rowCounts[r], rowSize[r]);
+        }
+        colEvents[c] = events;
+        colIndex[c] = index;
+        colTime[c] = time;
+        for (int k = 0; k < curKinds.length; k++) {
+            kinds[c][k] = curKinds[k];
+            totalKinds[k] += curKinds[k];
+            curKinds[k] = 0;
+        }
+        for (int o = 0; o < curOps.length; o++) {
+            ops[c][o] = curOps[o];
+            totalOps[o] += curOps[o];
+            curOps[o] = 0;
+        }
+        for (int w = 0; w < watched.length; w++) {
+            wRc[w][c] = state.refCount(watched[w]);
+            wOb[w][c] = state.obligations(watched[w]);
+            wRaw[w][c] = state.raw(watched[w]);
+        }
+        if (cols == maxCols && events % bucket == 0) {
+            halve();
+        }
+    }
+
+    /** Merges neighbouring columns: state from the later one, counts summed; the bucket doubles. */
+    private void halve() {
+        int n = cols / 2;
+        for (int i = 0; i < n; i++) {
+            int a = 2 * i;
+            int b = a + 1;
+            System.arraycopy(map[b], 0, map[i], 0, rows);
+            colEvents[i] = colEvents[b];
+            colIndex[i] = colIndex[b];
+            colTime[i] = colTime[b];
+            for (int k = 0; k < kinds[i].length; k++) {
+                kinds[i][k] = kinds[a][k] + kinds[b][k];
+            }
+            for (int o = 0; o < ops[i].length; o++) {
+                ops[i][o] = ops[a][o] + ops[b][o];
+            }
+            for (int w = 0; w < watched.length; w++) {
+                wRc[w][i] = wRc[w][b];
+                wOb[w][i] = wOb[w][b];
+                wRaw[w][i] = wRaw[w][b];
+            }
+        }
+        cols = n;
+        bucket *= 2;
+    }
+
+    /**
+     * A map cell: bits 7..5 the dominant status among the row's frames that are not free (free when all are), bits
+     * 4..0 how many of them are not free, 0..31 of the row.
+     */
+    private static byte cell(long[] counts, int size) {
+        long used = size - counts[FREE];
+        if (used <= 0 || size == 0) {
+            return 0;
+        }
+        int dom = SHARED;
+        for (int s : new int[] {UNIQUE, BUSY, ILLEGAL}) {
+            if (counts[s] > counts[dom]) {
+                dom = s;
+            }
+        }
+        if (counts[ILLEGAL] > 0) {
+            dom = ILLEGAL;
+        }
+        int level = (int) Math.max(1, Math.min(31, (used * 31 + size - 1) / size));
+        return (byte) (dom << 5 | level);
+    }
+
+    /** Column of an event ordinal (0-based), in the final grid. */
+    int columnOf(long ordinal) {
+        if (ordinal < 0 || cols == 0) {
+            return -1;
+        }
+        return (int) Math.min(cols - 1, ordinal / bucket);
+    }
+}

@@ -14,10 +14,10 @@ public final class EventFields {
     }
 
     /**
-     * The call-site id of an event. Journal format 1 records no call sites, so every event has {@link #NO_SITE};
-     * this is the accessor to point at the record's site field when the format carries one.
+     * The call-site id of an event: its record's site field (format 2; {@link #NO_SITE} until call sites are
+     * recorded, and always in format-1 journals, which have no such field).
      */
     public static int site(JournalEvent e) {
-        return NO_SITE;
+        return e.site;
     }
 }

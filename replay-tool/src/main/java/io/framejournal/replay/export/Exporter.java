@@ -554,7 +554,7 @@ public final class Exporter {
             nullable(a, scan.first);
             nullable(a, scan.last);
             nullable(a, at);
-            a.append(scan.stopReason).append(JournalEvent.FORMAT_VERSION).append(ExportSchema.VERSION).endRow();
+            a.append(scan.stopReason).append(region.config().formatVersion()).append(ExportSchema.VERSION).endRow();
         }
         copy("SELECT * FROM region", ExportSchema.REGION, 0);
         rows.put(ExportSchema.REGION.name(), 1L);

@@ -220,7 +220,7 @@ public final class HtmlReport {
         leaks(h, a, s, w);
         findings(h, a, w);
         frames(h, a, s, w);
-        h.append("<footer>framejournal report · journal format ").append(io.framejournal.journal.JournalEvent.FORMAT_VERSION)
+        h.append("<footer>framejournal report · journal format ").append(a.formatVersion())
                 .append(" · ").append(Fmt.count(s.events)).append(" events drawn in ").append(s.cols)
                 .append(" columns of ").append(Fmt.count(s.bucket)).append(" event(s)</footer>\n");
         axisData(h, s, nonce);

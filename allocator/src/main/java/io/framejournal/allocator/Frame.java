@@ -27,7 +27,8 @@ public final class Frame<M> extends Handle {
         region.ensureOpen();
         int slot = region.checkedSlot(paddr);
         long h = region.nextHandleId();
-        region.engine().claim(slot, OpCode.FRAME_FROM_UNUSED, h, codec.typeId(), codec.word0(meta), codec.word1(meta), false);
+        region.engine()
+                .claim(slot, OpCode.FRAME_FROM_UNUSED, h, codec.typeId(), codec.word0(meta), codec.word1(meta), false);
         return new Frame<>(region, slot, codec, h, OpCode.FRAME_FROM_UNUSED);
     }
 
@@ -104,8 +105,8 @@ public final class Frame<M> extends Handle {
         try {
             region.engine().acquire(slot, OpCode.FRAME_CLONE, h, -1);
         } catch (GetFrameException e) {
-            throw new IllegalStateException("frame 0x" + Long.toHexString(region.paddrOf(slot)) + " cannot be cloned: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "frame 0x" + Long.toHexString(region.paddrOf(slot)) + " cannot be cloned: " + e.getMessage(), e);
         }
         return new Frame<>(region, slot, codec, h, OpCode.FRAME_CLONE);
     }
@@ -157,6 +158,8 @@ public final class Frame<M> extends Handle {
     @Override
     public String toString() {
         return "Frame[paddr=0x" + Long.toHexString(region.paddrOf(slot)) + ", handle=" + id
-                + (isClosed() || region.isClosed() ? ", closed]" : ", refCount=" + RefCount.describe(region.engine().refCount(slot)) + "]");
+                + (isClosed() || region.isClosed()
+                        ? ", closed]"
+                        : ", refCount=" + RefCount.describe(region.engine().refCount(slot)) + "]");
     }
 }

@@ -30,7 +30,8 @@ abstract class Handle implements AutoCloseable {
 
     final void ensureLive() {
         if (retiredBy != null) {
-            throw new IllegalStateException(kind() + " handle " + id + " was already " + retiredBy + "; it cannot be used");
+            throw new IllegalStateException(
+                    kind() + " handle " + id + " was already " + retiredBy + "; it cannot be used");
         }
         region.ensureOpen();
     }

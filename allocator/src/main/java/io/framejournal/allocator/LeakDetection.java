@@ -21,7 +21,8 @@ public enum LeakDetection {
         try {
             return valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("framejournal.leakDetection must be DISABLED, SAMPLED or PARANOID, not " + v);
+            throw new IllegalArgumentException(
+                    "framejournal.leakDetection must be DISABLED, SAMPLED or PARANOID, not " + v);
         }
     }
 }

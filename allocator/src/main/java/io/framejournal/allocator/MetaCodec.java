@@ -39,8 +39,8 @@ public interface MetaCodec<M> {
             c = Registry.BY_CLASS.get(type);
         }
         if (c == null) {
-            throw new IllegalArgumentException("no MetaCodec registered for " + type.getName()
-                    + "; call MetaCodec.register(...) first");
+            throw new IllegalArgumentException(
+                    "no MetaCodec registered for " + type.getName() + "; call MetaCodec.register(...) first");
         }
         return (MetaCodec<M>) c;
     }
@@ -68,8 +68,7 @@ public interface MetaCodec<M> {
             register(LongMeta.CODEC);
         }
 
-        private Registry() {
-        }
+        private Registry() {}
 
         static synchronized <M> MetaCodec<M> register(MetaCodec<M> codec) {
             int id = codec.typeId();
@@ -79,8 +78,8 @@ public interface MetaCodec<M> {
             MetaCodec<?> byId = BY_ID.get(id);
             MetaCodec<?> byClass = BY_CLASS.get(codec.type());
             if ((byId != null && byId.type() != codec.type()) || (byClass != null && byClass.typeId() != id)) {
-                throw new IllegalArgumentException("metadata type id " + id + " or class " + codec.type().getName()
-                        + " is already registered to another codec");
+                throw new IllegalArgumentException("metadata type id " + id + " or class "
+                        + codec.type().getName() + " is already registered to another codec");
             }
             BY_ID.put(id, codec);
             BY_CLASS.put(codec.type(), codec);

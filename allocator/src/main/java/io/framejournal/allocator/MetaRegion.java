@@ -51,8 +51,14 @@ public final class MetaRegion implements AutoCloseable {
     private RegionStatus status;
     private volatile boolean closed;
 
-    private MetaRegion(RegionLayout layout, RegionConfig config, RegionLock lock, SlotTable table,
-            RegionOptions options, RegionStatus previous) throws IOException {
+    private MetaRegion(
+            RegionLayout layout,
+            RegionConfig config,
+            RegionLock lock,
+            SlotTable table,
+            RegionOptions options,
+            RegionStatus previous)
+            throws IOException {
         this.layout = layout;
         this.config = config;
         this.lock = lock;
@@ -63,8 +69,14 @@ public final class MetaRegion implements AutoCloseable {
         this.session = previous.session() + 1;
         long openIndex;
         try {
-            openIndex = engine.marker(EventKind.REGION_OPEN, OpCode.REGION, JournalEvent.NO_SLOT, config.maxPaddr(),
-                    config.pageSize(), session, (short) config.formatVersion());
+            openIndex = engine.marker(
+                    EventKind.REGION_OPEN,
+                    OpCode.REGION,
+                    JournalEvent.NO_SLOT,
+                    config.maxPaddr(),
+                    config.pageSize(),
+                    session,
+                    (short) config.formatVersion());
         } catch (RuntimeException | AssertionError e) {
             closeQuietly(journal);
             throw journalFailure(layout, e);
@@ -86,9 +98,13 @@ public final class MetaRegion implements AutoCloseable {
         if (e instanceof RegionException) {
             return (RegionException) e;
         }
-        String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
-        return new RegionException("cannot append to journal " + layout.journal() + " (" + e.getClass().getSimpleName() + m
-                + "); its files are damaged: audit it, do not write to it", e);
+        String m = e.getMessage() == null
+                ? ""
+                : ": " + e.getMessage().lines().findFirst().orElse("");
+        return new RegionException(
+                "cannot append to journal " + layout.journal() + " ("
+                        + e.getClass().getSimpleName() + m + "); its files are damaged: audit it, do not write to it",
+                e);
     }
 
     private static void closeQuietly(JournalWriter journal) {
@@ -146,7 +162,8 @@ public final class MetaRegion implements AutoCloseable {
     private static void buildAtomically(Path dir, RegionConfig config) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path temp = parent.resolve("." + dir.getFileName() + ".creating-" + ProcessHandle.current().pid());
+        Path temp = parent.resolve(
+                "." + dir.getFileName() + ".creating-" + ProcessHandle.current().pid());
         deleteTree(temp);
         RegionLayout t = new RegionLayout(temp);
         try {
@@ -193,7 +210,8 @@ public final class MetaRegion implements AutoCloseable {
         long free = Files.getFileStore(existing).getUsableSpace();
         if (free < need) {
             throw new RegionException("a region of " + config.nrSlots() + " frames (maxPaddr 0x"
-                    + Long.toHexString(config.maxPaddr()) + ") needs about " + (need >> 20) + " MiB of disk for its slot"
+                    + Long.toHexString(config.maxPaddr()) + ") needs about " + (need >> 20)
+                    + " MiB of disk for its slot"
                     + " table, and " + existing + " has " + (free >> 20) + " MiB free: choose a smaller maxPaddr or"
                     + " another disk");
         }
@@ -357,7 +375,8 @@ public final class MetaRegion implements AutoCloseable {
             if (closed || engine.failure() != null) {
                 return; // the ledger still shows the obligation; audit reports it
             }
-            engine.marker(EventKind.LEAKED_HANDLE, OpCode.LEAK_DETECTOR, slot, pages, mintOp.code(), handleId, (short) 0);
+            engine.marker(
+                    EventKind.LEAKED_HANDLE, OpCode.LEAK_DETECTOR, slot, pages, mintOp.code(), handleId, (short) 0);
         }
     }
 

@@ -30,9 +30,23 @@ import java.util.List;
  * @param salvage            what {@code --salvage} kept and dropped, or {@code null}
  * @param lastIndex          the journal's last index after recovery
  */
-public record RecoveryReport(Path dir, boolean alreadyClean, String verdict, long fromIndex, long recordsScanned,
-        long eventsScanned, int slotsRedone, int slotsAhead, int slotsDisagreed, List<String> repairs, int locksCleared,
-        long framesReclaimed, long obligationsRedeemed, long rawRestored, String journalProblem, Salvage salvage,
+public record RecoveryReport(
+        Path dir,
+        boolean alreadyClean,
+        String verdict,
+        long fromIndex,
+        long recordsScanned,
+        long eventsScanned,
+        int slotsRedone,
+        int slotsAhead,
+        int slotsDisagreed,
+        List<String> repairs,
+        int locksCleared,
+        long framesReclaimed,
+        long obligationsRedeemed,
+        long rawRestored,
+        String journalProblem,
+        Salvage salvage,
         long lastIndex) {
     public static final String CONSISTENT = "consistent";
     public static final String REPAIRED = "repaired";
@@ -57,6 +71,5 @@ public record RecoveryReport(Path dir, boolean alreadyClean, String verdict, lon
      * @param damagedJournal  where the damaged journal was moved, whole (nothing is deleted)
      * @param reportFile      the salvage report written in the region directory
      */
-    public record Salvage(long recordsKept, long lastKeptIndex, String reason, Path damagedJournal, Path reportFile) {
-    }
+    public record Salvage(long recordsKept, long lastKeptIndex, String reason, Path damagedJournal, Path reportFile) {}
 }

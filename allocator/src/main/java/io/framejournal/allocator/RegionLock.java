@@ -25,7 +25,8 @@ final class RegionLock implements AutoCloseable {
             FileLock l = ch.tryLock();
             if (l == null) {
                 ch.close();
-                throw new RegionException("region " + regionDir + " is open for writing by another process; stop it first");
+                throw new RegionException(
+                        "region " + regionDir + " is open for writing by another process; stop it first");
             }
             return new RegionLock(ch, l);
         } catch (OverlappingFileLockException e) {

@@ -46,16 +46,17 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 final class RegionRecovery {
     private static final int REPAIRS_SHOWN = 20;
 
-    private RegionRecovery() {
-    }
+    private RegionRecovery() {}
 
     static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage) {
         try {
             return recoverChecked(dir, reclaim, salvage);
         } catch (InternalError fault) {
             // a read of a memory-mapped file past its end (a truncated file) faults; the JVM may deliver it late
-            throw new RegionException("cannot recover " + dir + ": a read past the end of a truncated region file"
-                    + " faulted (" + fault.getMessage() + "); its files are damaged: audit it", fault);
+            throw new RegionException(
+                    "cannot recover " + dir + ": a read past the end of a truncated region file" + " faulted ("
+                            + fault.getMessage() + "); its files are damaged: audit it",
+                    fault);
         }
     }
 
@@ -96,8 +97,24 @@ final class RegionRecovery {
     }
 
     private static RecoveryReport clean(Path dir, RegionStatus status) {
-        return new RecoveryReport(dir, true, RecoveryReport.CONSISTENT, status.checkpoint(), 0, 0, 0, 0, 0, List.of(),
-                0, 0, 0, 0, null, null, status.checkpoint());
+        return new RecoveryReport(
+                dir,
+                true,
+                RecoveryReport.CONSISTENT,
+                status.checkpoint(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                List.of(),
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                status.checkpoint());
     }
 
     /** The whole journal, replayed. */
@@ -148,8 +165,15 @@ final class RegionRecovery {
         return !s.isFree() || s.obligations != 0 || s.raw != 0 || s.metaInitialized() || s.inList != 0 || s.usage != 0;
     }
 
-    private static RecoveryReport repairAndMark(RegionLayout layout, RegionConfig config, RegionStatus status,
-            SlotTable table, Replay replay, boolean reclaim, RecoveryReport.Salvage salvaged) throws IOException {
+    private static RecoveryReport repairAndMark(
+            RegionLayout layout,
+            RegionConfig config,
+            RegionStatus status,
+            SlotTable table,
+            Replay replay,
+            boolean reclaim,
+            RecoveryReport.Salvage salvaged)
+            throws IOException {
         // the journal must take our records before the table takes any repair: a journal Chronicle will not append to
         // (a damaged metadata.cq4t) refuses the recovery with the table as it was
         try (JournalWriter journal = openJournal(layout)) {
@@ -157,8 +181,15 @@ final class RegionRecovery {
         }
     }
 
-    private static RecoveryReport repairAndMark(RegionLayout layout, RegionConfig config, RegionStatus status,
-            SlotTable table, Replay replay, boolean reclaim, RecoveryReport.Salvage salvaged, JournalWriter journal)
+    private static RecoveryReport repairAndMark(
+            RegionLayout layout,
+            RegionConfig config,
+            RegionStatus status,
+            SlotTable table,
+            Replay replay,
+            boolean reclaim,
+            RecoveryReport.Salvage salvaged,
+            JournalWriter journal)
             throws IOException {
         int locksCleared = table.clearLocks();
         int nr = config.nrSlots();
@@ -209,16 +240,39 @@ final class RegionRecovery {
                     }
                 }
             }
-            last = engine.marker(EventKind.RECOVERY, reclaim ? OpCode.RECOVERY_RECLAIM : op, JournalEvent.NO_SLOT,
-                    behind + ahead + disagreed, 1, 0, (short) 0);
+            last = engine.marker(
+                    EventKind.RECOVERY,
+                    reclaim ? OpCode.RECOVERY_RECLAIM : op,
+                    JournalEvent.NO_SLOT,
+                    behind + ahead + disagreed,
+                    1,
+                    0,
+                    (short) 0);
         } catch (RuntimeException | AssertionError failure) {
             throw MetaRegion.journalFailure(layout, failure);
         }
         new RegionStatus(true, status.session(), last).write(layout.status());
-        String verdict = salvaged != null ? RecoveryReport.SALVAGED
+        String verdict = salvaged != null
+                ? RecoveryReport.SALVAGED
                 : ahead + disagreed > 0 ? RecoveryReport.REPAIRED : RecoveryReport.CONSISTENT;
-        return new RecoveryReport(layout.dir(), false, verdict, replay.first, replay.records, replay.events, behind, ahead,
-                disagreed, List.copyOf(repairs), locksCleared, frames, obligations, raw, replay.problem, salvaged, last);
+        return new RecoveryReport(
+                layout.dir(),
+                false,
+                verdict,
+                replay.first,
+                replay.records,
+                replay.events,
+                behind,
+                ahead,
+                disagreed,
+                List.copyOf(repairs),
+                locksCleared,
+                frames,
+                obligations,
+                raw,
+                replay.problem,
+                salvaged,
+                last);
     }
 
     /**
@@ -226,7 +280,9 @@ final class RegionRecovery {
      * nothing is deleted) and puts the copy in its place; writes a report of what was dropped.
      */
     private static RecoveryReport.Salvage salvageJournal(RegionLayout layout, Replay replay) throws IOException {
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
         Path fresh = layout.dir().resolve("journal.salvaging");
         deleteTree(fresh);
         long copied = 0;
@@ -238,17 +294,27 @@ final class RegionRecovery {
                 long lastCopied = JournalIndex.NONE;
                 while (reader.next(e) && Long.compareUnsigned(e.index, replay.lastGood) <= 0) {
                     if (e.index != lastCopied) {
-                        ((InternalAppender) appender).writeBytes(e.index,
-                                Bytes.wrapForRead(reader.recordBytes()).readLimit(reader.recordLength()));
+                        ((InternalAppender) appender)
+                                .writeBytes(
+                                        e.index,
+                                        Bytes.wrapForRead(reader.recordBytes()).readLimit(reader.recordLength()));
                         lastCopied = e.index;
                         copied++;
                     }
                 }
             } catch (RuntimeException | AssertionError | InternalError e) {
                 deleteTree(fresh);
-                throw new RegionException("cannot salvage " + layout.dir() + ": copying the readable records failed ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
-                        + e.getMessage().lines().findFirst().orElse("")) + "); nothing was changed", e);
+                throw new RegionException(
+                        "cannot salvage " + layout.dir() + ": copying the readable records failed ("
+                                + e.getClass().getSimpleName()
+                                + (e.getMessage() == null
+                                        ? ""
+                                        : ": "
+                                                + e.getMessage()
+                                                        .lines()
+                                                        .findFirst()
+                                                        .orElse("")) + "); nothing was changed",
+                        e);
             }
         }
         Path damaged = layout.dir().resolve("journal.damaged-" + stamp);
@@ -259,13 +325,17 @@ final class RegionRecovery {
             Files.move(fresh, layout.journal(), StandardCopyOption.ATOMIC_MOVE);
         }
         Path report = layout.dir().resolve("salvage-" + stamp + ".txt");
-        Files.writeString(report, "FrameJournal salvage of " + layout.dir() + " at " + Instant.now() + "\n"
-                + "kept:    " + copied + " record(s), the last at " + JournalIndex.format(replay.lastGood)
-                + " (indices unchanged)\n"
-                + "dropped: everything after it; reading stopped because " + replay.problem + "\n"
-                + "the damaged journal, whole, is in " + damaged + " (read it with `framejournal dump`/`audit` after"
-                + " copying it into a region directory of its own)\n"
-                + "the slot table was rebuilt from the kept records\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                report,
+                "FrameJournal salvage of " + layout.dir() + " at " + Instant.now() + "\n"
+                        + "kept:    " + copied + " record(s), the last at " + JournalIndex.format(replay.lastGood)
+                        + " (indices unchanged)\n"
+                        + "dropped: everything after it; reading stopped because " + replay.problem + "\n"
+                        + "the damaged journal, whole, is in " + damaged
+                        + " (read it with `framejournal dump`/`audit` after"
+                        + " copying it into a region directory of its own)\n"
+                        + "the slot table was rebuilt from the kept records\n",
+                StandardCharsets.UTF_8);
         return new RecoveryReport.Salvage(copied, replay.lastGood, replay.problem, damaged, report);
     }
 

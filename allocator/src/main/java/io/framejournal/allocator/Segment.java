@@ -1,7 +1,6 @@
 package io.framejournal.allocator;
 
 import io.framejournal.journal.OpCode;
-import io.framejournal.journal.RefCount;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.LongFunction;
@@ -20,8 +19,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
     private final OpCode mintOp;
 
     /** The two halves {@link #split} returns. */
-    public record Halves<M>(Segment<M> left, Segment<M> right) {
-    }
+    public record Halves<M>(Segment<M> left, Segment<M> right) {}
 
     private Segment(MetaRegion region, int startSlot, int endSlot, MetaCodec<M> codec, long handleId, OpCode mintOp) {
         super(region, handleId, startSlot, endSlot - startSlot, mintOp);
@@ -60,13 +58,14 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
             throw new GetFrameException(GetFrameError.OUT_OF_BOUND, end);
         }
         if (start >= end) {
-            throw new FramePanicException("empty or reversed segment range 0x" + Long.toHexString(start) + "..0x"
-                    + Long.toHexString(end));
+            throw new FramePanicException(
+                    "empty or reversed segment range 0x" + Long.toHexString(start) + "..0x" + Long.toHexString(end));
         }
         int s0 = (int) (start / page);
         int s1 = (int) (end / page);
         long h = region.nextHandleId();
-        java.util.concurrent.atomic.AtomicReference<MetaCodec<M>> codec = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<MetaCodec<M>> codec =
+                new java.util.concurrent.atomic.AtomicReference<>();
         region.engine().claimRange(s0, s1, OpCode.SEGMENT_FROM_UNUSED, h, (slot, out) -> {
             M meta = metaFn.apply(region.paddrOf(slot));
             MetaCodec<M> c = codecOf(meta);
@@ -74,8 +73,9 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
             if (first == null) {
                 codec.set(c);
             } else if (c != first) {
-                throw new IllegalArgumentException("metadata function returned " + meta.getClass().getName()
-                        + " after " + first.type().getName() + "; a segment holds one metadata type");
+                throw new IllegalArgumentException(
+                        "metadata function returned " + meta.getClass().getName() + " after "
+                                + first.type().getName() + "; a segment holds one metadata type");
             }
             out.set(c.typeId(), c.word0(meta), c.word1(meta));
         });
@@ -98,8 +98,10 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
     public static <M> Segment<M> fromRaw(MetaRegion region, PaddrRange range, Class<M> type) {
         region.ensureOpen();
         MetaCodec<M> codec = MetaCodec.of(type);
-        if (range.start() == range.end() && range.start() % region.config().pageSize() == 0
-                && range.start() >= 0 && range.start() <= region.config().maxPaddr()) {
+        if (range.start() == range.end()
+                && range.start() % region.config().pageSize() == 0
+                && range.start() >= 0
+                && range.start() <= region.config().maxPaddr()) {
             int at = (int) (range.start() / region.config().pageSize());
             return new Segment<>(region, at, at, codec, region.nextHandleId(), OpCode.SEGMENT_FROM_RAW);
         }
@@ -158,7 +160,8 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         }
         int at = startSlot + (int) (offset / region.config().pageSize());
         retire("split");
-        return new Halves<>(new Segment<>(region, startSlot, at, codec, id, mintOp),
+        return new Halves<>(
+                new Segment<>(region, startSlot, at, codec, id, mintOp),
                 new Segment<>(region, at, endSlot, codec, id, mintOp));
     }
 
@@ -272,7 +275,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
 
     @Override
     public String toString() {
-        return "Segment[0x" + Long.toHexString(region.paddrOf(startSlot)) + "..0x" + Long.toHexString(region.paddrOf(endSlot))
-                + ", handle=" + id + (isClosed() ? ", closed]" : "]");
+        return "Segment[0x" + Long.toHexString(region.paddrOf(startSlot)) + "..0x"
+                + Long.toHexString(region.paddrOf(endSlot)) + ", handle=" + id + (isClosed() ? ", closed]" : "]");
     }
 }

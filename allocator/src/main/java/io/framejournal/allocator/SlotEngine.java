@@ -78,10 +78,12 @@ final class SlotEngine {
         long[] meta1 = new long[8];
         /** Slots locked by the call in progress. */
         int n;
+
         OpCode op;
         long handle;
         SlotState cur;
         int curSlot;
+
         Ctx(JournalWriter.Lane lane) {
             this.lane = lane;
             this.rec = lane.record();
@@ -142,8 +144,8 @@ final class SlotEngine {
     /** Refuses new operations and waits (up to 10 s) for those in flight on other threads to finish. */
     void shutdown() {
         if (!gate.shutAndWait(10_000_000_000L)) {
-            throw new IllegalStateException("threads are still inside operations on this region after 10 s;"
-                    + " stop them before closing it");
+            throw new IllegalStateException(
+                    "threads are still inside operations on this region after 10 s;" + " stop them before closing it");
         }
     }
 
@@ -212,11 +214,15 @@ final class SlotEngine {
         try {
             index = c.lane.append();
         } catch (RuntimeException | Error e) {
-            String why = e.getClass().getSimpleName() + (e.getMessage() == null ? ""
-                    : ": " + e.getMessage().lines().findFirst().orElse(""));
+            String why = e.getClass().getSimpleName()
+                    + (e.getMessage() == null
+                            ? ""
+                            : ": " + e.getMessage().lines().findFirst().orElse(""));
             failure = "a journal append failed: " + why;
-            throw new IllegalStateException("journal append failed (" + why + "); nothing of this call was applied,"
-                    + " and the region takes no more calls: close it and run `framejournal recover` on it", e);
+            throw new IllegalStateException(
+                    "journal append failed (" + why + "); nothing of this call was applied,"
+                            + " and the region takes no more calls: close it and run `framejournal recover` on it",
+                    e);
         }
         for (int i = 0; i < c.n; i++) {
             if (c.touched[i]) {
@@ -286,14 +292,15 @@ final class SlotEngine {
     private void checkReleasable(SlotState s, int slot) {
         long rc = s.refCount;
         if (s.obligations <= 0 || !(rc > 0 || rc == RefCount.UNIQUE)) {
-            throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " has no reference to drop ("
-                    + s + ")");
+            throw new IllegalStateException(
+                    "frame 0x" + Long.toHexString(paddr(slot)) + " has no reference to drop (" + s + ")");
         }
     }
 
     private void checkForgettable(SlotState s, int slot) {
         if (s.obligations <= 0) {
-            throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " has no obligation to forget");
+            throw new IllegalStateException(
+                    "frame 0x" + Long.toHexString(paddr(slot)) + " has no obligation to forget");
         }
     }
 
@@ -352,7 +359,8 @@ final class SlotEngine {
     // ---------------------------------------------------------------- single-frame calls
 
     /** {@code Frame::from_unused} / {@code UniqueFrame::from_unused} on one slot. */
-    void claim(int slot, OpCode op, long handle, short type, long w0, long w1, boolean unique) throws GetFrameException {
+    void claim(int slot, OpCode op, long handle, short type, long w0, long w1, boolean unique)
+            throws GetFrameException {
         Ctx c = begin(op, handle);
         try {
             SlotState s = lock(c, slot);
@@ -522,7 +530,8 @@ final class SlotEngine {
                 throw new IllegalStateException("only unique frames go on frame lists");
             }
             if (listId != 0 && s.inList != 0) {
-                throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " is already on list " + s.inList);
+                throw new IllegalStateException(
+                        "frame 0x" + Long.toHexString(paddr(slot)) + " is already on list " + s.inList);
             }
             group(c, 0);
             emit(c, LIST, s.inList, listId);
@@ -539,12 +548,15 @@ final class SlotEngine {
             SlotState s = lock(c, slot);
             long rc = s.refCount;
             if (rc <= 0) {
-                throw new GetFrameException(rc == RefCount.UNUSED ? GetFrameError.UNUSED
-                        : rc == RefCount.UNIQUE ? GetFrameError.UNIQUE : GetFrameError.BUSY, paddr(slot));
+                throw new GetFrameException(
+                        rc == RefCount.UNUSED
+                                ? GetFrameError.UNUSED
+                                : rc == RefCount.UNIQUE ? GetFrameError.UNIQUE : GetFrameError.BUSY,
+                        paddr(slot));
             }
             if (delta <= 0 || rc > RefCount.MAX - delta) {
-                throw new FramePanicException("reference count of frame 0x" + Long.toHexString(paddr(slot))
-                        + " would pass MAX");
+                throw new FramePanicException(
+                        "reference count of frame 0x" + Long.toHexString(paddr(slot)) + " would pass MAX");
             }
             group(c, 0);
             emit(c, REFCOUNT, rc, rc + delta);
@@ -727,8 +739,8 @@ final class SlotEngine {
         return markerUnguarded(contexts.get(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0);
     }
 
-    private long markerUnguarded(Ctx c, EventKind kind, OpCode op, int slot, long before, long after, long handle,
-            short aux) {
+    private long markerUnguarded(
+            Ctx c, EventKind kind, OpCode op, int slot, long before, long after, long handle, short aux) {
         c.rec.marker(kind, op, handle, slot, before, after, aux);
         try {
             return c.lane.append();

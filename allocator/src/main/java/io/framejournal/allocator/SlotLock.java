@@ -11,8 +11,7 @@ final class SlotLock {
     private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
     private static final int SPINS_BEFORE_YIELD = 64;
 
-    private SlotLock() {
-    }
+    private SlotLock() {}
 
     /** Takes the lock word at {@code address}. */
     static void lock(long address) {

@@ -49,6 +49,7 @@ public final class SlotTable implements AutoCloseable {
 
     /** A persisted Chronicle Map starts with 12 bytes of header words, then its self-describing type name. */
     private static final int HEADER_OFFSET = 12;
+
     private static final String MAP_SIGNATURE = "!net.openhft.chronicle.map.VanillaChronicleMap";
     private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
 
@@ -105,10 +106,12 @@ public final class SlotTable implements AutoCloseable {
         checkHeader(file);
         ChronicleMap<Integer, byte[]> map;
         try {
-            map = recover ? builder(nrSlots).recoverPersistedTo(f, true) : builder(nrSlots).createPersistedTo(f);
+            map = recover
+                    ? builder(nrSlots).recoverPersistedTo(f, true)
+                    : builder(nrSlots).createPersistedTo(f);
         } catch (IOException | RuntimeException e) {
-            throw new RegionException("slot table " + file + " is unreadable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+            throw new RegionException("slot table " + file + " is unreadable: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
         }
         SlotTable table = new SlotTable(map, nrSlots, null);
         table.validate(file);
@@ -123,7 +126,8 @@ public final class SlotTable implements AutoCloseable {
         Path dir = null;
         try {
             if (!Files.isReadable(file)) {
-                throw new RegionException("slot table " + file + " is " + (Files.exists(file) ? "not readable" : "missing"));
+                throw new RegionException(
+                        "slot table " + file + " is " + (Files.exists(file) ? "not readable" : "missing"));
             }
             checkHeader(file);
             dir = Files.createTempDirectory("framejournal-slots");
@@ -138,8 +142,8 @@ public final class SlotTable implements AutoCloseable {
             if (e instanceof RegionException) {
                 throw (RegionException) e;
             }
-            throw new RegionException("slot table " + file + " is unreadable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+            throw new RegionException("slot table " + file + " is unreadable: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
         }
     }
 
@@ -155,8 +159,9 @@ public final class SlotTable implements AutoCloseable {
         }
         String found = new String(head, HEADER_OFFSET, Math.max(0, n - HEADER_OFFSET), StandardCharsets.ISO_8859_1);
         if (n < head.length || !found.equals(MAP_SIGNATURE)) {
-            throw new RegionException("slot table " + file + " is not a Chronicle Map slot table (" + (n == 0 ? "empty"
-                    : "no map header") + "); it is damaged or not this region's; audit can still replay the journal");
+            throw new RegionException(
+                    "slot table " + file + " is not a Chronicle Map slot table (" + (n == 0 ? "empty" : "no map header")
+                            + "); it is damaged or not this region's; audit can still replay the journal");
         }
     }
 
@@ -234,7 +239,8 @@ public final class SlotTable implements AutoCloseable {
             }
             Data<byte[]> value = entry.value();
             if (value.size() != VALUE_SIZE) {
-                throw new RegionException("slot table entry " + slot + " has " + value.size() + " bytes; it is corrupt");
+                throw new RegionException(
+                        "slot table entry " + slot + " has " + value.size() + " bytes; it is corrupt");
             }
             return ((BytesStore<?, ?>) value.bytes()).addressForRead(value.offset());
         }
@@ -308,7 +314,8 @@ public final class SlotTable implements AutoCloseable {
             return;
         }
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp copy left behind is harmless
         }

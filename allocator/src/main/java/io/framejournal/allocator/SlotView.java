@@ -22,13 +22,35 @@ import java.util.OptionalLong;
  * @param raw         references forgotten with {@code intoRaw} and not yet restored
  * @param lastIndex   journal index of the last event applied to the slot, {@link JournalIndex#NONE} for none
  */
-public record SlotView(long paddr, int frame, FrameStatus status, long refCount, Usage usage, int metaType, long meta0,
-        long meta1, int list, long obligations, long raw, long lastIndex) {
+public record SlotView(
+        long paddr,
+        int frame,
+        FrameStatus status,
+        long refCount,
+        Usage usage,
+        int metaType,
+        long meta0,
+        long meta1,
+        int list,
+        long obligations,
+        long raw,
+        long lastIndex) {
 
     /** A view of {@code s}, the slot of frame {@code frame} in a region with pages of {@code pageSize} bytes. */
     public static SlotView of(int frame, int pageSize, SlotState s) {
-        return new SlotView((long) frame * pageSize, frame, FrameStatus.of(s.refCount), s.refCount,
-                Usage.ofCode(s.usage), s.metaType, s.meta0, s.meta1, s.inList, s.obligations, s.raw, s.lastIndex);
+        return new SlotView(
+                (long) frame * pageSize,
+                frame,
+                FrameStatus.of(s.refCount),
+                s.refCount,
+                Usage.ofCode(s.usage),
+                s.metaType,
+                s.meta0,
+                s.meta1,
+                s.inList,
+                s.obligations,
+                s.raw,
+                s.lastIndex);
     }
 
     /** The number of shared references, when {@link #status()} is {@link FrameStatus#SHARED}. */

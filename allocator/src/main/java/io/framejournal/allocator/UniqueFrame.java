@@ -27,7 +27,8 @@ public final class UniqueFrame<M> extends Handle {
         region.ensureOpen();
         int slot = region.checkedSlot(paddr);
         long h = region.nextHandleId();
-        region.engine().claim(slot, OpCode.UNIQUE_FROM_UNUSED, h, codec.typeId(), codec.word0(meta), codec.word1(meta), true);
+        region.engine()
+                .claim(slot, OpCode.UNIQUE_FROM_UNUSED, h, codec.typeId(), codec.word0(meta), codec.word1(meta), true);
         return new UniqueFrame<>(region, slot, codec, h, OpCode.UNIQUE_FROM_UNUSED);
     }
 

@@ -78,7 +78,8 @@ class AllocatorStateMachineTest {
      */
     @Property(shrinking = ShrinkingMode.FULL)
     void allocatorMatchesTheModel(@ForAll("sequences") ActionChain<AllocatorWorld> chain) {
-        AllocatorWorld end = chain.withInvariant("table matches model", AllocatorWorld::check).run();
+        AllocatorWorld end = chain.withInvariant("table matches model", AllocatorWorld::check)
+                .run();
         end.releaseAll();
         worldReleased = true;
     }
@@ -88,8 +89,11 @@ class AllocatorStateMachineTest {
         return ActionChain.startWith(this::nextWorld)
                 .withAction(4, withTag("allocFrame", AllocatorWorld::allocFrame))
                 .withAction(3, withTag("allocUnique", AllocatorWorld::allocUnique))
-                .withAction(3, act(Combinators.combine(Arbitraries.integers().between(1, 24), Arbitraries.longs())
-                        .as((n, tag) -> Transformer.mutate("allocSegment(" + n + ")", w -> w.allocSegment(n, tag)))))
+                .withAction(
+                        3,
+                        act(Combinators.combine(Arbitraries.integers().between(1, 24), Arbitraries.longs())
+                                .as((n, tag) ->
+                                        Transformer.mutate("allocSegment(" + n + ")", w -> w.allocSegment(n, tag)))))
                 .withAction(3, withPick("fromInUse", AllocatorWorld::fromInUse))
                 .withAction(3, withPick("clone", AllocatorWorld::cloneFrame))
                 .withAction(4, withPick("closeFrame", AllocatorWorld::closeFrame))
@@ -100,20 +104,30 @@ class AllocatorStateMachineTest {
                 .withAction(1, withPick("Frame.fromRaw double free", AllocatorWorld::frameFromRawDoubleFree))
                 .withAction(2, withPick("tryFromShared", AllocatorWorld::tryFromShared))
                 .withAction(2, withPick("intoShared", AllocatorWorld::intoShared))
-                .withAction(1, act(Combinators.combine(picks(), Arbitraries.longs())
-                        .as((p, tag) -> Transformer.mutate("setMeta", w -> w.setMeta(p, tag)))))
-                .withAction(2, act(Combinators.combine(picks(), picks(), Arbitraries.of(true, false))
-                        .as((p, l, front) -> Transformer.mutate("push(list " + l % AllocatorWorld.LISTS + ")",
-                                w -> w.push(p, l, front)))))
-                .withAction(2, act(Combinators.combine(picks(), Arbitraries.of(true, false))
-                        .as((l, front) -> Transformer.mutate("pop(list " + l % AllocatorWorld.LISTS + ")",
-                                w -> w.pop(l, front)))))
+                .withAction(
+                        1,
+                        act(Combinators.combine(picks(), Arbitraries.longs())
+                                .as((p, tag) -> Transformer.mutate("setMeta", w -> w.setMeta(p, tag)))))
+                .withAction(
+                        2,
+                        act(Combinators.combine(picks(), picks(), Arbitraries.of(true, false))
+                                .as((p, l, front) -> Transformer.mutate(
+                                        "push(list " + l % AllocatorWorld.LISTS + ")", w -> w.push(p, l, front)))))
+                .withAction(
+                        2,
+                        act(Combinators.combine(picks(), Arbitraries.of(true, false))
+                                .as((l, front) -> Transformer.mutate(
+                                        "pop(list " + l % AllocatorWorld.LISTS + ")", w -> w.pop(l, front)))))
                 .withAction(3, withPick("segment.close", AllocatorWorld::closeSegment))
                 .withAction(2, withPick("segment.clone", AllocatorWorld::cloneSegment))
-                .withAction(2, act(Combinators.combine(picks(), picks(), picks())
-                        .as((p, a, b) -> Transformer.mutate("segment.slice", w -> w.slice(p, a, b)))))
-                .withAction(2, act(Combinators.combine(picks(), picks())
-                        .as((p, at) -> Transformer.mutate("segment.split", w -> w.split(p, at)))))
+                .withAction(
+                        2,
+                        act(Combinators.combine(picks(), picks(), picks())
+                                .as((p, a, b) -> Transformer.mutate("segment.slice", w -> w.slice(p, a, b)))))
+                .withAction(
+                        2,
+                        act(Combinators.combine(picks(), picks())
+                                .as((p, at) -> Transformer.mutate("segment.split", w -> w.split(p, at)))))
                 .withAction(2, withPick("segment.next", AllocatorWorld::next))
                 .withAction(1, withPick("segment.intoRaw", AllocatorWorld::segmentIntoRaw))
                 .withAction(1, withPick("Segment.fromRaw", AllocatorWorld::segmentFromRaw))
@@ -128,11 +142,13 @@ class AllocatorStateMachineTest {
         return () -> transformers;
     }
 
-    private static Action.Independent<AllocatorWorld> withPick(String name, java.util.function.ObjIntConsumer<AllocatorWorld> op) {
+    private static Action.Independent<AllocatorWorld> withPick(
+            String name, java.util.function.ObjIntConsumer<AllocatorWorld> op) {
         return act(picks().map(p -> Transformer.mutate(name + "#" + p, w -> op.accept(w, p))));
     }
 
-    private static Action.Independent<AllocatorWorld> withTag(String name, java.util.function.ObjLongConsumer<AllocatorWorld> op) {
+    private static Action.Independent<AllocatorWorld> withTag(
+            String name, java.util.function.ObjLongConsumer<AllocatorWorld> op) {
         return act(Arbitraries.longs().map(t -> Transformer.mutate(name, w -> op.accept(w, t))));
     }
 }

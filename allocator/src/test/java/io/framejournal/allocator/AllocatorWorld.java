@@ -22,8 +22,7 @@ final class AllocatorWorld {
     static final int LISTS = 2;
 
     /** A live frame handle and the slot the model says it holds. */
-    record FrameH(Frame<LongMeta> frame, int slot) {
-    }
+    record FrameH(Frame<LongMeta> frame, int slot) {}
 
     /** A live unique handle, and the list it is on (-1: none). */
     static final class UniqueH {
@@ -96,11 +95,13 @@ final class AllocatorWorld {
             region.slotStateAt(slot, scratch);
             int bad = SlotInvariant.check(scratch);
             if (bad != 0) {
-                problems.add("slot " + slot + " breaks the invariant: " + SlotInvariant.describe(bad) + " (" + scratch + ")");
+                problems.add("slot " + slot + " breaks the invariant: " + SlotInvariant.describe(bad) + " (" + scratch
+                        + ")");
             }
             int ledger = SlotInvariant.checkLedger(scratch);
             if (ledger != 0) {
-                problems.add("slot " + slot + " breaks the ledger: " + SlotInvariant.describe(ledger) + " (" + scratch + ")");
+                problems.add("slot " + slot + " breaks the ledger: " + SlotInvariant.describe(ledger) + " (" + scratch
+                        + ")");
             }
             String mismatch = model.mismatch(slot, scratch);
             if (mismatch != null) {
@@ -121,10 +122,13 @@ final class AllocatorWorld {
     }
 
     /** The call fails with {@code type} and journals nothing. */
-    private void assertRefused(Class<? extends Throwable> type, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    private void assertRefused(
+            Class<? extends Throwable> type, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         long before = region.lastJournalIndex();
         assertThatThrownBy(call).isInstanceOf(type);
-        assertThat(region.lastJournalIndex()).as("a refused call journals nothing").isEqualTo(before);
+        assertThat(region.lastJournalIndex())
+                .as("a refused call journals nothing")
+                .isEqualTo(before);
     }
 
     // ---- allocation ----
@@ -180,7 +184,8 @@ final class AllocatorWorld {
             GetFrameError expected = rc == RefCount.UNUSED ? GetFrameError.UNUSED : GetFrameError.UNIQUE;
             long before = region.lastJournalIndex();
             assertThatThrownBy(() -> Frame.fromInUse(region, (long) slot * PAGE, LongMeta.class))
-                    .isInstanceOfSatisfying(GetFrameException.class, e -> assertThat(e.error()).isEqualTo(expected));
+                    .isInstanceOfSatisfying(
+                            GetFrameException.class, e -> assertThat(e.error()).isEqualTo(expected));
             assertThat(region.lastJournalIndex()).isEqualTo(before);
             return;
         }
@@ -264,7 +269,8 @@ final class AllocatorWorld {
         boolean expected = model.refCount[h.slot] == 1 && model.raw[h.slot] == 0;
         long before = region.lastJournalIndex();
         Optional<UniqueFrame<LongMeta>> u = UniqueFrame.tryFromShared(h.frame);
-        assertThat(u.isPresent()).as("try_from_shared at refcount %d, raw %d", model.refCount[h.slot], model.raw[h.slot])
+        assertThat(u.isPresent())
+                .as("try_from_shared at refcount %d, raw %d", model.refCount[h.slot], model.raw[h.slot])
                 .isEqualTo(expected);
         if (u.isEmpty()) {
             assertThat(region.lastJournalIndex()).isEqualTo(before);
@@ -346,7 +352,8 @@ final class AllocatorWorld {
     void pop(int list, boolean front) {
         int l = list % LISTS;
         UniqueH expected = front ? listed.get(l).pollFirst() : listed.get(l).pollLast();
-        UniqueFrame<LongMeta> popped = front ? lists.get(l).popFront() : lists.get(l).popBack();
+        UniqueFrame<LongMeta> popped =
+                front ? lists.get(l).popFront() : lists.get(l).popBack();
         if (expected == null) {
             assertThat(popped).isNull();
             return;
@@ -458,7 +465,8 @@ final class AllocatorWorld {
             return;
         }
         int[] r = rawSegments.remove(pick % rawSegments.size());
-        Segment<LongMeta> s = Segment.fromRaw(region, new PaddrRange((long) r[0] * PAGE, (long) r[1] * PAGE), LongMeta.class);
+        Segment<LongMeta> s =
+                Segment.fromRaw(region, new PaddrRange((long) r[0] * PAGE, (long) r[1] * PAGE), LongMeta.class);
         segments.add(new SegH(s, r[0], r[1]));
         for (int slot = r[0]; slot < r[1]; slot++) {
             model.restore(slot);
@@ -494,7 +502,8 @@ final class AllocatorWorld {
         for (int slot = 0; slot < model.nrSlots; slot++) {
             region.slotStateAt(slot, s);
             assertThat(s.isFree() && s.obligations == 0 && s.raw == 0 && s.inList == 0 && !s.metaInitialized())
-                    .as("slot %d clean after releasing everything: %s", slot, s).isTrue();
+                    .as("slot %d clean after releasing everything: %s", slot, s)
+                    .isTrue();
         }
     }
 }

@@ -56,7 +56,8 @@ class ApiConveniencesTest extends RegionTestBase {
 
     @Test
     void frame_and_unique_sizes_are_longs_like_a_segments() throws Exception {
-        try (Frame<NoMeta> f = alloc.allocFrame(); UniqueFrame<NoMeta> u = alloc.allocUniqueFrameWith(NoMeta.INSTANCE)) {
+        try (Frame<NoMeta> f = alloc.allocFrame();
+                UniqueFrame<NoMeta> u = alloc.allocUniqueFrameWith(NoMeta.INSTANCE)) {
             long fs = f.size();
             long us = u.size();
             assertThat(fs).isEqualTo(us).isEqualTo(PAGE);
@@ -114,7 +115,9 @@ class ApiConveniencesTest extends RegionTestBase {
         assertThat(back.next()).isNull();
         long events = region.lastJournalIndex();
         back.close();
-        assertThat(region.lastJournalIndex()).as("closing an empty segment journals nothing").isEqualTo(events);
+        assertThat(region.lastJournalIndex())
+                .as("closing an empty segment journals nothing")
+                .isEqualTo(events);
     }
 
     @Test
@@ -130,7 +133,8 @@ class ApiConveniencesTest extends RegionTestBase {
 
     @Test
     void a_slot_view_reads_status_and_usage_as_enums() throws Exception {
-        try (Frame<LongMeta> f = alloc.allocFrameWith(new LongMeta(1, 2)); Frame<LongMeta> g = f.clone()) {
+        try (Frame<LongMeta> f = alloc.allocFrameWith(new LongMeta(1, 2));
+                Frame<LongMeta> g = f.clone()) {
             SlotView v = region.slot(f.startPaddr());
             assertThat(v.status()).isEqualTo(FrameStatus.SHARED);
             assertThat(v.usage()).isEqualTo(Usage.FRAME);

@@ -59,13 +59,15 @@ class CloseWhileInUseTest {
         Path dir = region.dir();
         long before = region.lastJournalIndex();
         AtomicReference<Throwable> closeFailure = new AtomicReference<>();
-        Thread closer = new Thread(() -> {
-            try {
-                region.close();
-            } catch (Throwable t) {
-                closeFailure.set(t);
-            }
-        }, "closer");
+        Thread closer = new Thread(
+                () -> {
+                    try {
+                        region.close();
+                    } catch (Throwable t) {
+                        closeFailure.set(t);
+                    }
+                },
+                "closer");
         Segment<LongMeta> seg = Segment.fromUnused(region, 0, 8L * TestRegions.PAGE, paddr -> {
             if (paddr == 4L * TestRegions.PAGE) {
                 closer.start();
@@ -78,18 +80,25 @@ class CloseWhileInUseTest {
         assertThat(closeFailure.get()).isNull();
         assertThat(seg.isClosed()).as("the handle is live: the call completed").isFalse();
         assertThat(io.framejournal.journal.RegionStatus.read(new io.framejournal.journal.RegionLayout(dir).status())
-                .clean()).isTrue();
+                        .clean())
+                .isTrue();
 
-        java.util.List<io.framejournal.journal.JournalEvent> after = JournalAssertions.events(dir, e -> e.index > before);
+        java.util.List<io.framejournal.journal.JournalEvent> after =
+                JournalAssertions.events(dir, e -> e.index > before);
         long segmentIndex = after.get(0).index;
-        assertThat(after).filteredOn(e -> e.index == segmentIndex)
+        assertThat(after)
+                .filteredOn(e -> e.index == segmentIndex)
                 .allMatch(e -> e.opCode() == io.framejournal.journal.OpCode.SEGMENT_FROM_UNUSED)
-                .extracting(e -> e.slot).containsOnly(0, 1, 2, 3, 4, 5, 6, 7);
+                .extracting(e -> e.slot)
+                .containsOnly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(after.get(after.size() - 1).kind).isEqualTo(io.framejournal.journal.EventKind.REGION_CLOSE);
-        assertThat(after).filteredOn(e -> e.kind == io.framejournal.journal.EventKind.MINT).hasSize(8)
+        assertThat(after)
+                .filteredOn(e -> e.kind == io.framejournal.journal.EventKind.MINT)
+                .hasSize(8)
                 .allMatch(e -> e.handle == seg.handleId());
         JournalAssertions.assertReplayMatchesTable(dir);
-        org.assertj.core.api.Assertions.assertThatThrownBy(seg::close).isInstanceOf(IllegalStateException.class)
+        org.assertj.core.api.Assertions.assertThatThrownBy(seg::close)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
 }

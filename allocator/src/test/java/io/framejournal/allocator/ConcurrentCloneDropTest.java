@@ -69,14 +69,17 @@ class ConcurrentCloneDropTest {
             pool.shutdownNow();
         }
         for (int i = 0; i < SHARED; i++) {
-            assertThat(anchors.get(i).referenceCount()).as("shared frame %d back to its anchor", i).isEqualTo(1);
+            assertThat(anchors.get(i).referenceCount())
+                    .as("shared frame %d back to its anchor", i)
+                    .isEqualTo(1);
             anchors.get(i).close();
         }
         SlotState s = new SlotState();
         for (int slot = 0; slot < region.config().nrSlots(); slot++) {
             region.slotStateAt(slot, s);
             assertThat(s.isFree() && s.obligations == 0 && s.raw == 0 && !s.metaInitialized())
-                    .as("slot %d clean: %s", slot, s).isTrue();
+                    .as("slot %d clean: %s", slot, s)
+                    .isTrue();
         }
         region.close();
         JournalAssertions.assertReplayMatchesTable(dir);
@@ -140,19 +143,24 @@ class ConcurrentCloneDropTest {
             int[] ownerSaw = owner.get(5, TimeUnit.MINUTES);
             int[] intruderSaw = intruder.get(5, TimeUnit.MINUTES);
             assertThat(ownerSaw[GetFrameError.BUSY.ordinal()] + intruderSaw[GetFrameError.BUSY.ordinal()])
-                    .as("nobody ever sees a frame half-built or half-dropped").isZero();
-            assertThat(ownerSaw[GetFrameError.UNIQUE.ordinal()]).as("only the owner makes it unique").isZero();
+                    .as("nobody ever sees a frame half-built or half-dropped")
+                    .isZero();
+            assertThat(ownerSaw[GetFrameError.UNIQUE.ordinal()])
+                    .as("only the owner makes it unique")
+                    .isZero();
         } finally {
             pool.shutdownNow();
         }
         SlotState s = region.slotState(paddr);
-        assertThat(s.isFree() && s.obligations == 0 && s.raw == 0 && !s.metaInitialized()).as("clean: %s", s).isTrue();
+        assertThat(s.isFree() && s.obligations == 0 && s.raw == 0 && !s.metaInitialized())
+                .as("clean: %s", s)
+                .isTrue();
         region.close();
         JournalAssertions.assertReplayMatchesTable(dir);
     }
 
-    private static Callable<Long> worker(MetaRegion region, FrameAllocOptions alloc, List<Frame<LongMeta>> own, long seed,
-            CountDownLatch start) {
+    private static Callable<Long> worker(
+            MetaRegion region, FrameAllocOptions alloc, List<Frame<LongMeta>> own, long seed, CountDownLatch start) {
         return () -> {
             SplittableRandom random = new SplittableRandom(seed);
             start.await();

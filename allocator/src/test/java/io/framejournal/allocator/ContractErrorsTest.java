@@ -3,7 +3,6 @@ package io.framejournal.allocator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RefCount;
@@ -24,7 +23,8 @@ class ContractErrorsTest extends RegionTestBase {
     /** The call fails with {@code error} and changes no slot and journals nothing. */
     private void assertGetFrameError(GetFrameError error, ThrowingCallable call) {
         RegionSnapshot before = RegionSnapshot.of(region);
-        assertThatThrownBy(call).isInstanceOfSatisfying(GetFrameException.class, e -> assertThat(e.error()).isEqualTo(error));
+        assertThatThrownBy(call).isInstanceOfSatisfying(GetFrameException.class, e -> assertThat(e.error())
+                .isEqualTo(error));
         before.assertUnchanged(region);
     }
 
@@ -59,7 +59,8 @@ class ContractErrorsTest extends RegionTestBase {
     @Test
     void unique_from_unused_errors() throws GetFrameException {
         assertGetFrameError(GetFrameError.NOT_ALIGNED, () -> UniqueFrame.fromUnused(region, PAGE + 8, NoMeta.INSTANCE));
-        assertGetFrameError(GetFrameError.OUT_OF_BOUND, () -> UniqueFrame.fromUnused(region, maxPaddr(), NoMeta.INSTANCE));
+        assertGetFrameError(
+                GetFrameError.OUT_OF_BOUND, () -> UniqueFrame.fromUnused(region, maxPaddr(), NoMeta.INSTANCE));
         Frame<NoMeta> shared = Frame.fromUnused(region, PAGE, NoMeta.INSTANCE);
         assertGetFrameError(GetFrameError.IN_USE, () -> UniqueFrame.fromUnused(region, PAGE, NoMeta.INSTANCE));
         UniqueFrame<NoMeta> unique = UniqueFrame.fromUnused(region, 2 * PAGE, NoMeta.INSTANCE);
@@ -100,10 +101,13 @@ class ContractErrorsTest extends RegionTestBase {
             assertThatThrownBy(() -> Segment.fromUnused(region, 4 * PAGE, 10 * PAGE, p -> NoMeta.INSTANCE))
                     .isInstanceOfSatisfying(GetFrameException.class, e -> {
                         assertThat(e.error()).isEqualTo(GetFrameError.IN_USE);
-                        assertThat(e.paddr()).as("the first frame it could not claim").isEqualTo(6 * PAGE);
+                        assertThat(e.paddr())
+                                .as("the first frame it could not claim")
+                                .isEqualTo(6 * PAGE);
                     });
             assertThatThrownBy(() -> Segment.fromUnused(region, 7 * PAGE, 10 * PAGE, p -> NoMeta.INSTANCE))
-                    .isInstanceOfSatisfying(GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.BUSY));
+                    .isInstanceOfSatisfying(
+                            GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.BUSY));
             before.assertSlotsUnchanged(region, false);
         } finally {
             storeByHand(slot, original);
@@ -123,13 +127,18 @@ class ContractErrorsTest extends RegionTestBase {
 
     @Test
     void segment_from_unused_errors_in_the_seeds_order() {
-        assertGetFrameError(GetFrameError.NOT_ALIGNED, () -> Segment.fromUnused(region, 1, 2 * PAGE, p -> NoMeta.INSTANCE));
-        assertGetFrameError(GetFrameError.NOT_ALIGNED, () -> Segment.fromUnused(region, 0, 2 * PAGE + 1, p -> NoMeta.INSTANCE));
-        assertGetFrameError(GetFrameError.NOT_ALIGNED,
+        assertGetFrameError(
+                GetFrameError.NOT_ALIGNED, () -> Segment.fromUnused(region, 1, 2 * PAGE, p -> NoMeta.INSTANCE));
+        assertGetFrameError(
+                GetFrameError.NOT_ALIGNED, () -> Segment.fromUnused(region, 0, 2 * PAGE + 1, p -> NoMeta.INSTANCE));
+        assertGetFrameError(
+                GetFrameError.NOT_ALIGNED,
                 () -> Segment.fromUnused(region, 1, maxPaddr() + 2 * PAGE, p -> NoMeta.INSTANCE));
-        assertGetFrameError(GetFrameError.OUT_OF_BOUND,
+        assertGetFrameError(
+                GetFrameError.OUT_OF_BOUND,
                 () -> Segment.fromUnused(region, 0, maxPaddr() + PAGE, p -> NoMeta.INSTANCE));
-        assertGetFrameError(GetFrameError.OUT_OF_BOUND,
+        assertGetFrameError(
+                GetFrameError.OUT_OF_BOUND,
                 () -> Segment.fromUnused(region, maxPaddr() + 2 * PAGE, maxPaddr() + PAGE, p -> NoMeta.INSTANCE));
         assertPanics(() -> Segment.fromUnused(region, 8 * PAGE, 8 * PAGE, p -> NoMeta.INSTANCE));
         assertPanics(() -> Segment.fromUnused(region, 8 * PAGE, 4 * PAGE, p -> NoMeta.INSTANCE));
@@ -152,9 +161,9 @@ class ContractErrorsTest extends RegionTestBase {
 
         List<Long> metaCalls = new java.util.ArrayList<>();
         assertThatThrownBy(() -> Segment.fromUnused(region, 10 * PAGE, 20 * PAGE, p -> {
-            metaCalls.add(p);
-            return new LongMeta(1, p);
-        }))
+                    metaCalls.add(p);
+                    return new LongMeta(1, p);
+                }))
                 .isInstanceOfSatisfying(GetFrameException.class, e -> {
                     assertThat(e.error()).isEqualTo(GetFrameError.IN_USE);
                     assertThat(e.paddr()).isEqualTo(15 * PAGE);
@@ -166,13 +175,18 @@ class ContractErrorsTest extends RegionTestBase {
             assertThat(s.obligations + s.raw).isZero();
         }
         for (int slot = 15; slot < 20; slot++) {
-            assertThat(slotAt(slot).sameAs(before.slot(slot), true)).as("slot %d untouched", slot).isTrue();
+            assertThat(slotAt(slot).sameAs(before.slot(slot), true))
+                    .as("slot %d untouched", slot)
+                    .isTrue();
         }
 
-        assertThat(metaCalls).as("the metadata function ran in the seed's order, up to and including the frame that"
-                + " failed").containsExactly(10L * PAGE, 11L * PAGE, 12L * PAGE, 13L * PAGE, 14L * PAGE, 15L * PAGE);
+        assertThat(metaCalls)
+                .as("the metadata function ran in the seed's order, up to and including the frame that" + " failed")
+                .containsExactly(10L * PAGE, 11L * PAGE, 12L * PAGE, 13L * PAGE, 14L * PAGE, 15L * PAGE);
         List<JournalEvent> attempt = JournalAssertions.events(region.dir(), e -> e.index > journalBefore);
-        assertThat(attempt).as("a failed call is one record never written: the journal shows nothing").isEmpty();
+        assertThat(attempt)
+                .as("a failed call is one record never written: the journal shows nothing")
+                .isEmpty();
 
         inUse.close();
     }
@@ -182,7 +196,8 @@ class ContractErrorsTest extends RegionTestBase {
         UniqueFrame<NoMeta> unique = UniqueFrame.fromUnused(region, 33 * PAGE, NoMeta.INSTANCE);
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThatThrownBy(() -> Segment.fromUnused(region, 30 * PAGE, 34 * PAGE, p -> NoMeta.INSTANCE))
-                .isInstanceOfSatisfying(GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.UNIQUE));
+                .isInstanceOfSatisfying(
+                        GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.UNIQUE));
         before.assertSlotsUnchanged(region, false);
         assertThat(slotAt(33).sameAs(before.slot(33), true)).isTrue();
         unique.close();
@@ -192,17 +207,24 @@ class ContractErrorsTest extends RegionTestBase {
     void segment_from_unused_rolls_back_when_the_metadata_function_fails() {
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThatThrownBy(() -> Segment.fromUnused(region, 40 * PAGE, 44 * PAGE, p -> {
-            if (p == 42 * PAGE) {
-                throw new IllegalStateException("metadata for 0x" + Long.toHexString(p) + " unavailable");
-            }
-            return NoMeta.INSTANCE;
-        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("unavailable");
+                    if (p == 42 * PAGE) {
+                        throw new IllegalStateException("metadata for 0x" + Long.toHexString(p) + " unavailable");
+                    }
+                    return NoMeta.INSTANCE;
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("unavailable");
         before.assertSlotsUnchanged(region, false);
 
-        assertThatThrownBy(() -> Segment.fromUnused(region, 40 * PAGE, 44 * PAGE,
-                p -> p == 41 * PAGE ? (Object) new LongMeta(1, 1) : (Object) NoMeta.INSTANCE))
-                .as("one metadata type per segment").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Segment.fromUnused(region, 40 * PAGE, 44 * PAGE, p -> p == 43 * PAGE ? null : NoMeta.INSTANCE))
+        assertThatThrownBy(() -> Segment.fromUnused(
+                        region,
+                        40 * PAGE,
+                        44 * PAGE,
+                        p -> p == 41 * PAGE ? (Object) new LongMeta(1, 1) : (Object) NoMeta.INSTANCE))
+                .as("one metadata type per segment")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        Segment.fromUnused(region, 40 * PAGE, 44 * PAGE, p -> p == 43 * PAGE ? null : NoMeta.INSTANCE))
                 .isInstanceOf(IllegalArgumentException.class);
         before.assertSlotsUnchanged(region, false);
     }
@@ -293,6 +315,5 @@ class ContractErrorsTest extends RegionTestBase {
     }
 
     /** A metadata class nobody registered a codec for. */
-    record Unregistered(long x) {
-    }
+    record Unregistered(long x) {}
 }

@@ -51,7 +51,9 @@ class FrameAllocOptionsTest extends RegionTestBase {
     void a_full_region_fails_cleanly() {
         Segment<NoMeta> all = alloc.allocSegment(region.config().nrSlots());
         RegionSnapshot before = RegionSnapshot.of(region);
-        assertThatThrownBy(alloc::allocFrame).isInstanceOf(FrameAllocException.class).hasMessageContaining("in use");
+        assertThatThrownBy(alloc::allocFrame)
+                .isInstanceOf(FrameAllocException.class)
+                .hasMessageContaining("in use");
         assertThatThrownBy(() -> alloc.allocUniqueFrameWith(NoMeta.INSTANCE)).isInstanceOf(FrameAllocException.class);
         assertThatThrownBy(() -> alloc.allocSegment(1)).isInstanceOf(FrameAllocException.class);
         before.assertUnchanged(region);

@@ -33,7 +33,9 @@ class FrameTest extends RegionTestBase {
         assertThat(frame1.referenceCount()).isEqualTo(2);
         assertThat(frame2.referenceCount()).isEqualTo(2);
         assertThat(frame2.handleId()).isNotEqualTo(frame1.handleId());
-        assertThat(slot(frame1.startPaddr()).obligations).as("each handle owes its own obligation").isEqualTo(2);
+        assertThat(slot(frame1.startPaddr()).obligations)
+                .as("each handle owes its own obligation")
+                .isEqualTo(2);
         frame1.close();
         assertThat(frame2.referenceCount()).isEqualTo(1);
         frame2.close();
@@ -52,7 +54,9 @@ class FrameTest extends RegionTestBase {
         assertThat(freed.obligations).isZero();
 
         Frame<LongMeta> newFrame = alloc.allocFrameWith(new LongMeta(43, 0));
-        assertThat(newFrame.startPaddr()).as("the freed frame is reused by the next allocation").isEqualTo(paddrBefore);
+        assertThat(newFrame.startPaddr())
+                .as("the freed frame is reused by the next allocation")
+                .isEqualTo(paddrBefore);
         assertThat(newFrame.referenceCount()).isEqualTo(1);
         assertThat(newFrame.meta().tag()).isEqualTo(43);
         newFrame.close();
@@ -66,13 +70,17 @@ class FrameTest extends RegionTestBase {
         assertThat(ref.startPaddr()).isEqualTo(frame.startPaddr());
         assertThat(ref.meta()).isEqualTo(new LongMeta(7, 8));
         assertThat(ref.referenceCount()).isEqualTo(1);
-        assertThat(slot(frame.startPaddr()).sameAs(before, true)).as("borrowing journals and changes nothing").isTrue();
+        assertThat(slot(frame.startPaddr()).sameAs(before, true))
+                .as("borrowing journals and changes nothing")
+                .isTrue();
 
         Frame<LongMeta> owned = ref.toOwned();
         assertThat(frame.referenceCount()).isEqualTo(2);
         owned.close();
         frame.close();
-        assertThatThrownBy(ref::meta).as("a borrow dies with its frame handle").isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(ref::meta)
+                .as("a borrow dies with its frame handle")
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -125,7 +133,9 @@ class FrameTest extends RegionTestBase {
         long raw = alloc.allocFrame().intoRaw();
         Frame.fromRaw(region, raw).close();
         RegionSnapshot afterRestore = RegionSnapshot.of(region);
-        assertThatThrownBy(() -> Frame.fromRaw(region, raw)).as("restoring twice").isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Frame.fromRaw(region, raw))
+                .as("restoring twice")
+                .isInstanceOf(IllegalStateException.class);
         afterRestore.assertUnchanged(region);
     }
 
@@ -135,7 +145,9 @@ class FrameTest extends RegionTestBase {
         Frame<NoMeta> keep = frame.clone();
         frame.close();
         RegionSnapshot before = RegionSnapshot.of(region);
-        assertThatThrownBy(frame::close).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(frame::close)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         assertThatThrownBy(frame::clone).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(frame::meta).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(frame::startPaddr).isInstanceOf(IllegalStateException.class);
@@ -153,7 +165,9 @@ class FrameTest extends RegionTestBase {
     void a_consumed_handle_is_dead() {
         Frame<NoMeta> frame = alloc.allocFrame();
         frame.intoRaw();
-        assertThatThrownBy(frame::close).isInstanceOf(IllegalStateException.class).hasMessageContaining("raw");
+        assertThatThrownBy(frame::close)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("raw");
         assertThatThrownBy(frame::intoRaw).isInstanceOf(IllegalStateException.class);
     }
 
@@ -164,12 +178,16 @@ class FrameTest extends RegionTestBase {
         RegionSnapshot.of(region); // resolves (and caches) every slot's off-heap address
         java.nio.file.Path dir = region.dir();
         region.close();
-        assertThatThrownBy(frame::clone).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(frame::clone)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         assertThatThrownBy(frame::close).isInstanceOf(IllegalStateException.class);
         assertThat(frame.toString()).endsWith("closed]");
         assertThatThrownBy(() -> Frame.fromInUse(region, paddr)).isInstanceOf(IllegalStateException.class);
         // these read the slot table: on an unmapped table they crashed the JVM before the fix
-        assertThatThrownBy(alloc::allocFrame).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(alloc::allocFrame)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         assertThatThrownBy(() -> alloc.allocSegment(2)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> alloc.allocUniqueFrameWith(NoMeta.INSTANCE)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> region.slotState(paddr)).isInstanceOf(IllegalStateException.class);

@@ -19,12 +19,10 @@ final class JournalAssertions {
     /** How many findings a failure message lists before it stops. */
     private static final int SHOWN = 20;
 
-    private JournalAssertions() {
-    }
+    private JournalAssertions() {}
 
     /** What a replay of a whole journal produced. */
-    record Replay(ReplayState state, List<String> findings, long events, String stopReason) {
-    }
+    record Replay(ReplayState state, List<String> findings, long events, String stopReason) {}
 
     /**
      * Replays the journal of a region from its first event, applying every event through {@link ReplayState#apply}
@@ -55,8 +53,12 @@ final class JournalAssertions {
      */
     static void assertReplayMatchesTable(Path regionDir) {
         Replay replay = replay(regionDir);
-        assertThat(replay.stopReason()).as("journal of %s read to its end", regionDir).isNull();
-        assertThat(replay.findings()).as("events whose Transition.apply verdict is not OK").isEmpty();
+        assertThat(replay.stopReason())
+                .as("journal of %s read to its end", regionDir)
+                .isNull();
+        assertThat(replay.findings())
+                .as("events whose Transition.apply verdict is not OK")
+                .isEmpty();
         RegionLayout layout = new RegionLayout(regionDir);
         int nrSlots = replay.state().nrSlots();
         ReplayState replayed;
@@ -80,7 +82,9 @@ final class JournalAssertions {
                 }
             }
         }
-        assertThat(diverged).as("slots where the slot table and the replayed journal disagree").isEmpty();
+        assertThat(diverged)
+                .as("slots where the slot table and the replayed journal disagree")
+                .isEmpty();
     }
 
     /** Every event of a region's journal (readable while the region is open: the reader is read-only). */
@@ -99,7 +103,9 @@ final class JournalAssertions {
                     out.add(copy);
                 }
             }
-            assertThat(reader.stopReason()).as("journal of %s read to its end", regionDir).isNull();
+            assertThat(reader.stopReason())
+                    .as("journal of %s read to its end", regionDir)
+                    .isNull();
         }
         return out;
     }

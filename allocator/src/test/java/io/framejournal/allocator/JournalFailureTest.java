@@ -32,21 +32,29 @@ class JournalFailureTest {
 
         region.engine().journal().queue().close(); // the next append throws inside Chronicle
 
-        assertThatThrownBy(kept::clone).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("journal append failed").hasMessageContaining("recover");
+        assertThatThrownBy(kept::clone)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("journal append failed")
+                .hasMessageContaining("recover");
         assertThat(region.failure()).contains("journal append failed");
-        assertThat(region.slotState(keptPaddr).sameAs(before, true)).as("the failed call changed nothing").isTrue();
-        assertThatThrownBy(alloc::allocFrame).isInstanceOf(IllegalStateException.class)
+        assertThat(region.slotState(keptPaddr).sameAs(before, true))
+                .as("the failed call changed nothing")
+                .isTrue();
+        assertThatThrownBy(alloc::allocFrame)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("failed");
         region.close();
-        assertThat(RegionStatus.read(new RegionLayout(dir).status()).clean()).as("a failed region stays unclean")
+        assertThat(RegionStatus.read(new RegionLayout(dir).status()).clean())
+                .as("a failed region stays unclean")
                 .isFalse();
 
         RecoveryReport r = MetaRegion.recover(dir, false);
         assertThat(r.journalProblem()).isNull();
         JournalAssertions.assertReplayMatchesTable(dir);
         List<JournalEvent> mints = JournalAssertions.events(dir, e -> e.kind == io.framejournal.journal.EventKind.MINT);
-        assertThat(mints).as("the call before the failure is there, the failed one is not").hasSize(1);
+        assertThat(mints)
+                .as("the call before the failure is there, the failed one is not")
+                .hasSize(1);
         try (MetaRegion again = MetaRegion.open(dir)) {
             assertThat(again.slotState(keptPaddr).obligations).isEqualTo(1);
             Frame.fromInUse(again, keptPaddr).close();

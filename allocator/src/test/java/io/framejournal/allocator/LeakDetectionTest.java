@@ -35,7 +35,9 @@ class LeakDetectionTest {
 
     @Test
     void paranoid_detection_journals_a_dropped_frame() {
-        MetaRegion region = MetaRegion.create(tmp.resolve("r"), TestRegions.SMALL,
+        MetaRegion region = MetaRegion.create(
+                tmp.resolve("r"),
+                TestRegions.SMALL,
                 RegionOptions.defaults().withLeakDetection(LeakDetection.PARANOID));
         Path dir = region.dir();
         FrameAllocOptions alloc = new FrameAllocOptions(region);
@@ -45,20 +47,26 @@ class LeakDetectionTest {
         long leaked = leakAFrame(alloc);
         long leakedSegment = leakASegmentAfterNext(alloc);
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            System.gc();
-            return !leaksOf(dir, leaked).isEmpty() && !leaksOf(dir, leakedSegment).isEmpty();
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    System.gc();
+                    return !leaksOf(dir, leaked).isEmpty()
+                            && !leaksOf(dir, leakedSegment).isEmpty();
+                });
         JournalEvent frameLeak = leaksOf(dir, leaked).get(0);
         assertThat(frameLeak.before).as("pages").isEqualTo(1);
         assertThat(frameLeak.opCode()).isEqualTo(OpCode.LEAK_DETECTOR);
-        assertThat(OpCode.ofCode((int) frameLeak.after)).as("the op that minted it").isEqualTo(OpCode.FRAME_FROM_UNUSED);
+        assertThat(OpCode.ofCode((int) frameLeak.after))
+                .as("the op that minted it")
+                .isEqualTo(OpCode.FRAME_FROM_UNUSED);
         JournalEvent segmentLeak = leaksOf(dir, leakedSegment).get(0);
         assertThat(segmentLeak.before).as("pages the segment still covered").isEqualTo(3);
         // frame 0 was freed and reused by the leaked frame; the segment took slots 1..4 and handed slot 1 out
         assertThat(segmentLeak.slot).as("its first slot after next()").isEqualTo(2);
         assertThat(region.slotStateAt(frameLeak.slot, new io.framejournal.journal.SlotState()).obligations)
-                .as("the leaked obligation stays outstanding for audit").isEqualTo(1);
+                .as("the leaked obligation stays outstanding for audit")
+                .isEqualTo(1);
 
         region.close();
         assertThat(leaksOf(dir, closedId)).as("a closed handle is no leak").isEmpty();

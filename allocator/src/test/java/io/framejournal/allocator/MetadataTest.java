@@ -55,7 +55,9 @@ class MetadataTest extends RegionTestBase {
             f.close();
         }
         seg.close();
-        assertThat(slot(uniquePaddr).metaInitialized()).as("dropped metadata stays dropped").isFalse();
+        assertThat(slot(uniquePaddr).metaInitialized())
+                .as("dropped metadata stays dropped")
+                .isFalse();
         owner.close();
         other.close();
         Frame.fromRaw(region, keptPaddr, LongMeta.class).close();
@@ -70,10 +72,13 @@ class MetadataTest extends RegionTestBase {
 
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThatThrownBy(() -> Frame.fromRaw(region, raw, LongMeta.class))
-                .isInstanceOf(MetaTypeMismatchException.class).hasMessageContaining("type 100");
+                .isInstanceOf(MetaTypeMismatchException.class)
+                .hasMessageContaining("type 100");
         assertThatThrownBy(() -> Frame.fromRaw(region, raw)).isInstanceOf(MetaTypeMismatchException.class);
-        assertThatThrownBy(() -> Frame.fromInUse(region, raw, LongMeta.class)).isInstanceOf(MetaTypeMismatchException.class);
-        assertThatThrownBy(() -> Segment.fromRaw(region, range, PageOwner.class)).isInstanceOf(MetaTypeMismatchException.class);
+        assertThatThrownBy(() -> Frame.fromInUse(region, raw, LongMeta.class))
+                .isInstanceOf(MetaTypeMismatchException.class);
+        assertThatThrownBy(() -> Segment.fromRaw(region, range, PageOwner.class))
+                .isInstanceOf(MetaTypeMismatchException.class);
         assertThatThrownBy(() -> Frame.fromInUse(region, range.start(), NoMeta.class))
                 .isInstanceOf(MetaTypeMismatchException.class);
         before.assertUnchanged(region);
@@ -88,11 +93,14 @@ class MetadataTest extends RegionTestBase {
     void unregistered_types_and_clashing_codecs_are_refused() {
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThatThrownBy(() -> alloc.allocFrameWith(new ContractErrorsTest.Unregistered(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MetaCodec.register");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MetaCodec.register");
         assertThatThrownBy(() -> alloc.allocSegmentWith(2, p -> new ContractErrorsTest.Unregistered(p)))
                 .isInstanceOf(IllegalArgumentException.class);
         before.assertSlotsUnchanged(region, false);
-        assertThat(MetaCodec.register(PageOwner.CODEC)).as("registering again is harmless").isSameAs(PageOwner.CODEC);
+        assertThat(MetaCodec.register(PageOwner.CODEC))
+                .as("registering again is harmless")
+                .isSameAs(PageOwner.CODEC);
         assertThatThrownBy(() -> MetaCodec.register(clash((short) 100))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MetaCodec.register(clash((short) 0))).isInstanceOf(IllegalArgumentException.class);
     }

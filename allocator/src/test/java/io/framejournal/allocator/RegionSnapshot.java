@@ -47,7 +47,9 @@ final class RegionSnapshot {
                 changed.add("slot " + slot + ": before vs after: " + slots[slot].diff(now));
             }
         }
-        assertThat(changed).as("slots changed by a call that should change nothing").isEmpty();
+        assertThat(changed)
+                .as("slots changed by a call that should change nothing")
+                .isEmpty();
     }
 
     SlotState slot(int slot) {

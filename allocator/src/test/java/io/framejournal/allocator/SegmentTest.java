@@ -74,7 +74,9 @@ class SegmentTest extends RegionTestBase {
         assertThat(slice.size()).isEqualTo(PAGE);
         assertThat(slice.startPaddr()).isEqualTo(segment.startPaddr() + PAGE);
         assertThat(slot(segment.startPaddr()).refCount).isEqualTo(1);
-        assertThat(slot(slice.startPaddr()).refCount).as("the slice holds its own reference").isEqualTo(2);
+        assertThat(slot(slice.startPaddr()).refCount)
+                .as("the slice holds its own reference")
+                .isEqualTo(2);
         assertThat(slot(slice.startPaddr()).obligations).isEqualTo(2);
         segment.close();
         assertThat(slot(slice.startPaddr()).refCount).isEqualTo(1);
@@ -134,7 +136,9 @@ class SegmentTest extends RegionTestBase {
         assertThat(segment.nrPages()).isZero();
         assertThat(segment.next()).isNull();
         for (Frame<LongMeta> frame : taken) {
-            assertThat(slot(frame.startPaddr()).obligations).as("the obligation moved to the frame handle").isEqualTo(1);
+            assertThat(slot(frame.startPaddr()).obligations)
+                    .as("the obligation moved to the frame handle")
+                    .isEqualTo(1);
             frame.close();
         }
         segment.close();
@@ -164,7 +168,9 @@ class SegmentTest extends RegionTestBase {
         assertThatThrownBy(() -> segment.split(3 * PAGE)).isInstanceOf(FramePanicException.class);
         assertThatThrownBy(() -> segment.split(-PAGE)).isInstanceOf(FramePanicException.class);
         before.assertUnchanged(region);
-        assertThat(segment.isClosed()).as("a refused split leaves the segment usable").isFalse();
+        assertThat(segment.isClosed())
+                .as("a refused split leaves the segment usable")
+                .isFalse();
         segment.close();
     }
 
@@ -177,7 +183,9 @@ class SegmentTest extends RegionTestBase {
         assertThatThrownBy(() -> segment.slice(0, 4 * PAGE)).isInstanceOf(FramePanicException.class);
         assertThatThrownBy(() -> segment.slice(2 * PAGE, PAGE)).as("reversed").isInstanceOf(FramePanicException.class);
         assertThatThrownBy(() -> segment.slice(1, PAGE)).as("misaligned start").isInstanceOf(FramePanicException.class);
-        assertThatThrownBy(() -> segment.slice(0, PAGE + 1)).as("misaligned end").isInstanceOf(FramePanicException.class);
+        assertThatThrownBy(() -> segment.slice(0, PAGE + 1))
+                .as("misaligned end")
+                .isInstanceOf(FramePanicException.class);
         assertThatThrownBy(() -> segment.slice(-PAGE, PAGE)).isInstanceOf(FramePanicException.class);
         before.assertUnchanged(region);
         segment.close();
@@ -233,7 +241,8 @@ class SegmentTest extends RegionTestBase {
         }
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThatThrownBy(() -> Segment.fromRaw(region, range, LongMeta.class))
-                .as("restoring twice").isInstanceOf(IllegalStateException.class);
+                .as("restoring twice")
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> Segment.fromRaw(region, new PaddrRange(range.end(), range.start()), LongMeta.class))
                 .isInstanceOf(FramePanicException.class);
         // an empty range (what an exhausted segment's intoRaw returns) restores to an empty segment, changing nothing
@@ -250,10 +259,12 @@ class SegmentTest extends RegionTestBase {
         PaddrRange range = segment.intoRaw();
         Frame<NoMeta> last = Frame.fromRaw(region, range.end() - PAGE);
         RegionSnapshot before = RegionSnapshot.of(region);
-        assertThatThrownBy(() -> Segment.fromRaw(region, range, NoMeta.class)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Segment.fromRaw(region, range, NoMeta.class))
+                .isInstanceOf(IllegalStateException.class);
         before.assertUnchanged(region);
         last.close();
-        Segment.fromRaw(region, new PaddrRange(range.start(), range.end() - PAGE), NoMeta.class).close();
+        Segment.fromRaw(region, new PaddrRange(range.start(), range.end() - PAGE), NoMeta.class)
+                .close();
         assertThat(slot(range.start()).refCount).isEqualTo(RefCount.UNUSED);
     }
 

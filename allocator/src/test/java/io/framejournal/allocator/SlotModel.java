@@ -116,7 +116,12 @@ final class SlotModel {
 
     private static void compare(StringBuilder sb, String field, long model, long table) {
         if (model != table) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(field).append(' ').append(model).append("\u2260").append(table);
+            sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(field)
+                    .append(' ')
+                    .append(model)
+                    .append("\u2260")
+                    .append(table);
         }
     }
 }

@@ -8,11 +8,11 @@ final class TestRegions {
     static final RegionConfig SMALL = RegionConfig.of(1L << 20);
     static final int PAGE = RegionConfig.PAGE_SIZE;
 
-    private TestRegions() {
-    }
+    private TestRegions() {}
 
     static MetaRegion create(Path tmp) {
-        return MetaRegion.create(tmp.resolve("region"), SMALL, RegionOptions.defaults().withLeakDetection(LeakDetection.DISABLED));
+        return MetaRegion.create(
+                tmp.resolve("region"), SMALL, RegionOptions.defaults().withLeakDetection(LeakDetection.DISABLED));
     }
 
     static int slotOf(long paddr) {

@@ -75,7 +75,9 @@ class UniqueFrameTest extends RegionTestBase {
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThat(UniqueFrame.tryFromShared(frame)).as("refcount 2").isEmpty();
         before.assertUnchanged(region);
-        assertThat(frame.isClosed()).as("a refused conversion leaves the frame usable").isFalse();
+        assertThat(frame.isClosed())
+                .as("a refused conversion leaves the frame usable")
+                .isFalse();
         assertThat(frame.meta()).isEqualTo(new LongMeta(4, 4));
 
         other.close();
@@ -118,7 +120,8 @@ class UniqueFrameTest extends RegionTestBase {
         UniqueFrame<NoMeta> unique = UniqueFrame.fromUnused(region, 0, NoMeta.INSTANCE);
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThatThrownBy(() -> Frame.fromInUse(region, 0))
-                .isInstanceOfSatisfying(GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.UNIQUE));
+                .isInstanceOfSatisfying(
+                        GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.UNIQUE));
         before.assertUnchanged(region);
         unique.close();
     }
@@ -192,8 +195,10 @@ class UniqueFrameTest extends RegionTestBase {
         b.pushBack(reused);
 
         RegionSnapshot before = RegionSnapshot.of(region);
-        assertThatThrownBy(a::popFront).as("list a still held the closed handle")
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(a::popFront)
+                .as("list a still held the closed handle")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         before.assertUnchanged(region);
         assertThat(slot(paddr).inList).as("the frame is still on list b").isEqualTo(b.id());
         assertThat(a.isEmpty()).isTrue();

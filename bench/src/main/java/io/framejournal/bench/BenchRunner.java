@@ -78,8 +78,10 @@ public final class BenchRunner {
             return;
         }
         machine();
-        report.setting("jmh", "forks 1, warmup " + warmup + " x " + seconds + " s, measurement " + iterations + " x "
-                + seconds + " s");
+        report.setting(
+                "jmh",
+                "forks 1, warmup " + warmup + " x " + seconds + " s, measurement " + iterations + " x " + seconds
+                        + " s");
         double frameEvents = probe(Workload::frameCycle, "single-frame cycle");
         double segmentEvents = probe(Workload::segmentCycle, "segment cycle");
         if (frameEvents != JfrWorkload.EVENTS_PER_CYCLE) {
@@ -91,40 +93,61 @@ public final class BenchRunner {
 
         Map<String, RunResult> jmh = new HashMap<>();
         step("JMH: journaled cycles and the floor (1 and 2 threads), leak detection DISABLED");
-        jmh.putAll(runJmh(o -> o.include(JournaledBench.class.getName() + "\\.")
-                .include(FloorBench.class.getName() + "\\.")
-                .param("leakDetection", "DISABLED"), ""));
+        jmh.putAll(runJmh(
+                o -> o.include(JournaledBench.class.getName() + "\\.")
+                        .include(FloorBench.class.getName() + "\\.")
+                        .param("leakDetection", "DISABLED"),
+                ""));
         step("JMH: journaled single-frame cycle, leak detection SAMPLED");
-        jmh.putAll(runJmh(o -> o.include(JournaledBench.class.getName() + "\\.frameCycle1T")
-                .param("leakDetection", "SAMPLED"), "/SAMPLED"));
+        jmh.putAll(runJmh(
+                o -> o.include(JournaledBench.class.getName() + "\\.frameCycle1T")
+                        .param("leakDetection", "SAMPLED"),
+                "/SAMPLED"));
 
         step("preparing a " + replayEvents + "-event journal for replay");
         Path replayRegion = work.resolve("replay-region");
         long[] counted = prepareReplayJournal(replayRegion, (long) Math.ceil(replayEvents / frameEvents));
         step("JMH: replay against the raw tailer");
-        jmh.putAll(runJmh(o -> o.include(ReplayBench.class.getName() + "\\.")
-                .param("region", replayRegion.toString())
-                .param("nrSlots", Integer.toString((int) (Workload.MAX_PADDR / Workload.PAGE)))
-                .mode(org.openjdk.jmh.annotations.Mode.AverageTime), ""));
+        jmh.putAll(runJmh(
+                o -> o.include(ReplayBench.class.getName() + "\\.")
+                        .param("region", replayRegion.toString())
+                        .param("nrSlots", Integer.toString((int) (Workload.MAX_PADDR / Workload.PAGE)))
+                        .mode(org.openjdk.jmh.annotations.Mode.AverageTime),
+                ""));
         step("JMH: the JFR peer");
         Path jfrRepo = Files.createDirectories(work.resolve("jfr-repository"));
-        jmh.putAll(runJmh(o -> o.include(JfrBench.class.getName() + "\\.")
-                .jvmArgsAppend("-XX:StartFlightRecording=disk=true,maxsize=200m", "-Xlog:jfr+startup=error",
-                        "-XX:FlightRecorderOptions=repository=" + jfrRepo), ""));
+        jmh.putAll(runJmh(
+                o -> o.include(JfrBench.class.getName() + "\\.")
+                        .jvmArgsAppend(
+                                "-XX:StartFlightRecording=disk=true,maxsize=200m",
+                                "-Xlog:jfr+startup=error",
+                                "-XX:FlightRecorderOptions=repository=" + jfrRepo),
+                ""));
 
         throughputFigures(jmh, frameEvents, segmentEvents);
         replayFigures(jmh, counted[0]);
         step("paired rounds: journaled vs floor, replay vs raw tailer (alternating, best round each)");
         PairedRuns.Pair write = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, frameEvents);
-        report.add("paired.journaled.1t", "paired: journaled frame cycle, 1 thread, best round",
-                Measured.once(write.ours()), "events/s", Measured.once(write.reference()),
-                ">= 0.8 floor", write.ratio() >= 0.8,
+        report.add(
+                "paired.journaled.1t",
+                "paired: journaled frame cycle, 1 thread, best round",
+                Measured.once(write.ours()),
+                "events/s",
+                Measured.once(write.reference()),
+                ">= 0.8 floor",
+                write.ratio() >= 0.8,
                 write.rounds() + " alternating rounds of " + PAIRED_CYCLES + " cycles vs as many floor cycles (same"
                         + " bytes per call); reference = floor's best round");
-        PairedRuns.Pair replay = PairedRuns.replay(replayRegion, (int) (Workload.MAX_PADDR / Workload.PAGE), counted[0],
-                PAIRED_ROUNDS);
-        report.add("paired.replay", "paired: replay, best pass", Measured.once(replay.ours()), "events/s",
-                Measured.once(replay.reference()), ">= 0.8 raw", replay.ratio() >= 0.8,
+        PairedRuns.Pair replay =
+                PairedRuns.replay(replayRegion, (int) (Workload.MAX_PADDR / Workload.PAGE), counted[0], PAIRED_ROUNDS);
+        report.add(
+                "paired.replay",
+                "paired: replay, best pass",
+                Measured.once(replay.ours()),
+                "events/s",
+                Measured.once(replay.reference()),
+                ">= 0.8 raw",
+                replay.ratio() >= 0.8,
                 replay.rounds() + " alternating passes over the same journal; reference = raw tailer's best pass");
         bytesFigures(replayRegion, counted[0], "frame", "frame cycle", 32);
         Dirs.delete(replayRegion);
@@ -138,28 +161,44 @@ public final class BenchRunner {
         crash.recovery(RECOVERY_SUFFIXES[0]); // warms the recovery code in this JVM; not reported
         for (long n : RECOVERY_SUFFIXES) {
             for (CrashExperiments.Recovery r : crash.recovery(n)) {
-                report.add("recovery." + (r.slotTableBehind() ? "behind." : "killed.") + n,
-                        "recover, " + count(n) + " suffix, " + (r.slotTableBehind() ? "slots at checkpoint" : "as killed"),
-                        r.millis(), "ms", "scanned " + r.scanned() + " events, " + r.redone() + " slot(s) redone");
+                report.add(
+                        "recovery." + (r.slotTableBehind() ? "behind." : "killed.") + n,
+                        "recover, " + count(n) + " suffix, "
+                                + (r.slotTableBehind() ? "slots at checkpoint" : "as killed"),
+                        r.millis(),
+                        "ms",
+                        "scanned " + r.scanned() + " events, " + r.redone() + " slot(s) redone");
             }
         }
         step("SIGKILL survival: the journal and the JFR peer");
         CrashExperiments.Survival ours = crash.journalSurvival(SURVIVAL_CYCLES);
         CrashExperiments.Survival jfr = crash.jfrSurvival(SURVIVAL_CYCLES);
-        report.add("survival.journal", "events surviving SIGKILL: journal", Measured.once(ours.survived()), "events",
+        report.add(
+                "survival.journal",
+                "events surviving SIGKILL: journal",
+                Measured.once(ours.survived()),
+                "events",
                 Measured.once(ours.written()),
-                "all", ours.survived() == ours.written(), "writer ran " + fmt(ours.writerEventsPerSecond())
-                        + " events/s in a cold child JVM");
-        report.add("survival.jfr", "events surviving SIGKILL: JFR peer", Measured.once(jfr.survived()), "events",
+                "all",
+                ours.survived() == ours.written(),
+                "writer ran " + fmt(ours.writerEventsPerSecond()) + " events/s in a cold child JVM");
+        report.add(
+                "survival.jfr",
+                "events surviving SIGKILL: JFR peer",
+                Measured.once(jfr.survived()),
+                "events",
                 Measured.once(jfr.written()),
-                null, null, "writer ran " + fmt(jfr.writerEventsPerSecond()) + " events/s in a cold child JVM;"
+                null,
+                null,
+                "writer ran " + fmt(jfr.writerEventsPerSecond()) + " events/s in a cold child JVM;"
                         + " counted with RecordingFile over the repository's chunks");
 
         report.machine("load average at end", loadAverage());
         report.setting("wall clock", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - startNanos) / 1e9));
         System.out.println();
         System.out.print(report.table());
-        Path out = Path.of(System.getProperty("bench.out", root.resolve("bench/results.json").toString()));
+        Path out = Path.of(System.getProperty(
+                "bench.out", root.resolve("bench/results.json").toString()));
         report.writeJson(out);
         System.out.println("written to " + out);
     }
@@ -168,53 +207,121 @@ public final class BenchRunner {
     private void quickReplay() {
         Path region = work.resolve("replay-region");
         long[] counted = prepareReplayJournal(region, (long) Math.ceil(replayEvents / 14.0));
-        PairedRuns.Pair replay = PairedRuns.replay(region, (int) (Workload.MAX_PADDR / Workload.PAGE), counted[0],
-                PAIRED_ROUNDS);
-        System.out.printf(Locale.ROOT, "replay %,.0f events/s, raw tailer %,.0f events/s, ratio %.3f (best of %d)%n",
-                replay.ours(), replay.reference(), replay.ratio(), replay.rounds());
+        PairedRuns.Pair replay =
+                PairedRuns.replay(region, (int) (Workload.MAX_PADDR / Workload.PAGE), counted[0], PAIRED_ROUNDS);
+        System.out.printf(
+                Locale.ROOT,
+                "replay %,.0f events/s, raw tailer %,.0f events/s, ratio %.3f (best of %d)%n",
+                replay.ours(),
+                replay.reference(),
+                replay.ratio(),
+                replay.rounds());
     }
 
     private void throughputFigures(Map<String, RunResult> jmh, double frameEvents, double segmentEvents) {
         Measured floor1 = Measured.throughput(result(jmh, "FloorBench.floor1T"), frameEvents);
         Measured floor2 = Measured.throughput(result(jmh, "FloorBench.floor2T"), frameEvents);
-        report.add("floor.1t", "floor: raw appends of the same records + raw map updates, 1 thread", floor1,
-                "events/s", "per frame cycle: 4 writeBytes of " + FloorBench.CLAIM + "/" + FloorBench.STEP + "/"
-                        + FloorBench.STEP + "/" + FloorBench.CLAIM + " bytes + 4 in-place 64-byte value writes");
-        report.add("floor.2t", "floor: raw appends of the same records + raw map updates, 2 threads", floor2,
-                "events/s", null);
+        report.add(
+                "floor.1t",
+                "floor: raw appends of the same records + raw map updates, 1 thread",
+                floor1,
+                "events/s",
+                "per frame cycle: 4 writeBytes of " + FloorBench.CLAIM + "/" + FloorBench.STEP + "/" + FloorBench.STEP
+                        + "/" + FloorBench.CLAIM + " bytes + 4 in-place 64-byte value writes");
+        report.add(
+                "floor.2t",
+                "floor: raw appends of the same records + raw map updates, 2 threads",
+                floor2,
+                "events/s",
+                null);
         Measured ours1 = Measured.throughput(result(jmh, "JournaledBench.frameCycle1T"), frameEvents);
         Measured ours2 = Measured.throughput(result(jmh, "JournaledBench.frameCycle2T"), frameEvents);
         Measured jfr = Measured.throughput(result(jmh, "JfrBench.jfrFrameCycle1T"), frameEvents);
-        report.add("journaled.1t", "journaled slot events, frame cycle, 1 thread", ours1, "events/s", floor1,
-                ">= 0.8 floor", ours1.mean() >= 0.8 * floor1.mean(),
+        report.add(
+                "journaled.1t",
+                "journaled slot events, frame cycle, 1 thread",
+                ours1,
+                "events/s",
+                floor1,
+                ">= 0.8 floor",
+                ours1.mean() >= 0.8 * floor1.mean(),
                 "leak detection DISABLED; reference = floor, 1 thread");
-        report.add("journaled.1t.vs.jfr", "journaled slot events against the JFR peer, 1 thread", ours1, "events/s",
-                jfr, ">= 0.6 JFR", ours1.mean() >= 0.6 * jfr.mean(), "reference = JFR peer, same run");
-        report.add("calls.1t", "journaled public calls, frame cycle, 1 thread",
-                new Measured(ours1.mean() / frameEvents * CALLS_PER_FRAME_CYCLE,
-                        ours1.best() / frameEvents * CALLS_PER_FRAME_CYCLE), "calls/s",
+        report.add(
+                "journaled.1t.vs.jfr",
+                "journaled slot events against the JFR peer, 1 thread",
+                ours1,
+                "events/s",
+                jfr,
+                ">= 0.6 JFR",
+                ours1.mean() >= 0.6 * jfr.mean(),
+                "reference = JFR peer, same run");
+        report.add(
+                "calls.1t",
+                "journaled public calls, frame cycle, 1 thread",
+                new Measured(
+                        ours1.mean() / frameEvents * CALLS_PER_FRAME_CYCLE,
+                        ours1.best() / frameEvents * CALLS_PER_FRAME_CYCLE),
+                "calls/s",
                 CALLS_PER_FRAME_CYCLE + " calls (one record each) per cycle of " + fmt(frameEvents) + " slot events");
-        report.add("journaled.2t", "journaled slot events, frame cycle, 2 threads", ours2, "events/s", ours1,
-                "report the ratio to 1 thread", null, "leak detection DISABLED; reference = journaled, 1 thread"
-                        + " (floor with 2 threads: " + fmt(floor2.mean()) + " events/s)");
+        report.add(
+                "journaled.2t",
+                "journaled slot events, frame cycle, 2 threads",
+                ours2,
+                "events/s",
+                ours1,
+                "report the ratio to 1 thread",
+                null,
+                "leak detection DISABLED; reference = journaled, 1 thread" + " (floor with 2 threads: "
+                        + fmt(floor2.mean()) + " events/s)");
         Measured sampled = Measured.throughput(result(jmh, "JournaledBench.frameCycle1T/SAMPLED"), frameEvents);
-        report.add("journaled.1t.sampled", "journaled slot mutations, 1 thread, leaks SAMPLED", sampled, "events/s",
-                ours1, null, null, "reference = the same with leak detection DISABLED");
+        report.add(
+                "journaled.1t.sampled",
+                "journaled slot mutations, 1 thread, leaks SAMPLED",
+                sampled,
+                "events/s",
+                ours1,
+                null,
+                null,
+                "reference = the same with leak detection DISABLED");
         Measured segment = Measured.throughput(result(jmh, "JournaledBench.segmentCycle1T"), segmentEvents);
-        report.add("segment.1t", "segment ops (alloc 64, clone, slice 32, drop), 1 thread", segment, "events/s",
-                floor1, null, null, "slot events, one record per call; reference = floor");
-        report.add("jfr.1t", "JFR peer: the same events as JFR events, 1 thread", jfr, "events/s", ours1, null, null,
+        report.add(
+                "segment.1t",
+                "segment ops (alloc 64, clone, slice 32, drop), 1 thread",
+                segment,
+                "events/s",
+                floor1,
+                null,
+                null,
+                "slot events, one record per call; reference = floor");
+        report.add(
+                "jfr.1t",
+                "JFR peer: the same events as JFR events, 1 thread",
+                jfr,
+                "events/s",
+                ours1,
+                null,
+                null,
                 "records only, keeps no state; reference = journaled, 1 thread");
     }
 
     private void replayFigures(Map<String, RunResult> jmh, long events) {
         Measured ours = Measured.rateOfAverageTime(result(jmh, "ReplayBench.replay"), events);
         Measured raw = Measured.rateOfAverageTime(result(jmh, "ReplayBench.rawTailer"), events);
-        report.add("replay.raw", "raw Chronicle tailer read of the same journal", raw, "events/s",
+        report.add(
+                "replay.raw",
+                "raw Chronicle tailer read of the same journal",
+                raw,
+                "events/s",
                 "readingDocument + each record's bytes copied out and read as words, " + events
                         + " events, open included");
-        report.add("replay", "replay: JournalReader + ReplayState.apply", ours, "events/s", raw,
-                ">= 0.8 raw", ours.mean() >= 0.8 * raw.mean(),
+        report.add(
+                "replay",
+                "replay: JournalReader + ReplayState.apply",
+                ours,
+                "events/s",
+                raw,
+                ">= 0.8 raw",
+                ours.mean() >= 0.8 * raw.mean(),
                 "record checked once (CRC-32C, sequence) + Transition.apply per event; reference = raw tailer");
     }
 
@@ -224,14 +331,30 @@ public final class BenchRunner {
         double records = (double) JournalFacts.recordBytes(journal) / events;
         double written = (double) JournalFacts.writtenBytes(journal) / events;
         double allocated = (double) JournalFacts.allocatedBytes(journal) / events;
-        report.add("bytes." + id + ".records", "journal bytes per slot event, " + what, Measured.once(records), "bytes",
-                Measured.NONE, "<= " + target, records <= target, "records + Chronicle's 4-byte headers / events ("
-                        + events + " events)");
-        report.add("bytes." + id + ".written", "journal bytes per slot event, " + what + ": queue written position",
-                Measured.once(written), "bytes", Measured.NONE, null, null,
+        report.add(
+                "bytes." + id + ".records",
+                "journal bytes per slot event, " + what,
+                Measured.once(records),
+                "bytes",
+                Measured.NONE,
+                "<= " + target,
+                records <= target,
+                "records + Chronicle's 4-byte headers / events (" + events + " events)");
+        report.add(
+                "bytes." + id + ".written",
+                "journal bytes per slot event, " + what + ": queue written position",
+                Measured.once(written),
+                "bytes",
+                Measured.NONE,
+                null,
+                null,
                 "end offset of the last document / events (index pages included)");
-        report.add("bytes." + id + ".allocated", "journal bytes per slot event, " + what + ": du -B1 allocated",
-                allocated, "bytes", "disk blocks of the journal directory / events (sparse 4 MiB blocks: the unwritten"
+        report.add(
+                "bytes." + id + ".allocated",
+                "journal bytes per slot event, " + what + ": du -B1 allocated",
+                allocated,
+                "bytes",
+                "disk blocks of the journal directory / events (sparse 4 MiB blocks: the unwritten"
                         + " tail is not counted, the .cq4t metadata file is)");
     }
 
@@ -266,7 +389,8 @@ public final class BenchRunner {
         return JournalFacts.countEvents(new RegionLayout(dir).journal());
     }
 
-    private Map<String, RunResult> runJmh(Consumer<ChainedOptionsBuilder> configure, String suffix) throws RunnerException {
+    private Map<String, RunResult> runJmh(Consumer<ChainedOptionsBuilder> configure, String suffix)
+            throws RunnerException {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .forks(1)
                 .warmupIterations(warmup)
@@ -274,7 +398,10 @@ public final class BenchRunner {
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.seconds(seconds))
                 .timeUnit(TimeUnit.SECONDS)
-                .jvmArgs("@" + root.resolve(Dirs.ARGFILE), "-Xmx1g", "-D" + Dirs.WORK_DIR_PROPERTY + "=" + work,
+                .jvmArgs(
+                        "@" + root.resolve(Dirs.ARGFILE),
+                        "-Xmx1g",
+                        "-D" + Dirs.WORK_DIR_PROPERTY + "=" + work,
                         "-Dframejournal.root=" + root)
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
@@ -285,7 +412,11 @@ public final class BenchRunner {
             String label = r.getParams().getBenchmark();
             String name = label.substring(label.lastIndexOf('.', label.lastIndexOf('.') - 1) + 1) + suffix;
             byName.put(name, r);
-            System.out.printf(Locale.ROOT, "  %-40s %,18.3f %s%n", name, r.getPrimaryResult().getScore(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-40s %,18.3f %s%n",
+                    name,
+                    r.getPrimaryResult().getScore(),
                     r.getPrimaryResult().getScoreUnit());
         }
         return byName;

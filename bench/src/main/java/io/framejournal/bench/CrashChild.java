@@ -16,8 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  */
 public final class CrashChild {
-    private CrashChild() {
-    }
+    private CrashChild() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 2) {
@@ -41,7 +40,8 @@ public final class CrashChild {
                 JfrWorkload.frameCycle((int) (i & 1023), 2 * i);
             }
         } else {
-            System.err.println("unknown mode " + String.join(" ", args) + "; use journal <dir> <cycles> or jfr <cycles>");
+            System.err.println(
+                    "unknown mode " + String.join(" ", args) + "; use journal <dir> <cycles> or jfr <cycles>");
             System.exit(2);
             return;
         }

@@ -25,8 +25,7 @@ final class CrashExperiments {
     }
 
     /** One recovery: a region whose writer was killed after {@code events} slot events. */
-    record Recovery(long suffixEvents, long scanned, long redone, double millis, boolean slotTableBehind) {
-    }
+    record Recovery(long suffixEvents, long scanned, long redone, double millis, boolean slotTableBehind) {}
 
     /**
      * Kills a writer after about {@code events} slot events, then times {@code MetaRegion.recover} on two copies:
@@ -55,7 +54,8 @@ final class CrashExperiments {
             if (r.journalProblem() != null) {
                 throw new IllegalStateException("recovery of " + copy + " stopped: " + r.journalProblem());
             }
-            out.add(new Recovery(cycles * JfrWorkload.EVENTS_PER_CYCLE, r.eventsScanned(), r.slotsRedone(), ms, behind));
+            out.add(new Recovery(
+                    cycles * JfrWorkload.EVENTS_PER_CYCLE, r.eventsScanned(), r.slotsRedone(), ms, behind));
             Dirs.delete(copy);
         }
         Dirs.delete(base);
@@ -63,8 +63,7 @@ final class CrashExperiments {
     }
 
     /** Events written before a SIGKILL and events found afterwards. */
-    record Survival(long written, long survived, double writerEventsPerSecond) {
-    }
+    record Survival(long written, long survived, double writerEventsPerSecond) {}
 
     /** Ours: journaled cycles, SIGKILL right after the last one, then count the slot events in the journal. */
     Survival journalSurvival(long cycles) throws IOException, InterruptedException {
@@ -72,10 +71,13 @@ final class CrashExperiments {
         Path region = base.resolve("region");
         Workload.createRegion(region, LeakDetection.DISABLED).close();
         long before = JournalFacts.countEvents(new RegionLayout(region).journal())[1];
-        ChildJvm.Done done = ChildJvm.runAndKill(root, work, List.of(), "journal", region.toString(), Long.toString(cycles));
+        ChildJvm.Done done =
+                ChildJvm.runAndKill(root, work, List.of(), "journal", region.toString(), Long.toString(cycles));
         long after = JournalFacts.countEvents(new RegionLayout(region).journal())[1];
         Dirs.delete(base);
-        return new Survival(cycles * JfrWorkload.EVENTS_PER_CYCLE, after - before,
+        return new Survival(
+                cycles * JfrWorkload.EVENTS_PER_CYCLE,
+                after - before,
                 done.cyclesPerSecond() * JfrWorkload.EVENTS_PER_CYCLE);
     }
 
@@ -86,18 +88,21 @@ final class CrashExperiments {
     Survival jfrSurvival(long cycles) throws IOException, InterruptedException {
         Path base = Files.createDirectories(work.resolve("survival-jfr"));
         Path repo = Files.createDirectories(base.resolve("repository"));
-        List<String> flags = List.of("-XX:StartFlightRecording=disk=true,filename=" + base.resolve("dump.jfr"),
-                "-XX:FlightRecorderOptions=repository=" + repo, "-Xlog:jfr+startup=error");
+        List<String> flags = List.of(
+                "-XX:StartFlightRecording=disk=true,filename=" + base.resolve("dump.jfr"),
+                "-XX:FlightRecorderOptions=repository=" + repo,
+                "-Xlog:jfr+startup=error");
         ChildJvm.Done done = ChildJvm.runAndKill(root, work, flags, "jfr", Long.toString(cycles));
         long survived = 0;
         try (Stream<Path> files = Files.walk(base)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".jfr")).sorted()::iterator) {
+            for (Path f : (Iterable<Path>)
+                    files.filter(p -> p.toString().endsWith(".jfr")).sorted()::iterator) {
                 survived += countJfrEvents(f);
             }
         }
         Dirs.delete(base);
-        return new Survival(cycles * JfrWorkload.EVENTS_PER_CYCLE, survived,
-                done.cyclesPerSecond() * JfrWorkload.EVENTS_PER_CYCLE);
+        return new Survival(
+                cycles * JfrWorkload.EVENTS_PER_CYCLE, survived, done.cyclesPerSecond() * JfrWorkload.EVENTS_PER_CYCLE);
     }
 
     /** Mutation events readable from one chunk file; a chunk cut short by the kill counts up to where it breaks. */

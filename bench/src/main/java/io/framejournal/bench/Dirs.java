@@ -12,10 +12,10 @@ import java.util.stream.Stream;
 final class Dirs {
     /** Parent of every scratch directory; the runner sets it for its forks and children. */
     static final String WORK_DIR_PROPERTY = "framejournal.bench.dir";
+
     static final String ARGFILE = "config/chronicle.jvmopts";
 
-    private Dirs() {
-    }
+    private Dirs() {}
 
     static Path temp(String prefix) throws IOException {
         String parent = System.getProperty(WORK_DIR_PROPERTY);

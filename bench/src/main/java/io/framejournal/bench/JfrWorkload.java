@@ -24,11 +24,11 @@ import io.framejournal.journal.Usage;
 final class JfrWorkload {
     /** Events one {@link #frameCycle} commits; equal to the journal's events per cycle (checked by the runner). */
     static final int EVENTS_PER_CYCLE = 14;
+
     private static final int END = JournalEvent.FLAG_OP_END;
     private static final int NO_META = 1;
 
-    private JfrWorkload() {
-    }
+    private JfrWorkload() {}
 
     static void frameCycle(int slot, long handle) {
         long twin = handle + 1;
@@ -48,8 +48,8 @@ final class JfrWorkload {
         rec(USAGE, FRAME_DROP, END, slot, 0, Usage.FRAME.code(), Usage.UNUSED.code(), handle);
     }
 
-    private static void rec(EventKind kind, OpCode op, int flags, int slot, int metaType, long before, long after,
-            long handle) {
+    private static void rec(
+            EventKind kind, OpCode op, int flags, int slot, int metaType, long before, long after, long handle) {
         MutationEvent.record(kind.ordinal(), op.ordinal(), flags, slot, metaType, before, after, handle);
     }
 }

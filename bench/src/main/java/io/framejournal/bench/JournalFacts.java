@@ -13,8 +13,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /** What a journal on disk holds: events counted by reading it, and the bytes it takes. */
 final class JournalFacts {
-    private JournalFacts() {
-    }
+    private JournalFacts() {}
 
     /** Events in a journal: {@code [all, slot-changing]}. A journal that does not read to its end is an error. */
     static long[] countEvents(Path journal) {
@@ -54,7 +53,8 @@ final class JournalFacts {
         long total = 0;
         int cycle = Integer.MIN_VALUE;
         long end = 0;
-        try (SingleChronicleQueue queue = Chronicle.readOnlyQueue(journal); ExcerptTailer tailer = queue.createTailer()) {
+        try (SingleChronicleQueue queue = Chronicle.readOnlyQueue(journal);
+                ExcerptTailer tailer = queue.createTailer()) {
             while (true) {
                 try (DocumentContext dc = tailer.readingDocument(true)) {
                     if (!dc.isPresent()) {
@@ -73,7 +73,9 @@ final class JournalFacts {
 
     /** Disk blocks allocated to a directory, as {@code du -s -B1} reports them (sparse holes not counted). */
     static long allocatedBytes(Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("du", "-s", "-B1", dir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("du", "-s", "-B1", dir.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("du -s -B1 " + dir + " failed: " + out);

@@ -19,18 +19,25 @@ final class MutationEvent extends Event {
 
     @Label("Kind")
     byte kind;
+
     @Label("Op")
     byte op;
+
     @Label("Flags")
     byte flags;
+
     @Label("Slot")
     int slot;
+
     @Label("Meta type")
     short metaType;
+
     @Label("Before")
     long before;
+
     @Label("After")
     long after;
+
     @Label("Handle")
     long handle;
 

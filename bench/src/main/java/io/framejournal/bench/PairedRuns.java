@@ -21,8 +21,7 @@ final class PairedRuns {
         }
     }
 
-    private PairedRuns() {
-    }
+    private PairedRuns() {}
 
     /** Journaled frame cycles against the floor (one raw append of the same bytes and one raw slot write per call). */
     static Pair write(int rounds, int cyclesPerRound, double eventsPerCycle) throws IOException {

@@ -44,7 +44,8 @@ public class ReplayBench {
 
     private Path journal() {
         if (region.isEmpty()) {
-            throw new IllegalStateException("ReplayBench needs -p region=<dir of a closed region>; run it via BenchRunner");
+            throw new IllegalStateException(
+                    "ReplayBench needs -p region=<dir of a closed region>; run it via BenchRunner");
         }
         return new RegionLayout(Paths.get(region)).journal();
     }

@@ -17,8 +17,17 @@ final class Report {
      * iteration (interference on a shared machine only ever slows a run down, so bests are the steadier ratio);
      * reference, best and target are optional (NaN / null).
      */
-    record Row(String id, String figure, double value, double best, String unit, double reference,
-            double bestReference, String target, Boolean met, String note) {
+    record Row(
+            String id,
+            String figure,
+            double value,
+            double best,
+            String unit,
+            double reference,
+            double bestReference,
+            String target,
+            Boolean met,
+            String note) {
         double ratio() {
             return Double.isNaN(reference) || reference == 0 ? Double.NaN : value / reference;
         }
@@ -40,10 +49,17 @@ final class Report {
         settings.put(key, value);
     }
 
-    Row add(String id, String figure, Measured value, String unit, Measured reference, String target, Boolean met,
+    Row add(
+            String id,
+            String figure,
+            Measured value,
+            String unit,
+            Measured reference,
+            String target,
+            Boolean met,
             String note) {
-        Row r = new Row(id, figure, value.mean(), value.best(), unit, reference.mean(), reference.best(), target, met,
-                note);
+        Row r = new Row(
+                id, figure, value.mean(), value.best(), unit, reference.mean(), reference.best(), target, met, note);
         rows.add(r);
         return r;
     }
@@ -59,14 +75,23 @@ final class Report {
     String table() {
         StringBuilder sb = new StringBuilder();
         String fmt = "%-56s %12s %12s %-9s %12s %6s %6s  %s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "figure", "value", "best iter", "unit", "reference", "ratio",
-                "best", "target"));
+        sb.append(String.format(
+                Locale.ROOT, fmt, "figure", "value", "best iter", "unit", "reference", "ratio", "best", "target"));
         sb.append("-".repeat(150)).append('\n');
         for (Row r : rows) {
-            String target = r.target() == null ? "" : r.target() + (r.met() == null ? "" : r.met() ? "  MET" : "  NOT MET");
-            sb.append(String.format(Locale.ROOT, fmt, r.figure(), num(r.value()),
-                    r.best() == r.value() ? "" : num(r.best()), r.unit(), num(r.reference()), ratio(r.ratio()),
-                    ratio(r.bestRatio()), target));
+            String target =
+                    r.target() == null ? "" : r.target() + (r.met() == null ? "" : r.met() ? "  MET" : "  NOT MET");
+            sb.append(String.format(
+                    Locale.ROOT,
+                    fmt,
+                    r.figure(),
+                    num(r.value()),
+                    r.best() == r.value() ? "" : num(r.best()),
+                    r.unit(),
+                    num(r.reference()),
+                    ratio(r.ratio()),
+                    ratio(r.bestRatio()),
+                    target));
         }
         sb.append('\n');
         machine.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
@@ -94,19 +119,32 @@ final class Report {
         sb.append("  \"figures\": [\n");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            sb.append("    {\"id\": ").append(str(r.id()))
-                    .append(", \"figure\": ").append(str(r.figure()))
-                    .append(", \"value\": ").append(jsonNum(r.value()))
-                    .append(", \"best\": ").append(jsonNum(r.best()))
-                    .append(", \"unit\": ").append(str(r.unit()))
-                    .append(", \"reference\": ").append(jsonNum(r.reference()))
-                    .append(", \"ratio\": ").append(jsonNum(r.ratio()))
-                    .append(", \"bestReference\": ").append(jsonNum(r.bestReference()))
-                    .append(", \"bestRatio\": ").append(jsonNum(r.bestRatio()))
-                    .append(", \"target\": ").append(r.target() == null ? "null" : str(r.target()))
-                    .append(", \"met\": ").append(r.met() == null ? "null" : r.met().toString())
-                    .append(", \"note\": ").append(r.note() == null ? "null" : str(r.note()))
-                    .append('}').append(i + 1 < rows.size() ? ",\n" : "\n");
+            sb.append("    {\"id\": ")
+                    .append(str(r.id()))
+                    .append(", \"figure\": ")
+                    .append(str(r.figure()))
+                    .append(", \"value\": ")
+                    .append(jsonNum(r.value()))
+                    .append(", \"best\": ")
+                    .append(jsonNum(r.best()))
+                    .append(", \"unit\": ")
+                    .append(str(r.unit()))
+                    .append(", \"reference\": ")
+                    .append(jsonNum(r.reference()))
+                    .append(", \"ratio\": ")
+                    .append(jsonNum(r.ratio()))
+                    .append(", \"bestReference\": ")
+                    .append(jsonNum(r.bestReference()))
+                    .append(", \"bestRatio\": ")
+                    .append(jsonNum(r.bestRatio()))
+                    .append(", \"target\": ")
+                    .append(r.target() == null ? "null" : str(r.target()))
+                    .append(", \"met\": ")
+                    .append(r.met() == null ? "null" : r.met().toString())
+                    .append(", \"note\": ")
+                    .append(r.note() == null ? "null" : str(r.note()))
+                    .append('}')
+                    .append(i + 1 < rows.size() ? ",\n" : "\n");
         }
         sb.append("  ]\n}\n");
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
@@ -114,7 +152,10 @@ final class Report {
 
     private static String object(Map<String, String> m) {
         StringBuilder sb = new StringBuilder("{");
-        m.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(str(k)).append(": ").append(str(v)));
+        m.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "")
+                .append(str(k))
+                .append(": ")
+                .append(str(v)));
         return sb.append('}').toString();
     }
 

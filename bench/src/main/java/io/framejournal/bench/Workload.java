@@ -14,14 +14,15 @@ import java.nio.file.Path;
 final class Workload {
     /** A small region (1024 frames): what the cycles touch stays in cache, as in a simulator's hot set. */
     static final long MAX_PADDR = 4L << 20;
+
     static final int SEGMENT_PAGES = 64;
     static final int PAGE = RegionConfig.PAGE_SIZE;
 
-    private Workload() {
-    }
+    private Workload() {}
 
     static MetaRegion createRegion(Path dir, LeakDetection leakDetection) {
-        return MetaRegion.create(dir, RegionConfig.of(MAX_PADDR), RegionOptions.defaults().withLeakDetection(leakDetection));
+        return MetaRegion.create(
+                dir, RegionConfig.of(MAX_PADDR), RegionOptions.defaults().withLeakDetection(leakDetection));
     }
 
     static MetaRegion openRegion(Path dir, LeakDetection leakDetection) {

@@ -17,8 +17,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @JCStressTest
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the call got in; closing saw it active and waits for it")
 @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "the call was refused; closing saw no call")
-@Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING, desc = "refused, but closing saw its pin raised for a moment"
-        + " (it waits, then finds it gone)")
+@Outcome(
+        id = "0, 0",
+        expect = ACCEPTABLE_INTERESTING,
+        desc = "refused, but closing saw its pin raised for a moment" + " (it waits, then finds it gone)")
 @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "the call got in and closing saw it quiet: unmapped under a call")
 @State
 public class CloseGateStress {

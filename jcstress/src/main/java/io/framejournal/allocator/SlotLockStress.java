@@ -15,8 +15,7 @@ import org.openjdk.jcstress.infra.results.I_Result;
 
 /** The slot lock word ({@link SlotLock}) in off-heap memory, as in the slot table's 64-byte values. */
 public final class SlotLockStress {
-    private SlotLockStress() {
-    }
+    private SlotLockStress() {}
 
     /** One slot value's worth of off-heap memory with its lock word; freed with its buffer. */
     static class Slot {
@@ -54,7 +53,10 @@ public final class SlotLockStress {
 
     /** Two threads try the free lock once: exactly one gets it. */
     @JCStressTest
-    @Outcome(id = {"1, 0", "0, 1"}, expect = ACCEPTABLE, desc = "exactly one holder")
+    @Outcome(
+            id = {"1, 0", "0, 1"},
+            expect = ACCEPTABLE,
+            desc = "exactly one holder")
     @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "two holders")
     @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "a free lock refused both")
     @State
@@ -72,8 +74,14 @@ public final class SlotLockStress {
 
     /** Stores made under the lock are seen by the next holder: the slot's fields written then unlocked. */
     @JCStressTest
-    @Outcome(id = {"0, 0", "42, 43"}, expect = ACCEPTABLE, desc = "the reader held the lock before or after the writer")
-    @Outcome(id = {"42, 0", "0, 43"}, expect = FORBIDDEN, desc = "the reader saw a store torn by the lock")
+    @Outcome(
+            id = {"0, 0", "42, 43"},
+            expect = ACCEPTABLE,
+            desc = "the reader held the lock before or after the writer")
+    @Outcome(
+            id = {"42, 0", "0, 43"},
+            expect = FORBIDDEN,
+            desc = "the reader saw a store torn by the lock")
     @State
     public static class Visibility extends Slot {
         long a;

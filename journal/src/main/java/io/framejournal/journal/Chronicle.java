@@ -18,8 +18,7 @@ public final class Chronicle {
         quiet();
     }
 
-    private Chronicle() {
-    }
+    private Chronicle() {}
 
     /** Idempotent: sets the system properties that keep Chronicle off the network and quiet. */
     public static void quiet() {

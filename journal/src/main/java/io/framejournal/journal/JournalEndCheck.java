@@ -8,8 +8,7 @@ import java.nio.file.Path;
  * writer appends behind a record no reader could get past.
  */
 public final class JournalEndCheck {
-    private JournalEndCheck() {
-    }
+    private JournalEndCheck() {}
 
     /** Fails with a one-line {@link RegionException} unless the last readable event is at {@code checkpoint}. */
     public static void verifyEndsAt(Path journalDir, long checkpoint) {
@@ -20,10 +19,11 @@ public final class JournalEndCheck {
             JournalEvent e = new JournalEvent();
             boolean found = reader.moveTo(checkpoint) && reader.next(e) && e.index == checkpoint;
             if (!found) {
-                throw new RegionException("journal " + journalDir + " has no readable event at " + JournalIndex.format(checkpoint)
-                        + ", where region.status says the last session ended"
-                        + (reader.stopReason() == null ? "" : " (" + reader.stopReason() + ")")
-                        + "; it was truncated or damaged: audit it, do not write to it");
+                throw new RegionException(
+                        "journal " + journalDir + " has no readable event at " + JournalIndex.format(checkpoint)
+                                + ", where region.status says the last session ended"
+                                + (reader.stopReason() == null ? "" : " (" + reader.stopReason() + ")")
+                                + "; it was truncated or damaged: audit it, do not write to it");
             }
             long extra = 0;
             while (reader.next(e)) {
@@ -32,10 +32,11 @@ public final class JournalEndCheck {
                 }
             }
             if (extra > 0 || reader.stopReason() != null) {
-                throw new RegionException("journal " + journalDir + " does not end at " + JournalIndex.format(checkpoint)
-                        + ", where region.status says the last session ended ("
-                        + (reader.stopReason() != null ? reader.stopReason() : extra + " event(s) follow it")
-                        + "); audit it, do not write to it");
+                throw new RegionException(
+                        "journal " + journalDir + " does not end at " + JournalIndex.format(checkpoint)
+                                + ", where region.status says the last session ended ("
+                                + (reader.stopReason() != null ? reader.stopReason() : extra + " event(s) follow it")
+                                + "); audit it, do not write to it");
             }
         }
     }

@@ -32,6 +32,7 @@ import net.openhft.chronicle.bytes.Bytes;
 public final class JournalEvent {
     /** The format-1 record: one event per document. Still read; no longer written. */
     public static final int V1 = 1;
+
     public static final int SIZE = 48;
 
     /** The last event of one operation on this slot: the slot is at a quiet point after it. */
@@ -55,6 +56,7 @@ public final class JournalEvent {
     public long prevIndex = JournalIndex.NONE;
     /** True for the first event of its slot in its record (always true in format 1). */
     public boolean groupStart = true;
+
     public EventKind kind;
     public int op;
     public int flags;
@@ -107,8 +109,11 @@ public final class JournalEvent {
 
     /** Writes a format-1 record at the bytes' write position (for tests of the format-1 reader). */
     public void writeV1To(Bytes<?> out) {
-        long head = (V1 & 0xffL) | (kind.code() & 0xffL) << 8 | (op & 0xffL) << 16
-                | (flags & 0xffL) << 24 | (long) slot << 32;
+        long head = (V1 & 0xffL)
+                | (kind.code() & 0xffL) << 8
+                | (op & 0xffL) << 16
+                | (flags & 0xffL) << 24
+                | (long) slot << 32;
         long ids = (thread & 0xffff_ffffL) | (metaType & 0xffffL) << 32;
         long check = check(head, ids, before, after, handle, timestamp) & 0xffffL;
         out.writeLong(head);
@@ -132,8 +137,8 @@ public final class JournalEvent {
         long ids = (long) WORDS.get(record, 8);
         int version = (int) head & 0xff;
         if (version != V1) {
-            return "record at index " + JournalIndex.format(index) + " has format version " + version
-                    + ", expected " + V1;
+            return "record at index " + JournalIndex.format(index) + " has format version " + version + ", expected "
+                    + V1;
         }
         int k = (int) (head >>> 8) & 0xff;
         EventKind ek = EventKind.ofCode(k);
@@ -189,7 +194,7 @@ public final class JournalEvent {
 
     @Override
     public String toString() {
-        return JournalIndex.format(index) + ' ' + kind + ' ' + OpCode.nameOf(op) + " slot=" + slot
-                + " before=" + before + " after=" + after + " handle=" + handle;
+        return JournalIndex.format(index) + ' ' + kind + ' ' + OpCode.nameOf(op) + " slot=" + slot + " before=" + before
+                + " after=" + after + " handle=" + handle;
     }
 }

@@ -8,8 +8,7 @@ import java.nio.file.Path;
  * into the wrong slots (or none) without a word.
  */
 public final class JournalGeometryCheck {
-    private JournalGeometryCheck() {
-    }
+    private JournalGeometryCheck() {}
 
     /**
      * Fails with a one-line {@link RegionException} when the journal's first REGION_OPEN names another geometry than
@@ -22,12 +21,14 @@ public final class JournalGeometryCheck {
                 return;
             }
             if (e.kind != EventKind.REGION_OPEN) {
-                throw new RegionException("journal " + journalDir + " does not start with a REGION_OPEN event (it starts with "
-                        + e.kind + " at " + JournalIndex.format(e.index) + "); it is not this region's journal");
+                throw new RegionException(
+                        "journal " + journalDir + " does not start with a REGION_OPEN event (it starts with " + e.kind
+                                + " at " + JournalIndex.format(e.index) + "); it is not this region's journal");
             }
             if (e.before != config.maxPaddr() || e.after != config.pageSize()) {
                 throw new RegionException("journal " + journalDir + " was written for a region with maxPaddr 0x"
-                        + Long.toHexString(e.before) + " and page size " + e.after + ", but region.conf says maxPaddr 0x"
+                        + Long.toHexString(e.before) + " and page size " + e.after
+                        + ", but region.conf says maxPaddr 0x"
                         + Long.toHexString(config.maxPaddr()) + " and page size " + config.pageSize()
                         + "; it is another region's journal");
             }

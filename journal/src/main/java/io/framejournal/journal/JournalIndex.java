@@ -5,8 +5,7 @@ public final class JournalIndex {
     /** Before the first event: no event applied yet. */
     public static final long NONE = -1L;
 
-    private JournalIndex() {
-    }
+    private JournalIndex() {}
 
     public static String format(long index) {
         return index == NONE ? "none" : "0x" + Long.toHexString(index);

@@ -32,6 +32,7 @@ public final class JournalReader implements AutoCloseable {
     private boolean inRecord;
     /** The sequence number the next format-2 record must carry, or -1 when not known (start, after a seek). */
     private long expectedSeq = -1;
+
     private long lastSeq = -1;
 
     private JournalReader(SingleChronicleQueue queue) {
@@ -114,7 +115,9 @@ public final class JournalReader implements AutoCloseable {
     private static final long MAX_METADATA_RUN = 1 << 20;
 
     private int readOne(JournalEvent into) {
-        if (lengthOf != null && !wholeFile(knownLength) && lastGoodEnd + 8 > knownLength
+        if (lengthOf != null
+                && !wholeFile(knownLength)
+                && lastGoodEnd + 8 > knownLength
                 && lastGoodEnd + 8 > refreshLength()) {
             // the next header would lie in the cut-off tail of this file, where reading faults
             stopReason = "queue file " + lengthOf.getName() + " is " + knownLength + " bytes, cut inside its last"
@@ -193,7 +196,8 @@ public final class JournalReader implements AutoCloseable {
         if (!(in instanceof net.openhft.chronicle.bytes.MappedBytes)) {
             return Long.MAX_VALUE;
         }
-        java.io.File f = ((net.openhft.chronicle.bytes.MappedBytes) in).mappedFile().file();
+        java.io.File f =
+                ((net.openhft.chronicle.bytes.MappedBytes) in).mappedFile().file();
         if (f != lengthOf) {
             lengthOf = f;
             knownLength = f.length();
@@ -221,9 +225,12 @@ public final class JournalReader implements AutoCloseable {
         long seq = decoder.seq();
         if (expectedSeq >= 0 && seq != expectedSeq) {
             return "record at index " + JournalIndex.format(index) + " has sequence number " + seq + " where "
-                    + expectedSeq + " was due: " + (seq > expectedSeq ? (seq - expectedSeq) + " record(s) before it are"
-                    + " missing (skipped or unreadable, although the queue's framing hides it)" : "a record is repeated or"
-                    + " out of order") + "; the journal is damaged there";
+                    + expectedSeq + " was due: "
+                    + (seq > expectedSeq
+                            ? (seq - expectedSeq) + " record(s) before it are"
+                                    + " missing (skipped or unreadable, although the queue's framing hides it)"
+                            : "a record is repeated or" + " out of order")
+                    + "; the journal is damaged there";
         }
         expectedSeq = seq + 1;
         lastSeq = seq;
@@ -305,8 +312,9 @@ public final class JournalReader implements AutoCloseable {
         try {
             last = queue.lastIndex();
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
-            stopReason = "journal ends at index " + JournalIndex.format(lastGoodIndex) + " and its index past it is unreadable ("
-                    + oneLine(e) + "): the file was truncated or damaged there";
+            stopReason = "journal ends at index " + JournalIndex.format(lastGoodIndex)
+                    + " and its index past it is unreadable (" + oneLine(e)
+                    + "): the file was truncated or damaged there";
             return;
         }
         if (last > lastGoodIndex && !nextIsThereNow()) {

@@ -135,7 +135,9 @@ public final class JournalWriter implements AutoCloseable {
             try (DocumentContext dc = appender.writingDocument()) {
                 try {
                     // under the queue's write lock: sequence numbers follow the journal's order
-                    ByteBuffer bb = record.seal(nextSeq.getAndIncrement(), threadId,
+                    ByteBuffer bb = record.seal(
+                            nextSeq.getAndIncrement(),
+                            threadId,
                             epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart));
                     dc.wire().bytes().writeSome(bb);
                 } catch (RuntimeException | Error e) {

@@ -39,8 +39,7 @@ public final class JvmFlags {
 
     private static volatile boolean checked;
 
-    private JvmFlags() {
-    }
+    private JvmFlags() {}
 
     /** Every flag, as it is written on a {@code java} command line. */
     public static List<String> commandLineFlags() {

@@ -137,7 +137,8 @@ public final class RecordDecoder {
             return at() + "has format version " + version() + ", expected " + RecordFormat.VERSION;
         }
         if (storedCrc() != computeCrc()) {
-            return at() + "fails its CRC-32C check: the journal is damaged or truncated there (a flipped bit, or a record cut or"
+            return at()
+                    + "fails its CRC-32C check: the journal is damaged or truncated there (a flipped bit, or a record cut or"
                     + " zeroed part way)";
         }
         if (OpCode.ofCode(op()) == null) {

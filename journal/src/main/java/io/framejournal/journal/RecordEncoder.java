@@ -32,6 +32,7 @@ public final class RecordEncoder {
     private ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
     /** A second cursor over {@link #buf} for the checksum, so sealing allocates nothing. */
     private ByteBuffer view = buf.duplicate();
+
     private final CRC32C crc = new CRC32C();
     private int groups;
     private int groupAt = -1;
@@ -82,8 +83,11 @@ public final class RecordEncoder {
             throw new IllegalStateException("more than 65535 entries for one slot in one record");
         }
         int p = buf.position();
-        boolean narrow = metaType == 0 && kind != EventKind.META_WRITE && kind != EventKind.META_DROP
-                && before == (int) before && after == (int) after;
+        boolean narrow = metaType == 0
+                && kind != EventKind.META_WRITE
+                && kind != EventKind.META_DROP
+                && before == (int) before
+                && after == (int) after;
         if (narrow) {
             ensure(NARROW);
             buf.put(p, kind.code());

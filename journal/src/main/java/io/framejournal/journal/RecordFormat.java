@@ -74,6 +74,7 @@ public final class RecordFormat {
 
     /** Header flag: 8 bytes of fromHandle follow the header. */
     public static final int FLAG_FROM_HANDLE = 1;
+
     public static final int FROM_HANDLE = 8;
 
     /** Entry flag: META_WRITE over initialized metadata of the same type (an in-place update). */
@@ -85,12 +86,13 @@ public final class RecordFormat {
      */
     public static final int MAX_RECORD = 48 << 20;
 
-    private RecordFormat() {
-    }
+    private RecordFormat() {}
 
     /** The kinds a format-2 marker record may carry (BEGIN and END exist only in format 1). */
     public static boolean isMarker(EventKind kind) {
-        return kind == EventKind.REGION_OPEN || kind == EventKind.REGION_CLOSE || kind == EventKind.LEAKED_HANDLE
+        return kind == EventKind.REGION_OPEN
+                || kind == EventKind.REGION_CLOSE
+                || kind == EventKind.LEAKED_HANDLE
                 || kind == EventKind.RECOVERY;
     }
 }

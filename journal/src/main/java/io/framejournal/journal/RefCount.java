@@ -12,8 +12,7 @@ public final class RefCount {
     /** The largest shared count; incrementing past it is a panic in OSTD. */
     public static final long MAX = Long.MAX_VALUE;
 
-    private RefCount() {
-    }
+    private RefCount() {}
 
     public static boolean isShared(long rc) {
         return rc > 0; // 1..MAX; MAX is Long.MAX_VALUE so every positive long is shared

@@ -20,16 +20,19 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
     public static final int FORMAT_VERSION = RecordFormat.VERSION;
     /** The oldest format this build still reads (read-only commands only). */
     public static final int OLDEST_READABLE_FORMAT = JournalEvent.V1;
+
     public static final int PAGE_SIZE = 4096;
     /** OSTD x86's MAX_PADDR: 2 GiB, 524,288 frames. */
     public static final long DEFAULT_MAX_PADDR = 0x8000_0000L;
 
     public RegionConfig {
         if (pageSize != PAGE_SIZE) {
-            throw new RegionException("page size " + pageSize + " is not supported; FrameJournal models 4096-byte frames");
+            throw new RegionException(
+                    "page size " + pageSize + " is not supported; FrameJournal models 4096-byte frames");
         }
         if (maxPaddr <= 0 || maxPaddr % pageSize != 0) {
-            throw new RegionException("maxPaddr " + maxPaddr + " must be a positive multiple of the page size " + pageSize);
+            throw new RegionException(
+                    "maxPaddr " + maxPaddr + " must be a positive multiple of the page size " + pageSize);
         }
         if (maxPaddr / pageSize > (1 << 28)) {
             throw new RegionException("maxPaddr 0x" + Long.toHexString(maxPaddr) + " is too large: at most 2^28 frames"
@@ -78,7 +81,8 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new RegionException(file.getParent() + " is not a FrameJournal region (no " + file.getFileName() + ")");
+            throw new RegionException(
+                    file.getParent() + " is not a FrameJournal region (no " + file.getFileName() + ")");
         } catch (java.nio.charset.MalformedInputException e) {
             throw new RegionException(file + " is not a FrameJournal region config (not text)");
         } catch (IOException e) {
@@ -87,9 +91,10 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
         Map<String, String> kv = parse(text, file);
         int format = intField(kv, "format", file);
         if (format < OLDEST_READABLE_FORMAT || format > FORMAT_VERSION) {
-            throw new RegionException(file.getParent() + " has format version " + format + "; this build reads versions "
-                    + OLDEST_READABLE_FORMAT + " to " + FORMAT_VERSION + (format > FORMAT_VERSION
-                    ? " (use a newer framejournal)" : ""));
+            throw new RegionException(
+                    file.getParent() + " has format version " + format + "; this build reads versions "
+                            + OLDEST_READABLE_FORMAT + " to " + FORMAT_VERSION
+                            + (format > FORMAT_VERSION ? " (use a newer framejournal)" : ""));
         }
         int pageSize = intField(kv, "pageSize", file);
         long maxPaddr = longField(kv, "maxPaddr", file);
@@ -105,7 +110,8 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
             }
             int eq = l.indexOf('=');
             if (eq <= 0) {
-                throw new RegionException(file + " is not a FrameJournal region file (bad line: " + abbreviate(l) + ")");
+                throw new RegionException(
+                        file + " is not a FrameJournal region file (bad line: " + abbreviate(l) + ")");
             }
             kv.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
         }

@@ -34,7 +34,8 @@ public record RegionLayout(Path dir) {
     /** Fails with a one-line message unless {@code dir} looks like a region: a directory with a config file. */
     public RegionLayout requireRegion() {
         if (!Files.exists(dir)) {
-            throw new RegionException(dir + " does not exist; create a region with `framejournal simulate --dir " + dir + "`");
+            throw new RegionException(
+                    dir + " does not exist; create a region with `framejournal simulate --dir " + dir + "`");
         }
         if (!Files.isDirectory(dir)) {
             throw new RegionException(dir + " is not a directory, so not a FrameJournal region");

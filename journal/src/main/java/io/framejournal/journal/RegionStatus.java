@@ -48,7 +48,8 @@ public record RegionStatus(boolean clean, long session, long checkpoint) {
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new RegionException(file.getParent() + " is not a FrameJournal region (no " + file.getFileName() + ")");
+            throw new RegionException(
+                    file.getParent() + " is not a FrameJournal region (no " + file.getFileName() + ")");
         } catch (java.nio.charset.MalformedInputException e) {
             throw new RegionException(file + " is not a FrameJournal region status file (not text)");
         } catch (IOException e) {
@@ -59,7 +60,9 @@ public record RegionStatus(boolean clean, long session, long checkpoint) {
         if (!"clean".equals(state) && !"open".equals(state)) {
             throw new RegionException(file + ": state must be clean or open");
         }
-        return new RegionStatus("clean".equals(state), RegionConfig.longField(kv, "session", file),
+        return new RegionStatus(
+                "clean".equals(state),
+                RegionConfig.longField(kv, "session", file),
                 RegionConfig.longField(kv, "checkpoint", file));
     }
 }

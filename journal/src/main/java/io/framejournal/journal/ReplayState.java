@@ -14,10 +14,12 @@ public final class ReplayState {
     private static final int WORDS = 8;
     /** The most slots one {@code long[]} of 8 words per slot can hold. */
     public static final int MAX_SLOTS = 1 << 28;
+
     private final int nrSlots;
     private final long[] w;
     /** The scratch state that holds {@link #loadedSlot}'s current state (the slot of the last event applied). */
     private SlotState loadedInto;
+
     private int loadedSlot = -1;
 
     public ReplayState(int nrSlots) {

@@ -29,12 +29,12 @@ public final class SlotInvariant {
         "reference count 0 at a quiet point"
     };
     private static final String[] LEDGER_NAMES = {
-        "refCount != handle obligations + raw references", "unique frame not owed by exactly one handle",
+        "refCount != handle obligations + raw references",
+        "unique frame not owed by exactly one handle",
         "free slot with outstanding obligations or raw references"
     };
 
-    private SlotInvariant() {
-    }
+    private SlotInvariant() {}
 
     /** The per-slot invariant at a quiet point; 0 when it holds. */
     public static int check(SlotState s) {

@@ -11,6 +11,7 @@ public final class SlotState {
     public int inList;
     /** 0 = metadata not initialized; otherwise the metadata type id. */
     public short metaType;
+
     public long meta0;
     public long meta1;
     /** References forgotten with into_raw and not yet restored. */
@@ -42,8 +43,14 @@ public final class SlotState {
 
     /** Same owner state; {@code lastIndex} is compared too when {@code withIndex}. */
     public boolean sameAs(SlotState o, boolean withIndex) {
-        return refCount == o.refCount && usage == o.usage && inList == o.inList && metaType == o.metaType
-                && meta0 == o.meta0 && meta1 == o.meta1 && raw == o.raw && obligations == o.obligations
+        return refCount == o.refCount
+                && usage == o.usage
+                && inList == o.inList
+                && metaType == o.metaType
+                && meta0 == o.meta0
+                && meta1 == o.meta1
+                && raw == o.raw
+                && obligations == o.obligations
                 && (!withIndex || lastIndex == o.lastIndex);
     }
 
@@ -57,7 +64,12 @@ public final class SlotState {
         field(sb, "meta", meta0 + "/" + meta1, o.meta0 + "/" + o.meta1, meta0 != o.meta0 || meta1 != o.meta1);
         field(sb, "raw", raw, o.raw, raw != o.raw);
         field(sb, "obligations", obligations, o.obligations, obligations != o.obligations);
-        field(sb, "lastIndex", JournalIndex.format(lastIndex), JournalIndex.format(o.lastIndex), lastIndex != o.lastIndex);
+        field(
+                sb,
+                "lastIndex",
+                JournalIndex.format(lastIndex),
+                JournalIndex.format(o.lastIndex),
+                lastIndex != o.lastIndex);
         return sb.toString();
     }
 

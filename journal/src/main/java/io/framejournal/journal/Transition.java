@@ -7,8 +7,8 @@ package io.framejournal.journal;
  */
 public final class Transition {
     private static final int RECLAIM = OpCode.RECOVERY_RECLAIM.code();
-    private Transition() {
-    }
+
+    private Transition() {}
 
     /**
      * Applies {@code e} to {@code s}, checking that the event follows from the state. The event's effect is

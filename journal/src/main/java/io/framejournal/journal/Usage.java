@@ -2,7 +2,13 @@ package io.framejournal.journal;
 
 /** What a physical frame is used for; OSTD's {@code MetaPageType}. Each has an explicit on-disk {@link #code()}. */
 public enum Usage {
-    UNUSED(0), RESERVED(1), FRAME(2), PAGE_TABLE(3), META(4), KERNEL(5), MMIO(6);
+    UNUSED(0),
+    RESERVED(1),
+    FRAME(2),
+    PAGE_TABLE(3),
+    META(4),
+    KERNEL(5),
+    MMIO(6);
 
     private static final Usage[] BY_CODE = new Usage[7];
 

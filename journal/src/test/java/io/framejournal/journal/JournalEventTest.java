@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 /** The format-1 48-byte record (still read): what is written is read back, and any one flipped bit is refused. */
 class JournalEventTest {
     private static JournalEvent sample() {
-        JournalEvent e = new JournalEvent().set(EventKind.META_WRITE, OpCode.SEGMENT_FROM_UNUSED, 4711, 0x1234_5678_9abcL,
-                -42L, (3L << 40) | 99);
+        JournalEvent e = new JournalEvent()
+                .set(EventKind.META_WRITE, OpCode.SEGMENT_FROM_UNUSED, 4711, 0x1234_5678_9abcL, -42L, (3L << 40) | 99);
         e.flags = JournalEvent.FLAG_OP_END;
         e.metaType = 2;
         e.thread = 17;

@@ -72,16 +72,25 @@ class RecordFormatTest {
             events.add(e.kind + " " + e.before + "->" + e.after + " t" + e.metaType + (e.groupStart ? " start" : "")
                     + (e.isOpEnd() ? " end" : ""));
         }
-        assertThat(events).containsExactly("REFCOUNT -1->0 t0 start", "META_WRITE 1234605616436508552->-2 t2",
-                "REFCOUNT 0->1 t0", "USAGE 0->2 t0", "MINT 0->1 t0 end");
+        assertThat(events)
+                .containsExactly(
+                        "REFCOUNT -1->0 t0 start",
+                        "META_WRITE 1234605616436508552->-2 t2",
+                        "REFCOUNT 0->1 t0",
+                        "USAGE 0->2 t0",
+                        "MINT 0->1 t0 end");
     }
 
     @Test
     void a_transfer_names_the_redeeming_handle_and_several_slots_ascend() {
         RecordEncoder enc = new RecordEncoder();
-        enc.beginCall(OpCode.SEGMENT_NEXT, 9, 0).fromHandle(8)
-                .beginSlot(10, 100).entry(EventKind.REDEEM, 0, (short) 0, 1, 0).entry(EventKind.MINT, 0, (short) 0, 0, 1)
-                .beginSlot(11, 101).entry(EventKind.REFCOUNT, 0, (short) 0, 1L << 40, (1L << 40) + 1);
+        enc.beginCall(OpCode.SEGMENT_NEXT, 9, 0)
+                .fromHandle(8)
+                .beginSlot(10, 100)
+                .entry(EventKind.REDEEM, 0, (short) 0, 1, 0)
+                .entry(EventKind.MINT, 0, (short) 0, 0, 1)
+                .beginSlot(11, 101)
+                .entry(EventKind.REFCOUNT, 0, (short) 0, 1L << 40, (1L << 40) + 1);
         byte[] b = toArray(enc.seal(0, 1, 2));
         RecordDecoder d = new RecordDecoder().wrap(b, b.length, 1);
         assertThat(d.check()).isNull();
@@ -91,8 +100,11 @@ class RecordFormatTest {
             events.add(e.slot + " " + e.kind + " h" + e.handle + " prev" + e.prevIndex + " " + e.before + "->" + e.after
                     + (e.isOpEnd() ? " end" : ""));
         }
-        assertThat(events).containsExactly("10 REDEEM h8 prev100 1->0", "10 MINT h9 prev100 0->1 end",
-                "11 REFCOUNT h9 prev101 1099511627776->1099511627777 end");
+        assertThat(events)
+                .containsExactly(
+                        "10 REDEEM h8 prev100 1->0",
+                        "10 MINT h9 prev100 0->1 end",
+                        "11 REFCOUNT h9 prev101 1099511627776->1099511627777 end");
     }
 
     @Test
@@ -119,11 +131,14 @@ class RecordFormatTest {
         for (int bit = 0; bit < good.length * 8; bit++) {
             byte[] flipped = good.clone();
             flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-            String problem = new RecordDecoder().wrap(flipped, flipped.length, 1).check();
+            String problem =
+                    new RecordDecoder().wrap(flipped, flipped.length, 1).check();
             assertThat(problem).as("bit %d flipped", bit).isNotNull().doesNotContain("\n");
         }
         for (int len = 0; len < good.length; len++) {
-            assertThat(new RecordDecoder().wrap(good, len, 1).check()).as("cut at %d", len).isNotNull();
+            assertThat(new RecordDecoder().wrap(good, len, 1).check())
+                    .as("cut at %d", len)
+                    .isNotNull();
         }
     }
 }

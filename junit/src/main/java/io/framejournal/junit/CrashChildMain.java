@@ -16,25 +16,27 @@ import java.util.concurrent.CountDownLatch;
  * for "no limit").
  */
 final class CrashChildMain {
-    private CrashChildMain() {
-    }
+    private CrashChildMain() {}
 
     public static void main(String[] args) throws Exception {
-        CrashWorkload workload = (CrashWorkload) Class.forName(args[0]).getDeclaredConstructor().newInstance();
+        CrashWorkload workload =
+                (CrashWorkload) Class.forName(args[0]).getDeclaredConstructor().newInstance();
         Path dir = Path.of(args[1]);
         long maxPaddr = Long.parseLong(args[2]);
         long killAfterCalls = Long.parseLong(args[3]);
         long killAtIndex = Long.parseLong(args[4]);
-        Thread watchdog = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent never writes; EOF means it is gone
-                }
-            } catch (java.io.IOException ignored) {
-                // same as EOF
-            }
-            Runtime.getRuntime().halt(5);
-        }, "parent-watch");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        while (System.in.read() >= 0) {
+                            // the parent never writes; EOF means it is gone
+                        }
+                    } catch (java.io.IOException ignored) {
+                        // same as EOF
+                    }
+                    Runtime.getRuntime().halt(5);
+                },
+                "parent-watch");
         watchdog.setDaemon(true);
         watchdog.start();
 

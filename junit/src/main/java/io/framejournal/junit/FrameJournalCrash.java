@@ -98,18 +98,27 @@ public final class FrameJournalCrash {
             cmd.add("--sun-misc-unsafe-memory-access=allow");
         }
         // slf4j-simple (when it is the provider) logs to the child's stderr, kept in Crashed.childStderr()
-        cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.logFile=System.err",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), CrashChildMain.class.getName(), workload.getName(),
-                dir.toString(), Long.toString(maxPaddr), Long.toString(killAfterCalls), Long.toString(killAtIndex)));
+        cmd.addAll(List.of(
+                "-Dorg.slf4j.simpleLogger.logFile=System.err",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashChildMain.class.getName(),
+                workload.getName(),
+                dir.toString(),
+                Long.toString(maxPaddr),
+                Long.toString(killAfterCalls),
+                Long.toString(killAtIndex)));
         Path stderr = Files.createTempFile("framejournal-crash-child", ".err");
         Process child = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
         try {
             String line = firstLine(child, stderr);
             String[] f = line.split(" ");
             if (!f[0].equals("kill-me") || f.length != 3) {
-                throw new AssertionError("the crash child did not reach its kill point (" + line + ")"
-                        + childErr(stderr));
+                throw new AssertionError(
+                        "the crash child did not reach its kill point (" + line + ")" + childErr(stderr));
             }
             child.destroyForcibly(); // SIGKILL on Linux and macOS
             if (!child.waitFor(30, TimeUnit.SECONDS)) {
@@ -127,13 +136,15 @@ public final class FrameJournalCrash {
     private String firstLine(Process child, Path stderr) throws InterruptedException, IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String[] line = {null};
-        Thread reader = new Thread(() -> {
-            try {
-                line[0] = out.readLine();
-            } catch (IOException e) {
-                line[0] = "unreadable stdout: " + e.getMessage();
-            }
-        }, "crash-child-stdout");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        line[0] = out.readLine();
+                    } catch (IOException e) {
+                        line[0] = "unreadable stdout: " + e.getMessage();
+                    }
+                },
+                "crash-child-stdout");
         reader.setDaemon(true);
         reader.start();
         reader.join(TimeUnit.SECONDS.toMillis(timeoutSeconds));
@@ -163,8 +174,8 @@ public final class FrameJournalCrash {
      * @param recovery    what recovery found and did
      * @param childStderr what the child printed on stderr
      */
-    public record Crashed(Path dir, long calls, long lastIndex, int exitCode, RecoveryReport recovery,
-            String childStderr) {
+    public record Crashed(
+            Path dir, long calls, long lastIndex, int exitCode, RecoveryReport recovery, String childStderr) {
         /** Opens the recovered region for writing (the caller closes it). */
         public MetaRegion open() {
             return MetaRegion.open(dir);

@@ -59,7 +59,8 @@ public final class FrameJournalExtension implements BeforeEachCallback, AfterEac
                 t.region.close();
             }
             // A test that failed already says why; the audit would only add noise to its report.
-            if (settings(context).failOnFindings() && context.getExecutionException().isEmpty()) {
+            if (settings(context).failOnFindings()
+                    && context.getExecutionException().isEmpty()) {
                 Region.Audit audit = Region.audit(t.dir);
                 if (!audit.clean()) {
                     throw new AssertionError("the audit of the test's region found " + audit.findings()
@@ -74,10 +75,12 @@ public final class FrameJournalExtension implements BeforeEachCallback, AfterEac
 
     /** The nearest {@link FrameJournalTest}: on the method, its class, or an enclosing class (for @Nested tests). */
     private static FrameJournalTest settings(ExtensionContext context) {
-        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+        for (Optional<ExtensionContext> c = Optional.of(context);
+                c.isPresent();
+                c = c.get().getParent()) {
             Optional<AnnotatedElement> element = c.get().getElement();
-            Optional<FrameJournalTest> found = element.flatMap(e -> AnnotationSupport.findAnnotation(e,
-                    FrameJournalTest.class));
+            Optional<FrameJournalTest> found =
+                    element.flatMap(e -> AnnotationSupport.findAnnotation(e, FrameJournalTest.class));
             if (found.isPresent()) {
                 return found.get();
             }
@@ -88,7 +91,8 @@ public final class FrameJournalExtension implements BeforeEachCallback, AfterEac
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
         Class<?> type = p.getParameter().getType();
-        return type == MetaRegion.class || type == FrameAllocOptions.class
+        return type == MetaRegion.class
+                || type == FrameAllocOptions.class
                 || (type == Path.class && p.isAnnotated(RegionDir.class));
     }
 

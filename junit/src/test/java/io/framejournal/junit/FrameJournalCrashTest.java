@@ -19,8 +19,10 @@ class FrameJournalCrashTest {
 
     @Test
     void killed_after_exactly_n_calls_the_recovered_region_holds_n_frames() throws Exception {
-        FrameJournalCrash.Crashed crashed = FrameJournalCrash.of(CountingWorkload.class).maxPaddr(4L << 20)
-                .killAfterCalls(25).run(tmp.resolve("region"));
+        FrameJournalCrash.Crashed crashed = FrameJournalCrash.of(CountingWorkload.class)
+                .maxPaddr(4L << 20)
+                .killAfterCalls(25)
+                .run(tmp.resolve("region"));
 
         assertThat(crashed.calls()).isEqualTo(25);
         assertThat(crashed.exitCode()).isEqualTo(137);
@@ -43,24 +45,31 @@ class FrameJournalCrashTest {
 
     @Test
     void with_reclaim_the_dead_process_holds_nothing_and_the_region_is_usable(@TempDir Path other) throws Exception {
-        FrameJournalCrash.Crashed crashed = FrameJournalCrash.of(CountingWorkload.class).maxPaddr(4L << 20)
-                .killAfterCalls(10).reclaim(true).run(other.resolve("region"));
+        FrameJournalCrash.Crashed crashed = FrameJournalCrash.of(CountingWorkload.class)
+                .maxPaddr(4L << 20)
+                .killAfterCalls(10)
+                .reclaim(true)
+                .run(other.resolve("region"));
         assertThat(crashed.recovery().framesReclaimed()).isEqualTo(10);
         try (MetaRegion region = crashed.open()) {
-            assertThat(new FrameAllocOptions(region).allocFrame().referenceCount()).isEqualTo(1);
+            assertThat(new FrameAllocOptions(region).allocFrame().referenceCount())
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void killing_at_a_journal_index_stops_at_the_first_call_past_it() throws Exception {
-        FrameJournalCrash.Crashed crashed = FrameJournalCrash.of(CountingWorkload.class).maxPaddr(4L << 20)
-                .killAtJournalIndex(0).run(tmp.resolve("region"));
+        FrameJournalCrash.Crashed crashed = FrameJournalCrash.of(CountingWorkload.class)
+                .maxPaddr(4L << 20)
+                .killAtJournalIndex(0)
+                .run(tmp.resolve("region"));
         assertThat(crashed.calls()).isEqualTo(1);
     }
 
     @Test
     void it_needs_a_kill_point() {
         assertThatThrownBy(() -> FrameJournalCrash.of(CountingWorkload.class).run(tmp.resolve("r")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("killAfterCalls");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("killAfterCalls");
     }
 }

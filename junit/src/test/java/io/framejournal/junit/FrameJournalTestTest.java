@@ -41,7 +41,8 @@ class FrameJournalTestTest {
             SEEN.add(dir);
             assertThat(region.dir()).isEqualTo(dir);
             assertThat(region.config().nrSlots()).isEqualTo(1024);
-            try (Frame<NoMeta> f = alloc.allocFrame(); Frame<NoMeta> g = f.clone()) {
+            try (Frame<NoMeta> f = alloc.allocFrame();
+                    Frame<NoMeta> g = f.clone()) {
                 assertThat(region.slot(f.startPaddr()).status()).isEqualTo(FrameStatus.SHARED);
                 assertThat(g.referenceCount()).isEqualTo(2);
             }
@@ -81,23 +82,34 @@ class FrameJournalTestTest {
         Events tests;
         viaTestKit = true;
         try {
-            tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(Samples.class)).execute().testEvents();
+            tests = EngineTestKit.engine("junit-jupiter")
+                    .selectors(selectClass(Samples.class))
+                    .execute()
+                    .testEvents();
         } finally {
             viaTestKit = false;
         }
         tests.assertStatistics(s -> s.started(5).succeeded(2).failed(3));
         tests.assertThatEvents()
-                .haveExactly(1, finishedWithFailure(instanceOf(AssertionError.class),
-                        message(m -> m.startsWith("the audit of the test's region found 1 finding(s):\naudit ")
-                                && m.contains("leaks:         1 obligation(s) outstanding in 1 handle group(s)")
-                                && m.contains("FRAME_FROM_UNUSED"))))
-                .haveExactly(1, finishedWithFailure(instanceOf(AssertionError.class),
-                        message(m -> m.contains("3 raw reference(s) never restored"))))
-                .haveExactly(1, finishedWithFailure(instanceOf(IllegalStateException.class),
-                        message("the test's own failure")));
+                .haveExactly(
+                        1,
+                        finishedWithFailure(
+                                instanceOf(AssertionError.class),
+                                message(m -> m.startsWith("the audit of the test's region found 1 finding(s):\naudit ")
+                                        && m.contains("leaks:         1 obligation(s) outstanding in 1 handle group(s)")
+                                        && m.contains("FRAME_FROM_UNUSED"))))
+                .haveExactly(
+                        1,
+                        finishedWithFailure(
+                                instanceOf(AssertionError.class),
+                                message(m -> m.contains("3 raw reference(s) never restored"))))
+                .haveExactly(
+                        1,
+                        finishedWithFailure(
+                                instanceOf(IllegalStateException.class), message("the test's own failure")));
         assertThat(tests.succeeded().map(e -> e.getTestDescriptor().getDisplayName()))
-                .containsExactlyInAnyOrder("clean(MetaRegion, FrameAllocOptions, Path)",
-                        "nestedTestsGetARegionToo(MetaRegion)");
+                .containsExactlyInAnyOrder(
+                        "clean(MetaRegion, FrameAllocOptions, Path)", "nestedTestsGetARegionToo(MetaRegion)");
         assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
         assertThat(SEEN).allSatisfy(d -> assertThat(Files.exists(d)).isFalse());
     }

@@ -55,8 +55,8 @@ class AuditorFindingsTest {
         }
     }
 
-    private static JournalEvent event(EventKind kind, OpCode op, int slot, long before, long after, long handle,
-            int flags) {
+    private static JournalEvent event(
+            EventKind kind, OpCode op, int slot, long before, long after, long handle, int flags) {
         JournalEvent e = new JournalEvent().set(kind, op, slot, before, after, handle);
         e.flags = flags;
         return e;
@@ -80,10 +80,18 @@ class AuditorFindingsTest {
     @Test
     void continuityDoubleFreeAndIllegalTransitionsAreReportedWithSlotIndexOpAndHandle() {
         Path dir = cleanRegion();
-        forge(dir,
+        forge(
+                dir,
                 event(EventKind.REFCOUNT, OpCode.FRAME_CLONE, 40, 7, 8, 99, JournalEvent.FLAG_OP_END),
                 event(EventKind.RAW_RESTORE, OpCode.FRAME_FROM_RAW, 41, 0, -1, 98, JournalEvent.FLAG_OP_END),
-                event(EventKind.REFCOUNT, OpCode.FRAME_FROM_UNUSED, 42, RefCount.UNUSED, 1, 97, JournalEvent.FLAG_OP_END));
+                event(
+                        EventKind.REFCOUNT,
+                        OpCode.FRAME_FROM_UNUSED,
+                        42,
+                        RefCount.UNUSED,
+                        1,
+                        97,
+                        JournalEvent.FLAG_OP_END));
         AuditReport r = audit(dir);
         assertThat(kinds(r.transitions())).containsExactly("CONTINUITY", "DOUBLE_FREE", "ILLEGAL_TRANSITION");
         SlotFinding c = r.transitions().shown().get(0);
@@ -92,8 +100,12 @@ class AuditorFindingsTest {
         assertThat(c.opName()).isEqualTo("FRAME_CLONE");
         assertThat(c.handle()).isEqualTo(99);
         assertThat(c.index()).isPositive();
-        assertThat(r.invariants().count()).as("each forged slot breaks the invariant at its quiet point").isEqualTo(3);
-        assertThat(r.divergence().findings().count()).as("the slot table never saw them").isEqualTo(3);
+        assertThat(r.invariants().count())
+                .as("each forged slot breaks the invariant at its quiet point")
+                .isEqualTo(3);
+        assertThat(r.divergence().findings().count())
+                .as("the slot table never saw them")
+                .isEqualTo(3);
     }
 
     /** Appends format-1 events to a copy of the format-1 sample (format 2 cannot express a torn call). */
@@ -115,7 +127,14 @@ class AuditorFindingsTest {
     @Test
     void aBusySlotAtAQuietPointBreaksTheInvariantAndAnUnendedOneIsTorn() throws Exception {
         Path dir = forgeV1(
-                event(EventKind.REFCOUNT, OpCode.FRAME_FROM_UNUSED, 50, RefCount.UNUSED, 0, 5, JournalEvent.FLAG_OP_END),
+                event(
+                        EventKind.REFCOUNT,
+                        OpCode.FRAME_FROM_UNUSED,
+                        50,
+                        RefCount.UNUSED,
+                        0,
+                        5,
+                        JournalEvent.FLAG_OP_END),
                 event(EventKind.BEGIN, OpCode.SEGMENT_FROM_UNUSED, 60, 2, (7L << 40) | 1, 6, 0),
                 event(EventKind.REFCOUNT, OpCode.SEGMENT_FROM_UNUSED, 60, RefCount.UNUSED, 0, 6, 0));
         AuditReport r = audit(dir);
@@ -128,7 +147,8 @@ class AuditorFindingsTest {
             assertThat(t.pages()).isEqualTo(2);
             assertThat(t.handle()).isEqualTo(6);
         });
-        assertThat(r.tornSlots().shown()).singleElement().satisfies(f -> assertThat(f.slot()).isEqualTo(60));
+        assertThat(r.tornSlots().shown()).singleElement().satisfies(f -> assertThat(f.slot())
+                .isEqualTo(60));
     }
 
     @Test
@@ -152,8 +172,8 @@ class AuditorFindingsTest {
     void handlesDroppedWithoutCloseAreReportedFromTheLeakDetectorAndTheLedger() {
         Path dir = tmp.resolve("leaky");
         long handle;
-        try (MetaRegion region = MetaRegion.create(dir, RegionConfig.of(0x400000),
-                RegionOptions.defaults().withLeakDetection(LeakDetection.PARANOID))) {
+        try (MetaRegion region = MetaRegion.create(
+                dir, RegionConfig.of(0x400000), RegionOptions.defaults().withLeakDetection(LeakDetection.PARANOID))) {
             handle = dropOne(region);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 System.gc();
@@ -165,7 +185,8 @@ class AuditorFindingsTest {
             assertThat(l.handle()).isEqualTo(handle);
             assertThat(l.mintOp()).isEqualTo(OpCode.FRAME_FROM_UNUSED.ordinal());
         });
-        assertThat(r.leaks()).singleElement().satisfies(g -> assertThat(g.handle()).isEqualTo(handle));
+        assertThat(r.leaks()).singleElement().satisfies(g -> assertThat(g.handle())
+                .isEqualTo(handle));
     }
 
     private static long dropOne(MetaRegion region) {

@@ -31,13 +31,35 @@ class CommandsTest {
     void simulate(@TempDir Path dir) {
         tmp = dir;
         region = tmp.resolve("region");
-        simulated = Support.cli("simulate", "--dir", region.toString(), "--max-paddr", "0x400000", "--ops", "2500",
-                "--seed", "9", "--leak-rate", "0.02");
+        simulated = Support.cli(
+                "simulate",
+                "--dir",
+                region.toString(),
+                "--max-paddr",
+                "0x400000",
+                "--ops",
+                "2500",
+                "--seed",
+                "9",
+                "--leak-rate",
+                "0.02");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simulate", "recover", "audit", "history", "state", "dump", "stats", "report", "export", "sql",
-        "demo"})
+    @ValueSource(
+            strings = {
+                "simulate",
+                "recover",
+                "audit",
+                "history",
+                "state",
+                "dump",
+                "stats",
+                "report",
+                "export",
+                "sql",
+                "demo"
+            })
     void everySubcommandHasHelp(String sub) {
         Result r = Support.cli(sub, "--help");
         assertThat(r.exit()).isZero();
@@ -49,18 +71,30 @@ class CommandsTest {
         assertThat(Support.cli("--version").out()).startsWith("framejournal ").contains("journal format 2");
         Result help = Support.cli("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("simulate", "recover", "audit", "history", "state", "dump", "stats", "report",
-                "export", "sql", "demo");
+        assertThat(help.out())
+                .contains(
+                        "simulate",
+                        "recover",
+                        "audit",
+                        "history",
+                        "state",
+                        "dump",
+                        "stats",
+                        "report",
+                        "export",
+                        "sql",
+                        "demo");
     }
 
     @Test
     void simulateSaysWhatItInjected() {
         assertThat(simulated.exit()).isZero();
-        Matcher m = Pattern.compile("injected (\\d+) leaked handles, (\\d+) unrestored raw refs").matcher(simulated.out());
+        Matcher m = Pattern.compile("injected (\\d+) leaked handles, (\\d+) unrestored raw refs")
+                .matcher(simulated.out());
         assertThat(m.find()).as(simulated.out()).isTrue();
         assertThat(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2))).isPositive();
-        Result json = Support.cli("simulate", "--dir", tmp.resolve("j").toString(), "--max-paddr", "0x400000",
-                "--ops", "200", "--json");
+        Result json = Support.cli(
+                "simulate", "--dir", tmp.resolve("j").toString(), "--max-paddr", "0x400000", "--ops", "200", "--json");
         assertThat(json.exit()).isZero();
         assertThat(json.out()).contains("\"command\": \"simulate\"", "\"injected\": [");
     }
@@ -69,7 +103,9 @@ class CommandsTest {
     void auditReportsTheLeaksAndExitsOne() {
         Result r = Support.cli("audit", region.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("Outstanding obligations (leaks)").contains("divergence:    0 slot(s) (full check");
+        assertThat(r.out())
+                .contains("Outstanding obligations (leaks)")
+                .contains("divergence:    0 slot(s) (full check");
         assertThat(r.err()).isEmpty();
         Result json = Support.cli("audit", region.toString(), "--json");
         assertThat(json.exit()).isEqualTo(1);
@@ -89,7 +125,8 @@ class CommandsTest {
     void auditAtAnIndexSkipsDivergenceAndSaysWhy() {
         long mid = indexAt(region, 2000);
         Result r = Support.cli("audit", region.toString(), "--at", JournalIndex.format(mid));
-        assertThat(r.out()).contains("as of:         journal index " + JournalIndex.format(mid))
+        assertThat(r.out())
+                .contains("as of:         journal index " + JournalIndex.format(mid))
                 .contains("divergence:    not checked: --at was given");
         assertThat(r.exit()).isIn(0, 1);
     }
@@ -99,7 +136,11 @@ class CommandsTest {
         String paddr = firstLeakedPaddr();
         Result r = Support.cli("history", region.toString(), "--paddr", paddr);
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("history of frame").contains("MINT").contains("REFCOUNT").contains("UNUSED\u21920");
+        assertThat(r.out())
+                .contains("history of frame")
+                .contains("MINT")
+                .contains("REFCOUNT")
+                .contains("UNUSED\u21920");
         long frame = Long.decode(paddr) / 4096;
         Result byFrame = Support.cli("history", region.toString(), "--frame", Long.toString(frame), "--json");
         assertThat(byFrame.exit()).isZero();
@@ -123,8 +164,8 @@ class CommandsTest {
     void dumpPrintsARangeOfEventsAsTextOrJsonLines() {
         long from = indexAt(region, 10);
         long to = indexAt(region, 19);
-        Result r = Support.cli("dump", region.toString(), "--from", JournalIndex.format(from), "--to",
-                JournalIndex.format(to));
+        Result r = Support.cli(
+                "dump", region.toString(), "--from", JournalIndex.format(from), "--to", JournalIndex.format(to));
         assertThat(r.exit()).isZero();
         List<String> lines = r.out().lines().toList();
         long inRange = eventsBetween(region, from, to);
@@ -132,9 +173,12 @@ class CommandsTest {
         assertThat(lines.get(0)).startsWith(JournalIndex.format(from));
         assertThat(lines.get(lines.size() - 1)).startsWith(JournalIndex.format(to));
         Result json = Support.cli("dump", region.toString(), "--to", JournalIndex.format(to), "--json");
-        assertThat(json.out().lines()).hasSize((int) eventsBetween(region, 0, to))
+        assertThat(json.out().lines())
+                .hasSize((int) eventsBetween(region, 0, to))
                 .allMatch(l -> l.startsWith("{\"index\":\"0x") && l.endsWith("}"));
-        assertThat(Support.cli("dump", region.toString(), "--from", "0x10", "--to", "0x1").exit()).isEqualTo(2);
+        assertThat(Support.cli("dump", region.toString(), "--from", "0x10", "--to", "0x1")
+                        .exit())
+                .isEqualTo(2);
     }
 
     @Test
@@ -142,7 +186,9 @@ class CommandsTest {
         Result r = Support.cli("stats", region.toString());
         assertThat(r.exit()).isZero();
         long events = Support.events(region).size();
-        assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "%,d events in 1 session(s)", events)).containsPattern("records of .* = [0-9.]+ bytes/event");
+        assertThat(r.out())
+                .contains(String.format(java.util.Locale.ROOT, "%,d events in 1 session(s)", events))
+                .containsPattern("records of .* = [0-9.]+ bytes/event");
         assertThat(Support.cli("stats", region.toString(), "--json").out()).contains("\"events\": " + events);
     }
 
@@ -150,18 +196,37 @@ class CommandsTest {
     void readCommandsChangeNoByte() {
         Map<String, String> before = Support.checksums(region);
         String r = region.toString();
-        for (String[] args : new String[][] {{"audit", r}, {"audit", r, "--json"}, {"stats", r}, {"dump", r},
-            {"history", r, "--frame", "3"}, {"state", r}, {"state", r, "--at", "0x1", "--frame", "3"}}) {
+        for (String[] args : new String[][] {
+            {"audit", r},
+            {"audit", r, "--json"},
+            {"stats", r},
+            {"dump", r},
+            {"history", r, "--frame", "3"},
+            {"state", r},
+            {"state", r, "--at", "0x1", "--frame", "3"}
+        }) {
             Support.cli(args);
-            assertThat(Support.checksums(region)).as("after %s", String.join(" ", args)).isEqualTo(before);
+            assertThat(Support.checksums(region))
+                    .as("after %s", String.join(" ", args))
+                    .isEqualTo(before);
         }
     }
 
     @Test
     void recoverOfACleanRegionChangesNothingAndReclaimTwiceChangesNothingTheSecondTime() {
         Path dir = tmp.resolve("reclaim");
-        Support.cli("simulate", "--dir", dir.toString(), "--max-paddr", "0x400000", "--ops", "1500", "--seed", "4",
-                "--leak-rate", "0.05");
+        Support.cli(
+                "simulate",
+                "--dir",
+                dir.toString(),
+                "--max-paddr",
+                "0x400000",
+                "--ops",
+                "1500",
+                "--seed",
+                "4",
+                "--leak-rate",
+                "0.05");
         Map<String, String> clean = Support.checksums(dir);
         Result plain = Support.cli("recover", dir.toString());
         assertThat(plain.exit()).isZero();
@@ -183,8 +248,8 @@ class CommandsTest {
     }
 
     private String firstLeakedPaddr() {
-        Matcher m = Pattern.compile("\\n  \\d+:\\d+\\s+\\S+\\s+\\d+\\s+0x\\S+\\s+(0x[0-9a-f]+)").matcher(
-                Support.cli("audit", region.toString()).out());
+        Matcher m = Pattern.compile("\\n  \\d+:\\d+\\s+\\S+\\s+\\d+\\s+0x\\S+\\s+(0x[0-9a-f]+)")
+                .matcher(Support.cli("audit", region.toString()).out());
         assertThat(m.find()).isTrue();
         return m.group(1);
     }

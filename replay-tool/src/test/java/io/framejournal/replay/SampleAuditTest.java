@@ -21,7 +21,9 @@ class SampleAuditTest {
         Path sample = Support.root().resolve("data/sample");
         Map<String, String> before = Support.checksums(sample);
         List<InjectedLeak> injected = Files.readAllLines(Support.root().resolve("data/sample.injected.jsonl")).stream()
-                .filter(l -> !l.isBlank()).map(InjectedLeak::parse).toList();
+                .filter(l -> !l.isBlank())
+                .map(InjectedLeak::parse)
+                .toList();
         assertThat(injected).hasSize(10);
 
         AuditReport audit = Auditor.audit(RegionInput.open(sample), JournalIndex.NONE);
@@ -35,7 +37,8 @@ class SampleAuditTest {
     void countsStayExactWhenTheDetailLimitCutsTheLists() {
         Path sample = Support.root().resolve("data/sample");
         AuditReport full = Auditor.audit(RegionInput.open(sample), JournalIndex.NONE);
-        AuditReport cut = new Auditor(RegionInput.open(sample), JournalIndex.NONE, 2).run(io.framejournal.replay.analysis.Progress.none());
+        AuditReport cut = new Auditor(RegionInput.open(sample), JournalIndex.NONE, 2)
+                .run(io.framejournal.replay.analysis.Progress.none());
 
         assertThat(cut.leaks()).hasSize(2);
         assertThat(cut.leakGroupCount()).isEqualTo(full.leaks().size()).isEqualTo(9);

@@ -30,21 +30,41 @@ class SimulatorTest {
 
     @Test
     void oneThreadAndOneSeedGiveTheSameJournalEventForEvent() {
-        SimulationResult a = new Simulator(tmp.resolve("a")).maxPaddr(SMALL).seed(11).ops(1500).leakRate(0.02).run();
-        SimulationResult b = new Simulator(tmp.resolve("b")).maxPaddr(SMALL).seed(11).ops(1500).leakRate(0.02).run();
+        SimulationResult a = new Simulator(tmp.resolve("a"))
+                .maxPaddr(SMALL)
+                .seed(11)
+                .ops(1500)
+                .leakRate(0.02)
+                .run();
+        SimulationResult b = new Simulator(tmp.resolve("b"))
+                .maxPaddr(SMALL)
+                .seed(11)
+                .ops(1500)
+                .leakRate(0.02)
+                .run();
         List<String> ea = Support.events(tmp.resolve("a"));
         assertThat(ea).hasSizeGreaterThan(3000);
         assertThat(Support.events(tmp.resolve("b"))).isEqualTo(ea);
         assertThat(b.injected()).isEqualTo(a.injected()).isNotEmpty();
         assertThat(b.byOp()).isEqualTo(a.byOp());
 
-        new Simulator(tmp.resolve("c")).maxPaddr(SMALL).seed(12).ops(1500).leakRate(0.02).run();
+        new Simulator(tmp.resolve("c"))
+                .maxPaddr(SMALL)
+                .seed(12)
+                .ops(1500)
+                .leakRate(0.02)
+                .run();
         assertThat(Support.events(tmp.resolve("c"))).isNotEqualTo(ea);
     }
 
     @Test
     void auditFindsExactlyTheInjectedLeaksAndNothingElse() {
-        SimulationResult r = new Simulator(tmp.resolve("r")).maxPaddr(SMALL).seed(3).ops(4000).leakRate(0.02).run();
+        SimulationResult r = new Simulator(tmp.resolve("r"))
+                .maxPaddr(SMALL)
+                .seed(3)
+                .ops(4000)
+                .leakRate(0.02)
+                .run();
         assertThat(r.leakedHandles()).isPositive();
         assertThat(r.unrestoredRaw()).isPositive();
         AuditReport audit = Auditor.audit(RegionInput.open(tmp.resolve("r")), JournalIndex.NONE);
@@ -59,7 +79,9 @@ class SimulatorTest {
             int first = (int) (l.start() / 4096);
             for (int s = first; s < first + l.pages(); s++) {
                 if (l.kind().equals(InjectedLeak.HANDLE)) {
-                    expectedHandles.computeIfAbsent(l.handle(), k -> new TreeSet<>()).add(s);
+                    expectedHandles
+                            .computeIfAbsent(l.handle(), k -> new TreeSet<>())
+                            .add(s);
                 } else {
                     expectedRaw.merge(s, 1L, Long::sum);
                 }
@@ -73,7 +95,9 @@ class SimulatorTest {
         audit.rawLeaks().forEach(l -> foundRaw.merge(l.slot(), l.count(), Long::sum));
         assertThat(foundHandles).isEqualTo(expectedHandles);
         assertThat(new TreeMap<>(foundRaw)).isEqualTo(expectedRaw);
-        assertThat(audit.obligations()).isEqualTo(expectedHandles.values().stream().mapToLong(Set::size).sum());
+        assertThat(audit.obligations())
+                .isEqualTo(
+                        expectedHandles.values().stream().mapToLong(Set::size).sum());
         assertThat(audit.ledger().count()).isZero();
         assertThat(audit.invariants().count()).isZero();
         assertThat(audit.transitions().count()).isZero();
@@ -82,12 +106,18 @@ class SimulatorTest {
         assertThat(audit.divergence().mode()).isEqualTo("full");
         assertThat(audit.divergence().findings().count()).isZero();
         assertThat(audit.stopReason()).isNull();
-        assertThat(audit.findings()).isEqualTo(foundHandles.size() + (long) audit.rawLeaks().size());
+        assertThat(audit.findings())
+                .isEqualTo(foundHandles.size() + (long) audit.rawLeaks().size());
     }
 
     @Test
     void manyThreadsWithoutLeaksEndInTheCleanState() {
-        SimulationResult r = new Simulator(tmp.resolve("r")).maxPaddr(SMALL).seed(5).threads(4).ops(6000).run();
+        SimulationResult r = new Simulator(tmp.resolve("r"))
+                .maxPaddr(SMALL)
+                .seed(5)
+                .threads(4)
+                .ops(6000)
+                .run();
         assertThat(r.ops()).isEqualTo(6000);
         assertThat(r.injected()).isEmpty();
         AuditReport audit = Auditor.audit(RegionInput.open(tmp.resolve("r")), JournalIndex.NONE);
@@ -99,8 +129,14 @@ class SimulatorTest {
     @Test
     void aCleanRegionIsReopenedAndItsLeaksCarryOver() {
         Path dir = tmp.resolve("r");
-        SimulationResult first = new Simulator(dir).maxPaddr(SMALL).seed(1).ops(1500).leakRate(0.02).run();
-        SimulationResult second = new Simulator(dir).seed(2).ops(1500).leakRate(0.02).run();
+        SimulationResult first = new Simulator(dir)
+                .maxPaddr(SMALL)
+                .seed(1)
+                .ops(1500)
+                .leakRate(0.02)
+                .run();
+        SimulationResult second =
+                new Simulator(dir).seed(2).ops(1500).leakRate(0.02).run();
         assertThat(first.created()).isTrue();
         assertThat(second.created()).isFalse();
         AuditReport audit = Auditor.audit(RegionInput.open(dir), JournalIndex.NONE);
@@ -116,7 +152,8 @@ class SimulatorTest {
         Path dir = tmp.resolve("r");
         new Simulator(dir).maxPaddr(SMALL).ops(10).run();
         assertThatThrownBy(() -> new Simulator(dir).maxPaddr(2 * SMALL).ops(10).run())
-                .isInstanceOf(RegionException.class).hasMessageContaining("maxPaddr 0x400000");
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("maxPaddr 0x400000");
         assertThatThrownBy(() -> new Simulator(dir).leakRate(1.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Simulator(dir).threads(0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -25,7 +25,9 @@ class StructuresTest {
         assertThat(l.removeOne(1, 12)).as("a handle that holds nothing").isFalse();
         List<Long> left = new ArrayList<>();
         l.forEach(1, (slot, h, op, idx, n) -> left.add(h * 10 + n));
-        assertThat(left).as("handle 10 gave back both; the stranger's redeem took the oldest").containsExactly(111L);
+        assertThat(left)
+                .as("handle 10 gave back both; the stranger's redeem took the oldest")
+                .containsExactly(111L);
         l.add(2, 20, 6, 200, 3);
         l.add(2, 21, 6, 201, 1);
         l.removeNewest(2, 2);
@@ -73,8 +75,18 @@ class StructuresTest {
     @Test
     void jsonWriterNestsAndEscapes() {
         JsonWriter w = new JsonWriter(false);
-        w.beginObject().field("a", "x\"y\n").name("b").beginArray().value(1).value(true).value((String) null).endArray()
-                .name("c").beginObject().endObject().endObject();
+        w.beginObject()
+                .field("a", "x\"y\n")
+                .name("b")
+                .beginArray()
+                .value(1)
+                .value(true)
+                .value((String) null)
+                .endArray()
+                .name("c")
+                .beginObject()
+                .endObject()
+                .endObject();
         assertThat(w.take()).isEqualTo("{\"a\":\"x\\\"y\\n\",\"b\":[1,true,null],\"c\":{}}");
     }
 }

@@ -18,13 +18,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Test helpers: run the CLI in-process or the real jar in a child JVM, checksum a region, read its journal. */
 public final class Support {
-    private Support() {
-    }
+    private Support() {}
 
     /**
      * What one run printed and returned.
@@ -59,7 +57,6 @@ public final class Support {
         }
         return Path.of(r).toAbsolutePath().normalize();
     }
-
 
     /** SHA-256 of every file under {@code dir}, by relative path. */
     public static Map<String, String> checksums(Path dir) {

@@ -9,8 +9,7 @@ import io.framejournal.journal.RefCount;
  * live raw, so the ledger still balances).
  */
 public final class RefCountPusher {
-    private RefCountPusher() {
-    }
+    private RefCountPusher() {}
 
     public static void pushToMax(MetaRegion region, long paddr) throws GetFrameException {
         int slot = region.slotOf(paddr);

@@ -24,18 +24,16 @@ public final class SlotMapProbe {
      * @param checksumEntries whether the persisted map checksums its entries
      * @param badSlots        slots with no value, a value of the wrong size or a bad magic (first few)
      */
-    public record Result(long size, boolean checksumEntries, List<String> badSlots) {
-    }
+    public record Result(long size, boolean checksumEntries, List<String> badSlots) {}
 
-    private SlotMapProbe() {
-    }
+    private SlotMapProbe() {}
 
     public static Result probe(Path slotsFile, int nrSlots) throws IOException {
         Path dir = Files.createTempDirectory("framejournal-probe");
         Path copy = dir.resolve(slotsFile.getFileName());
         Files.copy(slotsFile, copy);
-        try (ChronicleMap<Integer, byte[]> map = ChronicleMap.of(Integer.class, byte[].class)
-                .recoverPersistedTo(copy.toFile(), false)) {
+        try (ChronicleMap<Integer, byte[]> map =
+                ChronicleMap.of(Integer.class, byte[].class).recoverPersistedTo(copy.toFile(), false)) {
             boolean checksums = ((VanillaChronicleHash<?, ?, ?, ?>) map).checksumEntries;
             List<String> bad = new ArrayList<>();
             for (int slot = 0; slot < nrSlots && bad.size() < 5; slot++) {

@@ -32,17 +32,45 @@ import java.util.List;
  * @param rawLeakCount     raw-leak entries, in all ({@code rawLeaks} holds the first ones)
  * @param leakedHandleCount LEAKED_HANDLE events, in all ({@code leakedHandles} holds the first ones)
  */
-public record AuditReport(Path dir, int nrSlots, long maxPaddr, int formatVersion, boolean clean, long at, long events,
-        long records, long firstIndex,
-        long lastIndex, String stopReason, List<LeakGroup> leaks, long obligations, List<RawLeak> rawLeaks,
-        long rawReferences, Findings ledger, List<LeakedHandle> leakedHandles, Findings invariants,
-        Findings transitions, List<TornCompound> tornCompounds, Findings tornSlots, Divergence divergence,
-        List<String> warnings, long leakGroupCount, long rawLeakCount, long leakedHandleCount) {
+public record AuditReport(
+        Path dir,
+        int nrSlots,
+        long maxPaddr,
+        int formatVersion,
+        boolean clean,
+        long at,
+        long events,
+        long records,
+        long firstIndex,
+        long lastIndex,
+        String stopReason,
+        List<LeakGroup> leaks,
+        long obligations,
+        List<RawLeak> rawLeaks,
+        long rawReferences,
+        Findings ledger,
+        List<LeakedHandle> leakedHandles,
+        Findings invariants,
+        Findings transitions,
+        List<TornCompound> tornCompounds,
+        Findings tornSlots,
+        Divergence divergence,
+        List<String> warnings,
+        long leakGroupCount,
+        long rawLeakCount,
+        long leakedHandleCount) {
 
     /** Number of findings: one per leak group, raw leak, leaked handle, torn compound, and each counted finding. */
     public long findings() {
-        return leakGroupCount + rawLeakCount + leakedHandleCount + tornCompounds.size() + ledger.count()
-                + invariants.count() + transitions.count() + tornSlots.count() + divergence.findings().count();
+        return leakGroupCount
+                + rawLeakCount
+                + leakedHandleCount
+                + tornCompounds.size()
+                + ledger.count()
+                + invariants.count()
+                + transitions.count()
+                + tornSlots.count()
+                + divergence.findings().count();
     }
 
     /** Whether the audit could not read everything it needed (journal stopped early, slot table unreadable). */
@@ -56,8 +84,7 @@ public record AuditReport(Path dir, int nrSlots, long maxPaddr, int formatVersio
      * @param count all found
      * @param shown the first ones, up to the detail limit
      */
-    public record Findings(long count, List<SlotFinding> shown) {
-    }
+    public record Findings(long count, List<SlotFinding> shown) {}
 
     /**
      * Obligations outstanding that one handle minted with one op.
@@ -69,8 +96,8 @@ public record AuditReport(Path dir, int nrSlots, long maxPaddr, int formatVersio
      * @param indices    journal index of each slot's mint
      * @param total      obligations in all (a slot may owe more than one)
      */
-    public record LeakGroup(long handle, int op, long firstIndex, List<Integer> slots, List<Long> indices, long total) {
-    }
+    public record LeakGroup(
+            long handle, int op, long firstIndex, List<Integer> slots, List<Long> indices, long total) {}
 
     /**
      * Raw references on a slot, attributed to the handle whose into_raw forgot them.
@@ -81,8 +108,7 @@ public record AuditReport(Path dir, int nrSlots, long maxPaddr, int formatVersio
      * @param index  journal index of the forget
      * @param count  references outstanding
      */
-    public record RawLeak(int slot, long handle, int op, long index, long count) {
-    }
+    public record RawLeak(int slot, long handle, int op, long index, long count) {}
 
     /**
      * A LEAKED_HANDLE event.
@@ -93,8 +119,7 @@ public record AuditReport(Path dir, int nrSlots, long maxPaddr, int formatVersio
      * @param mintOp the op that minted it
      * @param handle the handle
      */
-    public record LeakedHandle(long index, int slot, long pages, int mintOp, long handle) {
-    }
+    public record LeakedHandle(long index, int slot, long pages, int mintOp, long handle) {}
 
     /**
      * A compound operation with a BEGIN and no END.
@@ -106,8 +131,7 @@ public record AuditReport(Path dir, int nrSlots, long maxPaddr, int formatVersio
      * @param handle     the handle behind it
      * @param beginIndex journal index of the BEGIN
      */
-    public record TornCompound(long compound, int op, int startSlot, long pages, long handle, long beginIndex) {
-    }
+    public record TornCompound(long compound, int op, int startSlot, long pages, long handle, long beginIndex) {}
 
     /**
      * The slot table compared with the replayed journal.
@@ -116,6 +140,5 @@ public record AuditReport(Path dir, int nrSlots, long maxPaddr, int formatVersio
      * @param reason   why not full, or {@code null}
      * @param findings slots that disagree
      */
-    public record Divergence(String mode, String reason, Findings findings) {
-    }
+    public record Divergence(String mode, String reason, Findings findings) {}
 }

@@ -1,12 +1,11 @@
 package io.framejournal.replay.analysis;
 
-import io.framejournal.journal.OpenCompounds;
 import io.framejournal.allocator.SlotTable;
-import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.OpCode;
+import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotInvariant;
@@ -34,6 +33,7 @@ import java.util.Map;
 public final class Auditor {
     /** Findings of one category kept in detail; the rest are counted. */
     public static final int DEFAULT_DETAIL_LIMIT = 1000;
+
     private static final int RECLAIM = OpCode.RECOVERY_RECLAIM.code();
 
     private final RegionInput region;
@@ -154,8 +154,11 @@ public final class Auditor {
                 } else {
                     for (long k = Math.max(1, e.before - e.after); k > 0; k--) {
                         if (!obligations.removeOne(slot, e.handle)) {
-                            transitions.add(e, "UNATTRIBUTED_REDEEM", "handle " + Fmt.handle(e.handle)
-                                    + " redeemed an obligation it never minted on this slot");
+                            transitions.add(
+                                    e,
+                                    "UNATTRIBUTED_REDEEM",
+                                    "handle " + Fmt.handle(e.handle)
+                                            + " redeemed an obligation it never minted on this slot");
                         }
                     }
                 }
@@ -179,8 +182,10 @@ public final class Auditor {
             midOp.clear(slot);
             int bad = SlotInvariant.checkAll(scratch);
             if (bad != 0) {
-                invariants.add(e, (bad & 0xffff) != 0 ? "INVARIANT" : "LEDGER", SlotInvariant.describe(bad) + " ("
-                        + scratch + ")");
+                invariants.add(
+                        e,
+                        (bad & 0xffff) != 0 ? "INVARIANT" : "LEDGER",
+                        SlotInvariant.describe(bad) + " (" + scratch + ")");
             }
         } else {
             midOp.set(slot);
@@ -208,8 +213,8 @@ public final class Auditor {
         }
     }
 
-    private AuditReport report(long events, long records, long first, long last, String stop, SlotTable early,
-            String earlyProblem) {
+    private AuditReport report(
+            long events, long records, long first, long last, String stop, SlotTable early, String earlyProblem) {
         List<LeakGroup> leaks = leakGroups();
         List<RawLeak> rawLeaks = new ArrayList<>();
         long[] rawLeakCount = {0};
@@ -227,26 +232,61 @@ public final class Auditor {
             }
             state.load(slot, s);
             if (midOp.get(slot)) {
-                torn.add(slot, s.lastIndex, lastOp[slot], lastHandle[slot], "TORN_SLOT",
+                torn.add(
+                        slot,
+                        s.lastIndex,
+                        lastOp[slot],
+                        lastHandle[slot],
+                        "TORN_SLOT",
                         "last event lacks the op-end flag: the operation stopped part way (" + s + ")");
                 continue;
             }
             int bad = SlotInvariant.checkLedger(s);
             if (bad != 0) {
-                ledger.add(slot, s.lastIndex, lastOp[slot], lastHandle[slot], "LEDGER", SlotInvariant.describe(bad)
-                        + ": refCount " + io.framejournal.journal.RefCount.describe(s.refCount) + ", obligations "
-                        + s.obligations + ", raw " + s.raw);
+                ledger.add(
+                        slot,
+                        s.lastIndex,
+                        lastOp[slot],
+                        lastHandle[slot],
+                        "LEDGER",
+                        SlotInvariant.describe(bad)
+                                + ": refCount " + io.framejournal.journal.RefCount.describe(s.refCount)
+                                + ", obligations "
+                                + s.obligations + ", raw " + s.raw);
             }
         }
         rawLeaks.sort(Comparator.comparingLong(RawLeak::index));
         List<TornCompound> tornCompounds = new ArrayList<>();
-        open.forEachByBegin((id, op, slot, pages, h, idx) -> tornCompounds.add(new TornCompound(id, op, slot, pages, h, idx)));
+        open.forEachByBegin(
+                (id, op, slot, pages, h, idx) -> tornCompounds.add(new TornCompound(id, op, slot, pages, h, idx)));
         Divergence divergence = divergence(stop, early, earlyProblem);
-        return new AuditReport(region.dir(), nrSlots, region.config().maxPaddr(), region.config().formatVersion(),
-                region.clean(), at, events, records, first, last,
-                stop, leaks, obligations.live(), List.copyOf(rawLeaks), raw.live(), ledger.findings(),
-                List.copyOf(leakedHandles), invariants.findings(), transitions.findings(), List.copyOf(tornCompounds),
-                torn.findings(), divergence, List.copyOf(warnings), leakGroupCount, rawLeakCount[0], leakedHandleCount);
+        return new AuditReport(
+                region.dir(),
+                nrSlots,
+                region.config().maxPaddr(),
+                region.config().formatVersion(),
+                region.clean(),
+                at,
+                events,
+                records,
+                first,
+                last,
+                stop,
+                leaks,
+                obligations.live(),
+                List.copyOf(rawLeaks),
+                raw.live(),
+                ledger.findings(),
+                List.copyOf(leakedHandles),
+                invariants.findings(),
+                transitions.findings(),
+                List.copyOf(tornCompounds),
+                torn.findings(),
+                divergence,
+                List.copyOf(warnings),
+                leakGroupCount,
+                rawLeakCount[0],
+                leakedHandleCount);
     }
 
     private List<LeakGroup> leakGroups() {
@@ -298,9 +338,10 @@ public final class Auditor {
         boolean full = region.clean() && stop == null;
         String reason = null;
         if (!region.clean()) {
-            reason = "the region is open (a writer may be live) or was not closed cleanly, so the slot table may lag the"
-                    + " journal (that is what `framejournal recover` fixes); the table was read before the journal, so"
-                    + " only slots whose table is AHEAD of the journal are divergence";
+            reason =
+                    "the region is open (a writer may be live) or was not closed cleanly, so the slot table may lag the"
+                            + " journal (that is what `framejournal recover` fixes); the table was read before the journal, so"
+                            + " only slots whose table is AHEAD of the journal are divergence";
         } else if (stop != null) {
             reason = "the journal could not be read to its end; only slots whose table is AHEAD of what was read are"
                     + " divergence";
@@ -312,15 +353,22 @@ public final class Auditor {
             warnings.add(earlyProblem + "; divergence was not checked");
             return skipped("the slot table is unreadable");
         }
-        try (SlotTable copy = early != null ? null : SlotTable.openCopy(region.layout().slots(), nrSlots)) {
+        try (SlotTable copy =
+                early != null ? null : SlotTable.openCopy(region.layout().slots(), nrSlots)) {
             SlotTable tableNow = early != null ? early : copy;
             for (int slot = 0; slot < nrSlots; slot++) {
                 tableNow.load(slot, table);
                 state.load(slot, journal);
-                boolean differs = full ? !table.sameAs(journal, true)
+                boolean differs = full
+                        ? !table.sameAs(journal, true)
                         : Long.compareUnsigned(table.lastIndex + 1, journal.lastIndex + 1) > 0;
                 if (differs) {
-                    found.add(slot, table.lastIndex, lastOp[slot], lastHandle[slot], "DIVERGENCE",
+                    found.add(
+                            slot,
+                            table.lastIndex,
+                            lastOp[slot],
+                            lastHandle[slot],
+                            "DIVERGENCE",
                             "table\u2260journal: " + table.diff(journal));
                 }
             }

@@ -12,8 +12,7 @@ public final class Fmt {
     /** Handle and compound ids are {@code session << 40 | counter}. */
     public static final int SESSION_SHIFT = 40;
 
-    private Fmt() {
-    }
+    private Fmt() {}
 
     public static String hex(long v) {
         return "0x" + Long.toHexString(v);
@@ -37,7 +36,8 @@ public final class Fmt {
 
     /** Epoch nanoseconds as an ISO-8601 instant. */
     public static String time(long epochNanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L))
+        return Instant.ofEpochSecond(
+                        Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L))
                 .toString();
     }
 

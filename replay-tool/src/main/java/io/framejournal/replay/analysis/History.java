@@ -1,9 +1,9 @@
 package io.framejournal.replay.analysis;
 
-import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Transition;
 import io.framejournal.journal.Verdict;
@@ -16,8 +16,7 @@ import java.util.List;
  * events whose range covers the slot.
  */
 public final class History {
-    private History() {
-    }
+    private History() {}
 
     /**
      * One line of a slot's history.
@@ -35,9 +34,19 @@ public final class History {
      * @param change    {@code before→after}, written the way the kind means it
      * @param verdict   what the transition said ({@code OK} for markers)
      */
-    public record Entry(long index, long timestamp, int thread, EventKind kind, int op, int flags, long handle,
-            short metaType, long before, long after, String change, String verdict) {
-    }
+    public record Entry(
+            long index,
+            long timestamp,
+            int thread,
+            EventKind kind,
+            int op,
+            int flags,
+            long handle,
+            short metaType,
+            long before,
+            long after,
+            String change,
+            String verdict) {}
 
     /**
      * @param dir        the region
@@ -47,7 +56,12 @@ public final class History {
      * @param events     events scanned
      * @param stopReason why reading stopped early, or {@code null}
      */
-    public record Report(java.nio.file.Path dir, int slot, List<Entry> entries, SlotState finalState, long events,
+    public record Report(
+            java.nio.file.Path dir,
+            int slot,
+            List<Entry> entries,
+            SlotState finalState,
+            long events,
             String stopReason) {
         public long paddr() {
             return Fmt.paddrOf(slot);
@@ -96,7 +110,18 @@ public final class History {
     }
 
     private static Entry entry(JournalEvent e, String verdict) {
-        return new Entry(e.index, e.timestamp, e.thread, e.kind, e.op, e.flags, e.handle, e.metaType, e.before, e.after,
-                Fmt.change(e), verdict);
+        return new Entry(
+                e.index,
+                e.timestamp,
+                e.thread,
+                e.kind,
+                e.op,
+                e.flags,
+                e.handle,
+                e.metaType,
+                e.before,
+                e.after,
+                Fmt.change(e),
+                verdict);
     }
 }

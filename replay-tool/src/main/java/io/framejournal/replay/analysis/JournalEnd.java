@@ -9,8 +9,7 @@ import io.framejournal.journal.JournalReader;
  * REGION_CLOSE or recovery index) says where the journal must end.
  */
 public final class JournalEnd {
-    private JournalEnd() {
-    }
+    private JournalEnd() {}
 
     /**
      * @param reader   the reader, after its last {@code next}
@@ -26,7 +25,8 @@ public final class JournalEnd {
         if (stopped) {
             return null;
         }
-        if (region.clean() && region.status().checkpoint() != JournalIndex.NONE
+        if (region.clean()
+                && region.status().checkpoint() != JournalIndex.NONE
                 && Long.compareUnsigned(region.status().checkpoint() + 1, lastRead + 1) > 0) {
             return "the journal ends after " + JournalIndex.format(lastRead) + " but the region was closed at "
                     + JournalIndex.format(region.status().checkpoint()) + " (truncated or corrupt queue file)";

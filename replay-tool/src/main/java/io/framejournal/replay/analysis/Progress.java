@@ -10,6 +10,7 @@ import java.io.PrintStream;
 public final class Progress implements AutoCloseable {
     /** Callers call {@link #update} when {@code (count & TICK_MASK) == 0}. */
     public static final long TICK_MASK = (1 << 14) - 1;
+
     private static final long REDRAW_NANOS = 200_000_000L;
     private static final int WIDTH = 30;
 
@@ -49,8 +50,12 @@ public final class Progress implements AutoCloseable {
         StringBuilder sb = new StringBuilder(80).append('\r').append(label).append(' ');
         if (total > 0) {
             int filled = (int) Math.min(WIDTH, done * WIDTH / total);
-            sb.append('[').append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ")
-                    .append(Math.min(100, done * 100 / total)).append("% ");
+            sb.append('[')
+                    .append("#".repeat(filled))
+                    .append(".".repeat(WIDTH - filled))
+                    .append("] ")
+                    .append(Math.min(100, done * 100 / total))
+                    .append("% ");
         }
         sb.append(Fmt.count(done)).append(" events");
         out.print(sb);

@@ -66,19 +66,20 @@ public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus
     /** Slot index of a paddr, checked against this region. */
     public int slotOfPaddr(long paddr) {
         if (paddr < 0 || paddr % config.pageSize() != 0) {
-            throw new RegionException("paddr " + Fmt.hex(paddr) + " is not page-aligned (page size "
-                    + config.pageSize() + ")");
+            throw new RegionException(
+                    "paddr " + Fmt.hex(paddr) + " is not page-aligned (page size " + config.pageSize() + ")");
         }
         if (paddr >= config.maxPaddr()) {
-            throw new RegionException("paddr " + Fmt.hex(paddr) + " is outside the region (maxPaddr "
-                    + Fmt.hex(config.maxPaddr()) + ")");
+            throw new RegionException(
+                    "paddr " + Fmt.hex(paddr) + " is outside the region (maxPaddr " + Fmt.hex(config.maxPaddr()) + ")");
         }
         return (int) (paddr / config.pageSize());
     }
 
     public int checkedFrame(long frame) {
         if (frame < 0 || frame >= config.nrSlots()) {
-            throw new RegionException("frame " + frame + " is outside the region (frames 0.." + (config.nrSlots() - 1) + ")");
+            throw new RegionException(
+                    "frame " + frame + " is outside the region (frames 0.." + (config.nrSlots() - 1) + ")");
         }
         return (int) frame;
     }

@@ -12,8 +12,7 @@ import java.util.Map;
 
 /** Time travel: every slot's state as of a journal index, rebuilt from nothing by replay. */
 public final class StateAt {
-    private StateAt() {
-    }
+    private StateAt() {}
 
     /**
      * The state of all slots (or one) at a journal position.
@@ -32,10 +31,20 @@ public final class StateAt {
      * @param slotState   that slot's state, or {@code null}
      * @param stopReason  why reading stopped early, or {@code null}
      */
-    public record Report(java.nio.file.Path dir, long at, long lastApplied, long events, int nrSlots,
-            Map<String, Long> byStatus, Map<String, Long> byUsage, long obligations, long raw, long onLists, int slot,
-            SlotState slotState, String stopReason) {
-    }
+    public record Report(
+            java.nio.file.Path dir,
+            long at,
+            long lastApplied,
+            long events,
+            int nrSlots,
+            Map<String, Long> byStatus,
+            Map<String, Long> byUsage,
+            long obligations,
+            long raw,
+            long onLists,
+            int slot,
+            SlotState slotState,
+            String stopReason) {}
 
     public static ReplayResult replay(RegionInput region, long at, Progress progress) {
         ReplayState state = new ReplayState(region.nrSlots());
@@ -68,8 +77,7 @@ public final class StateAt {
      * @param last       last index applied
      * @param stopReason why reading stopped early, or {@code null}
      */
-    public record ReplayResult(ReplayState state, long events, long last, String stopReason) {
-    }
+    public record ReplayResult(ReplayState state, long events, long last, String stopReason) {}
 
     public static Report of(RegionInput region, long at, int slot, Progress progress) {
         ReplayResult r = replay(region, at, progress);
@@ -108,8 +116,20 @@ public final class StateAt {
             one = new SlotState();
             state.load(slot, one);
         }
-        return new Report(region.dir(), at, r.last(), r.events(), state.nrSlots(), byStatus, byUsage, obligations, raw,
-                lists, slot, one, r.stopReason());
+        return new Report(
+                region.dir(),
+                at,
+                r.last(),
+                r.events(),
+                state.nrSlots(),
+                byStatus,
+                byUsage,
+                obligations,
+                raw,
+                lists,
+                slot,
+                one,
+                r.stopReason());
     }
 
     static int statusCode(long rc) {

@@ -17,8 +17,7 @@ import java.util.stream.Stream;
 
 /** Counts over a whole journal: events by kind and op, frames by status and usage, size, time span, sessions. */
 public final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * @param dir             the region
@@ -43,11 +42,28 @@ public final class Stats {
      * @param slotTableBytes  size of the slot table file
      * @param stopReason      why reading stopped early, or {@code null}
      */
-    public record Report(Path dir, int nrSlots, long maxPaddr, boolean clean, long events, long records,
-            long recordBytes, long firstIndex,
-            long lastIndex, long firstTimestamp, long lastTimestamp, Map<String, Long> byKind, Map<String, Long> byOp,
-            long sessions, long cleanCloses, long recoveries, StateAt.Report frames, long journalFiles,
-            long journalBytes, long slotTableBytes, String stopReason) {
+    public record Report(
+            Path dir,
+            int nrSlots,
+            long maxPaddr,
+            boolean clean,
+            long events,
+            long records,
+            long recordBytes,
+            long firstIndex,
+            long lastIndex,
+            long firstTimestamp,
+            long lastTimestamp,
+            Map<String, Long> byKind,
+            Map<String, Long> byOp,
+            long sessions,
+            long cleanCloses,
+            long recoveries,
+            StateAt.Report frames,
+            long journalFiles,
+            long journalBytes,
+            long slotTableBytes,
+            String stopReason) {
         /** Journal bytes per event, measured. */
         public double bytesPerEvent() {
             return events == 0 ? 0 : recordBytes / (double) events;
@@ -103,13 +119,32 @@ public final class Stats {
                 byOp.put(o.name(), ops[o.code()]);
             }
         }
-        StateAt.Report frames = StateAt.summarize(region, JournalIndex.NONE, -1,
-                new StateAt.ReplayResult(state, events, last, stop));
+        StateAt.Report frames =
+                StateAt.summarize(region, JournalIndex.NONE, -1, new StateAt.ReplayResult(state, events, last, stop));
         long[] files = journalFiles(region.layout().journal());
         long slotBytes = sizeOf(region.layout().slots());
-        return new Report(region.dir(), region.nrSlots(), region.config().maxPaddr(), region.clean(), events, records,
-                recordBytes, first, last, t0, t1, byKind, byOp, kinds[EventKind.REGION_OPEN.ordinal()], kinds[EventKind.REGION_CLOSE.ordinal()],
-                recoveries, frames, files[0], files[1], slotBytes, stop);
+        return new Report(
+                region.dir(),
+                region.nrSlots(),
+                region.config().maxPaddr(),
+                region.clean(),
+                events,
+                records,
+                recordBytes,
+                first,
+                last,
+                t0,
+                t1,
+                byKind,
+                byOp,
+                kinds[EventKind.REGION_OPEN.ordinal()],
+                kinds[EventKind.REGION_CLOSE.ordinal()],
+                recoveries,
+                frames,
+                files[0],
+                files[1],
+                slotBytes,
+                stop);
     }
 
     private static long[] journalFiles(Path dir) {

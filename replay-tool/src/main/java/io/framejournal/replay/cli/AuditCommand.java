@@ -1,6 +1,5 @@
 package io.framejournal.replay.cli;
 
-import io.framejournal.journal.JournalIndex;
 import io.framejournal.replay.analysis.AuditReport;
 import io.framejournal.replay.analysis.Auditor;
 import io.framejournal.replay.analysis.Progress;
@@ -12,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal audit DIR [--at INDEX]}. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
         header = "Replay the journal and report leaks, invariant breaks, torn operations, divergence.",
         description = "Replay the journal from its start and report leaks (outstanding obligations, raw "
                 + "references, unbalanced shared frames, leaked handles), invariant breaks at quiet points, "
@@ -22,11 +23,17 @@ final class AuditCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
 
-    @Option(names = "--at", paramLabel = "INDEX", converter = Converters.Number.class,
+    @Option(
+            names = "--at",
+            paramLabel = "INDEX",
+            converter = Converters.Number.class,
             description = "Audit the state as of this journal index (0x… or decimal) instead of the end.")
     Long at;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "" + Auditor.DEFAULT_DETAIL_LIMIT,
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "" + Auditor.DEFAULT_DETAIL_LIMIT,
             description = "Findings of one category listed in detail (all are counted). Default: ${DEFAULT-VALUE}.")
     int limit;
 

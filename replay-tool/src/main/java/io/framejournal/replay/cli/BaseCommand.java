@@ -80,9 +80,12 @@ abstract class BaseCommand implements Callable<Integer> {
         }
         if (first == io.framejournal.journal.JournalIndex.NONE || at < first || at > last) {
             throw new IllegalArgumentException("--at " + io.framejournal.journal.JournalIndex.format(at)
-                    + " is outside the journal (" + (first == io.framejournal.journal.JournalIndex.NONE ? "it is empty"
-                    : io.framejournal.journal.JournalIndex.format(first) + " .. "
-                    + io.framejournal.journal.JournalIndex.format(last)) + ")");
+                    + " is outside the journal ("
+                    + (first == io.framejournal.journal.JournalIndex.NONE
+                            ? "it is empty"
+                            : io.framejournal.journal.JournalIndex.format(first) + " .. "
+                                    + io.framejournal.journal.JournalIndex.format(last))
+                    + ")");
         }
         return at;
     }

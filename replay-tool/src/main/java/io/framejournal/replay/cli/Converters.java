@@ -8,8 +8,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /** Command-line value parsers: hex or decimal numbers, durations like {@code 10s}. */
 final class Converters {
-    private Converters() {
-    }
+    private Converters() {}
 
     /** {@code 0x…} hexadecimal or decimal, for paddrs and journal indices. */
     static final class Number implements ITypeConverter<Long> {

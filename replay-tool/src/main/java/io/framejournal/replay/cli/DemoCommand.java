@@ -38,18 +38,25 @@ import picocli.CommandLine.Option;
  * {@code framejournal demo}: a multi-threaded simulation with injected leaks in a child JVM, killed with SIGKILL
  * mid-run, then recovered and audited here; prints what was found and how to look deeper. Keeps the region.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         header = "Crash a simulated workload with SIGKILL, then recover and audit it.",
         description = "Simulate a 2-thread workload with injected leaks in a temporary region in a child JVM, "
                 + "kill it with SIGKILL mid-run, then recover and audit it and show what was found: the "
                 + "injected leaks, what the crash orphaned, torn operations. The region is kept for you to "
                 + "explore.")
 final class DemoCommand extends BaseCommand {
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the demo region (a new directory)."
-            + " Default: a new temporary directory.")
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            description = "Where to put the demo region (a new directory)." + " Default: a new temporary directory.")
     Path dir;
 
-    @Option(names = "--events", paramLabel = "N", defaultValue = "20000",
+    @Option(
+            names = "--events",
+            paramLabel = "N",
+            defaultValue = "20000",
             description = "Kill the child once its journal holds this many events. Default: ${DEFAULT-VALUE}.")
     long killAfter;
 
@@ -74,7 +81,10 @@ final class DemoCommand extends BaseCommand {
         warmUp(home);
         say.println("demo: simulating in a child JVM (2 threads, leak rate 0.01, seed " + seed + ") into " + region);
         List<String> cmd = childCommand(region, injectedLog);
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(childLog.toFile()).start();
+        Process child = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(childLog.toFile())
+                .start();
         long events;
         try {
             events = waitForEvents(region, child, childLog);
@@ -108,8 +118,8 @@ final class DemoCommand extends BaseCommand {
     private static void warmUp(Path home) throws IOException {
         Path dir = home.resolve("warm-up");
         try (JournalWriter w = JournalWriter.open(dir, net.openhft.chronicle.bytes.SyncMode.NONE)) {
-            w.append(new JournalEvent().set(io.framejournal.journal.EventKind.REGION_CLOSE, OpCode.REGION,
-                    JournalEvent.NO_SLOT, 0, 0, 0));
+            w.append(new JournalEvent()
+                    .set(io.framejournal.journal.EventKind.REGION_CLOSE, OpCode.REGION, JournalEvent.NO_SLOT, 0, 0, 0));
         }
         try (JournalReader r = JournalReader.open(dir)) {
             r.next(new JournalEvent());
@@ -139,15 +149,33 @@ final class DemoCommand extends BaseCommand {
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(FrameJournalCli.class.getName());
-        cmd.addAll(List.of("simulate", "--dir", region.toString(), "--max-paddr", Fmt.hex(MAX_PADDR), "--threads", "2",
-                "--duration", "60s", "--leak-rate", "0.01", "--seed", Long.toString(seed), "--drop-leaks",
-                "--injected-out", injectedLog.toString()));
+        cmd.addAll(List.of(
+                "simulate",
+                "--dir",
+                region.toString(),
+                "--max-paddr",
+                Fmt.hex(MAX_PADDR),
+                "--threads",
+                "2",
+                "--duration",
+                "60s",
+                "--leak-rate",
+                "0.01",
+                "--seed",
+                Long.toString(seed),
+                "--drop-leaks",
+                "--injected-out",
+                injectedLog.toString()));
         return cmd;
     }
 
     private static Path codeSource() {
         try {
-            return Path.of(FrameJournalCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(FrameJournalCli.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException | RuntimeException e) {
             throw new RegionException("cannot tell where framejournal runs from: " + e.getMessage());
         }
@@ -239,9 +267,12 @@ final class DemoCommand extends BaseCommand {
      * @param orphanedFrames       obligations in those groups
      * @param orphanedRaw          raw references outstanding beyond the injected ones: held raw when the child died
      */
-    record Matches(int injectedHandlesFound, int injectedRawFound, List<AuditReport.LeakGroup> orphaned,
-            long orphanedFrames, long orphanedRaw) {
-    }
+    record Matches(
+            int injectedHandlesFound,
+            int injectedRawFound,
+            List<AuditReport.LeakGroup> orphaned,
+            long orphanedFrames,
+            long orphanedRaw) {}
 
     static Matches match(List<InjectedLeak> injected, AuditReport audit) {
         Set<Long> leakedHandles = new HashSet<>();
@@ -276,10 +307,17 @@ final class DemoCommand extends BaseCommand {
         return new Matches(handlesFound, rawFound, orphaned, frames, Math.max(0, audit.rawReferences() - rawPages));
     }
 
-    private void report(Path region, long events, RecoveryReport recovery, AuditReport audit,
-            List<InjectedLeak> injected, Matches m) {
+    private void report(
+            Path region,
+            long events,
+            RecoveryReport recovery,
+            AuditReport audit,
+            List<InjectedLeak> injected,
+            Matches m) {
         PrintStream out = out();
-        long injectedHandles = injected.stream().filter(l -> l.kind().equals(InjectedLeak.HANDLE)).count();
+        long injectedHandles = injected.stream()
+                .filter(l -> l.kind().equals(InjectedLeak.HANDLE))
+                .count();
         out.println();
         out.println("What happened:");
         out.println("  the child injected " + injectedHandles + " leaked handle(s) and "
@@ -305,8 +343,8 @@ final class DemoCommand extends BaseCommand {
         out.println("The region is kept at " + region);
         out.println("Look deeper:");
         String paddr = examplePaddr(audit);
-        out.println("  bin/framejournal history " + region + " --paddr " + paddr
-                + "    # every event on one leaked frame");
+        out.println(
+                "  bin/framejournal history " + region + " --paddr " + paddr + "    # every event on one leaked frame");
         out.println("  bin/framejournal audit " + region + " --json     # the findings as JSON");
         out.println("  bin/framejournal stats " + region);
         out.println("  bin/framejournal recover " + region + " --reclaim   # release what the dead process held");
@@ -322,27 +360,46 @@ final class DemoCommand extends BaseCommand {
         return "0x0";
     }
 
-    private static String json(Path region, long events, RecoveryReport recovery, AuditReport audit,
-            List<InjectedLeak> injected, Matches m) {
+    private static String json(
+            Path region,
+            long events,
+            RecoveryReport recovery,
+            AuditReport audit,
+            List<InjectedLeak> injected,
+            Matches m) {
         JsonWriter w = new JsonWriter(true);
-        w.beginObject().field("command", "demo").field("schema", JsonRenderer.SCHEMA).field("region", region.toString())
+        w.beginObject()
+                .field("command", "demo")
+                .field("schema", JsonRenderer.SCHEMA)
+                .field("region", region.toString())
                 .field("eventsBeforeKill", events);
         w.name("injected").beginArray();
         for (InjectedLeak l : injected) {
-            w.beginObject().field("kind", l.kind()).field("type", l.type()).field("handle", l.handle())
-                    .field("start", Fmt.hex(l.start())).field("pages", l.pages()).endObject();
+            w.beginObject()
+                    .field("kind", l.kind())
+                    .field("type", l.type())
+                    .field("handle", l.handle())
+                    .field("start", Fmt.hex(l.start()))
+                    .field("pages", l.pages())
+                    .endObject();
         }
         w.endArray();
-        w.field("injectedHandlesFound", m.injectedHandlesFound()).field("injectedRawFound", m.injectedRawFound())
-                .field("orphanedHandles", m.orphaned().size()).field("orphanedObligations", m.orphanedFrames())
+        w.field("injectedHandlesFound", m.injectedHandlesFound())
+                .field("injectedRawFound", m.injectedRawFound())
+                .field("orphanedHandles", m.orphaned().size())
+                .field("orphanedObligations", m.orphanedFrames())
                 .field("orphanedRaw", m.orphanedRaw())
                 .field("slotsRedone", recovery.slotsRedone())
                 .field("leakedHandleEvents", audit.leakedHandleCount())
                 .field("auditFindings", audit.findings());
         w.name("orphaned").beginArray();
         for (AuditReport.LeakGroup g : m.orphaned()) {
-            w.beginObject().field("handle", g.handle()).field("handleText", Fmt.handle(g.handle()))
-                    .field("op", OpCode.nameOf(g.op())).field("frames", g.total()).endObject();
+            w.beginObject()
+                    .field("handle", g.handle())
+                    .field("handleText", Fmt.handle(g.handle()))
+                    .field("op", OpCode.nameOf(g.op()))
+                    .field("frames", g.total())
+                    .endObject();
         }
         w.endArray();
         w.name("recovery").rawValue(JsonRenderer.recovery(recovery));

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal dump DIR [--from I] [--to J]}. */
-@Command(name = "dump", mixinStandardHelpOptions = true,
+@Command(
+        name = "dump",
+        mixinStandardHelpOptions = true,
         header = "The journal's events, one per line or as JSON lines.",
         description = "The journal's events, one per line (or JSON lines with --json), from --from to --to "
                 + "inclusive. Read-only.")
@@ -21,11 +23,17 @@ final class DumpCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
 
-    @Option(names = "--from", paramLabel = "INDEX", converter = Converters.Number.class,
+    @Option(
+            names = "--from",
+            paramLabel = "INDEX",
+            converter = Converters.Number.class,
             description = "First journal index to print (0x… or decimal).")
     Long from;
 
-    @Option(names = "--to", paramLabel = "INDEX", converter = Converters.Number.class,
+    @Option(
+            names = "--to",
+            paramLabel = "INDEX",
+            converter = Converters.Number.class,
             description = "Last journal index to print (0x… or decimal).")
     Long to;
 

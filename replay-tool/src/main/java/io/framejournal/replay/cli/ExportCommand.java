@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal export DIR --to OUT [--format parquet|csv] [--at INDEX]}. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         header = "Write the journal as tables (events, calls, slots, leaks, sites) in Parquet or CSV.",
         description = "Write the region as tables for DuckDB, Spark, Trino or pandas: events (one row per slot event), "
                 + "calls (one row per journal record), slots (every frame's state at the end or at --at), leaks (what "
@@ -29,11 +31,17 @@ final class ExportCommand extends BaseCommand {
     @Option(names = "--to", required = true, paramLabel = "OUT", description = "The output directory (new or empty).")
     Path to;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "parquet",
             description = "parquet or csv. Default: ${DEFAULT-VALUE}.")
     Exporter.Format format;
 
-    @Option(names = "--at", paramLabel = "INDEX", converter = Converters.Number.class,
+    @Option(
+            names = "--at",
+            paramLabel = "INDEX",
+            converter = Converters.Number.class,
             description = "Export as of this journal index (0x… or decimal) instead of the end.")
     Long at;
 
@@ -46,16 +54,25 @@ final class ExportCommand extends BaseCommand {
             r = new Exporter(region, to, format, at == null ? JournalIndex.NONE : at).run(p);
         }
         if (json) {
-            JsonWriter w = new JsonWriter(true).beginObject().field("command", "export").field("schema", 1)
-                    .field("dir", dir.toString()).field("out", r.out().toString())
-                    .field("format", format.extension()).field("exportSchema", ExportSchema.VERSION);
+            JsonWriter w = new JsonWriter(true)
+                    .beginObject()
+                    .field("command", "export")
+                    .field("schema", 1)
+                    .field("dir", dir.toString())
+                    .field("out", r.out().toString())
+                    .field("format", format.extension())
+                    .field("exportSchema", ExportSchema.VERSION);
             w.name("rows").beginObject();
             for (ExportSchema.Table t : ExportSchema.TABLES) {
                 w.field(t.name(), r.rows().getOrDefault(t.name(), 0L));
             }
-            w.endObject().field("files", r.files()).field("bytes", r.bytes())
-                    .field("firstIndex", index(r.firstIndex())).field("lastIndex", index(r.lastIndex()))
-                    .field("seconds", r.nanos() / 1e9).field("eventsPerSecond", Math.round(r.eventsPerSecond()))
+            w.endObject()
+                    .field("files", r.files())
+                    .field("bytes", r.bytes())
+                    .field("firstIndex", index(r.firstIndex()))
+                    .field("lastIndex", index(r.lastIndex()))
+                    .field("seconds", r.nanos() / 1e9)
+                    .field("eventsPerSecond", Math.round(r.eventsPerSecond()))
                     .field("stopReason", r.stopReason());
             w.name("warnings").beginArray();
             r.warnings().forEach(w::value);
@@ -65,8 +82,10 @@ final class ExportCommand extends BaseCommand {
             out().println("export " + dir + " -> " + r.out() + " (" + format.extension() + "): "
                     + Fmt.count(r.events()) + " events in " + String.format(Locale.ROOT, "%.2f s", r.nanos() / 1e9)
                     + " (" + Fmt.count(Math.round(r.eventsPerSecond())) + " events/s)");
-            out().println("  journal " + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex())
-                    + (at == null ? "" : " (--at " + JournalIndex.format(at) + ")") + "; " + r.files() + " part file(s), "
+            out().println("  journal " + JournalIndex.format(r.firstIndex()) + " .. "
+                    + JournalIndex.format(r.lastIndex())
+                    + (at == null ? "" : " (--at " + JournalIndex.format(at) + ")") + "; " + r.files()
+                    + " part file(s), "
                     + Fmt.bytes(r.bytes()));
             if (r.stopReason() != null) {
                 out().println("  journal reading STOPPED: " + r.stopReason() + " (the tables cover what was read)");
@@ -74,7 +93,9 @@ final class ExportCommand extends BaseCommand {
             out().println();
             Table t = new Table("TABLE", "ROWS", "FILES");
             for (ExportSchema.Table table : ExportSchema.TABLES) {
-                t.row(table.name(), Fmt.count(r.rows().getOrDefault(table.name(), 0L)),
+                t.row(
+                        table.name(),
+                        Fmt.count(r.rows().getOrDefault(table.name(), 0L)),
                         r.out().resolve(table.name()) + "/*." + format.extension());
             }
             t.print(out(), "  ");

@@ -15,14 +15,32 @@ import picocli.CommandLine.Command;
  * 2 bad usage or unreadable input. Every error is one line on stderr ({@code framejournal: <message>}); set
  * {@code -Dframejournal.debug=true} to also get the stack trace of an unexpected one.
  */
-@Command(name = "framejournal", mixinStandardHelpOptions = true, versionProvider = FrameJournalCli.Version.class,
-        description = "Simulate, recover, audit and explore FrameJournal regions (persistent OSTD frame-state journals).",
+@Command(
+        name = "framejournal",
+        mixinStandardHelpOptions = true,
+        versionProvider = FrameJournalCli.Version.class,
+        description =
+                "Simulate, recover, audit and explore FrameJournal regions (persistent OSTD frame-state journals).",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {SimulateCommand.class, RecoverCommand.class, AuditCommand.class, HistoryCommand.class,
-            StateCommand.class, DumpCommand.class, StatsCommand.class, ReportCommand.class, ExportCommand.class,
-            SqlCommand.class, DemoCommand.class, AutoComplete.GenerateCompletion.class},
-        footer = {"", "Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.",
-            "Run `framejournal demo` for a guided crash, recovery and audit."})
+        subcommands = {
+            SimulateCommand.class,
+            RecoverCommand.class,
+            AuditCommand.class,
+            HistoryCommand.class,
+            StateCommand.class,
+            DumpCommand.class,
+            StatsCommand.class,
+            ReportCommand.class,
+            ExportCommand.class,
+            SqlCommand.class,
+            DemoCommand.class,
+            AutoComplete.GenerateCompletion.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.",
+            "Run `framejournal demo` for a guided crash, recovery and audit."
+        })
 public final class FrameJournalCli implements Runnable {
     public static final int OK = 0;
     public static final int FINDINGS = 1;
@@ -116,10 +134,12 @@ public final class FrameJournalCli implements Runnable {
                     p.load(in);
                 }
             }
-            return new String[] {"framejournal " + p.getProperty("version", "(unknown version)")
-                    + " (journal format " + io.framejournal.journal.RegionConfig.FORMAT_VERSION + ", reads format "
-                    + io.framejournal.journal.RegionConfig.OLDEST_READABLE_FORMAT + " too; Java "
-                    + System.getProperty("java.version") + ")"};
+            return new String[] {
+                "framejournal " + p.getProperty("version", "(unknown version)")
+                        + " (journal format " + io.framejournal.journal.RegionConfig.FORMAT_VERSION + ", reads format "
+                        + io.framejournal.journal.RegionConfig.OLDEST_READABLE_FORMAT + " too; Java "
+                        + System.getProperty("java.version") + ")"
+            };
         }
     }
 }

@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal history DIR --paddr 0x… | --frame N}. */
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
         header = "Every event that touched one frame, in order.",
         description = "Every event that touched one frame, in order: index, time, thread, kind, op, handle and "
                 + "before→after, with the compound operations and leaked handles that covered it. Read-only.")
@@ -24,11 +26,19 @@ final class HistoryCommand extends BaseCommand {
 
     /** {@code --paddr} or {@code --frame}. */
     static final class FrameChoice {
-        @Option(names = "--paddr", paramLabel = "PADDR", converter = Converters.Number.class, required = true,
+        @Option(
+                names = "--paddr",
+                paramLabel = "PADDR",
+                converter = Converters.Number.class,
+                required = true,
                 description = "The frame's physical address (page-aligned, 0x… or decimal).")
         Long paddr;
 
-        @Option(names = "--frame", paramLabel = "N", converter = Converters.Number.class, required = true,
+        @Option(
+                names = "--frame",
+                paramLabel = "N",
+                converter = Converters.Number.class,
+                required = true,
                 description = "The frame's index (paddr / 4096).")
         Long frame;
 

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal recover DIR [--reclaim]}. */
-@Command(name = "recover", mixinStandardHelpOptions = true,
+@Command(
+        name = "recover",
+        mixinStandardHelpOptions = true,
         header = "Make a region whose writer died consistent again.",
         description = "For a region whose writer died: replay the whole journal (one record is one whole call, so "
                 + "every call is wholly redone or wholly absent), check every slot of the table against the replay, "
@@ -21,13 +23,17 @@ final class RecoverCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
 
-    @Option(names = "--reclaim", description = "Also release everything the dead process held (outstanding"
-            + " obligations, raw references, list membership), journaled as recovery events.")
+    @Option(
+            names = "--reclaim",
+            description = "Also release everything the dead process held (outstanding"
+                    + " obligations, raw references, list membership), journaled as recovery events.")
     boolean reclaim;
 
-    @Option(names = "--salvage", description = "For a damaged journal: keep every record before the first one that"
-            + " fails its check (same indices), move the damaged journal aside whole, rebuild the slot table from the"
-            + " kept records and write a report of what was dropped. Never the default.")
+    @Option(
+            names = "--salvage",
+            description = "For a damaged journal: keep every record before the first one that"
+                    + " fails its check (same indices), move the damaged journal aside whole, rebuild the slot table from the"
+                    + " kept records and write a report of what was dropped. Never the default.")
     boolean salvage;
 
     @Override

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal report DIR -o report.html}. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         header = "Write a self-contained HTML report: memory map, leak timelines, event rates, findings.",
         description = "Replay the journal and write one self-contained HTML file (no network, no external script or "
                 + "font) to open in a browser: a memory map (frames over time, coloured by status), the refcount and "
@@ -23,10 +25,17 @@ final class ReportCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The HTML file to write.")
+    @Option(
+            names = {"-o", "--out"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The HTML file to write.")
     Path file;
 
-    @Option(names = "--at", paramLabel = "INDEX", converter = Converters.Number.class,
+    @Option(
+            names = "--at",
+            paramLabel = "INDEX",
+            converter = Converters.Number.class,
             description = "Report the journal up to this index (0x… or decimal) instead of the end.")
     Long at;
 
@@ -38,11 +47,21 @@ final class ReportCommand extends BaseCommand {
             r = new HtmlReport(region, at == null ? JournalIndex.NONE : at, dir.toString()).write(file, p);
         }
         if (json) {
-            out().println(new JsonWriter(true).beginObject().field("command", "report").field("schema", 1)
-                    .field("dir", dir.toString()).field("file", r.file().toString()).field("bytes", r.bytes())
-                    .field("events", r.events()).field("findings", r.findings()).field("columns", r.columns())
-                    .field("eventsPerColumn", r.bucket()).field("frameRows", r.rows())
-                    .field("stopReason", r.stopReason()).endObject().take());
+            out().println(new JsonWriter(true)
+                    .beginObject()
+                    .field("command", "report")
+                    .field("schema", 1)
+                    .field("dir", dir.toString())
+                    .field("file", r.file().toString())
+                    .field("bytes", r.bytes())
+                    .field("events", r.events())
+                    .field("findings", r.findings())
+                    .field("columns", r.columns())
+                    .field("eventsPerColumn", r.bucket())
+                    .field("frameRows", r.rows())
+                    .field("stopReason", r.stopReason())
+                    .endObject()
+                    .take());
         } else {
             out().println("report " + dir + " -> " + r.file() + " (" + Fmt.bytes(r.bytes()) + ")");
             out().println("  " + Fmt.count(r.events()) + " events drawn in " + r.columns() + " column(s) of "

@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code framejournal simulate --dir DIR …}. */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
         header = "Run a seeded random allocator workload on a region (with optional injected leaks).",
         description = "Drive the public allocator API with a seeded random workload (frames, unique frames, "
                 + "segments; clone, slice, split, next, into_raw/from_raw, lists, drop) on a region: created, "
@@ -29,7 +31,10 @@ final class SimulateCommand extends BaseCommand {
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "The region directory.")
     Path dir;
 
-    @Option(names = "--max-paddr", paramLabel = "PADDR", converter = Converters.Number.class,
+    @Option(
+            names = "--max-paddr",
+            paramLabel = "PADDR",
+            converter = Converters.Number.class,
             description = "Physical memory size of a new region (0x… or decimal). Default: 0x80000000 (2 GiB).")
     Long maxPaddr;
 
@@ -41,7 +46,10 @@ final class SimulateCommand extends BaseCommand {
         @Option(names = "--ops", paramLabel = "N", description = "Operations to run in all. Default: 10000.")
         Long ops;
 
-        @Option(names = "--duration", paramLabel = "TIME", converter = Converters.Span.class,
+        @Option(
+                names = "--duration",
+                paramLabel = "TIME",
+                converter = Converters.Span.class,
                 description = "Run for this long instead (e.g. 10s, 2m).")
         Duration duration;
     }
@@ -52,22 +60,34 @@ final class SimulateCommand extends BaseCommand {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: 42.")
     long seed;
 
-    @Option(names = "--leak-rate", paramLabel = "P", defaultValue = "0",
+    @Option(
+            names = "--leak-rate",
+            paramLabel = "P",
+            defaultValue = "0",
             description = "Probability of leaking a handle instead of closing it, and of never restoring a raw"
                     + " reference. Default: 0.")
     double leakRate;
 
-    @Option(names = "--drop-leaks", description = "Let injected handles become unreachable, so the leak detector"
-            + " (PARANOID) journals them as LEAKED_HANDLE when GC runs (not deterministic).")
+    @Option(
+            names = "--drop-leaks",
+            description = "Let injected handles become unreachable, so the leak detector"
+                    + " (PARANOID) journals them as LEAKED_HANDLE when GC runs (not deterministic).")
     boolean dropLeaks;
 
-    @Option(names = "--injected-out", paramLabel = "FILE", description = "Append each injected leak to FILE as a JSON"
-            + " line the moment it is made (survives a kill).")
+    @Option(
+            names = "--injected-out",
+            paramLabel = "FILE",
+            description =
+                    "Append each injected leak to FILE as a JSON" + " line the moment it is made (survives a kill).")
     Path injectedOut;
 
     @Override
     public Integer call() throws IOException {
-        Simulator sim = new Simulator(dir).seed(seed).threads(threads).leakRate(leakRate).dropLeakedHandles(dropLeaks);
+        Simulator sim = new Simulator(dir)
+                .seed(seed)
+                .threads(threads)
+                .leakRate(leakRate)
+                .dropLeakedHandles(dropLeaks);
         if (maxPaddr != null) {
             sim.maxPaddr(maxPaddr);
         }
@@ -76,8 +96,10 @@ final class SimulateCommand extends BaseCommand {
         } else if (length != null && length.ops != null) {
             sim.ops(length.ops);
         }
-        BufferedWriter log = injectedOut == null ? null : Files.newBufferedWriter(injectedOut, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        BufferedWriter log = injectedOut == null
+                ? null
+                : Files.newBufferedWriter(
+                        injectedOut, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         if (log != null) {
             sim.onInjected(l -> append(log, l));
         }

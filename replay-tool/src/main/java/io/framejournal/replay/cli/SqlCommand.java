@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal sql DIR "SELECT …"}. */
-@Command(name = "sql", mixinStandardHelpOptions = true,
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
         header = "Query the journal's tables with SQL (embedded DuckDB).",
         description = "Run one SQL query over the tables of docs/EXPORT.md (events, calls, slots, leaks, sites, "
                 + "region), as views in an embedded DuckDB. DIR is a region (exported to a private temporary "
@@ -23,10 +25,16 @@ final class SqlCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "A region directory or an export directory.")
     Path dir;
 
-    @Parameters(index = "1", paramLabel = "QUERY", description = "The SQL query, e.g. \"SELECT op, count(*) FROM events GROUP BY op\".")
+    @Parameters(
+            index = "1",
+            paramLabel = "QUERY",
+            description = "The SQL query, e.g. \"SELECT op, count(*) FROM events GROUP BY op\".")
     String query;
 
-    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--max-rows",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "Rows printed at most (all are counted). Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
@@ -40,11 +48,18 @@ final class SqlCommand extends BaseCommand {
             r = s.query(query, Math.max(0, maxRows));
         }
         if (json) {
-            JsonWriter w = new JsonWriter(true).beginObject().field("command", "sql").field("schema", 1)
-                    .field("dir", dir.toString()).field("query", query);
+            JsonWriter w = new JsonWriter(true)
+                    .beginObject()
+                    .field("command", "sql")
+                    .field("schema", 1)
+                    .field("dir", dir.toString())
+                    .field("query", query);
             w.name("columns").beginArray();
             for (int i = 0; i < r.columns().size(); i++) {
-                w.beginObject().field("name", r.columns().get(i)).field("type", r.types().get(i)).endObject();
+                w.beginObject()
+                        .field("name", r.columns().get(i))
+                        .field("type", r.types().get(i))
+                        .endObject();
             }
             w.endArray().name("rows").beginArray();
             for (List<Object> row : r.rows()) {
@@ -54,13 +69,17 @@ final class SqlCommand extends BaseCommand {
                 }
                 w.endArray();
             }
-            w.endArray().field("rowCount", r.totalRows()).field("truncated", r.totalRows() > r.rows().size())
+            w.endArray()
+                    .field("rowCount", r.totalRows())
+                    .field("truncated", r.totalRows() > r.rows().size())
                     .field("stopReason", stop);
             out().println(w.endObject().take());
         } else {
             Table t = new Table(r.columns().stream().map(SqlCommand::safe).toArray(String[]::new));
             for (List<Object> row : r.rows()) {
-                t.row(row.stream().map(v -> v == null ? "NULL" : safe(v.toString())).toArray());
+                t.row(row.stream()
+                        .map(v -> v == null ? "NULL" : safe(v.toString()))
+                        .toArray());
             }
             t.print(out(), "");
             long more = r.totalRows() - r.rows().size();

@@ -1,6 +1,5 @@
 package io.framejournal.replay.cli;
 
-import io.framejournal.journal.JournalIndex;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.analysis.StateAt;
@@ -11,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal state DIR --at INDEX [--paddr …]}. */
-@Command(name = "state", mixinStandardHelpOptions = true,
+@Command(
+        name = "state",
+        mixinStandardHelpOptions = true,
         header = "One frame, or all frames summarized, as of any journal index.",
         description = "Time travel: one frame's state, or a summary of all frames (by status and usage, "
                 + "obligations, raw references), as of any journal index, rebuilt from nothing by replay. "
@@ -20,15 +21,25 @@ final class StateCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
 
-    @Option(names = "--at", paramLabel = "INDEX", converter = Converters.Number.class,
-            description = "Journal index (0x… or decimal); events up to and including it are applied. Default: the end.")
+    @Option(
+            names = "--at",
+            paramLabel = "INDEX",
+            converter = Converters.Number.class,
+            description =
+                    "Journal index (0x… or decimal); events up to and including it are applied. Default: the end.")
     Long at;
 
-    @Option(names = "--paddr", paramLabel = "PADDR", converter = Converters.Number.class,
+    @Option(
+            names = "--paddr",
+            paramLabel = "PADDR",
+            converter = Converters.Number.class,
             description = "Show this frame (physical address) instead of the summary.")
     Long paddr;
 
-    @Option(names = "--frame", paramLabel = "N", converter = Converters.Number.class,
+    @Option(
+            names = "--frame",
+            paramLabel = "N",
+            converter = Converters.Number.class,
             description = "Show this frame (index) instead of the summary.")
     Long frame;
 

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code framejournal stats DIR}. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(
+        name = "stats",
+        mixinStandardHelpOptions = true,
         header = "Events by kind and op, frames by status and usage, size, span, sessions.",
         description = "Events by kind and by op, frames by status and usage, journal size and bytes per event, "
                 + "time span and sessions. Read-only.")

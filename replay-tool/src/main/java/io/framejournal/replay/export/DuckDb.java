@@ -15,8 +15,7 @@ import org.duckdb.DuckDBDriver;
  * off, its spill directory is one the caller names (never the working directory, which may be a region).
  */
 public final class DuckDb {
-    private DuckDb() {
-    }
+    private DuckDb() {}
 
     /** An in-memory database; {@code spill} is where DuckDB may write temporary files. */
     public static DuckDBConnection open(Path spill) {

@@ -10,8 +10,7 @@ public final class EventFields {
     /** Call-site id meaning "no site recorded". */
     public static final int NO_SITE = 0;
 
-    private EventFields() {
-    }
+    private EventFields() {}
 
     /**
      * The call-site id of an event: its record's site field (format 2; {@link #NO_SITE} until call sites are

@@ -19,8 +19,7 @@ public final class ExportSchema {
      *                UTF8 string, BOOLEAN)
      * @param meaning one line for the docs
      */
-    public record Column(String name, String type, String meaning) {
-    }
+    public record Column(String name, String type, String meaning) {}
 
     /**
      * One table.
@@ -32,10 +31,15 @@ public final class ExportSchema {
     public record Table(String name, String meaning, List<Column> columns) {
         /** {@code CREATE TABLE name (...)} with every identifier quoted. */
         public String ddl(String tableName) {
-            StringBuilder sb = new StringBuilder("CREATE TABLE ").append(DuckDb.ident(tableName)).append(" (");
+            StringBuilder sb = new StringBuilder("CREATE TABLE ")
+                    .append(DuckDb.ident(tableName))
+                    .append(" (");
             for (int i = 0; i < columns.size(); i++) {
                 Column c = columns.get(i);
-                sb.append(i == 0 ? "" : ", ").append(DuckDb.ident(c.name())).append(' ').append(c.type());
+                sb.append(i == 0 ? "" : ", ")
+                        .append(DuckDb.ident(c.name()))
+                        .append(' ')
+                        .append(c.type());
             }
             return sb.append(')').toString();
         }
@@ -45,8 +49,11 @@ public final class ExportSchema {
         return new Column(name, type, meaning);
     }
 
-    public static final Table EVENTS = new Table("events", "one row per slot event (journal entry), in journal order",
-            List.of(c("index", "BIGINT", "journal index (Chronicle Queue index; events of one record share it)"),
+    public static final Table EVENTS = new Table(
+            "events",
+            "one row per slot event (journal entry), in journal order",
+            List.of(
+                    c("index", "BIGINT", "journal index (Chronicle Queue index; events of one record share it)"),
                     c("time", "BIGINT", "timestamp, epoch nanoseconds"),
                     c("thread", "INTEGER", "id of the writing thread"),
                     c("op", "VARCHAR", "the public call behind it (OpCode name, e.g. FRAME_CLONE)"),
@@ -60,8 +67,11 @@ public final class ExportSchema {
                     c("flags", "SMALLINT", "record flags: 1 = op end (quiet point), 2 = in-place metadata update"),
                     c("meta_type", "SMALLINT", "metadata type id (META_*), format version (REGION_OPEN), else 0")));
 
-    public static final Table CALLS = new Table("calls", "one row per journal record (one public call's entries)",
-            List.of(c("index", "BIGINT", "journal index of the record"),
+    public static final Table CALLS = new Table(
+            "calls",
+            "one row per journal record (one public call's entries)",
+            List.of(
+                    c("index", "BIGINT", "journal index of the record"),
                     c("time", "BIGINT", "timestamp, epoch nanoseconds"),
                     c("thread", "INTEGER", "id of the writing thread"),
                     c("op", "VARCHAR", "the public call (OpCode name)"),
@@ -72,8 +82,11 @@ public final class ExportSchema {
                     c("first_slot", "INTEGER", "lowest slot it touches; NULL when none"),
                     c("last_slot", "INTEGER", "highest slot it touches; NULL when none")));
 
-    public static final Table SLOTS = new Table("slots", "one row per frame: its state at the end (or at --at)",
-            List.of(c("slot", "INTEGER", "frame index"),
+    public static final Table SLOTS = new Table(
+            "slots",
+            "one row per frame: its state at the end (or at --at)",
+            List.of(
+                    c("slot", "INTEGER", "frame index"),
                     c("paddr", "BIGINT", "physical address"),
                     c("status", "VARCHAR", "free, unique, shared, busy or illegal (from ref_count)"),
                     c("ref_count", "BIGINT", "reference count: -1 UNUSED, -2 UNIQUE, else the count"),
@@ -84,9 +97,11 @@ public final class ExportSchema {
                     c("raw", "BIGINT", "references forgotten with into_raw and not restored"),
                     c("last_index", "BIGINT", "journal index of the last event applied; NULL for never touched")));
 
-    public static final Table LEAKS = new Table("leaks",
+    public static final Table LEAKS = new Table(
+            "leaks",
             "what the audit found outstanding: obligations, raw references, handles the leak detector saw dropped",
-            List.of(c("kind", "VARCHAR", "obligation, raw or detector (a LEAKED_HANDLE event)"),
+            List.of(
+                    c("kind", "VARCHAR", "obligation, raw or detector (a LEAKED_HANDLE event)"),
                     c("handle", "BIGINT", "the minting (obligation), forgetting (raw) or leaked (detector) handle"),
                     c("handle_text", "VARCHAR", "the handle as session:counter"),
                     c("op", "VARCHAR", "the op that minted (obligation, detector) or forgot (raw) it"),
@@ -98,15 +113,21 @@ public final class ExportSchema {
                     c("group_first_index", "BIGINT", "obligation: the group's earliest outstanding mint; else NULL"),
                     c("site", "INTEGER", "call-site id of the event at index; 0 = none")));
 
-    public static final Table SITES = new Table("sites", "one row per call-site id met in the journal",
-            List.of(c("site", "INTEGER", "call-site id; 0 = none recorded"),
+    public static final Table SITES = new Table(
+            "sites",
+            "one row per call-site id met in the journal",
+            List.of(
+                    c("site", "INTEGER", "call-site id; 0 = none recorded"),
                     c("calls", "BIGINT", "records carrying it"),
                     c("events", "BIGINT", "events carrying it"),
                     c("mints", "BIGINT", "MINT events carrying it"),
                     c("leaked_obligations", "BIGINT", "leak rows (kind obligation) minted there")));
 
-    public static final Table REGION = new Table("region", "one row: the region exported and how far",
-            List.of(c("dir", "VARCHAR", "the region directory as given"),
+    public static final Table REGION = new Table(
+            "region",
+            "one row: the region exported and how far",
+            List.of(
+                    c("dir", "VARCHAR", "the region directory as given"),
                     c("max_paddr", "BIGINT", "end of physical memory"),
                     c("page_size", "INTEGER", "bytes per frame"),
                     c("frames", "INTEGER", "frames (slots)"),
@@ -122,6 +143,5 @@ public final class ExportSchema {
     /** Every table, in the order they are written. */
     public static final List<Table> TABLES = List.of(EVENTS, CALLS, SLOTS, LEAKS, SITES, REGION);
 
-    private ExportSchema() {
-    }
+    private ExportSchema() {}
 }

@@ -79,8 +79,17 @@ public final class Exporter {
      * @param warnings   what limited the export
      * @param nanos      wall time
      */
-    public record Result(Path out, Format format, Map<String, Long> rows, long files, long bytes, long firstIndex,
-            long lastIndex, String stopReason, List<String> warnings, long nanos) {
+    public record Result(
+            Path out,
+            Format format,
+            Map<String, Long> rows,
+            long files,
+            long bytes,
+            long firstIndex,
+            long lastIndex,
+            String stopReason,
+            List<String> warnings,
+            long nanos) {
         public long events() {
             return rows.getOrDefault(ExportSchema.EVENTS.name(), 0L);
         }
@@ -159,12 +168,13 @@ public final class Exporter {
         long t0 = System.nanoTime();
         checkOutput(region, out);
         // The audit (for the leaks table) reads the journal on its own thread while the scan below writes the tables.
-        java.util.concurrent.CompletableFuture<AuditReport> auditing = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> new Auditor(region, at, LEAK_LIMIT).run(Progress.none()), r -> {
-                    Thread t = new Thread(r, "framejournal-export-audit");
-                    t.setDaemon(true);
-                    t.start();
-                });
+        java.util.concurrent.CompletableFuture<AuditReport> auditing =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> new Auditor(region, at, LEAK_LIMIT).run(Progress.none()), r -> {
+                            Thread t = new Thread(r, "framejournal-export-audit");
+                            t.setDaemon(true);
+                            t.start();
+                        });
         Path spill;
         try {
             Files.createDirectories(out);
@@ -190,8 +200,17 @@ public final class Exporter {
             }
             long[] sizes = sizes();
             writeManifest(scan, sizes[0]);
-            return new Result(out, format, Map.copyOf(rows), files, sizes[0], scan.first, scan.last, scan.stopReason,
-                    List.copyOf(warnings), System.nanoTime() - t0);
+            return new Result(
+                    out,
+                    format,
+                    Map.copyOf(rows),
+                    files,
+                    sizes[0],
+                    scan.first,
+                    scan.last,
+                    scan.stopReason,
+                    List.copyOf(warnings),
+                    System.nanoTime() - t0);
         } catch (SQLException e) {
             throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
         } catch (IOException e) {
@@ -216,6 +235,7 @@ public final class Exporter {
         final Map<Integer, long[]> sites = new HashMap<>();
         /** Sites of the events a leak can point at (mints, forgets, leaked handles) that carry one. */
         final Map<Long, Integer> siteOfIndex = new HashMap<>();
+
         long events;
         long calls;
         long first = JournalIndex.NONE;
@@ -226,14 +246,17 @@ public final class Exporter {
         long eventsInChunk;
         /** Whether a record in the current chunk has more than one entry (else its calls rows need no grouping). */
         boolean multiEntry;
+
         DuckDBAppender ev;
 
         Scan(DuckDBConnection db) throws SQLException {
             this.db = db;
             for (int b = 0; b < 2; b++) {
                 // The small fields travel packed in two words (fewer appender calls per row), unpacked in SQL.
-                DuckDb.execute(db, "CREATE TABLE ev_buf" + b + " (\"index\" BIGINT, \"time\" BIGINT, head BIGINT, "
-                        + "ids BIGINT, before BIGINT, after BIGINT, handle BIGINT, site INTEGER)");
+                DuckDb.execute(
+                        db,
+                        "CREATE TABLE ev_buf" + b + " (\"index\" BIGINT, \"time\" BIGINT, head BIGINT, "
+                                + "ids BIGINT, before BIGINT, after BIGINT, handle BIGINT, site INTEGER)");
             }
             writer = db.duplicate().unwrap(DuckDBConnection.class);
             background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -283,16 +306,26 @@ public final class Exporter {
                         long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
                         sc[0]++;
                     }
-                    ev.beginRow().append(e.index).append(e.timestamp).append(head(e)).append(ids(e)).append(e.before)
-                            .append(e.after).append(e.handle).append(site).endRow();
+                    ev.beginRow()
+                            .append(e.index)
+                            .append(e.timestamp)
+                            .append(head(e))
+                            .append(ids(e))
+                            .append(e.before)
+                            .append(e.after)
+                            .append(e.handle)
+                            .append(site)
+                            .endRow();
                     eventsInChunk++;
                     long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
                     sc[1]++;
                     if (e.kind == EventKind.MINT) {
                         sc[2]++;
                     }
-                    if (site != EventFields.NO_SITE && (e.kind == EventKind.MINT || e.kind == EventKind.RAW_FORGET
-                            || e.kind == EventKind.LEAKED_HANDLE)) {
+                    if (site != EventFields.NO_SITE
+                            && (e.kind == EventKind.MINT
+                                    || e.kind == EventKind.RAW_FORGET
+                                    || e.kind == EventKind.LEAKED_HANDLE)) {
                         siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
                     }
                     if (e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
@@ -357,32 +390,49 @@ public final class Exporter {
         private void writeChunk(String table, int p, boolean group) throws SQLException {
             String op = names("op", OpCode.values());
             String kind = names("kind", EventKind.values());
-            String unpacked = "(SELECT \"index\", \"time\", " + UNPACK + ", before, after, handle, site FROM " + table
-                    + ")";
-            copy(writer, "SELECT \"index\", \"time\", thread, " + op + " AS op, " + kind + " AS kind, slot, "
-                    + paddr("slot") + " AS paddr, before, after, handle, site, flags, meta_type FROM " + unpacked,
-                    ExportSchema.EVENTS, p);
+            String unpacked =
+                    "(SELECT \"index\", \"time\", " + UNPACK + ", before, after, handle, site FROM " + table + ")";
+            copy(
+                    writer,
+                    "SELECT \"index\", \"time\", thread, " + op + " AS op, " + kind + " AS kind, slot, " + paddr("slot")
+                            + " AS paddr, before, after, handle, site, flags, meta_type FROM " + unpacked,
+                    ExportSchema.EVENTS,
+                    p);
             if (group) {
-                // time, thread, op, handle and site are the record's header fields: every entry of a record has the same
-                copy(writer, "SELECT \"index\", any_value(\"time\") AS \"time\", any_value(thread) AS thread, "
-                        + op.replace("\"op\"", "any_value(\"op\")") + " AS op, any_value(handle) AS handle, "
-                        + "any_value(site) AS site, count(*)::INTEGER AS entries, count(*) FILTER (WHERE " + slotEntry()
-                        + ")::INTEGER AS slot_entries, min(slot) FILTER (WHERE " + slotEntry() + ") AS first_slot, "
-                        + "max(slot) FILTER (WHERE " + slotEntry() + ") AS last_slot FROM " + unpacked
-                        + " GROUP BY \"index\" ORDER BY \"index\"", ExportSchema.CALLS, p);
+                // time, thread, op, handle and site are the record's header fields: every entry of a record has the
+                // same
+                copy(
+                        writer,
+                        "SELECT \"index\", any_value(\"time\") AS \"time\", any_value(thread) AS thread, "
+                                + op.replace("\"op\"", "any_value(\"op\")") + " AS op, any_value(handle) AS handle, "
+                                + "any_value(site) AS site, count(*)::INTEGER AS entries, count(*) FILTER (WHERE "
+                                + slotEntry()
+                                + ")::INTEGER AS slot_entries, min(slot) FILTER (WHERE " + slotEntry()
+                                + ") AS first_slot, "
+                                + "max(slot) FILTER (WHERE " + slotEntry() + ") AS last_slot FROM " + unpacked
+                                + " GROUP BY \"index\" ORDER BY \"index\"",
+                        ExportSchema.CALLS,
+                        p);
             } else {
                 String slotEntry = "(" + slotEntry() + ")";
-                copy(writer, "SELECT \"index\", \"time\", thread, " + op + " AS op, handle, site, 1::INTEGER AS entries, "
-                        + "(CASE WHEN " + slotEntry + " THEN 1 ELSE 0 END)::INTEGER AS slot_entries, CASE WHEN "
-                        + slotEntry + " THEN slot END AS first_slot, CASE WHEN " + slotEntry + " THEN slot END AS last_slot"
-                        + " FROM " + unpacked, ExportSchema.CALLS, p);
+                copy(
+                        writer,
+                        "SELECT \"index\", \"time\", thread, " + op + " AS op, handle, site, 1::INTEGER AS entries, "
+                                + "(CASE WHEN " + slotEntry + " THEN 1 ELSE 0 END)::INTEGER AS slot_entries, CASE WHEN "
+                                + slotEntry + " THEN slot END AS first_slot, CASE WHEN " + slotEntry
+                                + " THEN slot END AS last_slot"
+                                + " FROM " + unpacked,
+                        ExportSchema.CALLS,
+                        p);
             }
             DuckDb.execute(writer, "DELETE FROM " + table);
         }
 
         /** SQL: the event changes a slot of the region (what counts as a slot entry of a record). */
         private String slotEntry() {
-            StringBuilder sb = new StringBuilder("slot >= 0 AND slot < ").append(region.nrSlots()).append(" AND kind IN (");
+            StringBuilder sb = new StringBuilder("slot >= 0 AND slot < ")
+                    .append(region.nrSlots())
+                    .append(" AND kind IN (");
             int n = 0;
             for (EventKind k : EventKind.values()) {
                 if (k.changesSlot()) {
@@ -440,8 +490,8 @@ public final class Exporter {
     }
 
     private String paddr(String slotColumn) {
-        return "CASE WHEN " + slotColumn + " >= 0 THEN " + slotColumn + "::BIGINT * " + region.config().pageSize()
-                + " END";
+        return "CASE WHEN " + slotColumn + " >= 0 THEN " + slotColumn + "::BIGINT * "
+                + region.config().pageSize() + " END";
     }
 
     private void copy(String select, ExportSchema.Table table, int part) throws SQLException {
@@ -449,9 +499,9 @@ public final class Exporter {
     }
 
     private void copy(DuckDBConnection via, String select, ExportSchema.Table table, int part) throws SQLException {
-        Path file = out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
-        DuckDb.execute(via, "COPY (" + select + ") TO " + DuckDb.literal(file.toString()) + " "
-                + format.copyOptions);
+        Path file =
+                out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
+        DuckDb.execute(via, "COPY (" + select + ") TO " + DuckDb.literal(file.toString()) + " " + format.copyOptions);
         synchronized (this) {
             files++;
         }
@@ -463,9 +513,16 @@ public final class Exporter {
         try (DuckDBAppender a = db.createAppender("slots")) {
             for (int slot = 0; slot < state.nrSlots(); slot++) {
                 state.load(slot, s);
-                a.beginRow().append(slot).append(Fmt.paddrOf(slot)).append(RefCount.status(s.refCount))
-                        .append(s.refCount).append(Usage.nameOf(s.usage)).append(s.inList).append(s.metaType)
-                        .append(s.obligations).append(s.raw);
+                a.beginRow()
+                        .append(slot)
+                        .append(Fmt.paddrOf(slot))
+                        .append(RefCount.status(s.refCount))
+                        .append(s.refCount)
+                        .append(Usage.nameOf(s.usage))
+                        .append(s.inList)
+                        .append(s.metaType)
+                        .append(s.obligations)
+                        .append(s.raw);
                 if (s.lastIndex == JournalIndex.NONE) {
                     a.append((Long) null);
                 } else {
@@ -478,7 +535,8 @@ public final class Exporter {
         rows.put(ExportSchema.SLOTS.name(), (long) state.nrSlots());
     }
 
-    private void writeLeaks(DuckDBConnection db, AuditReport audit, Map<Long, Integer> siteOfIndex) throws SQLException {
+    private void writeLeaks(DuckDBConnection db, AuditReport audit, Map<Long, Integer> siteOfIndex)
+            throws SQLException {
         DuckDb.execute(db, ExportSchema.LEAKS.ddl("leaks"));
         long n = 0;
         try (DuckDBAppender a = db.createAppender("leaks")) {
@@ -486,29 +544,57 @@ public final class Exporter {
                 for (int i = 0; i < g.slots().size(); i++) {
                     int slot = g.slots().get(i);
                     long idx = g.indices().get(i);
-                    a.beginRow().append("obligation").append(g.handle()).append(Fmt.handle(g.handle()))
-                            .append(OpCode.nameOf(g.op())).append(slot).append(Fmt.paddrOf(slot)).append(idx)
-                            .append((Long) null).append(g.total()).append(g.firstIndex())
-                            .append(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE)).endRow();
+                    a.beginRow()
+                            .append("obligation")
+                            .append(g.handle())
+                            .append(Fmt.handle(g.handle()))
+                            .append(OpCode.nameOf(g.op()))
+                            .append(slot)
+                            .append(Fmt.paddrOf(slot))
+                            .append(idx)
+                            .append((Long) null)
+                            .append(g.total())
+                            .append(g.firstIndex())
+                            .append(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE))
+                            .endRow();
                     n++;
                 }
             }
             for (AuditReport.RawLeak r : audit.rawLeaks()) {
-                a.beginRow().append("raw").append(r.handle()).append(Fmt.handle(r.handle())).append(OpCode.nameOf(r.op()))
-                        .append(r.slot()).append(Fmt.paddrOf(r.slot())).append(r.index()).append(r.count())
-                        .append((Long) null).append((Long) null)
-                        .append(siteOfIndex.getOrDefault(r.index(), EventFields.NO_SITE)).endRow();
+                a.beginRow()
+                        .append("raw")
+                        .append(r.handle())
+                        .append(Fmt.handle(r.handle()))
+                        .append(OpCode.nameOf(r.op()))
+                        .append(r.slot())
+                        .append(Fmt.paddrOf(r.slot()))
+                        .append(r.index())
+                        .append(r.count())
+                        .append((Long) null)
+                        .append((Long) null)
+                        .append(siteOfIndex.getOrDefault(r.index(), EventFields.NO_SITE))
+                        .endRow();
                 n++;
             }
             for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
-                a.beginRow().append("detector").append(h.handle()).append(Fmt.handle(h.handle()))
-                        .append(OpCode.nameOf(h.mintOp())).append(h.slot()).append(Fmt.paddrOf(h.slot()))
-                        .append(h.index()).append(h.pages()).append((Long) null).append((Long) null)
-                        .append(siteOfIndex.getOrDefault(h.index(), EventFields.NO_SITE)).endRow();
+                a.beginRow()
+                        .append("detector")
+                        .append(h.handle())
+                        .append(Fmt.handle(h.handle()))
+                        .append(OpCode.nameOf(h.mintOp()))
+                        .append(h.slot())
+                        .append(Fmt.paddrOf(h.slot()))
+                        .append(h.index())
+                        .append(h.pages())
+                        .append((Long) null)
+                        .append((Long) null)
+                        .append(siteOfIndex.getOrDefault(h.index(), EventFields.NO_SITE))
+                        .endRow();
                 n++;
             }
         }
-        if (audit.leakGroupCount() > audit.leaks().size() || audit.rawLeakCount() > audit.rawLeaks().size()
+        if (audit.leakGroupCount() > audit.leaks().size()
+                || audit.rawLeakCount() > audit.rawLeaks().size()
                 || audit.leakedHandleCount() > audit.leakedHandles().size()) {
             warnings.add("the leaks table holds the first " + LEAK_LIMIT + " leak groups, raw leaks and leaked handles"
                     + " of each kind (the audit found " + audit.leakGroupCount() + ", " + audit.rawLeakCount() + ", "
@@ -518,8 +604,9 @@ public final class Exporter {
         rows.put(ExportSchema.LEAKS.name(), n);
     }
 
-    private void writeSites(DuckDBConnection db, Map<Integer, long[]> sites, AuditReport audit,
-            Map<Long, Integer> siteOfIndex) throws SQLException {
+    private void writeSites(
+            DuckDBConnection db, Map<Integer, long[]> sites, AuditReport audit, Map<Long, Integer> siteOfIndex)
+            throws SQLException {
         Map<Integer, Long> leaked = new HashMap<>();
         for (AuditReport.LeakGroup g : audit.leaks()) {
             for (Long idx : g.indices()) {
@@ -536,7 +623,12 @@ public final class Exporter {
                 if (c[0] == 0 && c[1] == 0) {
                     continue;
                 }
-                a.beginRow().append(id).append(c[0]).append(c[1]).append(c[2]).append(leaked.getOrDefault(id, 0L))
+                a.beginRow()
+                        .append(id)
+                        .append(c[0])
+                        .append(c[1])
+                        .append(c[2])
+                        .append(leaked.getOrDefault(id, 0L))
                         .endRow();
                 n++;
             }
@@ -548,13 +640,20 @@ public final class Exporter {
     private void writeRegion(DuckDBConnection db, Scan scan) throws SQLException {
         DuckDb.execute(db, ExportSchema.REGION.ddl("region"));
         try (DuckDBAppender a = db.createAppender("region")) {
-            a.beginRow().append(region.dir().toString()).append(region.config().maxPaddr())
-                    .append(region.config().pageSize()).append(region.nrSlots()).append(region.clean())
+            a.beginRow()
+                    .append(region.dir().toString())
+                    .append(region.config().maxPaddr())
+                    .append(region.config().pageSize())
+                    .append(region.nrSlots())
+                    .append(region.clean())
                     .append(scan.events);
             nullable(a, scan.first);
             nullable(a, scan.last);
             nullable(a, at);
-            a.append(scan.stopReason).append(region.config().formatVersion()).append(ExportSchema.VERSION).endRow();
+            a.append(scan.stopReason)
+                    .append(region.config().formatVersion())
+                    .append(ExportSchema.VERSION)
+                    .endRow();
         }
         copy("SELECT * FROM region", ExportSchema.REGION, 0);
         rows.put(ExportSchema.REGION.name(), 1L);
@@ -579,7 +678,11 @@ public final class Exporter {
         }
         sb.append('\n');
         for (ExportSchema.Table t : ExportSchema.TABLES) {
-            sb.append("rows.").append(t.name()).append('=').append(rows.getOrDefault(t.name(), 0L)).append('\n');
+            sb.append("rows.")
+                    .append(t.name())
+                    .append('=')
+                    .append(rows.getOrDefault(t.name(), 0L))
+                    .append('\n');
         }
         sb.append("firstIndex=").append(JournalIndex.format(scan.first)).append('\n');
         sb.append("lastIndex=").append(JournalIndex.format(scan.last)).append('\n');

@@ -61,7 +61,8 @@ public final class SqlSession implements AutoCloseable {
                 RegionInput region = RegionInput.open(dir);
                 temp = Files.createTempDirectory("framejournal-sql");
                 tables = temp.resolve("export");
-                Exporter.Result r = new Exporter(region, tables, Exporter.Format.PARQUET, JournalIndex.NONE).run(progress);
+                Exporter.Result r =
+                        new Exporter(region, tables, Exporter.Format.PARQUET, JournalIndex.NONE).run(progress);
                 stop = r.stopReason();
             }
         } catch (IOException e) {
@@ -78,10 +79,14 @@ public final class SqlSession implements AutoCloseable {
             db = DuckDb.open(spill);
             String ext = format(tables);
             for (ExportSchema.Table t : ExportSchema.TABLES) {
-                String files = DuckDb.literal(tables.resolve(t.name()).resolve("*." + ext).toString());
-                DuckDb.execute(db, "CREATE VIEW " + DuckDb.ident(t.name()) + " AS SELECT * FROM "
-                        + (ext.equals("csv") ? "read_csv(" + files + ", header = true, columns = " + columns(t) + ")"
-                                : "read_parquet(" + files + ")"));
+                String files = DuckDb.literal(
+                        tables.resolve(t.name()).resolve("*." + ext).toString());
+                DuckDb.execute(
+                        db,
+                        "CREATE VIEW " + DuckDb.ident(t.name()) + " AS SELECT * FROM "
+                                + (ext.equals("csv")
+                                        ? "read_csv(" + files + ", header = true, columns = " + columns(t) + ")"
+                                        : "read_parquet(" + files + ")"));
             }
             DuckDb.lockDown(db, List.of(tables, spill));
             SqlSession s = new SqlSession(db, tables, temp, spill);
@@ -129,7 +134,9 @@ public final class SqlSession implements AutoCloseable {
     private static String columns(ExportSchema.Table t) {
         StringBuilder sb = new StringBuilder("{");
         for (ExportSchema.Column c : t.columns()) {
-            sb.append(sb.length() > 1 ? ", " : "").append(DuckDb.literal(c.name())).append(": ")
+            sb.append(sb.length() > 1 ? ", " : "")
+                    .append(DuckDb.literal(c.name()))
+                    .append(": ")
                     .append(DuckDb.literal(c.type()));
         }
         return sb.append('}').toString();
@@ -143,14 +150,14 @@ public final class SqlSession implements AutoCloseable {
      * @param rows      the rows kept (values as JDBC returns them: Long, Integer, String, Boolean, Double, ... or null)
      * @param totalRows rows the query returned in all
      */
-    public record Result(List<String> columns, List<String> types, List<List<Object>> rows, long totalRows) {
-    }
+    public record Result(List<String> columns, List<String> types, List<List<Object>> rows, long totalRows) {}
 
     /** Runs one query, keeping at most {@code maxRows} rows (all are counted). */
     public Result query(String sql, int maxRows) {
         try (Statement s = db.createStatement()) {
             if (!s.execute(sql)) {
-                return new Result(List.of("Count"), List.of("BIGINT"), List.of(List.of((Object) (long) s.getUpdateCount())), 1);
+                return new Result(
+                        List.of("Count"), List.of("BIGINT"), List.of(List.of((Object) (long) s.getUpdateCount())), 1);
             }
             try (ResultSet rs = s.getResultSet()) {
                 ResultSetMetaData md = rs.getMetaData();

@@ -26,8 +26,7 @@ import java.util.Map;
 public final class JsonRenderer {
     public static final int SCHEMA = 1;
 
-    private JsonRenderer() {
-    }
+    private JsonRenderer() {}
 
     static JsonWriter header(JsonWriter w, String command) {
         return w.beginObject().field("command", command).field("schema", SCHEMA);
@@ -45,11 +44,19 @@ public final class JsonRenderer {
 
     /** One event as one JSON line. */
     public static String event(JsonWriter w, JournalEvent e) {
-        w.beginObject().field("index", JournalIndex.format(e.index)).field("timestamp", e.timestamp)
-                .field("thread", e.thread).field("kind", e.kind.name()).field("op", OpCode.nameOf(e.op))
-                .field("flags", e.flags).field("opEnd", e.isOpEnd()).field("slot", e.slot)
-                .field("paddr", e.slot >= 0 ? Fmt.paddr(e.slot) : null).field("metaType", e.metaType)
-                .field("before", e.before).field("after", e.after);
+        w.beginObject()
+                .field("index", JournalIndex.format(e.index))
+                .field("timestamp", e.timestamp)
+                .field("thread", e.thread)
+                .field("kind", e.kind.name())
+                .field("op", OpCode.nameOf(e.op))
+                .field("flags", e.flags)
+                .field("opEnd", e.isOpEnd())
+                .field("slot", e.slot)
+                .field("paddr", e.slot >= 0 ? Fmt.paddr(e.slot) : null)
+                .field("metaType", e.metaType)
+                .field("before", e.before)
+                .field("after", e.after);
         handle(w, e.handle);
         w.field("change", Fmt.change(e)).endObject();
         return w.take();
@@ -60,15 +67,29 @@ public final class JsonRenderer {
     public static String audit(AuditReport r) {
         JsonWriter w = header(new JsonWriter(true), "audit");
         w.field("dir", r.dir().toString());
-        w.name("region").beginObject().field("frames", r.nrSlots()).field("maxPaddr", Fmt.hex(r.maxPaddr()))
-                .field("clean", r.clean()).field("format", r.formatVersion()).endObject();
-        w.name("journal").beginObject().field("events", r.events()).field("records", r.records())
+        w.name("region")
+                .beginObject()
+                .field("frames", r.nrSlots())
+                .field("maxPaddr", Fmt.hex(r.maxPaddr()))
+                .field("clean", r.clean())
+                .field("format", r.formatVersion())
+                .endObject();
+        w.name("journal")
+                .beginObject()
+                .field("events", r.events())
+                .field("records", r.records())
                 .field("first", index(r.firstIndex()))
-                .field("last", index(r.lastIndex())).field("at", index(r.at())).field("stopReason", r.stopReason())
+                .field("last", index(r.lastIndex()))
+                .field("at", index(r.at()))
+                .field("stopReason", r.stopReason())
                 .endObject();
         w.field("findings", r.findings());
-        w.name("leaks").beginObject().field("obligations", r.obligations()).field("groupCount", r.leakGroupCount())
-                .name("groups").beginArray();
+        w.name("leaks")
+                .beginObject()
+                .field("obligations", r.obligations())
+                .field("groupCount", r.leakGroupCount())
+                .name("groups")
+                .beginArray();
         for (AuditReport.LeakGroup g : r.leaks()) {
             w.beginObject();
             handle(w, g.handle());
@@ -76,16 +97,26 @@ public final class JsonRenderer {
             w.name("slots").beginArray();
             for (int i = 0; i < g.slots().size(); i++) {
                 int slot = g.slots().get(i);
-                w.beginObject().field("slot", slot).field("paddr", Fmt.paddr(slot)).field("index", index(g.indices().get(i)))
+                w.beginObject()
+                        .field("slot", slot)
+                        .field("paddr", Fmt.paddr(slot))
+                        .field("index", index(g.indices().get(i)))
                         .endObject();
             }
             w.endArray().endObject();
         }
         w.endArray().endObject();
-        w.name("rawLeaks").beginObject().field("references", r.rawReferences()).field("entryCount", r.rawLeakCount())
-                .name("entries").beginArray();
+        w.name("rawLeaks")
+                .beginObject()
+                .field("references", r.rawReferences())
+                .field("entryCount", r.rawLeakCount())
+                .name("entries")
+                .beginArray();
         for (AuditReport.RawLeak l : r.rawLeaks()) {
-            w.beginObject().field("slot", l.slot()).field("paddr", Fmt.paddr(l.slot())).field("index", index(l.index()))
+            w.beginObject()
+                    .field("slot", l.slot())
+                    .field("paddr", Fmt.paddr(l.slot()))
+                    .field("index", index(l.index()))
                     .field("op", OpCode.nameOf(l.op()));
             handle(w, l.handle());
             w.field("count", l.count()).endObject();
@@ -94,8 +125,11 @@ public final class JsonRenderer {
         w.field("leakedHandleCount", r.leakedHandleCount());
         w.name("leakedHandles").beginArray();
         for (AuditReport.LeakedHandle l : r.leakedHandles()) {
-            w.beginObject().field("index", index(l.index())).field("slot", l.slot())
-                    .field("paddr", l.slot() >= 0 ? Fmt.paddr(l.slot()) : null).field("pages", l.pages())
+            w.beginObject()
+                    .field("index", index(l.index()))
+                    .field("slot", l.slot())
+                    .field("paddr", l.slot() >= 0 ? Fmt.paddr(l.slot()) : null)
+                    .field("pages", l.pages())
                     .field("op", OpCode.nameOf(l.mintOp()));
             handle(w, l.handle());
             w.endObject();
@@ -103,8 +137,13 @@ public final class JsonRenderer {
         w.endArray();
         w.name("tornCompounds").beginArray();
         for (AuditReport.TornCompound c : r.tornCompounds()) {
-            w.beginObject().field("compound", c.compound()).field("op", OpCode.nameOf(c.op())).field("slot", c.startSlot())
-                    .field("paddr", Fmt.paddr(c.startSlot())).field("pages", c.pages()).field("index", index(c.beginIndex()));
+            w.beginObject()
+                    .field("compound", c.compound())
+                    .field("op", OpCode.nameOf(c.op()))
+                    .field("slot", c.startSlot())
+                    .field("paddr", Fmt.paddr(c.startSlot()))
+                    .field("pages", c.pages())
+                    .field("index", index(c.beginIndex()));
             handle(w, c.handle());
             w.endObject();
         }
@@ -113,7 +152,10 @@ public final class JsonRenderer {
         findings(w, "ledger", r.ledger());
         findings(w, "invariants", r.invariants());
         findings(w, "transitions", r.transitions());
-        w.name("divergence").beginObject().field("mode", r.divergence().mode()).field("reason", r.divergence().reason());
+        w.name("divergence")
+                .beginObject()
+                .field("mode", r.divergence().mode())
+                .field("reason", r.divergence().reason());
         findingsBody(w, r.divergence().findings());
         w.endObject();
         w.name("warnings").beginArray();
@@ -131,8 +173,12 @@ public final class JsonRenderer {
     private static void findingsBody(JsonWriter w, Findings f) {
         w.field("count", f.count()).name("entries").beginArray();
         for (SlotFinding s : f.shown()) {
-            w.beginObject().field("kind", s.kind()).field("slot", s.slot()).field("paddr", s.slot() >= 0 ? Fmt.paddr(s.slot()) : null)
-                    .field("index", index(s.index())).field("op", s.opName());
+            w.beginObject()
+                    .field("kind", s.kind())
+                    .field("slot", s.slot())
+                    .field("paddr", s.slot() >= 0 ? Fmt.paddr(s.slot()) : null)
+                    .field("index", index(s.index()))
+                    .field("op", s.opName());
             handle(w, s.handle());
             w.field("detail", s.detail()).endObject();
         }
@@ -142,25 +188,42 @@ public final class JsonRenderer {
     // ---------------------------------------------------------------- history / state
 
     static void slotState(JsonWriter w, SlotState s) {
-        w.beginObject().field("status", RefCount.status(s.refCount)).field("refCount", s.refCount)
-                .field("refCountText", RefCount.describe(s.refCount)).field("usage", Usage.nameOf(s.usage))
-                .field("metaType", s.metaType).field("meta0", s.meta0).field("meta1", s.meta1).field("inList", s.inList)
-                .field("obligations", s.obligations).field("raw", s.raw).field("lastIndex", index(s.lastIndex))
+        w.beginObject()
+                .field("status", RefCount.status(s.refCount))
+                .field("refCount", s.refCount)
+                .field("refCountText", RefCount.describe(s.refCount))
+                .field("usage", Usage.nameOf(s.usage))
+                .field("metaType", s.metaType)
+                .field("meta0", s.meta0)
+                .field("meta1", s.meta1)
+                .field("inList", s.inList)
+                .field("obligations", s.obligations)
+                .field("raw", s.raw)
+                .field("lastIndex", index(s.lastIndex))
                 .endObject();
     }
 
     public static String history(History.Report r) {
         JsonWriter w = header(new JsonWriter(true), "history");
-        w.field("dir", r.dir().toString()).field("slot", r.slot()).field("paddr", Fmt.paddr(r.slot()))
-                .field("eventsRead", r.events()).field("stopReason", r.stopReason());
+        w.field("dir", r.dir().toString())
+                .field("slot", r.slot())
+                .field("paddr", Fmt.paddr(r.slot()))
+                .field("eventsRead", r.events())
+                .field("stopReason", r.stopReason());
         w.name("state");
         slotState(w, r.finalState());
         w.name("events").beginArray();
         for (History.Entry e : r.entries()) {
-            w.beginObject().field("index", index(e.index())).field("timestamp", e.timestamp()).field("thread", e.thread())
-                    .field("kind", e.kind().name()).field("op", OpCode.nameOf(e.op()))
-                    .field("opEnd", (e.flags() & JournalEvent.FLAG_OP_END) != 0).field("before", e.before())
-                    .field("after", e.after()).field("metaType", e.metaType());
+            w.beginObject()
+                    .field("index", index(e.index()))
+                    .field("timestamp", e.timestamp())
+                    .field("thread", e.thread())
+                    .field("kind", e.kind().name())
+                    .field("op", OpCode.nameOf(e.op()))
+                    .field("opEnd", (e.flags() & JournalEvent.FLAG_OP_END) != 0)
+                    .field("before", e.before())
+                    .field("after", e.after())
+                    .field("metaType", e.metaType());
             handle(w, e.handle());
             w.field("change", e.change()).field("verdict", e.verdict()).endObject();
         }
@@ -175,13 +238,21 @@ public final class JsonRenderer {
     }
 
     private static void stateBody(JsonWriter w, StateAt.Report r) {
-        w.field("dir", r.dir().toString()).field("at", index(r.at())).field("lastApplied", index(r.lastApplied()))
-                .field("events", r.events()).field("frames", r.nrSlots()).field("stopReason", r.stopReason());
+        w.field("dir", r.dir().toString())
+                .field("at", index(r.at()))
+                .field("lastApplied", index(r.lastApplied()))
+                .field("events", r.events())
+                .field("frames", r.nrSlots())
+                .field("stopReason", r.stopReason());
         counts(w, "byStatus", r.byStatus());
         counts(w, "byUsage", r.byUsage());
         w.field("obligations", r.obligations()).field("raw", r.raw()).field("onLists", r.onLists());
         if (r.slotState() != null) {
-            w.name("frame").beginObject().field("slot", r.slot()).field("paddr", Fmt.paddr(r.slot())).name("state");
+            w.name("frame")
+                    .beginObject()
+                    .field("slot", r.slot())
+                    .field("paddr", Fmt.paddr(r.slot()))
+                    .name("state");
             slotState(w, r.slotState());
             w.endObject();
         }
@@ -197,15 +268,25 @@ public final class JsonRenderer {
 
     public static String stats(Stats.Report r) {
         JsonWriter w = header(new JsonWriter(true), "stats");
-        w.field("dir", r.dir().toString()).field("frames", r.nrSlots()).field("maxPaddr", Fmt.hex(r.maxPaddr()))
-                .field("clean", r.clean()).field("events", r.events()).field("firstIndex", index(r.firstIndex()))
-                .field("lastIndex", index(r.lastIndex())).field("firstTimestamp", r.firstTimestamp())
-                .field("lastTimestamp", r.lastTimestamp()).field("sessions", r.sessions())
-                .field("cleanCloses", r.cleanCloses()).field("recoveries", r.recoveries())
-                .field("journalFiles", r.journalFiles()).field("journalBytes", r.journalBytes())
-                .field("records", r.records()).field("recordBytes", r.recordBytes())
+        w.field("dir", r.dir().toString())
+                .field("frames", r.nrSlots())
+                .field("maxPaddr", Fmt.hex(r.maxPaddr()))
+                .field("clean", r.clean())
+                .field("events", r.events())
+                .field("firstIndex", index(r.firstIndex()))
+                .field("lastIndex", index(r.lastIndex()))
+                .field("firstTimestamp", r.firstTimestamp())
+                .field("lastTimestamp", r.lastTimestamp())
+                .field("sessions", r.sessions())
+                .field("cleanCloses", r.cleanCloses())
+                .field("recoveries", r.recoveries())
+                .field("journalFiles", r.journalFiles())
+                .field("journalBytes", r.journalBytes())
+                .field("records", r.records())
+                .field("recordBytes", r.recordBytes())
                 .field("bytesPerEvent", Math.round(r.bytesPerEvent() * 100) / 100.0)
-                .field("slotTableBytes", r.slotTableBytes()).field("stopReason", r.stopReason());
+                .field("slotTableBytes", r.slotTableBytes())
+                .field("stopReason", r.stopReason());
         counts(w, "byKind", r.byKind());
         counts(w, "byOp", r.byOp());
         StateAt.Report f = r.frames();
@@ -224,39 +305,61 @@ public final class JsonRenderer {
     }
 
     static void recoveryBody(JsonWriter w, RecoveryReport r) {
-        w.field("dir", r.dir().toString()).field("alreadyClean", r.alreadyClean()).field("verdict", r.verdict())
+        w.field("dir", r.dir().toString())
+                .field("alreadyClean", r.alreadyClean())
+                .field("verdict", r.verdict())
                 .field("fromIndex", index(r.fromIndex()))
-                .field("recordsScanned", r.recordsScanned()).field("eventsScanned", r.eventsScanned())
-                .field("slotsRedone", r.slotsRedone()).field("slotsAhead", r.slotsAhead())
-                .field("slotsDisagreed", r.slotsDisagreed()).field("slotsRepaired", r.slotsRepaired())
+                .field("recordsScanned", r.recordsScanned())
+                .field("eventsScanned", r.eventsScanned())
+                .field("slotsRedone", r.slotsRedone())
+                .field("slotsAhead", r.slotsAhead())
+                .field("slotsDisagreed", r.slotsDisagreed())
+                .field("slotsRepaired", r.slotsRepaired())
                 .field("locksCleared", r.locksCleared())
-                .field("framesReclaimed", r.framesReclaimed()).field("obligationsRedeemed", r.obligationsRedeemed())
-                .field("rawRestored", r.rawRestored()).field("journalProblem", r.journalProblem())
+                .field("framesReclaimed", r.framesReclaimed())
+                .field("obligationsRedeemed", r.obligationsRedeemed())
+                .field("rawRestored", r.rawRestored())
+                .field("journalProblem", r.journalProblem())
                 .field("lastIndex", index(r.lastIndex()));
         w.name("repairs").beginArray();
         r.repairs().forEach(w::value);
         w.endArray();
         if (r.salvage() != null) {
-            w.name("salvage").beginObject().field("recordsKept", r.salvage().recordsKept())
-                    .field("lastKeptIndex", index(r.salvage().lastKeptIndex())).field("reason", r.salvage().reason())
+            w.name("salvage")
+                    .beginObject()
+                    .field("recordsKept", r.salvage().recordsKept())
+                    .field("lastKeptIndex", index(r.salvage().lastKeptIndex()))
+                    .field("reason", r.salvage().reason())
                     .field("damagedJournal", r.salvage().damagedJournal().toString())
-                    .field("report", r.salvage().reportFile().toString()).endObject();
+                    .field("report", r.salvage().reportFile().toString())
+                    .endObject();
         }
     }
 
     public static String simulation(SimulationResult r) {
         JsonWriter w = header(new JsonWriter(true), "simulate");
-        w.field("dir", r.dir().toString()).field("created", r.created()).field("seed", r.seed())
-                .field("threads", r.threads()).field("ops", r.ops()).field("nanos", r.nanos())
-                .field("firstIndex", index(r.firstIndex())).field("lastIndex", index(r.lastIndex()))
-                .field("leakedHandles", r.leakedHandles()).field("unrestoredRaw", r.unrestoredRaw());
+        w.field("dir", r.dir().toString())
+                .field("created", r.created())
+                .field("seed", r.seed())
+                .field("threads", r.threads())
+                .field("ops", r.ops())
+                .field("nanos", r.nanos())
+                .field("firstIndex", index(r.firstIndex()))
+                .field("lastIndex", index(r.lastIndex()))
+                .field("leakedHandles", r.leakedHandles())
+                .field("unrestoredRaw", r.unrestoredRaw());
         counts(w, "byOp", r.byOp());
         counts(w, "expectedErrors", r.expectedErrors());
         w.name("injected").beginArray();
         for (InjectedLeak l : r.injected()) {
-            w.beginObject().field("kind", l.kind()).field("type", l.type()).field("handle", l.handle())
-                    .field("handleText", Fmt.handle(l.handle())).field("start", Fmt.hex(l.start()))
-                    .field("pages", l.pages()).endObject();
+            w.beginObject()
+                    .field("kind", l.kind())
+                    .field("type", l.type())
+                    .field("handle", l.handle())
+                    .field("handleText", Fmt.handle(l.handle()))
+                    .field("start", Fmt.hex(l.start()))
+                    .field("pages", l.pages())
+                    .endObject();
         }
         w.endArray();
         return w.endObject().take();

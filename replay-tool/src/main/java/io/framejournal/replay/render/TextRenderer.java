@@ -51,8 +51,15 @@ public final class TextRenderer {
     /** One event on one line. */
     public static String eventLine(JournalEvent e, StringBuilder sb) {
         sb.setLength(0);
-        sb.append(JournalIndex.format(e.index)).append("  ").append(Fmt.time(e.timestamp)).append("  t").append(e.thread)
-                .append("  ").append(e.kind).append("  ").append(OpCode.nameOf(e.op));
+        sb.append(JournalIndex.format(e.index))
+                .append("  ")
+                .append(Fmt.time(e.timestamp))
+                .append("  t")
+                .append(e.thread)
+                .append("  ")
+                .append(e.kind)
+                .append("  ")
+                .append(OpCode.nameOf(e.op));
         if (e.slot >= 0) {
             sb.append("  slot=").append(e.slot).append(" paddr=").append(Fmt.paddr(e.slot));
         }
@@ -69,8 +76,9 @@ public final class TextRenderer {
     // ---------------------------------------------------------------- audit
 
     public void audit(AuditReport r) {
-        out.println("audit " + r.dir() + ": " + (r.findings() == 0 ? "clean, no findings" : Fmt.count(r.findings())
-                + " finding(s)") + " in " + Fmt.count(r.events()) + " events of " + Fmt.count(r.records()) + " records ("
+        out.println("audit " + r.dir() + ": "
+                + (r.findings() == 0 ? "clean, no findings" : Fmt.count(r.findings()) + " finding(s)") + " in "
+                + Fmt.count(r.events()) + " events of " + Fmt.count(r.records()) + " records ("
                 + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()) + ")");
         out.println("  region:        " + Fmt.count(r.nrSlots()) + " frames (maxPaddr " + Fmt.hex(r.maxPaddr()) + "), "
                 + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly (writer live or died; see `recover`)"));
@@ -85,11 +93,14 @@ public final class TextRenderer {
                 + Fmt.count(r.leakGroupCount()) + " handle group(s); " + Fmt.count(r.rawReferences())
                 + " raw reference(s) never restored");
         out.println("  leak detector: " + Fmt.count(r.leakedHandleCount()) + " handle(s) dropped without close");
-        out.println("  ledger:        " + r.ledger().count() + " slot(s) with refCount != obligations + raw at the end");
+        out.println(
+                "  ledger:        " + r.ledger().count() + " slot(s) with refCount != obligations + raw at the end");
         out.println("  invariants:    " + r.invariants().count() + " break(s) at quiet points");
         out.println("  transitions:   " + r.transitions().count()
                 + " illegal / continuity / double free / under- or overflow");
-        if (r.formatVersion() >= 2 && r.tornCompounds().isEmpty() && r.tornSlots().count() == 0) {
+        if (r.formatVersion() >= 2
+                && r.tornCompounds().isEmpty()
+                && r.tornSlots().count() == 0) {
             out.println("  torn:          none possible: format " + r.formatVersion() + " journals every public call"
                     + " as one record");
         } else {
@@ -97,8 +108,11 @@ public final class TextRenderer {
                     + r.tornSlots().count() + " slot(s) mid-operation");
         }
         AuditReport.Divergence d = r.divergence();
-        out.println("  divergence:    " + (d.mode().equals("skipped") ? "not checked: " + d.reason()
-                : d.findings().count() + " slot(s) (" + d.mode() + " check of the slot table against the journal)"));
+        out.println("  divergence:    "
+                + (d.mode().equals("skipped")
+                        ? "not checked: " + d.reason()
+                        : d.findings().count() + " slot(s) (" + d.mode()
+                                + " check of the slot table against the journal)"));
         if (d.reason() != null && !d.mode().equals("skipped")) {
             out.println("                 note: " + d.reason());
         }
@@ -110,7 +124,11 @@ public final class TextRenderer {
             out.println("Outstanding obligations (leaks), by the handle and op that minted them:");
             Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS");
             for (LeakGroup g : head(r.leaks())) {
-                t.row(Fmt.handle(g.handle()), OpCode.nameOf(g.op()), g.total(), JournalIndex.format(g.firstIndex()),
+                t.row(
+                        Fmt.handle(g.handle()),
+                        OpCode.nameOf(g.op()),
+                        g.total(),
+                        JournalIndex.format(g.firstIndex()),
                         ranges(g.slots()));
             }
             t.print(out, "  ");
@@ -121,7 +139,12 @@ public final class TextRenderer {
             out.println("Raw references never restored (into_raw without from_raw):");
             Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT");
             for (AuditReport.RawLeak l : head(r.rawLeaks())) {
-                t.row(l.slot(), Fmt.paddr(l.slot()), l.count(), Fmt.handle(l.handle()), OpCode.nameOf(l.op()),
+                t.row(
+                        l.slot(),
+                        Fmt.paddr(l.slot()),
+                        l.count(),
+                        Fmt.handle(l.handle()),
+                        OpCode.nameOf(l.op()),
                         JournalIndex.format(l.index()));
             }
             t.print(out, "  ");
@@ -132,8 +155,13 @@ public final class TextRenderer {
             out.println("Handles the leak detector saw dropped without close (LEAKED_HANDLE):");
             Table t = new Table("HANDLE", "MINTED BY", "FIRST SLOT", "PADDR", "PAGES", "AT");
             for (AuditReport.LeakedHandle l : head(r.leakedHandles())) {
-                t.row(Fmt.handle(l.handle()), OpCode.nameOf(l.mintOp()), l.slot(), l.slot() >= 0 ? Fmt.paddr(l.slot()) : "-",
-                        l.pages(), JournalIndex.format(l.index()));
+                t.row(
+                        Fmt.handle(l.handle()),
+                        OpCode.nameOf(l.mintOp()),
+                        l.slot(),
+                        l.slot() >= 0 ? Fmt.paddr(l.slot()) : "-",
+                        l.pages(),
+                        JournalIndex.format(l.index()));
             }
             t.print(out, "  ");
             more(r.leakedHandleCount(), head(r.leakedHandles()).size());
@@ -143,7 +171,12 @@ public final class TextRenderer {
             out.println("Torn compound operations (BEGIN without END):");
             Table t = new Table("OP", "FIRST SLOT", "PADDR", "PAGES", "HANDLE", "BEGAN AT");
             for (AuditReport.TornCompound c : head(r.tornCompounds())) {
-                t.row(OpCode.nameOf(c.op()), c.startSlot(), Fmt.paddr(c.startSlot()), c.pages(), Fmt.handle(c.handle()),
+                t.row(
+                        OpCode.nameOf(c.op()),
+                        c.startSlot(),
+                        Fmt.paddr(c.startSlot()),
+                        c.pages(),
+                        Fmt.handle(c.handle()),
                         JournalIndex.format(c.beginIndex()));
             }
             t.print(out, "  ");
@@ -164,8 +197,14 @@ public final class TextRenderer {
         out.println(title);
         Table t = new Table("KIND", "SLOT", "PADDR", "INDEX", "OP", "HANDLE", "DETAIL");
         for (SlotFinding s : head(f.shown())) {
-            t.row(s.kind(), s.slot(), s.slot() >= 0 ? Fmt.paddr(s.slot()) : "-", JournalIndex.format(s.index()),
-                    s.opName(), Fmt.handle(s.handle()), s.detail());
+            t.row(
+                    s.kind(),
+                    s.slot(),
+                    s.slot() >= 0 ? Fmt.paddr(s.slot()) : "-",
+                    JournalIndex.format(s.index()),
+                    s.opName(),
+                    Fmt.handle(s.handle()),
+                    s.detail());
         }
         t.print(out, "  ");
         more(f.count(), head(f.shown()).size());
@@ -214,8 +253,14 @@ public final class TextRenderer {
         out.println();
         Table t = new Table("INDEX", "TIME", "THREAD", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT");
         for (History.Entry e : r.entries()) {
-            t.row(JournalIndex.format(e.index()), Fmt.time(e.timestamp()), e.thread(), e.kind(), OpCode.nameOf(e.op()),
-                    Fmt.handle(e.handle()), e.change() + ((e.flags() & JournalEvent.FLAG_OP_END) != 0 ? " ." : ""),
+            t.row(
+                    JournalIndex.format(e.index()),
+                    Fmt.time(e.timestamp()),
+                    e.thread(),
+                    e.kind(),
+                    OpCode.nameOf(e.op()),
+                    Fmt.handle(e.handle()),
+                    e.change() + ((e.flags() & JournalEvent.FLAG_OP_END) != 0 ? " ." : ""),
                     e.verdict());
         }
         t.print(out, "  ");
@@ -224,16 +269,20 @@ public final class TextRenderer {
 
     public static String slotState(SlotState s) {
         return RefCount.status(s.refCount) + ", refCount " + RefCount.describe(s.refCount) + ", usage "
-                + Usage.nameOf(s.usage) + ", metadata " + (s.metaType == 0 ? "none" : "type " + s.metaType + " "
-                + Fmt.hex(s.meta0) + "/" + Fmt.hex(s.meta1)) + ", obligations " + s.obligations + ", raw " + s.raw
+                + Usage.nameOf(s.usage) + ", metadata "
+                + (s.metaType == 0 ? "none" : "type " + s.metaType + " " + Fmt.hex(s.meta0) + "/" + Fmt.hex(s.meta1))
+                + ", obligations " + s.obligations + ", raw " + s.raw
                 + (s.inList != 0 ? ", on list " + s.inList : "") + ", last event " + JournalIndex.format(s.lastIndex);
     }
 
     // ---------------------------------------------------------------- state
 
     public void state(StateAt.Report r) {
-        out.println("state of " + r.dir() + " as of " + (r.at() == JournalIndex.NONE ? "the end of the journal"
-                : "journal index " + JournalIndex.format(r.at())) + " (last event applied " + JournalIndex.format(r.lastApplied())
+        out.println("state of " + r.dir() + " as of "
+                + (r.at() == JournalIndex.NONE
+                        ? "the end of the journal"
+                        : "journal index " + JournalIndex.format(r.at()))
+                + " (last event applied " + JournalIndex.format(r.lastApplied())
                 + ", " + Fmt.count(r.events()) + " events)");
         if (r.stopReason() != null) {
             out.println("  journal: reading STOPPED: " + r.stopReason());
@@ -264,19 +313,28 @@ public final class TextRenderer {
 
     public void stats(Stats.Report r) {
         double seconds = (r.lastTimestamp() - r.firstTimestamp()) / 1e9;
-        out.println("stats of " + r.dir() + ": " + Fmt.count(r.events()) + " events in " + r.sessions() + " session(s), "
-                + r.cleanCloses() + " clean close(s), " + r.recoveries() + " recovery(ies); region "
-                + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly"));
+        out.println(
+                "stats of " + r.dir() + ": " + Fmt.count(r.events()) + " events in " + r.sessions() + " session(s), "
+                        + r.cleanCloses() + " clean close(s), " + r.recoveries() + " recovery(ies); region "
+                        + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly"));
         out.println("  frames:  " + Fmt.count(r.nrSlots()) + " (maxPaddr " + Fmt.hex(r.maxPaddr()) + ")");
-        out.println("  span:    " + (r.events() == 0 ? "empty" : Fmt.time(r.firstTimestamp()) + " .. "
-                + Fmt.time(r.lastTimestamp()) + String.format(java.util.Locale.ROOT, " (%.3f s)", seconds)));
+        out.println("  span:    "
+                + (r.events() == 0
+                        ? "empty"
+                        : Fmt.time(r.firstTimestamp()) + " .. " + Fmt.time(r.lastTimestamp())
+                                + String.format(java.util.Locale.ROOT, " (%.3f s)", seconds)));
         out.println("  indices: " + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()));
         out.println("  journal: " + r.journalFiles() + " queue file(s), " + Fmt.bytes(r.journalBytes())
                 + " apparent (sparse, grown in 4 MiB blocks); " + Fmt.count(r.records()) + " records of "
-                + Fmt.bytes(r.recordBytes()) + String.format(java.util.Locale.ROOT, " = %.1f bytes/event",
-                        r.bytesPerEvent()) + " (with Chronicle's 4-byte headers)"
-                + (r.events() > 0 ? String.format(java.util.Locale.ROOT, "; %.1f apparent bytes/event",
-                        r.journalBytes() / (double) r.events()) : ""));
+                + Fmt.bytes(r.recordBytes())
+                + String.format(java.util.Locale.ROOT, " = %.1f bytes/event", r.bytesPerEvent())
+                + " (with Chronicle's 4-byte headers)"
+                + (r.events() > 0
+                        ? String.format(
+                                java.util.Locale.ROOT,
+                                "; %.1f apparent bytes/event",
+                                r.journalBytes() / (double) r.events())
+                        : ""));
         out.println("  slots:   " + Fmt.bytes(r.slotTableBytes()) + " slot table");
         if (r.stopReason() != null) {
             out.println("  journal: reading STOPPED: " + r.stopReason());
@@ -302,13 +360,15 @@ public final class TextRenderer {
             out.println("recover " + r.dir() + ": already clean, nothing to do (nothing was changed)");
             return;
         }
-        String what = switch (r.verdict()) {
-            case RecoveryReport.REPAIRED -> "DAMAGE REPAIRED from the journal; the region is now consistent and marked"
-                    + " clean";
-            case RecoveryReport.SALVAGED -> "journal SALVAGED (cut at the last record that checks), slot table rebuilt;"
-                    + " the region is now consistent and marked clean";
-            default -> "region is consistent and marked clean";
-        };
+        String what =
+                switch (r.verdict()) {
+                    case RecoveryReport.REPAIRED ->
+                        "DAMAGE REPAIRED from the journal; the region is now consistent and marked" + " clean";
+                    case RecoveryReport.SALVAGED ->
+                        "journal SALVAGED (cut at the last record that checks), slot table rebuilt;"
+                                + " the region is now consistent and marked clean";
+                    default -> "region is consistent and marked clean";
+                };
         out.println("recover " + r.dir() + ": " + what);
         out.println("  scanned:   " + Fmt.count(r.recordsScanned()) + " records (" + Fmt.count(r.eventsScanned())
                 + " events) from " + JournalIndex.format(r.fromIndex()) + ", the whole journal, replayed");
@@ -333,7 +393,8 @@ public final class TextRenderer {
                 out.println("    " + line);
             }
             if (r.slotsAhead() + r.slotsDisagreed() > r.repairs().size()) {
-                out.println("    ... " + (r.slotsAhead() + r.slotsDisagreed() - r.repairs().size()) + " more");
+                out.println("    ... "
+                        + (r.slotsAhead() + r.slotsDisagreed() - r.repairs().size()) + " more");
             }
         }
     }
@@ -344,7 +405,8 @@ public final class TextRenderer {
         out.println("simulate " + r.dir() + ": " + Fmt.count(r.ops()) + " ops on " + r.threads() + " thread(s) in "
                 + String.format(java.util.Locale.ROOT, "%.2f s", r.nanos() / 1e9) + ", seed " + r.seed() + ", region "
                 + (r.created() ? "created" : "reopened") + " and closed cleanly");
-        out.println("  injected " + r.leakedHandles() + " leaked handles, " + r.unrestoredRaw() + " unrestored raw refs");
+        out.println(
+                "  injected " + r.leakedHandles() + " leaked handles, " + r.unrestoredRaw() + " unrestored raw refs");
         out.println("  journal " + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()));
         if (!r.expectedErrors().isEmpty()) {
             out.println("  allocator errors met and handled: " + r.expectedErrors());

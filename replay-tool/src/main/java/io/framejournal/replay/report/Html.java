@@ -2,8 +2,7 @@ package io.framejournal.replay.report;
 
 /** HTML escaping: every string that comes from a region goes through here before it reaches the page. */
 public final class Html {
-    private Html() {
-    }
+    private Html() {}
 
     /**
      * Escapes text for an HTML element body or a quoted attribute value: {@code & < > " '} become entities, control

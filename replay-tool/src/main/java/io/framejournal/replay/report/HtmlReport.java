@@ -45,6 +45,7 @@ public final class HtmlReport {
     public static final int COLUMNS = 600;
     /** Frame rows of the memory map. */
     public static final int ROWS = 256;
+
     static final int SHOWN_PER_CATEGORY = 50;
     static final int SHOWN_GROUPS = 30;
     static final int FRAMES_PER_GROUP = 6;
@@ -52,8 +53,10 @@ public final class HtmlReport {
 
     private static final String[] STATUS_NAMES = {"free", "unique", "shared", "busy", "illegal"};
     private static final int[] STATUS_RGB = {0xe9ecf1, 0x2f855a, 0x2b6cb0, 0xdd6b20, 0xc53030};
-    private static final String[] PALETTE = {"#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#b7791f",
-        "#319795", "#d53f8c", "#4a5568", "#9c4221", "#0bc5ea", "#805ad5", "#e53e3e", "#3182ce", "#718096", "#975a16"};
+    private static final String[] PALETTE = {
+        "#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#b7791f", "#319795", "#d53f8c", "#4a5568", "#9c4221",
+        "#0bc5ea", "#805ad5", "#e53e3e", "#3182ce", "#718096", "#975a16"
+    };
 
     /**
      * What was written.
@@ -67,9 +70,8 @@ public final class HtmlReport {
      * @param rows       frame rows of the map
      * @param stopReason why reading stopped early, or {@code null}
      */
-    public record Result(Path file, long bytes, long events, long findings, int columns, long bucket, int rows,
-            String stopReason) {
-    }
+    public record Result(
+            Path file, long bytes, long events, long findings, int columns, long bucket, int rows, String stopReason) {}
 
     private final RegionInput region;
     private final long at;
@@ -107,14 +109,21 @@ public final class HtmlReport {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Path tmp = (parent == null ? Path.of(".") : parent).resolve("." + o.getFileName() + "."
-                    + Long.toHexString(new SecureRandom().nextLong()) + ".tmp");
+            Path tmp = (parent == null ? Path.of(".") : parent)
+                    .resolve("." + o.getFileName() + "." + Long.toHexString(new SecureRandom().nextLong()) + ".tmp");
             Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
             Files.move(tmp, o, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new RegionException("cannot write " + out + ": " + e.getMessage());
         }
-        return new Result(o, bytes.length, scan.events, audit.findings(), scan.cols, scan.bucket, scan.rows,
+        return new Result(
+                o,
+                bytes.length,
+                scan.events,
+                audit.findings(),
+                scan.cols,
+                scan.bucket,
+                scan.rows,
                 scan.stopReason != null ? scan.stopReason : audit.stopReason());
     }
 
@@ -208,11 +217,21 @@ public final class HtmlReport {
         StringBuilder h = new StringBuilder(256 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; ")
-                .append("style-src 'unsafe-inline'; script-src 'nonce-").append(nonce).append("'\">\n")
+                .append("style-src 'unsafe-inline'; script-src 'nonce-")
+                .append(nonce)
+                .append("'\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>FrameJournal report: ").append(Html.esc(label)).append("</title>\n")
-                .append("<script nonce=\"").append(nonce).append("\">").append(ERROR_HOOK).append("</script>\n")
-                .append("<style>").append(CSS).append("</style></head><body>\n")
+                .append("<title>FrameJournal report: ")
+                .append(Html.esc(label))
+                .append("</title>\n")
+                .append("<script nonce=\"")
+                .append(nonce)
+                .append("\">")
+                .append(ERROR_HOOK)
+                .append("</script>\n")
+                .append("<style>")
+                .append(CSS)
+                .append("</style></head><body>\n")
                 .append("<div id=\"fj-status\" data-errors=\"0\" data-csp=\"0\" data-ready=\"false\" hidden></div>\n");
         summary(h, a, s);
         memoryMap(h, s);
@@ -220,72 +239,120 @@ public final class HtmlReport {
         leaks(h, a, s, w);
         findings(h, a, w);
         frames(h, a, s, w);
-        h.append("<footer>framejournal report · journal format ").append(a.formatVersion())
-                .append(" · ").append(Fmt.count(s.events)).append(" events drawn in ").append(s.cols)
-                .append(" columns of ").append(Fmt.count(s.bucket)).append(" event(s)</footer>\n");
+        h.append("<footer>framejournal report · journal format ")
+                .append(a.formatVersion())
+                .append(" · ")
+                .append(Fmt.count(s.events))
+                .append(" events drawn in ")
+                .append(s.cols)
+                .append(" columns of ")
+                .append(Fmt.count(s.bucket))
+                .append(" event(s)</footer>\n");
         axisData(h, s, nonce);
         h.append("<script nonce=\"").append(nonce).append("\">").append(SCRIPT).append("</script>\n</body></html>\n");
         return h.toString();
     }
 
     private void summary(StringBuilder h, AuditReport a, ReportScan s) {
-        h.append("<header><h1>FrameJournal report</h1><p class=\"dir\">").append(Html.esc(label)).append("</p></header>\n");
+        h.append("<header><h1>FrameJournal report</h1><p class=\"dir\">")
+                .append(Html.esc(label))
+                .append("</p></header>\n");
         h.append("<section id=\"summary\"><h2>Summary</h2><table class=\"kv\">");
-        kv(h, "frames", Fmt.count(s.nrSlots) + " (maxPaddr " + Fmt.hex(region.config().maxPaddr()) + ", page size "
-                + region.config().pageSize() + ")");
+        kv(
+                h,
+                "frames",
+                Fmt.count(s.nrSlots) + " (maxPaddr " + Fmt.hex(region.config().maxPaddr()) + ", page size "
+                        + region.config().pageSize() + ")");
         kv(h, "region", region.clean() ? "closed cleanly" : "open, or not closed cleanly");
-        kv(h, "events", Fmt.count(s.events) + (s.events == 0 ? "" : " (" + JournalIndex.format(s.first) + " .. "
-                + JournalIndex.format(s.last) + ")") + (at == JournalIndex.NONE ? "" : ", as of --at "
-                + JournalIndex.format(at)));
+        kv(
+                h,
+                "events",
+                Fmt.count(s.events)
+                        + (s.events == 0
+                                ? ""
+                                : " (" + JournalIndex.format(s.first) + " .. " + JournalIndex.format(s.last) + ")")
+                        + (at == JournalIndex.NONE ? "" : ", as of --at " + JournalIndex.format(at)));
         if (s.events > 0) {
-            kv(h, "span", Fmt.time(s.firstTime) + " .. " + Fmt.time(s.lastTime)
-                    + String.format(Locale.ROOT, " (%.3f s)", (s.lastTime - s.firstTime) / 1e9));
+            kv(
+                    h,
+                    "span",
+                    Fmt.time(s.firstTime) + " .. " + Fmt.time(s.lastTime)
+                            + String.format(Locale.ROOT, " (%.3f s)", (s.lastTime - s.firstTime) / 1e9));
         }
         kv(h, "findings", Fmt.count(a.findings()) + (a.findings() == 0 ? " (clean)" : ""));
-        kv(h, "leaks", Fmt.count(a.obligations()) + " obligation(s) outstanding in " + Fmt.count(a.leakGroupCount())
-                + " handle group(s); " + Fmt.count(a.rawReferences()) + " raw reference(s) never restored; "
-                + Fmt.count(a.leakedHandleCount()) + " handle(s) dropped without close");
+        kv(
+                h,
+                "leaks",
+                Fmt.count(a.obligations()) + " obligation(s) outstanding in " + Fmt.count(a.leakGroupCount())
+                        + " handle group(s); " + Fmt.count(a.rawReferences()) + " raw reference(s) never restored; "
+                        + Fmt.count(a.leakedHandleCount()) + " handle(s) dropped without close");
         long[] st = new long[ReportScan.STATUSES];
         for (int i = 0; i < s.nrSlots; i++) {
             st[ReportScan.status(s.state.refCount(i))]++;
         }
         StringBuilder frames = new StringBuilder();
         for (int i = 0; i < st.length; i++) {
-            frames.append(i == 0 ? "" : ", ").append(STATUS_NAMES[i]).append(' ').append(Fmt.count(st[i]));
+            frames.append(i == 0 ? "" : ", ")
+                    .append(STATUS_NAMES[i])
+                    .append(' ')
+                    .append(Fmt.count(st[i]));
         }
         kv(h, "frames at the end", frames.toString());
         String stop = s.stopReason != null ? s.stopReason : a.stopReason();
         if (stop != null) {
-            h.append("<tr class=\"bad\"><th>reading stopped</th><td>").append(Html.esc(stop))
+            h.append("<tr class=\"bad\"><th>reading stopped</th><td>")
+                    .append(Html.esc(stop))
                     .append(" (the report covers what was read)</td></tr>");
         }
         for (String warning : a.warnings()) {
-            h.append("<tr class=\"bad\"><th>warning</th><td>").append(Html.esc(warning)).append("</td></tr>");
+            h.append("<tr class=\"bad\"><th>warning</th><td>")
+                    .append(Html.esc(warning))
+                    .append("</td></tr>");
         }
         h.append("</table></section>\n");
     }
 
     private static void kv(StringBuilder h, String k, String v) {
-        h.append("<tr><th>").append(Html.esc(k)).append("</th><td>").append(Html.esc(v)).append("</td></tr>");
+        h.append("<tr><th>")
+                .append(Html.esc(k))
+                .append("</th><td>")
+                .append(Html.esc(v))
+                .append("</td></tr>");
     }
 
     private void memoryMap(StringBuilder h, ReportScan s) {
         h.append("<section id=\"memory-map\"><h2>Memory map</h2>\n<p class=\"note\">Frames top to bottom (")
-                .append(s.rows).append(" rows of ").append(Fmt.count(Math.max(1, s.nrSlots / s.rows)))
-                .append(" frame(s)), time left to right (").append(s.cols).append(" columns of ")
-                .append(Fmt.count(s.bucket)).append(" event(s)). Each cell: the status most frames of the row had ")
+                .append(s.rows)
+                .append(" rows of ")
+                .append(Fmt.count(Math.max(1, s.nrSlots / s.rows)))
+                .append(" frame(s)), time left to right (")
+                .append(s.cols)
+                .append(" columns of ")
+                .append(Fmt.count(s.bucket))
+                .append(" event(s)). Each cell: the status most frames of the row had ")
                 .append("at the column's end that were not free, darker the more of them were in use.</p>\n");
         h.append("<div class=\"legend\">");
         for (int i = 0; i < STATUS_NAMES.length; i++) {
-            h.append("<span><i style=\"background:#").append(String.format("%06x", STATUS_RGB[i])).append("\"></i>")
-                    .append(STATUS_NAMES[i]).append("</span>");
+            h.append("<span><i style=\"background:#")
+                    .append(String.format("%06x", STATUS_RGB[i]))
+                    .append("\"></i>")
+                    .append(STATUS_NAMES[i])
+                    .append("</span>");
         }
         h.append("</div>\n<div class=\"mapwrap\"><div class=\"yaxis\"><span>frame 0</span><span>")
-                .append(Fmt.paddr(0)).append("</span><span class=\"grow\"></span><span>frame ")
-                .append(Fmt.count(s.nrSlots - 1)).append("</span><span>").append(Fmt.paddr(s.nrSlots - 1))
+                .append(Fmt.paddr(0))
+                .append("</span><span class=\"grow\"></span><span>frame ")
+                .append(Fmt.count(s.nrSlots - 1))
+                .append("</span><span>")
+                .append(Fmt.paddr(s.nrSlots - 1))
                 .append("</span></div>");
-        h.append("<img id=\"fj-map\" alt=\"memory map\" width=\"").append(Math.max(1, s.cols)).append("\" height=\"")
-                .append(s.rows).append("\" src=\"data:image/png;base64,").append(mapPng(s)).append("\"></div>\n");
+        h.append("<img id=\"fj-map\" alt=\"memory map\" width=\"")
+                .append(Math.max(1, s.cols))
+                .append("\" height=\"")
+                .append(s.rows)
+                .append("\" src=\"data:image/png;base64,")
+                .append(mapPng(s))
+                .append("\"></div>\n");
         timeAxis(h, s);
         h.append("<div id=\"fj-tip\" class=\"tip\">hover the map for frames and time</div></section>\n");
     }
@@ -295,8 +362,11 @@ public final class HtmlReport {
         int ticks = 5;
         for (int t = 0; t < ticks && s.cols > 0; t++) {
             int c = (int) ((long) t * (s.cols - 1) / (ticks - 1));
-            h.append("<span>").append(JournalIndex.format(s.colIndex[c])).append("<br>+")
-                    .append(String.format(Locale.ROOT, "%.3f s", (s.colTime[c] - s.firstTime) / 1e9)).append("</span>");
+            h.append("<span>")
+                    .append(JournalIndex.format(s.colIndex[c]))
+                    .append("<br>+")
+                    .append(String.format(Locale.ROOT, "%.3f s", (s.colTime[c] - s.firstTime) / 1e9))
+                    .append("</span>");
         }
         h.append("</div>\n");
     }
@@ -400,9 +470,16 @@ public final class HtmlReport {
             max = Math.max(max, sum);
         }
         double height = 100;
-        h.append("<div class=\"chart\"><span class=\"ymax\">").append(Fmt.count(max)).append(" events per column</span>")
-                .append("<svg id=\"").append(id).append("\" class=\"rate\" viewBox=\"0 0 ").append(cols).append(' ')
-                .append((int) height).append("\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"event rate\">");
+        h.append("<div class=\"chart\"><span class=\"ymax\">")
+                .append(Fmt.count(max))
+                .append(" events per column</span>")
+                .append("<svg id=\"")
+                .append(id)
+                .append("\" class=\"rate\" viewBox=\"0 0 ")
+                .append(cols)
+                .append(' ')
+                .append((int) height)
+                .append("\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"event rate\">");
         long[] base = new long[s.cols];
         for (int i = 0; i < series.size(); i++) {
             long[] v = series.get(i);
@@ -411,18 +488,33 @@ public final class HtmlReport {
             for (int c = 0; c < s.cols; c++) {
                 double y0 = height - base[c] * height / max;
                 double y1 = height - (base[c] + v[c]) * height / max;
-                top.append(c == 0 ? "M" : "L").append(c).append(',').append(num(y1)).append('L').append(c + 1)
-                        .append(',').append(num(y1));
+                top.append(c == 0 ? "M" : "L")
+                        .append(c)
+                        .append(',')
+                        .append(num(y1))
+                        .append('L')
+                        .append(c + 1)
+                        .append(',')
+                        .append(num(y1));
                 bottom.insert(0, "L" + (c + 1) + "," + num(y0) + "L" + c + "," + num(y0));
                 base[c] += v[c];
             }
-            h.append("<path fill=\"").append(PALETTE[i % PALETTE.length]).append("\" d=\"").append(top).append(bottom)
-                    .append("Z\"><title>").append(Html.esc(names.get(i))).append("</title></path>");
+            h.append("<path fill=\"")
+                    .append(PALETTE[i % PALETTE.length])
+                    .append("\" d=\"")
+                    .append(top)
+                    .append(bottom)
+                    .append("Z\"><title>")
+                    .append(Html.esc(names.get(i)))
+                    .append("</title></path>");
         }
         h.append("</svg></div><div class=\"legend\">");
         for (int i = 0; i < names.size(); i++) {
-            h.append("<span><i style=\"background:").append(PALETTE[i % PALETTE.length]).append("\"></i>")
-                    .append(Html.esc(names.get(i))).append("</span>");
+            h.append("<span><i style=\"background:")
+                    .append(PALETTE[i % PALETTE.length])
+                    .append("\"></i>")
+                    .append(Html.esc(names.get(i)))
+                    .append("</span>");
         }
         h.append("</div>\n");
     }
@@ -432,14 +524,16 @@ public final class HtmlReport {
     }
 
     private void leaks(StringBuilder h, AuditReport a, ReportScan s, Watch w) {
-        h.append("<section id=\"leaks\"><h2>Leaks: outstanding obligations by the handle and op that minted them</h2>\n");
+        h.append(
+                "<section id=\"leaks\"><h2>Leaks: outstanding obligations by the handle and op that minted them</h2>\n");
         if (a.leaks().isEmpty()) {
             h.append("<p class=\"ok\">No obligation outstanding.</p></section>\n");
             return;
         }
-        h.append("<p class=\"note\">Per frame: <span class=\"k rc\">refcount</span> <span class=\"k ob\">obligations</span>"
-                + " <span class=\"k raw\">raw references</span> over time; the red line is the mint that is still"
-                + " outstanding.</p>\n");
+        h.append(
+                "<p class=\"note\">Per frame: <span class=\"k rc\">refcount</span> <span class=\"k ob\">obligations</span>"
+                        + " <span class=\"k raw\">raw references</span> over time; the red line is the mint that is still"
+                        + " outstanding.</p>\n");
         int shown = 0;
         for (AuditReport.LeakGroup g : a.leaks()) {
             if (shown++ == SHOWN_GROUPS) {
@@ -447,11 +541,21 @@ public final class HtmlReport {
             }
             int mark = w.markOf(g.firstIndex());
             int site = mark < 0 ? EventFields.NO_SITE : s.markSite[mark];
-            h.append("<div class=\"group\" id=\"leak-").append(shown).append("\"><h3>handle ")
-                    .append(Html.esc(Fmt.handle(g.handle()))).append(" · minted by ").append(Html.esc(OpCode.nameOf(g.op())))
-                    .append(" · ").append(Html.esc(siteText(site))).append(" · ").append(Fmt.count(g.total()))
-                    .append(" obligation(s) on ").append(Fmt.count(g.slots().stream().distinct().count()))
-                    .append(" frame(s) · first mint ").append(JournalIndex.format(g.firstIndex())).append("</h3>\n");
+            h.append("<div class=\"group\" id=\"leak-")
+                    .append(shown)
+                    .append("\"><h3>handle ")
+                    .append(Html.esc(Fmt.handle(g.handle())))
+                    .append(" · minted by ")
+                    .append(Html.esc(OpCode.nameOf(g.op())))
+                    .append(" · ")
+                    .append(Html.esc(siteText(site)))
+                    .append(" · ")
+                    .append(Fmt.count(g.total()))
+                    .append(" obligation(s) on ")
+                    .append(Fmt.count(g.slots().stream().distinct().count()))
+                    .append(" frame(s) · first mint ")
+                    .append(JournalIndex.format(g.firstIndex()))
+                    .append("</h3>\n");
             Set<Integer> drawn = new LinkedHashSet<>();
             for (int i = 0; i < g.slots().size(); i++) {
                 int slot = g.slots().get(i);
@@ -459,19 +563,25 @@ public final class HtmlReport {
                     continue;
                 }
                 int m = w.markOf(g.indices().get(i));
-                h.append("<div class=\"tl\"><a href=\"#frame-").append(slot).append("\">").append(Fmt.paddr(slot))
+                h.append("<div class=\"tl\"><a href=\"#frame-")
+                        .append(slot)
+                        .append("\">")
+                        .append(Fmt.paddr(slot))
                         .append("</a>");
                 timeline(h, s, w.indexOf(slot), m < 0 ? -1 : s.columnOf(s.markOrdinal[m]));
                 h.append("</div>\n");
             }
             long distinct = g.slots().stream().distinct().count();
             if (distinct > drawn.size()) {
-                h.append("<p class=\"note\">and ").append(Fmt.count(distinct - drawn.size())).append(" more frame(s)</p>");
+                h.append("<p class=\"note\">and ")
+                        .append(Fmt.count(distinct - drawn.size()))
+                        .append(" more frame(s)</p>");
             }
             h.append("</div>\n");
         }
         if (a.leakGroupCount() > SHOWN_GROUPS) {
-            h.append("<p class=\"note\">").append(Fmt.count(a.leakGroupCount() - SHOWN_GROUPS))
+            h.append("<p class=\"note\">")
+                    .append(Fmt.count(a.leakGroupCount() - SHOWN_GROUPS))
                     .append(" more group(s): see <code>framejournal audit</code> or the <code>leaks</code> table of ")
                     .append("<code>framejournal export</code>.</p>");
         }
@@ -491,22 +601,38 @@ public final class HtmlReport {
         }
         long max = 1;
         for (int c = 0; c < s.cols; c++) {
-            max = Math.max(max, Math.max(plotted(s.wRc[watchIndex][c]), Math.max(s.wOb[watchIndex][c], s.wRaw[watchIndex][c])));
+            max = Math.max(
+                    max,
+                    Math.max(plotted(s.wRc[watchIndex][c]), Math.max(s.wOb[watchIndex][c], s.wRaw[watchIndex][c])));
         }
         double height = 30;
-        h.append("<svg class=\"spark\" viewBox=\"0 -2 ").append(cols).append(' ').append((int) height + 4)
+        h.append("<svg class=\"spark\" viewBox=\"0 -2 ")
+                .append(cols)
+                .append(' ')
+                .append((int) height + 4)
                 .append("\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"timeline\">");
         if (markCol >= 0) {
-            h.append("<line class=\"mint\" x1=\"").append(markCol).append("\" x2=\"").append(markCol)
-                    .append("\" y1=\"-2\" y2=\"").append((int) height + 2).append("\"/>");
+            h.append("<line class=\"mint\" x1=\"")
+                    .append(markCol)
+                    .append("\" x2=\"")
+                    .append(markCol)
+                    .append("\" y1=\"-2\" y2=\"")
+                    .append((int) height + 2)
+                    .append("\"/>");
         }
         step(h, "rc", s.wRc[watchIndex], s.cols, max, height, true);
         step(h, "ob", s.wOb[watchIndex], s.cols, max, height, false);
         step(h, "raw", s.wRaw[watchIndex], s.cols, max, height, false);
         long rc = s.wRc[watchIndex][s.cols - 1];
-        h.append("</svg><span class=\"now\">refcount ").append(RefCount.describe(rc)).append(", obligations ")
-                .append(s.wOb[watchIndex][s.cols - 1]).append(", raw ").append(s.wRaw[watchIndex][s.cols - 1])
-                .append(" (max ").append(Fmt.count(max)).append(")</span>");
+        h.append("</svg><span class=\"now\">refcount ")
+                .append(RefCount.describe(rc))
+                .append(", obligations ")
+                .append(s.wOb[watchIndex][s.cols - 1])
+                .append(", raw ")
+                .append(s.wRaw[watchIndex][s.cols - 1])
+                .append(" (max ")
+                .append(Fmt.count(max))
+                .append(")</span>");
     }
 
     /** What a refcount is drawn as: shared counts as they are, UNIQUE as 1, free or busy as 0. */
@@ -522,68 +648,119 @@ public final class HtmlReport {
             if (c == 0) {
                 pts.append("0,").append(num(y));
             } else if (y != prev) {
-                pts.append(' ').append(c).append(',').append(num(prev)).append(' ').append(c).append(',').append(num(y));
+                pts.append(' ')
+                        .append(c)
+                        .append(',')
+                        .append(num(prev))
+                        .append(' ')
+                        .append(c)
+                        .append(',')
+                        .append(num(y));
             }
             prev = y;
         }
         pts.append(' ').append(cols).append(',').append(num(prev));
-        h.append("<polyline class=\"").append(cls).append("\" points=\"").append(pts).append("\"/>");
+        h.append("<polyline class=\"")
+                .append(cls)
+                .append("\" points=\"")
+                .append(pts)
+                .append("\"/>");
     }
 
     private void findings(StringBuilder h, AuditReport a, Watch w) {
-        h.append("<section id=\"findings\"><h2>Findings of the audit (").append(Fmt.count(a.findings())).append(")</h2>\n");
+        h.append("<section id=\"findings\"><h2>Findings of the audit (")
+                .append(Fmt.count(a.findings()))
+                .append(")</h2>\n");
         if (a.findings() == 0) {
             h.append("<p class=\"ok\">Nothing found.</p>");
         }
         if (!a.leaks().isEmpty()) {
-            h.append("<h3>Outstanding obligations (").append(Fmt.count(a.leakGroupCount())).append(" group(s))</h3>")
+            h.append("<h3>Outstanding obligations (")
+                    .append(Fmt.count(a.leakGroupCount()))
+                    .append(" group(s))</h3>")
                     .append("<table class=\"f\"><tr><th>handle</th><th>minted by</th><th>obligations</th>")
                     .append("<th>first mint</th><th>frames</th></tr>");
             for (AuditReport.LeakGroup g : first(a.leaks())) {
-                h.append("<tr><td>").append(Html.esc(Fmt.handle(g.handle()))).append("</td><td>")
-                        .append(Html.esc(OpCode.nameOf(g.op()))).append("</td><td>").append(g.total()).append("</td><td>")
-                        .append(JournalIndex.format(g.firstIndex())).append("</td><td>");
-                frameLinks(h, g.slots().stream().distinct().mapToInt(Integer::intValue).toArray(), w);
+                h.append("<tr><td>")
+                        .append(Html.esc(Fmt.handle(g.handle())))
+                        .append("</td><td>")
+                        .append(Html.esc(OpCode.nameOf(g.op())))
+                        .append("</td><td>")
+                        .append(g.total())
+                        .append("</td><td>")
+                        .append(JournalIndex.format(g.firstIndex()))
+                        .append("</td><td>");
+                frameLinks(
+                        h,
+                        g.slots().stream()
+                                .distinct()
+                                .mapToInt(Integer::intValue)
+                                .toArray(),
+                        w);
                 h.append("</td></tr>");
             }
             h.append("</table>\n");
         }
         if (!a.rawLeaks().isEmpty()) {
-            h.append("<h3>Raw references never restored (").append(Fmt.count(a.rawLeakCount())).append(")</h3>")
+            h.append("<h3>Raw references never restored (")
+                    .append(Fmt.count(a.rawLeakCount()))
+                    .append(")</h3>")
                     .append("<table class=\"f\"><tr><th>frame</th><th>forgotten by</th><th>op</th><th>at</th>")
                     .append("<th>references</th></tr>");
             for (AuditReport.RawLeak r : first(a.rawLeaks())) {
                 h.append("<tr><td>");
                 frameLinks(h, new int[] {r.slot()}, w);
-                h.append("</td><td>").append(Html.esc(Fmt.handle(r.handle()))).append("</td><td>")
-                        .append(Html.esc(OpCode.nameOf(r.op()))).append("</td><td>").append(JournalIndex.format(r.index()))
-                        .append("</td><td>").append(r.count()).append("</td></tr>");
+                h.append("</td><td>")
+                        .append(Html.esc(Fmt.handle(r.handle())))
+                        .append("</td><td>")
+                        .append(Html.esc(OpCode.nameOf(r.op())))
+                        .append("</td><td>")
+                        .append(JournalIndex.format(r.index()))
+                        .append("</td><td>")
+                        .append(r.count())
+                        .append("</td></tr>");
             }
             h.append("</table>\n");
         }
         if (!a.leakedHandles().isEmpty()) {
-            h.append("<h3>Handles dropped without close (").append(Fmt.count(a.leakedHandleCount())).append(")</h3>")
+            h.append("<h3>Handles dropped without close (")
+                    .append(Fmt.count(a.leakedHandleCount()))
+                    .append(")</h3>")
                     .append("<table class=\"f\"><tr><th>frame</th><th>handle</th><th>minted by</th><th>pages</th>")
                     .append("<th>at</th></tr>");
             for (AuditReport.LeakedHandle l : first(a.leakedHandles())) {
                 h.append("<tr><td>");
                 frameLinks(h, new int[] {l.slot()}, w);
-                h.append("</td><td>").append(Html.esc(Fmt.handle(l.handle()))).append("</td><td>")
-                        .append(Html.esc(OpCode.nameOf(l.mintOp()))).append("</td><td>").append(l.pages())
-                        .append("</td><td>").append(JournalIndex.format(l.index())).append("</td></tr>");
+                h.append("</td><td>")
+                        .append(Html.esc(Fmt.handle(l.handle())))
+                        .append("</td><td>")
+                        .append(Html.esc(OpCode.nameOf(l.mintOp())))
+                        .append("</td><td>")
+                        .append(l.pages())
+                        .append("</td><td>")
+                        .append(JournalIndex.format(l.index()))
+                        .append("</td></tr>");
             }
             h.append("</table>\n");
         }
         if (!a.tornCompounds().isEmpty()) {
-            h.append("<h3>Compound operations torn (").append(a.tornCompounds().size()).append(")</h3>")
+            h.append("<h3>Compound operations torn (")
+                    .append(a.tornCompounds().size())
+                    .append(")</h3>")
                     .append("<table class=\"f\"><tr><th>first frame</th><th>op</th><th>pages</th><th>handle</th>")
                     .append("<th>begin</th></tr>");
             for (AuditReport.TornCompound t : first(a.tornCompounds())) {
                 h.append("<tr><td>");
                 frameLinks(h, new int[] {t.startSlot()}, w);
-                h.append("</td><td>").append(Html.esc(OpCode.nameOf(t.op()))).append("</td><td>").append(t.pages())
-                        .append("</td><td>").append(Html.esc(Fmt.handle(t.handle()))).append("</td><td>")
-                        .append(JournalIndex.format(t.beginIndex())).append("</td></tr>");
+                h.append("</td><td>")
+                        .append(Html.esc(OpCode.nameOf(t.op())))
+                        .append("</td><td>")
+                        .append(t.pages())
+                        .append("</td><td>")
+                        .append(Html.esc(Fmt.handle(t.handle())))
+                        .append("</td><td>")
+                        .append(JournalIndex.format(t.beginIndex()))
+                        .append("</td></tr>");
             }
             h.append("</table>\n");
         }
@@ -592,21 +769,34 @@ public final class HtmlReport {
             if (f.count() == 0) {
                 continue;
             }
-            h.append("<h3>").append(Html.esc(e.getKey())).append(" (").append(Fmt.count(f.count())).append(")</h3>")
+            h.append("<h3>")
+                    .append(Html.esc(e.getKey()))
+                    .append(" (")
+                    .append(Fmt.count(f.count()))
+                    .append(")</h3>")
                     .append("<table class=\"f\"><tr><th>kind</th><th>frame</th><th>at</th><th>op</th><th>handle</th>")
                     .append("<th>detail</th></tr>");
             for (SlotFinding sf : first(f.shown())) {
                 h.append("<tr><td>").append(Html.esc(sf.kind())).append("</td><td>");
                 frameLinks(h, new int[] {sf.slot()}, w);
-                h.append("</td><td>").append(JournalIndex.format(sf.index())).append("</td><td>")
-                        .append(Html.esc(sf.opName())).append("</td><td>").append(Html.esc(Fmt.handle(sf.handle())))
-                        .append("</td><td>").append(Html.esc(sf.detail())).append("</td></tr>");
+                h.append("</td><td>")
+                        .append(JournalIndex.format(sf.index()))
+                        .append("</td><td>")
+                        .append(Html.esc(sf.opName()))
+                        .append("</td><td>")
+                        .append(Html.esc(Fmt.handle(sf.handle())))
+                        .append("</td><td>")
+                        .append(Html.esc(sf.detail()))
+                        .append("</td></tr>");
             }
             h.append("</table>\n");
         }
         if (a.divergence().reason() != null) {
-            h.append("<p class=\"note\">Divergence check: ").append(Html.esc(a.divergence().mode())).append(": ")
-                    .append(Html.esc(a.divergence().reason())).append("</p>");
+            h.append("<p class=\"note\">Divergence check: ")
+                    .append(Html.esc(a.divergence().mode()))
+                    .append(": ")
+                    .append(Html.esc(a.divergence().reason()))
+                    .append("</p>");
         }
         h.append("</section>\n");
     }
@@ -622,7 +812,11 @@ public final class HtmlReport {
                 break;
             }
             if (w.indexOf(slot) >= 0) {
-                h.append("<a href=\"#frame-").append(slot).append("\">").append(Fmt.paddr(slot)).append("</a>");
+                h.append("<a href=\"#frame-")
+                        .append(slot)
+                        .append("\">")
+                        .append(Fmt.paddr(slot))
+                        .append("</a>");
             } else if (slot < 0) {
                 h.append("region");
             } else {
@@ -632,27 +826,49 @@ public final class HtmlReport {
     }
 
     private void frames(StringBuilder h, AuditReport a, ReportScan s, Watch w) {
-        h.append("<section id=\"frames\"><h2>Frames named by findings (").append(w.slots().length).append(")</h2>\n");
+        h.append("<section id=\"frames\"><h2>Frames named by findings (")
+                .append(w.slots().length)
+                .append(")</h2>\n");
         for (int i = 0; i < w.slots().length; i++) {
             int slot = w.slots()[i];
-            h.append("<div class=\"frame\" id=\"frame-").append(slot).append("\"><h3>frame ").append(Fmt.count(slot))
-                    .append(" · paddr ").append(Fmt.paddr(slot)).append(" · ")
-                    .append(STATUS_NAMES[ReportScan.status(s.state.refCount(slot))]).append(" at the end · ")
-                    .append(Fmt.count(s.eventsOnWatched[i])).append(" event(s) on it</h3>");
+            h.append("<div class=\"frame\" id=\"frame-")
+                    .append(slot)
+                    .append("\"><h3>frame ")
+                    .append(Fmt.count(slot))
+                    .append(" · paddr ")
+                    .append(Fmt.paddr(slot))
+                    .append(" · ")
+                    .append(STATUS_NAMES[ReportScan.status(s.state.refCount(slot))])
+                    .append(" at the end · ")
+                    .append(Fmt.count(s.eventsOnWatched[i]))
+                    .append(" event(s) on it</h3>");
             h.append("<div class=\"tl\"><span></span>");
             timeline(h, s, i, -1);
-            h.append("</div><p class=\"note\"><code>framejournal history ").append(Html.esc(label))
-                    .append(" --paddr ").append(Fmt.paddr(slot)).append("</code> lists every event</p></div>\n");
+            h.append("</div><p class=\"note\"><code>framejournal history ")
+                    .append(Html.esc(label))
+                    .append(" --paddr ")
+                    .append(Fmt.paddr(slot))
+                    .append("</code> lists every event</p></div>\n");
         }
         h.append("</section>\n");
     }
 
     /** The time axis and frame rows for the map's tooltip: numbers only, written as JSON safe inside a script. */
     private static void axisData(StringBuilder h, ReportScan s, String nonce) {
-        StringBuilder j = new StringBuilder("{\"cols\":").append(s.cols).append(",\"rows\":").append(s.rows)
-                .append(",\"frames\":").append(s.nrSlots).append(",\"bucket\":").append(s.bucket).append(",\"index\":[");
+        StringBuilder j = new StringBuilder("{\"cols\":")
+                .append(s.cols)
+                .append(",\"rows\":")
+                .append(s.rows)
+                .append(",\"frames\":")
+                .append(s.nrSlots)
+                .append(",\"bucket\":")
+                .append(s.bucket)
+                .append(",\"index\":[");
         for (int c = 0; c < s.cols; c++) {
-            j.append(c == 0 ? "" : ",").append('"').append(JournalIndex.format(s.colIndex[c])).append('"');
+            j.append(c == 0 ? "" : ",")
+                    .append('"')
+                    .append(JournalIndex.format(s.colIndex[c]))
+                    .append('"');
         }
         j.append("],\"ms\":[");
         for (int c = 0; c < s.cols; c++) {
@@ -663,15 +879,20 @@ public final class HtmlReport {
             j.append(c == 0 ? "" : ",").append(s.colEvents[c]);
         }
         j.append("]}");
-        String json = j.toString().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
-        h.append("<script type=\"application/json\" id=\"fj-axis\" nonce=\"").append(nonce).append("\">").append(json)
+        String json =
+                j.toString().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+        h.append("<script type=\"application/json\" id=\"fj-axis\" nonce=\"")
+                .append(nonce)
+                .append("\">")
+                .append(json)
                 .append("</script>\n");
     }
 
-    private static final String ERROR_HOOK = "(function(){var n=0,c=0;function st(){return document.getElementById('fj-status');}"
-            + "window.addEventListener('error',function(){n++;var s=st();if(s){s.setAttribute('data-errors',n);}},true);"
-            + "document.addEventListener('securitypolicyviolation',function(){c++;var s=st();if(s){s.setAttribute('data-csp',c);}});"
-            + "window.fjErrors=function(){return n;};})();";
+    private static final String ERROR_HOOK =
+            "(function(){var n=0,c=0;function st(){return document.getElementById('fj-status');}"
+                    + "window.addEventListener('error',function(){n++;var s=st();if(s){s.setAttribute('data-errors',n);}},true);"
+                    + "document.addEventListener('securitypolicyviolation',function(){c++;var s=st();if(s){s.setAttribute('data-csp',c);}});"
+                    + "window.fjErrors=function(){return n;};})();";
 
     private static final String SCRIPT = "(function(){var d=JSON.parse(document.getElementById('fj-axis').textContent);"
             + "var img=document.getElementById('fj-map'),tip=document.getElementById('fj-tip');"

@@ -21,8 +21,12 @@ public record InjectedLeak(String kind, String type, long handle, long start, in
 
     /** Parses what {@link #toJson()} wrote. */
     public static InjectedLeak parse(String json) {
-        return new InjectedLeak(field(json, "kind"), field(json, "type"), Long.parseLong(field(json, "handle")),
-                Long.parseLong(field(json, "start").substring(2), 16), Integer.parseInt(field(json, "pages")));
+        return new InjectedLeak(
+                field(json, "kind"),
+                field(json, "type"),
+                Long.parseLong(field(json, "handle")),
+                Long.parseLong(field(json, "start").substring(2), 16),
+                Integer.parseInt(field(json, "pages")));
     }
 
     private static String field(String json, String name) {

@@ -19,11 +19,22 @@ import java.util.Map;
  * @param firstIndex       journal index of this session's REGION_OPEN... (first event this run wrote)
  * @param lastIndex        journal index of the region's last event after close
  */
-public record SimulationResult(Path dir, boolean created, long seed, int threads, long ops, long nanos,
-        Map<String, Long> byOp, Map<String, Long> expectedErrors, List<InjectedLeak> injected, long firstIndex,
+public record SimulationResult(
+        Path dir,
+        boolean created,
+        long seed,
+        int threads,
+        long ops,
+        long nanos,
+        Map<String, Long> byOp,
+        Map<String, Long> expectedErrors,
+        List<InjectedLeak> injected,
+        long firstIndex,
         long lastIndex) {
     public long leakedHandles() {
-        return injected.stream().filter(l -> l.kind().equals(InjectedLeak.HANDLE)).count();
+        return injected.stream()
+                .filter(l -> l.kind().equals(InjectedLeak.HANDLE))
+                .count();
     }
 
     public long unrestoredRaw() {

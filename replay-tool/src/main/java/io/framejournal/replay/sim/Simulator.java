@@ -57,6 +57,7 @@ import java.util.function.LongConsumer;
 public final class Simulator {
     /** Handles one worker keeps live before it starts closing them. */
     static final int MAX_LIVE = 48;
+
     static final int MAX_RAW = 24;
     static final int MAX_SEGMENT_PAGES = 8;
 
@@ -69,8 +70,8 @@ public final class Simulator {
     private long seed = 42;
     private double leakRate;
     private boolean dropLeakedHandles;
-    private Consumer<InjectedLeak> onInjected = l -> { };
-    private LongConsumer onProgress = n -> { };
+    private Consumer<InjectedLeak> onInjected = l -> {};
+    private LongConsumer onProgress = n -> {};
 
     public Simulator(Path dir) {
         this.dir = dir;
@@ -214,16 +215,45 @@ public final class Simulator {
         for (Worker w : workers) {
             injected.addAll(w.injected);
         }
-        return new SimulationResult(dir, !exists, seed, threads, shared.opsDone.get(), nanos, byOp, errors,
-                List.copyOf(injected), first, last);
+        return new SimulationResult(
+                dir,
+                !exists,
+                seed,
+                threads,
+                shared.opsDone.get(),
+                nanos,
+                byOp,
+                errors,
+                List.copyOf(injected),
+                first,
+                last);
     }
 
     /** The workload's operations; the weights (out of 100) shape the mix. */
     enum Action {
-        ALLOC_FRAME(9), ALLOC_FRAME_WITH_META(5), ALLOC_UNIQUE(5), ALLOC_SEGMENT(6), CLONE_FRAME(7), CLONE_SEGMENT(3),
-        SLICE_SEGMENT(3), SPLIT_SEGMENT(2), SEGMENT_NEXT(3), FRAME_INTO_RAW(4), FROM_RAW(4), SEGMENT_INTO_RAW(2),
-        FROM_IN_USE(5), UNIQUE_SET_META(2), UNIQUE_REPURPOSE(1), UNIQUE_INTO_SHARED(2), TRY_FROM_SHARED(2),
-        UNIQUE_RESET_AS_UNUSED(1), LIST_PUSH(2), LIST_POP(2), SEGMENT_FROM_FRAME(1), BORROW(1), CLOSE(28);
+        ALLOC_FRAME(9),
+        ALLOC_FRAME_WITH_META(5),
+        ALLOC_UNIQUE(5),
+        ALLOC_SEGMENT(6),
+        CLONE_FRAME(7),
+        CLONE_SEGMENT(3),
+        SLICE_SEGMENT(3),
+        SPLIT_SEGMENT(2),
+        SEGMENT_NEXT(3),
+        FRAME_INTO_RAW(4),
+        FROM_RAW(4),
+        SEGMENT_INTO_RAW(2),
+        FROM_IN_USE(5),
+        UNIQUE_SET_META(2),
+        UNIQUE_REPURPOSE(1),
+        UNIQUE_INTO_SHARED(2),
+        TRY_FROM_SHARED(2),
+        UNIQUE_RESET_AS_UNUSED(1),
+        LIST_PUSH(2),
+        LIST_POP(2),
+        SEGMENT_FROM_FRAME(1),
+        BORROW(1),
+        CLOSE(28);
 
         final int weight;
 
@@ -279,8 +309,7 @@ public final class Simulator {
     }
 
     /** A reference turned raw and waiting to be restored. */
-    private record RawRef(PaddrRange range, boolean segment, Class<?> type) {
-    }
+    private record RawRef(PaddrRange range, boolean segment, Class<?> type) {}
 
     /** One thread's share of the workload, with its own handles and random stream. */
     private final class Worker {
@@ -328,8 +357,8 @@ public final class Simulator {
                     }
                 }
             } catch (RuntimeException e) {
-                shared.failure.compareAndSet(null, new IllegalStateException("simulation worker " + index
-                        + " failed: " + e, e));
+                shared.failure.compareAndSet(
+                        null, new IllegalStateException("simulation worker " + index + " failed: " + e, e));
             }
         }
 
@@ -403,7 +432,8 @@ public final class Simulator {
                             if (n > 0) {
                                 int from = rnd.nextInt(n);
                                 int to = from + 1 + rnd.nextInt(n - from);
-                                segments.add(s.slice((long) from * RegionConfig.PAGE_SIZE, (long) to * RegionConfig.PAGE_SIZE));
+                                segments.add(s.slice(
+                                        (long) from * RegionConfig.PAGE_SIZE, (long) to * RegionConfig.PAGE_SIZE));
                             }
                         }
                         break;
@@ -548,7 +578,8 @@ public final class Simulator {
 
         private void fromInUse(long paddr) {
             try {
-                Frame<?> f = rnd.nextBoolean() ? Frame.fromInUse(shared.region, paddr, LongMeta.class)
+                Frame<?> f = rnd.nextBoolean()
+                        ? Frame.fromInUse(shared.region, paddr, LongMeta.class)
                         : Frame.fromInUse(shared.region, paddr);
                 frames.add(f);
             } catch (GetFrameException e) {
@@ -560,7 +591,11 @@ public final class Simulator {
 
         private void keepOrLeak(RawRef r, String type, long handle) {
             if (leakNow()) {
-                inject(new InjectedLeak(InjectedLeak.RAW, r.segment() ? "Segment" : type, handle, r.range().start(),
+                inject(new InjectedLeak(
+                        InjectedLeak.RAW,
+                        r.segment() ? "Segment" : type,
+                        handle,
+                        r.range().start(),
                         (int) (r.range().size() / RegionConfig.PAGE_SIZE)));
             } else {
                 raws.add(r);

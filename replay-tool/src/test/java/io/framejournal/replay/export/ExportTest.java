@@ -54,7 +54,8 @@ class ExportTest {
     }
 
     static long scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -70,14 +71,18 @@ class ExportTest {
         AuditReport audit = Auditor.audit(region, JournalIndex.NONE);
 
         assertThat(r.events()).isEqualTo(journal[0]);
-        assertThat(r.rows()).containsEntry("calls", journal[1]).containsEntry("slots", 1024L).containsEntry("region", 1L);
+        assertThat(r.rows())
+                .containsEntry("calls", journal[1])
+                .containsEntry("slots", 1024L)
+                .containsEntry("region", 1L);
         assertThat(r.stopReason()).isNull();
         assertThat(r.warnings()).isEmpty();
         assertThat(out.resolve(Exporter.MANIFEST)).exists();
         try (Connection c = DuckDb.open(tmp)) {
             String events = "read_parquet('" + out.resolve("events/*.parquet") + "')";
             assertThat(scalar(c, "SELECT count(*) FROM " + events)).isEqualTo(journal[0]);
-            assertThat(scalar(c, "SELECT count(*) FROM " + events + " WHERE paddr <> slot * 4096")).isZero();
+            assertThat(scalar(c, "SELECT count(*) FROM " + events + " WHERE paddr <> slot * 4096"))
+                    .isZero();
             assertThat(scalar(c, "SELECT count(*) FROM " + events + " WHERE kind = 'MINT'"))
                     .isEqualTo(countKind("MINT"));
             assertThat(scalar(c, "SELECT sum(entries) FROM read_parquet('" + out.resolve("calls/*.parquet") + "')"))
@@ -86,12 +91,17 @@ class ExportTest {
             assertThat(scalar(c, "SELECT sum(obligations) FROM " + slots)).isEqualTo(audit.obligations());
             assertThat(scalar(c, "SELECT sum(raw) FROM " + slots)).isEqualTo(audit.rawReferences());
             String leaks = "read_parquet('" + out.resolve("leaks/*.parquet") + "')";
-            long groupEntries = audit.leaks().stream().mapToLong(g -> g.slots().size()).sum();
-            assertThat(scalar(c, "SELECT count(*) FROM " + leaks + " WHERE kind = 'obligation'")).isEqualTo(groupEntries);
+            long groupEntries =
+                    audit.leaks().stream().mapToLong(g -> g.slots().size()).sum();
+            assertThat(scalar(c, "SELECT count(*) FROM " + leaks + " WHERE kind = 'obligation'"))
+                    .isEqualTo(groupEntries);
             assertThat(scalar(c, "SELECT count(DISTINCT handle) FROM " + leaks + " WHERE kind = 'obligation'"))
                     .isEqualTo(audit.leakGroupCount());
-            assertThat(scalar(c, "SELECT sum(count) FROM " + leaks + " WHERE kind = 'raw'")).isEqualTo(audit.rawReferences());
-            assertThat(scalar(c, "SELECT events FROM read_parquet('" + out.resolve("sites/*.parquet") + "') WHERE site = 0"))
+            assertThat(scalar(c, "SELECT sum(count) FROM " + leaks + " WHERE kind = 'raw'"))
+                    .isEqualTo(audit.rawReferences());
+            assertThat(scalar(
+                            c,
+                            "SELECT events FROM read_parquet('" + out.resolve("sites/*.parquet") + "') WHERE site = 0"))
                     .isEqualTo(journal[0]);
             assertThat(scalar(c, "SELECT last_index FROM read_parquet('" + out.resolve("region/*.parquet") + "')"))
                     .isEqualTo(audit.lastIndex());
@@ -100,7 +110,9 @@ class ExportTest {
     }
 
     private static long countKind(String kind) {
-        return Support.events(SAMPLE).stream().filter(l -> l.startsWith(kind + " ")).count();
+        return Support.events(SAMPLE).stream()
+                .filter(l -> l.startsWith(kind + " "))
+                .count();
     }
 
     @Test
@@ -112,13 +124,15 @@ class ExportTest {
         JournalEvent e = new JournalEvent();
         try (JournalReader r = JournalReader.open(SAMPLE.resolve("journal"))) {
             while (r.next(e)) {
-                expected.add(e.index + " " + e.timestamp + " " + e.thread + " " + e.opCode() + " " + e.kind + " " + e.slot
+                expected.add(e.index + " " + e.timestamp + " " + e.thread + " " + e.opCode() + " " + e.kind + " "
+                        + e.slot
                         + " " + (e.slot >= 0 ? Long.toString(e.slot * 4096L) : "null") + " " + e.before + " " + e.after
                         + " " + e.handle + " 0 " + e.flags + " " + e.metaType);
             }
         }
         List<String> got = new ArrayList<>();
-        try (Connection c = DuckDb.open(tmp); Statement s = c.createStatement();
+        try (Connection c = DuckDb.open(tmp);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT * FROM read_parquet('" + out.resolve("events/*.parquet")
                         + "', filename = true, file_row_number = true) ORDER BY filename, file_row_number")) {
             while (rs.next()) {
@@ -138,9 +152,10 @@ class ExportTest {
         x.op = 31;
         x.thread = -7;
         x.kind = io.framejournal.journal.EventKind.RECOVERY;
-        try (Connection c = DuckDb.open(tmp); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT " + Exporter.UNPACK + " FROM (SELECT " + Exporter.head(x) + "::BIGINT AS head, "
-                        + Exporter.ids(x) + "::BIGINT AS ids)")) {
+        try (Connection c = DuckDb.open(tmp);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + Exporter.UNPACK + " FROM (SELECT " + Exporter.head(x)
+                        + "::BIGINT AS head, " + Exporter.ids(x) + "::BIGINT AS ids)")) {
             rs.next();
             assertThat(rs.getInt("slot")).isEqualTo(-1);
             assertThat(rs.getShort("meta_type")).isEqualTo((short) -3);
@@ -164,12 +179,19 @@ class ExportTest {
             String a = "read_parquet('" + plain.resolve("calls/*.parquet") + "')";
             String b = "read_parquet('" + grouped.resolve("calls/*.parquet") + "')";
             assertThat(scalar(c, "SELECT count(*) FROM " + a)).isEqualTo(journalCounts(SAMPLE, JournalIndex.NONE)[1]);
-            assertThat(scalar(c, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")")).isZero();
-            assertThat(scalar(c, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")")).isZero();
-            assertThat(scalar(c, "SELECT count(*) FROM " + a + " WHERE first_slot IS NULL")).isPositive();
-            assertThat(scalar(c, "SELECT sum(slot_entries) FROM " + a)).isEqualTo(
-                    scalar(c, "SELECT count(*) FROM read_parquet('" + plain.resolve("events/*.parquet") + "') WHERE kind IN "
-                            + "('REFCOUNT','USAGE','META_WRITE','META_DROP','MINT','REDEEM','RAW_FORGET','RAW_RESTORE','LIST')"));
+            assertThat(scalar(c, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")"))
+                    .isZero();
+            assertThat(scalar(c, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")"))
+                    .isZero();
+            assertThat(scalar(c, "SELECT count(*) FROM " + a + " WHERE first_slot IS NULL"))
+                    .isPositive();
+            assertThat(scalar(c, "SELECT sum(slot_entries) FROM " + a))
+                    .isEqualTo(
+                            scalar(
+                                    c,
+                                    "SELECT count(*) FROM read_parquet('" + plain.resolve("events/*.parquet")
+                                            + "') WHERE kind IN "
+                                            + "('REFCOUNT','USAGE','META_WRITE','META_DROP','MINT','REDEEM','RAW_FORGET','RAW_RESTORE','LIST')"));
         }
     }
 
@@ -177,13 +199,15 @@ class ExportTest {
     void smallChunksKeepJournalOrderAcrossPartFiles() throws Exception {
         RegionInput region = RegionInput.open(SAMPLE);
         Path out = tmp.resolve("chunks");
-        Exporter.Result r = new Exporter(region, out, Exporter.Format.PARQUET, JournalIndex.NONE, 1000).run(Progress.none());
+        Exporter.Result r =
+                new Exporter(region, out, Exporter.Format.PARQUET, JournalIndex.NONE, 1000).run(Progress.none());
         List<Path> parts;
         try (Stream<Path> s = Files.list(out.resolve("events"))) {
             parts = s.sorted().toList();
         }
         assertThat(parts).hasSize((int) ((r.events() + 999) / 1000));
-        try (Connection c = DuckDb.open(tmp); Statement s = c.createStatement();
+        try (Connection c = DuckDb.open(tmp);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT \"index\" FROM read_parquet('" + out.resolve("events/*.parquet")
                         + "', filename = true, file_row_number = true) ORDER BY filename, file_row_number")) {
             List<Long> indices = new ArrayList<>();
@@ -210,10 +234,16 @@ class ExportTest {
         try (Connection c = DuckDb.open(tmp)) {
             assertThat(scalar(c, "SELECT count(*) FROM read_csv('" + out.resolve("events/*.csv") + "', header = true)"))
                     .isEqualTo(half[0]);
-            assertThat(scalar(c, "SELECT max(\"index\") FROM read_csv('" + out.resolve("events/*.csv") + "', header = true)"))
+            assertThat(scalar(
+                            c,
+                            "SELECT max(\"index\") FROM read_csv('" + out.resolve("events/*.csv")
+                                    + "', header = true)"))
                     .isLessThanOrEqualTo(at);
             AuditReport atHalf = Auditor.audit(region, at);
-            assertThat(scalar(c, "SELECT sum(obligations) FROM read_csv('" + out.resolve("slots/*.csv") + "', header = true)"))
+            assertThat(scalar(
+                            c,
+                            "SELECT sum(obligations) FROM read_csv('" + out.resolve("slots/*.csv")
+                                    + "', header = true)"))
                     .isEqualTo(atHalf.obligations());
         }
     }
@@ -228,7 +258,9 @@ class ExportTest {
             for (ExportSchema.Column c : t.columns()) {
                 String row = "| `" + c.name() + "` | " + c.type() + " | ";
                 int at = section.indexOf(row);
-                assertThat(at).as(t.name() + "." + c.name() + " documented in order").isGreaterThanOrEqualTo(pos);
+                assertThat(at)
+                        .as(t.name() + "." + c.name() + " documented in order")
+                        .isGreaterThanOrEqualTo(pos);
                 pos = at;
             }
         }
@@ -240,11 +272,13 @@ class ExportTest {
         Support.copyTree(SAMPLE, copy);
         RegionInput region = RegionInput.open(copy);
         assertThatThrownBy(() -> Exporter.checkOutput(region, copy.resolve("export")))
-                .isInstanceOf(RegionException.class).hasMessageContaining("inside the region");
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("inside the region");
         Path used = Files.createDirectories(tmp.resolve("used"));
         Files.writeString(used.resolve("x"), "x");
         assertThatThrownBy(() -> Exporter.checkOutput(region, used))
-                .isInstanceOf(RegionException.class).hasMessageContaining("not empty");
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("not empty");
         assertThat(copy.resolve("export")).doesNotExist();
     }
 }

@@ -20,23 +20,36 @@ class SqlSessionTest {
     @Test
     void leaksByOpOverTheSampleRegion() {
         Map<String, String> before = Support.checksums(SAMPLE);
-        Result r = Support.cli("sql", SAMPLE.toString(),
+        Result r = Support.cli(
+                "sql",
+                SAMPLE.toString(),
                 "SELECT op, count(*) AS frames, count(DISTINCT handle) AS handles FROM leaks WHERE kind = 'obligation' "
                         + "GROUP BY op ORDER BY frames DESC, op");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("op").contains("SEGMENT_FROM_RAW        6       1")
-                .contains("FRAME_FROM_UNUSED       3       3").endsWith("(6 rows)\n");
+        assertThat(r.out())
+                .startsWith("op")
+                .contains("SEGMENT_FROM_RAW        6       1")
+                .contains("FRAME_FROM_UNUSED       3       3")
+                .endsWith("(6 rows)\n");
         assertThat(Support.checksums(SAMPLE)).isEqualTo(before);
     }
 
     @Test
     void jsonAndAnExportDirectory() {
         Path out = tmp.resolve("export");
-        assertThat(Support.cli("export", SAMPLE.toString(), "--to", out.toString()).exit()).isZero();
-        Result r = Support.cli("sql", out.toString(), "SELECT status, count(*) AS n FROM slots GROUP BY status ORDER BY status",
+        assertThat(Support.cli("export", SAMPLE.toString(), "--to", out.toString())
+                        .exit())
+                .isZero();
+        Result r = Support.cli(
+                "sql",
+                out.toString(),
+                "SELECT status, count(*) AS n FROM slots GROUP BY status ORDER BY status",
                 "--json");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("\"command\": \"sql\"").contains("\"name\": \"status\"").contains("\"free\"")
+        assertThat(r.out())
+                .contains("\"command\": \"sql\"")
+                .contains("\"name\": \"status\"")
+                .contains("\"free\"")
                 .contains("\"rowCount\": 3");
         Result capped = Support.cli("sql", out.toString(), "SELECT * FROM events", "--max-rows", "2");
         assertThat(capped.out()).contains("12,629 not shown: raise --max-rows");
@@ -45,7 +58,9 @@ class SqlSessionTest {
     @Test
     void queriesCannotReachOtherFiles() throws Exception {
         Path out = tmp.resolve("export");
-        assertThat(Support.cli("export", SAMPLE.toString(), "--to", out.toString()).exit()).isZero();
+        assertThat(Support.cli("export", SAMPLE.toString(), "--to", out.toString())
+                        .exit())
+                .isZero();
         Path secret = Files.writeString(tmp.resolve("secret.csv"), "a\n1\n");
         Path written = tmp.resolve("written.csv");
         String[] refused = {

@@ -33,9 +33,19 @@ class HtmlReportTest {
         assertThat(r.out()).startsWith("report " + SAMPLE + " -> " + file).contains("10 finding(s)");
         String html = Files.readString(file);
         assertThat(Files.size(file)).isLessThan(10L << 20);
-        assertThat(html).contains("id=\"memory-map\"", "id=\"fj-map\"", "id=\"rates\"", "id=\"fj-rate-kind\"",
-                "id=\"fj-rate-op\"", "id=\"leaks\"", "id=\"findings\"", "id=\"frames\"", "id=\"fj-status\"",
-                "Content-Security-Policy", "src=\"data:image/png;base64,");
+        assertThat(html)
+                .contains(
+                        "id=\"memory-map\"",
+                        "id=\"fj-map\"",
+                        "id=\"rates\"",
+                        "id=\"fj-rate-kind\"",
+                        "id=\"fj-rate-op\"",
+                        "id=\"leaks\"",
+                        "id=\"findings\"",
+                        "id=\"frames\"",
+                        "id=\"fj-status\"",
+                        "Content-Security-Policy",
+                        "src=\"data:image/png;base64,");
         AuditReport audit = Auditor.audit(RegionInput.open(SAMPLE), JournalIndex.NONE);
         for (AuditReport.LeakGroup g : audit.leaks()) {
             assertThat(html).contains("handle " + Fmt.handle(g.handle()) + " · minted by ");
@@ -49,8 +59,12 @@ class HtmlReportTest {
             assertThat(html).contains("id=\"" + links.group(1) + "\"");
             n++;
         }
-        assertThat(n).isGreaterThanOrEqualTo(audit.leaks().stream().mapToInt(g -> g.slots().size()).sum());
-        assertThat(html).doesNotContainPattern("(src|href)=\"(https?:)?//").doesNotContain("@import")
+        assertThat(n)
+                .isGreaterThanOrEqualTo(
+                        audit.leaks().stream().mapToInt(g -> g.slots().size()).sum());
+        assertThat(html)
+                .doesNotContainPattern("(src|href)=\"(https?:)?//")
+                .doesNotContain("@import")
                 .doesNotContain("url(");
         assertThat(Support.checksums(SAMPLE)).isEqualTo(before);
     }
@@ -63,7 +77,10 @@ class HtmlReportTest {
         Result r = Support.cli("report", hostile.toString(), "-o", file.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         String html = Files.readString(file);
-        assertThat(html).doesNotContain("<img src=x").doesNotContain("<script>alert").doesNotContain("<b>'")
+        assertThat(html)
+                .doesNotContain("<img src=x")
+                .doesNotContain("<script>alert")
+                .doesNotContain("<b>'")
                 .contains("x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;b&gt;&#39;&amp;");
         assertThat(Html.esc("a\u001b[31m\u0000<")).isEqualTo("a\uFFFD[31m\uFFFD&lt;");
     }
@@ -84,6 +101,8 @@ class HtmlReportTest {
             }
         }
         assertThat(sum).as("every event counted once in the rates").isEqualTo(small.events);
-        assertThat(small.wOb[0][small.cols - 1]).as("frame 0x15000 still owes its leaked obligation").isEqualTo(1);
+        assertThat(small.wOb[0][small.cols - 1])
+                .as("frame 0x15000 still owes its leaked obligation")
+                .isEqualTo(1);
     }
 }

@@ -27,7 +27,9 @@ class AuditSampleCliTest {
         assertThat(json.out()).isEqualTo(Files.readString(root.resolve("data/sample.audit.json")));
 
         for (String cmd : new String[] {"stats", "dump", "state"}) {
-            assertThat(JarRunner.jar(root, 60, cmd, "data/sample").exit()).as(cmd).isZero();
+            assertThat(JarRunner.jar(root, 60, cmd, "data/sample").exit())
+                    .as(cmd)
+                    .isZero();
         }
         assertThat(FileHashes.of(root.resolve("data/sample"))).isEqualTo(before);
     }

@@ -34,7 +34,11 @@ class BadInputCliTest {
 
     private static void assertOneLineError(Result r, String expected) {
         assertThat(r.exit()).as("stdout %s stderr %s", r.out(), r.err()).isEqualTo(2);
-        assertThat(r.errLines()).singleElement().asString().startsWith("framejournal: ").contains(expected);
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("framejournal: ")
+                .contains(expected);
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
     }
 
@@ -122,7 +126,9 @@ class BadInputCliTest {
         Files.delete(sample.resolve("slots.cm3"));
         Result r = run("audit", "sample");
         assertOneLineError(r, "slot table");
-        assertThat(r.out()).contains("Outstanding obligations (leaks)").contains("not checked: the slot table is missing");
+        assertThat(r.out())
+                .contains("Outstanding obligations (leaks)")
+                .contains("not checked: the slot table is missing");
     }
 
     @Test
@@ -130,8 +136,8 @@ class BadInputCliTest {
         Path conf = sample.resolve("region.conf");
         Files.setPosixFilePermissions(conf, java.util.Set.of());
         try {
-            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(conf),
-                    "running as root: permissions do not stop reads");
+            org.junit.jupiter.api.Assumptions.assumeFalse(
+                    Files.isReadable(conf), "running as root: permissions do not stop reads");
             assertOneLineError(run("audit", "sample"), "cannot read");
         } finally {
             Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
@@ -151,8 +157,10 @@ class BadInputCliTest {
 
     @Test
     void theLauncherRunsTheJar() {
-        Result r = JarRunner.exec(tmp, 60, List.of("bash", JarRunner.root().resolve("bin/framejournal").toString(),
-                "--version"));
+        Result r = JarRunner.exec(
+                tmp,
+                60,
+                List.of("bash", JarRunner.root().resolve("bin/framejournal").toString(), "--version"));
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("framejournal ");
     }
@@ -170,7 +178,8 @@ class BadInputCliTest {
         while (end > 0 && b[end - 1] == 0) {
             end--;
         }
-        assertThat(new String(b, 0, Math.min(16, b.length), StandardCharsets.ISO_8859_1)).isNotEmpty();
+        assertThat(new String(b, 0, Math.min(16, b.length), StandardCharsets.ISO_8859_1))
+                .isNotEmpty();
         return end;
     }
 }

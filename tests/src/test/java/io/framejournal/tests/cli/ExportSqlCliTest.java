@@ -46,11 +46,25 @@ class ExportSqlCliTest {
         Map<String, Long> expected = new HashMap<>();
         for (String run : new String[] {"a", "b"}) {
             Path region = tmp.resolve("runs").resolve(run).resolve("region");
-            Result sim = run("simulate", "--dir", region.toString(), "--max-paddr", "0x400000", "--ops", "800",
-                    "--seed", run.equals("a") ? "1" : "2", "--leak-rate", "0.01");
+            Result sim = run(
+                    "simulate",
+                    "--dir",
+                    region.toString(),
+                    "--max-paddr",
+                    "0x400000",
+                    "--ops",
+                    "800",
+                    "--seed",
+                    run.equals("a") ? "1" : "2",
+                    "--leak-rate",
+                    "0.01");
             assertThat(sim.exit()).as(sim.err()).isZero();
             Map<String, String> before = FileHashes.of(region);
-            Result ex = run("export", region.toString(), "--to", tmp.resolve("runs").resolve(run).resolve("export").toString());
+            Result ex = run(
+                    "export",
+                    region.toString(),
+                    "--to",
+                    tmp.resolve("runs").resolve(run).resolve("export").toString());
             assertThat(ex.exit()).as(ex.err()).isZero();
             assertThat(ex.err()).isEmpty();
             assertThat(ex.out()).contains("events  ").contains("part file(s)");
@@ -58,7 +72,8 @@ class ExportSqlCliTest {
             expected.put(run, journalEvents(region));
         }
         String glob = tmp.resolve("runs") + "/*/export/events/*.parquet";
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet('" + glob + "')")) {
                 rs.next();
                 assertThat(rs.getLong(1)).isEqualTo(expected.get("a") + expected.get("b"));
@@ -88,7 +103,11 @@ class ExportSqlCliTest {
 
     private static void assertOneLineError(Result r, String expected) {
         assertThat(r.exit()).as("stdout %s stderr %s", r.out(), r.err()).isEqualTo(2);
-        assertThat(r.errLines()).singleElement().asString().startsWith("framejournal: ").contains(expected);
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("framejournal: ")
+                .contains(expected);
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
     }
 
@@ -128,7 +147,8 @@ class ExportSqlCliTest {
         assertOneLineError(run("export", "sample", "--to", "sample/export"), "inside the region");
         assertOneLineError(run("report", "sample", "-o", "sample/report.html"), "inside the region");
         assertOneLineError(run("export", "sample"), "Missing required option: '--to=OUT'");
-        assertOneLineError(run("export", "sample", "--to", "x", "--format", "xml"), "Invalid value for option '--format'");
+        assertOneLineError(
+                run("export", "sample", "--to", "x", "--format", "xml"), "Invalid value for option '--format'");
         assertOneLineError(run("export", "nowhere", "--to", "x"), "does not exist");
         assertOneLineError(run("report", "sample"), "Missing required option");
         assertOneLineError(run("sql", "sample"), "Missing required parameter");

@@ -26,7 +26,8 @@ class FormatOneSampleCliTest {
 
         Result audit = JarRunner.jar(root, 60, "audit", "data/v1-sample");
         assertThat(audit.exit()).isEqualTo(1);
-        assertThat(audit.out()).isEqualTo(Files.readString(root.resolve("data/v1-sample.audit.txt")))
+        assertThat(audit.out())
+                .isEqualTo(Files.readString(root.resolve("data/v1-sample.audit.txt")))
                 .contains("torn:          0 compound operation(s), 0 slot(s) mid-operation");
         assertThat(audit.err()).isEmpty();
         assertThat(JarRunner.jar(root, 60, "audit", "data/v1-sample", "--json").out())
@@ -39,7 +40,9 @@ class FormatOneSampleCliTest {
         assertThat(stats.exit()).isZero();
         assertThat(stats.out()).contains("2,023 records").contains("52.0 bytes/event");
         assertThat(JarRunner.jar(root, 60, "state", "data/v1-sample").exit()).isZero();
-        assertThat(JarRunner.jar(root, 60, "history", "data/v1-sample", "--frame", "31").exit()).isZero();
+        assertThat(JarRunner.jar(root, 60, "history", "data/v1-sample", "--frame", "31")
+                        .exit())
+                .isZero();
         assertThat(FileHashes.of(root.resolve("data/v1-sample"))).isEqualTo(before);
     }
 

@@ -34,15 +34,31 @@ class FullDiskCliTest {
     @Test
     void aFullDiskEndsTheWriterWithOneLineAndTheRegionIsRecoverable() throws Exception {
         Path fs = Files.createDirectories(tmp.resolve("small"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", fs.toString()),
+        assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", fs.toString()),
                 "cannot mount a tmpfs here (needs root): full-disk test skipped");
         Path copy = tmp.resolve("big/region");
         try {
-            Result r = JarRunner.jar(JarRunner.root(), 120, "simulate", "--dir", fs.resolve("region").toString(),
-                    "--max-paddr", "0x400000", "--duration", "60s", "--threads", "2", "--seed", "5");
+            Result r = JarRunner.jar(
+                    JarRunner.root(),
+                    120,
+                    "simulate",
+                    "--dir",
+                    fs.resolve("region").toString(),
+                    "--max-paddr",
+                    "0x400000",
+                    "--duration",
+                    "60s",
+                    "--threads",
+                    "2",
+                    "--seed",
+                    "5");
             assertThat(r.exit()).as("stdout: %s%nstderr: %s", r.out(), r.err()).isEqualTo(2);
             List<String> err = r.err().lines().toList();
-            assertThat(err).as("stderr").isNotEmpty().allMatch(l -> l.startsWith("framejournal:"))
+            assertThat(err)
+                    .as("stderr")
+                    .isNotEmpty()
+                    .allMatch(l -> l.startsWith("framejournal:"))
                     .noneMatch(l -> l.contains("\tat ") || l.contains("Exception in thread"));
             FileHashes.copyTree(fs.resolve("region"), copy);
         } finally {

@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code framejournal} jar (or any command) in a child process and captures what it printed. */
 final class JarRunner {
-    private JarRunner() {
-    }
+    private JarRunner() {}
 
     /**
      * What one run printed and returned.
@@ -42,8 +41,11 @@ final class JarRunner {
 
     /** Runs {@code java @config/chronicle.jvmopts -jar replay-tool/target/framejournal.jar args} in {@code cwd}. */
     static Result jar(Path cwd, long timeoutSeconds, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + root().resolve("config/chronicle.jvmopts"), "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + root().resolve("config/chronicle.jvmopts"),
+                "-jar",
+                jar().toString()));
         cmd.addAll(List.of(args));
         return exec(cwd, timeoutSeconds, cmd);
     }
@@ -53,8 +55,11 @@ final class JarRunner {
             Path out = Files.createTempFile("fj-out", ".txt");
             Path err = Files.createTempFile("fj-err", ".txt");
             try {
-                Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile())
-                        .redirectError(err.toFile()).start();
+                Process p = new ProcessBuilder(cmd)
+                        .directory(cwd.toFile())
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new AssertionError("timed out after " + timeoutSeconds + " s: " + cmd);

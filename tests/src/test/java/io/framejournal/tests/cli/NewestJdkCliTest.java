@@ -48,11 +48,21 @@ class NewestJdkCliTest {
     @Test
     void the_sample_audit_under_the_newest_jdk_prints_the_expected_report_and_nothing_on_stderr() throws IOException {
         Optional<Path> jdk = newestJdk();
-        assumeTrue(jdk.isPresent(), () -> "no JDK newer than " + Runtime.version().feature() + " is installed beside "
-                + System.getProperty("java.home") + "; nothing to test");
+        assumeTrue(
+                jdk.isPresent(),
+                () -> "no JDK newer than " + Runtime.version().feature() + " is installed beside "
+                        + System.getProperty("java.home") + "; nothing to test");
         Path root = JarRunner.root();
-        Result r = JarRunner.exec(root, 120, List.of("env", "JAVA_HOME=" + jdk.get(), "FRAMEJOURNAL_NO_BUILD=1",
-                root.resolve("bin/framejournal").toString(), "audit", "data/sample"));
+        Result r = JarRunner.exec(
+                root,
+                120,
+                List.of(
+                        "env",
+                        "JAVA_HOME=" + jdk.get(),
+                        "FRAMEJOURNAL_NO_BUILD=1",
+                        root.resolve("bin/framejournal").toString(),
+                        "audit",
+                        "data/sample"));
         assertThat(r.err()).as("stderr under %s", jdk.get()).isEmpty();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(Files.readString(root.resolve("data/sample.audit.txt")));
@@ -61,8 +71,16 @@ class NewestJdkCliTest {
     @Test
     void the_launcher_under_the_build_jdk_is_just_as_quiet() throws IOException {
         Path root = JarRunner.root();
-        Result r = JarRunner.exec(root, 120, List.of("env", "JAVA_HOME=" + System.getProperty("java.home"),
-                "FRAMEJOURNAL_NO_BUILD=1", root.resolve("bin/framejournal").toString(), "audit", "data/sample"));
+        Result r = JarRunner.exec(
+                root,
+                120,
+                List.of(
+                        "env",
+                        "JAVA_HOME=" + System.getProperty("java.home"),
+                        "FRAMEJOURNAL_NO_BUILD=1",
+                        root.resolve("bin/framejournal").toString(),
+                        "audit",
+                        "data/sample"));
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(Files.readString(root.resolve("data/sample.audit.txt")));
@@ -72,16 +90,23 @@ class NewestJdkCliTest {
     void the_launcher_generates_a_bash_completion_script_that_knows_every_subcommand(@TempDir Path tmp)
             throws IOException {
         Path root = JarRunner.root();
-        Result r = JarRunner.exec(root, 60, List.of("env", "FRAMEJOURNAL_NO_BUILD=1",
-                "JAVA_HOME=" + System.getProperty("java.home"), root.resolve("bin/framejournal").toString(),
-                "generate-completion"));
+        Result r = JarRunner.exec(
+                root,
+                60,
+                List.of(
+                        "env",
+                        "FRAMEJOURNAL_NO_BUILD=1",
+                        "JAVA_HOME=" + System.getProperty("java.home"),
+                        root.resolve("bin/framejournal").toString(),
+                        "generate-completion"));
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).startsWith("#!/usr/bin/env bash")
+        assertThat(r.out())
+                .startsWith("#!/usr/bin/env bash")
                 .contains("simulate", "recover", "audit", "history", "state", "dump", "stats", "demo");
         Path script = Files.writeString(tmp.resolve("framejournal_completion"), r.out());
-        Result sourced = JarRunner.exec(root, 60, List.of("bash", "-c",
-                "source '" + script + "' && complete -p framejournal"));
+        Result sourced =
+                JarRunner.exec(root, 60, List.of("bash", "-c", "source '" + script + "' && complete -p framejournal"));
         assertThat(sourced.exit()).isZero();
         assertThat(sourced.out()).contains("-F _complete_framejournal framejournal");
     }

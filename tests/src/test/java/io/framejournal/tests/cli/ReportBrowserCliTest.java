@@ -31,16 +31,28 @@ class ReportBrowserCliTest {
 
     @BeforeEach
     void needsChromium() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "the browser test needs Debian's chromium: "
-                + "install it with `sudo apt-get update && sudo apt-get install -y chromium` (CI's .ci/run does)");
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM),
+                "the browser test needs Debian's chromium: "
+                        + "install it with `sudo apt-get update && sudo apt-get install -y chromium` (CI's .ci/run does)");
     }
 
     /** Chromium, headless, on a fresh profile, with nothing reaching out to the network. */
     private List<String> chromium(String... args) throws IOException {
         Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile,
+        List<String> cmd = new ArrayList<>(List.of(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile,
                 "--virtual-time-budget=5000"));
         cmd.addAll(List.of(args));
         return cmd;
@@ -77,21 +89,36 @@ class ReportBrowserCliTest {
 
         String dom = dumpDom(html);
         Map<String, String> st = status(dom);
-        assertThat(st).containsEntry("data-errors", "0").containsEntry("data-csp", "0").containsEntry("data-ready", "true");
+        assertThat(st)
+                .containsEntry("data-errors", "0")
+                .containsEntry("data-csp", "0")
+                .containsEntry("data-ready", "true");
         assertThat(Integer.parseInt(st.get("data-columns"))).isPositive();
-        assertThat(dom).contains("id=\"fj-map\"", "id=\"fj-rate-kind\"", "id=\"fj-rate-op\"", "id=\"frame-21\"",
-                "handle 1:76 · minted by SEGMENT_FROM_RAW", "Findings of the audit (10)");
+        assertThat(dom)
+                .contains(
+                        "id=\"fj-map\"",
+                        "id=\"fj-rate-kind\"",
+                        "id=\"fj-rate-op\"",
+                        "id=\"frame-21\"",
+                        "handle 1:76 · minted by SEGMENT_FROM_RAW",
+                        "Findings of the audit (10)");
 
         Path shots = root.resolve("tests/target/report-screenshots");
         Files.createDirectories(shots);
         Path png = shots.resolve("sample-report.png");
         Files.deleteIfExists(png);
-        Result shot = JarRunner.exec(tmp, 120, chromium("--window-size=1280,2400", "--screenshot=" + png,
-                html.toUri().toString()));
+        Result shot = JarRunner.exec(
+                tmp,
+                120,
+                chromium(
+                        "--window-size=1280,2400",
+                        "--screenshot=" + png,
+                        html.toUri().toString()));
         assertThat(shot.exit()).as(shot.err()).isZero();
         byte[] bytes = Files.readAllBytes(png);
         assertThat(bytes.length).isGreaterThan(20_000);
-        assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("PNG");
+        assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .isEqualTo("PNG");
     }
 
     @Test
@@ -102,9 +129,14 @@ class ReportBrowserCliTest {
         Result r = JarRunner.jar(tmp, 120, "report", hostile.toString(), "-o", html.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         String dom = dumpDom(html);
-        assertThat(status(dom)).containsEntry("data-errors", "0").containsEntry("data-csp", "0")
+        assertThat(status(dom))
+                .containsEntry("data-errors", "0")
+                .containsEntry("data-csp", "0")
                 .containsEntry("data-ready", "true");
-        assertThat(dom).doesNotContain("<img src=\"x\"").doesNotContain("<script>alert").doesNotContain("<b>")
+        assertThat(dom)
+                .doesNotContain("<img src=\"x\"")
+                .doesNotContain("<script>alert")
+                .doesNotContain("<b>")
                 .contains("&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;b&gt;");
     }
 }

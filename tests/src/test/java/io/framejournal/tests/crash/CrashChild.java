@@ -26,13 +26,13 @@ public final class CrashChild {
     public static final long MAX_PADDR = 4L << 20;
     /** Operations between two progress lines (counted over all threads). */
     static final long OPS_PER_CHECKPOINT = 200;
+
     static final int MAX_RUN_SECONDS = 120;
     static final int EXIT_TIMED_OUT = 3;
     static final int EXIT_FAILED = 4;
     static final int EXIT_ORPHANED = 5;
 
-    private CrashChild() {
-    }
+    private CrashChild() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length != 3) {
@@ -63,16 +63,18 @@ public final class CrashChild {
     }
 
     private static void exitWhenParentIsGone() {
-        Thread watcher = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent writes nothing; EOF means it closed the pipe or died
-                }
-            } catch (java.io.IOException e) {
-                // a broken pipe means the same
-            }
-            System.exit(EXIT_ORPHANED);
-        }, "crash-parent-watch");
+        Thread watcher = new Thread(
+                () -> {
+                    try {
+                        while (System.in.read() >= 0) {
+                            // the parent writes nothing; EOF means it closed the pipe or died
+                        }
+                    } catch (java.io.IOException e) {
+                        // a broken pipe means the same
+                    }
+                    System.exit(EXIT_ORPHANED);
+                },
+                "crash-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
     }

@@ -55,11 +55,20 @@ final class CrashHarness implements AutoCloseable {
     static CrashHarness start(Path regionDir, long seed, int threads, Path stderr) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path jvmopts = projectRoot().resolve("config").resolve("chronicle.jvmopts");
-        ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "@" + jvmopts,
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                java.toString(),
+                "@" + jvmopts,
                 // a short-lived child: start fast, small heap
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Xss512k",
-                "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), regionDir.toString(), Long.toString(seed), Integer.toString(threads)));
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx128m",
+                "-Xss512k",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashChild.class.getName(),
+                regionDir.toString(),
+                Long.toString(seed),
+                Integer.toString(threads)));
         pb.redirectError(stderr.toFile());
         pb.directory(stderr.getParent().toFile()); // a JVM crash log (hs_err_pid*.log) would land here
         // stdin stays an open pipe: the child exits when it reaches EOF, i.e. when this JVM is gone
@@ -67,7 +76,8 @@ final class CrashHarness implements AutoCloseable {
     }
 
     private void readStdout() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 String[] f = line.split(" ");
@@ -116,7 +126,9 @@ final class CrashHarness implements AutoCloseable {
 
     /** Waits until the child reported {@code n} checkpoints or died; fails after {@code timeout}. */
     void awaitCheckpoints(int n, Duration timeout) {
-        await("child checkpoint " + n).atMost(timeout).pollInterval(Duration.ofMillis(5))
+        await("child checkpoint " + n)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> checkpoints() >= n || !isAlive());
     }
 

@@ -25,9 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,13 +88,14 @@ class CrashRecoveryTest {
             }));
         }
         pool.shutdown();
-        return IntStream.range(0, seeds.length).mapToObj(i -> dynamicTest("seed " + hex(seeds[i]), () -> {
-            try {
-                outcomes.get(i).get(10, TimeUnit.MINUTES);
-            } catch (ExecutionException e) {
-                throw e.getCause();
-            }
-        }));
+        return IntStream.range(0, seeds.length)
+                .mapToObj(i -> dynamicTest("seed " + hex(seeds[i]), () -> {
+                    try {
+                        outcomes.get(i).get(10, TimeUnit.MINUTES);
+                    } catch (ExecutionException e) {
+                        throw e.getCause();
+                    }
+                }));
     }
 
     static LongStream seeds() {
@@ -116,8 +115,10 @@ class CrashRecoveryTest {
             System.out.println(log);
         } catch (AssertionError | Exception e) {
             System.out.println(log + " FAILED");
-            throw new AssertionError("crash seed " + hex(seed) + " failed (rerun: -Dframejournal.crash.seed=" + hex(seed)
-                    + "): " + e.getMessage(), e);
+            throw new AssertionError(
+                    "crash seed " + hex(seed) + " failed (rerun: -Dframejournal.crash.seed=" + hex(seed) + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -140,10 +141,13 @@ class CrashRecoveryTest {
             } else {
                 child.runFor(Duration.ofMillis(rnd.nextInt(300)));
             }
-            assertThat(child.isAlive()).as("child alive at kill time; stderr: %s", child.stderrText()).isTrue();
+            assertThat(child.isAlive())
+                    .as("child alive at kill time; stderr: %s", child.stderrText())
+                    .isTrue();
             if (sigterm) {
                 int exit = child.terminate();
-                assertThat(exit).as("exit code of a JVM stopped by SIGTERM mid-work; stderr: %s", child.stderrText())
+                assertThat(exit)
+                        .as("exit code of a JVM stopped by SIGTERM mid-work; stderr: %s", child.stderrText())
                         .isEqualTo(CrashHarness.SIGTERM_EXIT);
             } else {
                 int exit = child.kill();
@@ -151,7 +155,8 @@ class CrashRecoveryTest {
             }
             try (Stream<Path> files = Files.list(iteration)) {
                 assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err")))
-                        .as("JVM crash logs of the child").isEmpty();
+                        .as("JVM crash logs of the child")
+                        .isEmpty();
             }
             assertThat(child.protocolError()).isNull();
             assertThat(child.readyIndex()).as("child announced its region").isNotNegative();
@@ -164,32 +169,44 @@ class CrashRecoveryTest {
 
         // What the kill left, read-only.
         JournalSnapshot before = JournalSnapshot.read(layout.journal());
-        assertThat(before.stopReason()).as("journal as the kill left it reads to its end").isNull();
+        assertThat(before.stopReason())
+                .as("journal as the kill left it reads to its end")
+                .isNull();
         assertThat(before.firstGap()).as("no gap in the killed journal").isNull();
-        assertThat(before.contains(lastAppended)).as("last checkpoint %s is in the journal (last %s)",
-                JournalIndex.format(lastAppended), JournalIndex.format(before.lastIndex())).isTrue();
+        assertThat(before.contains(lastAppended))
+                .as(
+                        "last checkpoint %s is in the journal (last %s)",
+                        JournalIndex.format(lastAppended), JournalIndex.format(before.lastIndex()))
+                .isTrue();
         EVENTS_BEFORE_KILL.addAndGet(before.size());
         RECORDS_BEFORE_KILL.addAndGet(before.records());
         SEGMENT_RECORDS_BEFORE_KILL.addAndGet(before.multiSlotRecords());
         assertThat(before.count(EventKind.BEGIN) + before.count(EventKind.END))
-                .as("format 2 writes no compound markers: every call is one record").isZero();
+                .as("format 2 writes no compound markers: every call is one record")
+                .isZero();
         int nrSlots = RegionChecks.nrSlots(dir);
         SlotMapProbe.Result probe = SlotMapProbe.probe(layout.slots(), nrSlots);
-        assertThat(probe.checksumEntries()).as("slot table entry checksums are off").isFalse();
+        assertThat(probe.checksumEntries())
+                .as("slot table entry checksums are off")
+                .isFalse();
         assertThat(probe.size()).as("entries after recoverPersistedTo").isEqualTo(nrSlots);
-        assertThat(probe.badSlots()).as("slots lost or without magic after recoverPersistedTo").isEmpty();
+        assertThat(probe.badSlots())
+                .as("slots lost or without magic after recoverPersistedTo")
+                .isEmpty();
 
         long t0 = System.nanoTime();
         RecoveryReport report = MetaRegion.recover(dir, reclaim);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        log.append(" threads=" + threads + (sigterm ? " SIGTERM" : " SIGKILL") + " reclaim=" + reclaim + " events=" + before.size()
+        log.append(" threads=" + threads + (sigterm ? " SIGTERM" : " SIGKILL") + " reclaim=" + reclaim + " events="
+                + before.size()
                 + " records=" + before.records() + " lastCheckpoint=" + JournalIndex.format(lastAppended)
                 + " slotsRedone=" + report.slotsRedone() + " locksCleared=" + report.locksCleared()
                 + " recoveryMs=" + millis);
         MAX_RECOVERY_MILLIS.accumulateAndGet(millis, Math::max);
         TOTAL_RECOVERY_MILLIS.addAndGet(millis);
         EVENTS_REDONE.addAndGet(report.slotsRedone());
-        assertThat(report.verdict()).as("a kill alone damages nothing: recovery finds the table only behind")
+        assertThat(report.verdict())
+                .as("a kill alone damages nothing: recovery finds the table only behind")
                 .isEqualTo(RecoveryReport.CONSISTENT);
         assertThat(report.slotsAhead() + report.slotsDisagreed()).isZero();
         LOCKS_CLEARED.addAndGet(report.locksCleared());
@@ -201,26 +218,40 @@ class CrashRecoveryTest {
         assertThat(report.recordsScanned()).as("records recovery read").isPositive();
 
         checkNothingLost(dir, before, lastAppended);
-        assertThat(RegionChecks.tableVersusReplay(dir)).as("slot table == replay after recovery").isEmpty();
-        assertThat(RegionChecks.badVerdicts(dir)).as("replay verdicts other than OK").isEmpty();
+        assertThat(RegionChecks.tableVersusReplay(dir))
+                .as("slot table == replay after recovery")
+                .isEmpty();
+        assertThat(RegionChecks.badVerdicts(dir))
+                .as("replay verdicts other than OK")
+                .isEmpty();
         assertThat(RegionStatus.read(layout.status()).clean()).isTrue();
 
         if (reclaim) {
             assertClean(dir, report);
         } else {
             reopenUseAndClose(dir, false);
-            assertThat(RegionChecks.tableVersusReplay(dir)).as("slot table == replay after reopen").isEmpty();
+            assertThat(RegionChecks.tableVersusReplay(dir))
+                    .as("slot table == replay after reopen")
+                    .isEmpty();
             RecoveryReport reclaimed = MetaRegion.recover(dir, true);
             assertClean(dir, reclaimed);
         }
         reopenUseAndClose(dir, true);
-        assertThat(RegionChecks.tableVersusReplay(dir)).as("slot table == replay after final session").isEmpty();
-        assertThat(RegionChecks.slotsNotFree(dir)).as("everything released after final session").isEmpty();
-        assertThat(RegionChecks.badVerdicts(dir)).as("replay verdicts other than OK").isEmpty();
+        assertThat(RegionChecks.tableVersusReplay(dir))
+                .as("slot table == replay after final session")
+                .isEmpty();
+        assertThat(RegionChecks.slotsNotFree(dir))
+                .as("everything released after final session")
+                .isEmpty();
+        assertThat(RegionChecks.badVerdicts(dir))
+                .as("replay verdicts other than OK")
+                .isEmpty();
         checkNothingLost(dir, before, lastAppended);
         RECOVERED_CLEAN.incrementAndGet();
         deleteTree(iteration);
-        log.append(" childMs=").append(TimeUnit.NANOSECONDS.toMillis(tKilled - tStart)).append(" checksMs=")
+        log.append(" childMs=")
+                .append(TimeUnit.NANOSECONDS.toMillis(tKilled - tStart))
+                .append(" checksMs=")
                 .append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - tKilled));
     }
 
@@ -236,12 +267,18 @@ class CrashRecoveryTest {
         assertThat(lost).as("events lost").isZero();
         assertThat(after.stopReason()).isNull();
         assertThat(after.firstGap()).as("gap after recovery").isNull();
-        assertThat(after.firstDifferenceFrom(before)).as("pre-kill events unchanged").isNull();
+        assertThat(after.firstDifferenceFrom(before))
+                .as("pre-kill events unchanged")
+                .isNull();
     }
 
     private static void assertClean(Path dir, RecoveryReport report) {
-        assertThat(RegionChecks.slotsNotFree(dir)).as("reclaim leaves every slot free").isEmpty();
-        assertThat(RegionChecks.tableVersusReplay(dir)).as("slot table == replay after reclaim").isEmpty();
+        assertThat(RegionChecks.slotsNotFree(dir))
+                .as("reclaim leaves every slot free")
+                .isEmpty();
+        assertThat(RegionChecks.tableVersusReplay(dir))
+                .as("slot table == replay after reclaim")
+                .isEmpty();
         assertThat(RegionChecks.ledgerBreaks(dir)).isEmpty();
         assertThat(report.journalProblem()).isNull();
     }
@@ -261,15 +298,21 @@ class CrashRecoveryTest {
                 c.close();
                 s.close();
             } catch (FrameAllocException full) {
-                assertThat(mustHaveRoom).as("allocation failed: %s", full.getMessage()).isFalse();
+                assertThat(mustHaveRoom)
+                        .as("allocation failed: %s", full.getMessage())
+                        .isFalse();
                 SlotState st = new SlotState();
                 for (int slot = 0; slot < region.config().nrSlots(); slot++) {
                     region.slotStateAt(slot, st);
-                    assertThat(st.isFree()).as("slot %d is free, yet allocation said the region is full", slot).isFalse();
+                    assertThat(st.isFree())
+                            .as("slot %d is free, yet allocation said the region is full", slot)
+                            .isFalse();
                 }
             }
         }
-        assertThat(RegionStatus.read(new RegionLayout(dir).status()).clean()).as("closed clean").isTrue();
+        assertThat(RegionStatus.read(new RegionLayout(dir).status()).clean())
+                .as("closed clean")
+                .isTrue();
     }
 
     private static void deleteTree(Path p) throws IOException {
@@ -286,17 +329,20 @@ class CrashRecoveryTest {
 
     @AfterAll
     static void summary() {
-        System.out.println(String.join(" ", List.of("CRASH SUMMARY:",
-                "crashes=" + CRASHES.get(),
-                "recoveredClean=" + RECOVERED_CLEAN.get(),
-                "recordsBeforeKill=" + RECORDS_BEFORE_KILL.get(),
-                "segmentRecordsBeforeKill=" + SEGMENT_RECORDS_BEFORE_KILL.get(),
-                "tornCalls=0 (format 2: one record per call)",
-                "eventsBeforeKill=" + EVENTS_BEFORE_KILL.get(),
-                "eventsLost=" + EVENTS_LOST.get(),
-                "slotsRedone=" + EVENTS_REDONE.get(),
-                "slotLocksCleared=" + LOCKS_CLEARED.get(),
-                "maxRecoveryMs=" + MAX_RECOVERY_MILLIS.get(),
-                "totalRecoveryMs=" + TOTAL_RECOVERY_MILLIS.get())));
+        System.out.println(String.join(
+                " ",
+                List.of(
+                        "CRASH SUMMARY:",
+                        "crashes=" + CRASHES.get(),
+                        "recoveredClean=" + RECOVERED_CLEAN.get(),
+                        "recordsBeforeKill=" + RECORDS_BEFORE_KILL.get(),
+                        "segmentRecordsBeforeKill=" + SEGMENT_RECORDS_BEFORE_KILL.get(),
+                        "tornCalls=0 (format 2: one record per call)",
+                        "eventsBeforeKill=" + EVENTS_BEFORE_KILL.get(),
+                        "eventsLost=" + EVENTS_LOST.get(),
+                        "slotsRedone=" + EVENTS_REDONE.get(),
+                        "slotLocksCleared=" + LOCKS_CLEARED.get(),
+                        "maxRecoveryMs=" + MAX_RECOVERY_MILLIS.get(),
+                        "totalRecoveryMs=" + TOTAL_RECOVERY_MILLIS.get())));
     }
 }

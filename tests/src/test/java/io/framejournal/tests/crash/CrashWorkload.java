@@ -178,9 +178,11 @@ final class CrashWorkload {
         } else if (dice == 1 && !uniques.isEmpty()) {
             take(uniques, pick(uniques)).close();
         } else if (dice == 2 && !rawFrames.isEmpty()) {
-            Frame.fromRaw(region, rawFrames.remove(rnd.nextInt(rawFrames.size()))).close();
+            Frame.fromRaw(region, rawFrames.remove(rnd.nextInt(rawFrames.size())))
+                    .close();
         } else if (dice == 3 && !rawSegments.isEmpty()) {
-            Segment.fromRaw(region, rawSegments.remove(rnd.nextInt(rawSegments.size())), LongMeta.class).close();
+            Segment.fromRaw(region, rawSegments.remove(rnd.nextInt(rawSegments.size())), LongMeta.class)
+                    .close();
         } else if (!segments.isEmpty()) {
             take(segments, pick(segments)).close();
         } else if (!frames.isEmpty()) {

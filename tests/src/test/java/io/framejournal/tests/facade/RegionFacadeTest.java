@@ -60,10 +60,13 @@ class RegionFacadeTest {
             List<SlotView> all = region.slots();
             List<SlotView> used = region.inUse();
             assertThat(all).hasSize(1024);
-            assertThat(used).isNotEmpty().allSatisfy(v -> assertThat(v.isFree()).isFalse())
+            assertThat(used)
+                    .isNotEmpty()
+                    .allSatisfy(v -> assertThat(v.isFree()).isFalse())
                     .hasSize((int) all.stream().filter(v -> !v.isFree()).count());
             Map<FrameStatus, Long> counts = region.countByStatus();
-            assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1024);
+            assertThat(counts.values().stream().mapToLong(Long::longValue).sum())
+                    .isEqualTo(1024);
             assertThat(counts.get(FrameStatus.FREE)).isEqualTo(1024 - used.size());
             assertThat(region.audit().findings()).isEqualTo(10);
         }
@@ -75,7 +78,8 @@ class RegionFacadeTest {
         assertThatThrownBy(() -> Region.inspect(tmp)).isInstanceOf(RegionException.class);
         assertThatThrownBy(() -> Region.audit(tmp.resolve("missing"))).isInstanceOf(RegionException.class);
         try (Region region = Region.inspect(root().resolve("data/sample"))) {
-            assertThatThrownBy(() -> region.slot(0x1001)).isInstanceOf(RegionException.class)
+            assertThatThrownBy(() -> region.slot(0x1001))
+                    .isInstanceOf(RegionException.class)
                     .hasMessageContaining("not page-aligned");
         }
     }

@@ -66,9 +66,21 @@ class HostileInputTest {
     static final Duration CASE_TIMEOUT = Duration.ofSeconds(60);
 
     /** The paths each case runs; read-only ones first. */
-    enum Op { CONFIG, JOURNAL, REPLAY, END_CHECK, SLOTS, OPEN, RECOVER }
+    enum Op {
+        CONFIG,
+        JOURNAL,
+        REPLAY,
+        END_CHECK,
+        SLOTS,
+        OPEN,
+        RECOVER
+    }
 
-    enum Result { OK, PARTIAL, REJECTED }
+    enum Result {
+        OK,
+        PARTIAL,
+        REJECTED
+    }
 
     private static final Set<Op> READ_ONLY = EnumSet.of(Op.CONFIG, Op.JOURNAL, Op.REPLAY, Op.END_CHECK, Op.SLOTS);
     private static final AtomicInteger INPUTS = new AtomicInteger();
@@ -80,10 +92,12 @@ class HostileInputTest {
 
     @TempDir
     static Path tmp;
+
     static Path good;
     static Path otherGeometry;
     /** Events in each source region's journal: a damaged copy never reads more. */
     static final Map<Path, Long> EVENTS = new java.util.HashMap<>();
+
     static volatile long maxSourceEvents;
     static final AtomicInteger CASES = new AtomicInteger();
 
@@ -135,8 +149,7 @@ class HostileInputTest {
     }
 
     /** A damaged copy of the good region, and which paths must reject it. */
-    private record Case(String name, Damage damage, Set<Op> mustReject) {
-    }
+    private record Case(String name, Damage damage, Set<Op> mustReject) {}
 
     @FunctionalInterface
     private interface Damage {
@@ -151,24 +164,32 @@ class HostileInputTest {
         List<Case> cases = new ArrayList<>();
         for (int i = 0; i < TRUNCATIONS; i++) {
             long r = rnd.nextLong();
-            cases.add(new Case("journal truncated #" + i, d -> truncateJournal(d, new SplittableRandom(r)),
+            cases.add(new Case(
+                    "journal truncated #" + i,
+                    d -> truncateJournal(d, new SplittableRandom(r)),
                     EnumSet.noneOf(Op.class)));
         }
         for (int i = 0; i < UNCLEAN_TRUNCATIONS; i++) {
             long r = rnd.nextLong();
-            cases.add(new Case(UNCLEAN_TRUNCATED + " #" + i, d -> {
-                markOpen(d);
-                truncateJournal(d, new SplittableRandom(r));
-            }, EnumSet.of(Op.OPEN)));
+            cases.add(new Case(
+                    UNCLEAN_TRUNCATED + " #" + i,
+                    d -> {
+                        markOpen(d);
+                        truncateJournal(d, new SplittableRandom(r));
+                    },
+                    EnumSet.of(Op.OPEN)));
         }
         for (int i = 0; i < CQ4_FLIPS; i++) {
             long r = rnd.nextLong();
-            cases.add(new Case("bit flips in .cq4 #" + i, d -> flipBits(cq4(d), new SplittableRandom(r)),
+            cases.add(new Case(
+                    "bit flips in .cq4 #" + i,
+                    d -> flipBits(cq4(d), new SplittableRandom(r)),
                     EnumSet.noneOf(Op.class)));
         }
         for (int i = 0; i < CQ4T_FLIPS; i++) {
             long r = rnd.nextLong();
-            cases.add(new Case(CQ4T_FLIPPED + " #" + i,
+            cases.add(new Case(
+                    CQ4T_FLIPPED + " #" + i,
                     d -> flipBits(new RegionLayout(d).journal().resolve("metadata.cq4t"), new SplittableRandom(r)),
                     EnumSet.noneOf(Op.class)));
         }
@@ -176,17 +197,20 @@ class HostileInputTest {
         cases.add(new Case("slot table missing", d -> Files.delete(slots(d)), slotUsers));
         cases.add(new Case("slot table empty", d -> truncate(slots(d), 0), slotUsers));
         cases.add(new Case("slot table truncated to 100 bytes", d -> truncate(slots(d), 100), slotUsers));
-        cases.add(new Case("slot table truncated to half", d -> truncate(slots(d), Files.size(slots(d)) / 2), slotUsers));
+        cases.add(
+                new Case("slot table truncated to half", d -> truncate(slots(d), Files.size(slots(d)) / 2), slotUsers));
         long garbageSeed = rnd.nextLong();
         cases.add(new Case("slot table garbage", d -> garbage(slots(d), new SplittableRandom(garbageSeed)), slotUsers));
         cases.add(new Case("slot table zeroed", d -> zero(slots(d)), slotUsers));
         Set<Op> configUsers = EnumSet.of(Op.CONFIG, Op.REPLAY, Op.SLOTS, Op.OPEN, Op.RECOVER);
-        cases.add(new Case("format version 99 in region.conf",
-                d -> rewriteConfig(d, "format=2", "format=99"), configUsers));
-        cases.add(new Case("format version 0 in region.conf",
-                d -> rewriteConfig(d, "format=2", "format=0"), configUsers));
-        cases.add(new Case("region.conf garbage", d -> garbage(config(d), new SplittableRandom(garbageSeed)), configUsers));
-        cases.add(new Case("region.status garbage",
+        cases.add(new Case(
+                "format version 99 in region.conf", d -> rewriteConfig(d, "format=2", "format=99"), configUsers));
+        cases.add(new Case(
+                "format version 0 in region.conf", d -> rewriteConfig(d, "format=2", "format=0"), configUsers));
+        cases.add(new Case(
+                "region.conf garbage", d -> garbage(config(d), new SplittableRandom(garbageSeed)), configUsers));
+        cases.add(new Case(
+                "region.status garbage",
                 d -> garbage(new RegionLayout(d).status(), new SplittableRandom(garbageSeed)),
                 EnumSet.of(Op.END_CHECK, Op.OPEN, Op.RECOVER)));
         Set<Op> all = EnumSet.allOf(Op.class);
@@ -194,17 +218,25 @@ class HostileInputTest {
         cases.add(new Case("empty directory", HostileInputTest::emptyDirectory, all));
         cases.add(new Case("directory that does not exist", d -> assertThat(d).doesNotExist(), all));
         cases.add(new Case("journal directory missing", d -> deleteTree(new RegionLayout(d).journal()), all));
-        cases.add(new Case("journal of a smaller region (2 MiB into 4 MiB)",
-                d -> replaceJournal(d, otherGeometry), EnumSet.of(Op.REPLAY, Op.OPEN, Op.RECOVER)));
-        cases.add(new Case("journal of a larger region (4 MiB into 2 MiB)",
-                d -> replaceJournal(d, good), EnumSet.of(Op.REPLAY, Op.OPEN, Op.RECOVER)));
+        cases.add(new Case(
+                "journal of a smaller region (2 MiB into 4 MiB)",
+                d -> replaceJournal(d, otherGeometry),
+                EnumSet.of(Op.REPLAY, Op.OPEN, Op.RECOVER)));
+        cases.add(new Case(
+                "journal of a larger region (4 MiB into 2 MiB)",
+                d -> replaceJournal(d, good),
+                EnumSet.of(Op.REPLAY, Op.OPEN, Op.RECOVER)));
         cases.add(new Case("region.conf without read permission", d -> unreadable(config(d)), configUsers));
         cases.add(new Case("slot table without read permission", d -> unreadable(slots(d)), EnumSet.of(Op.SLOTS)));
-        cases.add(new Case("journal file without read permission", d -> unreadable(cq4(d)),
+        cases.add(new Case(
+                "journal file without read permission",
+                d -> unreadable(cq4(d)),
                 EnumSet.of(Op.JOURNAL, Op.REPLAY, Op.OPEN, Op.RECOVER)));
         // @Timeout covers the factory method only, so every dynamic test brings its own.
-        return cases.stream().map(c -> dynamicTest(c.name(),
-                () -> assertTimeoutPreemptively(CASE_TIMEOUT, () -> runCase(c), () -> c.name() + " hung")));
+        return cases.stream()
+                .map(c -> dynamicTest(
+                        c.name(),
+                        () -> assertTimeoutPreemptively(CASE_TIMEOUT, () -> runCase(c), () -> c.name() + " hung")));
     }
 
     private void runCase(Case c) throws Exception {
@@ -254,8 +286,9 @@ class HostileInputTest {
             return hashes;
         }
         Map<String, String> rest = new java.util.TreeMap<>(hashes);
-        rest.keySet().removeIf(name -> name.startsWith(RegionLayout.JOURNAL + "/")
-                || (crashedAndCut && name.equals(RegionLayout.SLOTS)));
+        rest.keySet()
+                .removeIf(name -> name.startsWith(RegionLayout.JOURNAL + "/")
+                        || (crashedAndCut && name.equals(RegionLayout.SLOTS)));
         return rest;
     }
 
@@ -266,8 +299,15 @@ class HostileInputTest {
             log.append(' ').append(op).append(partial == null ? "=ok" : "=partial(" + partial + ")");
             return partial == null ? Result.OK : Result.PARTIAL;
         } catch (RegionException e) {
-            assertThat(e.getMessage()).as("%s: RegionException message", op).isNotBlank().doesNotContain("\n", "\r");
-            log.append(' ').append(op).append("=rejected(").append(e.getMessage()).append(')');
+            assertThat(e.getMessage())
+                    .as("%s: RegionException message", op)
+                    .isNotBlank()
+                    .doesNotContain("\n", "\r");
+            log.append(' ')
+                    .append(op)
+                    .append("=rejected(")
+                    .append(e.getMessage())
+                    .append(')');
             return Result.REJECTED;
         } catch (Throwable e) {
             UNCAUGHT.incrementAndGet();
@@ -344,7 +384,8 @@ class HostileInputTest {
 
     static Path cq4(Path d) throws IOException {
         try (Stream<Path> files = Files.list(new RegionLayout(d).journal())) {
-            List<Path> cq4 = files.filter(p -> p.toString().endsWith(".cq4")).sorted().collect(Collectors.toList());
+            List<Path> cq4 =
+                    files.filter(p -> p.toString().endsWith(".cq4")).sorted().collect(Collectors.toList());
             return cq4.get(cq4.size() - 1);
         }
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.framejournal.allocator.FrameAllocOptions;
 import io.framejournal.allocator.MetaRegion;
-import io.framejournal.allocator.Segment;
 import io.framejournal.allocator.NoMeta;
+import io.framejournal.allocator.Segment;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.RegionConfig;
@@ -46,7 +46,9 @@ class LiveReaderTest {
                     read++;
                 }
                 ends++;
-                assertThat(reader.stopReason()).as("after %d events and %d ends", read, ends).isNull();
+                assertThat(reader.stopReason())
+                        .as("after %d events and %d ends", read, ends)
+                        .isNull();
             }
             writer.join();
             while (reader.next(e)) {
@@ -76,11 +78,13 @@ class LiveReaderTest {
             });
             while (!writer.isDone() || audits == 0) {
                 io.framejournal.replay.analysis.AuditReport r = io.framejournal.replay.analysis.Auditor.audit(
-                        io.framejournal.replay.analysis.RegionInput.open(dir), io.framejournal.journal.JournalIndex.NONE);
+                        io.framejournal.replay.analysis.RegionInput.open(dir),
+                        io.framejournal.journal.JournalIndex.NONE);
                 audits++;
                 assertThat(r.clean()).isFalse();
-                assertThat(r.divergence().findings().count()).as("divergence on a live, healthy region (audit %d)",
-                        audits).isZero();
+                assertThat(r.divergence().findings().count())
+                        .as("divergence on a live, healthy region (audit %d)", audits)
+                        .isZero();
                 assertThat(r.stopReason()).isNull();
             }
             writer.join();

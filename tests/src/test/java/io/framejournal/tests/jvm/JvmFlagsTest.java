@@ -33,10 +33,13 @@ class JvmFlagsTest {
     @Test
     void the_argfile_and_the_jar_manifest_list_exactly_the_flags_the_check_requires() throws IOException {
         List<String> argfile = Files.readAllLines(root().resolve("config/chronicle.jvmopts")).stream()
-                .map(String::strip).filter(l -> l.startsWith("--add-")).toList();
+                .map(String::strip)
+                .filter(l -> l.startsWith("--add-"))
+                .toList();
         assertThat(argfile).containsExactlyInAnyOrderElementsOf(JvmFlags.commandLineFlags());
 
-        try (JarFile jar = new JarFile(root().resolve("replay-tool/target/framejournal.jar").toFile())) {
+        try (JarFile jar = new JarFile(
+                root().resolve("replay-tool/target/framejournal.jar").toFile())) {
             Manifest mf = jar.getManifest();
             assertThat(mf.getMainAttributes().getValue("Add-Opens")).isEqualTo(JvmFlags.manifestAddOpens());
             assertThat(mf.getMainAttributes().getValue("Add-Exports")).isEqualTo(JvmFlags.manifestAddExports());
@@ -47,11 +50,19 @@ class JvmFlagsTest {
     @Test
     void the_check_can_be_switched_off_and_chronicle_then_fails_on_its_own() throws Exception {
         Path dir = tmp.resolve("region");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-D" + JvmFlags.CHECK_PROPERTY + "=false", "-cp", System.getProperty("java.class.path"),
-                NoFlagsChild.class.getName(), "create", dir.toString());
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + JvmFlags.CHECK_PROPERTY + "=false",
+                "-cp",
+                System.getProperty("java.class.path"),
+                NoFlagsChild.class.getName(),
+                "create",
+                dir.toString());
         Path out = tmp.resolve("out.txt");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         // not our one-line message (exit 0) but whatever Chronicle throws without its flags (exit 3)
         assertThat(p.exitValue()).as(Files.readString(out)).isEqualTo(3);
@@ -65,10 +76,18 @@ class JvmFlagsTest {
         if (!call.equals("create")) {
             Files.createDirectories(dir); // an empty directory: not a region, and it must stay empty
         }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), NoFlagsChild.class.getName(), call, dir.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                NoFlagsChild.class.getName(),
+                call,
+                dir.toString()));
         Path out = tmp.resolve("out.txt");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String printed = Files.readString(out);
         assertThat(p.exitValue()).as(printed).isZero();

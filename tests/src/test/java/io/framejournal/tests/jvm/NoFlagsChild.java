@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * Exit 0 when the expected {@link MissingJvmFlagsException} came, 1 when the call succeeded, 3 for anything else.
  */
 public final class NoFlagsChild {
-    private NoFlagsChild() {
-    }
+    private NoFlagsChild() {}
 
     public static void main(String[] args) {
         Path dir = Path.of(args[1]);
         try {
             switch (args[0]) {
-                case "create" -> MetaRegion.create(dir, RegionConfig.of(4L << 20)).close();
+                case "create" ->
+                    MetaRegion.create(dir, RegionConfig.of(4L << 20)).close();
                 case "open" -> MetaRegion.open(dir).close();
                 case "recover" -> MetaRegion.recover(dir, false);
                 default -> throw new IllegalArgumentException(args[0]);

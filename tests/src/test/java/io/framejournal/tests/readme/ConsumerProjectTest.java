@@ -39,11 +39,12 @@ class ConsumerProjectTest {
         Files.createDirectories(project.resolve("src/test/java"));
         String dependencies = ReadmeBlocks.block("consumer-pom");
         int end = dependencies.lastIndexOf("</dependencies>");
-        dependencies = dependencies.substring(0, end) + ReadmeBlocks.block("junit-dependencies")
-                + dependencies.substring(end);
+        dependencies =
+                dependencies.substring(0, end) + ReadmeBlocks.block("junit-dependencies") + dependencies.substring(end);
         String buildSection = ReadmeBlocks.block("junit-surefire");
         int plugins = buildSection.indexOf("<plugins>\n") + "<plugins>\n".length();
-        buildSection = buildSection.substring(0, plugins) + """
+        buildSection = buildSection.substring(0, plugins)
+                + """
                     <plugin>
                       <groupId>org.apache.maven.plugins</groupId>
                       <artifactId>maven-compiler-plugin</artifactId>
@@ -54,8 +55,11 @@ class ConsumerProjectTest {
                       <artifactId>maven-resources-plugin</artifactId>
                       <version>3.3.1</version>
                     </plugin>
-                """ + buildSection.substring(plugins);
-        Files.writeString(project.resolve("pom.xml"), """
+                """
+                + buildSection.substring(plugins);
+        Files.writeString(
+                project.resolve("pom.xml"),
+                """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
                   <modelVersion>4.0.0</modelVersion>
@@ -66,12 +70,16 @@ class ConsumerProjectTest {
                     <maven.compiler.release>17</maven.compiler.release>
                     <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
                   </properties>
-                """ + dependencies + buildSection + "</project>\n");
-        Files.writeString(project.resolve("src/main/java/com/example/Example.java"), ReadmeBlocks.block("consumer-example"));
+                """
+                        + dependencies + buildSection + "</project>\n");
+        Files.writeString(
+                project.resolve("src/main/java/com/example/Example.java"), ReadmeBlocks.block("consumer-example"));
         Files.writeString(project.resolve("src/test/java/FrameHandlingTest.java"), ReadmeBlocks.block("junit-example"));
         Files.copy(ReadmeBlocks.root().resolve("config/chronicle.jvmopts"), project.resolve("chronicle.jvmopts"));
         String home = System.getProperty("user.home");
-        Files.writeString(project.resolve("settings.xml"), """
+        Files.writeString(
+                project.resolve("settings.xml"),
+                """
                 <settings>
                   <profiles>
                     <profile>
@@ -94,22 +102,40 @@ class ConsumerProjectTest {
                   </profiles>
                   <activeProfiles><activeProfile>m2-cache</activeProfile></activeProfiles>
                 </settings>
-                """.formatted(home));
+                """
+                        .formatted(home));
 
         Path repo = target().resolve("consumer-repo");
-        assertThat(repo.resolve("io/framejournal/framejournal-bom")).as("installed by this module's build").isDirectory();
+        assertThat(repo.resolve("io/framejournal/framejournal-bom"))
+                .as("installed by this module's build")
+                .isDirectory();
         Path cpFile = project.resolve("classpath.txt");
-        Run build = run(project, 600, List.of("mvn", "-B", "-q", "-ntp", "-Dstyle.color=never", "-s", "settings.xml",
-                "-Dmaven.repo.local=" + repo, "test",
-                "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
-                "-Dmdep.outputFile=" + cpFile, "-Dmdep.includeScope=runtime"));
+        Run build = run(
+                project,
+                600,
+                List.of(
+                        "mvn",
+                        "-B",
+                        "-q",
+                        "-ntp",
+                        "-Dstyle.color=never",
+                        "-s",
+                        "settings.xml",
+                        "-Dmaven.repo.local=" + repo,
+                        "test",
+                        "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
+                        "-Dmdep.outputFile=" + cpFile,
+                        "-Dmdep.includeScope=runtime"));
         assertThat(build.exit()).as("consumer build:\n%s", build.out()).isZero();
         // the README's JUnit example ran as the consumer's own test, with the README's Surefire configuration
         String report = Files.readString(project.resolve("target/surefire-reports/TEST-FrameHandlingTest.xml"));
         assertThat(report).contains("tests=\"2\"", "errors=\"0\"", "skipped=\"0\"", "failures=\"0\"");
 
-        String classpath = project.resolve("target/classes") + File.pathSeparator + Files.readString(cpFile).strip();
-        assertThat(chronicleJars(classpath)).as("Chronicle as the BOM pins it = what this build tests with")
+        String classpath = project.resolve("target/classes")
+                + File.pathSeparator
+                + Files.readString(cpFile).strip();
+        assertThat(chronicleJars(classpath))
+                .as("Chronicle as the BOM pins it = what this build tests with")
                 .isEqualTo(chronicleJars(System.getProperty("java.class.path")));
 
         Path region = tmp.resolve("region");
@@ -126,24 +152,27 @@ class ConsumerProjectTest {
         assertThat(lines.get(1)).isEqualTo("{FREE=4095, UNIQUE=0, SHARED=1, BUSY=0, ILLEGAL=0}");
         assertThat(lines.get(2)).startsWith("audit " + region + ": 1 finding(s) in ");
         assertThat(example.out())
-                .contains("leaks:         0 obligation(s) outstanding in 0 handle group(s); 1 raw reference(s) never restored")
+                .contains(
+                        "leaks:         0 obligation(s) outstanding in 0 handle group(s); 1 raw reference(s) never restored")
                 .endsWith("1 finding(s)\n");
     }
 
     /** The net.openhft jars of a class path, by file name (artifact and version). */
     static Set<String> chronicleJars(String classpath) {
-        return Arrays.stream(classpath.split(File.pathSeparator)).filter(p -> p.contains("net" + File.separator + "openhft"))
-                .map(p -> Path.of(p).getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        return Arrays.stream(classpath.split(File.pathSeparator))
+                .filter(p -> p.contains("net" + File.separator + "openhft"))
+                .map(p -> Path.of(p).getFileName().toString())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    record Run(int exit, String out) {
-    }
+    record Run(int exit, String out) {}
 
     static Run run(Path cwd, long timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
         return run(cwd, timeoutSeconds, cmd, null);
     }
 
-    static Run run(Path cwd, long timeoutSeconds, List<String> cmd, Path stderr) throws IOException, InterruptedException {
+    static Run run(Path cwd, long timeoutSeconds, List<String> cmd, Path stderr)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(cwd, "out", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile());
         if (stderr == null) {

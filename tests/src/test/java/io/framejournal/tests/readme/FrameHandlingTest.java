@@ -20,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class FrameHandlingTest {
     @Test
     void clones_are_counted_and_released(MetaRegion region, FrameAllocOptions alloc) {
-        try (Frame<NoMeta> frame = alloc.allocFrame(); Frame<NoMeta> twin = frame.clone()) {
+        try (Frame<NoMeta> frame = alloc.allocFrame();
+                Frame<NoMeta> twin = frame.clone()) {
             assertEquals(2, region.slot(twin.startPaddr()).refCount());
-        }   // forget a close() here and the test fails with the audit's leak report
+        } // forget a close() here and the test fails with the audit's leak report
     }
 
     /** Holds one more frame per call; the child JVM is killed after the 40th. */
@@ -40,7 +41,9 @@ class FrameHandlingTest {
     @Test
     void recovery_reclaims_what_a_killed_process_held(@TempDir Path tmp) throws Exception {
         FrameJournalCrash.Crashed crashed = FrameJournalCrash.of(HoldFrames.class)
-                .killAfterCalls(40).reclaim(true).run(tmp.resolve("region"));
+                .killAfterCalls(40)
+                .reclaim(true)
+                .run(tmp.resolve("region"));
         assertEquals(40, crashed.recovery().framesReclaimed());
         try (MetaRegion region = crashed.open()) {
             assertEquals(FrameStatus.FREE, region.slot(0).status());

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** The code blocks of the README, found by the {@code <!-- readme:NAME -->} comment right above each. */
 final class ReadmeBlocks {
-    private ReadmeBlocks() {
-    }
+    private ReadmeBlocks() {}
 
     static Path root() {
         return Path.of(System.getProperty("framejournal.root")).toAbsolutePath().normalize();

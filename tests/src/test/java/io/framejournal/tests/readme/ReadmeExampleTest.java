@@ -30,7 +30,7 @@ class ReadmeExampleTest {
 
             long framePaddr;
             try (Frame<NoMeta> frame = alloc.allocFrame();
-                 Frame<NoMeta> twin = frame.clone()) {
+                    Frame<NoMeta> twin = frame.clone()) {
                 assertThat(twin.referenceCount()).isEqualTo(2);
                 framePaddr = frame.startPaddr();
             }
@@ -50,7 +50,8 @@ class ReadmeExampleTest {
             halves.right().close();
 
             assertThatThrownBy(() -> Frame.fromUnused(region, 0x1001, NoMeta.INSTANCE))
-                    .isInstanceOfSatisfying(GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.NOT_ALIGNED));
+                    .isInstanceOfSatisfying(
+                            GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.NOT_ALIGNED));
             for (int i = 0; i < 8; i++) {
                 var s = region.slotState(segStart + i * 4096L);
                 assertThat(s.refCount).as("frame %d", i).isEqualTo(RefCount.UNUSED);

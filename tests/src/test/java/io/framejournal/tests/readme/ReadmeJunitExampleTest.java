@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class ReadmeJunitExampleTest {
     @Test
     void the_readme_junit_example_is_frame_handling_test_line_for_line() throws Exception {
-        String source = Files.readString(ReadmeBlocks.root()
-                .resolve("tests/src/test/java/io/framejournal/tests/readme/FrameHandlingTest.java"));
+        String source = Files.readString(
+                ReadmeBlocks.root().resolve("tests/src/test/java/io/framejournal/tests/readme/FrameHandlingTest.java"));
         assertThat(source).isEqualTo("package io.framejournal.tests.readme;\n\n" + ReadmeBlocks.block("junit-example"));
     }
 }

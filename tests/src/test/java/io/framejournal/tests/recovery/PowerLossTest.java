@@ -150,7 +150,8 @@ class PowerLossTest {
         } catch (RegionException refused) {
             assertThat(refused.getMessage()).as(how).doesNotContain("\n");
             Map<String, String> now = new HashMap<>(FileHashes.of(mix));
-            now.remove(RegionLayout.SLOTS); // the documented limit: Chronicle Map's recovery may write a table it rejects
+            now.remove(
+                    RegionLayout.SLOTS); // the documented limit: Chronicle Map's recovery may write a table it rejects
             Map<String, String> was = new HashMap<>(before);
             was.remove(RegionLayout.SLOTS);
             assertThat(now).as("%s: a refused recovery changes nothing", how).isEqualTo(was);
@@ -164,12 +165,16 @@ class PowerLossTest {
             throw new AssertionError(how + ": recovery threw " + e + " instead of a result or a RegionException", e);
         }
         count(r.verdict());
-        assertThat(RegionChecks.tableVersusReplay(mix)).as("%s: %s, yet the table differs from the replay", how,
-                r.verdict()).isEmpty();
+        assertThat(RegionChecks.tableVersusReplay(mix))
+                .as("%s: %s, yet the table differs from the replay", how, r.verdict())
+                .isEmpty();
         Map<Long, Integer> after = records(new RegionLayout(mix).journal());
         for (Map.Entry<Long, Integer> e : durable.entrySet()) {
-            assertThat(after.get(e.getKey())).as("%s: record %s written before the sync point", how,
-                    io.framejournal.journal.JournalIndex.format(e.getKey())).isEqualTo(e.getValue());
+            assertThat(after.get(e.getKey()))
+                    .as(
+                            "%s: record %s written before the sync point",
+                            how, io.framejournal.journal.JournalIndex.format(e.getKey()))
+                    .isEqualTo(e.getValue());
         }
     }
 
@@ -195,7 +200,9 @@ class PowerLossTest {
 
     private static List<String> relativeFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).toList();
+            return s.filter(Files::isRegularFile)
+                    .map(p -> dir.relativize(p).toString())
+                    .toList();
         }
     }
 

@@ -7,12 +7,12 @@ import io.framejournal.allocator.FrameAllocOptions;
 import io.framejournal.allocator.MetaRegion;
 import io.framejournal.allocator.RecoveryReport;
 import io.framejournal.allocator.SlotTable;
-import io.framejournal.journal.SlotState;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.SlotState;
 import io.framejournal.replay.sim.Simulator;
 import io.framejournal.tests.support.FileHashes;
 import io.framejournal.tests.support.RegionChecks;
@@ -88,22 +88,29 @@ class RecoveryTrustTest {
             r = MetaRegion.recover(dir, false);
         } catch (RegionException refused) {
             assertThat(refused.getMessage()).contains("--salvage").doesNotContain("\n");
-            assertThat(FileHashes.of(dir)).as("a refused recovery changes nothing").isEqualTo(before);
+            assertThat(FileHashes.of(dir))
+                    .as("a refused recovery changes nothing")
+                    .isEqualTo(before);
             r = MetaRegion.recover(dir, false, true);
             assertThat(r.verdict()).isEqualTo(RecoveryReport.SALVAGED);
             assertThat(r.salvage().reportFile()).exists();
             assertThat(r.salvage().damagedJournal()).isDirectory();
         }
-        assertThat(r.verdict()).as("the table was ahead of the shortened journal")
+        assertThat(r.verdict())
+                .as("the table was ahead of the shortened journal")
                 .isIn(RecoveryReport.REPAIRED, RecoveryReport.SALVAGED);
         if (lost > 100) { // the last 72 bytes are only the REGION_CLOSE marker, which touches no slot
             assertThat(r.slotsAhead()).as("slots the lost records had reached").isPositive();
         }
-        assertThat(RegionChecks.tableVersusReplay(dir)).as("table == replay after recovery").isEmpty();
+        assertThat(RegionChecks.tableVersusReplay(dir))
+                .as("table == replay after recovery")
+                .isEmpty();
         try (MetaRegion again = MetaRegion.open(dir)) {
             new FrameAllocOptions(again).allocFrame().close();
         }
-        assertThat(RegionChecks.tableVersusReplay(dir)).as("and after a new session appended to it").isEmpty();
+        assertThat(RegionChecks.tableVersusReplay(dir))
+                .as("and after a new session appended to it")
+                .isEmpty();
         assertThat(readsToTheEnd(dir)).isTrue();
     }
 
@@ -119,8 +126,10 @@ class RecoveryTrustTest {
             f.write(b | 0x40); // Chronicle's metadata bit: every tailer now skips this document silently
         }
         Map<String, String> before = FileHashes.of(dir);
-        assertThatThrownBy(() -> MetaRegion.recover(dir, false)).isInstanceOf(RegionException.class)
-                .hasMessageContaining("sequence number").hasMessageContaining("missing");
+        assertThatThrownBy(() -> MetaRegion.recover(dir, false))
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("sequence number")
+                .hasMessageContaining("missing");
         assertThat(FileHashes.of(dir)).as("a refused recovery changes nothing").isEqualTo(before);
 
         RecoveryReport r = MetaRegion.recover(dir, false, true);

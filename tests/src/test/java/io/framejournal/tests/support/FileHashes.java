@@ -16,8 +16,7 @@ import java.util.stream.Stream;
 
 /** SHA-256 of every regular file under a directory, by relative path: proof that a read changed nothing. */
 public final class FileHashes {
-    private FileHashes() {
-    }
+    private FileHashes() {}
 
     public static Map<String, String> of(Path root) {
         Map<String, String> hashes = new TreeMap<>();

@@ -5,9 +5,9 @@ import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 import java.nio.file.Path;
+import java.util.Arrays;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
-import java.util.Arrays;
 
 /**
  * Every event of a journal, read once through a read-only {@link JournalReader} into primitive columns, so tests
@@ -23,8 +23,7 @@ public final class JournalSnapshot {
     private int size;
     private String stopReason;
 
-    private JournalSnapshot() {
-    }
+    private JournalSnapshot() {}
 
     public static JournalSnapshot read(Path journalDir) {
         JournalSnapshot s = new JournalSnapshot();
@@ -89,7 +88,8 @@ public final class JournalSnapshot {
             // the events of one record share its index
             boolean ok = cur == prev || (sameCycle ? cur == prev + 1 : cur > prev && CYCLE.toSequenceNumber(cur) == 0);
             if (!ok) {
-                return "index " + JournalIndex.format(cur) + " follows " + JournalIndex.format(prev) + " (event " + i + ")";
+                return "index " + JournalIndex.format(cur) + " follows " + JournalIndex.format(prev) + " (event " + i
+                        + ")";
             }
         }
         return null;
@@ -101,8 +101,10 @@ public final class JournalSnapshot {
             return "only " + size + " events, " + prefix.size + " were there before";
         }
         for (int i = 0; i < prefix.size; i++) {
-            if (index[i] != prefix.index[i] || kind[i] != prefix.kind[i]
-                    || payload[i * 4] != prefix.payload[i * 4] || payload[i * 4 + 1] != prefix.payload[i * 4 + 1]
+            if (index[i] != prefix.index[i]
+                    || kind[i] != prefix.kind[i]
+                    || payload[i * 4] != prefix.payload[i * 4]
+                    || payload[i * 4 + 1] != prefix.payload[i * 4 + 1]
                     || payload[i * 4 + 2] != prefix.payload[i * 4 + 2]
                     || payload[i * 4 + 3] != prefix.payload[i * 4 + 3]) {
                 return "event " + i + " at " + JournalIndex.format(prefix.index[i]) + " changed";

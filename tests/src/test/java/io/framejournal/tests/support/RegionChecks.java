@@ -20,8 +20,7 @@ import java.util.Map;
 public final class RegionChecks {
     private static final int MAX_FINDINGS = 5;
 
-    private RegionChecks() {
-    }
+    private RegionChecks() {}
 
     public static int nrSlots(Path dir) {
         return RegionConfig.read(new RegionLayout(dir).config()).nrSlots();
@@ -99,7 +98,11 @@ public final class RegionChecks {
         try (SlotTable table = SlotTable.openCopy(layout.slots(), nr)) {
             for (int slot = 0; slot < nr && findings.size() < MAX_FINDINGS; slot++) {
                 table.load(slot, s);
-                if (!s.isFree() || s.obligations != 0 || s.raw != 0 || s.metaInitialized() || s.inList != 0
+                if (!s.isFree()
+                        || s.obligations != 0
+                        || s.raw != 0
+                        || s.metaInitialized()
+                        || s.inList != 0
                         || s.usage != Usage.UNUSED.code()) {
                     findings.add("slot " + slot + ": " + s);
                 }

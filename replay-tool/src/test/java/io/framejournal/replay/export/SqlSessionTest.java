@@ -52,7 +52,7 @@ class SqlSessionTest {
                 .contains("\"free\"")
                 .contains("\"rowCount\": 3");
         Result capped = Support.cli("sql", out.toString(), "SELECT * FROM events", "--max-rows", "2");
-        assertThat(capped.out()).contains("12,629 not shown: raise --max-rows");
+        assertThat(capped.out()).containsPattern("\\(11,621 rows, 11,619 not shown: raise --max-rows\\)");
     }
 
     @Test

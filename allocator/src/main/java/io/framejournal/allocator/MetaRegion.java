@@ -164,7 +164,7 @@ public final class MetaRegion implements AutoCloseable {
         Files.createDirectories(parent);
         Path temp = parent.resolve(
                 "." + dir.getFileName() + ".creating-" + ProcessHandle.current().pid());
-        deleteTree(temp);
+        Trees.delete(temp);
         RegionLayout t = new RegionLayout(temp);
         try {
             Files.createDirectories(t.journal());
@@ -175,19 +175,8 @@ public final class MetaRegion implements AutoCloseable {
             new RegionStatus(true, 0, -1).write(t.status());
             Files.move(temp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            deleteTree(temp);
+            Trees.delete(temp);
             throw e;
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

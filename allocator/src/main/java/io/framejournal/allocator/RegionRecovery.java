@@ -284,7 +284,7 @@ final class RegionRecovery {
                 .withZone(ZoneOffset.UTC)
                 .format(Instant.now());
         Path fresh = layout.dir().resolve("journal.salvaging");
-        deleteTree(fresh);
+        Trees.delete(fresh);
         long copied = 0;
         if (replay.lastGood != JournalIndex.NONE) {
             try (JournalReader reader = JournalReader.open(layout.journal());
@@ -303,7 +303,7 @@ final class RegionRecovery {
                     }
                 }
             } catch (RuntimeException | AssertionError | InternalError e) {
-                deleteTree(fresh);
+                Trees.delete(fresh);
                 throw new RegionException(
                         "cannot salvage " + layout.dir() + ": copying the readable records failed ("
                                 + e.getClass().getSimpleName()
@@ -337,17 +337,6 @@ final class RegionRecovery {
                         + "the slot table was rebuilt from the kept records\n",
                 StandardCharsets.UTF_8);
         return new RecoveryReport.Salvage(copied, replay.lastGood, replay.problem, damaged, report);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     private static JournalWriter openJournal(RegionLayout layout) {

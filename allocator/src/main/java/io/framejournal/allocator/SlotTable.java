@@ -138,7 +138,7 @@ public final class SlotTable implements AutoCloseable {
             table.validate(file);
             return table;
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(dir);
+            Trees.deleteQuietly(dir);
             if (e instanceof RegionException) {
                 throw (RegionException) e;
             }
@@ -198,7 +198,7 @@ public final class SlotTable implements AutoCloseable {
             EXPECTED_LENGTH.put(nrSlots, length);
             return length;
         } finally {
-            deleteQuietly(dir);
+            Trees.deleteQuietly(dir);
         }
     }
 
@@ -306,19 +306,7 @@ public final class SlotTable implements AutoCloseable {
         if (!map.isClosed()) {
             map.close();
         }
-        deleteQuietly(tempCopy);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp copy left behind is harmless
-        }
+        Trees.deleteQuietly(tempCopy);
     }
 
     private static String firstLine(String s) {

@@ -15,6 +15,7 @@ import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.replay.sim.Simulator;
 import io.framejournal.tests.support.FileHashes;
+import io.framejournal.tests.support.QueueFiles;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ class PowerLossTest {
         Path killed = tmp.resolve("killed");
         makeStates(synced, killed, seed);
         Map<Long, Integer> durable = records(new RegionLayout(synced).journal());
-        long syncedDataEnd = dataEnd(queueFile(synced));
+        long syncedDataEnd = QueueFiles.dataEnd(QueueFiles.of(synced));
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int i = 0; i < states; i++) {
             Path mix = tmp.resolve("mix-" + i);
@@ -129,8 +130,8 @@ class PowerLossTest {
         }
         String how = String.format(java.util.Locale.ROOT, "pages %.0f%% from the kill", fromKilled * 100);
         if (rnd.nextInt(3) == 0) {
-            Path cq4 = queueFile(mix);
-            long end = dataEnd(cq4);
+            Path cq4 = QueueFiles.of(mix);
+            long end = QueueFiles.dataEnd(cq4);
             if (end > syncedDataEnd) {
                 long cut = syncedDataEnd + rnd.nextLong(end - syncedDataEnd + 1);
                 try (var f = new java.io.RandomAccessFile(cq4.toFile(), "rw")) {
@@ -204,20 +205,5 @@ class PowerLossTest {
                     .map(p -> dir.relativize(p).toString())
                     .toList();
         }
-    }
-
-    private static Path queueFile(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(new RegionLayout(dir).journal())) {
-            return files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-        }
-    }
-
-    private static long dataEnd(Path cq4) throws IOException {
-        byte[] b = Files.readAllBytes(cq4);
-        int end = b.length;
-        while (end > 0 && b[end - 1] == 0) {
-            end--;
-        }
-        return end;
     }
 }

@@ -15,13 +15,13 @@ import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.SlotState;
 import io.framejournal.replay.sim.Simulator;
 import io.framejournal.tests.support.FileHashes;
+import io.framejournal.tests.support.QueueFiles;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,22 +47,6 @@ class RecoveryTrustTest {
         return dir;
     }
 
-    private static Path queueFile(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(new RegionLayout(dir).journal())) {
-            return files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-        }
-    }
-
-    /** Offset past the last non-zero byte of a queue file: where its written data ends. */
-    private static long dataEnd(Path cq4) throws IOException {
-        byte[] b = Files.readAllBytes(cq4);
-        int end = b.length;
-        while (end > 0 && b[end - 1] == 0) {
-            end--;
-        }
-        return end;
-    }
-
     @Test
     void aCrashAloneIsConsistentAndVerified() throws IOException {
         Path dir = crashedRegion("plain");
@@ -76,8 +60,8 @@ class RecoveryTrustTest {
     @ValueSource(ints = {60, 700, 4000})
     void aLostJournalTailIsRepairedOrRefusedNeverCertified(int lost) throws IOException {
         Path dir = crashedRegion("tail-" + lost);
-        Path cq4 = queueFile(dir);
-        long end = dataEnd(cq4);
+        Path cq4 = QueueFiles.of(dir);
+        long end = QueueFiles.dataEnd(cq4);
         try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
             f.seek(end - lost);
             f.write(new byte[lost]);
@@ -117,7 +101,7 @@ class RecoveryTrustTest {
     @Test
     void aRecordSkippedByChroniclesFramingIsSeenAndRefusedUntouchedThenSalvaged() throws IOException {
         Path dir = crashedRegion("metabit");
-        Path cq4 = queueFile(dir);
+        Path cq4 = QueueFiles.of(dir);
         long header = headerOfRecordNumber(dir, cq4, 500);
         try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
             f.seek(header + 3);

@@ -1,6 +1,5 @@
 package io.framejournal.journal;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -8,13 +7,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Appends format-2 records ({@link RecordFormat}: one Chronicle document per public call) to a Chronicle Queue.
  * Thread-safe: each thread builds and appends its records through its own {@link Lane} (appender plus a reusable
- * {@link RecordEncoder}), so appending allocates nothing. Each record's sequence number is taken while the queue's
- * write lock is held, so sequence numbers follow the journal's order exactly: a reader that sees one missing knows a
+ * {@link RecordEncoder}), so appending allocates nothing. Each record's sequence number is taken under the same lock
+ * as its append, so sequence numbers follow the journal's order exactly: a reader that sees one missing knows a
  * record is missing, whatever Chronicle's framing says.
  */
 public final class JournalWriter implements AutoCloseable {
@@ -22,6 +20,9 @@ public final class JournalWriter implements AutoCloseable {
     private final Queue<Lane> lanes = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Lane> lane = ThreadLocal.withInitial(this::newLane);
     private final AtomicLong nextSeq;
+    /** Held while a record takes its sequence number and is appended. */
+    private final Object appendLock = new Object();
+
     private final long epochNanosAtStart = System.currentTimeMillis() * 1_000_000L;
     private final long nanoTimeAtStart = System.nanoTime();
     private volatile boolean closed;
@@ -132,20 +133,16 @@ public final class JournalWriter implements AutoCloseable {
          * @return its journal index
          */
         public long append() {
-            try (DocumentContext dc = appender.writingDocument()) {
-                try {
-                    // under the queue's write lock: sequence numbers follow the journal's order
-                    ByteBuffer bb = record.seal(
-                            nextSeq.getAndIncrement(),
-                            threadId,
-                            epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart));
-                    dc.wire().bytes().writeSome(bb);
-                } catch (RuntimeException | Error e) {
-                    dc.rollbackOnClose();
-                    throw e;
-                }
+            // The sequence number is taken and the record appended under one lock, so sequence numbers follow the
+            // journal's order; Chronicle's own write lock serialises appends anyway. writeBytes is Chronicle's lean
+            // append path (a writingDocument context re-scans the queue's index on every document).
+            synchronized (appendLock) {
+                appender.writeBytes(record.sealBytes(
+                        nextSeq.getAndIncrement(),
+                        threadId,
+                        epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart)));
+                return appender.lastIndexAppended();
             }
-            return appender.lastIndexAppended();
         }
 
         /** Appends one event as its own record; sets its index, thread, timestamp and seq. */

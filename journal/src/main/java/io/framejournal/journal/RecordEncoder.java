@@ -32,6 +32,8 @@ public final class RecordEncoder {
     private ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
     /** A second cursor over {@link #buf} for the checksum, so sealing allocates nothing. */
     private ByteBuffer view = buf.duplicate();
+    /** A Chronicle {@code Bytes} over {@link #buf} for appending without a copy; made again only when it grows. */
+    private net.openhft.chronicle.bytes.Bytes<ByteBuffer> bytes = net.openhft.chronicle.bytes.Bytes.wrapForRead(buf);
 
     private final CRC32C crc = new CRC32C();
     private int groups;
@@ -143,6 +145,13 @@ public final class RecordEncoder {
      *
      * @return the finished record, positioned at 0 with its length as limit (valid until the next record)
      */
+    /** {@link #seal}, as Chronicle {@code Bytes} holding exactly the record (valid until the next record). */
+    public net.openhft.chronicle.bytes.Bytes<ByteBuffer> sealBytes(long seq, int thread, long timestamp) {
+        int len = seal(seq, thread, timestamp).limit();
+        bytes.readPositionRemaining(0, len);
+        return bytes;
+    }
+
     public ByteBuffer seal(long seq, int thread, long timestamp) {
         if (buf.get(TYPE_OFF) == RecordFormat.TYPE_CALL) {
             closeGroup();
@@ -214,5 +223,6 @@ public final class RecordEncoder {
         bigger.put(buf);
         buf = bigger;
         view = bigger.duplicate();
+        bytes = net.openhft.chronicle.bytes.Bytes.wrapForRead(bigger);
     }
 }

@@ -32,8 +32,11 @@ public final class RecordEncoder {
     private ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
     /** A second cursor over {@link #buf} for the checksum, so sealing allocates nothing. */
     private ByteBuffer view = buf.duplicate();
-    /** A Chronicle {@code Bytes} over {@link #buf} for appending without a copy; made again only when it grows. */
-    private net.openhft.chronicle.bytes.Bytes<ByteBuffer> bytes = net.openhft.chronicle.bytes.Bytes.wrapForRead(buf);
+    /** A Chronicle view of exactly the sealed record, over {@link #buf}'s memory, for appending without a copy. */
+    private final net.openhft.chronicle.bytes.PointerBytesStore sealed =
+            new net.openhft.chronicle.bytes.PointerBytesStore();
+    /** The native address of {@link #buf}; found again only when the buffer grows. */
+    private long address = addressOf(buf);
 
     private final CRC32C crc = new CRC32C();
     private int groups;
@@ -145,11 +148,16 @@ public final class RecordEncoder {
      *
      * @return the finished record, positioned at 0 with its length as limit (valid until the next record)
      */
-    /** {@link #seal}, as Chronicle {@code Bytes} holding exactly the record (valid until the next record). */
-    public net.openhft.chronicle.bytes.Bytes<ByteBuffer> sealBytes(long seq, int thread, long timestamp) {
+    /** {@link #seal}, as a Chronicle store of exactly the record's bytes (valid until the next record). */
+    public net.openhft.chronicle.bytes.BytesStore<?, ?> sealBytes(long seq, int thread, long timestamp) {
         int len = seal(seq, thread, timestamp).limit();
-        bytes.readPositionRemaining(0, len);
-        return bytes;
+        sealed.set(address, len);
+        return sealed;
+    }
+
+    private static long addressOf(ByteBuffer direct) {
+        net.openhft.chronicle.bytes.Bytes<ByteBuffer> b = net.openhft.chronicle.bytes.Bytes.wrapForRead(direct);
+        return b.addressForRead(0);
     }
 
     public ByteBuffer seal(long seq, int thread, long timestamp) {
@@ -223,6 +231,6 @@ public final class RecordEncoder {
         bigger.put(buf);
         buf = bigger;
         view = bigger.duplicate();
-        bytes = net.openhft.chronicle.bytes.Bytes.wrapForRead(bigger);
+        address = addressOf(bigger);
     }
 }

@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class CloseGate {
     /** One thread's pin. Owned by that thread; nests. */
     static class Pin {
+        /** The thread that made the pin (weakly: a pin must not keep a dead thread's object alive). */
+        private final java.lang.ref.WeakReference<Thread> owner =
+                new java.lang.ref.WeakReference<>(Thread.currentThread());
         /** Nesting depth of {@link CloseGate#enter} on the owning thread. */
         int depth;
         /** 1 while the owning thread is inside a call. */
@@ -22,10 +25,25 @@ final class CloseGate {
     private final Queue<Pin> pins = new ConcurrentLinkedQueue<>();
     private volatile boolean shut;
 
-    /** Registers a thread's pin so that {@link #shutAndWait} waits for it. */
+    /**
+     * Registers a thread's pin so that {@link #shutAndWait} waits for it, and drops the pins of threads that have died
+     * (a simulator that churns through short-lived threads would otherwise keep every one of them). Runs once per
+     * thread, on its first call, never on the hot path.
+     */
     <P extends Pin> P register(P pin) {
+        pins.removeIf(CloseGate::deadOwner);
         pins.add(pin);
         return pin;
+    }
+
+    private static boolean deadOwner(Pin p) {
+        Thread t = p.owner.get();
+        return (t == null || !t.isAlive()) && p.active == 0;
+    }
+
+    /** Pins registered (live threads, and dead ones not yet swept). */
+    int registered() {
+        return pins.size();
     }
 
     /** Enters a call. @return false when the gate is shut (then the pin is left as before the call) */

@@ -149,6 +149,11 @@ final class SlotEngine {
         }
     }
 
+    /** Engine contexts registered (one per live thread that has called the region, plus dead ones not yet swept). */
+    int registeredContexts() {
+        return gate.registered();
+    }
+
     /** Why the region failed (an append threw), or {@code null}. */
     String failure() {
         return failure;

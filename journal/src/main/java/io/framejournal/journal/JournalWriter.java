@@ -93,9 +93,17 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     private Lane newLane() {
+        // A thread's first append: close the lanes (Chronicle appenders) of threads that have died, so that a writer
+        // churning through short-lived threads keeps only its live ones. Never on the hot path.
+        lanes.removeIf(Lane::releaseIfOwnerDead);
         Lane l = new Lane(queue.createAppender(), (int) Thread.currentThread().getId());
         lanes.add(l);
         return l;
+    }
+
+    /** Lanes open (live threads', and dead ones' not yet released). */
+    public int openLanes() {
+        return lanes.size();
     }
 
     @Override
@@ -115,6 +123,8 @@ public final class JournalWriter implements AutoCloseable {
         private final ExcerptAppender appender;
         private final RecordEncoder record = new RecordEncoder();
         private final int threadId;
+        private final java.lang.ref.WeakReference<Thread> owner =
+                new java.lang.ref.WeakReference<>(Thread.currentThread());
 
         Lane(ExcerptAppender appender, int threadId) {
             this.appender = appender;
@@ -163,6 +173,16 @@ public final class JournalWriter implements AutoCloseable {
 
         void close() {
             appender.close();
+        }
+
+        /** Closes the lane when the thread that owned it has died. @return whether it did */
+        boolean releaseIfOwnerDead() {
+            Thread t = owner.get();
+            if (t != null && t.isAlive()) {
+                return false;
+            }
+            close();
+            return true;
         }
     }
 }

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the long version.
  */
 class ThreadChurnTest {
+    private static long usedHeapAfterGc() {
+        System.gc();
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
     @TempDir
     Path tmp;
 
@@ -22,12 +28,24 @@ class ThreadChurnTest {
         try (MetaRegion region = TestRegions.create(tmp)) {
             FrameAllocOptions alloc = new FrameAllocOptions(region);
             int maxLanes = 0;
+            long heapAfterFirstTenth = 0;
             for (int i = 0; i < threads; i++) {
+                if (i == threads / 10) {
+                    heapAfterFirstTenth = usedHeapAfterGc();
+                }
                 Thread t = new Thread(() -> alloc.allocFrame().close(), "churn-" + i);
                 t.start();
                 t.join();
                 maxLanes = Math.max(maxLanes, region.engine().journal().openLanes());
             }
+            long heapAtEnd = usedHeapAfterGc();
+            System.out.printf(
+                    "thread churn: %,d threads, at most %d lanes open, used heap after GC %,d KiB at 10%% and %,d KiB"
+                            + " at the end%n",
+                    threads, maxLanes, heapAfterFirstTenth >> 10, heapAtEnd >> 10);
+            assertThat(heapAtEnd)
+                    .as("heap after the churn against after its first tenth (not proportional to the threads)")
+                    .isLessThan(heapAfterFirstTenth + (64L << 20));
             assertThat(maxLanes)
                     .as("journal lanes held after %d short-lived threads", threads)
                     .isLessThanOrEqualTo(3);

@@ -93,12 +93,21 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     private Lane newLane() {
-        // A thread's first append: close the lanes (Chronicle appenders) of threads that have died, so that a writer
-        // churning through short-lived threads keeps only its live ones. Never on the hot path.
-        lanes.removeIf(Lane::releaseIfOwnerDead);
-        Lane l = new Lane(queue.createAppender(), (int) Thread.currentThread().getId());
-        lanes.add(l);
-        return l;
+        // A thread's first append takes over the lane of a thread that has died, if any, so that a writer churning
+        // through short-lived threads holds lanes (Chronicle appenders) for its live threads only. Creating an appender
+        // per thread instead is not just memory: each one registers per-thread state with Chronicle that every later
+        // one scans, so the cost of a new thread grew with every thread that ever wrote. Never on the hot path.
+        Thread me = Thread.currentThread();
+        synchronized (lanes) {
+            for (Lane l : lanes) {
+                if (l.adoptIfOwnerDead(me)) {
+                    return l;
+                }
+            }
+            Lane l = new Lane(queue.createAppender(), me);
+            lanes.add(l);
+            return l;
+        }
     }
 
     /** Lanes open (live threads', and dead ones' not yet released). */
@@ -122,14 +131,16 @@ public final class JournalWriter implements AutoCloseable {
     public final class Lane {
         private final ExcerptAppender appender;
         private final RecordEncoder record = new RecordEncoder();
-        private final int threadId;
-        private final java.lang.ref.WeakReference<Thread> owner =
-                new java.lang.ref.WeakReference<>(Thread.currentThread());
+        /** The owning thread's id and (weakly) the thread; changed only when a new thread adopts a dead one's lane. */
+        private int threadId;
 
-        Lane(ExcerptAppender appender, int threadId) {
+        private java.lang.ref.WeakReference<Thread> owner;
+
+        Lane(ExcerptAppender appender, Thread owner) {
             this.appender = appender;
-            this.threadId = threadId;
-            appender.singleThreadedCheckDisabled(true);
+            this.threadId = (int) owner.getId();
+            this.owner = new java.lang.ref.WeakReference<>(owner);
+            appender.singleThreadedCheckDisabled(true); // a lane may pass to another thread once its owner died
         }
 
         /** The lane's record builder: start a call or marker on it, then {@link #append()}. */
@@ -175,13 +186,14 @@ public final class JournalWriter implements AutoCloseable {
             appender.close();
         }
 
-        /** Closes the lane when the thread that owned it has died. @return whether it did */
-        boolean releaseIfOwnerDead() {
+        /** Passes the lane to {@code next} when the thread that owned it has died. @return whether it did */
+        boolean adoptIfOwnerDead(Thread next) {
             Thread t = owner.get();
             if (t != null && t.isAlive()) {
                 return false;
             }
-            close();
+            owner = new java.lang.ref.WeakReference<>(next);
+            threadId = (int) next.getId();
             return true;
         }
     }

@@ -25,13 +25,16 @@ public final class JournalGeometryCheck {
                         "journal " + journalDir + " does not start with a REGION_OPEN event (it starts with " + e.kind
                                 + " at " + JournalIndex.format(e.index) + "); it is not this region's journal");
             }
-            if (e.before != config.maxPaddr() || e.after != config.pageSize()) {
-                throw new RegionException("journal " + journalDir + " was written for a region with maxPaddr 0x"
-                        + Long.toHexString(e.before) + " and page size " + e.after
-                        + ", but region.conf says maxPaddr 0x"
-                        + Long.toHexString(config.maxPaddr()) + " and page size " + config.pageSize()
-                        + "; it is another region's journal");
-            }
+            requireSameGeometry(journalDir, config, e, "it is another region's journal");
+        }
+    }
+
+    private static void requireSameGeometry(Path journalDir, RegionConfig config, JournalEvent open, String why) {
+        if (open.before != config.maxPaddr() || open.after != config.pageSize()) {
+            throw new RegionException("journal " + journalDir + " was written for a region with maxPaddr 0x"
+                    + Long.toHexString(open.before) + " and page size " + open.after
+                    + ", but region.conf says maxPaddr 0x"
+                    + Long.toHexString(config.maxPaddr()) + " and page size " + config.pageSize() + "; " + why);
         }
     }
 
@@ -49,11 +52,6 @@ public final class JournalGeometryCheck {
         } catch (RegionException unreadable) {
             return;
         }
-        if (e.before != config.maxPaddr() || e.after != config.pageSize()) {
-            throw new RegionException("journal " + journalDir + " was written for a region with maxPaddr 0x"
-                    + Long.toHexString(e.before) + " and page size " + e.after + ", but region.conf says maxPaddr 0x"
-                    + Long.toHexString(config.maxPaddr()) + " and page size " + config.pageSize()
-                    + "; region.conf was changed or the journal is another region's");
-        }
+        requireSameGeometry(journalDir, config, e, "region.conf was changed or the journal is another region's");
     }
 }

@@ -33,8 +33,6 @@ public final class JournalReader implements AutoCloseable {
     /** The sequence number the next format-2 record must carry, or -1 when not known (start, after a seek). */
     private long expectedSeq = -1;
 
-    private long lastSeq = -1;
-
     private JournalReader(SingleChronicleQueue queue) {
         this.queue = queue;
         this.tailer = queue.createTailer();
@@ -233,7 +231,6 @@ public final class JournalReader implements AutoCloseable {
                     + "; the journal is damaged there";
         }
         expectedSeq = seq + 1;
-        lastSeq = seq;
         return null;
     }
 
@@ -281,11 +278,6 @@ public final class JournalReader implements AutoCloseable {
                     + " unreadable (" + oneLine(e) + ")";
         }
         return null;
-    }
-
-    /** Sequence number of the last format-2 record read, or -1. */
-    public long lastSeq() {
-        return lastSeq;
     }
 
     /** Bytes of the records read so far, each with Chronicle's 4-byte document header. */

@@ -83,11 +83,6 @@ public final class JournalWriter implements AutoCloseable {
         return last < 0 ? JournalIndex.NONE : last;
     }
 
-    /** The sequence number the next record will get. */
-    public long nextSeq() {
-        return nextSeq.get();
-    }
-
     public SingleChronicleQueue queue() {
         return queue;
     }

@@ -67,10 +67,6 @@ public final class RecordDecoder {
         return b[TYPE_OFF] & 0xff;
     }
 
-    public boolean isCall() {
-        return type() == RecordFormat.TYPE_CALL;
-    }
-
     public int op() {
         return b[OP_OFF] & 0xff;
     }

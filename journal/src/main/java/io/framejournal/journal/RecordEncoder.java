@@ -133,11 +133,6 @@ public final class RecordEncoder {
         return this;
     }
 
-    /** Number of slot groups in the call being built. */
-    public int groups() {
-        return groups;
-    }
-
     /** Bytes of the record built so far. */
     public int length() {
         return buf.position();

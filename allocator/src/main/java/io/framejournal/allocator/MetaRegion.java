@@ -1,5 +1,6 @@
 package io.framejournal.allocator;
 
+import io.framejournal.journal.Checkpointer;
 import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEndCheck;
@@ -83,6 +84,38 @@ public final class MetaRegion implements AutoCloseable {
         }
         this.status = previous.opened(openIndex);
         status.write(layout.status());
+        this.checkpointer = options.checkpoints() == null
+                ? null
+                : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());
+    }
+
+    /** The background checkpointer, or {@code null} when the region's options take no checkpoints. */
+    private final Checkpointer checkpointer;
+
+    /** Stops the background checkpointer and takes a checkpoint at REGION_CLOSE, so the next replay starts there. */
+    private void finalCheckpoint() {
+        if (checkpointer == null) {
+            return;
+        }
+        try {
+            checkpointer.stop();
+            checkpointer.catchUpFully();
+            if (checkpointer.problem() == null) {
+                checkpointer.checkpointNow();
+            }
+        } finally {
+            checkpointer.close();
+        }
+    }
+
+    /** Why the background checkpointer stopped, or {@code null} (also when there is none). */
+    public String checkpointProblem() {
+        return checkpointer == null ? null : checkpointer.problem();
+    }
+
+    /** Checkpoints the background checkpointer has written in this session. */
+    public long checkpointsWritten() {
+        return checkpointer == null ? 0 : checkpointer.checkpointsWritten();
     }
 
     private static JournalWriter openJournal(RegionLayout layout, RegionOptions options) {
@@ -385,11 +418,15 @@ public final class MetaRegion implements AutoCloseable {
         try {
             engine.shutdown();
             if (engine.failure() != null) {
+                if (checkpointer != null) {
+                    checkpointer.close();
+                }
                 closeQuietly(journal);
                 table.close();
                 return;
             }
             long closeIndex = engine.closingMarker(EventKind.REGION_CLOSE, OpCode.REGION, session);
+            finalCheckpoint();
             journal.close();
             table.close();
             status = status.closed(closeIndex);

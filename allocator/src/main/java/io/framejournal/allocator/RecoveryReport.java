@@ -1,5 +1,6 @@
 package io.framejournal.allocator;
 
+import io.framejournal.journal.JournalIndex;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  * @param alreadyClean       the region was clean and nothing needed doing: nothing was read or changed
  * @param verdict            {@link #CONSISTENT}, {@link #REPAIRED} or {@link #SALVAGED} (or {@link #CONSISTENT} when
  *                           already clean)
- * @param fromIndex          the journal's first index (recovery replays all of it)
+ * @param fromIndex          the first index replayed: the journal's first, or the first after the checkpoint used
  * @param recordsScanned     journal records (calls and markers) read
  * @param eventsScanned      slot events and markers in them
  * @param slotsRedone        slots behind the journal, brought forward (redo)
@@ -29,6 +30,8 @@ import java.util.List;
  *                           {@code null}
  * @param salvage            what {@code --salvage} kept and dropped, or {@code null}
  * @param lastIndex          the journal's last index after recovery
+ * @param checkpointIndex    the checkpoint the replay started from, or {@link JournalIndex#NONE} for the journal's start
+ * @param warnings           checkpoints that could not be used, one line each
  */
 public record RecoveryReport(
         Path dir,
@@ -47,7 +50,9 @@ public record RecoveryReport(
         long rawRestored,
         String journalProblem,
         Salvage salvage,
-        long lastIndex) {
+        long lastIndex,
+        long checkpointIndex,
+        List<String> warnings) {
     public static final String CONSISTENT = "consistent";
     public static final String REPAIRED = "repaired";
     public static final String SALVAGED = "salvaged";

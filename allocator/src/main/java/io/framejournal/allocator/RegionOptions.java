@@ -1,5 +1,6 @@
 package io.framejournal.allocator;
 
+import io.framejournal.journal.Checkpointer;
 import net.openhft.chronicle.bytes.SyncMode;
 
 /**
@@ -8,17 +9,24 @@ import net.openhft.chronicle.bytes.SyncMode;
  * @param leakDetection how closely handles are watched for leaks
  * @param syncMode      {@link SyncMode#NONE} (default): every event survives a process kill, as the page cache keeps
  *                      it; {@link SyncMode#SYNC} or {@link SyncMode#ASYNC} also msyncs queue files, for power loss
+ * @param checkpoints   when to take checkpoints on a background thread of the writing process, or {@code null} for
+ *                      none (then {@code framejournal checkpoint --follow} can take them from another process)
  */
-public record RegionOptions(LeakDetection leakDetection, SyncMode syncMode) {
+public record RegionOptions(LeakDetection leakDetection, SyncMode syncMode, Checkpointer.Policy checkpoints) {
     public static RegionOptions defaults() {
-        return new RegionOptions(LeakDetection.fromSystemProperty(), SyncMode.NONE);
+        return new RegionOptions(LeakDetection.fromSystemProperty(), SyncMode.NONE, null);
     }
 
     public RegionOptions withLeakDetection(LeakDetection level) {
-        return new RegionOptions(level, syncMode);
+        return new RegionOptions(level, syncMode, checkpoints);
     }
 
     public RegionOptions withSyncMode(SyncMode mode) {
-        return new RegionOptions(leakDetection, mode);
+        return new RegionOptions(leakDetection, mode, checkpoints);
+    }
+
+    /** Takes checkpoints on a background thread while the region is open, and one at close. */
+    public RegionOptions withCheckpoints(Checkpointer.Policy policy) {
+        return new RegionOptions(leakDetection, syncMode, policy);
     }
 }

@@ -12,6 +12,7 @@ import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.ReplayStart;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
 import java.io.IOException;
@@ -68,7 +69,10 @@ final class RegionRecovery {
         try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {
             RegionStatus status = RegionStatus.read(layout.status());
             JournalGeometryCheck.verify(layout.journal(), config);
-            Replay replay = replay(layout, config);
+            Replay replay = replay(layout, config, true);
+            if (replay.problem != null && salvage && replay.checkpoint != JournalIndex.NONE) {
+                replay = replay(layout, config, false); // salvage keeps what reads from the journal's very start
+            }
             RecoveryReport.Salvage salvaged = null;
             if (replay.problem != null) {
                 if (!salvage) {
@@ -114,33 +118,50 @@ final class RegionRecovery {
                 0,
                 null,
                 null,
-                status.checkpoint());
+                status.checkpoint(),
+                JournalIndex.NONE,
+                List.of());
     }
 
-    /** The whole journal, replayed. */
+    /** The journal replayed from the newest usable checkpoint (or its start) to its end. */
     private static final class Replay {
         ReplayState state;
         long records;
         long events;
         long first = JournalIndex.NONE;
         long lastGood = JournalIndex.NONE;
+        long checkpoint = JournalIndex.NONE;
+        List<String> warnings = List.of();
         String problem;
     }
 
-    private static Replay replay(RegionLayout layout, RegionConfig config) {
+    /**
+     * @param fromCheckpoint start at the newest usable checkpoint; false to replay the whole journal (salvage, which
+     *                       must find the first damaged record of all)
+     */
+    private static Replay replay(RegionLayout layout, RegionConfig config, boolean fromCheckpoint) {
         Replay r = new Replay();
-        r.state = new ReplayState(config.nrSlots());
         SlotState scratch = new SlotState();
         JournalEvent e = new JournalEvent();
-        try (JournalReader reader = JournalReader.open(layout.journal())) {
+        try (ReplayStart start = ReplayStart.open(
+                layout.journal(), layout.checkpoints(), config.nrSlots(), JournalIndex.NONE, fromCheckpoint)) {
+            r.state = start.replay().state();
+            r.warnings = start.warnings();
+            r.checkpoint = start.fromCheckpoint() ? start.checkpoint().index() : JournalIndex.NONE;
+            JournalReader reader = start.reader();
+            long firstSeq = -1;
             while (reader.next(e)) {
                 if (r.first == JournalIndex.NONE) {
                     r.first = e.index;
+                    firstSeq = e.seq;
                 }
                 r.events++;
                 r.state.apply(e, scratch); // slots outside the region are not applied (BAD_SLOT)
             }
             r.problem = reader.stopReason() != null ? reader.stopReason() : reader.unreadableTail();
+            if (r.problem == null) {
+                r.problem = start.missingStart(firstSeq);
+            }
             r.records = reader.recordsRead();
             r.lastGood = reader.lastGoodIndex();
         }
@@ -272,7 +293,9 @@ final class RegionRecovery {
                 raw,
                 replay.problem,
                 salvaged,
-                last);
+                last,
+                replay.checkpoint,
+                List.copyOf(replay.warnings));
     }
 
     /**

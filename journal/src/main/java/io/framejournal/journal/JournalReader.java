@@ -37,6 +37,32 @@ public final class JournalReader implements AutoCloseable {
         this.queue = queue;
         this.tailer = queue.createTailer();
         tailer.singleThreadedCheckDisabled(true);
+        skipRetiredStart();
+    }
+
+    /**
+     * A journal whose first files were retired while Chronicle's metadata still names them (a crash between
+     * retention's delete and its refresh of the listing): start at the first cycle that exists instead of reading
+     * nothing.
+     */
+    private void skipRetiredStart() {
+        try {
+            int first = queue.firstCycle();
+            if (first == Integer.MAX_VALUE || first < 0) {
+                return;
+            }
+            var store = queue.storeForCycle(first, queue.epoch(), false, null);
+            if (store != null) {
+                store.close();
+                return;
+            }
+            int next = queue.nextCycle(first, net.openhft.chronicle.queue.TailerDirection.FORWARD);
+            if (next != Integer.MIN_VALUE && next >= 0) {
+                tailer.moveToCycle(next);
+            }
+        } catch (java.text.ParseException | RuntimeException | AssertionError e) {
+            // the first read reports what is wrong
+        }
     }
 
     /** Opens a region's journal directory read-only; a missing or unreadable journal is a {@link RegionException}. */
@@ -76,6 +102,44 @@ public final class JournalReader implements AutoCloseable {
             stopReason = "cannot seek to index " + JournalIndex.format(index) + ": " + oneLine(e);
             return false;
         }
+    }
+
+    /**
+     * Positions the reader just past the record at {@code index} after checking that it is the record a checkpoint was
+     * taken at (same sequence number and stored CRC-32C), so that {@link #next} continues with the following record and
+     * the sequence check armed. The counts ({@link #recordsRead()}, {@link #eventsRead()}, {@link #bytesRead()}) start
+     * from zero there.
+     *
+     * @return {@code null}, or why the journal cannot be resumed there (then open a new reader)
+     */
+    public String resumeAfter(long index, long seq, int crc) {
+        if (!moveTo(index)) {
+            return stopReason != null
+                    ? stopReason
+                    : "the journal no longer holds index " + JournalIndex.format(index) + " (retired or salvaged away)";
+        }
+        JournalEvent first = new JournalEvent();
+        if (!next(first)) {
+            return "the record at index " + JournalIndex.format(index) + " is unreadable"
+                    + (stopReason == null ? "" : ": " + stopReason);
+        }
+        if (first.index != index || first.version != RecordFormat.VERSION) {
+            return "the journal holds no format-2 record at index " + JournalIndex.format(index);
+        }
+        if (decoder.seq() != seq || decoder.storedCrc() != crc) {
+            return "the record at index " + JournalIndex.format(index) + " (sequence number " + decoder.seq()
+                    + ") is not the one the checkpoint was taken at (sequence number " + seq + ")";
+        }
+        inRecord = false;
+        count = 0;
+        records = 0;
+        bytesRead = 0;
+        return null;
+    }
+
+    /** The stored CRC-32C of the record the last event came from (format 2), or 0. */
+    public int recordCrc() {
+        return length > 0 && bytes[0] != JournalEvent.V1 ? decoder.storedCrc() : 0;
     }
 
     /**

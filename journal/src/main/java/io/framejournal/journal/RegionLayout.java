@@ -10,6 +10,7 @@ public record RegionLayout(Path dir) {
     public static final String SLOTS = "slots.cm3";
     public static final String JOURNAL = "journal";
     public static final String LOCK = "region.lock";
+    public static final String CHECKPOINTS = "checkpoints";
 
     public Path config() {
         return dir.resolve(CONFIG);
@@ -25,6 +26,11 @@ public record RegionLayout(Path dir) {
 
     public Path journal() {
         return dir.resolve(JOURNAL);
+    }
+
+    /** Where checkpoints are kept ({@link CheckpointFile}). */
+    public Path checkpoints() {
+        return dir.resolve(CHECKPOINTS);
     }
 
     public Path lock() {

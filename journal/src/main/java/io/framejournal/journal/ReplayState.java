@@ -39,6 +39,27 @@ public final class ReplayState {
         return nrSlots;
     }
 
+    /** Words per slot. */
+    static final int SLOT_WORDS = WORDS;
+
+    /** The backing words, {@link #SLOT_WORDS} per slot (for checkpoints: saved and loaded as they are). */
+    long[] words() {
+        loadedSlot = -1; // whoever writes them invalidates the cached slot
+        return w;
+    }
+
+    /** Whether a slot is as it was before any event touched it. */
+    public boolean pristine(int slot) {
+        int b = slot * WORDS;
+        return w[b] == RefCount.UNUSED
+                && w[b + 1] == JournalIndex.NONE
+                && w[b + 2] == 0
+                && w[b + 3] == 0
+                && w[b + 4] == 0
+                && w[b + 5] == 0
+                && w[b + 6] == 0;
+    }
+
     public void load(int slot, SlotState s) {
         int b = slot * WORDS;
         s.refCount = w[b];

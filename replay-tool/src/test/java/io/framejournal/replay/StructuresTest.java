@@ -3,7 +3,7 @@ package io.framejournal.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.framejournal.journal.OpenCompounds;
-import io.framejournal.replay.analysis.SlotLedger;
+import io.framejournal.journal.SlotLedger;
 import io.framejournal.replay.render.JsonWriter;
 import java.util.ArrayList;
 import java.util.HashMap;

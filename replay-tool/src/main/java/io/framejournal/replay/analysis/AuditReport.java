@@ -31,6 +31,9 @@ import java.util.List;
  * @param leakGroupCount   handle groups owing obligations, in all ({@code leaks} holds the first ones)
  * @param rawLeakCount     raw-leak entries, in all ({@code rawLeaks} holds the first ones)
  * @param leakedHandleCount LEAKED_HANDLE events, in all ({@code leakedHandles} holds the first ones)
+ * @param checkpointIndex  the checkpoint the replay started from, or {@link io.framejournal.journal.JournalIndex#NONE}
+ *                         for the journal's start (then findings before it are counted, not listed)
+ * @param checkpointFindings checkpoints passed on the way that are unusable or disagree with the replay, one line each
  */
 public record AuditReport(
         Path dir,
@@ -58,7 +61,9 @@ public record AuditReport(
         List<String> warnings,
         long leakGroupCount,
         long rawLeakCount,
-        long leakedHandleCount) {
+        long leakedHandleCount,
+        long checkpointIndex,
+        List<String> checkpointFindings) {
 
     /** Number of findings: one per leak group, raw leak, leaked handle, torn compound, and each counted finding. */
     public long findings() {
@@ -70,7 +75,8 @@ public record AuditReport(
                 + invariants.count()
                 + transitions.count()
                 + tornSlots.count()
-                + divergence.findings().count();
+                + divergence.findings().count()
+                + checkpointFindings.size();
     }
 
     /** Whether the audit could not read everything it needed (journal stopped early, slot table unreadable). */

@@ -4,21 +4,22 @@ import io.framejournal.allocator.SlotTable;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
-import io.framejournal.journal.OpCode;
+import io.framejournal.journal.LedgerReplay;
 import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.RegionException;
+import io.framejournal.journal.ReplayStart;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotInvariant;
+import io.framejournal.journal.SlotLedger;
 import io.framejournal.journal.SlotState;
-import io.framejournal.journal.Verdict;
 import io.framejournal.replay.analysis.AuditReport.Divergence;
 import io.framejournal.replay.analysis.AuditReport.Findings;
 import io.framejournal.replay.analysis.AuditReport.LeakGroup;
 import io.framejournal.replay.analysis.AuditReport.LeakedHandle;
 import io.framejournal.replay.analysis.AuditReport.RawLeak;
 import io.framejournal.replay.analysis.AuditReport.TornCompound;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,26 +35,30 @@ public final class Auditor {
     /** Findings of one category kept in detail; the rest are counted. */
     public static final int DEFAULT_DETAIL_LIMIT = 1000;
 
-    private static final int RECLAIM = OpCode.RECOVERY_RECLAIM.code();
-
     private final RegionInput region;
     private final long at;
     private final int limit;
     private final int nrSlots;
+    private final Start start;
 
-    private final ReplayState state;
-    private final SlotLedger obligations;
-    private final SlotLedger raw;
+    private LedgerReplay replay;
     private final OpenCompounds open = new OpenCompounds();
-    private final BitSet midOp;
-    private final byte[] lastOp;
-    private final long[] lastHandle;
     private final Collector invariants;
     private final Collector transitions;
     private final List<LeakedHandle> leakedHandles = new ArrayList<>();
-    private long leakedHandleCount;
     private long leakGroupCount;
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> checkpointFindings = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private long checkpointIndex = JournalIndex.NONE;
+
+    /** Where an audit starts. */
+    public enum Start {
+        /** The journal's start; the oldest usable checkpoint when the journal's early files were retired. */
+        BEGINNING,
+        /** The newest usable checkpoint (at or before {@code --at}): only the suffix is audited. */
+        NEWEST_CHECKPOINT
+    }
 
     /**
      * @param region the region, opened for reading
@@ -61,18 +66,22 @@ public final class Auditor {
      * @param limit  findings of one category kept in detail
      */
     public Auditor(RegionInput region, long at, int limit) {
+        this(region, at, limit, Start.BEGINNING);
+    }
+
+    public Auditor(RegionInput region, long at, int limit, Start start) {
         this.region = region;
         this.at = at;
         this.limit = limit;
         this.nrSlots = region.nrSlots();
-        this.state = new ReplayState(nrSlots);
-        this.obligations = new SlotLedger(nrSlots);
-        this.raw = new SlotLedger(nrSlots);
-        this.midOp = new BitSet(nrSlots);
-        this.lastOp = new byte[nrSlots];
-        this.lastHandle = new long[nrSlots];
+        this.start = start;
         this.invariants = new Collector(limit);
         this.transitions = new Collector(limit);
+    }
+
+    /** What the user should know about where the audit started; not a problem (printed to stderr by the CLI). */
+    public List<String> notes() {
+        return notes;
     }
 
     public static AuditReport audit(RegionInput region, long at) {
@@ -100,95 +109,99 @@ public final class Auditor {
         }
     }
 
+    /** Opens the replay where {@link #start} says; a journal whose start was retired begins at its oldest checkpoint. */
+    private ReplayStart openStart() {
+        Path journal = region.layout().journal();
+        Path checkpoints = region.layout().checkpoints();
+        if (start == Start.NEWEST_CHECKPOINT) {
+            ReplayStart s = ReplayStart.open(journal, checkpoints, nrSlots, at, true);
+            if (!s.fromCheckpoint()) {
+                notes.add("--since-checkpoint: the region has no usable checkpoint"
+                        + (at == JournalIndex.NONE ? "" : " at or before " + JournalIndex.format(at))
+                        + "; the whole journal was audited");
+            }
+            return s;
+        }
+        if (ReplayStart.journalStartRetired(journal)) {
+            ReplayStart s = ReplayStart.openOldest(journal, checkpoints, nrSlots, at);
+            if (s.fromCheckpoint()) {
+                notes.add("the journal's early files were retired: the audit starts from its oldest usable checkpoint"
+                        + " (index " + JournalIndex.format(s.checkpoint().index()) + ")");
+            }
+            return s;
+        }
+        return ReplayStart.open(journal, checkpoints, nrSlots, at, false);
+    }
+
     private AuditReport run(Progress progress, SlotTable early, String earlyProblem) {
         JournalEvent e = new JournalEvent();
-        SlotState scratch = new SlotState();
-        long events = 0;
-        long first = JournalIndex.NONE;
-        long last = JournalIndex.NONE;
         String stop;
-        long records;
+        long read = 0;
         boolean stoppedAt = false;
-        try (JournalReader reader = region.journal()) {
+        try (ReplayStart from = openStart()) {
+            replay = from.replay().listener(new FindingDetails());
+            warnings.addAll(from.warnings());
+            if (from.fromCheckpoint()) {
+                checkpointIndex = from.checkpoint().index();
+                invariants.count = replay.counter(LedgerReplay.Counter.INVARIANT_FINDINGS);
+                transitions.count = replay.counter(LedgerReplay.Counter.TRANSITION_FINDINGS);
+            }
+            CheckpointCheck passing = new CheckpointCheck(region, replay.lastRecord(), at);
+            JournalReader reader = from.reader();
+            long firstSeq = -1;
+            long bytes0 = reader.bytesRead();
             while (reader.next(e)) {
                 if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
                     stoppedAt = true;
                     break;
                 }
-                if (first == JournalIndex.NONE) {
-                    first = e.index;
+                if (read == 0) {
+                    firstSeq = e.seq;
                 }
-                last = e.index;
-                if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events);
+                if (e.index != replay.lastRecord()) {
+                    passing.passed(replay, checkpointFindings);
                 }
-                if (e.kind.changesSlot()) {
-                    onSlotEvent(e, scratch);
-                } else {
-                    onMarker(e);
+                if ((++read & Progress.TICK_MASK) == 0) {
+                    progress.update(read);
                 }
+                replay.apply(e, reader.recordCrc());
             }
-            stop = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
-            records = reader.recordsRead() - (stoppedAt ? 1 : 0);
+            passing.passed(replay, checkpointFindings);
+            replay.addRecordBytes(reader.bytesRead() - bytes0);
+            String missing = from.missingStart(firstSeq);
+            if (missing != null) {
+                warnings.add(missing);
+            }
+            stop = JournalEnd.problem(reader, region, replay.lastRecord(), stoppedAt || at != JournalIndex.NONE);
         }
-        return report(events, records, first, last, stop, early, earlyProblem);
+        long events = replay.counter(LedgerReplay.Counter.EVENTS);
+        long records = replay.counter(LedgerReplay.Counter.RECORDS);
+        long first = replay.counter(LedgerReplay.Counter.FIRST_INDEX);
+        return report(events, records, first, replay.lastRecord(), stop, early, earlyProblem);
     }
 
-    private void onSlotEvent(JournalEvent e, SlotState scratch) {
-        Verdict v = state.apply(e, scratch);
-        if (v == Verdict.BAD_SLOT) {
-            transitions.add(e, v.name(), "slot " + e.slot + " is outside the region (" + nrSlots + " frames)");
-            return;
-        }
-        if (v != Verdict.OK) {
-            transitions.add(e, v.name(), e.kind + " " + Fmt.change(e) + " does not follow from the replayed state");
-        }
-        int slot = e.slot;
-        switch (e.kind) {
-            case MINT:
-                obligations.add(slot, e.handle, e.op, e.index, Math.max(1, e.after - e.before));
-                break;
-            case REDEEM:
-                if (e.op == RECLAIM || e.handle == 0) {
-                    obligations.clear(slot);
-                } else {
-                    for (long k = Math.max(1, e.before - e.after); k > 0; k--) {
-                        if (!obligations.removeOne(slot, e.handle)) {
-                            transitions.add(
-                                    e,
-                                    "UNATTRIBUTED_REDEEM",
-                                    "handle " + Fmt.handle(e.handle)
-                                            + " redeemed an obligation it never minted on this slot");
-                        }
-                    }
-                }
-                break;
-            case RAW_FORGET:
-                raw.add(slot, e.handle, e.op, e.index, Math.max(1, e.after - e.before));
-                break;
-            case RAW_RESTORE:
-                if (e.op == RECLAIM) {
-                    raw.clear(slot);
-                } else {
-                    raw.removeNewest(slot, Math.max(1, e.before - e.after));
-                }
-                break;
-            default:
-                break;
-        }
-        lastOp[slot] = (byte) e.op;
-        lastHandle[slot] = e.handle;
-        if (e.isOpEnd()) {
-            midOp.clear(slot);
-            int bad = SlotInvariant.checkAll(scratch);
-            if (bad != 0) {
-                invariants.add(
-                        e,
-                        (bad & 0xffff) != 0 ? "INVARIANT" : "LEDGER",
-                        SlotInvariant.describe(bad) + " (" + scratch + ")");
+    /** Details of the replay's findings, kept up to the limit. */
+    private final class FindingDetails implements LedgerReplay.Listener {
+        @Override
+        public void transition(JournalEvent e, String kind, String detail) {
+            String d = detail;
+            if (d == null) {
+                d = kind.equals("UNATTRIBUTED_REDEEM")
+                        ? "handle " + Fmt.handle(e.handle) + " redeemed an obligation it never minted on this slot"
+                        : e.kind + " " + Fmt.change(e) + " does not follow from the replayed state";
             }
-        } else {
-            midOp.set(slot);
+            transitions.detail(e, kind, d);
+        }
+
+        @Override
+        public void invariant(JournalEvent e, int bad, SlotState slot) {
+            invariants.detail(
+                    e, (bad & 0xffff) != 0 ? "INVARIANT" : "LEDGER", SlotInvariant.describe(bad) + " (" + slot + ")");
+        }
+
+        @Override
+        public void marker(JournalEvent e) {
+            onMarker(e);
         }
     }
 
@@ -203,7 +216,6 @@ public final class Auditor {
                 }
                 break;
             case LEAKED_HANDLE:
-                leakedHandleCount++;
                 if (leakedHandles.size() < limit) {
                     leakedHandles.add(new LeakedHandle(e.index, e.slot, e.before, (int) e.after, e.handle));
                 }
@@ -221,6 +233,8 @@ public final class Auditor {
         Collector ledger = new Collector(limit);
         Collector torn = new Collector(limit);
         SlotState s = new SlotState();
+        ReplayState state = replay.state();
+        SlotLedger raw = replay.raw();
         for (int slot = 0; slot < nrSlots; slot++) {
             if (!raw.isEmpty(slot)) {
                 raw.forEach(slot, (sl, h, op, idx, n) -> {
@@ -231,12 +245,12 @@ public final class Auditor {
                 });
             }
             state.load(slot, s);
-            if (midOp.get(slot)) {
+            if (replay.midOp(slot)) {
                 torn.add(
                         slot,
                         s.lastIndex,
-                        lastOp[slot],
-                        lastHandle[slot],
+                        replay.lastOp(slot),
+                        replay.lastHandle(slot),
                         "TORN_SLOT",
                         "last event lacks the op-end flag: the operation stopped part way (" + s + ")");
                 continue;
@@ -246,8 +260,8 @@ public final class Auditor {
                 ledger.add(
                         slot,
                         s.lastIndex,
-                        lastOp[slot],
-                        lastHandle[slot],
+                        replay.lastOp(slot),
+                        replay.lastHandle(slot),
                         "LEDGER",
                         SlotInvariant.describe(bad)
                                 + ": refCount " + io.framejournal.journal.RefCount.describe(s.refCount)
@@ -273,7 +287,7 @@ public final class Auditor {
                 last,
                 stop,
                 leaks,
-                obligations.live(),
+                replay.obligations().live(),
                 List.copyOf(rawLeaks),
                 raw.live(),
                 ledger.findings(),
@@ -286,7 +300,9 @@ public final class Auditor {
                 List.copyOf(warnings),
                 leakGroupCount,
                 rawLeakCount[0],
-                leakedHandleCount);
+                replay.counter(LedgerReplay.Counter.LEAKED_HANDLES),
+                checkpointIndex,
+                List.copyOf(checkpointFindings));
     }
 
     private List<LeakGroup> leakGroups() {
@@ -304,6 +320,7 @@ public final class Auditor {
             }
         }
         Map<String, Group> groups = new LinkedHashMap<>();
+        SlotLedger obligations = replay.obligations();
         for (int slot = 0; slot < nrSlots; slot++) {
             if (obligations.isEmpty(slot)) {
                 continue;
@@ -358,7 +375,7 @@ public final class Auditor {
             SlotTable tableNow = early != null ? early : copy;
             for (int slot = 0; slot < nrSlots; slot++) {
                 tableNow.load(slot, table);
-                state.load(slot, journal);
+                replay.state().load(slot, journal);
                 boolean differs = full
                         ? !table.sameAs(journal, true)
                         : Long.compareUnsigned(table.lastIndex + 1, journal.lastIndex + 1) > 0;
@@ -366,8 +383,8 @@ public final class Auditor {
                     found.add(
                             slot,
                             table.lastIndex,
-                            lastOp[slot],
-                            lastHandle[slot],
+                            replay.lastOp(slot),
+                            replay.lastHandle(slot),
                             "DIVERGENCE",
                             "table\u2260journal: " + table.diff(journal));
                 }
@@ -387,7 +404,7 @@ public final class Auditor {
     static final class Collector {
         private final int limit;
         private final List<SlotFinding> shown = new ArrayList<>();
-        private long count;
+        long count;
 
         Collector(int limit) {
             this.limit = limit;
@@ -395,6 +412,14 @@ public final class Auditor {
 
         void add(JournalEvent e, String kind, String detail) {
             add(e.slot, e.index, e.op, e.handle, kind, detail);
+        }
+
+        /** Counts a finding of the replay's and keeps its detail while under the limit. */
+        void detail(JournalEvent e, String kind, String detail) {
+            count++;
+            if (shown.size() < limit) {
+                shown.add(new SlotFinding(kind, e.slot, e.index, e.op, e.handle, detail));
+            }
         }
 
         void add(int slot, long index, int op, long handle, String kind, String detail) {

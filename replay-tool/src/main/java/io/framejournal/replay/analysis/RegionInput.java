@@ -28,6 +28,9 @@ public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus
     /** Validates that {@code dir} is a region this build reads; does not open the journal yet. */
     public static RegionInput open(Path dir) {
         JvmFlags.require();
+        if (io.framejournal.journal.Retention.isArchive(dir)) {
+            return openArchive(dir);
+        }
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         io.framejournal.journal.JournalGeometryCheck.verifyIfReadable(layout.journal(), config);
@@ -39,6 +42,27 @@ public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus
             problem = e.getMessage();
         }
         return new RegionInput(layout, config, status, problem);
+    }
+
+    /**
+     * An archive of retired journal files ({@code framejournal retain --archive}): decompressed into a temporary
+     * region directory (deleted when the JVM exits) and read like a region without a slot table or status.
+     */
+    private static RegionInput openArchive(Path archive) {
+        Path expanded = io.framejournal.journal.Retention.expandArchive(archive);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(expanded)));
+        RegionLayout layout = new RegionLayout(expanded).requireRegion();
+        RegionConfig config = RegionConfig.read(layout.config());
+        return new RegionInput(layout, config, null, "an archive of retired journal files has no status");
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // a temporary directory; the system cleans it eventually
+        }
     }
 
     public Path dir() {

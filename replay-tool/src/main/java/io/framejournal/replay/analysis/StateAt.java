@@ -1,8 +1,6 @@
 package io.framejournal.replay.analysis;
 
-import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
-import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.RefCount;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
@@ -30,6 +28,7 @@ public final class StateAt {
      * @param slot        the slot asked for with {@code --paddr}/{@code --frame}, or -1
      * @param slotState   that slot's state, or {@code null}
      * @param stopReason  why reading stopped early, or {@code null}
+     * @param warnings    checkpoints that could not be used (replay fell back to an older one), a retired start
      */
     public record Report(
             java.nio.file.Path dir,
@@ -44,29 +43,12 @@ public final class StateAt {
             long onLists,
             int slot,
             SlotState slotState,
-            String stopReason) {}
+            String stopReason,
+            java.util.List<String> warnings) {}
 
     public static ReplayResult replay(RegionInput region, long at, Progress progress) {
-        ReplayState state = new ReplayState(region.nrSlots());
-        JournalEvent e = new JournalEvent();
-        SlotState scratch = new SlotState();
-        long events = 0;
-        long last = JournalIndex.NONE;
-        String stop;
-        try (JournalReader reader = region.journal()) {
-            while (reader.next(e)) {
-                if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
-                    break;
-                }
-                last = e.index;
-                if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events);
-                }
-                state.apply(e, scratch);
-            }
-            stop = JournalEnd.problem(reader, region, last, at != JournalIndex.NONE);
-        }
-        return new ReplayResult(state, events, last, stop);
+        Replays.Result r = Replays.upTo(region, at, progress);
+        return new ReplayResult(r.replay().state(), r.events(), r.last(), r.stopReason(), r.warnings());
     }
 
     /**
@@ -76,8 +58,10 @@ public final class StateAt {
      * @param events     events applied
      * @param last       last index applied
      * @param stopReason why reading stopped early, or {@code null}
+     * @param warnings   checkpoints that could not be used, a retired journal start
      */
-    public record ReplayResult(ReplayState state, long events, long last, String stopReason) {}
+    public record ReplayResult(
+            ReplayState state, long events, long last, String stopReason, java.util.List<String> warnings) {}
 
     public static Report of(RegionInput region, long at, int slot, Progress progress) {
         ReplayResult r = replay(region, at, progress);
@@ -129,7 +113,8 @@ public final class StateAt {
                 lists,
                 slot,
                 one,
-                r.stopReason());
+                r.stopReason(),
+                r.warnings());
     }
 
     static int statusCode(long rc) {

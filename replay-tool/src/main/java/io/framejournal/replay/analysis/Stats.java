@@ -1,12 +1,10 @@
 package io.framejournal.replay.analysis;
 
 import io.framejournal.journal.EventKind;
-import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
-import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.LedgerReplay;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.ReplayState;
-import io.framejournal.journal.SlotState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,41 +69,25 @@ public final class Stats {
     }
 
     public static Report of(RegionInput region, Progress progress) {
+        Replays.Result r = Replays.upTo(region, JournalIndex.NONE, progress);
+        LedgerReplay replay = r.replay();
+        long events = r.events();
+        long records = replay.counter(LedgerReplay.Counter.RECORDS);
+        long recordBytes = replay.counter(LedgerReplay.Counter.RECORD_BYTES);
+        long first = events == 0 ? JournalIndex.NONE : replay.counter(LedgerReplay.Counter.FIRST_INDEX);
+        long last = r.last();
+        long t0 = replay.counter(LedgerReplay.Counter.FIRST_TIME);
+        long t1 = replay.counter(LedgerReplay.Counter.LAST_TIME);
+        long recoveries = replay.counter(LedgerReplay.Counter.RECOVERIES);
+        String stop = r.stopReason();
+        ReplayState state = replay.state();
         long[] kinds = new long[EventKind.values().length];
+        for (EventKind k : EventKind.values()) {
+            kinds[k.ordinal()] = replay.counter(LedgerReplay.Counter.BY_KIND + (k.code() & 0xff));
+        }
         long[] ops = new long[256];
-        ReplayState state = new ReplayState(region.nrSlots());
-        JournalEvent e = new JournalEvent();
-        SlotState scratch = new SlotState();
-        long events = 0;
-        long first = JournalIndex.NONE;
-        long last = JournalIndex.NONE;
-        long t0 = 0;
-        long t1 = 0;
-        long recoveries = 0;
-        String stop;
-        long records;
-        long recordBytes;
-        try (JournalReader reader = region.journal()) {
-            while (reader.next(e)) {
-                if (events == 0) {
-                    first = e.index;
-                    t0 = e.timestamp;
-                }
-                last = e.index;
-                t1 = e.timestamp;
-                if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events);
-                }
-                kinds[e.kind.ordinal()]++;
-                ops[e.op]++;
-                if (e.kind == EventKind.RECOVERY && e.after == 1) {
-                    recoveries++;
-                }
-                state.apply(e, scratch);
-            }
-            stop = JournalEnd.problem(reader, region, last, false);
-            records = reader.recordsRead();
-            recordBytes = reader.bytesRead();
+        for (int op = 0; op < 256; op++) {
+            ops[op] = replay.counter(LedgerReplay.Counter.BY_OP + op);
         }
         Map<String, Long> byKind = new LinkedHashMap<>();
         for (EventKind k : EventKind.values()) {
@@ -119,8 +101,8 @@ public final class Stats {
                 byOp.put(o.name(), ops[o.code()]);
             }
         }
-        StateAt.Report frames =
-                StateAt.summarize(region, JournalIndex.NONE, -1, new StateAt.ReplayResult(state, events, last, stop));
+        StateAt.Report frames = StateAt.summarize(
+                region, JournalIndex.NONE, -1, new StateAt.ReplayResult(state, events, last, stop, r.warnings()));
         long[] files = journalFiles(region.layout().journal());
         long slotBytes = sizeOf(region.layout().slots());
         return new Report(

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
         name = "audit",
         mixinStandardHelpOptions = true,
         header = "Replay the journal and report leaks, invariant breaks, torn operations, divergence.",
-        description = "Replay the journal from its start and report leaks (outstanding obligations, raw "
+        description = "Replay the journal from its start (from its oldest checkpoint when its early files were"
+                + " retired; with --since-checkpoint from its newest) and report leaks (outstanding obligations, raw "
                 + "references, unbalanced shared frames, leaked handles), invariant breaks at quiet points, "
                 + "illegal transitions, double frees, under/overflows, continuity breaks, torn operations and "
                 + "divergence from the slot table. Read-only. Exit 1 when anything is found.")
@@ -31,6 +32,12 @@ final class AuditCommand extends BaseCommand {
     Long at;
 
     @Option(
+            names = "--since-checkpoint",
+            description = "Audit only what follows the newest usable checkpoint (at or before --at): the cost of the"
+                    + " suffix, not of the journal. Findings before it are counted, not listed.")
+    boolean sinceCheckpoint;
+
+    @Option(
             names = "--limit",
             paramLabel = "N",
             defaultValue = "" + Auditor.DEFAULT_DETAIL_LIMIT,
@@ -42,8 +49,16 @@ final class AuditCommand extends BaseCommand {
         RegionInput region = RegionInput.open(dir);
         long atIndex = checkedAt(region, at);
         AuditReport r;
+        Auditor auditor = new Auditor(
+                region,
+                atIndex,
+                Math.max(1, limit),
+                sinceCheckpoint ? Auditor.Start.NEWEST_CHECKPOINT : Auditor.Start.BEGINNING);
         try (Progress p = progress("auditing", region)) {
-            r = new Auditor(region, atIndex, Math.max(1, limit)).run(p);
+            r = auditor.run(p);
+        }
+        for (String note : auditor.notes()) {
+            root.err.println("framejournal: note: " + note);
         }
         if (json) {
             out().println(JsonRenderer.audit(r));

@@ -51,4 +51,64 @@ final class Converters {
             throw new TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 10s, 2m, 1h)");
         }
     }
+
+    /** {@code 30s}, {@code 5m} or a number of records, as a checkpoint policy; bad values fail in one line. */
+    static io.framejournal.journal.Checkpointer.Policy checkpointPolicy(String option, String value, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("--keep-checkpoints must be at least 1, not " + keep);
+        }
+        String v = value.trim();
+        io.framejournal.journal.Checkpointer.Policy p;
+        if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
+            long n;
+            try {
+                n = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " " + value + " is too large");
+            }
+            if (n <= 0) {
+                throw new IllegalArgumentException(option + " needs a positive number of records, not " + value);
+            }
+            p = io.framejournal.journal.Checkpointer.Policy.everyRecords(n);
+        } else {
+            Duration d;
+            try {
+                d = new Span().convert(v);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        option + " " + value + " is neither a time (30s, 5m, 1h) nor a number of records");
+            }
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(option + " needs a positive time, not " + value);
+            }
+            p = io.framejournal.journal.Checkpointer.Policy.every(d);
+        }
+        return p.keeping(keep);
+    }
+
+    /** {@code 512M}, {@code 10G}, {@code 1T} or a number of bytes; bad values fail in one line. */
+    static long size(String option, String value) {
+        String v = value.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        if (!v.isEmpty()) {
+            switch (v.charAt(v.length() - 1)) {
+                case 'K' -> unit = 1L << 10;
+                case 'M' -> unit = 1L << 20;
+                case 'G' -> unit = 1L << 30;
+                case 'T' -> unit = 1L << 40;
+                default -> unit = 1;
+            }
+        }
+        String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
+        try {
+            long n = Long.parseLong(digits);
+            if (n <= 0 || n > Long.MAX_VALUE / unit) {
+                throw new NumberFormatException();
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    option + " " + value + " is not a size (a positive number of bytes, or with K, M, G or T)");
+        }
+    }
 }

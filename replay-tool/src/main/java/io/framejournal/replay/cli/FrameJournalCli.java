@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             SimulateCommand.class,
             RecoverCommand.class,
+            CheckpointCommand.class,
+            RetainCommand.class,
             AuditCommand.class,
             HistoryCommand.class,
             StateCommand.class,

@@ -81,6 +81,27 @@ final class SimulateCommand extends BaseCommand {
                     "Append each injected leak to FILE as a JSON" + " line the moment it is made (survives a kill).")
     Path injectedOut;
 
+    @Option(
+            names = "--checkpoint-every",
+            paramLabel = "TIME|N",
+            description = "Take a checkpoint this often on a background thread: a time (30s, 5m) or a number of"
+                    + " journal records (1000000). Default: none.")
+    String checkpointEvery;
+
+    @Option(
+            names = "--keep-checkpoints",
+            paramLabel = "K",
+            defaultValue = "3",
+            description = "Checkpoint files kept with --checkpoint-every. Default: ${DEFAULT-VALUE}.")
+    int keepCheckpoints;
+
+    @Option(
+            names = "--retain",
+            paramLabel = "K",
+            description = "With --checkpoint-every: after each checkpoint keep the newest K checkpoints and delete"
+                    + " the journal files older than the oldest of them (the disk use then plateaus).")
+    Integer retain;
+
     @Override
     public Integer call() throws IOException {
         Simulator sim = new Simulator(dir)
@@ -90,6 +111,16 @@ final class SimulateCommand extends BaseCommand {
                 .dropLeakedHandles(dropLeaks);
         if (maxPaddr != null) {
             sim.maxPaddr(maxPaddr);
+        }
+        if (retain != null && checkpointEvery == null) {
+            throw new IllegalArgumentException(
+                    "--retain needs --checkpoint-every: files are retired after checkpoints");
+        }
+        if (checkpointEvery != null) {
+            var policy = Converters.checkpointPolicy(
+                    "--checkpoint-every", checkpointEvery, retain != null ? retain : keepCheckpoints);
+            sim.checkpoints(
+                    retain == null ? policy : policy.retaining(io.framejournal.journal.Checkpointer.Retain.deleting()));
         }
         if (length != null && length.duration != null) {
             sim.duration(length.duration);

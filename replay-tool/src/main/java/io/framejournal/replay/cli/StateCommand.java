@@ -60,6 +60,9 @@ final class StateCommand extends BaseCommand {
         } else {
             text().state(r);
         }
+        for (String w : r.warnings()) {
+            root.err.println("framejournal: warning: " + w);
+        }
         return exit(r.stopReason(), false);
     }
 }

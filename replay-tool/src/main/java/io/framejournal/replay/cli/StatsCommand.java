@@ -31,6 +31,9 @@ final class StatsCommand extends BaseCommand {
         } else {
             text().stats(r);
         }
+        for (String w : r.frames().warnings()) {
+            root.err.println("framejournal: warning: " + w);
+        }
         return exit(r.stopReason(), false);
     }
 }

@@ -81,6 +81,7 @@ public final class JsonRenderer {
                 .field("first", index(r.firstIndex()))
                 .field("last", index(r.lastIndex()))
                 .field("at", index(r.at()))
+                .field("checkpoint", index(r.checkpointIndex()))
                 .field("stopReason", r.stopReason())
                 .endObject();
         w.field("findings", r.findings());
@@ -158,6 +159,9 @@ public final class JsonRenderer {
                 .field("reason", r.divergence().reason());
         findingsBody(w, r.divergence().findings());
         w.endObject();
+        w.name("checkpoints").beginArray();
+        r.checkpointFindings().forEach(w::value);
+        w.endArray();
         w.name("warnings").beginArray();
         r.warnings().forEach(w::value);
         w.endArray();
@@ -320,9 +324,13 @@ public final class JsonRenderer {
                 .field("obligationsRedeemed", r.obligationsRedeemed())
                 .field("rawRestored", r.rawRestored())
                 .field("journalProblem", r.journalProblem())
-                .field("lastIndex", index(r.lastIndex()));
+                .field("lastIndex", index(r.lastIndex()))
+                .field("checkpointIndex", index(r.checkpointIndex()));
         w.name("repairs").beginArray();
         r.repairs().forEach(w::value);
+        w.endArray();
+        w.name("warnings").beginArray();
+        r.warnings().forEach(w::value);
         w.endArray();
         if (r.salvage() != null) {
             w.name("salvage")
@@ -361,6 +369,22 @@ public final class JsonRenderer {
                     .field("pages", l.pages())
                     .endObject();
         }
+        w.endArray();
+        return w.endObject().take();
+    }
+
+    public static String retention(java.nio.file.Path dir, io.framejournal.journal.Retention.Result r) {
+        JsonWriter w = header(new JsonWriter(true), "retain");
+        w.field("dir", dir.toString())
+                .field("archive", r.archivedTo() == null ? null : r.archivedTo().toString())
+                .field("bytesRetired", r.bytesRetired())
+                .field("checkpointsKept", r.checkpointsKept())
+                .field("checkpointsDeleted", r.checkpointsDeleted())
+                .field("keptFrom", index(r.protectedFrom()))
+                .field("journalBytes", r.journalBytes())
+                .field("note", r.note());
+        w.name("filesRetired").beginArray();
+        r.filesRetired().forEach(p -> w.value(p.getFileName().toString()));
         w.endArray();
         return w.endObject().take();
     }

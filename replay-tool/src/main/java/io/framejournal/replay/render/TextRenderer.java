@@ -85,6 +85,10 @@ public final class TextRenderer {
         if (r.at() != JournalIndex.NONE) {
             out.println("  as of:         journal index " + JournalIndex.format(r.at()));
         }
+        if (r.checkpointIndex() != JournalIndex.NONE) {
+            out.println("  replayed from: the checkpoint at " + JournalIndex.format(r.checkpointIndex())
+                    + " (findings before it are counted, not listed)");
+        }
         if (r.stopReason() != null) {
             out.println("  journal:       reading STOPPED after " + JournalIndex.format(r.lastIndex()) + ": "
                     + r.stopReason() + " (the report covers what was read)");
@@ -115,6 +119,9 @@ public final class TextRenderer {
                                 + " check of the slot table against the journal)"));
         if (d.reason() != null && !d.mode().equals("skipped")) {
             out.println("                 note: " + d.reason());
+        }
+        for (String c : r.checkpointFindings()) {
+            out.println("  CHECKPOINT:    " + c);
         }
         for (String w : r.warnings()) {
             out.println("  WARNING:       " + w);
@@ -371,7 +378,13 @@ public final class TextRenderer {
                 };
         out.println("recover " + r.dir() + ": " + what);
         out.println("  scanned:   " + Fmt.count(r.recordsScanned()) + " records (" + Fmt.count(r.eventsScanned())
-                + " events) from " + JournalIndex.format(r.fromIndex()) + ", the whole journal, replayed");
+                + " events) from " + JournalIndex.format(r.fromIndex())
+                + (r.checkpointIndex() == JournalIndex.NONE
+                        ? ", the whole journal, replayed"
+                        : ", replayed from the checkpoint at " + JournalIndex.format(r.checkpointIndex())));
+        for (String warning : r.warnings()) {
+            out.println("  warning:   " + warning);
+        }
         out.println("  verified:  every slot of the table against the replay: " + r.slotsRedone()
                 + " behind (redone), " + r.slotsAhead() + " ahead of the journal, " + r.slotsDisagreed()
                 + " disagreeing; " + r.locksCleared() + " slot lock(s) cleared");

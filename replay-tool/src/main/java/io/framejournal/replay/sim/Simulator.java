@@ -133,6 +133,14 @@ public final class Simulator {
     }
 
     /** Called from the worker thread as each leak is injected (e.g. to log it before a crash). */
+    /** Takes checkpoints on a background thread of the simulating process (and one at close). */
+    public Simulator checkpoints(io.framejournal.journal.Checkpointer.Policy policy) {
+        this.checkpoints = policy;
+        return this;
+    }
+
+    private io.framejournal.journal.Checkpointer.Policy checkpoints;
+
     public Simulator onInjected(Consumer<InjectedLeak> listener) {
         this.onInjected = listener;
         return this;
@@ -148,7 +156,8 @@ public final class Simulator {
     public SimulationResult run() {
         boolean exists = Files.isRegularFile(new RegionLayout(dir).config());
         LeakDetection detection = dropLeakedHandles ? LeakDetection.PARANOID : LeakDetection.fromSystemProperty();
-        RegionOptions options = RegionOptions.defaults().withLeakDetection(detection);
+        RegionOptions options =
+                RegionOptions.defaults().withLeakDetection(detection).withCheckpoints(checkpoints);
         MetaRegion region;
         if (exists) {
             RegionConfig existing = RegionConfig.read(new RegionLayout(dir).config());

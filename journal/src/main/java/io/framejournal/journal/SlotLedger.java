@@ -1,4 +1,4 @@
-package io.framejournal.replay.analysis;
+package io.framejournal.journal;
 
 import java.util.Arrays;
 
@@ -49,6 +49,49 @@ public final class SlotLedger {
         head[slot] = e;
         live += n;
     }
+
+    /**
+     * Puts an entry in front of the slot's list as it is, without merging: for rebuilding a ledger from a checkpoint,
+     * oldest entry first, so that the list ends up as it was saved.
+     */
+    public void push(int slot, long h, int opCode, long journalIndex, long n) {
+        int e = allocate();
+        handle[e] = h;
+        op[e] = (byte) opCode;
+        index[e] = journalIndex;
+        count[e] = n;
+        next[e] = head[slot];
+        head[slot] = e;
+        live += n;
+    }
+
+    /** Number of entries on a slot. */
+    public int entries(int slot) {
+        int n = 0;
+        for (int i = head[slot]; i != NIL; i = next[i]) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Visits the slot's entries oldest first (the order {@link #push} rebuilds them in). */
+    public void forEachOldestFirst(int slot, EntryVisitor visitor) {
+        int n = entries(slot);
+        if (n == 0) {
+            return;
+        }
+        int[] order = n <= scratch.length ? scratch : (scratch = new int[Integer.highestOneBit(n) << 1]);
+        int k = 0;
+        for (int i = head[slot]; i != NIL; i = next[i]) {
+            order[k++] = i;
+        }
+        for (int j = n - 1; j >= 0; j--) {
+            int i = order[j];
+            visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i]);
+        }
+    }
+
+    private int[] scratch = new int[16];
 
     /**
      * Removes one held by {@code h} on {@code slot}.

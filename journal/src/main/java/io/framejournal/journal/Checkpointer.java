@@ -1,0 +1,280 @@
+package io.framejournal.journal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Takes checkpoints of a region by tailing its journal read-only: it starts from the newest usable checkpoint,
+ * replays every record as it arrives ({@link LedgerReplay}) and writes a {@link CheckpointFile} whenever the period
+ * has passed or enough records have arrived. It never stops or slows a writer (it reads the queue like any tailer) and
+ * replays far faster than writers write. Run it as a background thread of the writing process ({@link #start}) or
+ * call {@link #catchUp} and {@link #checkpointNow} from a separate process ({@code framejournal checkpoint}).
+ *
+ * <p>After a checkpoint it deletes all but the newest {@link Policy#keep} checkpoint files.
+ */
+public final class Checkpointer implements AutoCloseable {
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final RegionLayout layout;
+    private final Policy policy;
+    private final ReplayStart start;
+    private final LedgerReplay replay;
+    private final JournalReader reader;
+    private final JournalEvent event = new JournalEvent();
+    private long lastCheckpointIndex;
+    private long lastCheckpointNanos = System.nanoTime();
+    private long recordsSinceCheckpoint;
+    private long checkpointsWritten;
+    private volatile boolean stopping;
+    private volatile String problem;
+    private volatile boolean sawClose;
+    private Thread thread;
+
+    /**
+     * How often to take a checkpoint.
+     *
+     * @param every   at most this long between checkpoints while records arrive (zero: by records only)
+     * @param records at most this many records between checkpoints (zero: by time only)
+     * @param keep    checkpoint files to keep (at least 1)
+     * @param retain  after each checkpoint, retire the journal files before the oldest checkpoint kept (see
+     *                {@link Retention}), or {@code null} to keep the whole journal
+     */
+    public record Policy(Duration every, long records, int keep, Retain retain) {
+        public static final int DEFAULT_KEEP = 3;
+
+        public Policy(Duration every, long records, int keep) {
+            this(every, records, keep, null);
+        }
+
+        public Policy {
+            if (every.isNegative() || records < 0 || (every.isZero() && records == 0)) {
+                throw new RegionException("a checkpoint period needs a positive time or number of records");
+            }
+            if (keep < 1) {
+                throw new RegionException("at least one checkpoint must be kept, not " + keep);
+            }
+        }
+
+        public static Policy every(Duration every) {
+            return new Policy(every, 0, DEFAULT_KEEP);
+        }
+
+        public static Policy everyRecords(long records) {
+            return new Policy(Duration.ZERO, records, DEFAULT_KEEP);
+        }
+
+        public Policy keeping(int k) {
+            return new Policy(every, records, k, retain);
+        }
+
+        /** Retires journal files after each checkpoint (the writer's own retention). */
+        public Policy retaining(Retain r) {
+            return new Policy(every, records, keep, r);
+        }
+
+        boolean due(long nanosSince, long recordsSince) {
+            return recordsSince > 0
+                    && ((!every.isZero() && nanosSince >= every.toNanos()) || (records > 0 && recordsSince >= records));
+        }
+    }
+
+    /**
+     * Retention run after each checkpoint.
+     *
+     * @param maxJournalBytes when positive, also retire files (up to the newest checkpoint) past this journal size
+     * @param archive         where retired files go, gzip-compressed; {@code null} deletes them
+     */
+    public record Retain(long maxJournalBytes, Path archive) {
+        public static Retain deleting() {
+            return new Retain(0, null);
+        }
+    }
+
+    private final int nrSlots;
+    private volatile Retention.Result lastRetention;
+
+    private Checkpointer(RegionLayout layout, int nrSlots, Policy policy) {
+        this.nrSlots = nrSlots;
+        this.layout = layout;
+        this.policy = policy;
+        this.start = ReplayStart.open(layout.journal(), layout.checkpoints(), nrSlots, JournalIndex.NONE, true);
+        this.replay = start.replay();
+        this.reader = start.reader();
+        this.lastCheckpointIndex = replay.lastRecord();
+    }
+
+    /** Opens a checkpointer positioned after the newest usable checkpoint; nothing runs until asked. */
+    public static Checkpointer open(RegionLayout layout, int nrSlots, Policy policy) {
+        return new Checkpointer(layout, nrSlots, policy);
+    }
+
+    /** Opens a checkpointer and runs it on a daemon thread until {@link #close()}. */
+    public static Checkpointer start(RegionLayout layout, int nrSlots, Policy policy) {
+        Checkpointer c = new Checkpointer(layout, nrSlots, policy);
+        c.thread = new Thread(c::run, "framejournal-checkpointer");
+        c.thread.setDaemon(true);
+        c.thread.start();
+        return c;
+    }
+
+    private void run() {
+        try {
+            while (!stopping && problem == null) {
+                long read = catchUp();
+                if (due()) {
+                    checkpointNow();
+                } else if (read == 0) {
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                }
+            }
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            problem = "checkpointer stopped: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /**
+     * Replays every record that has arrived (up to a bounded batch, so a background thread looks at its clock).
+     *
+     * @return events replayed
+     */
+    public long catchUp() {
+        long n = 0;
+        long records0 = reader.recordsRead();
+        long bytes0 = reader.bytesRead();
+        while (n < (1 << 20) && reader.next(event)) {
+            replay.apply(event, reader.recordCrc());
+            if (event.kind == EventKind.REGION_CLOSE) {
+                sawClose = true;
+            } else if (event.kind == EventKind.REGION_OPEN) {
+                sawClose = false;
+            }
+            n++;
+        }
+        recordsSinceCheckpoint += reader.recordsRead() - records0;
+        replay.addRecordBytes(reader.bytesRead() - bytes0);
+        if (n == 0 && reader.stopReason() != null && problem == null) {
+            problem = "the journal could not be read past index " + JournalIndex.format(reader.lastGoodIndex()) + ": "
+                    + reader.stopReason() + "; no checkpoint past it will be taken";
+        }
+        return n;
+    }
+
+    /** Whether the policy says a checkpoint is due now. */
+    public boolean due() {
+        return policy.due(System.nanoTime() - lastCheckpointNanos, recordsSinceCheckpoint);
+    }
+
+    /** Reads until no record is left right now. */
+    public void catchUpFully() {
+        while (catchUp() > 0) {
+            // a batch at a time
+        }
+    }
+
+    /**
+     * Writes a checkpoint at the last record replayed, unless one is already there.
+     *
+     * @return the file written, or {@code null} when nothing new was replayed since the last checkpoint
+     */
+    public Path checkpointNow() {
+        long at = replay.lastRecord();
+        if (at == JournalIndex.NONE || at == lastCheckpointIndex) {
+            lastCheckpointNanos = System.nanoTime();
+            return null;
+        }
+        Path file = CheckpointFile.write(layout.checkpoints(), replay, RecordFormat.VERSION);
+        lastCheckpointIndex = at;
+        lastCheckpointNanos = System.nanoTime();
+        recordsSinceCheckpoint = 0;
+        checkpointsWritten++;
+        if (policy.retain() != null) {
+            lastRetention = Retention.retire(
+                    layout,
+                    nrSlots,
+                    policy.keep(),
+                    policy.retain().maxJournalBytes(),
+                    policy.retain().archive());
+        } else {
+            prune(layout.checkpoints(), policy.keep());
+        }
+        return file;
+    }
+
+    /** Deletes all but the newest {@code keep} checkpoint files; returns how many were deleted. */
+    public static int prune(Path checkpointsDir, int keep) {
+        List<CheckpointFile.Entry> all = CheckpointFile.list(checkpointsDir);
+        int deleted = 0;
+        for (int i = 0; i < all.size() - keep; i++) {
+            try {
+                Files.deleteIfExists(all.get(i).file());
+                deleted++;
+            } catch (java.io.IOException e) {
+                throw new RegionException(
+                        "cannot delete old checkpoint " + all.get(i).file() + ": " + e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    /** The replay as far as it has read. Only for the thread that drives it (or after {@link #close}). */
+    public LedgerReplay replay() {
+        return replay;
+    }
+
+    /** Checkpoints that could not be used at start, one line each. */
+    public List<String> warnings() {
+        return start.warnings();
+    }
+
+    /** Why the checkpointer stopped, or {@code null} while it is well. */
+    public String problem() {
+        return problem;
+    }
+
+    /** Whether the last marker read was the writer's REGION_CLOSE (the writer has finished, for now). */
+    public boolean writerClosed() {
+        return sawClose;
+    }
+
+    /** What the last retention pass did, or {@code null} when none ran. */
+    public Retention.Result lastRetention() {
+        return lastRetention;
+    }
+
+    public long checkpointsWritten() {
+        return checkpointsWritten;
+    }
+
+    public long lastCheckpointIndex() {
+        return lastCheckpointIndex;
+    }
+
+    /**
+     * Stops the background thread (if any) and waits for it; the caller may then drive the checkpointer itself (a
+     * final {@link #catchUpFully} and {@link #checkpointNow}).
+     */
+    public void stop() {
+        stopping = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    /** Stops the background thread (if any) and closes the reader; takes no final checkpoint. */
+    @Override
+    public void close() {
+        stop();
+        start.close();
+    }
+}

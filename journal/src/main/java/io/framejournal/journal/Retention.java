@@ -1,0 +1,314 @@
+package io.framejournal.journal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+/**
+ * Retention: removes (or moves to an archive, gzip-compressed) every journal queue file that lies entirely before
+ * the oldest checkpoint kept, while writers keep running. It never touches a file that the newest valid checkpoint
+ * needs (the one holding its record and every later one), so every replay still has a start: the newest checkpoint
+ * and the journal after it. A checkpoint whose record was retired is deleted with it.
+ *
+ * <p>An archive directory holds {@code region.conf} and {@code journal/<file>.cq4.gz}; the read-only commands read it
+ * like a region ({@link #expandArchive}).
+ */
+public final class Retention {
+    public static final String ARCHIVE_SUFFIX = ".cq4.gz";
+
+    private Retention() {}
+
+    /**
+     * What one retention pass did.
+     *
+     * @param checkpointsKept   valid checkpoints left
+     * @param checkpointsDeleted checkpoint files deleted (beyond the number kept, or whose record was retired)
+     * @param filesRetired      queue files removed from the journal, oldest first
+     * @param bytesRetired      their size on disk
+     * @param archivedTo        the archive they were moved to, or {@code null} when they were deleted
+     * @param protectedFrom     the oldest journal index every kept checkpoint still needs (nothing at or after it goes)
+     * @param journalBytes      the journal's size on disk after the pass
+     * @param note              why nothing (more) could be retired, or {@code null}
+     */
+    public record Result(
+            int checkpointsKept,
+            int checkpointsDeleted,
+            List<Path> filesRetired,
+            long bytesRetired,
+            Path archivedTo,
+            long protectedFrom,
+            long journalBytes,
+            String note) {}
+
+    /**
+     * @param layout          the region
+     * @param nrSlots         its frames (to check checkpoints)
+     * @param keepCheckpoints checkpoint files kept (the oldest kept bounds what is retired)
+     * @param maxJournalBytes when positive: retire further files, oldest first, up to the newest valid checkpoint,
+     *                        until the journal is at most this size (older checkpoints then go with them)
+     * @param archive         move retired files here (gzip-compressed) instead of deleting them; {@code null} deletes
+     */
+    public static Result retire(
+            RegionLayout layout, int nrSlots, int keepCheckpoints, long maxJournalBytes, Path archive) {
+        if (keepCheckpoints < 1) {
+            throw new RegionException("--keep-checkpoints must be at least 1, not " + keepCheckpoints);
+        }
+        int deleted = Checkpointer.prune(layout.checkpoints(), keepCheckpoints);
+        List<CheckpointFile.Entry> valid = new ArrayList<>();
+        for (CheckpointFile.Entry e : CheckpointFile.list(layout.checkpoints())) {
+            if (usable(layout, e, nrSlots)) {
+                valid.add(e);
+            }
+        }
+        List<QueueFile> files = queueFiles(layout.journal());
+        if (valid.isEmpty()) {
+            return new Result(
+                    0,
+                    deleted,
+                    List.of(),
+                    0,
+                    archive,
+                    JournalIndex.NONE,
+                    sizeOf(files),
+                    "the region has no valid checkpoint, so every journal file is still needed; take one with"
+                            + " `framejournal checkpoint` first");
+        }
+        long oldestKept = valid.get(0).index();
+        long newest = valid.get(valid.size() - 1).index();
+        int cycleOfOldest = cycleOf(layout.journal(), oldestKept);
+        int cycleOfNewest = cycleOf(layout.journal(), newest);
+        List<QueueFile> retire = new ArrayList<>();
+        long size = sizeOf(files);
+        for (QueueFile f : files) {
+            boolean beforeOldest = f.cycle < cycleOfOldest;
+            boolean overSize = maxJournalBytes > 0 && size > maxJournalBytes && f.cycle < cycleOfNewest;
+            if (beforeOldest || overSize) {
+                retire.add(f);
+                size -= f.bytes;
+            } else {
+                break;
+            }
+        }
+        long bytes = 0;
+        List<Path> retired = new ArrayList<>();
+        try {
+            if (archive != null && !retire.isEmpty()) {
+                prepareArchive(layout, archive);
+            }
+            for (QueueFile f : retire) {
+                if (archive != null) {
+                    gzip(f.path, archive.resolve(RegionLayout.JOURNAL).resolve(f.path.getFileName() + ".gz"));
+                }
+                Files.delete(f.path);
+                bytes += f.bytes;
+                retired.add(f.path);
+            }
+        } catch (IOException e) {
+            throw new RegionException("retention stopped after " + retired.size() + " file(s): " + e.getMessage(), e);
+        } finally {
+            if (!retired.isEmpty()) {
+                refreshListing(layout.journal());
+            }
+        }
+        int lastRetiredCycle = retire.isEmpty() ? Integer.MIN_VALUE : retire.get(retire.size() - 1).cycle;
+        int kept = 0;
+        for (CheckpointFile.Entry e : valid) {
+            if (cycleOf(layout.journal(), e.index()) <= lastRetiredCycle) {
+                try {
+                    Files.deleteIfExists(e.file()); // its record is gone: it could never be resumed from
+                    deleted++;
+                } catch (IOException failure) {
+                    throw new RegionException(
+                            "cannot delete checkpoint " + e.file() + " whose record was retired: "
+                                    + failure.getMessage(),
+                            failure);
+                }
+            } else {
+                kept++;
+            }
+        }
+        String note = retire.isEmpty()
+                ? "every journal file holds records at or after the oldest checkpoint kept ("
+                        + JournalIndex.format(oldestKept) + "): nothing to retire yet"
+                : null;
+        return new Result(
+                kept,
+                deleted,
+                List.copyOf(retired),
+                bytes,
+                archive,
+                oldestKept,
+                sizeOf(queueFiles(layout.journal())),
+                note);
+    }
+
+    private static boolean usable(RegionLayout layout, CheckpointFile.Entry e, int nrSlots) {
+        try {
+            CheckpointFile.Header h = CheckpointFile.read(e.file(), nrSlots).header();
+            try (JournalReader reader = JournalReader.open(layout.journal())) {
+                return h.index() == e.index() && reader.resumeAfter(h.index(), h.seq(), h.recordCrc()) == null;
+            }
+        } catch (RegionException unusable) {
+            return false;
+        }
+    }
+
+    /** A queue file of the journal and its roll cycle. */
+    record QueueFile(Path path, int cycle, long bytes) {}
+
+    /** The journal's queue files, oldest cycle first. */
+    static List<QueueFile> queueFiles(Path journal) {
+        List<QueueFile> out = new ArrayList<>();
+        try (SingleChronicleQueue queue = Chronicle.readOnlyQueue(journal);
+                var list = Files.list(journal)) {
+            RollCycle cycle = queue.rollCycle();
+            DateTimeFormatter names = namesOf(cycle);
+            long epoch = queue.epoch();
+            for (Path p : (Iterable<Path>) list::iterator) {
+                String n = p.getFileName().toString();
+                if (!n.endsWith(".cq4")) {
+                    continue;
+                }
+                long millis;
+                try {
+                    millis = LocalDateTime.parse(n.substring(0, n.length() - 4), names)
+                            .toInstant(ZoneOffset.UTC)
+                            .toEpochMilli();
+                } catch (java.time.format.DateTimeParseException notOurs) {
+                    continue;
+                }
+                out.add(new QueueFile(p, (int) Math.floorDiv(millis - epoch, cycle.lengthInMillis()), Files.size(p)));
+            }
+        } catch (IOException e) {
+            throw new RegionException("cannot list journal " + journal + ": " + e.getMessage(), e);
+        }
+        out.sort(java.util.Comparator.comparingInt(QueueFile::cycle));
+        return out;
+    }
+
+    private static DateTimeFormatter namesOf(RollCycle cycle) {
+        return new DateTimeFormatterBuilder()
+                .appendPattern(cycle.format())
+                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+                .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+                .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+                .toFormatter()
+                .withZone(ZoneOffset.UTC);
+    }
+
+    private static int cycleOf(Path journal, long index) {
+        try (SingleChronicleQueue queue = Chronicle.readOnlyQueue(journal)) {
+            return queue.rollCycle().toCycle(index);
+        }
+    }
+
+    private static long sizeOf(List<QueueFile> files) {
+        long n = 0;
+        for (QueueFile f : files) {
+            n += f.bytes;
+        }
+        return n;
+    }
+
+    /**
+     * Chronicle keeps the journal's lowest cycle in its metadata file; a writable open rescans the directory, so
+     * readers opened later start at the first file left. (Readers opened before, and a crash in between, are handled
+     * by {@link JournalReader}, which skips to the first cycle that exists.)
+     */
+    private static void refreshListing(Path journal) {
+        try (SingleChronicleQueue q = Chronicle.writableQueue(journal, SyncMode.NONE)) {
+            q.refreshDirectoryListing();
+        } catch (RuntimeException | AssertionError e) {
+            // readers skip retired cycles on their own; the listing is refreshed by the next writer too
+        }
+    }
+
+    private static void prepareArchive(RegionLayout layout, Path archive) throws IOException {
+        Files.createDirectories(archive.resolve(RegionLayout.JOURNAL));
+        Path conf = archive.resolve(RegionLayout.CONFIG);
+        if (!Files.exists(conf)) {
+            Files.copy(layout.config(), conf);
+        }
+    }
+
+    private static void gzip(Path from, Path to) throws IOException {
+        Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
+        try (InputStream in = Files.newInputStream(from);
+                OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            in.transferTo(out);
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Whether {@code dir} is an archive retention wrote (a config and compressed queue files, no queue files). */
+    public static boolean isArchive(Path dir) {
+        Path journal = dir.resolve(RegionLayout.JOURNAL);
+        if (!Files.isRegularFile(dir.resolve(RegionLayout.CONFIG)) || !Files.isDirectory(journal)) {
+            return false;
+        }
+        try (var files = Files.list(journal)) {
+            boolean[] seen = new boolean[2];
+            files.forEach(p -> {
+                String n = p.getFileName().toString();
+                seen[0] |= n.endsWith(ARCHIVE_SUFFIX);
+                seen[1] |= n.endsWith(".cq4");
+            });
+            return seen[0] && !seen[1];
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Decompresses an archive into a new temporary region directory (config and journal, no slot table) for the
+     * read-only commands; the caller deletes it. Nothing in the archive is changed.
+     */
+    public static Path expandArchive(Path archive) {
+        try {
+            Path tmp = Files.createTempDirectory("framejournal-archive-");
+            Files.copy(archive.resolve(RegionLayout.CONFIG), tmp.resolve(RegionLayout.CONFIG));
+            Path journal = Files.createDirectories(tmp.resolve(RegionLayout.JOURNAL));
+            try (var files = Files.list(archive.resolve(RegionLayout.JOURNAL))) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    String n = p.getFileName().toString();
+                    if (!n.endsWith(ARCHIVE_SUFFIX) || n.startsWith(".")) {
+                        continue;
+                    }
+                    try (InputStream in = new GZIPInputStream(Files.newInputStream(p), 1 << 16)) {
+                        Files.copy(in, journal.resolve(n.substring(0, n.length() - 3)));
+                    } catch (IOException | RuntimeException damaged) {
+                        throw new RegionException("archive file " + p + " is damaged: " + damaged.getMessage());
+                    }
+                }
+            }
+            return tmp;
+        } catch (IOException e) {
+            throw new RegionException("cannot read archive " + archive + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -38,6 +38,14 @@ final class SimulateCommand extends BaseCommand {
             description = "Physical memory size of a new region (0x… or decimal). Default: 0x80000000 (2 GiB).")
     Long maxPaddr;
 
+    @Option(
+            names = "--roll-cycle",
+            paramLabel = "CYCLE",
+            description = "Roll cycle of a new region's journal: 5min (the default: files of at most 2^30 records),"
+                    + " daily (what regions made before had) or test-1s (1-second files of at most 4,096 records:"
+                    + " for tests of the roll and the cap).")
+    String rollCycle;
+
     @ArgGroup(exclusive = true)
     Length length;
 
@@ -90,6 +98,9 @@ final class SimulateCommand extends BaseCommand {
                 .dropLeakedHandles(dropLeaks);
         if (maxPaddr != null) {
             sim.maxPaddr(maxPaddr);
+        }
+        if (rollCycle != null) {
+            sim.rollCycle(io.framejournal.journal.JournalCycle.ofName(rollCycle));
         }
         if (length != null && length.duration != null) {
             sim.duration(length.duration);

@@ -2,7 +2,6 @@ package io.framejournal.journal;
 
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.SyncMode;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
@@ -30,6 +29,12 @@ public final class Chronicle {
         // Audits and inspections read a private copy of the slot table through Chronicle Map's recovery on purpose,
         // and recovery uses it by design; its two "recovery needs exclusive access" warnings say nothing then.
         setIfAbsent("org.slf4j.simpleLogger.log.net.openhft.chronicle.map.ChronicleMapBuilder", "error");
+        // An existing queue's metadata names its roll cycle and wins over the builder's (the journal is read with the
+        // cycle it was written with); Chronicle warns about that on stderr, which a user must not see.
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.SCQMeta", "error");
+        setIfAbsent(
+                "org.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder",
+                "error");
         // A damaged metadata.cq4t can leave its file lock unobtainable; give up after 2 s (Chronicle waits 10 s).
         setIfAbsent("chronicle.table.store.timeoutMS", "2000");
     }
@@ -40,11 +45,16 @@ public final class Chronicle {
         }
     }
 
-    /** The journal queue of a region, for appending. */
+    /** The journal queue of a region, for appending, with the region's own roll cycle (region.conf). */
     public static SingleChronicleQueue writableQueue(Path dir, SyncMode syncMode) {
+        return writableQueue(dir, JournalCycle.ofJournalDir(dir), syncMode);
+    }
+
+    /** A journal queue for appending with the given roll cycle. */
+    public static SingleChronicleQueue writableQueue(Path dir, JournalCycle cycle, SyncMode syncMode) {
         JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(RollCycles.FAST_DAILY)
+                .rollCycle(cycle.rollCycle())
                 .blockSize(QUEUE_BLOCK_SIZE)
                 .syncMode(syncMode)
                 .timeoutMS(2_000)
@@ -53,9 +63,18 @@ public final class Chronicle {
 
     /** The journal queue of a region, read-only: maps nothing writable, changes no byte. */
     public static SingleChronicleQueue readOnlyQueue(Path dir) {
+        return readOnlyQueue(dir, JournalCycle.ofJournalDir(dir));
+    }
+
+    /**
+     * A journal queue, read-only, with the given roll cycle. An existing queue's own metadata wins when it names
+     * another cycle (Chronicle reads it from there), so the journal's records are read with the cycle they were
+     * written with whatever region.conf says.
+     */
+    public static SingleChronicleQueue readOnlyQueue(Path dir, JournalCycle cycle) {
         JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(RollCycles.FAST_DAILY)
+                .rollCycle(cycle.rollCycle())
                 .blockSize(QUEUE_BLOCK_SIZE)
                 .readOnly(true)
                 .build();

@@ -400,6 +400,11 @@ public final class JournalReader implements AutoCloseable {
         return count;
     }
 
+    /** The roll cycle the journal was written with (its queue metadata's, whatever region.conf says). */
+    public net.openhft.chronicle.queue.RollCycle rollCycle() {
+        return queue.rollCycle();
+    }
+
     /** Index of the first event, or {@link JournalIndex#NONE} for an empty journal. */
     public long firstIndex() {
         long first;

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
@@ -27,9 +28,20 @@ public final class JournalWriter implements AutoCloseable {
     private final long nanoTimeAtStart = System.nanoTime();
     private volatile boolean closed;
 
+    /** The queue's roll cycle (the region's, or the one its existing files were written with). */
+    private final RollCycle rollCycle;
+    /** The last sequence number within a cycle that Chronicle can index. */
+    private final long lastSeqInCycle;
+    /** Index of the last record appended by anyone through this writer (guarded by appendLock), or NONE. */
+    private long lastAppended;
+
     private JournalWriter(SingleChronicleQueue queue, long nextSeq) {
         this.queue = queue;
         this.nextSeq = new AtomicLong(nextSeq);
+        this.rollCycle = queue.rollCycle();
+        this.lastSeqInCycle = rollCycle.maxMessagesPerCycle() - 1;
+        long last = queue.lastIndex();
+        this.lastAppended = last < 0 ? JournalIndex.NONE : last;
     }
 
     /**
@@ -38,7 +50,8 @@ public final class JournalWriter implements AutoCloseable {
      */
     public static JournalWriter open(Path journalDir, SyncMode syncMode) {
         long next = nextSeqOf(journalDir);
-        return new JournalWriter(Chronicle.writableQueue(journalDir, syncMode), next);
+        JournalCycle cycle = JournalCycle.ofJournalDir(journalDir);
+        return new JournalWriter(Chronicle.writableQueue(journalDir, cycle, syncMode), next);
     }
 
     /** The sequence number the next record of a journal gets: one past its last format-2 record's, or 0. */
@@ -105,6 +118,22 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Called under the append lock when the last record took the cycle's last indexable sequence number: unless the
+     * clock has moved on to a new cycle (the next record then opens a new queue file), refuses the record. Chronicle
+     * itself would write it and then fail to index it, leaving a record the writer reports as failed but a reader
+     * finds (under an index that aliases the next cycle's first): a record both lost and not lost.
+     */
+    private void requireRoomInCycle() {
+        if (rollCycle.toCycle(lastAppended) != queue.cycle()) {
+            return;
+        }
+        throw new RegionException("journal roll cycle full: " + (lastSeqInCycle + 1) + " records already in the"
+                + " current " + rollCycle.lengthInMillis() / 1000 + " s cycle (its most; last index "
+                + JournalIndex.format(lastAppended) + "); this record was not written. Writing stops: recover the"
+                + " region once the cycle has rolled, and give a region this busy a roll cycle with room for its rate");
+    }
+
     /** Lanes open (live threads', and dead ones' not yet released). */
     public int openLanes() {
         return lanes.size();
@@ -153,11 +182,15 @@ public final class JournalWriter implements AutoCloseable {
             // journal's order; Chronicle's own write lock serialises appends anyway. writeBytes is Chronicle's lean
             // append path (a writingDocument context re-scans the queue's index on every document).
             synchronized (appendLock) {
+                if (lastAppended != JournalIndex.NONE && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
+                    requireRoomInCycle();
+                }
                 appender.writeBytes(record.sealBytes(
                         nextSeq.getAndIncrement(),
                         threadId,
                         epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart)));
-                return appender.lastIndexAppended();
+                lastAppended = appender.lastIndexAppended();
+                return lastAppended;
             }
         }
 

@@ -14,8 +14,10 @@ import java.util.TreeMap;
  * @param formatVersion journal and slot-table format version
  * @param pageSize      bytes per frame (4096, as in OSTD)
  * @param maxPaddr      end of physical memory; frames are {@code [0, maxPaddr)}
+ * @param cycle         how the journal is cut into queue files ({@code rollCycle=}; absent in older files, which
+ *                      means {@link JournalCycle#LEGACY}, the daily cycle every journal was written with then)
  */
-public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
+public record RegionConfig(int formatVersion, int pageSize, long maxPaddr, JournalCycle cycle) {
     /** The format this build writes: 2 (one record per public call). */
     public static final int FORMAT_VERSION = RecordFormat.VERSION;
     /** The oldest format this build still reads (read-only commands only). */
@@ -26,6 +28,9 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
     public static final long DEFAULT_MAX_PADDR = 0x8000_0000L;
 
     public RegionConfig {
+        if (cycle == null) {
+            throw new RegionException("a region needs a roll cycle; known: " + JournalCycle.names());
+        }
         if (pageSize != PAGE_SIZE) {
             throw new RegionException(
                     "page size " + pageSize + " is not supported; FrameJournal models 4096-byte frames");
@@ -45,7 +50,12 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
     }
 
     public static RegionConfig of(long maxPaddr) {
-        return new RegionConfig(FORMAT_VERSION, PAGE_SIZE, maxPaddr);
+        return new RegionConfig(FORMAT_VERSION, PAGE_SIZE, maxPaddr, JournalCycle.DEFAULT);
+    }
+
+    /** This geometry with another roll cycle (e.g. {@link JournalCycle#TEST_SECONDLY} in tests). */
+    public RegionConfig withCycle(JournalCycle newCycle) {
+        return new RegionConfig(formatVersion, pageSize, maxPaddr, newCycle);
     }
 
     /**
@@ -68,7 +78,8 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
         String text = "# FrameJournal region configuration: fixed at creation, do not edit.\n"
                 + "format=" + formatVersion + '\n'
                 + "pageSize=" + pageSize + '\n'
-                + "maxPaddr=0x" + Long.toHexString(maxPaddr) + '\n';
+                + "maxPaddr=0x" + Long.toHexString(maxPaddr) + '\n'
+                + "rollCycle=" + cycle.confName() + '\n';
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
@@ -98,7 +109,15 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr) {
         }
         int pageSize = intField(kv, "pageSize", file);
         long maxPaddr = longField(kv, "maxPaddr", file);
-        return new RegionConfig(format, pageSize, maxPaddr);
+        String cycleName = kv.get("rollCycle");
+        JournalCycle cycle;
+        try {
+            cycle = cycleName == null ? JournalCycle.LEGACY : JournalCycle.ofName(cycleName);
+        } catch (RegionException e) {
+            throw new RegionException(
+                    file + ": rollCycle '" + abbreviate(cycleName) + "' is unknown; known: " + JournalCycle.names());
+        }
+        return new RegionConfig(format, pageSize, maxPaddr, cycle);
     }
 
     static Map<String, String> parse(String text, Path file) {

@@ -6,7 +6,6 @@ import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.render.TextRenderer;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import net.openhft.chronicle.queue.RollCycles;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -44,7 +43,7 @@ abstract class BaseCommand implements Callable<Integer> {
     private static long estimate(JournalReader r) {
         long first = r.firstIndex();
         long last = r.lastIndex();
-        var cycle = RollCycles.FAST_DAILY;
+        var cycle = r.rollCycle();
         if (first >= 0 && last >= 0 && cycle.toCycle(first) == cycle.toCycle(last)) {
             return cycle.toSequenceNumber(last) - cycle.toSequenceNumber(first) + 1;
         }

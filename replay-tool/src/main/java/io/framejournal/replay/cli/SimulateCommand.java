@@ -38,6 +38,14 @@ final class SimulateCommand extends BaseCommand {
             description = "Physical memory size of a new region (0x… or decimal). Default: 0x80000000 (2 GiB).")
     Long maxPaddr;
 
+    @Option(
+            names = "--roll-cycle",
+            paramLabel = "CYCLE",
+            description = "Roll cycle of a new region's journal: 5min (the default: files of at most 2^30 records),"
+                    + " daily (what regions made before had) or test-1s (1-second files of at most 4,096 records:"
+                    + " for tests of the roll and the cap).")
+    String rollCycle;
+
     @ArgGroup(exclusive = true)
     Length length;
 
@@ -121,6 +129,9 @@ final class SimulateCommand extends BaseCommand {
                     "--checkpoint-every", checkpointEvery, retain != null ? retain : keepCheckpoints);
             sim.checkpoints(
                     retain == null ? policy : policy.retaining(io.framejournal.journal.Checkpointer.Retain.deleting()));
+        }
+        if (rollCycle != null) {
+            sim.rollCycle(io.framejournal.journal.JournalCycle.ofName(rollCycle));
         }
         if (length != null && length.duration != null) {
             sim.duration(length.duration);

@@ -14,6 +14,7 @@ import io.framejournal.allocator.PaddrRange;
 import io.framejournal.allocator.RegionOptions;
 import io.framejournal.allocator.Segment;
 import io.framejournal.allocator.UniqueFrame;
+import io.framejournal.journal.JournalCycle;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
@@ -64,6 +65,7 @@ public final class Simulator {
     private final Path dir;
     private long maxPaddr = RegionConfig.DEFAULT_MAX_PADDR;
     private boolean maxPaddrGiven;
+    private JournalCycle cycle;
     private long ops = 10_000;
     private Duration duration;
     private int threads = 1;
@@ -82,6 +84,12 @@ public final class Simulator {
         RegionConfig.of(value);
         this.maxPaddr = value;
         this.maxPaddrGiven = true;
+        return this;
+    }
+
+    /** Roll cycle of a region to create; opening an existing region with another cycle is an error. */
+    public Simulator rollCycle(JournalCycle value) {
+        this.cycle = value;
         return this;
     }
 
@@ -166,9 +174,15 @@ public final class Simulator {
                         + Long.toHexString(existing.maxPaddr()) + ", not 0x" + Long.toHexString(maxPaddr)
                         + "; drop --max-paddr or pick a new directory");
             }
+            if (cycle != null && existing.cycle() != cycle) {
+                throw new RegionException(dir + " already holds a region with roll cycle "
+                        + existing.cycle().confName() + ", not " + cycle.confName()
+                        + "; drop --roll-cycle or pick a new directory");
+            }
             region = MetaRegion.open(dir, options);
         } else {
-            region = MetaRegion.create(dir, RegionConfig.of(maxPaddr), options);
+            RegionConfig config = RegionConfig.of(maxPaddr);
+            region = MetaRegion.create(dir, cycle == null ? config : config.withCycle(cycle), options);
         }
         long start = System.nanoTime();
         Shared shared;

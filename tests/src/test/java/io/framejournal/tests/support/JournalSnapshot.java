@@ -7,15 +7,14 @@ import io.framejournal.journal.JournalReader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.RollCycles;
 
 /**
  * Every event of a journal, read once through a read-only {@link JournalReader} into primitive columns, so tests
  * can compare a journal before and after recovery event by event.
  */
 public final class JournalSnapshot {
-    /** The journal's roll cycle (see {@code Chronicle}): an index is its cycle and a sequence within it. */
-    private static final RollCycle CYCLE = RollCycles.FAST_DAILY;
+    /** The journal's roll cycle (the region's): an index is its cycle and a sequence within it. */
+    private RollCycle cycle;
 
     private long[] index = new long[1024];
     private long[] payload = new long[1024 * 4];
@@ -29,6 +28,7 @@ public final class JournalSnapshot {
         JournalSnapshot s = new JournalSnapshot();
         JournalEvent e = new JournalEvent();
         try (JournalReader r = JournalReader.open(journalDir)) {
+            s.cycle = r.rollCycle();
             while (r.next(e)) {
                 s.add(e);
             }
@@ -84,9 +84,9 @@ public final class JournalSnapshot {
         for (int i = 1; i < size; i++) {
             long prev = index[i - 1];
             long cur = index[i];
-            boolean sameCycle = CYCLE.toCycle(prev) == CYCLE.toCycle(cur);
+            boolean sameCycle = cycle.toCycle(prev) == cycle.toCycle(cur);
             // the events of one record share its index
-            boolean ok = cur == prev || (sameCycle ? cur == prev + 1 : cur > prev && CYCLE.toSequenceNumber(cur) == 0);
+            boolean ok = cur == prev || (sameCycle ? cur == prev + 1 : cur > prev && cycle.toSequenceNumber(cur) == 0);
             if (!ok) {
                 return "index " + JournalIndex.format(cur) + " follows " + JournalIndex.format(prev) + " (event " + i
                         + ")";

@@ -31,8 +31,23 @@ public final class RegionChecks {
         RegionLayout layout = new RegionLayout(dir);
         int nr = nrSlots(dir);
         ReplayState replay;
-        try (JournalReader r = JournalReader.open(layout.journal())) {
-            replay = ReplayState.replay(r, nr);
+        // the whole journal; only when its early files were retired, from the oldest checkpoint left
+        boolean retired = io.framejournal.journal.ReplayStart.journalStartRetired(layout.journal());
+        try (var start = retired
+                ? io.framejournal.journal.ReplayStart.openOldest(
+                        layout.journal(), layout.checkpoints(), nr, io.framejournal.journal.JournalIndex.NONE)
+                : io.framejournal.journal.ReplayStart.open(
+                        layout.journal(), layout.checkpoints(), nr, io.framejournal.journal.JournalIndex.NONE, false)) {
+            if (retired && !start.fromCheckpoint()) {
+                return List.of("the journal's start was retired and no checkpoint is usable: " + start.warnings());
+            }
+            replay = start.replay().state();
+            JournalReader r = start.reader();
+            JournalEvent e = new JournalEvent();
+            SlotState scratch = new SlotState();
+            while (r.next(e)) {
+                replay.apply(e, scratch);
+            }
             if (r.stopReason() != null) {
                 return List.of("replay stopped: " + r.stopReason());
             }

@@ -1,0 +1,175 @@
+package io.framejournal.tests.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.framejournal.allocator.MetaRegion;
+import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.journal.CheckpointFile;
+import io.framejournal.journal.Checkpointer;
+import io.framejournal.journal.JournalCycle;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.Retention;
+import io.framejournal.replay.analysis.AuditReport;
+import io.framejournal.replay.analysis.Auditor;
+import io.framejournal.replay.analysis.Progress;
+import io.framejournal.replay.analysis.RegionInput;
+import io.framejournal.replay.sim.Simulator;
+import io.framejournal.tests.support.RegionChecks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Retention removes only journal files entirely before the oldest checkpoint kept; every question still has an answer
+ * (from the oldest checkpoint), recovery still verifies, and an archive reads like a region.
+ */
+class RetentionTest {
+    private static final long MAX_PADDR = 0x400000;
+    private static final int NR_SLOTS = (int) (MAX_PADDR / 4096);
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A region on one-second queue files (at most 4,096 records each), written in four sessions a second apart, so
+     * that each lands in a queue file of its own, with checkpoints taken as it goes.
+     */
+    private Path manyCycles(String name, Checkpointer.Policy policy) {
+        Path dir = tmp.resolve(name);
+        for (int session = 0; session < 4; session++) {
+            Simulator sim = new Simulator(dir)
+                    .ops(1_500)
+                    .seed(5 + session)
+                    .leakRate(0.01)
+                    .checkpoints(policy);
+            if (session == 0) {
+                sim.maxPaddr(MAX_PADDR).rollCycle(JournalCycle.TEST_SECONDLY);
+            }
+            sim.run();
+            pause();
+        }
+        return dir;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1_050);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<Path> queueFiles(Path dir) throws IOException {
+        try (var s = Files.list(new RegionLayout(dir).journal())) {
+            return s.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
+        }
+    }
+
+    @Test
+    void retentionRemovesOnlyFilesBeforeTheOldestCheckpointAndQuestionsStillHaveAnswers() throws IOException {
+        Path dir = manyCycles("retain", Checkpointer.Policy.everyRecords(700).keeping(10));
+        RegionLayout layout = new RegionLayout(dir);
+        List<Path> before = queueFiles(dir);
+        assertThat(before).as("several one-second cycles").hasSizeGreaterThanOrEqualTo(3);
+        AuditReport full = new Auditor(RegionInput.open(dir), JournalIndex.NONE, 100_000).run(Progress.none());
+
+        Retention.Result r = Retention.retire(layout, NR_SLOTS, 2, 0, null);
+
+        assertThat(r.checkpointsKept()).isBetween(1, 2);
+        assertThat(r.filesRetired())
+                .as("files before the oldest kept checkpoint")
+                .isNotEmpty();
+        List<Path> after = queueFiles(dir);
+        assertThat(after).hasSize(before.size() - r.filesRetired().size());
+        long oldestKept = CheckpointFile.list(layout.checkpoints()).get(0).index();
+        assertThat(r.protectedFrom()).isEqualTo(oldestKept);
+
+        Auditor auditor = new Auditor(RegionInput.open(dir), JournalIndex.NONE, 100_000);
+        AuditReport fromOldest = auditor.run(Progress.none());
+        assertThat(fromOldest.checkpointIndex())
+                .as("the audit starts at the oldest checkpoint")
+                .isEqualTo(oldestKept);
+        assertThat(auditor.notes()).anySatisfy(n -> assertThat(n).contains("retired"));
+        assertThat(fromOldest.obligations()).isEqualTo(full.obligations());
+        assertThat(fromOldest.leaks()).isEqualTo(full.leaks());
+        assertThat(fromOldest.events()).isEqualTo(full.events());
+        assertThat(fromOldest.warnings()).isEmpty();
+        assertThat(fromOldest.stopReason()).isNull();
+
+        RegionStatus clean = RegionStatus.read(layout.status());
+        new RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        RecoveryReport rec = MetaRegion.recover(dir, false);
+        assertThat(rec.verdict()).isEqualTo(RecoveryReport.CONSISTENT);
+        assertThat(rec.checkpointIndex()).isNotEqualTo(JournalIndex.NONE);
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+    }
+
+    @Test
+    void retiredFilesGoToAnArchiveThatReadsLikeARegion() throws IOException {
+        Path dir = manyCycles("archive", Checkpointer.Policy.everyRecords(700).keeping(10));
+        Path archive = tmp.resolve("retired-files");
+        Retention.Result r = Retention.retire(new RegionLayout(dir), NR_SLOTS, 1, 0, archive);
+        assertThat(r.filesRetired()).isNotEmpty();
+        assertThat(Retention.isArchive(archive)).isTrue();
+        try (var s = Files.list(archive.resolve("journal"))) {
+            assertThat(s.filter(p -> p.toString().endsWith(".cq4.gz")))
+                    .hasSize(r.filesRetired().size());
+        }
+        AuditReport early = new Auditor(RegionInput.open(archive), JournalIndex.NONE, 10).run(Progress.none());
+        assertThat(early.events()).as("the archive's records are read").isPositive();
+        assertThat(early.stopReason()).isNull();
+        assertThat(early.checkpointIndex()).isEqualTo(JournalIndex.NONE);
+    }
+
+    @Test
+    void aWriterThatRetainsKeepsItsJournalBounded() throws IOException {
+        Path dir = manyCycles(
+                "bounded", Checkpointer.Policy.everyRecords(700).keeping(2).retaining(Checkpointer.Retain.deleting()));
+        List<Path> left = queueFiles(dir);
+        assertThat(left.size())
+                .as("only the cycles after the oldest kept checkpoint remain")
+                .isLessThanOrEqualTo(3);
+        AuditReport r = new Auditor(RegionInput.open(dir), JournalIndex.NONE, 10).run(Progress.none());
+        assertThat(r.stopReason()).isNull();
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.checkpointFindings()).isEmpty();
+        assertThat(r.findings()).as("the injected leaks are still attributed").isPositive();
+    }
+
+    @Test
+    void aReaderSkipsFilesDeletedBeforeChroniclesListingWasRefreshed() throws IOException {
+        Path dir = manyCycles("stale", Checkpointer.Policy.everyRecords(700).keeping(10));
+        List<Path> files = queueFiles(dir);
+        // a crash between deleting the first file and refreshing the listing: metadata.cq4t still names it
+        Files.delete(files.get(0));
+        Auditor auditor = new Auditor(RegionInput.open(dir), JournalIndex.NONE, 10);
+        AuditReport r = auditor.run(Progress.none());
+        assertThat(r.events()).isPositive();
+        assertThat(r.checkpointIndex())
+                .as("the start is gone: replay starts at a checkpoint")
+                .isNotEqualTo(JournalIndex.NONE);
+    }
+
+    @Test
+    void withoutAValidCheckpointNothingIsRetired() throws IOException {
+        Path dir = tmp.resolve("none");
+        new Simulator(dir)
+                .maxPaddr(MAX_PADDR)
+                .rollCycle(JournalCycle.TEST_SECONDLY)
+                .ops(1_000)
+                .seed(5)
+                .run();
+        pause();
+        new Simulator(dir).ops(1_000).seed(6).run();
+        List<Path> before = queueFiles(dir);
+        Retention.Result r = Retention.retire(new RegionLayout(dir), NR_SLOTS, 3, 1, null);
+        assertThat(r.filesRetired()).isEmpty();
+        assertThat(r.note()).contains("no valid checkpoint");
+        assertThat(queueFiles(dir)).isEqualTo(before);
+    }
+}

@@ -104,6 +104,14 @@ final class SimulateCommand extends BaseCommand {
     int keepCheckpoints;
 
     @Option(
+            names = "--rate",
+            paramLabel = "OPS",
+            defaultValue = "0",
+            description = "At most this many operations per second over all threads (a steady load for soaks);"
+                    + " 0 runs as fast as it goes. Default: 0.")
+    double rate;
+
+    @Option(
             names = "--retain",
             paramLabel = "K",
             description = "With --checkpoint-every: after each checkpoint keep the newest K checkpoints and delete"
@@ -116,7 +124,8 @@ final class SimulateCommand extends BaseCommand {
                 .seed(seed)
                 .threads(threads)
                 .leakRate(leakRate)
-                .dropLeakedHandles(dropLeaks);
+                .dropLeakedHandles(dropLeaks)
+                .rate(rate);
         if (maxPaddr != null) {
             sim.maxPaddr(maxPaddr);
         }

@@ -104,6 +104,20 @@ public final class Simulator {
     }
 
     /** Run for this long instead of a number of operations. */
+    /**
+     * Paces the workload to at most this many operations per second over all workers (0: as fast as it goes), for
+     * soaks that run a steady load for a long time.
+     */
+    public Simulator rate(double opsPerSecond) {
+        if (opsPerSecond < 0 || Double.isNaN(opsPerSecond)) {
+            throw new IllegalArgumentException("--rate must be zero or positive, not " + opsPerSecond);
+        }
+        this.rate = opsPerSecond;
+        return this;
+    }
+
+    private double rate;
+
     public Simulator duration(Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("--duration must be positive, not " + value);
@@ -363,10 +377,18 @@ public final class Simulator {
         }
 
         void run(long deadline) {
+            long nanosPerOp = rate > 0 ? (long) (1e9 * threads / rate) : 0;
+            long paceStart = System.nanoTime();
             try {
                 for (long done = 0; done < share; done++) {
                     if ((deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) || shared.failure.get() != null) {
                         break;
+                    }
+                    if (nanosPerOp > 0) {
+                        long wait = paceStart + done * nanosPerOp - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
                     }
                     Action a = live() >= MAX_LIVE ? Action.CLOSE : Action.roll(rnd);
                     if (raws.size() >= MAX_RAW && (a == Action.FRAME_INTO_RAW || a == Action.SEGMENT_INTO_RAW)) {

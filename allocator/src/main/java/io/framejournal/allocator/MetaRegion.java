@@ -14,6 +14,7 @@ import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.SlotState;
+import io.framejournal.journal.WriterIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,7 @@ public final class MetaRegion implements AutoCloseable {
         }
         this.status = previous.opened(openIndex);
         status.write(layout.status());
+        WriterIdentity.claim(layout.dir());
         this.checkpointer = options.checkpoints() == null
                 ? null
                 : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());
@@ -418,6 +420,7 @@ public final class MetaRegion implements AutoCloseable {
         try {
             engine.shutdown();
             if (engine.failure() != null) {
+                WriterIdentity.forgetHere(layout.dir());
                 if (checkpointer != null) {
                     checkpointer.close();
                 }
@@ -431,6 +434,7 @@ public final class MetaRegion implements AutoCloseable {
             table.close();
             status = status.closed(closeIndex);
             status.write(layout.status());
+            WriterIdentity.release(layout.dir());
         } catch (IOException e) {
             throw new RegionException("cannot mark region " + layout.dir() + " clean: " + e.getMessage(), e);
         } finally {

@@ -273,6 +273,7 @@ final class RegionRecovery {
             throw MetaRegion.journalFailure(layout, failure);
         }
         new RegionStatus(true, status.session(), last).write(layout.status());
+        io.framejournal.journal.WriterIdentity.release(layout.dir());
         String verdict = salvaged != null
                 ? RecoveryReport.SALVAGED
                 : ahead + disagreed > 0 ? RecoveryReport.REPAIRED : RecoveryReport.CONSISTENT;

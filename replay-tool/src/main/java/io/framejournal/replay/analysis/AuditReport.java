@@ -34,6 +34,8 @@ import java.util.List;
  * @param checkpointIndex  the checkpoint the replay started from, or {@link io.framejournal.journal.JournalIndex#NONE}
  *                         for the journal's start (then findings before it are counted, not listed)
  * @param checkpointFindings checkpoints passed on the way that are unusable or disagree with the replay, one line each
+ * @param writer           for a region not closed cleanly: whether its writer is live or died ({@code "live (pid
+ *                         N)"}, {@code "died (pid N is gone)"}), or {@code null} when clean or not on record
  */
 public record AuditReport(
         Path dir,
@@ -63,7 +65,8 @@ public record AuditReport(
         long rawLeakCount,
         long leakedHandleCount,
         long checkpointIndex,
-        List<String> checkpointFindings) {
+        List<String> checkpointFindings,
+        String writer) {
 
     /** Number of findings: one per leak group, raw leak, leaked handle, torn compound, and each counted finding. */
     public long findings() {

@@ -12,6 +12,7 @@ import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotInvariant;
 import io.framejournal.journal.SlotLedger;
 import io.framejournal.journal.SlotState;
+import io.framejournal.journal.WriterIdentity;
 import io.framejournal.replay.analysis.AuditReport.Divergence;
 import io.framejournal.replay.analysis.AuditReport.Findings;
 import io.framejournal.replay.analysis.AuditReport.LeakGroup;
@@ -91,6 +92,7 @@ public final class Auditor {
     public AuditReport run(Progress progress) {
         // A region a writer may be using: take the slot table's copy BEFORE reading the journal, so that the table
         // can only be behind what is read (write-ahead), and a slot ahead of the journal is real divergence.
+        writer = region.clean() ? null : WriterIdentity.describe(region.dir());
         SlotTable early = null;
         String earlyProblem = null;
         if (!region.clean() && at == JournalIndex.NONE && region.hasSlotTable()) {
@@ -225,6 +227,9 @@ public final class Auditor {
         }
     }
 
+    /** The writer of a region not closed cleanly, live or died; {@code null} when clean or not on record. */
+    private String writer;
+
     private AuditReport report(
             long events, long records, long first, long last, String stop, SlotTable early, String earlyProblem) {
         List<LeakGroup> leaks = leakGroups();
@@ -302,7 +307,8 @@ public final class Auditor {
                 rawLeakCount[0],
                 replay.counter(LedgerReplay.Counter.LEAKED_HANDLES),
                 checkpointIndex,
-                List.copyOf(checkpointFindings));
+                List.copyOf(checkpointFindings),
+                writer);
     }
 
     private List<LeakGroup> leakGroups() {
@@ -355,10 +361,17 @@ public final class Auditor {
         boolean full = region.clean() && stop == null;
         String reason = null;
         if (!region.clean()) {
-            reason =
-                    "the region is open (a writer may be live) or was not closed cleanly, so the slot table may lag the"
-                            + " journal (that is what `framejournal recover` fixes); the table was read before the journal, so"
-                            + " only slots whose table is AHEAD of the journal are divergence";
+            String who = writer == null
+                    ? "the region is open (a writer may be live) or was not closed cleanly"
+                    : writer.startsWith("live")
+                            ? "the region is live: its writer is " + writer
+                            : "the region's writer " + writer.substring("died ".length()) + " died without closing it";
+            reason = who + ", so the slot table may lag the journal"
+                    + (writer != null && writer.startsWith("live")
+                            ? ""
+                            : " (that is what `framejournal recover` fixes)")
+                    + "; the table was read before the journal, so only slots whose table is AHEAD of the journal are"
+                    + " divergence";
         } else if (stop != null) {
             reason = "the journal could not be read to its end; only slots whose table is AHEAD of what was read are"
                     + " divergence";

@@ -72,6 +72,7 @@ public final class JsonRenderer {
                 .field("frames", r.nrSlots())
                 .field("maxPaddr", Fmt.hex(r.maxPaddr()))
                 .field("clean", r.clean())
+                .field("writer", r.writer())
                 .field("format", r.formatVersion())
                 .endObject();
         w.name("journal")

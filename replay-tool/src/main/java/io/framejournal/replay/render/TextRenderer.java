@@ -81,7 +81,14 @@ public final class TextRenderer {
                 + Fmt.count(r.events()) + " events of " + Fmt.count(r.records()) + " records ("
                 + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()) + ")");
         out.println("  region:        " + Fmt.count(r.nrSlots()) + " frames (maxPaddr " + Fmt.hex(r.maxPaddr()) + "), "
-                + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly (writer live or died; see `recover`)"));
+                + (r.clean()
+                        ? "closed cleanly"
+                        : r.writer() == null
+                                ? "OPEN or not closed cleanly (writer live or died; see `recover`)"
+                                : r.writer().startsWith("live")
+                                        ? "LIVE: a writer has it open, " + r.writer()
+                                        : "NOT CLOSED CLEANLY: its writer " + r.writer()
+                                                + "; run `framejournal recover`"));
         if (r.at() != JournalIndex.NONE) {
             out.println("  as of:         journal index " + JournalIndex.format(r.at()));
         }

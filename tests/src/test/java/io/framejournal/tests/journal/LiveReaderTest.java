@@ -82,6 +82,8 @@ class LiveReaderTest {
                         io.framejournal.journal.JournalIndex.NONE);
                 audits++;
                 assertThat(r.clean()).isFalse();
+                assertThat(r.writer()).as("the audit says the region is live").startsWith("live (pid ");
+                assertThat(r.divergence().reason()).startsWith("the region is live");
                 assertThat(r.divergence().findings().count())
                         .as("divergence on a live, healthy region (audit %d)", audits)
                         .isZero();
@@ -90,5 +92,32 @@ class LiveReaderTest {
             writer.join();
         }
         System.out.println("live audits: " + audits + ", no false divergence");
+    }
+
+    /** A region whose writer process is gone is told apart from a live one: "died", and `recover` is named. */
+    @Test
+    void anAuditOfARegionWhoseWriterDiedSaysSo() throws Exception {
+        Path dir = tmp.resolve("dead-writer");
+        new io.framejournal.replay.sim.Simulator(dir)
+                .maxPaddr(4L << 20)
+                .ops(500)
+                .run();
+        io.framejournal.journal.RegionLayout layout = new io.framejournal.journal.RegionLayout(dir);
+        io.framejournal.journal.RegionStatus clean = io.framejournal.journal.RegionStatus.read(layout.status());
+        new io.framejournal.journal.RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        java.nio.file.Files.writeString(
+                dir.resolve(io.framejournal.journal.WriterIdentity.FILE), "pid=" + gone.pid() + "\nstarted=1\n");
+
+        io.framejournal.replay.analysis.AuditReport r = io.framejournal.replay.analysis.Auditor.audit(
+                io.framejournal.replay.analysis.RegionInput.open(dir), io.framejournal.journal.JournalIndex.NONE);
+        assertThat(r.writer()).isEqualTo("died (pid " + gone.pid() + " is gone)");
+        assertThat(r.divergence().reason()).contains("died without closing it").contains("framejournal recover");
+
+        io.framejournal.allocator.MetaRegion.recover(dir, false);
+        assertThat(dir.resolve(io.framejournal.journal.WriterIdentity.FILE))
+                .as("recovery forgets the dead writer")
+                .doesNotExist();
     }
 }

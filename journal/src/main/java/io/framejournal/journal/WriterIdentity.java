@@ -1,0 +1,107 @@
+package io.framejournal.journal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who writes a region ({@code region.writer}): the writing process's id and start time, written when a writer opens
+ * the region and deleted at its clean close or by recovery. A reader tells a live writer from a dead one without
+ * touching the writer's lock (a POSIX lock probe from the writer's own process would release its lock): the process
+ * must exist and have started at the recorded time (pids are reused), and in the reader's own process the region must
+ * be open here.
+ */
+public final class WriterIdentity {
+    public static final String FILE = "region.writer";
+
+    /** Regions this process has open for writing (absolute, normalized directories). */
+    private static final Set<Path> OPEN_HERE = ConcurrentHashMap.newKeySet();
+
+    private WriterIdentity() {}
+
+    /** Records this process as the region's writer. */
+    public static void claim(Path regionDir) throws IOException {
+        ProcessHandle self = ProcessHandle.current();
+        long started = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        Path file = regionDir.resolve(FILE);
+        Path tmp = regionDir.resolve(FILE + ".tmp");
+        Files.writeString(
+                tmp,
+                "# FrameJournal: the process writing this region; deleted at its clean close\npid=" + self.pid()
+                        + "\nstarted=" + started + "\n",
+                StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        OPEN_HERE.add(key(regionDir));
+    }
+
+    /** Forgets the writer (clean close, or recovery of a dead one's region). */
+    public static void release(Path regionDir) {
+        OPEN_HERE.remove(key(regionDir));
+        try {
+            Files.deleteIfExists(regionDir.resolve(FILE));
+        } catch (IOException e) {
+            // a stale file names a process that is gone: readers then say "died", and recovery deletes it
+        }
+    }
+
+    /** Only forgets that this process has the region open (its writer failed; the file stays for the readers). */
+    public static void forgetHere(Path regionDir) {
+        OPEN_HERE.remove(key(regionDir));
+    }
+
+    private static Path key(Path dir) {
+        return dir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * For a region whose status is not clean: one line on its writer.
+     *
+     * @return "live (pid N)", "died (pid N is gone)", or {@code null} when no writer is on record
+     */
+    public static String describe(Path regionDir) {
+        Path file = regionDir.resolve(FILE);
+        long pid = -1;
+        long started = 0;
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith("pid=")) {
+                    pid = Long.parseLong(line.substring(4).trim());
+                } else if (line.startsWith("started=")) {
+                    started = Long.parseLong(line.substring(8).trim());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+        if (pid <= 0) {
+            return null;
+        }
+        if (pid == ProcessHandle.current().pid()) {
+            return OPEN_HERE.contains(key(regionDir))
+                    ? "live (pid " + pid + ", this process)"
+                    : "died (pid " + pid + " is this process, which no longer has it open)";
+        }
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        boolean alive = p.isPresent() && p.get().isAlive();
+        if (alive && started != 0) {
+            long actual =
+                    p.get().info().startInstant().map(Instant::toEpochMilli).orElse(started);
+            alive = Math.abs(actual - started) < 2_000; // the same process, not a later one given its pid
+        }
+        return alive ? "live (pid " + pid + ")" : "died (pid " + pid + " is gone)";
+    }
+}

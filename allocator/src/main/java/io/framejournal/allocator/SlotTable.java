@@ -32,7 +32,7 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
  * </pre>
  * {@code lastIndex} is stored last, so a write torn by a kill leaves it behind the journal and recovery redoes it.
  */
-public final class SlotTable implements AutoCloseable {
+public final class SlotTable implements SlotSource {
     public static final int VALUE_SIZE = 64;
     static final int REF_COUNT = 0;
     static final int LAST_INDEX = 8;
@@ -116,6 +116,18 @@ public final class SlotTable implements AutoCloseable {
         SlotTable table = new SlotTable(map, nrSlots, null);
         table.validate(file);
         return table;
+    }
+
+    /**
+     * Opens a table for reading without changing a byte of it: in place, mapped read-only ({@link MappedSlotTable}),
+     * or, for a layout that reader does not follow, through a private copy ({@link #openCopy}).
+     */
+    public static SlotSource openReadOnly(Path file, int nrSlots) {
+        try {
+            return MappedSlotTable.open(file, nrSlots);
+        } catch (MappedSlotTable.Unsupported e) {
+            return openCopy(file, nrSlots);
+        }
     }
 
     /**
@@ -216,6 +228,7 @@ public final class SlotTable implements AutoCloseable {
         }
     }
 
+    @Override
     public int nrSlots() {
         return nrSlots;
     }
@@ -265,6 +278,7 @@ public final class SlotTable implements AutoCloseable {
     }
 
     /** Reads a slot into {@code s}. Consistent when the caller holds the slot's lock. */
+    @Override
     public void load(int slot, SlotState s) {
         long a = address(slot);
         s.refCount = MEM.readLong(a + REF_COUNT);
@@ -297,6 +311,7 @@ public final class SlotTable implements AutoCloseable {
         return MEM.readVolatileLong(address(slot) + REF_COUNT);
     }
 
+    @Override
     public long lastIndex(int slot) {
         return MEM.readVolatileLong(address(slot) + LAST_INDEX);
     }

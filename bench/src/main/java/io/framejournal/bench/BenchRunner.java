@@ -77,6 +77,11 @@ public final class BenchRunner {
             quickReplay();
             return;
         }
+        if ("history".equals(System.getProperty("bench.only"))) {
+            historyFigures();
+            System.out.print(report.table());
+            return;
+        }
         machine();
         report.setting(
                 "jmh",
@@ -193,6 +198,8 @@ public final class BenchRunner {
                 "writer ran " + fmt(jfr.writerEventsPerSecond()) + " events/s in a cold child JVM;"
                         + " counted with RecordingFile over the repository's chunks");
 
+        historyFigures();
+
         report.machine("load average at end", loadAverage());
         report.setting("wall clock", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - startNanos) / 1e9));
         System.out.println();
@@ -201,6 +208,39 @@ public final class BenchRunner {
                 "bench.out", root.resolve("bench/results.json").toString()));
         report.writeJson(out);
         System.out.println("written to " + out);
+    }
+
+    /**
+     * {@code history} of one frame in a journal of {@code bench.historyEvents} events (20 M): the record chain, cold and
+     * again, against a whole-journal scan, in a fresh JVM each ({@code -Dbench.only=history} runs this alone).
+     */
+    private void historyFigures() throws IOException, InterruptedException {
+        long events = Long.getLong("bench.historyEvents", 20_000_000L);
+        step("history of one frame in a journal of ~" + count(events) + " events (simulate, 2 threads, 2 GiB region)");
+        Path region = work.resolve("history-region");
+        for (HistoryBench.Figure f : HistoryBench.run(root, region, events)) {
+            String what = "history of frame " + f.frame() + " (" + f.entries() + " events) in " + count(f.scanEvents());
+            report.add(
+                    "history.chain." + f.frame(),
+                    what + ", record chain, first call",
+                    f.firstMillis(),
+                    "ms",
+                    "read " + f.chainEvents() + " events; open + history again in the same JVM "
+                            + fmt2(f.againMillis()) + " ms; before it, opening the region (the JVM's first Chronicle"
+                            + " queue) " + fmt2(f.openMillis()) + " ms and JVM start-up " + f.uptimeMillis()
+                            + " ms, not counted");
+            report.add(
+                    "history.scan." + f.frame(),
+                    what + ", whole-journal scan",
+                    f.scanMillis(),
+                    "ms",
+                    "read " + count(f.scanEvents()) + " events (the same report; format 1 and broken chains do this)");
+        }
+        Dirs.delete(region);
+    }
+
+    private static String fmt2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     /** {@code -Dbench.only=replay}: the paired replay rounds alone, for working on the reader (about 20 s). */

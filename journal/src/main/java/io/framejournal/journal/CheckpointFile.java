@@ -179,7 +179,6 @@ public final class CheckpointFile {
                 out.putLong(r.counters[id]);
             }
         }
-        long[] w = state.words();
         for (int slot = 0; slot < nr; slot++) {
             if (!touched(r, slot)) {
                 continue;
@@ -187,9 +186,8 @@ public final class CheckpointFile {
             out.putInt(slot);
             out.putInt(r.lastOp(slot)); // op in the low byte, 3 reserved bytes 0
             out.putLong(r.lastHandle(slot));
-            int b = slot * ReplayState.SLOT_WORDS;
             for (int k = 0; k < 7; k++) {
-                out.putLong(w[b + k]);
+                out.putLong(state.word(slot, k));
             }
         }
         writeLedger(out, r.obligations(), nr);
@@ -332,7 +330,7 @@ public final class CheckpointFile {
                 prevId = id;
                 r.counters[id] = value;
             }
-            long[] w = r.state().words();
+            ReplayState state = r.state();
             int prevSlot = -1;
             for (int i = 0; i < h.slots(); i++) {
                 int slot = in.getInt();
@@ -344,11 +342,12 @@ public final class CheckpointFile {
                 prevSlot = slot;
                 r.lastOp[slot] = (byte) op;
                 r.lastHandle[slot] = handle;
-                int b = slot * ReplayState.SLOT_WORDS;
+                long packed = 0;
                 for (int k = 0; k < 7; k++) {
-                    w[b + k] = in.getLong();
+                    packed = in.getLong();
+                    state.setWord(slot, k, packed);
                 }
-                if ((w[b + 6] >>> 56) != 0) {
+                if ((packed >>> 56) != 0) {
                     throw bad(file, "has slot " + slot + " with reserved bits set");
                 }
             }

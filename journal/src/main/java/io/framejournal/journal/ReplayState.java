@@ -1,8 +1,10 @@
 package io.framejournal.journal;
 
 /**
- * Every slot's owner state, replayed: one 64-byte line per slot (8 longs in one {@code long[]}, the same size as the
- * slot table's value), so applying an event touches one cache line and no object exists per slot. Slots move through
+ * Every slot's owner state, replayed: one 64-byte line per slot (8 longs, the same size as the slot table's value), so
+ * applying an event touches one cache line and no object exists per slot. Lines live in pages of 4,096 slots made
+ * when a slot in them is first written (a page never written is all free), so memory follows the slots the journal
+ * touched, not the region's size. Slots move through
  * {@link SlotState} so that {@link Transition#apply} is the only meaning of an event.
  *
  * <pre>
@@ -14,9 +16,14 @@ public final class ReplayState {
     private static final int WORDS = 8;
     /** The most slots one {@code long[]} of 8 words per slot can hold. */
     public static final int MAX_SLOTS = 1 << 28;
+    /** Slots per page: pages are made when a slot in them is first written, so memory follows the slots touched. */
+    private static final int PAGE_BITS = 12;
+
+    private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
 
     private final int nrSlots;
-    private final long[] w;
+    /** Pages of {@code 1 << PAGE_BITS} slots; {@code null}: every slot in it is still free (never written). */
+    private final long[][] pages;
     /** The scratch state that holds {@link #loadedSlot}'s current state (the slot of the last event applied). */
     private SlotState loadedInto;
 
@@ -28,40 +35,80 @@ public final class ReplayState {
                     + " this region has " + nrSlots);
         }
         this.nrSlots = nrSlots;
-        this.w = new long[nrSlots * WORDS];
-        for (int slot = 0; slot < nrSlots; slot++) {
-            w[slot * WORDS] = RefCount.UNUSED;
-            w[slot * WORDS + 1] = JournalIndex.NONE;
-        }
+        this.pages = new long[(nrSlots + PAGE_MASK) >>> PAGE_BITS][];
     }
 
     public int nrSlots() {
         return nrSlots;
     }
 
-    /** Words per slot. */
-    static final int SLOT_WORDS = WORDS;
-
-    /** The backing words, {@link #SLOT_WORDS} per slot (for checkpoints: saved and loaded as they are). */
-    long[] words() {
-        loadedSlot = -1; // whoever writes them invalidates the cached slot
-        return w;
+    /** Pages of slots written so far (each {@code 4096 * 64} bytes): what this state holds in memory. */
+    public int pagesInUse() {
+        int n = 0;
+        for (long[] p : pages) {
+            n += p == null ? 0 : 1;
+        }
+        return n;
     }
 
     /** Whether a slot is as it was before any event touched it. */
     public boolean pristine(int slot) {
-        int b = slot * WORDS;
-        return w[b] == RefCount.UNUSED
-                && w[b + 1] == JournalIndex.NONE
-                && w[b + 2] == 0
-                && w[b + 3] == 0
-                && w[b + 4] == 0
-                && w[b + 5] == 0
-                && w[b + 6] == 0;
+        long[] p = pages[slot >>> PAGE_BITS];
+        if (p == null) {
+            return true;
+        }
+        int b = (slot & PAGE_MASK) * WORDS;
+        return p[b] == RefCount.UNUSED
+                && p[b + 1] == JournalIndex.NONE
+                && p[b + 2] == 0
+                && p[b + 3] == 0
+                && p[b + 4] == 0
+                && p[b + 5] == 0
+                && p[b + 6] == 0;
+    }
+
+    /** Sets one word of a slot as it is (for loading a checkpoint). */
+    void setWord(int slot, int word, long value) {
+        loadedSlot = -1;
+        pageForWrite(slot)[(slot & PAGE_MASK) * WORDS + word] = value;
+    }
+
+    long word(int slot, int word) {
+        long[] p = pages[slot >>> PAGE_BITS];
+        if (p == null) {
+            return word == 0 ? RefCount.UNUSED : word == 1 ? JournalIndex.NONE : 0;
+        }
+        return p[(slot & PAGE_MASK) * WORDS + word];
+    }
+
+    private long[] pageForWrite(int slot) {
+        long[] p = pages[slot >>> PAGE_BITS];
+        if (p == null) {
+            p = new long[WORDS << PAGE_BITS];
+            for (int b = 0; b < p.length; b += WORDS) {
+                p[b] = RefCount.UNUSED;
+                p[b + 1] = JournalIndex.NONE;
+            }
+            pages[slot >>> PAGE_BITS] = p;
+        }
+        return p;
     }
 
     public void load(int slot, SlotState s) {
-        int b = slot * WORDS;
+        long[] w = pages[slot >>> PAGE_BITS];
+        if (w == null) {
+            s.refCount = RefCount.UNUSED;
+            s.lastIndex = JournalIndex.NONE;
+            s.meta0 = 0;
+            s.meta1 = 0;
+            s.raw = 0;
+            s.obligations = 0;
+            s.inList = 0;
+            s.metaType = 0;
+            s.usage = 0;
+            return;
+        }
+        int b = (slot & PAGE_MASK) * WORDS;
         s.refCount = w[b];
         s.lastIndex = w[b + 1];
         s.meta0 = w[b + 2];
@@ -78,7 +125,8 @@ public final class ReplayState {
         if (s != loadedInto || slot != loadedSlot) {
             loadedSlot = -1; // a store from elsewhere: the cached scratch may be stale
         }
-        int b = slot * WORDS;
+        long[] w = pageForWrite(slot);
+        int b = (slot & PAGE_MASK) * WORDS;
         w[b] = s.refCount;
         w[b + 1] = s.lastIndex;
         w[b + 2] = s.meta0;
@@ -112,31 +160,31 @@ public final class ReplayState {
     }
 
     public long refCount(int slot) {
-        return w[slot * WORDS];
+        return word(slot, 0);
     }
 
     public long lastIndex(int slot) {
-        return w[slot * WORDS + 1];
+        return word(slot, 1);
     }
 
     public long raw(int slot) {
-        return w[slot * WORDS + 4];
+        return word(slot, 4);
     }
 
     public long obligations(int slot) {
-        return w[slot * WORDS + 5];
+        return word(slot, 5);
     }
 
     public int inList(int slot) {
-        return (int) w[slot * WORDS + 6];
+        return (int) word(slot, 6);
     }
 
     public short metaType(int slot) {
-        return (short) (w[slot * WORDS + 6] >>> 32);
+        return (short) (word(slot, 6) >>> 32);
     }
 
     public byte usage(int slot) {
-        return (byte) (w[slot * WORDS + 6] >>> 48);
+        return (byte) (word(slot, 6) >>> 48);
     }
 
     /** Replays a whole journal from its start into a new state. Reading problems end the replay early. */

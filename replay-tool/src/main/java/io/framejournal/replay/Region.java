@@ -1,6 +1,7 @@
 package io.framejournal.replay;
 
 import io.framejournal.allocator.FrameStatus;
+import io.framejournal.allocator.SlotSource;
 import io.framejournal.allocator.SlotTable;
 import io.framejournal.allocator.SlotView;
 import io.framejournal.journal.JournalIndex;
@@ -24,7 +25,8 @@ import java.util.Map;
 /**
  * A region directory, opened for reading from code: the questions {@code framejournal state} and
  * {@code framejournal audit} answer, without the CLI and without the internals ({@code SlotTable},
- * {@code RegionInput}, {@code Auditor}). Read-only: the slot table is read from a private copy, the journal through a
+ * {@code RegionInput}, {@code Auditor}). Read-only: the slot table is read in place, mapped read-only (a private copy only for a table
+ * layout that reader does not follow), the journal through a
  * read-only reader, and no byte of the region changes, whether its writer is alive, dead or long gone.
  *
  * <pre>{@code
@@ -37,11 +39,11 @@ import java.util.Map;
  */
 public final class Region implements AutoCloseable {
     private final RegionInput input;
-    private final SlotTable copy;
+    private final SlotSource table;
 
-    private Region(RegionInput input, SlotTable copy) {
+    private Region(RegionInput input, SlotSource table) {
         this.input = input;
-        this.copy = copy;
+        this.table = table;
     }
 
     /**
@@ -52,7 +54,7 @@ public final class Region implements AutoCloseable {
      */
     public static Region inspect(Path dir) {
         RegionInput input = RegionInput.open(dir);
-        return new Region(input, SlotTable.openCopy(input.layout().slots(), input.nrSlots()));
+        return new Region(input, SlotTable.openReadOnly(input.layout().slots(), input.nrSlots()));
     }
 
     /** Audits the region in {@code dir}: the same report as {@code framejournal audit dir}. */
@@ -98,7 +100,7 @@ public final class Region implements AutoCloseable {
         List<SlotView> used = new ArrayList<>();
         SlotState s = new SlotState();
         for (int i = 0; i < frames(); i++) {
-            copy.load(i, s);
+            table.load(i, s);
             if (!s.isFree() || s.obligations != 0 || s.raw != 0) {
                 used.add(SlotView.of(i, config().pageSize(), s));
             }
@@ -112,8 +114,10 @@ public final class Region implements AutoCloseable {
         for (FrameStatus st : FrameStatus.values()) {
             counts.put(st, 0L);
         }
+        SlotState s = new SlotState();
         for (int i = 0; i < frames(); i++) {
-            counts.merge(FrameStatus.of(copy.refCount(i)), 1L, Long::sum);
+            table.load(i, s);
+            counts.merge(FrameStatus.of(s.refCount), 1L, Long::sum);
         }
         return counts;
     }
@@ -124,14 +128,14 @@ public final class Region implements AutoCloseable {
     }
 
     private SlotView view(int slot, SlotState s) {
-        copy.load(slot, s);
+        table.load(slot, s);
         return SlotView.of(slot, config().pageSize(), s);
     }
 
-    /** Releases the private copy of the slot table. */
+    /** Releases the slot table. */
     @Override
     public void close() {
-        copy.close();
+        table.close();
     }
 
     /**

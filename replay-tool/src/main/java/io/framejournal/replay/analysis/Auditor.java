@@ -1,5 +1,6 @@
 package io.framejournal.replay.analysis;
 
+import io.framejournal.allocator.SlotSource;
 import io.framejournal.allocator.SlotTable;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
@@ -383,9 +384,10 @@ public final class Auditor {
             warnings.add(earlyProblem + "; divergence was not checked");
             return skipped("the slot table is unreadable");
         }
-        try (SlotTable copy =
-                early != null ? null : SlotTable.openCopy(region.layout().slots(), nrSlots)) {
-            SlotTable tableNow = early != null ? early : copy;
+        // a clean region's table is read in place (mapped read-only, never copied, never written)
+        try (SlotSource inPlace =
+                early != null ? null : SlotTable.openReadOnly(region.layout().slots(), nrSlots)) {
+            SlotSource tableNow = early != null ? early : inPlace;
             for (int slot = 0; slot < nrSlots; slot++) {
                 tableNow.load(slot, table);
                 replay.state().load(slot, journal);

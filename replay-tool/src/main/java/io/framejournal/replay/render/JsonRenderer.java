@@ -215,6 +215,9 @@ public final class JsonRenderer {
                 .field("paddr", Fmt.paddr(r.slot()))
                 .field("eventsRead", r.events())
                 .field("stopReason", r.stopReason());
+        if (r.note() != null) {
+            w.field("note", r.note());
+        }
         w.name("state");
         slotState(w, r.finalState());
         w.name("events").beginArray();

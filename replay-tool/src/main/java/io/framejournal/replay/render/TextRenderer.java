@@ -261,6 +261,9 @@ public final class TextRenderer {
         if (r.stopReason() != null) {
             out.println("  journal: reading STOPPED: " + r.stopReason());
         }
+        if (r.note() != null) {
+            out.println("  note: " + r.note());
+        }
         if (r.entries().isEmpty()) {
             return;
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,11 @@ public final class BenchRunner {
             quickReplay();
             return;
         }
+        if ("weeks".equals(System.getProperty("bench.only"))) {
+            weeksFigures();
+            System.out.print(report.table());
+            return;
+        }
         if ("history".equals(System.getProperty("bench.only"))) {
             historyFigures();
             System.out.print(report.table());
@@ -128,6 +134,7 @@ public final class BenchRunner {
                                 "-Xlog:jfr+startup=error",
                                 "-XX:FlightRecorderOptions=repository=" + jfrRepo),
                 ""));
+        weeksFigures();
 
         throughputFigures(jmh, frameEvents, segmentEvents);
         replayFigures(jmh, counted[0]);
@@ -237,6 +244,81 @@ public final class BenchRunner {
                     "read " + count(f.scanEvents()) + " events (the same report; format 1 and broken chains do this)");
         }
         Dirs.delete(region);
+    }
+
+    /**
+     * Issue #11's recovery and checkpointing rows ({@code -Dbench.only=weeks} runs them alone): recovery of the same
+     * unapplied suffix after sessions of {@code bench.recoveryEvents} (10 M and 100 M events), and a one-thread
+     * writer with a checkpoint every second against none.
+     */
+    private void weeksFigures() throws IOException {
+        String[] sizes =
+                System.getProperty("bench.recoveryEvents", "10000000,100000000").split(",");
+        long[] ops = new long[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            ops[i] = Long.parseLong(sizes[i].trim()) / EVENTS_PER_SIM_OP;
+        }
+        long suffixOps = Long.getLong("bench.suffixEvents", 1_000_000L) / EVENTS_PER_SIM_OP;
+        step("recovery of the same ~" + count(suffixOps * EVENTS_PER_SIM_OP) + "-event suffix after sessions of "
+                + String.join(", ", sizes) + " events (simulate, 2 threads, 2 GiB region, checkpoint at close)");
+        List<WeeksBench.Recovery> rec = WeeksBench.recoveries(work, ops, suffixOps);
+        WeeksBench.Recovery first = rec.get(0);
+        for (WeeksBench.Recovery r : rec) {
+            report.add(
+                    "recovery.afterSession." + count(r.sessionOps() * EVENTS_PER_SIM_OP),
+                    "recovery of the same suffix after a session of ~" + count(r.sessionOps() * EVENTS_PER_SIM_OP)
+                            + " events",
+                    Measured.once(r.millis()),
+                    "ms",
+                    Measured.once(first.millis()),
+                    "ratio to the shortest session <= 1.2",
+                    r.millis() / first.millis() <= 1.2,
+                    r.records() + " records replayed from the checkpoint, " + r.verdict());
+        }
+        int rounds = Integer.getInteger("bench.overheadRounds", 3);
+        long overheadOps = Long.getLong("bench.overheadOps", 3_000_000L);
+        step("writer with a checkpoint every second against none: " + rounds + " paired rounds of " + count(overheadOps)
+                + " simulate operations, 1 thread, 2 GiB region");
+        double[][] o = WeeksBench.checkpointOverhead(work, overheadOps, java.time.Duration.ofSeconds(1), rounds);
+        double with = mean(o[0]);
+        double without = mean(o[1]);
+        report.add(
+                "writer.checkpointing",
+                "simulate operations/s, checkpoint every 1 s against none (same run)",
+                new Measured(with, max(o[0])),
+                "ops/s",
+                new Measured(without, max(o[1])),
+                "ratio >= 0.9",
+                with / without >= 0.9,
+                "rounds with: " + java.util.Arrays.toString(round(o[0])) + ", without: "
+                        + java.util.Arrays.toString(round(o[1])));
+    }
+
+    /** Slot events per simulate operation, measured on the default workload (stats of a 1 M-op run: 5.9). */
+    private static final long EVENTS_PER_SIM_OP = 6;
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    private static long[] round(double[] v) {
+        long[] r = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = Math.round(v[i]);
+        }
+        return r;
     }
 
     private static String fmt2(double v) {

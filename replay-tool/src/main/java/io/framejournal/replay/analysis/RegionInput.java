@@ -19,8 +19,11 @@ import java.nio.file.Path;
  * @param config its geometry
  * @param status its status, or {@code null} when the status file is missing or unreadable
  * @param statusProblem why the status could not be read, or {@code null}
+ * @param origin        the directory the user named: the region, or an archive of retired journal files (then
+ *                      {@code layout} is a temporary directory it was decompressed into)
  */
-public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus status, String statusProblem) {
+public record RegionInput(
+        RegionLayout layout, RegionConfig config, RegionStatus status, String statusProblem, Path origin) {
     static {
         Chronicle.quiet();
     }
@@ -41,7 +44,7 @@ public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus
         } catch (RegionException e) {
             problem = e.getMessage();
         }
-        return new RegionInput(layout, config, status, problem);
+        return new RegionInput(layout, config, status, problem, dir);
     }
 
     /**
@@ -53,7 +56,7 @@ public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(expanded)));
         RegionLayout layout = new RegionLayout(expanded).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
-        return new RegionInput(layout, config, null, "an archive of retired journal files has no status");
+        return new RegionInput(layout, config, null, "an archive of retired journal files has no status", archive);
     }
 
     private static void deleteQuietly(Path dir) {
@@ -65,8 +68,9 @@ public record RegionInput(RegionLayout layout, RegionConfig config, RegionStatus
         }
     }
 
+    /** The directory the user named (an archive's own, not the temporary one it was read from). */
     public Path dir() {
-        return layout.dir();
+        return origin;
     }
 
     public int nrSlots() {

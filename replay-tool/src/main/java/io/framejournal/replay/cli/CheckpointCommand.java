@@ -97,7 +97,17 @@ final class CheckpointCommand extends BaseCommand {
 
     private void write(Checkpointer c, long previous) {
         Path file = c.checkpointNow();
-        if (file == null) {
+        if (json) {
+            out().println(new io.framejournal.replay.render.JsonWriter(false)
+                    .beginObject()
+                    .field("command", "checkpoint")
+                    .field("dir", dir.toString())
+                    .field("file", file == null ? null : dir.relativize(file).toString())
+                    .field("index", JournalIndex.format(c.lastCheckpointIndex()))
+                    .field("records", c.replay().counter(io.framejournal.journal.LedgerReplay.Counter.RECORDS))
+                    .endObject()
+                    .take());
+        } else if (file == null) {
             out().println("checkpoint " + dir + ": nothing new since the checkpoint at "
                     + JournalIndex.format(previous));
         } else {

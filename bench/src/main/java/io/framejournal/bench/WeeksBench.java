@@ -1,0 +1,93 @@
+package io.framejournal.bench;
+
+import io.framejournal.allocator.MetaRegion;
+import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.journal.Checkpointer;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
+import io.framejournal.replay.sim.SimulationResult;
+import io.framejournal.replay.sim.Simulator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The figures of issue #11 that are not about history: recovery time for the same unapplied suffix after sessions of
+ * different lengths (checkpoints make it flat), and writer throughput with a checkpointer running against none.
+ */
+final class WeeksBench {
+    private WeeksBench() {}
+
+    /**
+     * One recovery.
+     *
+     * @param sessionOps operations before the last checkpoint
+     * @param suffixOps  operations after it (the unapplied suffix a dead writer leaves)
+     * @param millis     recovery time, in a JVM that has recovered a region before
+     * @param records    records recovery replayed
+     * @param verdict    its verdict
+     */
+    record Recovery(long sessionOps, long suffixOps, double millis, long records, String verdict) {}
+
+    /**
+     * Builds one region per session length: the session with a checkpoint at its close, then a second session of
+     * {@code suffixOps} without checkpoints left as a dead writer leaves it; then recovers each.
+     */
+    static List<Recovery> recoveries(Path work, long[] sessionOps, long suffixOps) throws IOException {
+        List<Recovery> out = new ArrayList<>();
+        // warm up: class loading and Chronicle Map's runtime compilation are paid once per JVM, not per recovery
+        Path warm = work.resolve("recovery-warmup");
+        deadWriter(warm, 20_000, 5_000);
+        MetaRegion.recover(warm, false);
+        Dirs.delete(warm);
+        for (long ops : sessionOps) {
+            Path dir = work.resolve("recovery-" + ops);
+            deadWriter(dir, ops, suffixOps);
+            long t0 = System.nanoTime();
+            RecoveryReport r = MetaRegion.recover(dir, false);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            out.add(new Recovery(ops, suffixOps, ms, r.recordsScanned(), r.verdict()));
+            Dirs.delete(dir);
+        }
+        return out;
+    }
+
+    private static void deadWriter(Path dir, long ops, long suffixOps) throws IOException {
+        new Simulator(dir)
+                .threads(2)
+                .ops(ops)
+                .seed(1)
+                .checkpoints(
+                        Checkpointer.Policy.everyRecords(Long.MAX_VALUE / 2).keeping(1)) // one, at REGION_CLOSE
+                .run();
+        new Simulator(dir).threads(2).ops(suffixOps).seed(2).run();
+        RegionLayout layout = new RegionLayout(dir);
+        RegionStatus s = RegionStatus.read(layout.status());
+        new RegionStatus(false, s.session(), s.checkpoint()).write(layout.status());
+    }
+
+    /**
+     * Writer throughput (operations/s of a one-thread simulate on a default region) with a background checkpointer
+     * every {@code period} against none, alternating, {@code rounds} of each.
+     *
+     * @return {with, without} operations per second of each round, interleaved
+     */
+    static double[][] checkpointOverhead(Path work, long ops, Duration period, int rounds) {
+        double[][] out = new double[2][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int with = 0; with < 2; with++) {
+                Path dir = work.resolve("overhead-" + r + "-" + with);
+                Simulator sim = new Simulator(dir).threads(1).ops(ops).seed(3);
+                if (with == 0) {
+                    sim.checkpoints(Checkpointer.Policy.every(period).keeping(2));
+                }
+                SimulationResult res = sim.run();
+                out[with][r] = res.ops() / (res.nanos() / 1e9);
+                Dirs.delete(dir);
+            }
+        }
+        return out;
+    }
+}

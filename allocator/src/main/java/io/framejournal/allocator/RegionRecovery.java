@@ -85,19 +85,65 @@ final class RegionRecovery {
             // "Clean" is believed only when the journal ends where the status says the last session ended: after a
             // power loss the status can be an old one while the journal and the table went on.
             boolean endsAtCheckpoint = status.clean() && salvaged == null && replay.lastGood == status.checkpoint();
+            // Chronicle Map's recoverPersistedTo writes to the table: check it read-only first, so that a table whose
+            // structure is damaged is refused with nothing changed (or, with --salvage, moved aside and rebuilt)
+            String tableProblem = tableProblem(layout, config);
+            String rebuilt = null;
+            if (tableProblem != null) {
+                if (!salvage) {
+                    throw new RegionException("cannot recover " + dir + ": " + tableProblem + "; nothing was changed."
+                            + " `framejournal recover --salvage " + dir + "` moves the damaged table aside and rebuilds"
+                            + " it from the journal");
+                }
+                Path aside = rebuildTable(layout, config);
+                rebuilt = tableProblem + "; moved whole to " + aside + " and rebuilt from the journal";
+            }
             // Chronicle Map's recovery (which rewrites the dead writer's segment locks) only for a dead writer's table
             SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !endsAtCheckpoint);
             try {
                 if (endsAtCheckpoint && nothingToDo(table, replay.state, reclaim)) {
                     return clean(dir, status); // verified: the table is its journal's replay; nothing was changed
                 }
-                return repairAndMark(layout, config, status, table, replay, reclaim, salvaged);
+                return repairAndMark(layout, config, status, table, replay, reclaim, salvaged, rebuilt);
             } finally {
                 table.close();
             }
         } catch (IOException e) {
             throw new RegionException("cannot recover region " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads every slot of the table in place, read-only (its header, layout, and each slot's key and magic): a
+     * structural problem, or {@code null}. A layout the read-only reader does not follow is left to Chronicle Map.
+     */
+    private static String tableProblem(RegionLayout layout, RegionConfig config) {
+        SlotState s = new SlotState();
+        try (MappedSlotTable t = MappedSlotTable.open(layout.slots(), config.nrSlots())) {
+            for (int slot = 0; slot < config.nrSlots(); slot++) {
+                t.load(slot, s);
+            }
+            return null;
+        } catch (MappedSlotTable.Unsupported notFollowed) {
+            return null;
+        } catch (RegionException damaged) {
+            return damaged.getMessage();
+        } catch (InternalError fault) {
+            return "slot table " + layout.slots() + " faulted when read (" + fault.getMessage() + ")";
+        }
+    }
+
+    /** Moves a structurally damaged table aside (whole) and creates a new one, every frame free, to be filled. */
+    private static Path rebuildTable(RegionLayout layout, RegionConfig config) throws IOException {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
+        Path aside = layout.dir().resolve(RegionLayout.SLOTS + ".damaged-" + stamp);
+        Files.move(layout.slots(), aside, StandardCopyOption.ATOMIC_MOVE);
+        try (SlotTable fresh = SlotTable.create(layout.slots(), config.nrSlots())) {
+            fresh.nrSlots();
+        }
+        return aside;
     }
 
     private static RecoveryReport clean(Path dir, RegionStatus status) {
@@ -193,12 +239,13 @@ final class RegionRecovery {
             SlotTable table,
             Replay replay,
             boolean reclaim,
-            RecoveryReport.Salvage salvaged)
+            RecoveryReport.Salvage salvaged,
+            String rebuilt)
             throws IOException {
         // the journal must take our records before the table takes any repair: a journal Chronicle will not append to
         // (a damaged metadata.cq4t) refuses the recovery with the table as it was
         try (JournalWriter journal = openJournal(layout)) {
-            return repairAndMark(layout, config, status, table, replay, reclaim, salvaged, journal);
+            return repairAndMark(layout, config, status, table, replay, reclaim, salvaged, rebuilt, journal);
         }
     }
 
@@ -210,6 +257,7 @@ final class RegionRecovery {
             Replay replay,
             boolean reclaim,
             RecoveryReport.Salvage salvaged,
+            String rebuilt,
             JournalWriter journal)
             throws IOException {
         int locksCleared = table.clearLocks();
@@ -218,6 +266,9 @@ final class RegionRecovery {
         int ahead = 0;
         int disagreed = 0;
         List<String> repairs = new ArrayList<>();
+        if (rebuilt != null) {
+            repairs.add(rebuilt);
+        }
         SlotState t = new SlotState();
         SlotState j = new SlotState();
         for (int slot = 0; slot < nr; slot++) {
@@ -276,7 +327,7 @@ final class RegionRecovery {
         io.framejournal.journal.WriterIdentity.release(layout.dir());
         String verdict = salvaged != null
                 ? RecoveryReport.SALVAGED
-                : ahead + disagreed > 0 ? RecoveryReport.REPAIRED : RecoveryReport.CONSISTENT;
+                : ahead + disagreed > 0 || rebuilt != null ? RecoveryReport.REPAIRED : RecoveryReport.CONSISTENT;
         return new RecoveryReport(
                 layout.dir(),
                 false,

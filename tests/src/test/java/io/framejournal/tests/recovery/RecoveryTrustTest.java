@@ -181,4 +181,36 @@ class RecoveryTrustTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "slot table {0}")
+    @ValueSource(strings = {"truncated", "header zeroed"})
+    void aStructurallyDamagedTableIsRefusedUntouchedThenRebuiltBySalvage(String damage) throws IOException {
+        Path dir = crashedRegion("table-" + damage.replace(' ', '-'));
+        Path slots = new RegionLayout(dir).slots();
+        try (RandomAccessFile f = new RandomAccessFile(slots.toFile(), "rw")) {
+            if (damage.equals("truncated")) {
+                f.setLength(f.length() / 2);
+            } else {
+                f.seek(0);
+                f.write(new byte[256]);
+            }
+        }
+        Map<String, String> before = FileHashes.of(dir);
+        assertThatThrownBy(() -> MetaRegion.recover(dir, false))
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("nothing was changed")
+                .hasMessageContaining("--salvage")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(FileHashes.of(dir)).as("a refused recovery changes nothing").isEqualTo(before);
+
+        RecoveryReport r = MetaRegion.recover(dir, false, true);
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.REPAIRED);
+        assertThat(r.repairs().get(0)).contains("rebuilt from the journal");
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("the damaged table is kept, whole")
+                    .anySatisfy(n -> assertThat(n).startsWith("slots.cm3.damaged-"));
+        }
+    }
 }

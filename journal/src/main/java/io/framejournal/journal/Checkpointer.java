@@ -131,7 +131,7 @@ public final class Checkpointer implements AutoCloseable {
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                 }
             }
-        } catch (RuntimeException | AssertionError | InternalError e) {
+        } catch (RuntimeException | Error e) { // a background thread: whatever stops it is reported, never lost
             problem = "checkpointer stopped: " + (e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }

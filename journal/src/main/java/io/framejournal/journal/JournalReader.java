@@ -381,8 +381,19 @@ public final class JournalReader implements AutoCloseable {
 
     private boolean nextIsThereNow() {
         try {
-            return tailer.moveToIndex(lastGoodIndex + 1);
-        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+            if (tailer.moveToIndex(lastGoodIndex + 1)) {
+                return true;
+            }
+            // A live writer that rolled to a new cycle: the next record is the first of a later cycle. Only format 2
+            // may be followed there: its sequence number then proves that nothing of the old cycle was skipped.
+            if (length <= 0 || bytes[0] == JournalEvent.V1) {
+                return false;
+            }
+            var cycle = queue.rollCycle();
+            int next =
+                    queue.nextCycle(cycle.toCycle(lastGoodIndex), net.openhft.chronicle.queue.TailerDirection.FORWARD);
+            return next >= 0 && next != Integer.MIN_VALUE && tailer.moveToIndex(cycle.toIndex(next, 0));
+        } catch (java.text.ParseException | RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             return false;
         }
     }

@@ -177,6 +177,10 @@ final class SimulateCommand extends BaseCommand {
         } else {
             text().simulation(r);
         }
+        if (r.checkpointProblem() != null) {
+            root.err.println("framejournal: " + r.checkpointProblem());
+            return FrameJournalCli.BAD_INPUT;
+        }
         return FrameJournalCli.OK;
     }
 

@@ -354,6 +354,7 @@ public final class JsonRenderer {
                 .field("created", r.created())
                 .field("seed", r.seed())
                 .field("threads", r.threads())
+                .field("checkpointProblem", r.checkpointProblem())
                 .field("ops", r.ops())
                 .field("nanos", r.nanos())
                 .field("firstIndex", index(r.firstIndex()))

@@ -434,6 +434,9 @@ public final class TextRenderer {
         if (!r.expectedErrors().isEmpty()) {
             out.println("  allocator errors met and handled: " + r.expectedErrors());
         }
+        if (r.checkpointProblem() != null) {
+            out.println("  WARNING: " + r.checkpointProblem());
+        }
         out.println();
         counts("OP", "COUNT", r.byOp());
         if (!r.injected().isEmpty()) {

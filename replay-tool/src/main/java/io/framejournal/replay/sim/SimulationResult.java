@@ -18,6 +18,7 @@ import java.util.Map;
  * @param injected         leaks injected, in the order they were made
  * @param firstIndex       journal index of this session's REGION_OPEN... (first event this run wrote)
  * @param lastIndex        journal index of the region's last event after close
+ * @param checkpointProblem why the background checkpointer stopped during the run, or {@code null}
  */
 public record SimulationResult(
         Path dir,
@@ -30,7 +31,8 @@ public record SimulationResult(
         Map<String, Long> expectedErrors,
         List<InjectedLeak> injected,
         long firstIndex,
-        long lastIndex) {
+        long lastIndex,
+        String checkpointProblem) {
     public long leakedHandles() {
         return injected.stream()
                 .filter(l -> l.kind().equals(InjectedLeak.HANDLE))

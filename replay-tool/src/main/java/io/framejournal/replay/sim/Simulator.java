@@ -235,6 +235,7 @@ public final class Simulator {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("simulation interrupted", e);
         } finally {
+            checkpointProblem = region.checkpointProblem();
             region.close();
         }
         long nanos = System.nanoTime() - start;
@@ -263,8 +264,11 @@ public final class Simulator {
                 errors,
                 List.copyOf(injected),
                 first,
-                last);
+                last,
+                checkpointProblem);
     }
+
+    private String checkpointProblem;
 
     /** The workload's operations; the weights (out of 100) shape the mix. */
     enum Action {

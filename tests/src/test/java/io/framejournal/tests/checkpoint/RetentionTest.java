@@ -172,4 +172,33 @@ class RetentionTest {
         assertThat(r.note()).contains("no valid checkpoint");
         assertThat(queueFiles(dir)).isEqualTo(before);
     }
+
+    /** The background checkpointer tails a live writer across queue-file rolls and keeps taking checkpoints. */
+    @Test
+    void aLiveCheckpointerFollowsTheWriterAcrossCycleRolls() throws Exception {
+        Path dir = tmp.resolve("live-roll");
+        var options = io.framejournal.allocator.RegionOptions.defaults()
+                .withCheckpoints(
+                        Checkpointer.Policy.everyRecords(200).keeping(3).retaining(Checkpointer.Retain.deleting()));
+        long written;
+        try (MetaRegion region = MetaRegion.create(
+                dir,
+                io.framejournal.journal.RegionConfig.of(MAX_PADDR).withCycle(JournalCycle.TEST_SECONDLY),
+                options)) {
+            io.framejournal.allocator.FrameAllocOptions alloc = new io.framejournal.allocator.FrameAllocOptions(region);
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(4_500);
+            while (System.nanoTime() < end) {
+                alloc.allocFrame().close(); // one record each, about 1,000 a second: several cycles
+                Thread.sleep(1);
+            }
+            assertThat(region.checkpointProblem()).isNull();
+            written = region.checkpointsWritten();
+        }
+        assertThat(written).as("checkpoints went on after the rolls").isGreaterThanOrEqualTo(10);
+        List<Path> left = queueFiles(dir);
+        assertThat(left.size()).as("and retention with them").isLessThanOrEqualTo(3);
+        AuditReport r = new Auditor(RegionInput.open(dir), JournalIndex.NONE, 10).run(Progress.none());
+        assertThat(r.stopReason()).isNull();
+        assertThat(r.findings()).isZero();
+    }
 }

@@ -40,7 +40,7 @@ class SoakCliTest {
     void aKilledSoakRecoversFromItsCheckpointWithItsDiskUsePlateaued() throws Exception {
         long seed = Long.getLong("framejournal.soak.seed", System.nanoTime() & 0xffff);
         SplittableRandom random = new SplittableRandom(seed);
-        long runSeconds = FULL ? 1800 : Long.getLong("framejournal.soak.seconds", 60);
+        long runSeconds = FULL ? 1800 : Long.getLong("framejournal.soak.seconds", 45);
         long killAt = runSeconds * 2 / 3 + random.nextLong(Math.max(1, runSeconds / 3));
         Path dir = tmp.resolve("soak");
         List<String> cmd = new ArrayList<>(List.of(

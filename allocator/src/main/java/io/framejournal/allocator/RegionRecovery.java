@@ -130,7 +130,6 @@ final class RegionRecovery {
     private static Replay replay(RegionLayout layout, RegionConfig config) {
         Replay r = new Replay();
         r.state = new ReplayState(config.nrSlots());
-        SlotState scratch = new SlotState();
         JournalEvent e = new JournalEvent();
         try (JournalReader reader = JournalReader.open(layout.journal())) {
             while (reader.next(e)) {
@@ -138,7 +137,7 @@ final class RegionRecovery {
                     r.first = e.index;
                 }
                 r.events++;
-                r.state.apply(e, scratch); // slots outside the region are not applied (BAD_SLOT)
+                r.state.apply(e); // slots outside the region are not applied (BAD_SLOT)
             }
             r.problem = reader.stopReason() != null ? reader.stopReason() : reader.unreadableTail();
             r.records = reader.recordsRead();

@@ -2,8 +2,10 @@ package io.framejournal.journal;
 
 /**
  * Every slot's owner state, replayed: one 64-byte line per slot (8 longs in one {@code long[]}, the same size as the
- * slot table's value), so applying an event touches one cache line and no object exists per slot. Slots move through
- * {@link SlotState} so that {@link Transition#apply} is the only meaning of an event.
+ * slot table's value), so applying an event touches one cache line and no object exists per slot. An event is checked
+ * by {@link Transition}'s verdict for its kind, given the one field the kind is about, and changes that field and the
+ * slot's lastIndex in place, exactly as {@link Transition#redo} changes a {@link SlotState} (a test checks the two give
+ * the same verdicts and states).
  *
  * <pre>
  *  word 0 refCount  1 lastIndex  2 meta0  3 meta1  4 raw  5 obligations
@@ -15,12 +17,18 @@ public final class ReplayState {
     /** The most slots one {@code long[]} of 8 words per slot can hold. */
     public static final int MAX_SLOTS = 1 << 28;
 
+    private static final int REF = 0;
+    private static final int LAST = 1;
+    private static final int META0 = 2;
+    private static final int META1 = 3;
+    private static final int RAW = 4;
+    private static final int OBLIGATIONS = 5;
+    private static final int PACKED = 6;
+    private static final long META_TYPE_BITS = 0xffffL << 32;
+    private static final long USAGE_BITS = 0xffL << 48;
+
     private final int nrSlots;
     private final long[] w;
-    /** The scratch state that holds {@link #loadedSlot}'s current state (the slot of the last event applied). */
-    private SlotState loadedInto;
-
-    private int loadedSlot = -1;
 
     public ReplayState(int nrSlots) {
         if (nrSlots > MAX_SLOTS) {
@@ -54,9 +62,6 @@ public final class ReplayState {
     }
 
     public void store(int slot, SlotState s) {
-        if (s != loadedInto || slot != loadedSlot) {
-            loadedSlot = -1; // a store from elsewhere: the cached scratch may be stale
-        }
         int b = slot * WORDS;
         w[b] = s.refCount;
         w[b + 1] = s.lastIndex;
@@ -68,25 +73,80 @@ public final class ReplayState {
     }
 
     /**
-     * Applies one slot event through {@link Transition#apply}, using {@code scratch} as the working slot.
+     * Applies one slot event and leaves the slot's state after it in {@code scratch} (for callers that look at the
+     * whole slot after each event).
      *
      * @return the verdict, or {@link Verdict#BAD_SLOT} for a slot outside the region (then nothing changes)
      */
     public Verdict apply(JournalEvent e, SlotState scratch) {
+        Verdict v = apply(e);
+        if (v != Verdict.BAD_SLOT && e.kind.changesSlot()) {
+            load(e.slot, scratch);
+        }
+        return v;
+    }
+
+    /**
+     * Applies one slot event to its slot's words: the verdict of {@link Transition#check} for the slot's current state,
+     * and the state {@link Transition#redo} leaves (the event's "after" values win whatever the verdict, so a replay
+     * goes on past a finding). Only the field the event is about and lastIndex are read and written.
+     *
+     * @return the verdict, or {@link Verdict#BAD_SLOT} for a slot outside the region (then nothing changes)
+     */
+    public Verdict apply(JournalEvent e) {
         if (!e.kind.changesSlot()) {
             return Verdict.OK;
         }
         if (e.slot < 0 || e.slot >= nrSlots) {
             return Verdict.BAD_SLOT;
         }
-        // the events of one record's group follow each other: the scratch already holds the slot after the first
-        if (e.groupStart || scratch != loadedInto || e.slot != loadedSlot) {
-            load(e.slot, scratch);
-            loadedInto = scratch;
-            loadedSlot = e.slot;
+        int b = e.slot * WORDS;
+        Verdict v;
+        switch (e.kind) {
+            case REFCOUNT:
+                v = Transition.refCount(w[b + REF], e);
+                w[b + REF] = e.after;
+                break;
+            case USAGE:
+                v = Transition.usage((byte) (w[b + PACKED] >>> 48), e);
+                w[b + PACKED] = (w[b + PACKED] & ~USAGE_BITS) | (e.after & 0xffL) << 48;
+                break;
+            case META_WRITE:
+                v = Transition.metaWrite((short) (w[b + PACKED] >>> 32), e);
+                w[b + PACKED] = (w[b + PACKED] & ~META_TYPE_BITS) | (e.metaType & 0xffffL) << 32;
+                w[b + META0] = e.before;
+                w[b + META1] = e.after;
+                break;
+            case META_DROP:
+                v = Transition.metaDrop((short) (w[b + PACKED] >>> 32), e);
+                w[b + PACKED] &= ~META_TYPE_BITS;
+                w[b + META0] = 0;
+                w[b + META1] = 0;
+                break;
+            case MINT:
+                v = Transition.mint(w[b + OBLIGATIONS], e);
+                w[b + OBLIGATIONS] = e.after;
+                break;
+            case REDEEM:
+                v = Transition.redeem(w[b + OBLIGATIONS], e);
+                w[b + OBLIGATIONS] = e.after;
+                break;
+            case RAW_FORGET:
+                v = Transition.rawForget(w[b + RAW], e);
+                w[b + RAW] = e.after;
+                break;
+            case RAW_RESTORE:
+                v = Transition.rawRestore(w[b + RAW], e);
+                w[b + RAW] = e.after;
+                break;
+            case LIST:
+                v = Transition.list((int) w[b + PACKED], e);
+                w[b + PACKED] = (w[b + PACKED] & ~0xffff_ffffL) | (e.after & 0xffff_ffffL);
+                break;
+            default:
+                return Verdict.OK; // no other kind changes a slot
         }
-        Verdict v = Transition.apply(scratch, e);
-        store(e.slot, scratch);
+        w[b + LAST] = e.index;
         return v;
     }
 
@@ -122,9 +182,8 @@ public final class ReplayState {
     public static ReplayState replay(JournalReader reader, int nrSlots) {
         ReplayState state = new ReplayState(nrSlots);
         JournalEvent e = new JournalEvent();
-        SlotState scratch = new SlotState();
         while (reader.next(e)) {
-            state.apply(e, scratch);
+            state.apply(e);
         }
         return state;
     }

@@ -135,7 +135,7 @@ public final class Auditor {
     }
 
     private void onSlotEvent(JournalEvent e, SlotState scratch) {
-        Verdict v = state.apply(e, scratch);
+        Verdict v = state.apply(e);
         if (v == Verdict.BAD_SLOT) {
             transitions.add(e, v.name(), "slot " + e.slot + " is outside the region (" + nrSlots + " frames)");
             return;
@@ -180,6 +180,7 @@ public final class Auditor {
         lastHandle[slot] = e.handle;
         if (e.isOpEnd()) {
             midOp.clear(slot);
+            state.load(slot, scratch); // the slot at its quiet point: one load per record group, not per event
             int bad = SlotInvariant.checkAll(scratch);
             if (bad != 0) {
                 invariants.add(

@@ -187,7 +187,6 @@ final class RegionRecovery {
      */
     private static Replay replay(RegionLayout layout, RegionConfig config, boolean fromCheckpoint) {
         Replay r = new Replay();
-        SlotState scratch = new SlotState();
         JournalEvent e = new JournalEvent();
         try (ReplayStart start = ReplayStart.open(
                 layout.journal(), layout.checkpoints(), config.nrSlots(), JournalIndex.NONE, fromCheckpoint)) {
@@ -202,7 +201,7 @@ final class RegionRecovery {
                     firstSeq = e.seq;
                 }
                 r.events++;
-                r.state.apply(e, scratch); // slots outside the region are not applied (BAD_SLOT)
+                r.state.apply(e); // slots outside the region are not applied (BAD_SLOT)
             }
             r.problem = reader.stopReason() != null ? reader.stopReason() : reader.unreadableTail();
             if (r.problem == null) {

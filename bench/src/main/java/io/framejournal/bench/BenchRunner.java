@@ -338,6 +338,16 @@ public final class BenchRunner {
                 replay.reference(),
                 replay.ratio(),
                 replay.rounds());
+        double[] ms = PairedRuns.replayStages(region, (int) (Workload.MAX_PADDR / Workload.PAGE), PAIRED_ROUNDS);
+        System.out.printf(
+                Locale.ROOT,
+                "best pass over %,d events: open+close %.2f ms, reader alone %.2f ms, replay %.2f ms, raw tailer %.2f"
+                        + " ms%n",
+                counted[0],
+                ms[0],
+                ms[1],
+                ms[2],
+                ms[3]);
     }
 
     private void throughputFigures(Map<String, RunResult> jmh, double frameEvents, double segmentEvents) {

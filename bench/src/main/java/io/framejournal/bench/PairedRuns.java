@@ -62,6 +62,39 @@ final class PairedRuns {
         }
     }
 
+    /**
+     * For work on the reader: the best pass of each stage over one journal, in ms (open and close only; the reader
+     * alone, every record checked and its events handed out; the whole replay; the raw tailer), alternating.
+     */
+    static double[] replayStages(Path region, int nrSlots, int rounds) {
+        ReplayBench bench = new ReplayBench();
+        bench.region = region.toString();
+        bench.nrSlots = nrSlots;
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+        long sink = 0;
+        for (int r = 0; r < WARMUP_ROUNDS + rounds; r++) {
+            long t0 = System.nanoTime();
+            sink += bench.openOnly();
+            long t1 = System.nanoTime();
+            sink += bench.readOnly();
+            long t2 = System.nanoTime();
+            sink += bench.replay().refCount(0);
+            long t3 = System.nanoTime();
+            sink += bench.rawTailer();
+            long t4 = System.nanoTime();
+            if (r >= WARMUP_ROUNDS) {
+                best[0] = Math.min(best[0], t1 - t0);
+                best[1] = Math.min(best[1], t2 - t1);
+                best[2] = Math.min(best[2], t3 - t2);
+                best[3] = Math.min(best[3], t4 - t3);
+            }
+        }
+        if (sink == Long.MIN_VALUE) {
+            throw new IllegalStateException("unreachable: keeps the passes' results alive");
+        }
+        return new double[] {best[0] / 1e6, best[1] / 1e6, best[2] / 1e6, best[3] / 1e6};
+    }
+
     /** Whole-journal replay passes against raw-tailer passes over the same journal. */
     static Pair replay(Path region, int nrSlots, long events, int rounds) {
         ReplayBench bench = new ReplayBench();

@@ -1,6 +1,7 @@
 package io.framejournal.bench;
 
 import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.ReplayState;
@@ -58,6 +59,28 @@ public class ReplayBench {
                 throw new IllegalStateException("replay stopped: " + reader.stopReason());
             }
             return state;
+        }
+    }
+
+    /** Not a JMH benchmark: the reader alone (every record read and checked, events handed out, nothing applied). */
+    public long readOnly() {
+        long sum = 0;
+        try (JournalReader reader = JournalReader.open(journal())) {
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                sum += e.after;
+            }
+            if (reader.stopReason() != null) {
+                throw new IllegalStateException("read stopped: " + reader.stopReason());
+            }
+        }
+        return sum;
+    }
+
+    /** Not a JMH benchmark: opening and closing the journal, the part of every pass that does not depend on its size. */
+    public long openOnly() {
+        try (JournalReader reader = JournalReader.open(journal())) {
+            return reader.eventsRead();
         }
     }
 

@@ -145,7 +145,9 @@ public final class Checkpointer implements AutoCloseable {
         long n = 0;
         long records0 = reader.recordsRead();
         long bytes0 = reader.bytesRead();
-        while (n < (1 << 20) && reader.next(event)) {
+        // a bounded batch (so a background thread looks at its clock), ended only at a record's end: a checkpoint of a
+        // record applied part way would be wrong
+        while ((n < (1 << 20) || !reader.atRecordEnd()) && reader.next(event)) {
             replay.apply(event, reader.recordCrc());
             if (event.kind == EventKind.REGION_CLOSE) {
                 sawClose = true;
@@ -181,6 +183,9 @@ public final class Checkpointer implements AutoCloseable {
      * @return the file written, or {@code null} when nothing new was replayed since the last checkpoint
      */
     public Path checkpointNow() {
+        if (!reader.atRecordEnd()) {
+            throw new IllegalStateException("a record is applied part way: checkpoints are taken between records");
+        }
         long at = replay.lastRecord();
         if (at == JournalIndex.NONE || at == lastCheckpointIndex) {
             lastCheckpointNanos = System.nanoTime();

@@ -1,7 +1,9 @@
 package io.framejournal.journal;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -13,10 +15,33 @@ import net.openhft.chronicle.wire.DocumentContext;
  * reordered, whatever Chronicle's framing says), or a queue file Chronicle cannot parse ends the stream;
  * {@link #stopReason()} then says where and why, so a report can cover the readable prefix and name where reading
  * stopped.
+ *
+ * <p>Reading is sequential through Chronicle's tailer, with a fast path: once the tailer has read a record from a queue
+ * file, the following documents of that file are read straight from a read-only mapping of it ({@link
+ * MappedQueueFile}): a complete data document (Chronicle's 4-byte header: length, no metadata or not-complete bit) is
+ * copied out and checked exactly as one from the tailer, a complete metadata document (an index page) is skipped as the
+ * tailer skips it. Anything else (an empty or incomplete header, the end-of-file marker that leads to the next cycle,
+ * a document that reaches past the file's length, a cut file's tail, an oversized length) hands over to the tailer,
+ * positioned after the last record read, which then decides exactly as it would have had it read every record itself.
+ * {@link #openThroughTailer} reads through the tailer only: the reference the fast path is tested against.
  */
 public final class JournalReader implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
+    private final boolean fastPath;
+    /** The queue file of the last record read, mapped for the fast path; {@code null} before the first record. */
+    private MappedQueueFile mapped;
+    /** Whether the next document is read from {@link #mapped} at {@link #fastPos}. */
+    private boolean fast;
+    /** File offset where the fast path looks for the next document header. */
+    private long fastPos;
+    /** Whether Chronicle aligns document headers to 4 bytes in the mapped file (its wire's padding). */
+    private boolean padding;
+    /** Whether the tailer stands right after the last record read (false once the fast path has read past it). */
+    private boolean tailerSynced = true;
+    /** The index the tailer was last moved to ({@link JournalIndex#NONE}: the start), for re-walking to a record. */
+    private long origin = JournalIndex.NONE;
+
     private String stopReason;
     private long lastGoodIndex = JournalIndex.NONE;
     private long count;
@@ -33,9 +58,10 @@ public final class JournalReader implements AutoCloseable {
     /** The sequence number the next format-2 record must carry, or -1 when not known (start, after a seek). */
     private long expectedSeq = -1;
 
-    private JournalReader(SingleChronicleQueue queue) {
+    private JournalReader(SingleChronicleQueue queue, boolean fastPath) {
         this.queue = queue;
         this.tailer = queue.createTailer();
+        this.fastPath = fastPath;
         tailer.singleThreadedCheckDisabled(true);
         skipRetiredStart();
     }
@@ -67,6 +93,18 @@ public final class JournalReader implements AutoCloseable {
 
     /** Opens a region's journal directory read-only; a missing or unreadable journal is a {@link RegionException}. */
     public static JournalReader open(Path journalDir) {
+        return open(journalDir, true);
+    }
+
+    /**
+     * The same reader without the mapped fast path: every document through Chronicle's tailer. Gives the same events,
+     * indices and stop reasons as {@link #open}, only slower; the reference that tests compare the fast path with.
+     */
+    public static JournalReader openThroughTailer(Path journalDir) {
+        return open(journalDir, false);
+    }
+
+    private static JournalReader open(Path journalDir, boolean fastPath) {
         if (!Files.isDirectory(journalDir)) {
             throw new RegionException(journalDir + " is not a journal directory");
         }
@@ -74,7 +112,7 @@ public final class JournalReader implements AutoCloseable {
             throw new RegionException(journalDir + " holds no journal files (*.cq4)");
         }
         try {
-            return new JournalReader(Chronicle.readOnlyQueue(journalDir));
+            return new JournalReader(Chronicle.readOnlyQueue(journalDir), fastPath);
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             throw new RegionException("cannot open journal " + journalDir + ": " + oneLine(e));
         }
@@ -96,6 +134,9 @@ public final class JournalReader implements AutoCloseable {
     public boolean moveTo(long index) {
         inRecord = false;
         expectedSeq = -1;
+        fast = false;
+        tailerSynced = true;
+        origin = index;
         try {
             return tailer.moveToIndex(index);
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
@@ -137,6 +178,14 @@ public final class JournalReader implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether the last event handed out was the last of its record (always so for format 1): a replay may stop, or be
+     * saved in a checkpoint, only there.
+     */
+    public boolean atRecordEnd() {
+        return !inRecord || decoder.exhausted();
+    }
+
     /** The stored CRC-32C of the record the last event came from (format 2), or 0. */
     public int recordCrc() {
         return length > 0 && bytes[0] != JournalEvent.V1 ? decoder.storedCrc() : 0;
@@ -158,6 +207,15 @@ public final class JournalReader implements AutoCloseable {
         if (stopReason != null) {
             return false;
         }
+        if (fast) {
+            int outcome = readFast(into);
+            if (outcome != FALLBACK) {
+                return outcome == EVENT;
+            }
+            if (!tailerSynced && !resync()) {
+                return false;
+            }
+        }
         // A loop, not recursion, over metadata documents: a damaged file can hold very many of them.
         for (long metadata = 0; metadata <= MAX_METADATA_RUN; metadata++) {
             int outcome = readOne(into);
@@ -173,6 +231,13 @@ public final class JournalReader implements AutoCloseable {
     private static final int EVENT = 0;
     private static final int METADATA = 1;
     private static final int STOP = 2;
+    /** The fast path hands over to the tailer. */
+    private static final int FALLBACK = 3;
+    /** Chronicle's document header bits (net.openhft.chronicle.wire.Wires). */
+    private static final int NOT_COMPLETE = 0x8000_0000;
+
+    private static final int META_DATA = 0x4000_0000;
+    private static final int LENGTH_MASK = 0x3fff_ffff;
     /** Chronicle writes a handful of metadata records per queue file; a run this long means damage. */
     private static final long MAX_METADATA_RUN = 1 << 20;
 
@@ -236,6 +301,9 @@ public final class JournalReader implements AutoCloseable {
                 inRecord = true;
             }
             count++;
+            if (fastPath) {
+                startFast(in, dc.wire().usePadding());
+            }
             return EVENT;
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS);
@@ -247,6 +315,135 @@ public final class JournalReader implements AutoCloseable {
             if (atEnd) {
                 checkNothingMissing();
             }
+        }
+    }
+
+    /**
+     * Reads the next document from the mapped queue file, as the tailer would have read it.
+     *
+     * @return {@link #EVENT}, {@link #STOP} (a record that fails its checks), or {@link #FALLBACK}: the tailer decides
+     */
+    private int readFast(JournalEvent into) {
+        try {
+            for (; ; ) {
+                long p = padding ? (fastPos + 3) & ~3L : fastPos;
+                if (!mapped.cover(p, 4)) {
+                    return leaveFast();
+                }
+                long fileLength = mapped.length();
+                if (!wholeFile(fileLength) && lastGoodEnd + 8 > fileLength) {
+                    return leaveFast(); // a cut file's tail, or a file grown since it was mapped: the tailer's checks
+                }
+                int header = mapped.header(p);
+                if ((header & NOT_COMPLETE) != 0 || header == 0) {
+                    return leaveFast(); // the end for now, a document being written, or the end of this cycle
+                }
+                int len = header & LENGTH_MASK;
+                if ((header & META_DATA) != 0) {
+                    fastPos = p + 4 + len; // an index page or other queue bookkeeping: skipped, as the tailer does
+                    continue;
+                }
+                if (len > RecordFormat.MAX_RECORD || len <= 0 || !mapped.cover(p, 4L + len)) {
+                    return leaveFast();
+                }
+                if (bytes.length < len) {
+                    bytes = new byte[Math.max(len, bytes.length * 2)];
+                }
+                mapped.read(p + 4, bytes, len);
+                long index = lastGoodIndex + 1; // data documents of one cycle are numbered consecutively
+                length = len;
+                String problem = bytes[0] == JournalEvent.V1 ? into.readV1From(bytes, len, index) : readV2(len, index);
+                if (problem != null) {
+                    stopReason = problem;
+                    fast = false;
+                    return STOP;
+                }
+                tailerSynced = false;
+                lastGoodIndex = index;
+                lastGoodHeader = p;
+                lastGoodEnd = p + 4 + len;
+                fastPos = lastGoodEnd;
+                records++;
+                bytesRead += len + 4;
+                if (bytes[0] != JournalEvent.V1) {
+                    decoder.next(into);
+                    inRecord = true;
+                }
+                count++;
+                return EVENT;
+            }
+        } catch (RuntimeException | InternalError e) {
+            return leaveFast(); // e.g. a file truncated under the mapping: the tailer meets it and says so
+        }
+    }
+
+    private int leaveFast() {
+        fast = false;
+        return FALLBACK;
+    }
+
+    /** After a record read through the tailer from a mapped queue file: the next documents come from the mapping. */
+    private void startFast(net.openhft.chronicle.bytes.Bytes<?> in, boolean usePadding) {
+        if (!(in instanceof MappedBytes)) {
+            return;
+        }
+        File file = ((MappedBytes) in).mappedFile().file();
+        if (mapped == null || !mapped.file().equals(file)) {
+            if (mapped != null) {
+                mapped.close();
+            }
+            mapped = MappedQueueFile.open(file);
+        }
+        if (mapped != null) {
+            fast = true;
+            fastPos = lastGoodEnd;
+            padding = usePadding;
+            tailerSynced = true;
+        }
+    }
+
+    /**
+     * Puts the tailer right after the last record read (the fast path read past where it stands), so that it goes on
+     * exactly where a tailer that had read every record would. Seeks by index and checks it landed on that record's
+     * header; where the queue's index disagrees (a damaged index page) it walks again from where reading started.
+     */
+    private boolean resync() {
+        try {
+            if (tailer.moveToIndex(lastGoodIndex) && skipLastGood()) {
+                tailerSynced = true;
+                return true;
+            }
+            if (origin == JournalIndex.NONE) {
+                tailer.toStart();
+            } else {
+                tailer.moveToIndex(origin);
+            }
+            for (long walked = 0; walked <= records; walked++) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent() || dc.index() > lastGoodIndex) {
+                        break;
+                    }
+                    if (dc.index() == lastGoodIndex) {
+                        tailerSynced = true;
+                        return true;
+                    }
+                }
+            }
+            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": its queue"
+                    + " index and its documents disagree; the file was damaged there";
+        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " (" + oneLine(e)
+                    + "): the file was truncated or damaged there";
+        }
+        return false;
+    }
+
+    /** Reads the tailer's next document, past it, and says whether it was the last record read (same header). */
+    private boolean skipLastGood() {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            return dc.isPresent()
+                    && dc.index() == lastGoodIndex
+                    && dc.wire().bytes().readPosition() - 4 == lastGoodHeader;
         }
     }
 
@@ -440,6 +637,9 @@ public final class JournalReader implements AutoCloseable {
 
     @Override
     public void close() {
+        if (mapped != null) {
+            mapped.close();
+        }
         tailer.close();
         queue.close();
     }

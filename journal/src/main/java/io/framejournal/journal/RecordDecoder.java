@@ -33,6 +33,24 @@ public final class RecordDecoder {
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * By entry kind byte (kind code, high bit for wide): the kind of a slot entry, or {@code null} where the byte names
+     * no kind that changes a slot (a bad entry).
+     */
+    private static final EventKind[] ENTRY_KIND = new EventKind[256];
+    /** By entry kind byte: the entry's size in bytes ({@link RecordFormat#NARROW} or {@link RecordFormat#WIDE}), 0 if bad. */
+    private static final byte[] ENTRY_SIZE = new byte[256];
+
+    static {
+        for (int kb = 0; kb < 256; kb++) {
+            EventKind k = EventKind.ofCode(kb & ~WIDE_BIT);
+            if (k != null && k.changesSlot()) {
+                ENTRY_KIND[kb] = k;
+                ENTRY_SIZE[kb] = (byte) ((kb & WIDE_BIT) != 0 ? WIDE : NARROW);
+            }
+        }
+    }
+
     private final CRC32C crc = new CRC32C();
     private byte[] b;
     private int len;
@@ -56,6 +74,7 @@ public final class RecordDecoder {
         this.len = len;
         this.index = index;
         this.pos = -1;
+        this.entriesLeft = 0;
         return this;
     }
 
@@ -181,18 +200,18 @@ public final class RecordDecoder {
             lastSlot = slot;
             p += GROUP;
             for (int i = 0; i < n; i++) {
-                if (p >= len) {
+                if (p + 2 > len) {
                     return at() + "ends inside the entries of slot " + slot;
                 }
                 int kb = b[p] & 0xff;
-                EventKind k = EventKind.ofCode(kb & ~WIDE_BIT);
-                if (k == null || !k.changesSlot()) {
+                int size = ENTRY_SIZE[kb];
+                if (size == 0) {
                     return at() + "has an entry of unknown kind " + (kb & ~WIDE_BIT) + " for slot " + slot;
                 }
                 if ((b[p + 1] & ~RecordFormat.ENTRY_UPDATE) != 0) {
                     return at() + "has reserved entry flag bits set for slot " + slot;
                 }
-                p += (kb & WIDE_BIT) != 0 ? WIDE : NARROW;
+                p += size;
             }
         }
         if (p != len) {
@@ -221,45 +240,18 @@ public final class RecordDecoder {
      * @return false when the record has no more events
      */
     public boolean next(JournalEvent e) {
-        if (pos < 0) {
-            pos = bodyStart();
-            redeemHandle = redeemHandle();
-            callHandle = handle();
-            headerIn = null;
-            groupsLeft = count();
-            entriesLeft = 0;
-            if (type() == RecordFormat.TYPE_MARKER) {
-                header(e);
-                e.handle = callHandle;
-                e.kind = EventKind.ofCode(b[HEADER] & 0xff);
-                e.flags = 0;
-                e.metaType = (short) I16.get(b, HEADER + 2);
-                e.slot = (int) I32.get(b, HEADER + 4);
-                e.before = (long) I64.get(b, HEADER + 8);
-                e.after = (long) I64.get(b, HEADER + 16);
-                e.prevIndex = JournalIndex.NONE;
-                e.groupStart = true;
-                pos = len;
-                groupsLeft = 0;
-                return true;
-            }
-        }
         if (entriesLeft == 0) {
-            if (groupsLeft == 0) {
-                return false;
+            int started = nextGroup(e);
+            if (started != GROUP_STARTED) {
+                return started == MARKER_READ;
             }
-            groupSlot = (int) I32.get(b, pos);
-            entriesLeft = (short) I16.get(b, pos + 4) & 0xffff;
-            groupPrev = (long) I64.get(b, pos + 8);
-            groupStart = true;
-            groupsLeft--;
-            pos += GROUP;
         }
         if (e != headerIn) {
             header(e);
         }
         int kb = b[pos] & 0xff;
-        e.kind = EventKind.ofCode(kb & ~WIDE_BIT);
+        EventKind kind = ENTRY_KIND[kb];
+        e.kind = kind;
         int flags = b[pos + 1] & 0xff;
         if ((kb & WIDE_BIT) != 0) {
             e.metaType = (short) I16.get(b, pos + 2);
@@ -274,12 +266,64 @@ public final class RecordDecoder {
         }
         entriesLeft--;
         e.flags = entriesLeft == 0 ? flags | JournalEvent.FLAG_OP_END : flags;
-        e.handle = e.kind == EventKind.REDEEM ? redeemHandle : callHandle;
+        e.handle = kind == EventKind.REDEEM ? redeemHandle : callHandle;
         e.slot = groupSlot;
         e.prevIndex = groupPrev;
         e.groupStart = groupStart;
         groupStart = false;
         return true;
+    }
+
+    private static final int NO_MORE = 0;
+    private static final int MARKER_READ = 1;
+    private static final int GROUP_STARTED = 2;
+
+    /**
+     * Once per slot group, out of {@link #next}'s per-entry path (so that it stays small enough to inline): the record's
+     * start (a marker's one event, read whole), then each group's header.
+     */
+    /** Whether every event of the wrapped record has been handed out by {@link #next}. */
+    public boolean exhausted() {
+        return pos >= 0 && entriesLeft == 0 && (groupsLeft == 0 || type() == RecordFormat.TYPE_MARKER);
+    }
+
+    private int nextGroup(JournalEvent e) {
+        if (pos < 0) {
+            pos = bodyStart();
+            redeemHandle = redeemHandle();
+            callHandle = handle();
+            headerIn = null;
+            groupsLeft = count();
+            if (type() == RecordFormat.TYPE_MARKER) {
+                readMarker(e);
+                return MARKER_READ;
+            }
+        }
+        if (groupsLeft == 0) {
+            return NO_MORE;
+        }
+        groupSlot = (int) I32.get(b, pos);
+        entriesLeft = (short) I16.get(b, pos + 4) & 0xffff;
+        groupPrev = (long) I64.get(b, pos + 8);
+        groupStart = true;
+        groupsLeft--;
+        pos += GROUP;
+        return GROUP_STARTED;
+    }
+
+    private void readMarker(JournalEvent e) {
+        header(e);
+        e.handle = callHandle;
+        e.kind = EventKind.ofCode(b[HEADER] & 0xff);
+        e.flags = 0;
+        e.metaType = (short) I16.get(b, HEADER + 2);
+        e.slot = (int) I32.get(b, HEADER + 4);
+        e.before = (long) I64.get(b, HEADER + 8);
+        e.after = (long) I64.get(b, HEADER + 16);
+        e.prevIndex = JournalIndex.NONE;
+        e.groupStart = true;
+        pos = len;
+        groupsLeft = 0;
     }
 
     private void header(JournalEvent e) {

@@ -4,8 +4,10 @@ package io.framejournal.journal;
  * Every slot's owner state, replayed: one 64-byte line per slot (8 longs, the same size as the slot table's value), so
  * applying an event touches one cache line and no object exists per slot. Lines live in pages of 4,096 slots made
  * when a slot in them is first written (a page never written is all free), so memory follows the slots the journal
- * touched, not the region's size. Slots move through
- * {@link SlotState} so that {@link Transition#apply} is the only meaning of an event.
+ * touched, not the region's size. An event is checked by {@link Transition}'s verdict for its kind, given the one
+ * field the kind is about, and changes that field and the slot's lastIndex in place ({@link #apply(JournalEvent)}),
+ * exactly as {@link Transition#redo} changes a {@link SlotState} (a test checks the two give the same verdicts and
+ * states); {@link #apply(JournalEvent, SlotState)} goes through {@link SlotState} and {@link Transition#apply}.
  *
  * <pre>
  *  word 0 refCount  1 lastIndex  2 meta0  3 meta1  4 raw  5 obligations
@@ -20,6 +22,16 @@ public final class ReplayState {
     private static final int PAGE_BITS = 12;
 
     private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
+
+    private static final int REF = 0;
+    private static final int LAST = 1;
+    private static final int META0 = 2;
+    private static final int META1 = 3;
+    private static final int RAW = 4;
+    private static final int OBLIGATIONS = 5;
+    private static final int PACKED = 6;
+    private static final long META_TYPE_BITS = 0xffffL << 32;
+    private static final long USAGE_BITS = 0xffL << 48;
 
     private final int nrSlots;
     /** Pages of {@code 1 << PAGE_BITS} slots; {@code null}: every slot in it is still free (never written). */
@@ -134,6 +146,74 @@ public final class ReplayState {
         w[b + 4] = s.raw;
         w[b + 5] = s.obligations;
         w[b + 6] = (s.inList & 0xffff_ffffL) | (s.metaType & 0xffffL) << 32 | (s.usage & 0xffL) << 48;
+    }
+
+    /**
+     * Applies one slot event to its slot's words: the verdict of {@link Transition#check} for the slot's current state,
+     * and the state {@link Transition#redo} leaves (the event's "after" values win whatever the verdict, so a replay
+     * goes on past a finding). Only the field the event is about and lastIndex are read and written.
+     *
+     * @return the verdict, or {@link Verdict#BAD_SLOT} for a slot outside the region (then nothing changes)
+     */
+    public Verdict apply(JournalEvent e) {
+        if (!e.kind.changesSlot()) {
+            return Verdict.OK;
+        }
+        if (e.slot < 0 || e.slot >= nrSlots) {
+            return Verdict.BAD_SLOT;
+        }
+        if (e.slot == loadedSlot) {
+            loadedSlot = -1; // the cached scratch no longer holds this slot's state
+        }
+        long[] w = pageForWrite(e.slot);
+        int b = (e.slot & PAGE_MASK) * WORDS;
+        Verdict v;
+        switch (e.kind) {
+            case REFCOUNT:
+                v = Transition.refCount(w[b + REF], e);
+                w[b + REF] = e.after;
+                break;
+            case USAGE:
+                v = Transition.usage((byte) (w[b + PACKED] >>> 48), e);
+                w[b + PACKED] = (w[b + PACKED] & ~USAGE_BITS) | (e.after & 0xffL) << 48;
+                break;
+            case META_WRITE:
+                v = Transition.metaWrite((short) (w[b + PACKED] >>> 32), e);
+                w[b + PACKED] = (w[b + PACKED] & ~META_TYPE_BITS) | (e.metaType & 0xffffL) << 32;
+                w[b + META0] = e.before;
+                w[b + META1] = e.after;
+                break;
+            case META_DROP:
+                v = Transition.metaDrop((short) (w[b + PACKED] >>> 32), e);
+                w[b + PACKED] &= ~META_TYPE_BITS;
+                w[b + META0] = 0;
+                w[b + META1] = 0;
+                break;
+            case MINT:
+                v = Transition.mint(w[b + OBLIGATIONS], e);
+                w[b + OBLIGATIONS] = e.after;
+                break;
+            case REDEEM:
+                v = Transition.redeem(w[b + OBLIGATIONS], e);
+                w[b + OBLIGATIONS] = e.after;
+                break;
+            case RAW_FORGET:
+                v = Transition.rawForget(w[b + RAW], e);
+                w[b + RAW] = e.after;
+                break;
+            case RAW_RESTORE:
+                v = Transition.rawRestore(w[b + RAW], e);
+                w[b + RAW] = e.after;
+                break;
+            case LIST:
+                v = Transition.list((int) w[b + PACKED], e);
+                w[b + PACKED] = (w[b + PACKED] & ~0xffff_ffffL) | (e.after & 0xffff_ffffL);
+                break;
+            default:
+                return Verdict.OK; // no other kind changes a slot
+        }
+        w[b + LAST] = e.index;
+        return v;
     }
 
     /**

@@ -56,68 +56,108 @@ public final class Transition {
         s.lastIndex = e.index;
     }
 
-    /** The verdict {@link #apply} would give, without changing anything. */
+    /**
+     * The verdict {@link #apply} would give, without changing anything. One small method per kind, each given only the
+     * field the kind is about (so {@link ReplayState} checks a slot in its packed words through the same methods), and
+     * a dispatch small enough for the JIT to inline into every replay loop.
+     */
     public static Verdict check(SlotState s, JournalEvent e) {
         switch (e.kind) {
             case REFCOUNT:
-                if (s.refCount != e.before) {
-                    return Verdict.CONTINUITY;
-                }
-                if (e.op == RECLAIM) {
-                    return e.after == 0 || e.after == RefCount.UNUSED ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
-                }
-                if (e.before > 0 && e.after < 0 && e.after != RefCount.UNIQUE) {
-                    return Verdict.OVERFLOW;
-                }
-                if (e.before == 0 && e.after < 0 && e.after != RefCount.UNIQUE && e.after != RefCount.UNUSED) {
-                    return Verdict.UNDERFLOW;
-                }
-                return RefCount.isLegalStep(e.before, e.after) ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+                return refCount(s.refCount, e);
             case USAGE:
-                if (s.usage != e.before) {
-                    return Verdict.CONTINUITY;
-                }
-                return Usage.ofCode(e.after) == null ? Verdict.ILLEGAL_TRANSITION : Verdict.OK;
+                return usage(s.usage, e);
             case META_WRITE:
-                if ((e.flags & JournalEvent.FLAG_UPDATE) != 0) {
-                    return s.metaType == e.metaType ? Verdict.OK : Verdict.META_MISMATCH;
-                }
-                return s.metaType == 0 && e.metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
+                return metaWrite(s.metaType, e);
             case META_DROP:
-                return s.metaType == e.metaType && s.metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
+                return metaDrop(s.metaType, e);
             case MINT:
-                if (s.obligations != e.before) {
-                    return Verdict.CONTINUITY;
-                }
-                return e.after == e.before + 1 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+                return mint(s.obligations, e);
             case REDEEM:
-                if (s.obligations != e.before) {
-                    return Verdict.CONTINUITY;
-                }
-                if (e.after < 0) {
-                    return Verdict.UNDERFLOW;
-                }
-                return e.after < e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+                return redeem(s.obligations, e);
             case RAW_FORGET:
-                if (s.raw != e.before) {
-                    return Verdict.CONTINUITY;
-                }
-                return e.after > e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+                return rawForget(s.raw, e);
             case RAW_RESTORE:
-                if (s.raw != e.before) {
-                    return Verdict.CONTINUITY;
-                }
-                if (e.before == 0 || e.after < 0) {
-                    return Verdict.DOUBLE_FREE;
-                }
-                return e.after < e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+                return rawRestore(s.raw, e);
             case LIST:
-                if (s.inList != e.before) {
-                    return Verdict.CONTINUITY;
-                }
-                return e.after == 0 || e.before == 0 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+                return list(s.inList, e);
             default:
                 return Verdict.OK;
         }
+    }
+
+    static Verdict refCount(long current, JournalEvent e) {
+        if (current != e.before) {
+            return Verdict.CONTINUITY;
+        }
+        if (e.op == RECLAIM) {
+            return e.after == 0 || e.after == RefCount.UNUSED ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+        }
+        if (e.before > 0 && e.after < 0 && e.after != RefCount.UNIQUE) {
+            return Verdict.OVERFLOW;
+        }
+        if (e.before == 0 && e.after < 0 && e.after != RefCount.UNIQUE && e.after != RefCount.UNUSED) {
+            return Verdict.UNDERFLOW;
+        }
+        return RefCount.isLegalStep(e.before, e.after) ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+    }
+
+    static Verdict usage(byte current, JournalEvent e) {
+        if (current != e.before) {
+            return Verdict.CONTINUITY;
+        }
+        return Usage.ofCode(e.after) == null ? Verdict.ILLEGAL_TRANSITION : Verdict.OK;
+    }
+
+    static Verdict metaWrite(short metaType, JournalEvent e) {
+        if ((e.flags & JournalEvent.FLAG_UPDATE) != 0) {
+            return metaType == e.metaType ? Verdict.OK : Verdict.META_MISMATCH;
+        }
+        return metaType == 0 && e.metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
+    }
+
+    static Verdict metaDrop(short metaType, JournalEvent e) {
+        return metaType == e.metaType && metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
+    }
+
+    static Verdict mint(long current, JournalEvent e) {
+        if (current != e.before) {
+            return Verdict.CONTINUITY;
+        }
+        return e.after == e.before + 1 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+    }
+
+    static Verdict redeem(long current, JournalEvent e) {
+        if (current != e.before) {
+            return Verdict.CONTINUITY;
+        }
+        if (e.after < 0) {
+            return Verdict.UNDERFLOW;
+        }
+        return e.after < e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+    }
+
+    static Verdict rawForget(long current, JournalEvent e) {
+        if (current != e.before) {
+            return Verdict.CONTINUITY;
+        }
+        return e.after > e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+    }
+
+    static Verdict rawRestore(long current, JournalEvent e) {
+        if (current != e.before) {
+            return Verdict.CONTINUITY;
+        }
+        if (e.before == 0 || e.after < 0) {
+            return Verdict.DOUBLE_FREE;
+        }
+        return e.after < e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+    }
+
+    static Verdict list(int current, JournalEvent e) {
+        if (current != e.before) {
+            return Verdict.CONTINUITY;
+        }
+        return e.after == 0 || e.before == 0 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
     }
 }

@@ -278,7 +278,6 @@ public final class Exporter {
 
         private void scan(Progress progress) throws SQLException {
             JournalEvent e = new JournalEvent();
-            SlotState scratch = new SlotState();
             int nrSlots = region.nrSlots();
             boolean stoppedAt = false;
             long[] site0 = new long[3];
@@ -329,7 +328,7 @@ public final class Exporter {
                         siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
                     }
                     if (e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
-                        state.apply(e, scratch);
+                        state.apply(e);
                     }
                     if ((++events & Progress.TICK_MASK) == 0) {
                         progress.update(events);

@@ -17,6 +17,7 @@ import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.SlotState;
 import io.framejournal.tests.support.JournalSnapshot;
+import io.framejournal.tests.support.ReaderComparison;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,6 +170,9 @@ class CrashRecoveryTest {
 
         // What the kill left, read-only.
         JournalSnapshot before = JournalSnapshot.read(layout.journal());
+        assertThat(ReaderComparison.assertSameAsTailer(layout.journal()))
+                .as("events through the fast path and the tailer alone")
+                .isEqualTo(before.size());
         assertThat(before.stopReason())
                 .as("journal as the kill left it reads to its end")
                 .isNull();
@@ -247,6 +251,7 @@ class CrashRecoveryTest {
                 .as("replay verdicts other than OK")
                 .isEmpty();
         checkNothingLost(dir, before, lastAppended);
+        ReaderComparison.assertSameAsTailer(layout.journal());
         RECOVERED_CLEAN.incrementAndGet();
         deleteTree(iteration);
         log.append(" childMs=")

@@ -1,0 +1,105 @@
+package io.framejournal.journal;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One Chronicle Queue file mapped read-only (never writable, never grown) in windows of at most {@link #WINDOW} bytes,
+ * for {@link JournalReader}'s sequential fast path: it reads document headers and copies document bodies straight
+ * from the mapping, where Chronicle's tailer positions a {@code Bytes} view and a wire per document.
+ *
+ * <p>Only bytes inside the file's length at mapping time are ever touched: a document that reaches past the mapped
+ * length is not read here (the caller hands over to the tailer, which decides what it is).
+ */
+final class MappedQueueFile implements AutoCloseable {
+    /** Largest window mapped at once (a queue file can exceed what one {@code MappedByteBuffer} maps). */
+    static final long WINDOW = 1L << 30;
+
+    private static final long PAGE = 4096;
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final File file;
+    private final FileChannel channel;
+    private long fileLength;
+    private MappedByteBuffer map;
+    private long base;
+    private long end;
+
+    private MappedQueueFile(File file, FileChannel channel) {
+        this.file = file;
+        this.channel = channel;
+    }
+
+    /** Opens a queue file read-only; {@code null} when it cannot be opened (the caller keeps using the tailer). */
+    static MappedQueueFile open(File file) {
+        try {
+            return new MappedQueueFile(file, FileChannel.open(file.toPath(), StandardOpenOption.READ));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    File file() {
+        return file;
+    }
+
+    /** The file's length when it was last measured (at the last mapping). */
+    long length() {
+        return fileLength;
+    }
+
+    /**
+     * Makes {@code [from, from + size)} readable, remapping when it lies outside the current window.
+     *
+     * @return false when that range is not inside the file (as measured now)
+     */
+    boolean cover(long from, long size) {
+        if (from >= base && from + size <= end && map != null) {
+            return true;
+        }
+        try {
+            fileLength = channel.size();
+            if (from < 0 || from + size > fileLength) {
+                return false;
+            }
+            long newBase = from & -PAGE; // page-aligned: aligned int reads stay aligned in memory
+            long newEnd = Math.min(fileLength, Math.max(newBase + WINDOW, from + size));
+            if (newEnd - newBase > Integer.MAX_VALUE) {
+                return false;
+            }
+            map = channel.map(FileChannel.MapMode.READ_ONLY, newBase, newEnd - newBase);
+            map.order(ByteOrder.LITTLE_ENDIAN);
+            base = newBase;
+            end = newEnd;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The 4-byte document header at {@code at} (covered, 4-aligned), read with acquire semantics. */
+    int header(long at) {
+        return (int) INT.getAcquire(map, (int) (at - base));
+    }
+
+    /** Copies {@code len} bytes at {@code at} (covered) into {@code into}. */
+    void read(long at, byte[] into, int len) {
+        map.get((int) (at - base), into, 0, len);
+    }
+
+    @Override
+    public void close() {
+        map = null;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // read-only: nothing to lose
+        }
+    }
+}

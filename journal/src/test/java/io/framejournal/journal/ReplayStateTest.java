@@ -1,0 +1,94 @@
+package io.framejournal.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ReplayState#apply(JournalEvent)} works on a slot's packed words; {@link Transition#apply} on a
+ * {@link SlotState}. Over random events, legal and not, both must give the same verdict and the same state.
+ */
+class ReplayStateTest {
+    private static final long[] VALUES = {
+        RefCount.UNUSED,
+        RefCount.UNIQUE,
+        -1,
+        0,
+        1,
+        2,
+        3,
+        127,
+        128,
+        255,
+        256,
+        Integer.MAX_VALUE,
+        1L << 40,
+        Long.MAX_VALUE
+    };
+
+    @Test
+    void packedWordsAndSlotStatesAgreeOnEveryEvent() {
+        int slots = 4;
+        ReplayState state = new ReplayState(slots);
+        SlotState[] reference = new SlotState[slots];
+        for (int i = 0; i < slots; i++) {
+            reference[i] = new SlotState();
+        }
+        SlotState loaded = new SlotState();
+        SlotState scratch = new SlotState();
+        SplittableRandom rnd = new SplittableRandom(42);
+        JournalEvent e = new JournalEvent();
+        EventKind[] kinds = EventKind.values();
+        for (int n = 0; n < 200_000; n++) {
+            e.index = n;
+            e.kind = kinds[rnd.nextInt(kinds.length)];
+            e.op = rnd.nextInt(4) == 0 ? OpCode.RECOVERY_RECLAIM.code() : rnd.nextInt(8);
+            e.flags = rnd.nextInt(4);
+            e.slot = rnd.nextInt(50) == 0 ? slots + rnd.nextInt(3) : rnd.nextInt(slots);
+            e.metaType = (short) (rnd.nextBoolean() ? rnd.nextInt(3) : rnd.nextInt());
+            // often the slot's current value, so that legal steps happen as well as broken ones
+            e.before = rnd.nextBoolean() && e.slot < slots ? current(reference[e.slot], e.kind) : pick(rnd);
+            e.after = rnd.nextInt(3) == 0 ? e.before + rnd.nextInt(3) - 1 : pick(rnd);
+            Verdict ours = rnd.nextBoolean() ? state.apply(e) : state.apply(e, scratch);
+            Verdict expected;
+            if (!e.kind.changesSlot()) {
+                expected = Verdict.OK;
+            } else if (e.slot >= slots) {
+                expected = Verdict.BAD_SLOT;
+            } else {
+                expected = Transition.apply(reference[e.slot], e);
+            }
+            assertThat(ours).as("event %d: %s", n, e).isEqualTo(expected);
+            for (int slot = 0; slot < slots; slot++) {
+                state.load(slot, loaded);
+                assertThat(loaded.sameAs(reference[slot], true))
+                        .as("slot %d after event %d (%s): %s, expected %s", slot, n, e, loaded, reference[slot])
+                        .isTrue();
+            }
+        }
+    }
+
+    private static long pick(SplittableRandom rnd) {
+        return rnd.nextInt(4) == 0 ? rnd.nextLong() : VALUES[rnd.nextInt(VALUES.length)];
+    }
+
+    private static long current(SlotState s, EventKind kind) {
+        switch (kind) {
+            case REFCOUNT:
+                return s.refCount;
+            case USAGE:
+                return s.usage;
+            case MINT:
+            case REDEEM:
+                return s.obligations;
+            case RAW_FORGET:
+            case RAW_RESTORE:
+                return s.raw;
+            case LIST:
+                return s.inList;
+            default:
+                return s.meta0;
+        }
+    }
+}

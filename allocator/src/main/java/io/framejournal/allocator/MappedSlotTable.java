@@ -73,7 +73,7 @@ public final class MappedSlotTable implements SlotSource {
         this.file = file;
         this.channel = channel;
         this.nrSlots = nrSlots;
-        this.segments = (int) field(h, "actualSegments", 1, 1 << 24);
+        this.segments = (int) field(h, "actualSegments", 1, Math.max(1, Math.min(nrSlots, 1 << 24)));
         this.segmentBits = Long.bitCount(segments) == 1 ? Integer.numberOfTrailingZeros(segments) : -1;
         this.chunkSize = field(h, "chunkSize", 1, 1 << 20);
         this.chunksPerTier = field(h, "actualChunksPerSegmentTier", 1, 1L << 30);
@@ -95,7 +95,7 @@ public final class MappedSlotTable implements SlotSource {
         long entrySpaceInnerOffset = field(h, "tierEntrySpaceInnerOffset", 0, 1L << 20);
         this.entrySpaceOffset =
                 hashLookupOuterSize + TIER_COUNTERS_AREA_SIZE + freeListOuterSize + entrySpaceInnerOffset;
-        this.tierSize = field(h, "tierSize", entrySpaceOffset + chunksPerTier * chunkSize, 1L << 36);
+        this.tierSize = field(h, "tierSize", entrySpaceOffset + chunksPerTier * chunkSize, 1L << 30);
         long segmentHeaderSize = field(h, "segmentHeaderSize", 1, 1 << 20);
         long headerEnd = align(PREAMBLE + h.get(HEADER_LENGTH), 64);
         long segmentHeadersOffset = align(headerEnd + RESERVED_GLOBAL_MUTABLE_STATE_BYTES, PAGE);
@@ -281,6 +281,70 @@ public final class MappedSlotTable implements SlotSource {
     public long lastIndex(int slot) {
         int at = valueOffsetOf(slot);
         return tiers[segmentOf(slot)].getLong(at + SlotTable.LAST_INDEX);
+    }
+
+    /**
+     * Visits every slot once, segment by segment in the file's order, reading each segment with a positional read into
+     * one reused heap buffer (no mapping: a pass over the whole table leaves nothing of it resident in this process).
+     * Each slot is found through its segment's hash lookup, like a lookup, and checked the same way (key, magic); a
+     * table that does not hold exactly the region's slots is a {@link RegionException}.
+     */
+    @Override
+    public void forEach(SlotVisitor visitor) {
+        ByteBuffer t = ByteBuffer.allocate((int) tierSize).order(ByteOrder.nativeOrder());
+        SlotState s = new SlotState();
+        long seen = 0;
+        for (int segment = 0; segment < segments; segment++) {
+            long base = segmentsOffset + segment * tierSize;
+            t.clear();
+            try {
+                while (t.hasRemaining()) {
+                    if (channel.read(t, base + t.position()) < 0) {
+                        throw new RegionException("slot table " + file + " ends inside segment " + segment);
+                    }
+                }
+            } catch (IOException e) {
+                throw new RegionException("cannot read slot table " + file + ": " + e.getMessage());
+            }
+            if (t.getLong((int) hashLookupOuterSize) != 0) {
+                throw new Unsupported("slot table " + file + ": segment " + segment + " has an extra tier");
+            }
+            for (long pos = 0; pos <= capacityMask * slotSize; pos += slotSize) {
+                long entry = slotSize == 4 ? t.getInt((int) pos) & 0xffff_ffffL : t.getLong((int) pos);
+                if (entry == 0) {
+                    continue;
+                }
+                long chunk = (entry >>> keyBits) & valueMask;
+                long entryOffset = entrySpaceOffset + chunk * chunkSize;
+                int slot = chunk < chunksPerTier && entryOffset + 4 <= tierSize ? t.getInt((int) entryOffset) : -1;
+                if (slot < 0 || slot >= nrSlots || segmentOf(slot) != segment) {
+                    throw new RegionException("slot table " + file + " is corrupt (segment " + segment + " holds an"
+                            + " entry for "
+                            + (slot < 0 || slot >= nrSlots
+                                    ? "no slot of this region"
+                                    : "slot " + slot + " of another segment")
+                            + ")");
+                }
+                int at = (int) (align(base + entryOffset + 4, 8) - base);
+                if (at + SlotTable.VALUE_SIZE > tierSize || t.getInt(at + SlotTable.MAGIC) != SlotTable.MAGIC_VALUE) {
+                    throw new RegionException("slot table " + file + " is corrupt (slot " + slot + " has a bad magic)");
+                }
+                s.refCount = t.getLong(at + SlotTable.REF_COUNT);
+                s.lastIndex = t.getLong(at + SlotTable.LAST_INDEX);
+                s.meta0 = t.getLong(at + SlotTable.META0);
+                s.meta1 = t.getLong(at + SlotTable.META1);
+                s.raw = t.getLong(at + SlotTable.RAW);
+                s.obligations = t.getLong(at + SlotTable.OBLIGATIONS);
+                s.inList = t.getInt(at + SlotTable.IN_LIST);
+                s.metaType = t.getShort(at + SlotTable.META_TYPE);
+                s.usage = t.get(at + SlotTable.USAGE);
+                seen++;
+                visitor.visit(slot, s);
+            }
+        }
+        if (seen != nrSlots) {
+            throw new RegionException("slot table " + file + " holds " + seen + " slots, the region has " + nrSlots);
+        }
     }
 
     /** Segments mapped so far (each {@code tierSize} bytes of the file). */

@@ -56,6 +56,19 @@ class MappedSlotTableTest {
                 assertThat(mapped.lastIndex(i)).isEqualTo(viaMap.lastIndex);
             }
         }
+        try (MappedSlotTable mapped = MappedSlotTable.open(file, nrSlots);
+                SlotTable copy = SlotTable.openCopy(file, nrSlots)) {
+            java.util.BitSet seen = new java.util.BitSet(nrSlots);
+            mapped.forEach((slot, s) -> {
+                assertThat(seen.get(slot)).as("slot %d once", slot).isFalse();
+                seen.set(slot);
+                copy.load(slot, viaMap);
+                assertThat(s.sameAs(viaMap, true))
+                        .as("slot %d in bulk: %s", slot, s.diff(viaMap))
+                        .isTrue();
+            });
+            assertThat(seen.cardinality()).isEqualTo(nrSlots);
+        }
         assertThat(sha256(file)).as("not a byte changed").isEqualTo(before);
     }
 

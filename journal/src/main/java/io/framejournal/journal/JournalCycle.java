@@ -71,12 +71,20 @@ public enum JournalCycle {
         return sb.toString();
     }
 
-    /** The cycle of the region a journal directory belongs to (its parent's region.conf), or the default. */
+    /**
+     * The cycle of the region a journal directory belongs to (its parent's region.conf), or the default when there is
+     * none or it is unreadable: an existing queue's own metadata names its cycle and wins anyway, so a journal stays
+     * readable whatever happened to region.conf (writers read and check region.conf before they get here).
+     */
     public static JournalCycle ofJournalDir(Path journalDir) {
         Path parent = journalDir.toAbsolutePath().getParent();
         Path conf = parent == null ? null : parent.resolve(RegionLayout.CONFIG);
         if (conf != null && Files.isRegularFile(conf)) {
-            return RegionConfig.read(conf).cycle();
+            try {
+                return RegionConfig.read(conf).cycle();
+            } catch (RegionException unreadable) {
+                return DEFAULT;
+            }
         }
         return DEFAULT;
     }

@@ -91,25 +91,22 @@ public final class Auditor {
     }
 
     public AuditReport run(Progress progress) {
-        // A region a writer may be using: take the slot table's copy BEFORE reading the journal, so that the table
-        // can only be behind what is read (write-ahead), and a slot ahead of the journal is real divergence.
+        // A region a writer may be using: read every slot's lastIndex from the table BEFORE reading the journal, so
+        // that what was read of the table can only be behind what is read of the journal (write-ahead), and a slot
+        // ahead of the journal is real divergence. Only lastIndex decides that comparison; the table is read in place.
         writer = region.clean() ? null : WriterIdentity.describe(region.dir());
-        SlotTable early = null;
+        long[] early = null;
         String earlyProblem = null;
         if (!region.clean() && at == JournalIndex.NONE && region.hasSlotTable()) {
-            try {
-                early = SlotTable.openCopy(region.layout().slots(), nrSlots);
+            try (SlotSource table = SlotTable.openReadOnly(region.layout().slots(), nrSlots)) {
+                long[] lastIndex = new long[nrSlots];
+                table.forEach((slot, s) -> lastIndex[slot] = s.lastIndex);
+                early = lastIndex;
             } catch (RegionException unreadable) {
                 earlyProblem = unreadable.getMessage();
             }
         }
-        try {
-            return run(progress, early, earlyProblem);
-        } finally {
-            if (early != null) {
-                early.close();
-            }
-        }
+        return run(progress, early, earlyProblem);
     }
 
     /** Opens the replay where {@link #start} says; a journal whose start was retired begins at its oldest checkpoint. */
@@ -136,7 +133,7 @@ public final class Auditor {
         return ReplayStart.open(journal, checkpoints, nrSlots, at, false);
     }
 
-    private AuditReport run(Progress progress, SlotTable early, String earlyProblem) {
+    private AuditReport run(Progress progress, long[] early, String earlyProblem) {
         JournalEvent e = new JournalEvent();
         String stop;
         long read = 0;
@@ -232,7 +229,7 @@ public final class Auditor {
     private String writer;
 
     private AuditReport report(
-            long events, long records, long first, long last, String stop, SlotTable early, String earlyProblem) {
+            long events, long records, long first, long last, String stop, long[] early, String earlyProblem) {
         List<LeakGroup> leaks = leakGroups();
         List<RawLeak> rawLeaks = new ArrayList<>();
         long[] rawLeakCount = {0};
@@ -349,7 +346,7 @@ public final class Auditor {
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
     }
 
-    private Divergence divergence(String stop, SlotTable early, String earlyProblem) {
+    private Divergence divergence(String stop, long[] early, String earlyProblem) {
         if (at != JournalIndex.NONE) {
             return skipped("--at was given: the slot table holds the latest state, not the state at "
                     + JournalIndex.format(at));
@@ -378,31 +375,44 @@ public final class Auditor {
                     + " divergence";
         }
         Collector found = new Collector(limit);
-        SlotState table = new SlotState();
+        SlotState tableState = new SlotState();
         SlotState journal = new SlotState();
         if (earlyProblem != null) {
             warnings.add(earlyProblem + "; divergence was not checked");
             return skipped("the slot table is unreadable");
         }
-        // a clean region's table is read in place (mapped read-only, never copied, never written)
-        try (SlotSource inPlace =
-                early != null ? null : SlotTable.openReadOnly(region.layout().slots(), nrSlots)) {
-            SlotSource tableNow = early != null ? early : inPlace;
-            for (int slot = 0; slot < nrSlots; slot++) {
-                tableNow.load(slot, table);
-                replay.state().load(slot, journal);
-                boolean differs = full
-                        ? !table.sameAs(journal, true)
-                        : Long.compareUnsigned(table.lastIndex + 1, journal.lastIndex + 1) > 0;
-                if (differs) {
-                    found.add(
-                            slot,
-                            table.lastIndex,
-                            replay.lastOp(slot),
-                            replay.lastHandle(slot),
-                            "DIVERGENCE",
-                            "table\u2260journal: " + table.diff(journal));
+        // The table is read in place, in bulk (segment by segment, never mapped whole) to find the differing slots,
+        // then each of those is read again to report it, in slot order.
+        try (SlotSource table = SlotTable.openReadOnly(region.layout().slots(), nrSlots)) {
+            java.util.BitSet differing = new java.util.BitSet(nrSlots);
+            if (early != null) {
+                for (int slot = 0; slot < nrSlots; slot++) {
+                    if (Long.compareUnsigned(early[slot] + 1, replay.state().lastIndex(slot) + 1) > 0) {
+                        differing.set(slot);
+                    }
                 }
+            } else {
+                SlotState replayed = new SlotState();
+                table.forEach((slot, inTable) -> {
+                    replay.state().load(slot, replayed);
+                    boolean differs = full
+                            ? !inTable.sameAs(replayed, true)
+                            : Long.compareUnsigned(inTable.lastIndex + 1, replayed.lastIndex + 1) > 0;
+                    if (differs) {
+                        differing.set(slot);
+                    }
+                });
+            }
+            for (int slot = differing.nextSetBit(0); slot >= 0; slot = differing.nextSetBit(slot + 1)) {
+                table.load(slot, tableState);
+                replay.state().load(slot, journal);
+                found.add(
+                        slot,
+                        tableState.lastIndex,
+                        replay.lastOp(slot),
+                        replay.lastHandle(slot),
+                        "DIVERGENCE",
+                        "table\u2260journal: " + tableState.diff(journal));
             }
         } catch (RegionException e) {
             warnings.add(e.getMessage() + "; divergence was not checked");

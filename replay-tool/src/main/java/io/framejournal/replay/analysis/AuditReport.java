@@ -31,6 +31,8 @@ import java.util.List;
  * @param leakGroupCount   handle groups owing obligations, in all ({@code leaks} holds the first ones)
  * @param rawLeakCount     raw-leak entries, in all ({@code rawLeaks} holds the first ones)
  * @param leakedHandleCount LEAKED_HANDLE events, in all ({@code leakedHandles} holds the first ones)
+ * @param filter           what the lists and their counts were filtered by ({@link EventFilter#describe()}), empty
+ *                         for nothing: then every count and {@link #findings()} cover the matching entries only
  */
 public record AuditReport(
         Path dir,
@@ -58,7 +60,8 @@ public record AuditReport(
         List<String> warnings,
         long leakGroupCount,
         long rawLeakCount,
-        long leakedHandleCount) {
+        long leakedHandleCount,
+        String filter) {
 
     /** Number of findings: one per leak group, raw leak, leaked handle, torn compound, and each counted finding. */
     public long findings() {

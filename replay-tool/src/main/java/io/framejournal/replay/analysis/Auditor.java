@@ -53,7 +53,9 @@ public final class Auditor {
     private final List<LeakedHandle> leakedHandles = new ArrayList<>();
     private long leakedHandleCount;
     private long leakGroupCount;
+    private long leakObligations;
     private final List<String> warnings = new ArrayList<>();
+    private EventFilter filter = EventFilter.ALL;
 
     /**
      * @param region the region, opened for reading
@@ -73,6 +75,26 @@ public final class Auditor {
         this.lastHandle = new long[nrSlots];
         this.invariants = new Collector(limit);
         this.transitions = new Collector(limit);
+    }
+
+    /**
+     * Lists (and counts) only the entries that pass {@code f}: by the frame, index, op, handle and event kind behind
+     * each. Its time bounds must already be indices ({@link EventFilter#withTimesAsIndices}); thread and call-site
+     * criteria do not apply (entries do not keep them). The replay itself always covers every event.
+     */
+    public Auditor filter(EventFilter f) {
+        if (f.byThreadOrSite()) {
+            throw new IllegalArgumentException("--thread and --site do not apply to the audit's lists (leaks and"
+                    + " findings do not keep the thread or call site of their events); use dump or history with them");
+        }
+        if ((f.since() != null && f.since().isTime())
+                || (f.until() != null && f.until().isTime())) {
+            throw new IllegalArgumentException("the audit filter's times must be resolved to indices first");
+        }
+        this.filter = f;
+        invariants.filter = f;
+        transitions.filter = f;
+        return this;
     }
 
     public static AuditReport audit(RegionInput region, long at) {
@@ -120,7 +142,7 @@ public final class Auditor {
                 }
                 last = e.index;
                 if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events);
+                    progress.update(events, reader.recordsRead());
                 }
                 if (e.kind.changesSlot()) {
                     onSlotEvent(e, scratch);
@@ -132,6 +154,60 @@ public final class Auditor {
             records = reader.recordsRead() - (stoppedAt ? 1 : 0);
         }
         return report(events, records, first, last, stop, early, earlyProblem);
+    }
+
+    // ---------------------------------------------------------------- following a live journal
+
+    private final SlotState followScratch = new SlotState();
+    private long followEvents;
+    private long followFirst = JournalIndex.NONE;
+    private long followLast = JournalIndex.NONE;
+
+    /** Applies one event of a journal being followed ({@code audit --follow}), in journal order. */
+    public void accept(JournalEvent e) {
+        if (followFirst == JournalIndex.NONE) {
+            followFirst = e.index;
+        }
+        if (e.index != followLast) {
+            followRecords++;
+        }
+        followLast = e.index;
+        followEvents++;
+        if (e.kind.changesSlot()) {
+            onSlotEvent(e, followScratch);
+        } else {
+            onMarker(e);
+        }
+    }
+
+    private long followRecords;
+
+    /** Obligations outstanding now (all, unfiltered). */
+    public long outstandingObligations() {
+        return obligations.live();
+    }
+
+    /** Raw references outstanding now (all, unfiltered). */
+    public long outstandingRaw() {
+        return raw.live();
+    }
+
+    /** Findings met while replaying so far (filtered): transitions, invariant breaks, leaked handles. */
+    public long findingsSoFar() {
+        return transitions.count + invariants.count + leakedHandleCount;
+    }
+
+    /** Events applied by {@link #accept}. */
+    public long eventsAccepted() {
+        return followEvents;
+    }
+
+    /**
+     * The report of what {@link #accept} was given: the same checks as {@link #run} at its end (outstanding leaks,
+     * the ledger, divergence from the slot table as far as a live region allows).
+     */
+    public AuditReport finishFollowing(String stopReason) {
+        return report(followEvents, followRecords, followFirst, followLast, stopReason, null, null);
     }
 
     private void onSlotEvent(JournalEvent e, SlotState scratch) {
@@ -203,6 +279,9 @@ public final class Auditor {
                 }
                 break;
             case LEAKED_HANDLE:
+                if (!filter.testEntry(e.slot, e.index, (int) e.after, e.handle, e.kind)) {
+                    break;
+                }
                 leakedHandleCount++;
                 if (leakedHandles.size() < limit) {
                     leakedHandles.add(new LeakedHandle(e.index, e.slot, e.before, (int) e.after, e.handle));
@@ -218,13 +297,20 @@ public final class Auditor {
         List<LeakGroup> leaks = leakGroups();
         List<RawLeak> rawLeaks = new ArrayList<>();
         long[] rawLeakCount = {0};
+        long[] rawReferences = {0};
         Collector ledger = new Collector(limit);
         Collector torn = new Collector(limit);
+        ledger.filter = filter;
+        torn.filter = filter;
         SlotState s = new SlotState();
         for (int slot = 0; slot < nrSlots; slot++) {
             if (!raw.isEmpty(slot)) {
                 raw.forEach(slot, (sl, h, op, idx, n) -> {
+                    if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.RAW_FORGET)) {
+                        return;
+                    }
                     rawLeakCount[0]++;
+                    rawReferences[0] += n;
                     if (rawLeaks.size() < limit) {
                         rawLeaks.add(new RawLeak(sl, h, op, idx, n));
                     }
@@ -257,8 +343,11 @@ public final class Auditor {
         }
         rawLeaks.sort(Comparator.comparingLong(RawLeak::index));
         List<TornCompound> tornCompounds = new ArrayList<>();
-        open.forEachByBegin(
-                (id, op, slot, pages, h, idx) -> tornCompounds.add(new TornCompound(id, op, slot, pages, h, idx)));
+        open.forEachByBegin((id, op, slot, pages, h, idx) -> {
+            if (filter.testEntry(slot, idx, op, h, io.framejournal.journal.EventKind.BEGIN)) {
+                tornCompounds.add(new TornCompound(id, op, slot, pages, h, idx));
+            }
+        });
         Divergence divergence = divergence(stop, early, earlyProblem);
         return new AuditReport(
                 region.dir(),
@@ -273,9 +362,9 @@ public final class Auditor {
                 last,
                 stop,
                 leaks,
-                obligations.live(),
+                filter.isAll() ? obligations.live() : leakObligations,
                 List.copyOf(rawLeaks),
-                raw.live(),
+                filter.isAll() ? raw.live() : rawReferences[0],
                 ledger.findings(),
                 List.copyOf(leakedHandles),
                 invariants.findings(),
@@ -286,7 +375,8 @@ public final class Auditor {
                 List.copyOf(warnings),
                 leakGroupCount,
                 rawLeakCount[0],
-                leakedHandleCount);
+                leakedHandleCount,
+                filter.describe());
     }
 
     private List<LeakGroup> leakGroups() {
@@ -309,6 +399,9 @@ public final class Auditor {
                 continue;
             }
             obligations.forEach(slot, (sl, h, op, idx, n) -> {
+                if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.MINT)) {
+                    return;
+                }
                 Group g = groups.computeIfAbsent(h + "/" + op, k -> new Group(h, op));
                 g.slots.add(sl);
                 g.indices.add(idx);
@@ -322,6 +415,7 @@ public final class Auditor {
         }
         out.sort(Comparator.comparingLong(LeakGroup::firstIndex));
         leakGroupCount = out.size();
+        leakObligations = out.stream().mapToLong(LeakGroup::total).sum();
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
     }
 
@@ -347,6 +441,7 @@ public final class Auditor {
                     + " divergence";
         }
         Collector found = new Collector(limit);
+        found.filter = filter;
         SlotState table = new SlotState();
         SlotState journal = new SlotState();
         if (earlyProblem != null) {
@@ -386,6 +481,7 @@ public final class Auditor {
     /** Keeps the first {@code limit} findings of a category, counts all. */
     static final class Collector {
         private final int limit;
+        EventFilter filter = EventFilter.ALL;
         private final List<SlotFinding> shown = new ArrayList<>();
         private long count;
 
@@ -394,10 +490,19 @@ public final class Auditor {
         }
 
         void add(JournalEvent e, String kind, String detail) {
-            add(e.slot, e.index, e.op, e.handle, kind, detail);
+            if (filter.testEntry(e.slot, e.index, e.op, e.handle, e.kind)) {
+                count(e.slot, e.index, e.op, e.handle, kind, detail);
+            }
         }
 
+        /** A finding about a slot rather than an event (no event kind: no {@code --kind} matches it). */
         void add(int slot, long index, int op, long handle, String kind, String detail) {
+            if (filter.testEntry(slot, index, op, handle, null)) {
+                count(slot, index, op, handle, kind, detail);
+            }
+        }
+
+        private void count(int slot, long index, int op, long handle, String kind, String detail) {
             count++;
             if (shown.size() < limit) {
                 shown.add(new SlotFinding(kind, slot, index, op, handle, detail));

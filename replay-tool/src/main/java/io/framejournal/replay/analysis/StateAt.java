@@ -60,7 +60,7 @@ public final class StateAt {
                 }
                 last = e.index;
                 if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events);
+                    progress.update(events, reader.recordsRead());
                 }
                 state.apply(e, scratch);
             }

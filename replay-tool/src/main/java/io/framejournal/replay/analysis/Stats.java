@@ -94,7 +94,7 @@ public final class Stats {
                 last = e.index;
                 t1 = e.timestamp;
                 if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events);
+                    progress.update(events, reader.recordsRead());
                 }
                 kinds[e.kind.ordinal()]++;
                 ops[e.op]++;

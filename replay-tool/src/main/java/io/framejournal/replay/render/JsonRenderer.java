@@ -24,7 +24,7 @@ import java.util.Map;
  * none), handles are numbers with a {@code handleText} twin ({@code session:counter}).
  */
 public final class JsonRenderer {
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
 
     private JsonRenderer() {}
 
@@ -37,17 +37,18 @@ public final class JsonRenderer {
     }
 
     private static void handle(JsonWriter w, long h) {
-        w.field("handle", h).field("handleText", Fmt.handle(h));
+        w.int64("handle", h).field("handleText", Fmt.handle(h));
     }
 
     // ---------------------------------------------------------------- dump
 
-    /** One event as one JSON line. */
-    public static String event(JsonWriter w, JournalEvent e) {
+    /** One event as one JSON object (a line of {@code dump --json}). */
+    public static void event(JsonWriter w, JournalEvent e) {
         w.beginObject()
                 .field("index", JournalIndex.format(e.index))
-                .field("timestamp", e.timestamp)
+                .time("time", e.timestamp)
                 .field("thread", e.thread)
+                .field("site", e.site)
                 .field("kind", e.kind.name())
                 .field("op", OpCode.nameOf(e.op))
                 .field("flags", e.flags)
@@ -55,17 +56,23 @@ public final class JsonRenderer {
                 .field("slot", e.slot)
                 .field("paddr", e.slot >= 0 ? Fmt.paddr(e.slot) : null)
                 .field("metaType", e.metaType)
-                .field("before", e.before)
-                .field("after", e.after);
+                .int64("before", e.before)
+                .int64("after", e.after);
         handle(w, e.handle);
         w.field("change", Fmt.change(e)).endObject();
-        return w.take();
     }
 
     // ---------------------------------------------------------------- audit
 
     public static String audit(AuditReport r) {
-        JsonWriter w = header(new JsonWriter(true), "audit");
+        JsonWriter w = new JsonWriter(true);
+        audit(w, r);
+        return w.take();
+    }
+
+    /** The audit document as the next value of {@code w}. */
+    public static void audit(JsonWriter w, AuditReport r) {
+        header(w, "audit");
         w.field("dir", r.dir().toString());
         w.name("region")
                 .beginObject()
@@ -84,6 +91,7 @@ public final class JsonRenderer {
                 .field("stopReason", r.stopReason())
                 .endObject();
         w.field("findings", r.findings());
+        w.field("filter", r.filter());
         w.name("leaks")
                 .beginObject()
                 .field("obligations", r.obligations())
@@ -161,7 +169,7 @@ public final class JsonRenderer {
         w.name("warnings").beginArray();
         r.warnings().forEach(w::value);
         w.endArray();
-        return w.endObject().take();
+        w.endObject();
     }
 
     private static void findings(JsonWriter w, String name, Findings f) {
@@ -190,12 +198,12 @@ public final class JsonRenderer {
     static void slotState(JsonWriter w, SlotState s) {
         w.beginObject()
                 .field("status", RefCount.status(s.refCount))
-                .field("refCount", s.refCount)
+                .int64("refCount", s.refCount)
                 .field("refCountText", RefCount.describe(s.refCount))
                 .field("usage", Usage.nameOf(s.usage))
                 .field("metaType", s.metaType)
-                .field("meta0", s.meta0)
-                .field("meta1", s.meta1)
+                .int64("meta0", s.meta0)
+                .int64("meta1", s.meta1)
                 .field("inList", s.inList)
                 .field("obligations", s.obligations)
                 .field("raw", s.raw)
@@ -208,21 +216,32 @@ public final class JsonRenderer {
         w.field("dir", r.dir().toString())
                 .field("slot", r.slot())
                 .field("paddr", Fmt.paddr(r.slot()))
+                .field("slotTo", r.slotTo())
                 .field("eventsRead", r.events())
+                .field("matched", r.matched())
+                .field("filter", r.filter())
                 .field("stopReason", r.stopReason());
         w.name("state");
         slotState(w, r.finalState());
+        w.name("states").beginArray();
+        r.states().forEach((slot, st) -> {
+            w.beginObject().field("slot", slot).field("paddr", Fmt.paddr(slot)).name("state");
+            slotState(w, st);
+            w.endObject();
+        });
+        w.endArray();
         w.name("events").beginArray();
         for (History.Entry e : r.entries()) {
             w.beginObject()
                     .field("index", index(e.index()))
-                    .field("timestamp", e.timestamp())
+                    .time("time", e.timestamp())
                     .field("thread", e.thread())
+                    .field("slot", e.slot())
                     .field("kind", e.kind().name())
                     .field("op", OpCode.nameOf(e.op()))
                     .field("opEnd", (e.flags() & JournalEvent.FLAG_OP_END) != 0)
-                    .field("before", e.before())
-                    .field("after", e.after())
+                    .int64("before", e.before())
+                    .int64("after", e.after())
                     .field("metaType", e.metaType());
             handle(w, e.handle());
             w.field("change", e.change()).field("verdict", e.verdict()).endObject();
@@ -275,8 +294,8 @@ public final class JsonRenderer {
                 .field("events", r.events())
                 .field("firstIndex", index(r.firstIndex()))
                 .field("lastIndex", index(r.lastIndex()))
-                .field("firstTimestamp", r.firstTimestamp())
-                .field("lastTimestamp", r.lastTimestamp())
+                .time("firstTime", r.firstTimestamp())
+                .time("lastTime", r.lastTimestamp())
                 .field("sessions", r.sessions())
                 .field("cleanCloses", r.cleanCloses())
                 .field("recoveries", r.recoveries())
@@ -299,9 +318,16 @@ public final class JsonRenderer {
     // ---------------------------------------------------------------- recover / simulate
 
     public static String recovery(RecoveryReport r) {
-        JsonWriter w = header(new JsonWriter(true), "recover");
+        JsonWriter w = new JsonWriter(true);
+        recovery(w, r);
+        return w.take();
+    }
+
+    /** The recovery document as the next value of {@code w}. */
+    public static void recovery(JsonWriter w, RecoveryReport r) {
+        header(w, "recover");
         recoveryBody(w, r);
-        return w.endObject().take();
+        w.endObject();
     }
 
     static void recoveryBody(JsonWriter w, RecoveryReport r) {
@@ -340,10 +366,10 @@ public final class JsonRenderer {
         JsonWriter w = header(new JsonWriter(true), "simulate");
         w.field("dir", r.dir().toString())
                 .field("created", r.created())
-                .field("seed", r.seed())
+                .int64("seed", r.seed())
                 .field("threads", r.threads())
                 .field("ops", r.ops())
-                .field("nanos", r.nanos())
+                .int64("nanos", r.nanos())
                 .field("firstIndex", index(r.firstIndex()))
                 .field("lastIndex", index(r.lastIndex()))
                 .field("leakedHandles", r.leakedHandles())
@@ -355,7 +381,7 @@ public final class JsonRenderer {
             w.beginObject()
                     .field("kind", l.kind())
                     .field("type", l.type())
-                    .field("handle", l.handle())
+                    .int64("handle", l.handle())
                     .field("handleText", Fmt.handle(l.handle()))
                     .field("start", Fmt.hex(l.start()))
                     .field("pages", l.pages())

@@ -12,6 +12,7 @@ import io.framejournal.replay.analysis.AuditReport.Findings;
 import io.framejournal.replay.analysis.AuditReport.LeakGroup;
 import io.framejournal.replay.analysis.Fmt;
 import io.framejournal.replay.analysis.History;
+import io.framejournal.replay.analysis.IsoTime;
 import io.framejournal.replay.analysis.SlotFinding;
 import io.framejournal.replay.analysis.StateAt;
 import io.framejournal.replay.analysis.Stats;
@@ -50,27 +51,40 @@ public final class TextRenderer {
 
     /** One event on one line. */
     public static String eventLine(JournalEvent e, StringBuilder sb) {
+        return appendEventLine(e, sb, TIME.get(), Fmt.ARROW).toString();
+    }
+
+    private static final ThreadLocal<IsoTime> TIME = ThreadLocal.withInitial(IsoTime::new);
+
+    /**
+     * One event as one line (no line end), into {@code sb} (cleared first); allocates nothing for slot events.
+     * {@code arrow} stands for {@link Fmt#ARROW} (see {@link Fmt#appendChange(StringBuilder, JournalEvent, char)}).
+     */
+    public static StringBuilder appendEventLine(JournalEvent e, StringBuilder sb, IsoTime time, char arrow) {
         sb.setLength(0);
-        sb.append(JournalIndex.format(e.index))
-                .append("  ")
-                .append(Fmt.time(e.timestamp))
-                .append("  t")
-                .append(e.thread)
-                .append("  ")
-                .append(e.kind)
-                .append("  ")
-                .append(OpCode.nameOf(e.op));
-        if (e.slot >= 0) {
-            sb.append("  slot=").append(e.slot).append(" paddr=").append(Fmt.paddr(e.slot));
+        if (e.index == JournalIndex.NONE) {
+            sb.append("none");
+        } else {
+            Fmt.appendHex(sb, e.index);
         }
-        sb.append("  ").append(Fmt.change(e));
+        sb.append("  ");
+        time.appendTo(sb, e.timestamp).append("  t").append(e.thread).append("  ");
+        sb.append(e.kind.name()).append("  ").append(OpCode.nameOf(e.op));
+        if (e.slot >= 0) {
+            sb.append("  slot=").append(e.slot).append(" paddr=");
+            Fmt.appendHex(sb, Fmt.paddrOf(e.slot));
+        }
+        if (e.site != 0) {
+            sb.append("  site=").append(Integer.toUnsignedString(e.site));
+        }
+        Fmt.appendChange(sb.append("  "), e, arrow);
         if (e.kind != io.framejournal.journal.EventKind.REGION_OPEN && e.handle != 0) {
-            sb.append("  handle=").append(Fmt.handle(e.handle));
+            Fmt.appendHandle(sb.append("  handle="), e.handle);
         }
         if (e.isOpEnd()) {
             sb.append("  [op end]");
         }
-        return sb.toString();
+        return sb;
     }
 
     // ---------------------------------------------------------------- audit
@@ -80,6 +94,9 @@ public final class TextRenderer {
                 + (r.findings() == 0 ? "clean, no findings" : Fmt.count(r.findings()) + " finding(s)") + " in "
                 + Fmt.count(r.events()) + " events of " + Fmt.count(r.records()) + " records ("
                 + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()) + ")");
+        if (!r.filter().isEmpty()) {
+            out.println("  filter:        " + r.filter() + " (lists and counts cover matching entries only)");
+        }
         out.println("  region:        " + Fmt.count(r.nrSlots()) + " frames (maxPaddr " + Fmt.hex(r.maxPaddr()) + "), "
                 + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly (writer live or died; see `recover`)"));
         if (r.at() != JournalIndex.NONE) {
@@ -237,9 +254,23 @@ public final class TextRenderer {
     // ---------------------------------------------------------------- history
 
     public void history(History.Report r) {
-        out.println("history of frame " + r.slot() + " (paddr " + Fmt.paddr(r.slot()) + ") in " + r.dir() + ": "
-                + r.entries().size() + " event(s) of " + Fmt.count(r.events()) + " read");
-        out.println("  now: " + slotState(r.finalState()));
+        String what = r.oneFrame()
+                ? "frame " + r.slot() + " (paddr " + Fmt.paddr(r.slot()) + ")"
+                : "frames " + r.slot() + ".." + r.slotTo() + " (paddr " + Fmt.paddr(r.slot()) + ".."
+                        + Fmt.paddr(r.slotTo()) + ")";
+        out.println("history of " + what + " in " + r.dir() + ": " + r.entries().size() + " event(s)"
+                + (r.matched() > r.entries().size() ? " shown of " + Fmt.count(r.matched()) + " matching" : "")
+                + " of " + Fmt.count(r.events()) + " read");
+        if (!r.filter().isEmpty()) {
+            out.println("  filter: " + r.filter());
+        }
+        if (r.oneFrame()) {
+            out.println("  now: " + slotState(r.finalState()));
+        } else {
+            out.println("  " + r.states().size() + " frame(s) of the range touched; now:");
+            r.states()
+                    .forEach((slot, st) -> out.println("    " + slot + " (" + Fmt.paddr(slot) + "): " + slotState(st)));
+        }
         long bad = r.entries().stream().filter(e -> !e.verdict().equals("OK")).count();
         if (bad > 0) {
             out.println("  " + bad + " event(s) do not follow from the state before them (see VERDICT)");
@@ -251,17 +282,33 @@ public final class TextRenderer {
             return;
         }
         out.println();
-        Table t = new Table("INDEX", "TIME", "THREAD", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT");
+        Table t = r.oneFrame()
+                ? new Table("INDEX", "TIME", "THREAD", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT")
+                : new Table("INDEX", "TIME", "THREAD", "FRAME", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT");
         for (History.Entry e : r.entries()) {
-            t.row(
-                    JournalIndex.format(e.index()),
-                    Fmt.time(e.timestamp()),
-                    e.thread(),
-                    e.kind(),
-                    OpCode.nameOf(e.op()),
-                    Fmt.handle(e.handle()),
-                    e.change() + ((e.flags() & JournalEvent.FLAG_OP_END) != 0 ? " ." : ""),
-                    e.verdict());
+            String change = e.change() + ((e.flags() & JournalEvent.FLAG_OP_END) != 0 ? " ." : "");
+            if (r.oneFrame()) {
+                t.row(
+                        JournalIndex.format(e.index()),
+                        Fmt.time(e.timestamp()),
+                        e.thread(),
+                        e.kind(),
+                        OpCode.nameOf(e.op()),
+                        Fmt.handle(e.handle()),
+                        change,
+                        e.verdict());
+            } else {
+                t.row(
+                        JournalIndex.format(e.index()),
+                        Fmt.time(e.timestamp()),
+                        e.thread(),
+                        e.slot(),
+                        e.kind(),
+                        OpCode.nameOf(e.op()),
+                        Fmt.handle(e.handle()),
+                        change,
+                        e.verdict());
+            }
         }
         t.print(out, "  ");
         out.println("  (a trailing '.' marks the last event of an operation: a quiet point)");

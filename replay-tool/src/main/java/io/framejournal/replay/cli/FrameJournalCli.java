@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             HistoryCommand.class,
             StateCommand.class,
             DumpCommand.class,
+            DiffCommand.class,
             StatsCommand.class,
             ReportCommand.class,
             ExportCommand.class,

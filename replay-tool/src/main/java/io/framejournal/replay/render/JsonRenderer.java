@@ -283,6 +283,92 @@ public final class JsonRenderer {
         w.endObject();
     }
 
+    // ---------------------------------------------------------------- diff
+
+    public static String diffWindow(io.framejournal.replay.analysis.Diff.WindowReport r) {
+        JsonWriter w = header(new JsonWriter(true), "diff");
+        AuditReport a = r.leaks();
+        w.field("dir", r.dir().toString())
+                .index("from", r.from())
+                .index("to", r.to())
+                .field("events", r.events())
+                .field("changedCount", r.changedCount())
+                .field("stopReason", r.stopReason());
+        w.name("changed").beginArray();
+        for (var c : r.changed()) {
+            w.beginObject()
+                    .field("slot", c.slot())
+                    .field("paddr", Fmt.paddr(c.slot()))
+                    .name("before");
+            slotState(w, c.before());
+            w.name("after");
+            slotState(w, c.after());
+            w.field("changes", c.changes()).endObject();
+        }
+        w.endArray();
+        w.name("leaks")
+                .beginObject()
+                .field("obligations", a.obligations())
+                .field("groupCount", a.leakGroupCount())
+                .name("groups")
+                .beginArray();
+        for (AuditReport.LeakGroup g : a.leaks()) {
+            w.beginObject();
+            handle(w, g.handle());
+            w.field("op", OpCode.nameOf(g.op())).field("frames", g.total()).index("firstIndex", g.firstIndex());
+            w.name("slots").beginArray();
+            for (int i = 0; i < g.slots().size(); i++) {
+                w.beginObject()
+                        .field("slot", g.slots().get(i))
+                        .field("paddr", Fmt.paddr(g.slots().get(i)))
+                        .index("index", g.indices().get(i))
+                        .endObject();
+            }
+            w.endArray().endObject();
+        }
+        w.endArray().endObject();
+        w.name("rawLeaks")
+                .beginObject()
+                .field("references", a.rawReferences())
+                .field("entryCount", a.rawLeakCount())
+                .name("entries")
+                .beginArray();
+        for (AuditReport.RawLeak l : a.rawLeaks()) {
+            w.beginObject()
+                    .field("slot", l.slot())
+                    .field("paddr", Fmt.paddr(l.slot()))
+                    .index("index", l.index())
+                    .field("op", OpCode.nameOf(l.op()));
+            handle(w, l.handle());
+            w.field("count", l.count()).endObject();
+        }
+        w.endArray().endObject();
+        return w.endObject().take();
+    }
+
+    public static String diffRegions(io.framejournal.replay.analysis.Diff.PartReport r) {
+        JsonWriter w = header(new JsonWriter(true), "diff");
+        w.field("dirA", r.dirA().toString())
+                .field("dirB", r.dirB().toString())
+                .field("compared", r.compared())
+                .field("parted", r.parted())
+                .field("fields", r.fields())
+                .field("stopReason", r.stopReason());
+        w.name("eventA");
+        if (r.eventA() == null) {
+            w.nullValue();
+        } else {
+            event(w, r.eventA());
+        }
+        w.name("eventB");
+        if (r.eventB() == null) {
+            w.nullValue();
+        } else {
+            event(w, r.eventB());
+        }
+        return w.endObject().take();
+    }
+
     // ---------------------------------------------------------------- stats
 
     public static String stats(Stats.Report r) {

@@ -314,6 +314,84 @@ public final class TextRenderer {
         out.println("  (a trailing '.' marks the last event of an operation: a quiet point)");
     }
 
+    // ---------------------------------------------------------------- diff
+
+    public void diffWindow(io.framejournal.replay.analysis.Diff.WindowReport r) {
+        AuditReport a = r.leaks();
+        out.println("diff " + r.dir() + " from "
+                + (r.from() == JournalIndex.NONE ? "the start" : JournalIndex.format(r.from()))
+                + " to " + JournalIndex.format(r.to()) + ": " + Fmt.count(r.events()) + " event(s); "
+                + Fmt.count(r.changedCount()) + " frame(s) changed; " + Fmt.count(a.obligations())
+                + " obligation(s) minted in the window still outstanding (" + Fmt.count(a.leakGroupCount())
+                + " handle group(s)); " + Fmt.count(a.rawReferences())
+                + " raw reference(s) forgotten and not restored");
+        if (r.stopReason() != null) {
+            out.println("  journal: reading STOPPED: " + r.stopReason());
+        }
+        if (!r.changed().isEmpty()) {
+            out.println();
+            out.println("Frames whose state changed:");
+            Table t = new Table("FRAME", "PADDR", "BEFORE", "AFTER", "CHANGES");
+            for (var c : r.changed()) {
+                t.row(
+                        c.slot(),
+                        Fmt.paddr(c.slot()),
+                        RefCount.status(c.before().refCount),
+                        RefCount.status(c.after().refCount),
+                        c.changes());
+            }
+            t.print(out, "  ");
+            more(r.changedCount(), r.changed().size());
+        }
+        if (!a.leaks().isEmpty()) {
+            out.println();
+            out.println("Obligations minted in the window and outstanding at its end, by handle and op:");
+            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS");
+            for (LeakGroup g : a.leaks()) {
+                t.row(
+                        Fmt.handle(g.handle()),
+                        OpCode.nameOf(g.op()),
+                        g.total(),
+                        JournalIndex.format(g.firstIndex()),
+                        ranges(g.slots()));
+            }
+            t.print(out, "  ");
+            more(a.leakGroupCount(), a.leaks().size());
+        }
+        if (!a.rawLeaks().isEmpty()) {
+            out.println();
+            out.println("Raw references forgotten in the window and not restored by its end:");
+            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT");
+            for (AuditReport.RawLeak l : a.rawLeaks()) {
+                t.row(
+                        l.slot(),
+                        Fmt.paddr(l.slot()),
+                        l.count(),
+                        Fmt.handle(l.handle()),
+                        OpCode.nameOf(l.op()),
+                        JournalIndex.format(l.index()));
+            }
+            t.print(out, "  ");
+            more(a.rawLeakCount(), a.rawLeaks().size());
+        }
+    }
+
+    public void diffRegions(io.framejournal.replay.analysis.Diff.PartReport r) {
+        if (!r.parted()) {
+            out.println("diff " + r.dirA() + " " + r.dirB() + ": the same " + Fmt.count(r.compared())
+                    + " event(s) (timestamps, thread ids and journal indices not compared)");
+        } else {
+            out.println("diff " + r.dirA() + " " + r.dirB() + ": they part after " + Fmt.count(r.compared())
+                    + " equal event(s): " + r.fields());
+            StringBuilder sb = new StringBuilder(160);
+            out.println("  A: " + (r.eventA() == null ? "(no more events)" : eventLine(r.eventA(), sb)));
+            out.println("  B: " + (r.eventB() == null ? "(no more events)" : eventLine(r.eventB(), sb)));
+        }
+        if (r.stopReason() != null) {
+            out.println("  journal: reading STOPPED: " + r.stopReason());
+        }
+    }
+
     public static String slotState(SlotState s) {
         return RefCount.status(s.refCount) + ", refCount " + RefCount.describe(s.refCount) + ", usage "
                 + Usage.nameOf(s.usage) + ", metadata "

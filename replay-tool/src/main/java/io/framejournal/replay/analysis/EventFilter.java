@@ -223,8 +223,13 @@ public final class EventFilter {
 
     /** One line for report headers: {@code frames 21..23, op FRAME_CLONE, since 0x…}; empty for {@link #ALL}. */
     public String describe() {
+        return describe(true);
+    }
+
+    /** {@link #describe()}, without the frames when {@code withFrames} is false (a history names them already). */
+    public String describe(boolean withFrames) {
         List<String> parts = new ArrayList<>();
-        if (bySlot) {
+        if (bySlot && withFrames) {
             parts.add(
                     slotFrom == slotTo
                             ? "frame " + slotFrom + " (paddr " + Fmt.paddr(slotFrom) + ")"

@@ -62,7 +62,8 @@ public final class History {
      * @param states     each frame of the range that any event touched, with its state after its last event
      * @param events     events scanned
      * @param stopReason why reading stopped early, or {@code null}
-     * @param filter     what the entries were filtered by ({@link EventFilter#describe()}), empty for nothing
+     * @param filter     what the entries were filtered by beyond the frames ({@link EventFilter#describe(boolean)}),
+     *                   empty for nothing
      */
     public record Report(
             java.nio.file.Path dir,
@@ -151,7 +152,7 @@ public final class History {
                 java.util.Collections.unmodifiableSortedMap(states),
                 events,
                 stop,
-                filter.describe());
+                filter.describe(false));
     }
 
     /** The filter on an event; an END (whose compound covers the frames, as its BEGIN did) is judged as on them. */

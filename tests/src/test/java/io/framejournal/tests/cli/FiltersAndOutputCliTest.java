@@ -159,7 +159,7 @@ class FiltersAndOutputCliTest {
         assertThat(h.out())
                 .contains("history of frames 21..22")
                 .contains("4 event(s) shown of 12 matching")
-                .contains("filter: frames 21..22");
+                .contains("filter: kind MINT");
 
         Result audit = run("audit", "data/sample", "--op", "FRAME_FROM_UNUSED", "--json");
         assertThat(audit.exit()).isEqualTo(1);

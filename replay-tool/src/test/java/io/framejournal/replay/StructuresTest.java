@@ -89,4 +89,37 @@ class StructuresTest {
                 .endObject();
         assertThat(w.take()).isEqualTo("{\"a\":\"x\\\"y\\n\",\"b\":[1,true,null],\"c\":{}}");
     }
+
+    @Test
+    void jsonWriterKeepsSixtyFourBitValuesAndNanosecondsExact() {
+        JsonWriter w = new JsonWriter(true);
+        w.beginObject()
+                .int64("handle", Long.MAX_VALUE)
+                .int64("refCount", -2)
+                .index("index", 0x512f_0000_0001L)
+                .index("none", io.framejournal.journal.JournalIndex.NONE)
+                .time("time", 1_764_180_000_000_000_001L)
+                .name("empty")
+                .beginArray()
+                .endArray()
+                .endObject();
+        assertThat(w.take())
+                .isEqualTo("{\n  \"handle\": \"9223372036854775807\",\n  \"refCount\": \"-2\",\n"
+                        + "  \"index\": \"0x512f00000001\",\n  \"none\": null,\n"
+                        + "  \"time\": \"2025-11-26T18:00:00.000000001Z\",\n  \"empty\": []\n}");
+    }
+
+    @Test
+    void isoTimeKeepsNineDigitsAcrossSecondsAndBeforeTheEpoch() {
+        io.framejournal.replay.analysis.IsoTime t = new io.framejournal.replay.analysis.IsoTime();
+        assertThat(t.appendTo(new StringBuilder(), 0).toString()).isEqualTo("1970-01-01T00:00:00.000000000Z");
+        assertThat(t.appendTo(new StringBuilder(), 999_999_999L).toString())
+                .isEqualTo("1970-01-01T00:00:00.999999999Z");
+        assertThat(t.appendTo(new StringBuilder(), 1_000_000_000L).toString())
+                .isEqualTo("1970-01-01T00:00:01.000000000Z");
+        assertThat(t.appendTo(new StringBuilder(), -1).toString()).isEqualTo("1969-12-31T23:59:59.999999999Z");
+        assertThat(t.appendTo(new StringBuilder(), Long.MIN_VALUE).toString())
+                .isEqualTo(java.time.Instant.ofEpochSecond(Math.floorDiv(Long.MIN_VALUE, 1_000_000_000L), 145_224_192)
+                        .toString());
+    }
 }

@@ -36,6 +36,8 @@ import java.util.List;
  * @param checkpointFindings checkpoints passed on the way that are unusable or disagree with the replay, one line each
  * @param writer           for a region not closed cleanly: whether its writer is live or died ({@code "live (pid
  *                         N)"}, {@code "died (pid N is gone)"}), or {@code null} when clean or not on record
+ * @param filter           what the lists and their counts were filtered by ({@link EventFilter#describe()}), empty
+ *                         for nothing: then every count and {@link #findings()} cover the matching entries only
  */
 public record AuditReport(
         Path dir,
@@ -66,7 +68,8 @@ public record AuditReport(
         long leakedHandleCount,
         long checkpointIndex,
         List<String> checkpointFindings,
-        String writer) {
+        String writer,
+        String filter) {
 
     /** Number of findings: one per leak group, raw leak, leaked handle, torn compound, and each counted finding. */
     public long findings() {

@@ -53,6 +53,11 @@ public final class Auditor {
     private final List<String> checkpointFindings = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private long checkpointIndex = JournalIndex.NONE;
+    private EventFilter filter = EventFilter.ALL;
+    /** LEAKED_HANDLE events that pass the filter. */
+    private long leakedHandleCount;
+    /** Outstanding obligations in the groups that pass the filter. */
+    private long leakObligations;
 
     /** Where an audit starts. */
     public enum Start {
@@ -84,6 +89,26 @@ public final class Auditor {
     /** What the user should know about where the audit started; not a problem (printed to stderr by the CLI). */
     public List<String> notes() {
         return notes;
+    }
+
+    /**
+     * Lists (and counts) only the entries that pass {@code f}: by the frame, index, op, handle and event kind behind
+     * each. Its time bounds must already be indices ({@link EventFilter#withTimesAsIndices}); thread and call-site
+     * criteria do not apply (entries do not keep them). The replay itself always covers every event.
+     */
+    public Auditor filter(EventFilter f) {
+        if (f.byThreadOrSite()) {
+            throw new IllegalArgumentException("--thread and --site do not apply to the audit's lists (leaks and"
+                    + " findings do not keep the thread or call site of their events); use dump or history with them");
+        }
+        if ((f.since() != null && f.since().isTime())
+                || (f.until() != null && f.until().isTime())) {
+            throw new IllegalArgumentException("the audit filter's times must be resolved to indices first");
+        }
+        this.filter = f;
+        invariants.filter = f;
+        transitions.filter = f;
+        return this;
     }
 
     public static AuditReport audit(RegionInput region, long at) {
@@ -143,8 +168,11 @@ public final class Auditor {
             warnings.addAll(from.warnings());
             if (from.fromCheckpoint()) {
                 checkpointIndex = from.checkpoint().index();
-                invariants.count = replay.counter(LedgerReplay.Counter.INVARIANT_FINDINGS);
-                transitions.count = replay.counter(LedgerReplay.Counter.TRANSITION_FINDINGS);
+                if (filter.isAll()) { // a checkpoint keeps counts, not the entries a filter would judge
+                    invariants.count = replay.counter(LedgerReplay.Counter.INVARIANT_FINDINGS);
+                    transitions.count = replay.counter(LedgerReplay.Counter.TRANSITION_FINDINGS);
+                    leakedHandleCount = replay.counter(LedgerReplay.Counter.LEAKED_HANDLES);
+                }
             }
             CheckpointCheck passing = new CheckpointCheck(region, replay.lastRecord(), at);
             JournalReader reader = from.reader();
@@ -162,7 +190,7 @@ public final class Auditor {
                     passing.passed(replay, checkpointFindings);
                 }
                 if ((++read & Progress.TICK_MASK) == 0) {
-                    progress.update(read);
+                    progress.update(read, reader.recordsRead());
                 }
                 replay.apply(e, reader.recordCrc());
             }
@@ -205,6 +233,61 @@ public final class Auditor {
         }
     }
 
+    // ---------------------------------------------------------------- following a live journal
+
+    private long followEvents;
+    private long followRecords;
+    private long followFirst = JournalIndex.NONE;
+    private long followLast = JournalIndex.NONE;
+
+    /** Applies one event of a journal being followed ({@code audit --follow}), in journal order. */
+    public void accept(JournalEvent e) {
+        if (replay == null) {
+            replay = new LedgerReplay(nrSlots).listener(new FindingDetails());
+        }
+        if (followFirst == JournalIndex.NONE) {
+            followFirst = e.index;
+        }
+        if (e.index != followLast) {
+            followRecords++;
+        }
+        followLast = e.index;
+        followEvents++;
+        replay.apply(e, 0);
+    }
+
+    /** Obligations outstanding now (all, unfiltered). */
+    public long outstandingObligations() {
+        return replay == null ? 0 : replay.obligations().live();
+    }
+
+    /** Raw references outstanding now (all, unfiltered). */
+    public long outstandingRaw() {
+        return replay == null ? 0 : replay.raw().live();
+    }
+
+    /** Findings met while replaying so far (filtered): transitions, invariant breaks, leaked handles. */
+    public long findingsSoFar() {
+        return transitions.count + invariants.count + leakedHandleCount;
+    }
+
+    /** Events applied by {@link #accept}. */
+    public long eventsAccepted() {
+        return followEvents;
+    }
+
+    /**
+     * The report of what {@link #accept} was given: the same checks as {@link #run} at its end (outstanding leaks,
+     * the ledger, divergence from the slot table as far as a live region allows).
+     */
+    public AuditReport finishFollowing(String stopReason) {
+        if (replay == null) {
+            replay = new LedgerReplay(nrSlots).listener(new FindingDetails());
+        }
+        writer = region.clean() ? null : WriterIdentity.describe(region.dir());
+        return report(followEvents, followRecords, followFirst, followLast, stopReason, null, null);
+    }
+
     private void onMarker(JournalEvent e) {
         switch (e.kind) {
             case BEGIN:
@@ -216,6 +299,10 @@ public final class Auditor {
                 }
                 break;
             case LEAKED_HANDLE:
+                if (!filter.testEntry(e.slot, e.index, (int) e.after, e.handle, e.kind)) {
+                    break;
+                }
+                leakedHandleCount++;
                 if (leakedHandles.size() < limit) {
                     leakedHandles.add(new LeakedHandle(e.index, e.slot, e.before, (int) e.after, e.handle));
                 }
@@ -233,15 +320,22 @@ public final class Auditor {
         List<LeakGroup> leaks = leakGroups();
         List<RawLeak> rawLeaks = new ArrayList<>();
         long[] rawLeakCount = {0};
+        long[] rawReferences = {0};
         Collector ledger = new Collector(limit);
         Collector torn = new Collector(limit);
+        ledger.filter = filter;
+        torn.filter = filter;
         SlotState s = new SlotState();
         ReplayState state = replay.state();
         SlotLedger raw = replay.raw();
         for (int slot = 0; slot < nrSlots; slot++) {
             if (!raw.isEmpty(slot)) {
                 raw.forEach(slot, (sl, h, op, idx, n) -> {
+                    if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.RAW_FORGET)) {
+                        return;
+                    }
                     rawLeakCount[0]++;
+                    rawReferences[0] += n;
                     if (rawLeaks.size() < limit) {
                         rawLeaks.add(new RawLeak(sl, h, op, idx, n));
                     }
@@ -274,8 +368,11 @@ public final class Auditor {
         }
         rawLeaks.sort(Comparator.comparingLong(RawLeak::index));
         List<TornCompound> tornCompounds = new ArrayList<>();
-        open.forEachByBegin(
-                (id, op, slot, pages, h, idx) -> tornCompounds.add(new TornCompound(id, op, slot, pages, h, idx)));
+        open.forEachByBegin((id, op, slot, pages, h, idx) -> {
+            if (filter.testEntry(slot, idx, op, h, io.framejournal.journal.EventKind.BEGIN)) {
+                tornCompounds.add(new TornCompound(id, op, slot, pages, h, idx));
+            }
+        });
         Divergence divergence = divergence(stop, early, earlyProblem);
         return new AuditReport(
                 region.dir(),
@@ -290,9 +387,9 @@ public final class Auditor {
                 last,
                 stop,
                 leaks,
-                replay.obligations().live(),
+                filter.isAll() ? replay.obligations().live() : leakObligations,
                 List.copyOf(rawLeaks),
-                raw.live(),
+                filter.isAll() ? raw.live() : rawReferences[0],
                 ledger.findings(),
                 List.copyOf(leakedHandles),
                 invariants.findings(),
@@ -303,10 +400,11 @@ public final class Auditor {
                 List.copyOf(warnings),
                 leakGroupCount,
                 rawLeakCount[0],
-                replay.counter(LedgerReplay.Counter.LEAKED_HANDLES),
+                leakedHandleCount,
                 checkpointIndex,
                 List.copyOf(checkpointFindings),
-                writer);
+                writer,
+                filter.describe());
     }
 
     private List<LeakGroup> leakGroups() {
@@ -330,6 +428,9 @@ public final class Auditor {
                 continue;
             }
             obligations.forEach(slot, (sl, h, op, idx, n) -> {
+                if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.MINT)) {
+                    return;
+                }
                 Group g = groups.computeIfAbsent(h + "/" + op, k -> new Group(h, op));
                 g.slots.add(sl);
                 g.indices.add(idx);
@@ -343,6 +444,7 @@ public final class Auditor {
         }
         out.sort(Comparator.comparingLong(LeakGroup::firstIndex));
         leakGroupCount = out.size();
+        leakObligations = out.stream().mapToLong(LeakGroup::total).sum();
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
     }
 
@@ -375,6 +477,7 @@ public final class Auditor {
                     + " divergence";
         }
         Collector found = new Collector(limit);
+        found.filter = filter;
         SlotState tableState = new SlotState();
         SlotState journal = new SlotState();
         if (earlyProblem != null) {
@@ -428,6 +531,7 @@ public final class Auditor {
     /** Keeps the first {@code limit} findings of a category, counts all. */
     static final class Collector {
         private final int limit;
+        EventFilter filter = EventFilter.ALL;
         private final List<SlotFinding> shown = new ArrayList<>();
         long count;
 
@@ -436,18 +540,24 @@ public final class Auditor {
         }
 
         void add(JournalEvent e, String kind, String detail) {
-            add(e.slot, e.index, e.op, e.handle, kind, detail);
-        }
-
-        /** Counts a finding of the replay's and keeps its detail while under the limit. */
-        void detail(JournalEvent e, String kind, String detail) {
-            count++;
-            if (shown.size() < limit) {
-                shown.add(new SlotFinding(kind, e.slot, e.index, e.op, e.handle, detail));
+            if (filter.testEntry(e.slot, e.index, e.op, e.handle, e.kind)) {
+                count(e.slot, e.index, e.op, e.handle, kind, detail);
             }
         }
 
+        /** A finding about a slot rather than an event (no event kind: no {@code --kind} matches it). */
         void add(int slot, long index, int op, long handle, String kind, String detail) {
+            if (filter.testEntry(slot, index, op, handle, null)) {
+                count(slot, index, op, handle, kind, detail);
+            }
+        }
+
+        /** A finding of the replay's (counted there too, unfiltered): counted here if it passes the filter. */
+        void detail(JournalEvent e, String kind, String detail) {
+            add(e, kind, detail);
+        }
+
+        private void count(int slot, long index, int op, long handle, String kind, String detail) {
             count++;
             if (shown.size() < limit) {
                 shown.add(new SlotFinding(kind, slot, index, op, handle, detail));

@@ -5,7 +5,6 @@ import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.RefCount;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.Usage;
-import java.time.Instant;
 
 /** How the tool writes the values it reports: hex paddrs, {@code session:counter} handles, values by kind. */
 public final class Fmt {
@@ -15,7 +14,7 @@ public final class Fmt {
     private Fmt() {}
 
     public static String hex(long v) {
-        return "0x" + Long.toHexString(v);
+        return appendHex(new StringBuilder(18), v).toString();
     }
 
     public static long paddrOf(int slot) {
@@ -34,11 +33,9 @@ public final class Fmt {
         return (handle >>> SESSION_SHIFT) + ":" + (handle & ((1L << SESSION_SHIFT) - 1));
     }
 
-    /** Epoch nanoseconds as an ISO-8601 instant. */
+    /** Epoch nanoseconds as an ISO-8601 UTC instant with nine fraction digits ({@link IsoTime}). */
     public static String time(long epochNanos) {
-        return Instant.ofEpochSecond(
-                        Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L))
-                .toString();
+        return IsoTime.format(epochNanos);
     }
 
     /** An event's before or after value, written the way its kind means it. */
@@ -47,45 +44,109 @@ public final class Fmt {
     }
 
     public static String value(EventKind kind, long v) {
+        return appendValue(new StringBuilder(24), kind, v).toString();
+    }
+
+    /** Appends {@code 0x} and {@code v} in lower-case hex (unsigned), without allocating. */
+    public static StringBuilder appendHex(StringBuilder sb, long v) {
+        sb.append("0x");
+        int digits = Math.max(1, (67 - Long.numberOfLeadingZeros(v)) / 4);
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            sb.append(HEX[(int) (v >>> shift) & 0xf]);
+        }
+        return sb;
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** Appends a handle id as {@code session:counter}, or {@code -} for none. */
+    public static StringBuilder appendHandle(StringBuilder sb, long handle) {
+        if (handle == 0) {
+            return sb.append('-');
+        }
+        return sb.append(handle >>> SESSION_SHIFT).append(':').append(handle & ((1L << SESSION_SHIFT) - 1));
+    }
+
+    /** Appends {@link #value(EventKind, long)}. */
+    public static StringBuilder appendValue(StringBuilder sb, EventKind kind, long v) {
         switch (kind) {
             case REFCOUNT:
-                return RefCount.describe(v);
+                if (v == RefCount.UNUSED || v == RefCount.UNIQUE || v == RefCount.MAX || v < 0) {
+                    return sb.append(RefCount.describe(v));
+                }
+                return sb.append(v);
             case USAGE:
-                return Usage.nameOf(v);
+                return sb.append(Usage.nameOf(v));
             case REGION_OPEN:
             case META_WRITE:
             case META_DROP:
-                return hex(v);
+                return appendHex(sb, v);
             case LIST:
-                return v == 0 ? "none" : "list#" + v;
+                return v == 0 ? sb.append("none") : sb.append("list#").append(v);
             default:
-                return Long.toString(v);
+                return sb.append(v);
         }
     }
 
     /** {@code before→after} for slot events; what the fields mean for markers. */
     public static String change(JournalEvent e) {
+        return appendChange(new StringBuilder(48), e).toString();
+    }
+
+    /** The arrow between a slot event's before and after values. */
+    public static final char ARROW = '\u2192';
+
+    /** Appends {@link #change(JournalEvent)} without allocating for slot events. */
+    public static StringBuilder appendChange(StringBuilder sb, JournalEvent e) {
+        return appendChange(sb, e, ARROW);
+    }
+
+    /**
+     * Appends {@link #change(JournalEvent)} with {@code arrow} in place of {@link #ARROW}: a fast writer passes a
+     * Latin-1 stand-in so that its builder never turns UTF-16 (which makes every later append slower), and encodes
+     * the arrow itself.
+     */
+    public static StringBuilder appendChange(StringBuilder sb, JournalEvent e, char arrow) {
         switch (e.kind) {
             case META_WRITE:
-                return "type " + e.metaType + " := " + hex(e.before) + "/" + hex(e.after)
-                        + ((e.flags & JournalEvent.FLAG_UPDATE) != 0 ? " (update)" : "");
+                sb.append("type ").append(e.metaType).append(" := ");
+                appendHex(sb, e.before).append('/');
+                appendHex(sb, e.after);
+                return (e.flags & JournalEvent.FLAG_UPDATE) != 0 ? sb.append(" (update)") : sb;
             case META_DROP:
-                return "type " + e.metaType + " dropped (was " + hex(e.before) + "/" + hex(e.after) + ")";
+                sb.append("type ").append(e.metaType).append(" dropped (was ");
+                appendHex(sb, e.before).append('/');
+                return appendHex(sb, e.after).append(')');
             case REGION_OPEN:
-                return "maxPaddr=" + hex(e.before) + " pageSize=" + e.after + " format=" + e.metaType + " session="
-                        + e.handle;
+                sb.append("maxPaddr=");
+                return appendHex(sb, e.before)
+                        .append(" pageSize=")
+                        .append(e.after)
+                        .append(" format=")
+                        .append(e.metaType)
+                        .append(" session=")
+                        .append(e.handle);
             case REGION_CLOSE:
-                return "clean close";
+                return sb.append("clean close");
             case BEGIN:
-                return e.before + " page(s), compound " + handle(e.after);
+                return appendHandle(sb.append(e.before).append(" page(s), compound "), e.after);
             case END:
-                return (e.before == 0 ? "completed" : "failed, rolled back") + ", compound " + handle(e.after);
+                return appendHandle(
+                        sb.append(e.before == 0 ? "completed" : "failed, rolled back")
+                                .append(", compound "),
+                        e.after);
             case LEAKED_HANDLE:
-                return e.before + " page(s), minted by " + io.framejournal.journal.OpCode.nameOf((int) e.after);
+                return sb.append(e.before)
+                        .append(" page(s), minted by ")
+                        .append(io.framejournal.journal.OpCode.nameOf((int) e.after));
             case RECOVERY:
-                return (e.after == 0 ? "started" : "finished") + ", " + e.before + " event(s) redone";
+                return sb.append(e.after == 0 ? "started" : "finished")
+                        .append(", ")
+                        .append(e.before)
+                        .append(" event(s) redone");
             default:
-                return value(e.kind, e.before) + "\u2192" + value(e.kind, e.after);
+                appendValue(sb, e.kind, e.before).append(arrow);
+                return appendValue(sb, e.kind, e.after);
         }
     }
 

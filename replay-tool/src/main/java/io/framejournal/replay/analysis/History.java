@@ -15,21 +15,13 @@ import io.framejournal.journal.Transition;
 import io.framejournal.journal.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Every event that touched one slot, in journal order: its own slot events (replayed through {@link Transition#apply}
  * on that slot alone, so each line carries its verdict) plus the compound BEGIN/END markers and LEAKED_HANDLE
  * events whose range covers the slot.
- *
- * <p>In a format-2 region the slot's records are found by following its chain backward (each record's group names
- * the previous record that touched the slot), from the newest one, so the cost is the slot's own records, not the
- * journal. The newest record is the slot table's {@code lastIndex} in a clean region (every record is applied there;
- * the journal must end where the status file says it was closed). In a region not closed cleanly, the table may lag
- * the journal by the call in flight at a crash (write-ahead), so the records of the last session after the table's
- * {@code lastIndex} are read too. Every record of the chain is checked (CRC, format) by the reader, must touch the
- * slot, must lie before the one that named it, and its events must follow from the state before them; when any of
- * that fails, or a leak notice (a marker, outside the chain) could name the slot (obligations outstanding at the
- * end, or a recovery reclaim), the whole journal is read as before, so the report is the same either way.
  */
 public final class History {
     private History() {}
@@ -37,6 +29,7 @@ public final class History {
     /**
      * One line of a slot's history.
      *
+     * @param slot      the frame it touched (for a compound or leaked-handle marker: the first frame of its range)
      * @param index     journal index
      * @param timestamp epoch nanoseconds
      * @param thread    writing thread
@@ -51,6 +44,7 @@ public final class History {
      * @param verdict   what the transition said ({@code OK} for markers)
      */
     public record Entry(
+            int slot,
             long index,
             long timestamp,
             int thread,
@@ -66,75 +60,143 @@ public final class History {
 
     /**
      * @param dir        the region
-     * @param slot       the slot
-     * @param entries    its events
-     * @param finalState the slot's state after the last one
-     * @param events     events read
+     * @param slot       the first frame asked for
+     * @param slotTo     the last frame asked for ({@code == slot} for one frame)
+     * @param entries    their events that passed the filter (at most the limit)
+     * @param matched    events that passed the filter in all (more than {@code entries} when the limit cut them)
+     * @param finalState the first frame's state after its last event
+     * @param states     each frame of the range that any event touched, with its state after its last event
+     * @param events     events scanned
      * @param stopReason why reading stopped early, or {@code null}
-     * @param note       why the whole journal was read although the slot's chain was tried, or {@code null}
+     * @param filter     what the entries were filtered by beyond the frames ({@link EventFilter#describe(boolean)}),
+     *                   empty for nothing
+     * @param note       why the whole journal was read although the frame's record chain was tried, or {@code null}
      */
     public record Report(
             java.nio.file.Path dir,
             int slot,
+            int slotTo,
             List<Entry> entries,
+            long matched,
             SlotState finalState,
+            SortedMap<Integer, SlotState> states,
             long events,
             String stopReason,
+            String filter,
             String note) {
         public long paddr() {
             return Fmt.paddrOf(slot);
         }
+
+        public boolean oneFrame() {
+            return slot == slotTo;
+        }
     }
 
+    /** The history of one frame, unfiltered. */
     public static Report of(RegionInput region, int slot, Progress progress) {
+        return of(region, EventFilter.builder().frames(slot, slot).build(), Long.MAX_VALUE, progress);
+    }
+
+    /**
+     * The history of the frames {@code filter} selects. One frame with no other filter, in a format-2 journal,
+     * follows the frame's record chain (its own records only); anything else, or a chain that cannot be followed,
+     * reads the whole journal.
+     */
+    public static Report of(RegionInput region, EventFilter filter, long limit, Progress progress) {
         String note = null;
-        if (region.config().formatVersion() == RecordFormat.VERSION) {
-            Chain chain = new Chain(region, slot);
+        if (filter.bySlot()
+                && filter.slotFrom() == filter.slotTo()
+                && filter.describe(false).isEmpty()
+                && region.config().formatVersion() == RecordFormat.VERSION) {
+            Chain chain = new Chain(region, filter.slotFrom());
             Report r = chain.walk();
             if (r != null) {
-                return r;
+                return limit >= r.entries().size()
+                        ? r
+                        : new Report(
+                                r.dir(),
+                                r.slot(),
+                                r.slotTo(),
+                                List.copyOf(r.entries().subList(0, (int) limit)),
+                                r.matched(),
+                                r.finalState(),
+                                r.states(),
+                                r.events(),
+                                r.stopReason(),
+                                r.filter(),
+                                r.note());
             }
             note = chain.brokenBecause;
         }
-        return scan(region, slot, progress, note);
+        return scan(region, filter, limit, progress, note);
     }
 
-    /** Reads the whole journal: format 1, and the fallback for a chain that cannot be followed. */
-    public static Report scan(RegionInput region, int slot, Progress progress, String note) {
+    /**
+     * Reads the whole journal for the frames {@code filter} selects (it must select frames): every event is replayed
+     * on its frame (so verdicts and states are exact), and those that pass the whole filter are listed, at most
+     * {@code limit}. Format 1, several frames, other filters, and the fallback for a chain that cannot be followed.
+     */
+    public static Report scan(RegionInput region, EventFilter filter, long limit, Progress progress, String note) {
+        if (!filter.bySlot()) {
+            throw new IllegalArgumentException("history needs frames: give --paddr A[..B] or --frame N[..M]");
+        }
+        int from = filter.slotFrom();
+        int to = filter.slotTo();
         List<Entry> entries = new ArrayList<>();
-        SlotState s = new SlotState();
+        SortedMap<Integer, SlotState> states = new TreeMap<>();
         JournalEvent e = new JournalEvent();
         OpenCompounds covering = new OpenCompounds();
         long events = 0;
-        long last = JournalIndex.NONE;
+        long matched = 0;
+        long last = io.framejournal.journal.JournalIndex.NONE;
         String stop;
         try (JournalReader reader = region.journal()) {
             while (reader.next(e)) {
                 last = e.index;
                 if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events);
+                    progress.update(events, reader.recordsRead());
                 }
+                String verdict = null;
                 if (e.kind.changesSlot()) {
-                    if (e.slot == slot) {
-                        Verdict v = Transition.apply(s, e);
-                        entries.add(entry(e, v.name()));
+                    if (e.slot >= from && e.slot <= to) {
+                        verdict = Transition.apply(states.computeIfAbsent(e.slot, k -> new SlotState()), e)
+                                .name();
                     }
                 } else if (e.kind == EventKind.BEGIN || e.kind == EventKind.LEAKED_HANDLE) {
-                    if (covers(e, slot)) {
-                        entries.add(entry(e, Verdict.OK.name()));
+                    if (covers(e, from, to)) {
+                        verdict = Verdict.OK.name();
                         if (e.kind == EventKind.BEGIN) {
                             covering.put(e.after, e.op, e.slot, e.before, e.handle, e.index);
                         }
                     }
                 } else if (e.kind == EventKind.END) {
                     if (covering.remove(e.after)) {
-                        entries.add(entry(e, Verdict.OK.name()));
+                        verdict = Verdict.OK.name();
+                    }
+                }
+                if (verdict != null && passes(filter, e, from)) {
+                    matched++;
+                    if (entries.size() < limit) {
+                        entries.add(entry(e, verdict));
                     }
                 }
             }
             stop = JournalEnd.problem(reader, region, last, false);
         }
-        return new Report(region.dir(), slot, List.copyOf(entries), s, events, stop, note);
+        SlotState first = states.getOrDefault(from, new SlotState());
+        return new Report(
+                region.dir(),
+                from,
+                to,
+                List.copyOf(entries),
+                matched,
+                first,
+                java.util.Collections.unmodifiableSortedMap(states),
+                events,
+                stop,
+                filter.describe(false),
+                note);
     }
 
     /** One slot's records, followed backward through their prevIndex links. */
@@ -271,7 +333,20 @@ public final class History {
             if (s.obligations != 0 || reclaimed) {
                 return null; // a LEAKED_HANDLE notice (a marker, not on the chain) may name this frame: read it all
             }
-            return new Report(region.dir(), slot, List.copyOf(entries), s, events, null, null);
+            java.util.SortedMap<Integer, SlotState> states = new TreeMap<>();
+            states.put(slot, s);
+            return new Report(
+                    region.dir(),
+                    slot,
+                    slot,
+                    List.copyOf(entries),
+                    entries.size(),
+                    s,
+                    java.util.Collections.unmodifiableSortedMap(states),
+                    events,
+                    null,
+                    "",
+                    null);
         }
 
         private Report broken(String why) {
@@ -280,12 +355,27 @@ public final class History {
         }
     }
 
-    private static boolean covers(JournalEvent e, int slot) {
-        return e.slot >= 0 && slot >= e.slot && slot - (long) e.slot < Math.max(1, e.before);
+    /** The filter on an event; an END (whose compound covers the frames, as its BEGIN did) is judged as on them. */
+    private static boolean passes(EventFilter filter, JournalEvent e, int from) {
+        if (e.kind != EventKind.END) {
+            return filter.test(e);
+        }
+        int slot = e.slot;
+        e.slot = from;
+        try {
+            return filter.test(e);
+        } finally {
+            e.slot = slot;
+        }
+    }
+
+    private static boolean covers(JournalEvent e, int from, int to) {
+        return e.slot >= 0 && e.slot <= to && e.slot + Math.max(1, e.before) - 1 >= from;
     }
 
     private static Entry entry(JournalEvent e, String verdict) {
         return new Entry(
+                e.slot,
                 e.index,
                 e.timestamp,
                 e.thread,

@@ -54,7 +54,7 @@ public final class Replays {
                     firstSeq = e.seq;
                 }
                 if ((++read & Progress.TICK_MASK) == 0) {
-                    progress.update(read);
+                    progress.update(read, reader.recordsRead());
                 }
                 replay.apply(e, reader.recordCrc());
             }

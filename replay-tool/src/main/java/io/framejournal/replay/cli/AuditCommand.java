@@ -1,12 +1,19 @@
 package io.framejournal.replay.cli;
 
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
 import io.framejournal.replay.analysis.AuditReport;
 import io.framejournal.replay.analysis.Auditor;
+import io.framejournal.replay.analysis.EventFilter;
+import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.analysis.Follow;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
+import io.framejournal.replay.analysis.Terminal;
 import io.framejournal.replay.render.JsonRenderer;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,22 +21,30 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "audit",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Replay the journal and report leaks, invariant breaks, torn operations, divergence.",
         description = "Replay the journal from its start (from its oldest checkpoint when its early files were"
                 + " retired; with --since-checkpoint from its newest) and report leaks (outstanding obligations, raw "
                 + "references, unbalanced shared frames, leaked handles), invariant breaks at quiet points, "
                 + "illegal transitions, double frees, under/overflows, continuity breaks, torn operations and "
-                + "divergence from the slot table. Read-only. Exit 1 when anything is found.")
+                + "divergence from the slot table. Read-only. Exit 1 when anything is found. The filters narrow the lists (and "
+                + "their counts, and the exit code) to the entries whose frame, index, op, handle and event kind "
+                + "match: leaks by their minting event (MINT), raw references by their RAW_FORGET, leaked handles, "
+                + "findings by their event; --thread and --site do not apply here.")
 final class AuditCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
 
     @Option(
             names = "--at",
-            paramLabel = "INDEX",
-            converter = Converters.Number.class,
-            description = "Audit the state as of this journal index (0x… or decimal) instead of the end.")
-    Long at;
+            paramLabel = "INDEX|TIME",
+            converter = Converters.At.class,
+            description =
+                    "Audit the state as of this journal index (0x… or decimal) or ISO-8601 time (the last event at or before it) instead of the end.")
+    io.framejournal.replay.analysis.Position at;
+
+    @Mixin
+    FilterOptions filters;
 
     @Option(
             names = "--since-checkpoint",
@@ -44,21 +59,40 @@ final class AuditCommand extends BaseCommand {
             description = "Findings of one category listed in detail (all are counted). Default: ${DEFAULT-VALUE}.")
     int limit;
 
+    @Option(
+            names = "--follow",
+            description = "Follow a region a writer is using: replay events as they arrive, with a summary line on"
+                    + " stderr every second (leaks outstanding, events/s, findings so far); at the writer's close,"
+                    + " at --until, or on Ctrl-C, print the audit of what was read. Never locks or writes anything.")
+    boolean follow;
+
     @Override
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
-        long atIndex = checkedAt(region, at);
+        EventFilter filter = filters.build(region);
         AuditReport r;
-        Auditor auditor = new Auditor(
-                region,
-                atIndex,
-                Math.max(1, limit),
-                sinceCheckpoint ? Auditor.Start.NEWEST_CHECKPOINT : Auditor.Start.BEGINNING);
-        try (Progress p = progress("auditing", region)) {
-            r = auditor.run(p);
-        }
-        for (String note : auditor.notes()) {
-            root.err.println("framejournal: note: " + note);
+        if (follow) {
+            if (at != null) {
+                throw new IllegalArgumentException("give --follow or --at, not both (--until ends a follow)");
+            }
+            if (sinceCheckpoint) {
+                throw new IllegalArgumentException("give --follow or --since-checkpoint, not both");
+            }
+            r = follow(region, filter);
+        } else {
+            long atIndex = checkedAt(region, at);
+            Auditor auditor = new Auditor(
+                    region,
+                    atIndex,
+                    Math.max(1, limit),
+                    sinceCheckpoint ? Auditor.Start.NEWEST_CHECKPOINT : Auditor.Start.BEGINNING);
+            auditor.filter(filter.withTimesAsIndices(region));
+            try (Progress p = progress("auditing", region)) {
+                r = auditor.run(p);
+            }
+            for (String note : auditor.notes()) {
+                root.err.println("framejournal: note: " + note);
+            }
         }
         if (json) {
             out().println(JsonRenderer.audit(r));
@@ -72,5 +106,45 @@ final class AuditCommand extends BaseCommand {
             return FrameJournalCli.BAD_INPUT;
         }
         return exit(r.stopReason(), r.findings() > 0);
+    }
+
+    /** {@code --follow}: the audit of everything read until the writer's close, {@code --until} or Ctrl-C. */
+    private AuditReport follow(RegionInput region, EventFilter filter) {
+        Auditor auditor = new Auditor(region, JournalIndex.NONE, Math.max(1, limit));
+        auditor.filter(filter.withoutTimes());
+        Follow f = new Follow(region, filter.until(), 250);
+        StatusLine status = new StatusLine(root.err, Terminal.stderrIsTerminal());
+        Follow.End end;
+        try (InterruptHook hook = InterruptHook.install(f)) {
+            long[] lastEvents = {0};
+            long[] lastTick = {System.nanoTime()};
+            end = f.run(JournalIndex.NONE, new Follow.Listener() {
+                @Override
+                public void event(JournalEvent e) {
+                    auditor.accept(e);
+                }
+
+                @Override
+                public void tick(long now) {
+                    if (now - lastTick[0] < 1_000_000_000L) {
+                        return;
+                    }
+                    long n = auditor.eventsAccepted();
+                    long rate = (n - lastEvents[0]) * 1_000_000_000L / Math.max(1, now - lastTick[0]);
+                    lastEvents[0] = n;
+                    lastTick[0] = now;
+                    status.show("following " + region.dir() + ": " + Fmt.count(n) + " events (" + Fmt.count(rate)
+                            + "/s), " + Fmt.count(auditor.outstandingObligations()) + " obligation(s) and "
+                            + Fmt.count(auditor.outstandingRaw()) + " raw reference(s) outstanding, "
+                            + Fmt.count(auditor.findingsSoFar()) + " finding(s) so far, last "
+                            + JournalIndex.format(f.lastIndex()));
+                }
+            });
+            status.clear();
+            root.err.println("framejournal: " + Follow.describe(end, f));
+            AuditReport r = auditor.finishFollowing(end == Follow.End.UNREADABLE ? f.stopReason() : null);
+            hook.done();
+            return r;
+        }
     }
 }

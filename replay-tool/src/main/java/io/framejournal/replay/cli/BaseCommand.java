@@ -1,6 +1,9 @@
 package io.framejournal.replay.cli;
 
+import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
+import io.framejournal.replay.analysis.EventFilter;
+import io.framejournal.replay.analysis.Position;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.render.TextRenderer;
@@ -27,7 +30,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
     /** A progress bar for a replay of the region's journal (only drawn when stderr is a terminal). */
     static Progress progress(String label, RegionInput region) {
-        if (System.console() == null) {
+        if (!io.framejournal.replay.analysis.Terminal.stderrIsTerminal()) {
             return Progress.none();
         }
         long total = 0;
@@ -60,32 +63,40 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     /**
-     * A {@code --at} index checked against the journal: {@code null} is the end; a negative value (such as -1 or
-     * 0x8000000000000000) or one outside the journal's first..last index is bad usage, never silently "the end".
+     * A {@code --at} position checked against the journal: {@code null} is the end; an index must lie in the journal
+     * (a negative value such as -1 or 0x8000000000000000, or one outside first..last, is bad usage, never silently
+     * "the end"); a time becomes the last event written at or before it (one pass), and a time before the first event
+     * is bad usage.
      */
-    static long checkedAt(RegionInput region, Long at) {
+    static long checkedAt(RegionInput region, Position at) {
         if (at == null) {
-            return io.framejournal.journal.JournalIndex.NONE;
+            return JournalIndex.NONE;
         }
-        if (at < 0) {
-            throw new IllegalArgumentException("--at " + io.framejournal.journal.JournalIndex.format(at)
-                    + " is not a journal index (indices are positive)");
+        if (at.isTime()) {
+            long index = EventFilter.lastAtOrBefore(region, at.value());
+            if (index == JournalIndex.NONE) {
+                throw new IllegalArgumentException("--at " + at + " is before the journal's first event");
+            }
+            return index;
+        }
+        long index = at.value();
+        if (index < 0) {
+            throw new IllegalArgumentException(
+                    "--at 0x" + Long.toHexString(index) + " is not a journal index (indices are positive)");
         }
         long first;
         long last;
-        try (io.framejournal.journal.JournalReader reader = region.journal()) {
+        try (JournalReader reader = region.journal()) {
             first = reader.firstIndex();
             last = reader.lastIndex();
         }
-        if (first == io.framejournal.journal.JournalIndex.NONE || at < first || at > last) {
-            throw new IllegalArgumentException("--at " + io.framejournal.journal.JournalIndex.format(at)
-                    + " is outside the journal ("
-                    + (first == io.framejournal.journal.JournalIndex.NONE
+        if (first == JournalIndex.NONE || index < first || index > last) {
+            throw new IllegalArgumentException("--at " + JournalIndex.format(index) + " is outside the journal ("
+                    + (first == JournalIndex.NONE
                             ? "it is empty"
-                            : io.framejournal.journal.JournalIndex.format(first) + " .. "
-                                    + io.framejournal.journal.JournalIndex.format(last))
+                            : JournalIndex.format(first) + " .. " + JournalIndex.format(last))
                     + ")");
         }
-        return at;
+        return index;
     }
 }

@@ -22,6 +22,35 @@ final class Converters {
         }
     }
 
+    /** A count of 1 or more ({@code --limit}). */
+    static final class Count implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n;
+            try {
+                n = Long.parseLong(value.trim().replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a count (a whole number, 1 or more)");
+            }
+            if (n < 1) {
+                throw new TypeConversionException("'" + value + "' is not a count (a whole number, 1 or more)");
+            }
+            return n;
+        }
+    }
+
+    /** A journal index or an ISO-8601 time ({@code --at}). */
+    static final class At implements ITypeConverter<io.framejournal.replay.analysis.Position> {
+        @Override
+        public io.framejournal.replay.analysis.Position convert(String value) {
+            try {
+                return io.framejournal.replay.analysis.Position.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT10S}). */
     static final class Span implements ITypeConverter<Duration> {
         @Override

@@ -378,7 +378,7 @@ final class DemoCommand extends BaseCommand {
             w.beginObject()
                     .field("kind", l.kind())
                     .field("type", l.type())
-                    .field("handle", l.handle())
+                    .int64("handle", l.handle())
                     .field("start", Fmt.hex(l.start()))
                     .field("pages", l.pages())
                     .endObject();
@@ -395,15 +395,17 @@ final class DemoCommand extends BaseCommand {
         w.name("orphaned").beginArray();
         for (AuditReport.LeakGroup g : m.orphaned()) {
             w.beginObject()
-                    .field("handle", g.handle())
+                    .int64("handle", g.handle())
                     .field("handleText", Fmt.handle(g.handle()))
                     .field("op", OpCode.nameOf(g.op()))
                     .field("frames", g.total())
                     .endObject();
         }
         w.endArray();
-        w.name("recovery").rawValue(JsonRenderer.recovery(recovery));
-        w.name("audit").rawValue(JsonRenderer.audit(audit));
+        w.name("recovery");
+        JsonRenderer.recovery(w, recovery);
+        w.name("audit");
+        JsonRenderer.audit(w, audit);
         return w.endObject().take();
     }
 }

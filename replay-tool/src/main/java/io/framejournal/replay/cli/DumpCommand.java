@@ -1,24 +1,27 @@
 package io.framejournal.replay.cli;
 
 import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
+import io.framejournal.replay.analysis.EventFilter;
+import io.framejournal.replay.analysis.Follow;
+import io.framejournal.replay.analysis.JournalEnd;
+import io.framejournal.replay.analysis.Position;
 import io.framejournal.replay.analysis.RegionInput;
-import io.framejournal.replay.render.JsonRenderer;
-import io.framejournal.replay.render.JsonWriter;
-import io.framejournal.replay.render.TextRenderer;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code framejournal dump DIR [--from I] [--to J]}. */
+/** {@code framejournal dump DIR [--from I] [--to J] [filters] [--limit N]}. */
 @Command(
         name = "dump",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "The journal's events, one per line or as JSON lines.",
         description = "The journal's events, one per line (or JSON lines with --json), from --from to --to "
-                + "inclusive. Read-only.")
+                + "inclusive, those that pass every filter given. Output is buffered (64 KiB writes). Read-only.")
 final class DumpCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
@@ -37,40 +40,119 @@ final class DumpCommand extends BaseCommand {
             description = "Last journal index to print (0x… or decimal).")
     Long to;
 
+    @Mixin
+    FilterOptions filters;
+
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            converter = Converters.Count.class,
+            description = "Stop after N events printed.")
+    Long limit;
+
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Keep reading a region a writer is using: print events as they arrive, until the writer's"
+                    + " close, --until (or --to), --limit, or Ctrl-C. Never locks or writes anything.")
+    boolean follow;
+
     @Override
     public Integer call() {
         if (from != null && to != null && Long.compareUnsigned(from, to) > 0) {
-            throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+            throw new IllegalArgumentException(
+                    "--from " + JournalIndex.format(from) + " is after --to " + JournalIndex.format(to));
         }
         RegionInput region = RegionInput.open(dir);
-        PrintStream out = out();
+        EventFilter filter = filters.build(region);
+        EventSink sink = json ? EventSink.json(out()) : EventSink.text(out());
+        if (follow) {
+            return follow(region, filter, sink);
+        }
         JournalEvent e = new JournalEvent();
-        StringBuilder line = new StringBuilder(160);
-        JsonWriter w = new JsonWriter(false);
+        long max = limit == null ? Long.MAX_VALUE : limit;
+        long shown = 0;
         String stop;
-        long last = io.framejournal.journal.JournalIndex.NONE;
+        long last = JournalIndex.NONE;
         boolean stopped = false;
-        try (JournalReader reader = open(region)) {
+        try (JournalReader reader = open(region, filter)) {
             while (reader.next(e)) {
                 last = e.index;
                 if (from != null && Long.compareUnsigned(e.index, from) < 0) {
                     continue;
                 }
-                if (to != null && Long.compareUnsigned(e.index, to) > 0) {
+                if ((to != null && Long.compareUnsigned(e.index, to) > 0) || filter.pastUntil(e)) {
                     stopped = true;
                     break;
                 }
-                out.println(json ? JsonRenderer.event(w, e) : TextRenderer.eventLine(e, line));
+                if (filter.test(e)) {
+                    sink.write(e);
+                    if (++shown >= max) {
+                        stopped = true;
+                        break;
+                    }
+                }
             }
-            stop = io.framejournal.replay.analysis.JournalEnd.problem(reader, region, last, stopped);
+            stop = JournalEnd.problem(reader, region, last, stopped);
+        } finally {
+            sink.flush();
         }
-        out.flush();
         return exit(stop, false);
     }
 
-    private JournalReader open(RegionInput region) {
+    /** {@code --follow}: events as they arrive; the sink is flushed whenever the reader catches up. */
+    private int follow(RegionInput region, EventFilter filter, EventSink sink) {
+        Position end = filter.until();
+        if (to != null && (end == null || end.isTime())) {
+            end = Position.index(to); // --to ends a follow as an index --until does (a time --until still applies)
+        }
+        Follow f = new Follow(region, end, 200);
+        long max = limit == null ? Long.MAX_VALUE : limit;
+        long[] shown = {0};
+        Follow.End how;
+        try (InterruptHook hook = InterruptHook.install(f)) {
+            how = f.run(start(filter), new Follow.Listener() {
+                @Override
+                public void event(JournalEvent e) {
+                    if (from != null && Long.compareUnsigned(e.index, from) < 0) {
+                        return;
+                    }
+                    if (shown[0] < max && (to == null || Long.compareUnsigned(e.index, to) <= 0) && filter.test(e)) {
+                        sink.write(e);
+                        if (++shown[0] == max) {
+                            f.stop();
+                        }
+                    }
+                }
+
+                @Override
+                public void tick(long now) {
+                    sink.flush();
+                }
+            });
+            sink.flush();
+            if (!(how == Follow.End.STOPPED && shown[0] == max)) {
+                root.err.println("framejournal: " + Follow.describe(how, f));
+            }
+            hook.done();
+        }
+        return how == Follow.End.UNREADABLE ? FrameJournalCli.BAD_INPUT : FrameJournalCli.OK;
+    }
+
+    /** The first index to read: {@code --from} or an index {@code --since}, whichever is later; NONE for the start. */
+    private long start(EventFilter filter) {
+        long start = from == null ? JournalIndex.NONE : from;
+        if (filter.since() != null && !filter.since().isTime()) {
+            long since = filter.since().value();
+            start = start == JournalIndex.NONE || Long.compareUnsigned(since, start) > 0 ? since : start;
+        }
+        return start;
+    }
+
+    /** A reader at {@code --from} or an index {@code --since}, whichever is later, when the journal has it. */
+    private JournalReader open(RegionInput region, EventFilter filter) {
+        long start = start(filter);
         JournalReader reader = region.journal();
-        if (from != null && !reader.moveTo(from)) {
+        if (start != JournalIndex.NONE && !reader.moveTo(start)) {
             reader.close();
             reader = region.journal(); // not an exact index: scan from the start and skip to it
         }

@@ -6,6 +6,7 @@ import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.export.ExportSchema;
 import io.framejournal.replay.export.Exporter;
+import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.render.JsonWriter;
 import io.framejournal.replay.render.Table;
 import java.nio.file.Path;
@@ -40,24 +41,26 @@ final class ExportCommand extends BaseCommand {
 
     @Option(
             names = "--at",
-            paramLabel = "INDEX",
-            converter = Converters.Number.class,
-            description = "Export as of this journal index (0x… or decimal) instead of the end.")
-    Long at;
+            paramLabel = "INDEX|TIME",
+            converter = Converters.At.class,
+            description =
+                    "Export as of this journal index (0x… or decimal) or ISO-8601 time (the last event at or before it) instead of the end.")
+    io.framejournal.replay.analysis.Position at;
 
     @Override
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
         Exporter.checkOutput(region, to);
+        long atIndex = checkedAt(region, at);
         Exporter.Result r;
         try (Progress p = progress("exporting", region)) {
-            r = new Exporter(region, to, format, at == null ? JournalIndex.NONE : at).run(p);
+            r = new Exporter(region, to, format, atIndex).run(p);
         }
         if (json) {
             JsonWriter w = new JsonWriter(true)
                     .beginObject()
                     .field("command", "export")
-                    .field("schema", 1)
+                    .field("schema", JsonRenderer.SCHEMA)
                     .field("dir", dir.toString())
                     .field("out", r.out().toString())
                     .field("format", format.extension())
@@ -84,7 +87,7 @@ final class ExportCommand extends BaseCommand {
                     + " (" + Fmt.count(Math.round(r.eventsPerSecond())) + " events/s)");
             out().println("  journal " + JournalIndex.format(r.firstIndex()) + " .. "
                     + JournalIndex.format(r.lastIndex())
-                    + (at == null ? "" : " (--at " + JournalIndex.format(at) + ")") + "; " + r.files()
+                    + (at == null ? "" : " (--at " + JournalIndex.format(atIndex) + ")") + "; " + r.files()
                     + " part file(s), "
                     + Fmt.bytes(r.bytes()));
             if (r.stopReason() != null) {

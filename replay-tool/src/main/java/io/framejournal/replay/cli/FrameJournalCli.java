@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             HistoryCommand.class,
             StateCommand.class,
             DumpCommand.class,
+            DiffCommand.class,
             StatsCommand.class,
             ReportCommand.class,
             ExportCommand.class,

@@ -5,55 +5,45 @@ import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.render.JsonRenderer;
 import java.nio.file.Path;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code framejournal history DIR --paddr 0x… | --frame N}. */
+/** {@code framejournal history DIR --paddr A[..B] | --frame N[..M] [filters]}. */
 @Command(
         name = "history",
         mixinStandardHelpOptions = true,
-        header = "Every event that touched one frame, in order.",
-        description = "Every event that touched one frame, in order: index, time, thread, kind, op, handle and "
-                + "before→after, with the compound operations and leaked handles that covered it. Read-only.")
+        sortOptions = false,
+        header = "Every event that touched one frame (or a range), in order.",
+        description = "Every event that touched one frame or a range of frames, in order: index, time, thread, kind,"
+                + " op, handle and before→after, with the compound operations and leaked handles that covered it."
+                + " Every event of the frames is replayed (verdicts and states stay exact); the filters choose"
+                + " which are listed. Read-only.")
 final class HistoryCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    FrameChoice frame;
+    @Mixin
+    FilterOptions filters;
 
-    /** {@code --paddr} or {@code --frame}. */
-    static final class FrameChoice {
-        @Option(
-                names = "--paddr",
-                paramLabel = "PADDR",
-                converter = Converters.Number.class,
-                required = true,
-                description = "The frame's physical address (page-aligned, 0x… or decimal).")
-        Long paddr;
-
-        @Option(
-                names = "--frame",
-                paramLabel = "N",
-                converter = Converters.Number.class,
-                required = true,
-                description = "The frame's index (paddr / 4096).")
-        Long frame;
-
-        int slot(RegionInput region) {
-            return paddr != null ? region.slotOfPaddr(paddr) : region.checkedFrame(frame);
-        }
-    }
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            converter = Converters.Count.class,
+            description = "List at most N events (all are counted).")
+    Long limit;
 
     @Override
     public Integer call() {
+        if (!filters.hasFrames()) {
+            throw new IllegalArgumentException("history needs frames: give --paddr A[..B] or --frame N[..M]");
+        }
         RegionInput region = RegionInput.open(dir);
-        int slot = frame.slot(region);
+        var filter = filters.build(region);
         History.Report r;
         try (Progress p = progress("reading", region)) {
-            r = History.of(region, slot, p);
+            r = History.of(region, filter, limit == null ? Long.MAX_VALUE : limit, p);
         }
         if (json) {
             out().println(JsonRenderer.history(r));

@@ -1,9 +1,9 @@
 package io.framejournal.replay.cli;
 
-import io.framejournal.journal.JournalIndex;
 import io.framejournal.replay.analysis.Fmt;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
+import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.render.JsonWriter;
 import io.framejournal.replay.report.HtmlReport;
 import java.nio.file.Path;
@@ -34,23 +34,24 @@ final class ReportCommand extends BaseCommand {
 
     @Option(
             names = "--at",
-            paramLabel = "INDEX",
-            converter = Converters.Number.class,
-            description = "Report the journal up to this index (0x… or decimal) instead of the end.")
-    Long at;
+            paramLabel = "INDEX|TIME",
+            converter = Converters.At.class,
+            description =
+                    "Report the journal up to this index (0x… or decimal) or ISO-8601 time (the last event at or before it) instead of the end.")
+    io.framejournal.replay.analysis.Position at;
 
     @Override
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
         HtmlReport.Result r;
         try (Progress p = progress("reporting", region)) {
-            r = new HtmlReport(region, at == null ? JournalIndex.NONE : at, dir.toString()).write(file, p);
+            r = new HtmlReport(region, checkedAt(region, at), dir.toString()).write(file, p);
         }
         if (json) {
             out().println(new JsonWriter(true)
                     .beginObject()
                     .field("command", "report")
-                    .field("schema", 1)
+                    .field("schema", JsonRenderer.SCHEMA)
                     .field("dir", dir.toString())
                     .field("file", r.file().toString())
                     .field("bytes", r.bytes())

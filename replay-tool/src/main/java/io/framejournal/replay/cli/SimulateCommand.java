@@ -1,6 +1,6 @@
 package io.framejournal.replay.cli;
 
-import io.framejournal.replay.analysis.Fmt;
+import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.sim.InjectedLeak;
 import io.framejournal.replay.sim.SimulationResult;
@@ -154,20 +154,15 @@ final class SimulateCommand extends BaseCommand {
         if (log != null) {
             sim.onInjected(l -> append(log, l));
         }
-        boolean console = System.console() != null;
-        if (console) {
-            sim.onProgress(n -> {
-                root.err.print("\rsimulating: " + Fmt.count(n) + " ops");
-                root.err.flush();
-            });
-        }
         SimulationResult r;
-        try {
+        try (Progress bar = length != null && length.duration != null
+                ? Progress.timed("simulating", "ops", length.duration)
+                : Progress.onStderr("simulating", "ops", sim.plannedOps())) {
+            if (bar.drawing()) {
+                sim.onProgress(bar::update);
+            }
             r = sim.run();
         } finally {
-            if (console) {
-                root.err.print("\r" + " ".repeat(40) + "\r");
-            }
             if (log != null) {
                 log.close();
             }

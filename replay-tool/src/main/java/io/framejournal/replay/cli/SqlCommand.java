@@ -3,6 +3,7 @@ package io.framejournal.replay.cli;
 import io.framejournal.replay.analysis.Fmt;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.export.SqlSession;
+import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.render.JsonWriter;
 import io.framejournal.replay.render.Table;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ final class SqlCommand extends BaseCommand {
             JsonWriter w = new JsonWriter(true)
                     .beginObject()
                     .field("command", "sql")
-                    .field("schema", 1)
+                    .field("schema", JsonRenderer.SCHEMA)
                     .field("dir", dir.toString())
                     .field("query", query);
             w.name("columns").beginArray();
@@ -90,16 +91,26 @@ final class SqlCommand extends BaseCommand {
     }
 
     private static Progress progress(String label, Path dir) {
-        return SqlSession.isExport(dir) || System.console() == null ? Progress.none() : Progress.onStderr(label, 0);
+        return SqlSession.isExport(dir) || !io.framejournal.replay.analysis.Terminal.stderrIsTerminal()
+                ? Progress.none()
+                : Progress.onStderr(label, 0);
     }
+
+    /** 2^53: the largest magnitude every JSON reader (doubles) keeps exact. */
+    private static final long MAX_EXACT = 1L << 53;
 
     private static void value(JsonWriter w, Object v) {
         if (v == null) {
-            w.rawValue("null");
+            w.nullValue();
         } else if (v instanceof Double || v instanceof Float) {
             w.value(((Number) v).doubleValue());
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            w.value(((Number) v).longValue());
+            long n = ((Number) v).longValue();
+            if (Math.abs(n) <= MAX_EXACT) {
+                w.value(n);
+            } else {
+                w.value(Long.toString(n)); // past 2^53 a JSON number is rounded by jq and JavaScript
+            }
         } else if (v instanceof Boolean) {
             w.value((Boolean) v);
         } else {

@@ -23,11 +23,11 @@ final class StateCommand extends BaseCommand {
 
     @Option(
             names = "--at",
-            paramLabel = "INDEX",
-            converter = Converters.Number.class,
+            paramLabel = "INDEX|TIME",
+            converter = Converters.At.class,
             description =
-                    "Journal index (0x… or decimal); events up to and including it are applied. Default: the end.")
-    Long at;
+                    "Journal index (0x… or decimal) or ISO-8601 time (the last event at or before it); events up to and including it are applied. Default: the end.")
+    io.framejournal.replay.analysis.Position at;
 
     @Option(
             names = "--paddr",

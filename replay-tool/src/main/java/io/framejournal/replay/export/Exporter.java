@@ -331,7 +331,7 @@ public final class Exporter {
                         state.apply(e);
                     }
                     if ((++events & Progress.TICK_MASK) == 0) {
-                        progress.update(events);
+                        progress.update(events, reader.recordsRead());
                     }
                 }
                 stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);

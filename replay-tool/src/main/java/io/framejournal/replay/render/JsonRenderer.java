@@ -24,7 +24,7 @@ import java.util.Map;
  * none), handles are numbers with a {@code handleText} twin ({@code session:counter}).
  */
 public final class JsonRenderer {
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
 
     private JsonRenderer() {}
 
@@ -37,17 +37,18 @@ public final class JsonRenderer {
     }
 
     private static void handle(JsonWriter w, long h) {
-        w.field("handle", h).field("handleText", Fmt.handle(h));
+        w.int64("handle", h).field("handleText", Fmt.handle(h));
     }
 
     // ---------------------------------------------------------------- dump
 
-    /** One event as one JSON line. */
-    public static String event(JsonWriter w, JournalEvent e) {
+    /** One event as one JSON object (a line of {@code dump --json}). */
+    public static void event(JsonWriter w, JournalEvent e) {
         w.beginObject()
                 .field("index", JournalIndex.format(e.index))
-                .field("timestamp", e.timestamp)
+                .time("time", e.timestamp)
                 .field("thread", e.thread)
+                .field("site", e.site)
                 .field("kind", e.kind.name())
                 .field("op", OpCode.nameOf(e.op))
                 .field("flags", e.flags)
@@ -55,17 +56,23 @@ public final class JsonRenderer {
                 .field("slot", e.slot)
                 .field("paddr", e.slot >= 0 ? Fmt.paddr(e.slot) : null)
                 .field("metaType", e.metaType)
-                .field("before", e.before)
-                .field("after", e.after);
+                .int64("before", e.before)
+                .int64("after", e.after);
         handle(w, e.handle);
         w.field("change", Fmt.change(e)).endObject();
-        return w.take();
     }
 
     // ---------------------------------------------------------------- audit
 
     public static String audit(AuditReport r) {
-        JsonWriter w = header(new JsonWriter(true), "audit");
+        JsonWriter w = new JsonWriter(true);
+        audit(w, r);
+        return w.take();
+    }
+
+    /** The audit document as the next value of {@code w}. */
+    public static void audit(JsonWriter w, AuditReport r) {
+        header(w, "audit");
         w.field("dir", r.dir().toString());
         w.name("region")
                 .beginObject()
@@ -86,6 +93,7 @@ public final class JsonRenderer {
                 .field("stopReason", r.stopReason())
                 .endObject();
         w.field("findings", r.findings());
+        w.field("filter", r.filter());
         w.name("leaks")
                 .beginObject()
                 .field("obligations", r.obligations())
@@ -166,7 +174,7 @@ public final class JsonRenderer {
         w.name("warnings").beginArray();
         r.warnings().forEach(w::value);
         w.endArray();
-        return w.endObject().take();
+        w.endObject();
     }
 
     private static void findings(JsonWriter w, String name, Findings f) {
@@ -195,12 +203,12 @@ public final class JsonRenderer {
     static void slotState(JsonWriter w, SlotState s) {
         w.beginObject()
                 .field("status", RefCount.status(s.refCount))
-                .field("refCount", s.refCount)
+                .int64("refCount", s.refCount)
                 .field("refCountText", RefCount.describe(s.refCount))
                 .field("usage", Usage.nameOf(s.usage))
                 .field("metaType", s.metaType)
-                .field("meta0", s.meta0)
-                .field("meta1", s.meta1)
+                .int64("meta0", s.meta0)
+                .int64("meta1", s.meta1)
                 .field("inList", s.inList)
                 .field("obligations", s.obligations)
                 .field("raw", s.raw)
@@ -213,24 +221,35 @@ public final class JsonRenderer {
         w.field("dir", r.dir().toString())
                 .field("slot", r.slot())
                 .field("paddr", Fmt.paddr(r.slot()))
+                .field("slotTo", r.slotTo())
                 .field("eventsRead", r.events())
+                .field("matched", r.matched())
+                .field("filter", r.filter())
                 .field("stopReason", r.stopReason());
         if (r.note() != null) {
             w.field("note", r.note());
         }
         w.name("state");
         slotState(w, r.finalState());
+        w.name("states").beginArray();
+        r.states().forEach((slot, st) -> {
+            w.beginObject().field("slot", slot).field("paddr", Fmt.paddr(slot)).name("state");
+            slotState(w, st);
+            w.endObject();
+        });
+        w.endArray();
         w.name("events").beginArray();
         for (History.Entry e : r.entries()) {
             w.beginObject()
                     .field("index", index(e.index()))
-                    .field("timestamp", e.timestamp())
+                    .time("time", e.timestamp())
                     .field("thread", e.thread())
+                    .field("slot", e.slot())
                     .field("kind", e.kind().name())
                     .field("op", OpCode.nameOf(e.op()))
                     .field("opEnd", (e.flags() & JournalEvent.FLAG_OP_END) != 0)
-                    .field("before", e.before())
-                    .field("after", e.after())
+                    .int64("before", e.before())
+                    .int64("after", e.after())
                     .field("metaType", e.metaType());
             handle(w, e.handle());
             w.field("change", e.change()).field("verdict", e.verdict()).endObject();
@@ -272,6 +291,92 @@ public final class JsonRenderer {
         w.endObject();
     }
 
+    // ---------------------------------------------------------------- diff
+
+    public static String diffWindow(io.framejournal.replay.analysis.Diff.WindowReport r) {
+        JsonWriter w = header(new JsonWriter(true), "diff");
+        AuditReport a = r.leaks();
+        w.field("dir", r.dir().toString())
+                .index("from", r.from())
+                .index("to", r.to())
+                .field("events", r.events())
+                .field("changedCount", r.changedCount())
+                .field("stopReason", r.stopReason());
+        w.name("changed").beginArray();
+        for (var c : r.changed()) {
+            w.beginObject()
+                    .field("slot", c.slot())
+                    .field("paddr", Fmt.paddr(c.slot()))
+                    .name("before");
+            slotState(w, c.before());
+            w.name("after");
+            slotState(w, c.after());
+            w.field("changes", c.changes()).endObject();
+        }
+        w.endArray();
+        w.name("leaks")
+                .beginObject()
+                .field("obligations", a.obligations())
+                .field("groupCount", a.leakGroupCount())
+                .name("groups")
+                .beginArray();
+        for (AuditReport.LeakGroup g : a.leaks()) {
+            w.beginObject();
+            handle(w, g.handle());
+            w.field("op", OpCode.nameOf(g.op())).field("frames", g.total()).index("firstIndex", g.firstIndex());
+            w.name("slots").beginArray();
+            for (int i = 0; i < g.slots().size(); i++) {
+                w.beginObject()
+                        .field("slot", g.slots().get(i))
+                        .field("paddr", Fmt.paddr(g.slots().get(i)))
+                        .index("index", g.indices().get(i))
+                        .endObject();
+            }
+            w.endArray().endObject();
+        }
+        w.endArray().endObject();
+        w.name("rawLeaks")
+                .beginObject()
+                .field("references", a.rawReferences())
+                .field("entryCount", a.rawLeakCount())
+                .name("entries")
+                .beginArray();
+        for (AuditReport.RawLeak l : a.rawLeaks()) {
+            w.beginObject()
+                    .field("slot", l.slot())
+                    .field("paddr", Fmt.paddr(l.slot()))
+                    .index("index", l.index())
+                    .field("op", OpCode.nameOf(l.op()));
+            handle(w, l.handle());
+            w.field("count", l.count()).endObject();
+        }
+        w.endArray().endObject();
+        return w.endObject().take();
+    }
+
+    public static String diffRegions(io.framejournal.replay.analysis.Diff.PartReport r) {
+        JsonWriter w = header(new JsonWriter(true), "diff");
+        w.field("dirA", r.dirA().toString())
+                .field("dirB", r.dirB().toString())
+                .field("compared", r.compared())
+                .field("parted", r.parted())
+                .field("fields", r.fields())
+                .field("stopReason", r.stopReason());
+        w.name("eventA");
+        if (r.eventA() == null) {
+            w.nullValue();
+        } else {
+            event(w, r.eventA());
+        }
+        w.name("eventB");
+        if (r.eventB() == null) {
+            w.nullValue();
+        } else {
+            event(w, r.eventB());
+        }
+        return w.endObject().take();
+    }
+
     // ---------------------------------------------------------------- stats
 
     public static String stats(Stats.Report r) {
@@ -283,8 +388,8 @@ public final class JsonRenderer {
                 .field("events", r.events())
                 .field("firstIndex", index(r.firstIndex()))
                 .field("lastIndex", index(r.lastIndex()))
-                .field("firstTimestamp", r.firstTimestamp())
-                .field("lastTimestamp", r.lastTimestamp())
+                .time("firstTime", r.firstTimestamp())
+                .time("lastTime", r.lastTimestamp())
                 .field("sessions", r.sessions())
                 .field("cleanCloses", r.cleanCloses())
                 .field("recoveries", r.recoveries())
@@ -307,9 +412,16 @@ public final class JsonRenderer {
     // ---------------------------------------------------------------- recover / simulate
 
     public static String recovery(RecoveryReport r) {
-        JsonWriter w = header(new JsonWriter(true), "recover");
+        JsonWriter w = new JsonWriter(true);
+        recovery(w, r);
+        return w.take();
+    }
+
+    /** The recovery document as the next value of {@code w}. */
+    public static void recovery(JsonWriter w, RecoveryReport r) {
+        header(w, "recover");
         recoveryBody(w, r);
-        return w.endObject().take();
+        w.endObject();
     }
 
     static void recoveryBody(JsonWriter w, RecoveryReport r) {
@@ -352,11 +464,11 @@ public final class JsonRenderer {
         JsonWriter w = header(new JsonWriter(true), "simulate");
         w.field("dir", r.dir().toString())
                 .field("created", r.created())
-                .field("seed", r.seed())
+                .int64("seed", r.seed())
                 .field("threads", r.threads())
                 .field("checkpointProblem", r.checkpointProblem())
                 .field("ops", r.ops())
-                .field("nanos", r.nanos())
+                .int64("nanos", r.nanos())
                 .field("firstIndex", index(r.firstIndex()))
                 .field("lastIndex", index(r.lastIndex()))
                 .field("leakedHandles", r.leakedHandles())
@@ -368,7 +480,7 @@ public final class JsonRenderer {
             w.beginObject()
                     .field("kind", l.kind())
                     .field("type", l.type())
-                    .field("handle", l.handle())
+                    .int64("handle", l.handle())
                     .field("handleText", Fmt.handle(l.handle()))
                     .field("start", Fmt.hex(l.start()))
                     .field("pages", l.pages())

@@ -12,6 +12,7 @@ import io.framejournal.replay.analysis.AuditReport.Findings;
 import io.framejournal.replay.analysis.AuditReport.LeakGroup;
 import io.framejournal.replay.analysis.Fmt;
 import io.framejournal.replay.analysis.History;
+import io.framejournal.replay.analysis.IsoTime;
 import io.framejournal.replay.analysis.SlotFinding;
 import io.framejournal.replay.analysis.StateAt;
 import io.framejournal.replay.analysis.Stats;
@@ -50,27 +51,40 @@ public final class TextRenderer {
 
     /** One event on one line. */
     public static String eventLine(JournalEvent e, StringBuilder sb) {
+        return appendEventLine(e, sb, TIME.get(), Fmt.ARROW).toString();
+    }
+
+    private static final ThreadLocal<IsoTime> TIME = ThreadLocal.withInitial(IsoTime::new);
+
+    /**
+     * One event as one line (no line end), into {@code sb} (cleared first); allocates nothing for slot events.
+     * {@code arrow} stands for {@link Fmt#ARROW} (see {@link Fmt#appendChange(StringBuilder, JournalEvent, char)}).
+     */
+    public static StringBuilder appendEventLine(JournalEvent e, StringBuilder sb, IsoTime time, char arrow) {
         sb.setLength(0);
-        sb.append(JournalIndex.format(e.index))
-                .append("  ")
-                .append(Fmt.time(e.timestamp))
-                .append("  t")
-                .append(e.thread)
-                .append("  ")
-                .append(e.kind)
-                .append("  ")
-                .append(OpCode.nameOf(e.op));
-        if (e.slot >= 0) {
-            sb.append("  slot=").append(e.slot).append(" paddr=").append(Fmt.paddr(e.slot));
+        if (e.index == JournalIndex.NONE) {
+            sb.append("none");
+        } else {
+            Fmt.appendHex(sb, e.index);
         }
-        sb.append("  ").append(Fmt.change(e));
+        sb.append("  ");
+        time.appendTo(sb, e.timestamp).append("  t").append(e.thread).append("  ");
+        sb.append(e.kind.name()).append("  ").append(OpCode.nameOf(e.op));
+        if (e.slot >= 0) {
+            sb.append("  slot=").append(e.slot).append(" paddr=");
+            Fmt.appendHex(sb, Fmt.paddrOf(e.slot));
+        }
+        if (e.site != 0) {
+            sb.append("  site=").append(Integer.toUnsignedString(e.site));
+        }
+        Fmt.appendChange(sb.append("  "), e, arrow);
         if (e.kind != io.framejournal.journal.EventKind.REGION_OPEN && e.handle != 0) {
-            sb.append("  handle=").append(Fmt.handle(e.handle));
+            Fmt.appendHandle(sb.append("  handle="), e.handle);
         }
         if (e.isOpEnd()) {
             sb.append("  [op end]");
         }
-        return sb.toString();
+        return sb;
     }
 
     // ---------------------------------------------------------------- audit
@@ -80,6 +94,9 @@ public final class TextRenderer {
                 + (r.findings() == 0 ? "clean, no findings" : Fmt.count(r.findings()) + " finding(s)") + " in "
                 + Fmt.count(r.events()) + " events of " + Fmt.count(r.records()) + " records ("
                 + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()) + ")");
+        if (!r.filter().isEmpty()) {
+            out.println("  filter:        " + r.filter() + " (lists and counts cover matching entries only)");
+        }
         out.println("  region:        " + Fmt.count(r.nrSlots()) + " frames (maxPaddr " + Fmt.hex(r.maxPaddr()) + "), "
                 + (r.clean()
                         ? "closed cleanly"
@@ -251,9 +268,23 @@ public final class TextRenderer {
     // ---------------------------------------------------------------- history
 
     public void history(History.Report r) {
-        out.println("history of frame " + r.slot() + " (paddr " + Fmt.paddr(r.slot()) + ") in " + r.dir() + ": "
-                + r.entries().size() + " event(s) of " + Fmt.count(r.events()) + " read");
-        out.println("  now: " + slotState(r.finalState()));
+        String what = r.oneFrame()
+                ? "frame " + r.slot() + " (paddr " + Fmt.paddr(r.slot()) + ")"
+                : "frames " + r.slot() + ".." + r.slotTo() + " (paddr " + Fmt.paddr(r.slot()) + ".."
+                        + Fmt.paddr(r.slotTo()) + ")";
+        out.println("history of " + what + " in " + r.dir() + ": " + r.entries().size() + " event(s)"
+                + (r.matched() > r.entries().size() ? " shown of " + Fmt.count(r.matched()) + " matching" : "")
+                + " of " + Fmt.count(r.events()) + " read");
+        if (!r.filter().isEmpty()) {
+            out.println("  filter: " + r.filter());
+        }
+        if (r.oneFrame()) {
+            out.println("  now: " + slotState(r.finalState()));
+        } else {
+            out.println("  " + r.states().size() + " frame(s) of the range touched; now:");
+            r.states()
+                    .forEach((slot, st) -> out.println("    " + slot + " (" + Fmt.paddr(slot) + "): " + slotState(st)));
+        }
         long bad = r.entries().stream().filter(e -> !e.verdict().equals("OK")).count();
         if (bad > 0) {
             out.println("  " + bad + " event(s) do not follow from the state before them (see VERDICT)");
@@ -268,20 +299,114 @@ public final class TextRenderer {
             return;
         }
         out.println();
-        Table t = new Table("INDEX", "TIME", "THREAD", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT");
+        Table t = r.oneFrame()
+                ? new Table("INDEX", "TIME", "THREAD", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT")
+                : new Table("INDEX", "TIME", "THREAD", "FRAME", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT");
         for (History.Entry e : r.entries()) {
-            t.row(
-                    JournalIndex.format(e.index()),
-                    Fmt.time(e.timestamp()),
-                    e.thread(),
-                    e.kind(),
-                    OpCode.nameOf(e.op()),
-                    Fmt.handle(e.handle()),
-                    e.change() + ((e.flags() & JournalEvent.FLAG_OP_END) != 0 ? " ." : ""),
-                    e.verdict());
+            String change = e.change() + ((e.flags() & JournalEvent.FLAG_OP_END) != 0 ? " ." : "");
+            if (r.oneFrame()) {
+                t.row(
+                        JournalIndex.format(e.index()),
+                        Fmt.time(e.timestamp()),
+                        e.thread(),
+                        e.kind(),
+                        OpCode.nameOf(e.op()),
+                        Fmt.handle(e.handle()),
+                        change,
+                        e.verdict());
+            } else {
+                t.row(
+                        JournalIndex.format(e.index()),
+                        Fmt.time(e.timestamp()),
+                        e.thread(),
+                        e.slot(),
+                        e.kind(),
+                        OpCode.nameOf(e.op()),
+                        Fmt.handle(e.handle()),
+                        change,
+                        e.verdict());
+            }
         }
         t.print(out, "  ");
         out.println("  (a trailing '.' marks the last event of an operation: a quiet point)");
+    }
+
+    // ---------------------------------------------------------------- diff
+
+    public void diffWindow(io.framejournal.replay.analysis.Diff.WindowReport r) {
+        AuditReport a = r.leaks();
+        out.println("diff " + r.dir() + " from "
+                + (r.from() == JournalIndex.NONE ? "the start" : JournalIndex.format(r.from()))
+                + " to " + JournalIndex.format(r.to()) + ": " + Fmt.count(r.events()) + " event(s); "
+                + Fmt.count(r.changedCount()) + " frame(s) changed; " + Fmt.count(a.obligations())
+                + " obligation(s) minted in the window still outstanding (" + Fmt.count(a.leakGroupCount())
+                + " handle group(s)); " + Fmt.count(a.rawReferences())
+                + " raw reference(s) forgotten and not restored");
+        if (r.stopReason() != null) {
+            out.println("  journal: reading STOPPED: " + r.stopReason());
+        }
+        if (!r.changed().isEmpty()) {
+            out.println();
+            out.println("Frames whose state changed:");
+            Table t = new Table("FRAME", "PADDR", "BEFORE", "AFTER", "CHANGES");
+            for (var c : r.changed()) {
+                t.row(
+                        c.slot(),
+                        Fmt.paddr(c.slot()),
+                        RefCount.status(c.before().refCount),
+                        RefCount.status(c.after().refCount),
+                        c.changes());
+            }
+            t.print(out, "  ");
+            more(r.changedCount(), r.changed().size());
+        }
+        if (!a.leaks().isEmpty()) {
+            out.println();
+            out.println("Obligations minted in the window and outstanding at its end, by handle and op:");
+            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS");
+            for (LeakGroup g : a.leaks()) {
+                t.row(
+                        Fmt.handle(g.handle()),
+                        OpCode.nameOf(g.op()),
+                        g.total(),
+                        JournalIndex.format(g.firstIndex()),
+                        ranges(g.slots()));
+            }
+            t.print(out, "  ");
+            more(a.leakGroupCount(), a.leaks().size());
+        }
+        if (!a.rawLeaks().isEmpty()) {
+            out.println();
+            out.println("Raw references forgotten in the window and not restored by its end:");
+            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT");
+            for (AuditReport.RawLeak l : a.rawLeaks()) {
+                t.row(
+                        l.slot(),
+                        Fmt.paddr(l.slot()),
+                        l.count(),
+                        Fmt.handle(l.handle()),
+                        OpCode.nameOf(l.op()),
+                        JournalIndex.format(l.index()));
+            }
+            t.print(out, "  ");
+            more(a.rawLeakCount(), a.rawLeaks().size());
+        }
+    }
+
+    public void diffRegions(io.framejournal.replay.analysis.Diff.PartReport r) {
+        if (!r.parted()) {
+            out.println("diff " + r.dirA() + " " + r.dirB() + ": the same " + Fmt.count(r.compared())
+                    + " event(s) (timestamps, thread ids and journal indices not compared)");
+        } else {
+            out.println("diff " + r.dirA() + " " + r.dirB() + ": they part after " + Fmt.count(r.compared())
+                    + " equal event(s): " + r.fields());
+            StringBuilder sb = new StringBuilder(160);
+            out.println("  A: " + (r.eventA() == null ? "(no more events)" : eventLine(r.eventA(), sb)));
+            out.println("  B: " + (r.eventB() == null ? "(no more events)" : eventLine(r.eventB(), sb)));
+        }
+        if (r.stopReason() != null) {
+            out.println("  journal: reading STOPPED: " + r.stopReason());
+        }
     }
 
     public static String slotState(SlotState s) {

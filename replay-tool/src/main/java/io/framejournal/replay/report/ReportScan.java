@@ -173,7 +173,7 @@ final class ReportScan {
                 curKinds[e.kind.ordinal()]++;
                 curOps[e.op]++;
                 if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events);
+                    progress.update(events, reader.recordsRead());
                 }
                 if (events % bucket == 0) {
                     column(e.index, e.timestamp);

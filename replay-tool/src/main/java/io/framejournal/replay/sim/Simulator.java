@@ -93,6 +93,11 @@ public final class Simulator {
         return this;
     }
 
+    /** Operations the run will make in all (when it is not timed). */
+    public long plannedOps() {
+        return ops;
+    }
+
     /** Run this many operations in all (split across threads). */
     public Simulator ops(long value) {
         if (value < 0) {

@@ -150,7 +150,7 @@ class BadInputCliTest {
         assertOneLineError(run("audit", "sample", "--bogus"), "Unknown option");
         assertOneLineError(run("history", "sample", "--paddr", "0x1001"), "not page-aligned");
         assertOneLineError(run("history", "sample", "--paddr", "0x400000"), "outside the region");
-        assertOneLineError(run("state", "sample", "--at", "zz"), "is not a number");
+        assertOneLineError(run("state", "sample", "--at", "zz"), "is neither a journal index");
         assertOneLineError(run("frobnicate"), "Unmatched argument");
         assertOneLineError(run("simulate", "--dir", "sample", "--max-paddr", "0x800000", "--ops", "1"), "maxPaddr");
     }

@@ -1,0 +1,215 @@
+package io.framejournal.replay.analysis;
+
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RefCount;
+import io.framejournal.journal.ReplayState;
+import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Usage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What changed between two points of one journal, and where two journals part. Built on the existing replay: two
+ * {@link StateAt#replay} passes give every slot's state at both points, and an {@link Auditor} run to the later point,
+ * filtered to entries minted after the earlier one, gives the obligations and raw references the window left behind.
+ */
+public final class Diff {
+    private Diff() {}
+
+    /**
+     * One frame whose state differs between the two points.
+     *
+     * @param slot    the frame
+     * @param before  its state at {@code from}
+     * @param after   its state at {@code to}
+     * @param changes the fields that differ, {@code name a→b, …}
+     */
+    public record FrameChange(int slot, SlotState before, SlotState after, String changes) {}
+
+    /**
+     * The window diff.
+     *
+     * @param dir          the region
+     * @param from         the earlier point (its events applied), {@link JournalIndex#NONE} for before the first event
+     * @param to           the later point (its events applied)
+     * @param events       events in the window
+     * @param changedCount frames whose state changed, in all
+     * @param changed      the first {@code limit} of them, by frame
+     * @param leaks        the audit at {@code to}, its lists cut to what was minted or forgotten in the window
+     * @param stopReason   why reading stopped early, or {@code null}
+     */
+    public record WindowReport(
+            Path dir,
+            long from,
+            long to,
+            long events,
+            long changedCount,
+            List<FrameChange> changed,
+            AuditReport leaks,
+            String stopReason) {}
+
+    /** The diff of {@code region} between journal indices {@code from} and {@code to} (both already checked). */
+    public static WindowReport window(RegionInput region, long from, long to, int limit, Progress progress) {
+        StateAt.ReplayResult a = from == JournalIndex.NONE
+                ? new StateAt.ReplayResult(
+                        new ReplayState(region.nrSlots()), 0, JournalIndex.NONE, null, java.util.List.of())
+                : StateAt.replay(region, from, progress);
+        StateAt.ReplayResult b = StateAt.replay(region, to, progress);
+        List<FrameChange> changed = new ArrayList<>();
+        long changedCount = 0;
+        SlotState sa = new SlotState();
+        SlotState sb = new SlotState();
+        for (int slot = 0; slot < region.nrSlots(); slot++) {
+            a.state().load(slot, sa);
+            b.state().load(slot, sb);
+            if (!sa.sameAs(sb, false)) {
+                changedCount++;
+                if (changed.size() < limit) {
+                    changed.add(new FrameChange(slot, copy(sa), copy(sb), changes(sa, sb)));
+                }
+            }
+        }
+        EventFilter window = from == JournalIndex.NONE
+                ? EventFilter.ALL
+                : EventFilter.builder().since(Position.index(from + 1)).build();
+        AuditReport leaks = new Auditor(region, to, limit).filter(window).run(Progress.none());
+        String stop = a.stopReason() != null ? a.stopReason() : b.stopReason();
+        return new WindowReport(
+                region.dir(), from, to, b.events() - a.events(), changedCount, List.copyOf(changed), leaks, stop);
+    }
+
+    private static SlotState copy(SlotState s) {
+        SlotState c = new SlotState();
+        c.copyFrom(s);
+        return c;
+    }
+
+    /** {@code refCount 1→2, obligations 1→2}: the fields that differ (lastIndex aside). */
+    static String changes(SlotState a, SlotState b) {
+        List<String> out = new ArrayList<>();
+        if (a.refCount != b.refCount) {
+            out.add("refCount " + RefCount.describe(a.refCount) + Fmt.ARROW + RefCount.describe(b.refCount));
+        }
+        if (a.usage != b.usage) {
+            out.add("usage " + Usage.nameOf(a.usage) + Fmt.ARROW + Usage.nameOf(b.usage));
+        }
+        if (a.metaType != b.metaType || a.meta0 != b.meta0 || a.meta1 != b.meta1) {
+            out.add("meta " + a.metaType + ":" + Fmt.hex(a.meta0) + "/" + Fmt.hex(a.meta1) + Fmt.ARROW + b.metaType
+                    + ":" + Fmt.hex(b.meta0) + "/" + Fmt.hex(b.meta1));
+        }
+        if (a.inList != b.inList) {
+            out.add("inList " + a.inList + Fmt.ARROW + b.inList);
+        }
+        if (a.obligations != b.obligations) {
+            out.add("obligations " + a.obligations + Fmt.ARROW + b.obligations);
+        }
+        if (a.raw != b.raw) {
+            out.add("raw " + a.raw + Fmt.ARROW + b.raw);
+        }
+        return String.join(", ", out);
+    }
+
+    // ---------------------------------------------------------------- two regions
+
+    /**
+     * Where two regions part.
+     *
+     * @param dirA       the first region
+     * @param dirB       the second
+     * @param compared   events that agreed before the first difference (or in all, when none)
+     * @param parted     whether they differ at all
+     * @param eventA     the first event of A that differs, or {@code null} (A ended there)
+     * @param eventB     the same for B
+     * @param fields     which compared fields differ ({@code op, after, …}), or why one side has no event
+     * @param stopReason why reading either journal stopped early, or {@code null}
+     */
+    public record PartReport(
+            Path dirA,
+            Path dirB,
+            long compared,
+            boolean parted,
+            JournalEvent eventA,
+            JournalEvent eventB,
+            String fields,
+            String stopReason) {}
+
+    /**
+     * Reads two journals side by side, event by event, and finds the first pair that differs. Compared: what an event
+     * says about the allocator (kind, op, flags, slot, metadata type, before, after, handle, call-site id). Not
+     * compared: the wall-clock timestamp, the writing thread's id (JVM-assigned, differs run to run) and the journal
+     * index (a Chronicle index encodes the roll cycle, i.e. the day of the run); their order in the journal is
+     * compared by reading both in step. Only single-threaded runs of one seed are expected to agree.
+     */
+    public static PartReport regions(RegionInput a, RegionInput b, Progress progress) {
+        JournalEvent ea = new JournalEvent();
+        JournalEvent eb = new JournalEvent();
+        long compared = 0;
+        String stop;
+        try (JournalReader ra = a.journal();
+                JournalReader rb = b.journal()) {
+            while (true) {
+                boolean hasA = ra.next(ea);
+                boolean hasB = rb.next(eb);
+                if (!hasA || !hasB) {
+                    stop = ra.stopReason() != null
+                            ? "A: " + ra.stopReason()
+                            : rb.stopReason() != null ? "B: " + rb.stopReason() : null;
+                    if (hasA == hasB) {
+                        return new PartReport(a.dir(), b.dir(), compared, false, null, null, null, stop);
+                    }
+                    return new PartReport(
+                            a.dir(),
+                            b.dir(),
+                            compared,
+                            true,
+                            hasA ? ea : null,
+                            hasB ? eb : null,
+                            (hasA ? "B" : "A") + " ends after " + Fmt.count(compared) + " events",
+                            stop);
+                }
+                String fields = differences(ea, eb);
+                if (!fields.isEmpty()) {
+                    return new PartReport(a.dir(), b.dir(), compared, true, ea, eb, fields, null);
+                }
+                if ((++compared & Progress.TICK_MASK) == 0) {
+                    progress.update(compared, ra.recordsRead());
+                }
+            }
+        }
+    }
+
+    static String differences(JournalEvent a, JournalEvent b) {
+        List<String> out = new ArrayList<>();
+        if (a.kind != b.kind) {
+            out.add("kind");
+        }
+        if (a.op != b.op) {
+            out.add("op");
+        }
+        if (a.flags != b.flags) {
+            out.add("flags");
+        }
+        if (a.slot != b.slot) {
+            out.add("slot");
+        }
+        if (a.metaType != b.metaType) {
+            out.add("metaType");
+        }
+        if (a.before != b.before) {
+            out.add("before");
+        }
+        if (a.after != b.after) {
+            out.add("after");
+        }
+        if (a.handle != b.handle) {
+            out.add("handle");
+        }
+        if (a.site != b.site) {
+            out.add("site");
+        }
+        return String.join(", ", out);
+    }
+}

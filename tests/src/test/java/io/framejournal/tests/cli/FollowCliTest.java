@@ -1,0 +1,153 @@
+package io.framejournal.tests.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.framejournal.tests.cli.JarRunner.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dump --follow} and {@code audit --follow} through the real jar on a region a writer (a child JVM running
+ * {@link PacedWriter}) is using: every event as it arrives, the end at the writer's close, at {@code --until}, and on
+ * SIGINT (shutdown hook: the output is flushed and whole).
+ */
+class FollowCliTest {
+    @TempDir
+    Path tmp;
+
+    private static List<String> jarCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + JarRunner.root().resolve("config/chronicle.jvmopts"),
+                "-jar",
+                JarRunner.jar().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** A child process writing stdout and stderr to files named after {@code name}. */
+    private Process start(String name, String... args) throws IOException {
+        return new ProcessBuilder(jarCommand(args))
+                .directory(tmp.toFile())
+                .redirectOutput(tmp.resolve(name + ".out").toFile())
+                .redirectError(tmp.resolve(name + ".err").toFile())
+                .start();
+    }
+
+    private String read(String name) throws IOException {
+        return Files.readString(tmp.resolve(name));
+    }
+
+    /** A {@link PacedWriter} child JVM writing for {@code seconds}, returned once its region's journal exists. */
+    private Process writer(Path region, int seconds) throws Exception {
+        Process w = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "@" + JarRunner.root().resolve("config/chronicle.jvmopts"),
+                        "-Xmx128m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PacedWriter.class.getName(),
+                        region.toString(),
+                        Integer.toString(seconds)))
+                .directory(tmp.toFile())
+                .redirectOutput(tmp.resolve("writer.out").toFile())
+                .redirectError(tmp.resolve("writer.err").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.isDirectory(region.resolve("journal"))
+                || Files.list(region.resolve("journal"))
+                        .noneMatch(p -> p.toString().endsWith(".cq4"))) {
+            assertThat(w.isAlive()).as("writer died: " + read("writer.err")).isTrue();
+            assertThat(System.nanoTime()).as("writer never made its journal").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        return w;
+    }
+
+    @Test
+    @Timeout(300)
+    void followersSeeEveryEventAndEndAtTheWritersClose() throws Exception {
+        Path region = tmp.resolve("live");
+        Process w = writer(region, 8);
+        Process dump = start("dump", "dump", region.toString(), "--follow");
+        Process audit = start("audit", "audit", region.toString(), "--follow");
+        assertThat(w.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(w.exitValue()).as(read("writer.err")).isZero();
+        assertThat(dump.waitFor(120, TimeUnit.SECONDS))
+                .as("dump --follow ends at the close")
+                .isTrue();
+        assertThat(audit.waitFor(120, TimeUnit.SECONDS))
+                .as("audit --follow ends at the close")
+                .isTrue();
+        assertThat(dump.exitValue()).as(read("dump.err")).isZero();
+
+        Result all = JarRunner.jar(tmp, 120, "dump", region.toString());
+        assertThat(read("dump.out"))
+                .as("what was followed is the whole journal")
+                .isEqualTo(all.out());
+        assertThat(read("dump.err")).startsWith("framejournal: followed to the writer's close: ");
+
+        Result after = JarRunner.jar(tmp, 120, "audit", region.toString());
+        String followed = read("audit.out");
+        assertThat(followed.lines().findFirst())
+                .as("the followed audit covers every event, with the same findings")
+                .isEqualTo(after.out().lines().findFirst());
+        assertThat(audit.exitValue()).isEqualTo(after.exit());
+        String status = read("audit.err");
+        assertThat(status)
+                .as("stderr is a file: whole summary lines, never \\r frames")
+                .doesNotContain("\r")
+                .containsPattern("following .*: [\\d,]+ events \\([\\d,]+/s\\), [\\d,]+ obligation\\(s\\) and [\\d,]+"
+                        + " raw reference\\(s\\) outstanding, [\\d,]+ finding\\(s\\) so far, last 0x[0-9a-f]+")
+                .contains("framejournal: followed to the writer's close: ");
+    }
+
+    @Test
+    @Timeout(300)
+    void untilAndCtrlCEndAFollowCleanlyWhileTheWriterGoesOn() throws Exception {
+        Path region = tmp.resolve("long");
+        Process w = writer(region, 40);
+        try {
+            String until = Instant.now().plusSeconds(3).toString();
+            Process untilTime = start("until", "dump", region.toString(), "--follow", "--until", until, "--json");
+            Process interrupted = start("int", "dump", region.toString(), "-f", "--kind", "MINT");
+            assertThat(untilTime.waitFor(60, TimeUnit.SECONDS))
+                    .as("--until ends the follow")
+                    .isTrue();
+            assertThat(untilTime.exitValue()).as(read("until.err")).isZero();
+            assertThat(read("until.err")).startsWith("framejournal: followed to --until ");
+            String json = read("until.out");
+            assertThat(json).endsWith("}\n");
+            String lastTime = json.substring(json.lastIndexOf("\"time\":\"") + 8);
+            lastTime = lastTime.substring(0, lastTime.indexOf('"'));
+            assertThat(Instant.parse(lastTime)).isBeforeOrEqualTo(Instant.parse(until));
+
+            Thread.sleep(2000);
+            assertThat(interrupted.isAlive()).isTrue();
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(interrupted.pid())).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(interrupted.waitFor(60, TimeUnit.SECONDS))
+                    .as("SIGINT ends the follow")
+                    .isTrue();
+            assertThat(interrupted.exitValue())
+                    .as("the JVM's exit status after SIGINT")
+                    .isEqualTo(130);
+            assertThat(read("int.err")).contains("framejournal: stopped following (interrupted): ");
+            String out = read("int.out");
+            assertThat(out).as("flushed, whole lines").isNotEmpty().endsWith("\n");
+            assertThat(out.lines()).allSatisfy(l -> assertThat(l).contains("  MINT  "));
+            assertThat(w.isAlive()).as("the writer never noticed").isTrue();
+        } finally {
+            w.destroy(); // SIGTERM: the writer's own shutdown
+            w.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+}

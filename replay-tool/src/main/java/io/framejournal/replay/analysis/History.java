@@ -132,6 +132,11 @@ public final class History {
         return scan(region, filter, limit, progress, note);
     }
 
+    /** Reads the whole journal for one frame, unfiltered (what a broken chain falls back to). */
+    public static Report scan(RegionInput region, int slot, Progress progress, String note) {
+        return scan(region, EventFilter.builder().frames(slot, slot).build(), Long.MAX_VALUE, progress, note);
+    }
+
     /**
      * Reads the whole journal for the frames {@code filter} selects (it must select frames): every event is replayed
      * on its frame (so verdicts and states are exact), and those that pass the whole filter are listed, at most

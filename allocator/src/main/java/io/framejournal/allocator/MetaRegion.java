@@ -12,12 +12,14 @@ import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import net.openhft.chronicle.bytes.SyncMode;
 
 /**
  * A meta region: the slot table of {@code [0, maxPaddr)} in a memory-mapped Chronicle Map, its write-ahead journal
@@ -44,6 +46,9 @@ public final class MetaRegion implements AutoCloseable {
     private final JournalWriter journal;
     private final SlotEngine engine;
     private final LeakTracker leaks;
+    /** The call-site table, open while the region is when leak detection is on; else {@code null}. */
+    private final SiteTable sites;
+
     private final long session;
     private final AtomicLong handleIds = new AtomicLong();
     private final AtomicInteger listIds = new AtomicInteger();
@@ -64,7 +69,13 @@ public final class MetaRegion implements AutoCloseable {
         this.lock = lock;
         this.table = table;
         this.journal = openJournal(layout, options);
-        this.engine = new SlotEngine(table, journal, config.pageSize());
+        this.sites = options.leakDetection() == LeakDetection.DISABLED ? null : openSites(layout, options, journal);
+        this.engine = new SlotEngine(
+                table,
+                journal,
+                config.pageSize(),
+                options.leakDetection(),
+                sites == null ? null : new SiteCapture(sites));
         this.leaks = new LeakTracker(this, options.leakDetection());
         this.session = previous.session() + 1;
         long openIndex;
@@ -79,10 +90,22 @@ public final class MetaRegion implements AutoCloseable {
                     (short) config.formatVersion());
         } catch (RuntimeException | AssertionError e) {
             closeQuietly(journal);
+            if (sites != null) {
+                sites.close();
+            }
             throw journalFailure(layout, e);
         }
         this.status = previous.opened(openIndex);
         status.write(layout.status());
+    }
+
+    private static SiteTable openSites(RegionLayout layout, RegionOptions options, JournalWriter journal) {
+        try {
+            return SiteTable.openForAppend(layout.sites(), options.syncMode() != SyncMode.NONE);
+        } catch (RuntimeException e) {
+            closeQuietly(journal);
+            throw e;
+        }
     }
 
     private static JournalWriter openJournal(RegionLayout layout, RegionOptions options) {
@@ -359,13 +382,26 @@ public final class MetaRegion implements AutoCloseable {
         return engine.failure();
     }
 
-    void journalLeak(int slot, int pages, long handleId, OpCode mintOp) {
+    void journalLeak(int slot, int pages, long handleId, OpCode mintOp, int site) {
         synchronized (this) {
             if (closed || engine.failure() != null) {
                 return; // the ledger still shows the obligation; audit reports it
             }
             engine.marker(
-                    EventKind.LEAKED_HANDLE, OpCode.LEAK_DETECTOR, slot, pages, mintOp.code(), handleId, (short) 0);
+                    EventKind.LEAKED_HANDLE,
+                    OpCode.LEAK_DETECTOR,
+                    slot,
+                    pages,
+                    mintOp.code(),
+                    handleId,
+                    (short) 0,
+                    site);
+        }
+    }
+
+    private void closeSites() {
+        if (sites != null) {
+            sites.close();
         }
     }
 
@@ -386,11 +422,13 @@ public final class MetaRegion implements AutoCloseable {
             engine.shutdown();
             if (engine.failure() != null) {
                 closeQuietly(journal);
+                closeSites();
                 table.close();
                 return;
             }
             long closeIndex = engine.closingMarker(EventKind.REGION_CLOSE, OpCode.REGION, session);
             journal.close();
+            closeSites();
             table.close();
             status = status.closed(closeIndex);
             status.write(layout.status());

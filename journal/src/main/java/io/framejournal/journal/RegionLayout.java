@@ -10,6 +10,8 @@ public record RegionLayout(Path dir) {
     public static final String SLOTS = "slots.cm3";
     public static final String JOURNAL = "journal";
     public static final String LOCK = "region.lock";
+    /** The call-site table ({@link SiteTable}); absent in regions that never captured a site. */
+    public static final String SITES = "sites.fjs";
 
     public Path config() {
         return dir.resolve(CONFIG);
@@ -25,6 +27,10 @@ public record RegionLayout(Path dir) {
 
     public Path journal() {
         return dir.resolve(JOURNAL);
+    }
+
+    public Path sites() {
+        return dir.resolve(SITES);
     }
 
     public Path lock() {

@@ -68,8 +68,11 @@ public final class MetaRegion implements AutoCloseable {
         this.config = config;
         this.lock = lock;
         this.table = table;
-        this.journal = openJournal(layout, options);
-        this.sites = options.leakDetection() == LeakDetection.DISABLED ? null : openSites(layout, options, journal);
+        // the site table is checked first: a region refused for it is refused before the journal is touched
+        this.sites = options.leakDetection() == LeakDetection.DISABLED
+                ? null
+                : SiteTable.openForAppend(layout.sites(), options.syncMode() != SyncMode.NONE);
+        this.journal = openJournal(layout, options, sites);
         this.engine = new SlotEngine(
                 table,
                 journal,
@@ -99,19 +102,13 @@ public final class MetaRegion implements AutoCloseable {
         status.write(layout.status());
     }
 
-    private static SiteTable openSites(RegionLayout layout, RegionOptions options, JournalWriter journal) {
-        try {
-            return SiteTable.openForAppend(layout.sites(), options.syncMode() != SyncMode.NONE);
-        } catch (RuntimeException e) {
-            closeQuietly(journal);
-            throw e;
-        }
-    }
-
-    private static JournalWriter openJournal(RegionLayout layout, RegionOptions options) {
+    private static JournalWriter openJournal(RegionLayout layout, RegionOptions options, SiteTable sites) {
         try {
             return JournalWriter.open(layout.journal(), options.syncMode());
         } catch (RuntimeException | AssertionError e) {
+            if (sites != null) {
+                sites.close();
+            }
             throw journalFailure(layout, e);
         }
     }

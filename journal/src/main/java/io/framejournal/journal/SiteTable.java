@@ -47,7 +47,9 @@ import java.util.zip.CRC32C;
  * id is appended, so a record never names a site the table lacks, whatever the crash. A torn last entry (a crash in
  * the middle of writing it) is ignored by readers and cut off by the next writer: no record can name it.
  *
- * <p>The writer looks stacks up by key without a lock ({@link #find}); adding one ({@link #add}) takes the table's
+ * <p>Site ids are small numbers, 1, 2, 3... in the order the stacks were first met (so a seeded single-threaded run
+ * numbers its sites the same every time); the key, a stable hash of the stack, is how the writer finds a stack it has
+ * met before, in this session or an earlier one. The writer looks stacks up by key without a lock ({@link #find}); adding one ({@link #add}) takes the table's
  * lock, appends the entry and publishes a new copy of the lookup arrays. Readers ({@link #read}) trust nothing: every
  * length, count, checksum and string is checked, and a table that stops checking is used up to the last good entry.
  */
@@ -66,7 +68,9 @@ public final class SiteTable implements AutoCloseable {
     private static final byte[] MAGIC = {'F', 'J', 'S', 'I', 'T', 'E', 'S', 0};
 
     private final Path file;
-    private final FileChannel channel;
+    /** Opened at the first new site: until then the writer has changed nothing. */
+    private FileChannel channel;
+
     private final boolean sync;
     private final Set<Integer> ids = new HashSet<>();
     private final CRC32C crc = new CRC32C();
@@ -75,46 +79,43 @@ public final class SiteTable implements AutoCloseable {
     /** Lock-free lookup: open addressing over keys (0 = empty), replaced whole on every add. */
     private volatile Index index = new Index(64);
 
-    private SiteTable(Path file, FileChannel channel, boolean sync) {
+    private SiteTable(Path file, boolean sync) {
         this.file = file;
-        this.channel = channel;
         this.sync = sync;
     }
 
     // ---------------------------------------------------------------- writing
 
     /**
-     * Opens (or creates) a region's site table for appending: the entries that check are loaded, anything after them
-     * (a torn tail) is cut off.
+     * Opens a region's site table for appending: the entries that check are loaded; nothing is written until the first
+     * new site, which first cuts off anything after them (a torn tail) or creates the file. A table whose header is
+     * not one this build writes is refused, with nothing changed.
      *
      * @param sync force each new entry to disk before it is used (for journals that sync, against power loss)
      */
     public static SiteTable openForAppend(Path file, boolean sync) {
+        SiteTable t = new SiteTable(file, sync);
         try {
-            FileChannel ch = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            SiteTable t = new SiteTable(file, ch, sync);
-            try {
-                t.load();
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
-            }
-            return t;
+            t.load();
         } catch (IOException e) {
-            throw new RegionException("cannot open call-site table " + file + ": " + e.getMessage(), e);
+            throw new RegionException("cannot read call-site table " + file + ": " + e.getMessage(), e);
         }
+        return t;
     }
 
     private void load() throws IOException {
-        if (channel.size() < HEADER) {
-            channel.truncate(0);
-            channel.write(header(), 0);
-            end = HEADER;
-            force();
+        byte[] bytes;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            bytes = readAll(ch, file);
+        } catch (NoSuchFileException e) {
+            end = 0;
             return;
         }
-        Sites s = parse(file, readAll(channel, file));
+        if (bytes.length < HEADER) {
+            end = 0; // a crash while the file was being created: it is made again at the first site
+            return;
+        }
+        Sites s = parse(file, bytes);
         if (s.headerProblem) {
             throw new RegionException("call-site table " + file + " is not one this build writes (" + s.problem()
                     + "); move it aside to start a new one");
@@ -127,10 +128,22 @@ public final class SiteTable implements AutoCloseable {
         }
         count = s.sites().size();
         end = s.validLength();
-        if (channel.size() > end) {
+        index = ix;
+    }
+
+    /** Opens the file for the first new site: creates it (with its header) or cuts off a torn tail. */
+    private void openForWrite() throws IOException {
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (end < HEADER) {
+            channel.truncate(0);
+            ByteBuffer h = header();
+            while (h.hasRemaining()) {
+                channel.write(h, HEADER - h.remaining());
+            }
+            end = HEADER;
+        } else if (channel.size() > end) {
             channel.truncate(end);
         }
-        index = ix;
     }
 
     /** The site id of the stack with this key, or 0 when it is not in the table yet. Allocates nothing. */
@@ -151,12 +164,15 @@ public final class SiteTable implements AutoCloseable {
         if (count >= MAX_SITES || frames.isEmpty()) {
             return 0;
         }
-        int id = (int) (key ^ (key >>> 32));
-        while (id == 0 || ids.contains(id)) {
-            id++; // another stack took this id (32-bit hashes collide): the next free one, deterministically
+        int id = count + 1;
+        while (ids.contains(id)) {
+            id++; // only in a table another build wrote: ids are 1, 2, 3... in the order stacks were first met
         }
         ByteBuffer entry = encode(id, key, frames);
         try {
+            if (channel == null) {
+                openForWrite();
+            }
             long at = end;
             while (entry.hasRemaining()) {
                 at += channel.write(entry, at);
@@ -187,6 +203,9 @@ public final class SiteTable implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (channel == null) {
+            return;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -1,14 +1,19 @@
 package io.framejournal.replay.analysis;
 
+import io.framejournal.journal.CallSite;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.OpenCompounds;
+import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Transition;
 import io.framejournal.journal.Verdict;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Every event that touched one slot, in journal order: its own slot events (replayed through {@link Transition#apply}
@@ -33,6 +38,7 @@ public final class History {
      * @param after     value after
      * @param change    {@code before→after}, written the way the kind means it
      * @param verdict   what the transition said ({@code OK} for markers)
+     * @param site      call-site id of the event's record, 0 for none
      */
     public record Entry(
             long index,
@@ -46,7 +52,8 @@ public final class History {
             long before,
             long after,
             String change,
-            String verdict) {}
+            String verdict,
+            int site) {}
 
     /**
      * @param dir        the region
@@ -55,6 +62,8 @@ public final class History {
      * @param finalState the slot's state after the last one
      * @param events     events scanned
      * @param stopReason why reading stopped early, or {@code null}
+     * @param sites      the call sites the entries name, by id (from the region's site table)
+     * @param siteProblem why the site table could not be read to its end, or {@code null}
      */
     public record Report(
             java.nio.file.Path dir,
@@ -62,9 +71,16 @@ public final class History {
             List<Entry> entries,
             SlotState finalState,
             long events,
-            String stopReason) {
+            String stopReason,
+            Map<Integer, CallSite> sites,
+            String siteProblem) {
         public long paddr() {
             return Fmt.paddrOf(slot);
+        }
+
+        /** The call site with this id, or {@code null} (0, or a site the region's site table lacks). */
+        public CallSite site(int id) {
+            return id == 0 ? null : sites.get(id);
         }
     }
 
@@ -102,7 +118,27 @@ public final class History {
             }
             stop = JournalEnd.problem(reader, region, last, false);
         }
-        return new Report(region.dir(), slot, List.copyOf(entries), s, events, stop);
+        Map<Integer, CallSite> named = new TreeMap<>();
+        String siteProblem = null;
+        if (entries.stream().anyMatch(x -> x.site() != 0)) {
+            SiteTable.Sites table = region.sites();
+            siteProblem = table.problem();
+            for (Entry x : entries) {
+                CallSite site = x.site() == 0 ? null : table.get(x.site());
+                if (site != null) {
+                    named.put(x.site(), site);
+                }
+            }
+        }
+        return new Report(
+                region.dir(),
+                slot,
+                List.copyOf(entries),
+                s,
+                events,
+                stop,
+                Collections.unmodifiableMap(named),
+                siteProblem);
     }
 
     private static boolean covers(JournalEvent e, int slot) {
@@ -122,6 +158,7 @@ public final class History {
                 e.before,
                 e.after,
                 Fmt.change(e),
-                verdict);
+                verdict,
+                e.site);
     }
 }

@@ -15,6 +15,7 @@ public final class SlotLedger {
     private long[] index;
     private long[] count;
     private byte[] op;
+    private int[] site;
     private int[] next;
     private int free = NIL;
     private int used;
@@ -28,21 +29,31 @@ public final class SlotLedger {
         index = new long[cap];
         count = new long[cap];
         op = new byte[cap];
+        site = new int[cap];
         next = new int[cap];
     }
 
     /** Adds {@code n} held by {@code h} on {@code slot}; merges into the handle's entry when it has one. */
     public void add(int slot, long h, int opCode, long journalIndex, long n) {
+        add(slot, h, opCode, journalIndex, n, 0);
+    }
+
+    /** {@link #add(int, long, int, long, long)}, noting the call site of the record (0 for none). */
+    public void add(int slot, long h, int opCode, long journalIndex, long n, int callSite) {
         for (int i = head[slot]; i != NIL; i = next[i]) {
             if (handle[i] == h && op[i] == (byte) opCode) {
                 count[i] += n;
                 live += n;
+                if (site[i] == 0) {
+                    site[i] = callSite;
+                }
                 return;
             }
         }
         int e = allocate();
         handle[e] = h;
         op[e] = (byte) opCode;
+        site[e] = callSite;
         index[e] = journalIndex;
         count[e] = n;
         next[e] = head[slot];
@@ -126,6 +137,7 @@ public final class SlotLedger {
             index = Arrays.copyOf(index, cap);
             count = Arrays.copyOf(count, cap);
             op = Arrays.copyOf(op, cap);
+            site = Arrays.copyOf(site, cap);
             next = Arrays.copyOf(next, cap);
         }
         return used++;
@@ -145,6 +157,19 @@ public final class SlotLedger {
         for (int i = head[slot]; i != NIL; i = next[i]) {
             visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i]);
         }
+    }
+
+    /** Visits every entry on a slot, newest first, with the call site of the record that added it. */
+    public void forEachWithSite(int slot, SiteEntryVisitor visitor) {
+        for (int i = head[slot]; i != NIL; i = next[i]) {
+            visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i], site[i]);
+        }
+    }
+
+    /** One ledger entry and its call site (0 for none). */
+    @FunctionalInterface
+    public interface SiteEntryVisitor {
+        void visit(int slot, long handle, int op, long index, long count, int site);
     }
 
     /** One ledger entry. */

@@ -1,5 +1,6 @@
 package io.framejournal.replay.cli;
 
+import io.framejournal.allocator.LeakDetection;
 import io.framejournal.replay.analysis.Fmt;
 import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.sim.InjectedLeak;
@@ -75,6 +76,13 @@ final class SimulateCommand extends BaseCommand {
     boolean dropLeaks;
 
     @Option(
+            names = "--leak-detection",
+            paramLabel = "LEVEL",
+            description = "DISABLED, SAMPLED (1 handle in 128 per thread is leak-tracked and has its call site"
+                    + " recorded) or PARANOID (every handle). Default: SAMPLED (PARANOID with --drop-leaks).")
+    LeakDetection leakDetection;
+
+    @Option(
             names = "--injected-out",
             paramLabel = "FILE",
             description =
@@ -87,7 +95,8 @@ final class SimulateCommand extends BaseCommand {
                 .seed(seed)
                 .threads(threads)
                 .leakRate(leakRate)
-                .dropLeakedHandles(dropLeaks);
+                .dropLeakedHandles(dropLeaks)
+                .leakDetection(leakDetection);
         if (maxPaddr != null) {
             sim.maxPaddr(maxPaddr);
         }

@@ -160,7 +160,14 @@ public final class JsonWriter {
                     out.append("\\t");
                     break;
                 default:
-                    if (c < 0x20) {
+                    // control characters, C1 controls and bidi overrides from a region's files never reach a
+                    // terminal raw, even through `cat`
+                    if (c < 0x20
+                            || (c >= 0x7f && c <= 0x9f)
+                            || (c >= 0x202a && c <= 0x202e)
+                            || (c >= 0x2066 && c <= 0x2069)
+                            || c == 0x2028
+                            || c == 0x2029) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

@@ -70,6 +70,7 @@ public final class Simulator {
     private long seed = 42;
     private double leakRate;
     private boolean dropLeakedHandles;
+    private LeakDetection leakDetection;
     private Consumer<InjectedLeak> onInjected = l -> {};
     private LongConsumer onProgress = n -> {};
 
@@ -132,6 +133,16 @@ public final class Simulator {
         return this;
     }
 
+    /**
+     * Leak detection level of the region while the workload runs (and so which handles get call sites): {@code null}
+     * for the default (system property {@code framejournal.leakDetection}, else SAMPLED; PARANOID with
+     * {@link #dropLeakedHandles}).
+     */
+    public Simulator leakDetection(LeakDetection value) {
+        this.leakDetection = value;
+        return this;
+    }
+
     /** Called from the worker thread as each leak is injected (e.g. to log it before a crash). */
     public Simulator onInjected(Consumer<InjectedLeak> listener) {
         this.onInjected = listener;
@@ -147,7 +158,9 @@ public final class Simulator {
     /** Creates the region (or opens it when it exists and is clean), runs the workload and closes the region. */
     public SimulationResult run() {
         boolean exists = Files.isRegularFile(new RegionLayout(dir).config());
-        LeakDetection detection = dropLeakedHandles ? LeakDetection.PARANOID : LeakDetection.fromSystemProperty();
+        LeakDetection detection = leakDetection != null
+                ? leakDetection
+                : dropLeakedHandles ? LeakDetection.PARANOID : LeakDetection.fromSystemProperty();
         RegionOptions options = RegionOptions.defaults().withLeakDetection(detection);
         MetaRegion region;
         if (exists) {

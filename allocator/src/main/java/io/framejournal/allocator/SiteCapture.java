@@ -27,7 +27,10 @@ import java.util.stream.Stream;
 final class SiteCapture {
     static final int DEPTH = 8;
 
-    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    /** Fetches the API frames and the kept ones in one batch (a walk fetches frames from the VM in batches). */
+    private static final StackWalker WALKER =
+            StackWalker.getInstance(java.util.Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 24);
+
     private static final CodeSource ALLOCATOR = codeSource(SiteCapture.class);
     private static final CodeSource JOURNAL = codeSource(SiteTable.class);
 

@@ -206,7 +206,7 @@ public final class TextRenderer {
     }
 
     /** Frames of a call site shown in text; JSON has them all. */
-    static final int SITE_FRAMES_SHOWN = 4;
+    static final int SITE_FRAMES_SHOWN = 3;
 
     /** What is outstanding, by the call site that left it (Netty's "Created at:", heaptrack's grouping by stack). */
     private void sitesSection(AuditReport r) {

@@ -124,7 +124,9 @@ public final class TextRenderer {
             out.println("  call sites:    "
                     + (anySite
                             ? Fmt.count(r.siteGroupCount()) + " group(s) of what is outstanding (below)"
-                            : "none recorded (leak detection DISABLED, or no leaking handle was sampled)"));
+                            : r.formatVersion() < 2
+                                    ? "none (format-1 journals record no call sites)"
+                                    : "none recorded (leak detection DISABLED, or no leaking handle was sampled)"));
         }
         for (String w : r.warnings()) {
             out.println("  WARNING:       " + Fmt.safe(w));

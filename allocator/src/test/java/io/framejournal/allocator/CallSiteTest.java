@@ -109,6 +109,30 @@ class CallSiteTest {
     }
 
     @Test
+    void recovery_keeps_the_site_table_and_every_site_a_record_names() throws Exception {
+        Path dir = tmp.resolve("r");
+        try (MetaRegion region = region(dir, LeakDetection.PARANOID)) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            allocHere(alloc).clone().intoRaw();
+            allocAndClose(alloc, 3);
+        }
+        Path file = dir.resolve(RegionLayout.SITES);
+        byte[] before = Files.readAllBytes(file);
+        RegionLayout layout = new RegionLayout(dir);
+        io.framejournal.journal.RegionStatus clean = io.framejournal.journal.RegionStatus.read(layout.status());
+        // what a writer that died leaves behind: the status still says open
+        new io.framejournal.journal.RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        MetaRegion.recover(dir, true);
+        assertThat(Files.readAllBytes(file))
+                .as("recovery leaves the site table alone")
+                .isEqualTo(before);
+        SiteTable.Sites sites = SiteTable.read(file);
+        assertThat(JournalAssertions.events(dir, e -> e.site != 0))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(sites.get(e.site)).isNotNull());
+    }
+
+    @Test
     void disabled_captures_nothing_and_writes_no_site_table() {
         Path dir = tmp.resolve("r");
         try (MetaRegion region = region(dir, LeakDetection.DISABLED)) {

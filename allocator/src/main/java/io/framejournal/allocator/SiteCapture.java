@@ -1,6 +1,7 @@
 package io.framejournal.allocator;
 
 import io.framejournal.journal.CallSite;
+import io.framejournal.journal.RegionException;
 import io.framejournal.journal.SiteTable;
 import java.lang.StackWalker.StackFrame;
 import java.security.CodeSource;
@@ -66,7 +67,7 @@ final class SiteCapture {
      * The site id of the calling thread's stack, adding it to the table when new.
      *
      * @param walk the calling thread's scratch
-     * @return the site id, or 0 when the stack has no caller frame or the table is full
+     * @return the site id, or 0 when the stack has no caller frame, the table is full or cannot be written
      */
     int capture(Walk walk) {
         WALKER.walk(walk);
@@ -90,6 +91,10 @@ final class SiteCapture {
                         f.getByteCodeIndex()));
             }
             return table.add(walk.key, frames);
+        } catch (RegionException cannotWrite) {
+            // a call site is a diagnostic, not state: a site table that cannot take an entry (a full disk) leaves the
+            // record without a site rather than failing the call; the journal append reports a full disk itself
+            return 0;
         } finally {
             walk.clear();
         }

@@ -213,12 +213,7 @@ final class SlotEngine {
                 c.creations++;
             }
             if ((c.sampled || forgetSampled) && sites != null) {
-                try {
-                    c.site = sites.capture(c.walk);
-                } catch (RuntimeException e) {
-                    unpin(c);
-                    throw e;
-                }
+                c.site = sites.capture(c.walk);
             }
         }
         c.rec.beginCall(op, handle, c.site);
@@ -289,7 +284,6 @@ final class SlotEngine {
         return index;
     }
 
-    /** Ends a call: unlocks whatever it still holds (nothing was stored unless it committed) and unpins. */
     /** The public calls whose record mints a new handle's obligations. */
     private static boolean makesHandle(OpCode op) {
         switch (op) {
@@ -327,6 +321,7 @@ final class SlotEngine {
 
     static final long NOT_SAMPLED = -1;
 
+    /** Ends a call: unlocks whatever it still holds (nothing was stored unless it committed) and unpins. */
     private void end(Ctx c) {
         unlockAll(c);
         unpin(c);

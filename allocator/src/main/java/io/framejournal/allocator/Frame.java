@@ -120,7 +120,7 @@ public final class Frame<M> extends Handle {
     /** Forgets this handle (its obligation is redeemed) and keeps its reference raw. @return the frame's paddr */
     public long intoRaw() {
         ensureLive();
-        region.engine().forget(slot, OpCode.FRAME_INTO_RAW, id);
+        region.engine().forget(slot, OpCode.FRAME_INTO_RAW, id, sampled());
         retire("turned into a raw reference");
         return region.paddrOf(slot);
     }

@@ -13,10 +13,33 @@ abstract class Handle implements AutoCloseable {
     private final LeakTracker.Token leakToken;
     private String retiredBy;
 
+    /** A handle made by the call that just committed on this thread: sampled (tracked, with its site) or not. */
     Handle(MetaRegion region, long id, int slot, int pages, OpCode mintOp) {
+        this(region, id, slot, pages, mintOp, region.engine().takeSample());
+    }
+
+    /** A handle that takes over {@code parent}'s obligations without a call (a split half, a repurposed frame). */
+    Handle(MetaRegion region, long id, int slot, int pages, OpCode mintOp, Handle parent) {
+        this(
+                region,
+                id,
+                slot,
+                pages,
+                mintOp,
+                parent.leakToken == null ? SlotEngine.NOT_SAMPLED : parent.leakToken.site() & 0xffff_ffffL);
+    }
+
+    private Handle(MetaRegion region, long id, int slot, int pages, OpCode mintOp, long sample) {
         this.region = region;
         this.id = id;
-        this.leakToken = region.leaks().track(this, slot, pages, id, mintOp);
+        this.leakToken = sample == SlotEngine.NOT_SAMPLED
+                ? null
+                : region.leaks().track(this, slot, pages, id, mintOp, (int) sample);
+    }
+
+    /** Whether the leak detector watches this handle (it was sampled when made). */
+    final boolean sampled() {
+        return leakToken != null;
     }
 
     /** The id journaled with every event this handle causes. */

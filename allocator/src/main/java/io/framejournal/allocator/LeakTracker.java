@@ -2,7 +2,6 @@ package io.framejournal.allocator;
 
 import io.framejournal.journal.OpCode;
 import java.lang.ref.Cleaner;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Notices handles that became unreachable without {@code close()} and has the region journal them. */
 final class LeakTracker {
@@ -15,7 +14,6 @@ final class LeakTracker {
 
     private final MetaRegion region;
     private final LeakDetection level;
-    private final AtomicLong counter = new AtomicLong();
 
     LeakTracker(MetaRegion region, LeakDetection level) {
         this.region = region;
@@ -26,13 +24,14 @@ final class LeakTracker {
         return level;
     }
 
-    /** @return a token to disarm when the handle is closed or consumed, or {@code null} when not tracked */
-    Token track(Object handle, int slot, int pages, long handleId, OpCode mintOp) {
-        if (level == LeakDetection.DISABLED
-                || (level == LeakDetection.SAMPLED && counter.getAndIncrement() % SAMPLE_INTERVAL != 0)) {
-            return null;
-        }
-        Token token = new Token(region, slot, pages, handleId, mintOp);
+    /**
+     * Tracks a sampled handle (the engine samples: see {@code SlotEngine.begin}).
+     *
+     * @param site the handle's creation site id, 0 for none; a LEAKED_HANDLE record names it
+     * @return a token to disarm when the handle is closed or consumed
+     */
+    Token track(Object handle, int slot, int pages, long handleId, OpCode mintOp, int site) {
+        Token token = new Token(region, slot, pages, handleId, mintOp, site);
         token.cleanable = CLEANER.register(handle, token);
         return token;
     }
@@ -42,17 +41,24 @@ final class LeakTracker {
         private final MetaRegion region;
         private final long handleId;
         private final OpCode mintOp;
+        private final int site;
         private volatile int slot;
         private volatile int pages;
         private volatile boolean disarmed;
         private Cleaner.Cleanable cleanable;
 
-        Token(MetaRegion region, int slot, int pages, long handleId, OpCode mintOp) {
+        Token(MetaRegion region, int slot, int pages, long handleId, OpCode mintOp, int site) {
             this.region = region;
+            this.site = site;
             this.slot = slot;
             this.pages = pages;
             this.handleId = handleId;
             this.mintOp = mintOp;
+        }
+
+        /** The tracked handle's creation site, 0 for none. */
+        int site() {
+            return site;
         }
 
         void update(int newSlot, int newPages) {
@@ -68,7 +74,7 @@ final class LeakTracker {
         @Override
         public void run() {
             if (!disarmed && pages > 0) {
-                region.journalLeak(slot, pages, handleId, mintOp);
+                region.journalLeak(slot, pages, handleId, mintOp, site);
             }
         }
     }

@@ -13,6 +13,7 @@ import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotState;
 import io.framejournal.journal.WriterIdentity;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import net.openhft.chronicle.bytes.SyncMode;
 
 /**
  * A meta region: the slot table of {@code [0, maxPaddr)} in a memory-mapped Chronicle Map, its write-ahead journal
@@ -46,6 +48,9 @@ public final class MetaRegion implements AutoCloseable {
     private final JournalWriter journal;
     private final SlotEngine engine;
     private final LeakTracker leaks;
+    /** The call-site table, open while the region is when leak detection is on; else {@code null}. */
+    private final SiteTable sites;
+
     private final long session;
     private final AtomicLong handleIds = new AtomicLong();
     private final AtomicInteger listIds = new AtomicInteger();
@@ -65,8 +70,17 @@ public final class MetaRegion implements AutoCloseable {
         this.config = config;
         this.lock = lock;
         this.table = table;
-        this.journal = openJournal(layout, options);
-        this.engine = new SlotEngine(table, journal, config.pageSize());
+        // the site table is checked first: a region refused for it is refused before the journal is touched
+        this.sites = options.leakDetection() == LeakDetection.DISABLED
+                ? null
+                : SiteTable.openForAppend(layout.sites(), options.syncMode() != SyncMode.NONE);
+        this.journal = openJournal(layout, options, sites);
+        this.engine = new SlotEngine(
+                table,
+                journal,
+                config.pageSize(),
+                options.leakDetection(),
+                sites == null ? null : new SiteCapture(sites));
         this.leaks = new LeakTracker(this, options.leakDetection());
         this.session = previous.session() + 1;
         long openIndex;
@@ -81,6 +95,9 @@ public final class MetaRegion implements AutoCloseable {
                     (short) config.formatVersion());
         } catch (RuntimeException | AssertionError e) {
             closeQuietly(journal);
+            if (sites != null) {
+                sites.close();
+            }
             throw journalFailure(layout, e);
         }
         this.status = previous.opened(openIndex);
@@ -120,10 +137,13 @@ public final class MetaRegion implements AutoCloseable {
         return checkpointer == null ? 0 : checkpointer.checkpointsWritten();
     }
 
-    private static JournalWriter openJournal(RegionLayout layout, RegionOptions options) {
+    private static JournalWriter openJournal(RegionLayout layout, RegionOptions options, SiteTable sites) {
         try {
             return JournalWriter.open(layout.journal(), options.syncMode());
         } catch (RuntimeException | AssertionError e) {
+            if (sites != null) {
+                sites.close();
+            }
             throw journalFailure(layout, e);
         }
     }
@@ -394,13 +414,26 @@ public final class MetaRegion implements AutoCloseable {
         return engine.failure();
     }
 
-    void journalLeak(int slot, int pages, long handleId, OpCode mintOp) {
+    void journalLeak(int slot, int pages, long handleId, OpCode mintOp, int site) {
         synchronized (this) {
             if (closed || engine.failure() != null) {
                 return; // the ledger still shows the obligation; audit reports it
             }
             engine.marker(
-                    EventKind.LEAKED_HANDLE, OpCode.LEAK_DETECTOR, slot, pages, mintOp.code(), handleId, (short) 0);
+                    EventKind.LEAKED_HANDLE,
+                    OpCode.LEAK_DETECTOR,
+                    slot,
+                    pages,
+                    mintOp.code(),
+                    handleId,
+                    (short) 0,
+                    site);
+        }
+    }
+
+    private void closeSites() {
+        if (sites != null) {
+            sites.close();
         }
     }
 
@@ -425,12 +458,14 @@ public final class MetaRegion implements AutoCloseable {
                     checkpointer.close();
                 }
                 closeQuietly(journal);
+                closeSites();
                 table.close();
                 return;
             }
             long closeIndex = engine.closingMarker(EventKind.REGION_CLOSE, OpCode.REGION, session);
             finalCheckpoint();
             journal.close();
+            closeSites();
             table.close();
             status = status.closed(closeIndex);
             status.write(layout.status());

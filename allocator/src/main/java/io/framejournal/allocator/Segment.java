@@ -29,6 +29,15 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         this.mintOp = mintOp;
     }
 
+    /** A split half: shares {@code parent}'s obligations, its leak tracking and its creation site. */
+    private Segment(Segment<M> parent, int startSlot, int endSlot) {
+        super(parent.region, parent.id, startSlot, endSlot - startSlot, parent.mintOp, parent);
+        this.startSlot = startSlot;
+        this.endSlot = endSlot;
+        this.codec = parent.codec;
+        this.mintOp = parent.mintOp;
+    }
+
     /** The operation that minted this handle's obligations (a split half: the original's). */
     OpCode mintOp() {
         return mintOp;
@@ -160,9 +169,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         }
         int at = startSlot + (int) (offset / region.config().pageSize());
         retire("split");
-        return new Halves<>(
-                new Segment<>(region, startSlot, at, codec, id, mintOp),
-                new Segment<>(region, at, endSlot, codec, id, mintOp));
+        return new Halves<>(new Segment<>(this, startSlot, at), new Segment<>(this, at, endSlot));
     }
 
     /**
@@ -251,7 +258,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         ensureLive();
         PaddrRange range = new PaddrRange(region.paddrOf(startSlot), region.paddrOf(endSlot));
         if (startSlot < endSlot) {
-            region.engine().forgetRange(startSlot, endSlot, OpCode.SEGMENT_INTO_RAW, id);
+            region.engine().forgetRange(startSlot, endSlot, OpCode.SEGMENT_INTO_RAW, id, sampled());
         }
         retire("turned into a raw range");
         return range;

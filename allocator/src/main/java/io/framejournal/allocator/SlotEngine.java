@@ -36,12 +36,23 @@ final class SlotEngine {
     private final int pageSize;
     private final ThreadLocal<Ctx> contexts;
     private final CloseGate gate = new CloseGate();
+    /** How handles are sampled for leak tracking and call sites. */
+    private final LeakDetection level;
+    /** Captures call sites of sampled calls; {@code null} when none are captured. */
+    private final SiteCapture sites;
+
     private volatile String failure;
 
     SlotEngine(SlotTable table, JournalWriter journal, int pageSize) {
+        this(table, journal, pageSize, LeakDetection.DISABLED, null);
+    }
+
+    SlotEngine(SlotTable table, JournalWriter journal, int pageSize, LeakDetection level, SiteCapture sites) {
         this.table = table;
         this.journal = journal;
         this.pageSize = pageSize;
+        this.level = level;
+        this.sites = level == LeakDetection.DISABLED ? null : sites;
         this.contexts = ThreadLocal.withInitial(() -> gate.register(new Ctx(journal.lane())));
     }
 
@@ -83,6 +94,17 @@ final class SlotEngine {
         long handle;
         SlotState cur;
         int curSlot;
+
+        /** Handle creations on this thread so far: sampling counts them per thread (deterministic per thread). */
+        long creations;
+        /** The call in progress made a handle that is sampled (its creation record names {@link #site}). */
+        boolean sampled;
+        /** Set when a sampled creation committed: the handle constructed next on this thread takes it. */
+        boolean sampleReady;
+        /** Call-site id of the call in progress, 0 for none. */
+        int site;
+
+        final SiteCapture.Walk walk = new SiteCapture.Walk();
 
         Ctx(JournalWriter.Lane lane) {
             this.lane = lane;
@@ -162,6 +184,16 @@ final class SlotEngine {
     // ---------------------------------------------------------------- one call: lock, check, build, append, store
 
     private Ctx begin(OpCode op, long handle) {
+        return begin(op, handle, false);
+    }
+
+    /**
+     * Starts a call. A call that makes a handle counts towards the thread's sampling: with leak detection SAMPLED
+     * every {@value LeakTracker#SAMPLE_INTERVAL}th creation on a thread (the first, then every 128th), with PARANOID
+     * every one, is sampled: its call site is captured and the handle built from it is leak-tracked. An into_raw of a
+     * sampled handle ({@code forgetSampled}) has its site captured too.
+     */
+    private Ctx begin(OpCode op, long handle, boolean forgetSampled) {
         Ctx c = pin();
         String failed = failure;
         if (failed != null) {
@@ -172,7 +204,19 @@ final class SlotEngine {
         c.n = 0;
         c.op = op;
         c.handle = handle;
-        c.rec.beginCall(op, handle, 0);
+        c.sampleReady = false;
+        c.sampled = false;
+        c.site = 0;
+        if (level != LeakDetection.DISABLED) {
+            if (makesHandle(op)) {
+                c.sampled = level == LeakDetection.PARANOID || c.creations % LeakTracker.SAMPLE_INTERVAL == 0;
+                c.creations++;
+            }
+            if ((c.sampled || forgetSampled) && sites != null) {
+                c.site = sites.capture(c.walk);
+            }
+        }
+        c.rec.beginCall(op, handle, c.site);
         return c;
     }
 
@@ -236,8 +280,46 @@ final class SlotEngine {
             }
         }
         unlockAll(c);
+        c.sampleReady = c.sampled;
         return index;
     }
+
+    /** The public calls whose record mints a new handle's obligations. */
+    private static boolean makesHandle(OpCode op) {
+        switch (op) {
+            case FRAME_FROM_UNUSED:
+            case FRAME_FROM_IN_USE:
+            case FRAME_CLONE:
+            case FRAME_FROM_RAW:
+            case UNIQUE_FROM_UNUSED:
+            case FRAME_FROM_UNIQUE:
+            case UNIQUE_TRY_FROM_SHARED:
+            case SEGMENT_FROM_UNUSED:
+            case SEGMENT_CLONE:
+            case SEGMENT_SLICE:
+            case SEGMENT_NEXT:
+            case SEGMENT_FROM_FRAME:
+            case SEGMENT_FROM_RAW:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * For the handle being constructed right after a successful call on this thread: {@link #NOT_SAMPLED}, or the
+     * sampled call's site id (0 when none was captured) as an unsigned int. Consumed by the first call.
+     */
+    long takeSample() {
+        Ctx c = contexts.get();
+        if (!c.sampleReady) {
+            return NOT_SAMPLED;
+        }
+        c.sampleReady = false;
+        return c.site & 0xffff_ffffL;
+    }
+
+    static final long NOT_SAMPLED = -1;
 
     /** Ends a call: unlocks whatever it still holds (nothing was stored unless it committed) and unpins. */
     private void end(Ctx c) {
@@ -408,8 +490,8 @@ final class SlotEngine {
     }
 
     /** into_raw: the handle's obligation is redeemed, its reference lives on raw. */
-    void forget(int slot, OpCode op, long handle) {
-        Ctx c = begin(op, handle);
+    void forget(int slot, OpCode op, long handle, boolean sampled) {
+        Ctx c = begin(op, handle, sampled);
         try {
             SlotState s = lock(c, slot);
             checkForgettable(s, slot);
@@ -634,8 +716,8 @@ final class SlotEngine {
     }
 
     /** Segment into_raw over {@code [s0, s1)}. */
-    void forgetRange(int s0, int s1, OpCode op, long handle) {
-        Ctx c = begin(op, handle);
+    void forgetRange(int s0, int s1, OpCode op, long handle, boolean sampled) {
+        Ctx c = begin(op, handle, sampled);
         try {
             for (int slot = s0; slot < s1; slot++) {
                 checkForgettable(lock(c, slot), slot);
@@ -728,12 +810,17 @@ final class SlotEngine {
 
     /** Journals a record that changes no slot (region, leak and recovery markers). @return its index */
     long marker(EventKind kind, OpCode op, int slot, long before, long after, long handle, short aux) {
+        return marker(kind, op, slot, before, after, handle, aux, 0);
+    }
+
+    /** {@link #marker}, naming a call site (a LEAKED_HANDLE names its handle's creation site). */
+    long marker(EventKind kind, OpCode op, int slot, long before, long after, long handle, short aux, int site) {
         Ctx c = pin();
         try {
             if (failure != null) {
                 throw new IllegalStateException("the region failed and takes no more records (" + failure + ")");
             }
-            return markerUnguarded(c, kind, op, slot, before, after, handle, aux);
+            return markerUnguarded(c, kind, op, slot, before, after, handle, aux, site);
         } finally {
             unpin(c);
         }
@@ -741,12 +828,12 @@ final class SlotEngine {
 
     /** The region's last record, journaled after {@link #shutdown()} has drained every operation. */
     long closingMarker(EventKind kind, OpCode op, long handle) {
-        return markerUnguarded(contexts.get(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0);
+        return markerUnguarded(contexts.get(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0, 0);
     }
 
     private long markerUnguarded(
-            Ctx c, EventKind kind, OpCode op, int slot, long before, long after, long handle, short aux) {
-        c.rec.marker(kind, op, handle, slot, before, after, aux);
+            Ctx c, EventKind kind, OpCode op, int slot, long before, long after, long handle, short aux, int site) {
+        c.rec.marker(kind, op, handle, slot, before, after, aux, site);
         try {
             return c.lane.append();
         } catch (RuntimeException | Error e) {

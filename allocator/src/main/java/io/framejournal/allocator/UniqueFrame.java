@@ -20,6 +20,13 @@ public final class UniqueFrame<M> extends Handle {
         this.codec = codec;
     }
 
+    /** The same frame under new metadata ({@link #repurpose}): keeps {@code parent}'s tracking and creation site. */
+    private UniqueFrame(UniqueFrame<?> parent, MetaCodec<M> codec) {
+        super(parent.region, parent.id, parent.slot, 1, OpCode.UNIQUE_REPURPOSE, parent);
+        this.slot = parent.slot;
+        this.codec = codec;
+    }
+
     /** UniqueFrame::from_unused: claims a free frame as UNIQUE with {@code meta}. */
     @SuppressWarnings("unchecked")
     public static <M> UniqueFrame<M> fromUnused(MetaRegion region, long paddr, M meta) throws GetFrameException {
@@ -81,7 +88,7 @@ public final class UniqueFrame<M> extends Handle {
         MetaCodec<N> next = MetaCodec.of((Class<N>) meta.getClass());
         region.engine().repurpose(slot, id, next.typeId(), next.word0(meta), next.word1(meta));
         retire("repurposed");
-        return new UniqueFrame<>(region, slot, next, id, OpCode.UNIQUE_REPURPOSE);
+        return new UniqueFrame<>(this, next);
     }
 
     /** Frame::from_unique: UNIQUE→1; this handle is consumed. */

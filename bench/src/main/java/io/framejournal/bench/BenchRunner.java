@@ -88,6 +88,10 @@ public final class BenchRunner {
             System.out.print(report.table());
             return;
         }
+        if ("sites".equals(System.getProperty("bench.only"))) {
+            quickSites();
+            return;
+        }
         machine();
         report.setting(
                 "jmh",
@@ -150,6 +154,28 @@ public final class BenchRunner {
                 write.ratio() >= 0.8,
                 write.rounds() + " alternating rounds of " + PAIRED_CYCLES + " cycles vs as many floor cycles (same"
                         + " bytes per call); reference = floor's best round");
+        step("paired rounds: leak detection DISABLED vs SAMPLED vs PARANOID (call sites), alternating");
+        PairedRuns.Levels levels = PairedRuns.leakLevels(PAIRED_ROUNDS, PAIRED_CYCLES, frameEvents);
+        report.add(
+                "paired.sampled",
+                "paired: journaled frame cycle, leaks SAMPLED (call sites)",
+                Measured.once(levels.sampled()),
+                "events/s",
+                Measured.once(levels.disabled()),
+                ">= 0.9 DISABLED",
+                levels.sampled() >= 0.9 * levels.disabled(),
+                levels.rounds() + " alternating rounds of " + PAIRED_CYCLES + " cycles per level; 1 handle in 128"
+                        + " per thread leak-tracked with its call site; reference = DISABLED's best round");
+        report.add(
+                "paired.paranoid",
+                "paired: journaled frame cycle, leaks PARANOID (call sites)",
+                Measured.once(levels.paranoid()),
+                "events/s",
+                Measured.once(levels.disabled()),
+                null,
+                null,
+                "every handle leak-tracked (a Cleaner registration) with its call site (a stack walk);"
+                        + " reference = DISABLED's best round");
         PairedRuns.Pair replay =
                 PairedRuns.replay(replayRegion, (int) (Workload.MAX_PADDR / Workload.PAGE), counted[0], PAIRED_ROUNDS);
         report.add(
@@ -323,6 +349,21 @@ public final class BenchRunner {
 
     private static String fmt2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** {@code -Dbench.only=sites}: the paired leak-detection rounds alone (call-site capture cost, about 30 s). */
+    private void quickSites() throws IOException {
+        PairedRuns.Levels l = PairedRuns.leakLevels(PAIRED_ROUNDS, PAIRED_CYCLES, 14.0);
+        System.out.printf(
+                Locale.ROOT,
+                "journaled frame cycle, best of %d alternating rounds: DISABLED %,.0f events/s, SAMPLED %,.0f (%.3f),"
+                        + " PARANOID %,.0f (%.3f)%n",
+                l.rounds(),
+                l.disabled(),
+                l.sampled(),
+                l.sampled() / l.disabled(),
+                l.paranoid(),
+                l.paranoid() / l.disabled());
     }
 
     /** {@code -Dbench.only=replay}: the paired replay rounds alone, for working on the reader (about 20 s). */

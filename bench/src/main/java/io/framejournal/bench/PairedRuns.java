@@ -95,6 +95,49 @@ final class PairedRuns {
         return new double[] {best[0] / 1e6, best[1] / 1e6, best[2] / 1e6, best[3] / 1e6};
     }
 
+    /** Fastest rounds of the journaled frame cycle at each leak detection level, in events per second. */
+    record Levels(double disabled, double sampled, double paranoid, int rounds) {}
+
+    /**
+     * Journaled frame cycles with leak detection DISABLED, SAMPLED and PARANOID (call sites captured for the sampled
+     * handles), three regions side by side, alternating in short rounds; the fastest round of each.
+     */
+    static Levels leakLevels(int rounds, int cyclesPerRound, double eventsPerCycle) throws IOException {
+        Path dir = Dirs.temp("paired-levels");
+        LeakDetection[] levels = {LeakDetection.DISABLED, LeakDetection.SAMPLED, LeakDetection.PARANOID};
+        MetaRegion[] regions = new MetaRegion[levels.length];
+        try {
+            FrameAllocOptions[] allocs = new FrameAllocOptions[levels.length];
+            for (int l = 0; l < levels.length; l++) {
+                regions[l] = Workload.createRegion(dir.resolve(levels[l].name()), levels[l]);
+                allocs[l] = new FrameAllocOptions(regions[l]);
+            }
+            long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+            for (int r = 0; r < WARMUP_ROUNDS + rounds; r++) {
+                for (int k = 0; k < levels.length; k++) {
+                    int l = (r + k) % levels.length; // each level goes first, second and third in turn
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < cyclesPerRound; i++) {
+                        Workload.frameCycle(allocs[l]);
+                    }
+                    long t = System.nanoTime() - t0;
+                    if (r >= WARMUP_ROUNDS) {
+                        best[l] = Math.min(best[l], t);
+                    }
+                }
+            }
+            double events = cyclesPerRound * eventsPerCycle;
+            return new Levels(events * 1e9 / best[0], events * 1e9 / best[1], events * 1e9 / best[2], rounds);
+        } finally {
+            for (MetaRegion region : regions) {
+                if (region != null) {
+                    region.close();
+                }
+            }
+            Dirs.delete(dir);
+        }
+    }
+
     /** Whole-journal replay passes against raw-tailer passes over the same journal. */
     static Pair replay(Path region, int nrSlots, long events, int rounds) {
         ReplayBench bench = new ReplayBench();

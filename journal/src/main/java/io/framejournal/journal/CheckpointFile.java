@@ -43,7 +43,7 @@ import java.util.zip.CRC32C;
  *              slot (4), last op (1), reserved (3), last handle (8),
  *              refCount, lastIndex, meta0, meta1, raw, obligations, inList|metaType|usage (7 x 8)
  *  O obligations, {@value #LEDGER} bytes each, ascending slot, each slot's oldest first:
- *              slot (4), op (1), reserved (3), handle (8), minting index (8), count (8)
+ *              slot (4), op (1), reserved (3), handle (8), minting index (8), count (8), call site (4), reserved (4)
  *  R raw references, same layout
  * Trailer, {@value #TRAILER} bytes: CRC-32C of every byte before it (4), magic "FJCE" (4)
  * </pre>
@@ -58,7 +58,7 @@ public final class CheckpointFile {
     static final int HEADER = 96;
     static final int COUNTER = 16;
     static final int SLOT = 72;
-    static final int LEDGER = 32;
+    static final int LEDGER = 40;
     static final int TRAILER = 8;
 
     private static final long MAGIC = 0x0a0d54504b434a46L; // "FJCKPT\r\n" little-endian
@@ -204,13 +204,15 @@ public final class CheckpointFile {
             if (ledger.isEmpty(slot)) {
                 continue;
             }
-            ledger.forEachOldestFirst(slot, (s, handle, op, index, count) -> {
+            ledger.forEachOldestFirst(slot, (s, handle, op, index, count, site) -> {
                 try {
                     out.putInt(s);
                     out.putInt(op);
                     out.putLong(handle);
                     out.putLong(index);
                     out.putLong(count);
+                    out.putInt(site);
+                    out.putInt(0);
                 } catch (IOException e) {
                     failed[0] = e;
                 }
@@ -375,11 +377,13 @@ public final class CheckpointFile {
             long handle = in.getLong();
             long index = in.getLong();
             long count = in.getLong();
+            int site = in.getInt();
+            in.getInt();
             if (slot < prevSlot || slot >= nrSlots || (op & ~0xff) != 0 || count <= 0) {
                 throw bad(file, "has a ledger entry for slot " + slot + " out of order or malformed");
             }
             prevSlot = slot;
-            ledger.push(slot, handle, op, index, count);
+            ledger.push(slot, handle, op, index, count, site);
         }
     }
 

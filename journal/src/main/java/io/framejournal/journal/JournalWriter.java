@@ -201,7 +201,7 @@ public final class JournalWriter implements AutoCloseable {
                         .beginSlot(e.slot, e.prevIndex)
                         .entry(e.kind, e.flags & RecordFormat.ENTRY_UPDATE, e.metaType, e.before, e.after);
             } else {
-                record.marker(e.kind, OpCode.ofCode(e.op), e.handle, e.slot, e.before, e.after, e.metaType);
+                record.marker(e.kind, OpCode.ofCode(e.op), e.handle, e.slot, e.before, e.after, e.metaType, e.site);
             }
             long index = append();
             e.index = index;

@@ -91,7 +91,7 @@ public final class LedgerReplay {
         int slot = e.slot;
         switch (e.kind) {
             case MINT:
-                obligations.add(slot, e.handle, e.op, e.index, Math.max(1, e.after - e.before));
+                obligations.add(slot, e.handle, e.op, e.index, Math.max(1, e.after - e.before), e.site);
                 break;
             case REDEEM:
                 if (e.op == RECLAIM || e.handle == 0) {
@@ -106,7 +106,7 @@ public final class LedgerReplay {
                 }
                 break;
             case RAW_FORGET:
-                raw.add(slot, e.handle, e.op, e.index, Math.max(1, e.after - e.before));
+                raw.add(slot, e.handle, e.op, e.index, Math.max(1, e.after - e.before), e.site);
                 break;
             case RAW_RESTORE:
                 if (e.op == RECLAIM) {

@@ -116,10 +116,15 @@ public final class RecordEncoder {
 
     /** Builds a whole marker record (REGION_OPEN, REGION_CLOSE, LEAKED_HANDLE, RECOVERY). */
     public RecordEncoder marker(EventKind kind, OpCode op, long handle, int slot, long a, long b, short aux) {
+        return marker(kind, op, handle, slot, a, b, aux, 0);
+    }
+
+    /** {@link #marker}, naming a call site (a LEAKED_HANDLE names the leaked handle's creation site). */
+    public RecordEncoder marker(EventKind kind, OpCode op, long handle, int slot, long a, long b, short aux, int site) {
         if (!RecordFormat.isMarker(kind)) {
             throw new IllegalArgumentException(kind + " is not a format-2 marker");
         }
-        start(RecordFormat.TYPE_MARKER, op, handle, 0);
+        start(RecordFormat.TYPE_MARKER, op, handle, site);
         ensure(MARKER);
         int p = buf.position();
         buf.put(p, kind.code());

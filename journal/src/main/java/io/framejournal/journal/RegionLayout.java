@@ -11,6 +11,8 @@ public record RegionLayout(Path dir) {
     public static final String JOURNAL = "journal";
     public static final String LOCK = "region.lock";
     public static final String CHECKPOINTS = "checkpoints";
+    /** The call-site table ({@link SiteTable}); absent in regions that never captured a site. */
+    public static final String SITES = "sites.fjs";
 
     public Path config() {
         return dir.resolve(CONFIG);
@@ -31,6 +33,10 @@ public record RegionLayout(Path dir) {
     /** Where checkpoints are kept ({@link CheckpointFile}). */
     public Path checkpoints() {
         return dir.resolve(CHECKPOINTS);
+    }
+
+    public Path sites() {
+        return dir.resolve(SITES);
     }
 
     public Path lock() {

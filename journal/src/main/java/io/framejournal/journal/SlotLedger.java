@@ -15,6 +15,7 @@ public final class SlotLedger {
     private long[] index;
     private long[] count;
     private byte[] op;
+    private int[] site;
     private int[] next;
     private int free = NIL;
     private int used;
@@ -28,21 +29,31 @@ public final class SlotLedger {
         index = new long[cap];
         count = new long[cap];
         op = new byte[cap];
+        site = new int[cap];
         next = new int[cap];
     }
 
     /** Adds {@code n} held by {@code h} on {@code slot}; merges into the handle's entry when it has one. */
     public void add(int slot, long h, int opCode, long journalIndex, long n) {
+        add(slot, h, opCode, journalIndex, n, 0);
+    }
+
+    /** {@link #add(int, long, int, long, long)}, noting the call site of the record (0 for none). */
+    public void add(int slot, long h, int opCode, long journalIndex, long n, int callSite) {
         for (int i = head[slot]; i != NIL; i = next[i]) {
             if (handle[i] == h && op[i] == (byte) opCode) {
                 count[i] += n;
                 live += n;
+                if (site[i] == 0) {
+                    site[i] = callSite;
+                }
                 return;
             }
         }
         int e = allocate();
         handle[e] = h;
         op[e] = (byte) opCode;
+        site[e] = callSite;
         index[e] = journalIndex;
         count[e] = n;
         next[e] = head[slot];
@@ -54,8 +65,9 @@ public final class SlotLedger {
      * Puts an entry in front of the slot's list as it is, without merging: for rebuilding a ledger from a checkpoint,
      * oldest entry first, so that the list ends up as it was saved.
      */
-    public void push(int slot, long h, int opCode, long journalIndex, long n) {
+    public void push(int slot, long h, int opCode, long journalIndex, long n, int callSite) {
         int e = allocate();
+        site[e] = callSite;
         handle[e] = h;
         op[e] = (byte) opCode;
         index[e] = journalIndex;
@@ -75,7 +87,7 @@ public final class SlotLedger {
     }
 
     /** Visits the slot's entries oldest first (the order {@link #push} rebuilds them in). */
-    public void forEachOldestFirst(int slot, EntryVisitor visitor) {
+    public void forEachOldestFirst(int slot, SiteEntryVisitor visitor) {
         int n = entries(slot);
         if (n == 0) {
             return;
@@ -87,7 +99,7 @@ public final class SlotLedger {
         }
         for (int j = n - 1; j >= 0; j--) {
             int i = order[j];
-            visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i]);
+            visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i], site[i]);
         }
     }
 
@@ -169,6 +181,7 @@ public final class SlotLedger {
             index = Arrays.copyOf(index, cap);
             count = Arrays.copyOf(count, cap);
             op = Arrays.copyOf(op, cap);
+            site = Arrays.copyOf(site, cap);
             next = Arrays.copyOf(next, cap);
         }
         return used++;
@@ -188,6 +201,19 @@ public final class SlotLedger {
         for (int i = head[slot]; i != NIL; i = next[i]) {
             visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i]);
         }
+    }
+
+    /** Visits every entry on a slot, newest first, with the call site of the record that added it. */
+    public void forEachWithSite(int slot, SiteEntryVisitor visitor) {
+        for (int i = head[slot]; i != NIL; i = next[i]) {
+            visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i], site[i]);
+        }
+    }
+
+    /** One ledger entry and its call site (0 for none). */
+    @FunctionalInterface
+    public interface SiteEntryVisitor {
+        void visit(int slot, long handle, int op, long index, long count, int site);
     }
 
     /** One ledger entry. */

@@ -90,6 +90,20 @@ public final class Support {
         return out;
     }
 
+    /** How many events of a region's journal match {@code filter}. */
+    public static long eventsWhere(Path region, java.util.function.Predicate<JournalEvent> filter) {
+        long n = 0;
+        JournalEvent e = new JournalEvent();
+        try (JournalReader r = JournalReader.open(new RegionLayout(region).journal())) {
+            while (r.next(e)) {
+                if (filter.test(e)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Copies a directory tree. */
     public static void copyTree(Path from, Path to) {
         try (Stream<Path> files = Files.walk(from)) {

@@ -1,7 +1,9 @@
 package io.framejournal.replay.analysis;
 
+import io.framejournal.journal.CallSite;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@link Auditor} found. Lists hold at most the auditor's detail limit each; the counts are exact.
@@ -38,6 +40,10 @@ import java.util.List;
  *                         N)"}, {@code "died (pid N is gone)"}), or {@code null} when clean or not on record
  * @param filter           what the lists and their counts were filtered by ({@link EventFilter#describe()}), empty
  *                         for nothing: then every count and {@link #findings()} cover the matching entries only
+ * @param bySite           leaks, raw references and leaked handles grouped by call site, the largest first (site 0:
+ *                         none recorded, for handles that were not sampled)
+ * @param siteGroupCount   call-site groups in all ({@code bySite} holds the first ones)
+ * @param sites            the call sites the report names, by id (read from the region's site table)
  */
 public record AuditReport(
         Path dir,
@@ -69,7 +75,15 @@ public record AuditReport(
         long checkpointIndex,
         List<String> checkpointFindings,
         String writer,
-        String filter) {
+        String filter,
+        List<SiteGroup> bySite,
+        long siteGroupCount,
+        Map<Integer, CallSite> sites) {
+
+    /** The call site with this id, or {@code null} (0, or a site the region's site table lacks). */
+    public CallSite site(int id) {
+        return id == 0 ? null : sites.get(id);
+    }
 
     /** Number of findings: one per leak group, raw leak, leaked handle, torn compound, and each counted finding. */
     public long findings() {
@@ -107,9 +121,23 @@ public record AuditReport(
      * @param slots      the slots it still owes, ascending
      * @param indices    journal index of each slot's mint
      * @param total      obligations in all (a slot may owe more than one)
+     * @param site       call site of the minting record, 0 for none
      */
     public record LeakGroup(
-            long handle, int op, long firstIndex, List<Integer> slots, List<Long> indices, long total) {}
+            long handle, int op, long firstIndex, List<Integer> slots, List<Long> indices, long total, int site) {}
+
+    /**
+     * What is outstanding from one call site.
+     *
+     * @param site          the call-site id, 0 for records that name none
+     * @param obligations   obligations outstanding that records from this site minted
+     * @param handles       handle groups among them
+     * @param rawReferences raw references forgotten by into_raw calls from this site and never restored
+     * @param leakedHandles handles made here that the leak detector saw dropped without close
+     * @param firstIndex    the earliest journal index among them
+     */
+    public record SiteGroup(
+            int site, long obligations, long handles, long rawReferences, long leakedHandles, long firstIndex) {}
 
     /**
      * Raw references on a slot, attributed to the handle whose into_raw forgot them.
@@ -119,8 +147,9 @@ public record AuditReport(
      * @param op     the forgetting op
      * @param index  journal index of the forget
      * @param count  references outstanding
+     * @param site   call site of the into_raw, 0 for none
      */
-    public record RawLeak(int slot, long handle, int op, long index, long count) {}
+    public record RawLeak(int slot, long handle, int op, long index, long count, int site) {}
 
     /**
      * A LEAKED_HANDLE event.
@@ -130,8 +159,9 @@ public record AuditReport(
      * @param pages  pages it covered
      * @param mintOp the op that minted it
      * @param handle the handle
+     * @param site   the handle's creation site (like Netty's "Created at:"), 0 for none
      */
-    public record LeakedHandle(long index, int slot, long pages, int mintOp, long handle) {}
+    public record LeakedHandle(long index, int slot, long pages, int mintOp, long handle, int site) {}
 
     /**
      * A compound operation with a BEGIN and no END.

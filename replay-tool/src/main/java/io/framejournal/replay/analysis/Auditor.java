@@ -2,6 +2,7 @@ package io.framejournal.replay.analysis;
 
 import io.framejournal.allocator.SlotSource;
 import io.framejournal.allocator.SlotTable;
+import io.framejournal.journal.CallSite;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
@@ -10,6 +11,7 @@ import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.ReplayStart;
 import io.framejournal.journal.ReplayState;
+import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotInvariant;
 import io.framejournal.journal.SlotLedger;
 import io.framejournal.journal.SlotState;
@@ -19,6 +21,7 @@ import io.framejournal.replay.analysis.AuditReport.Findings;
 import io.framejournal.replay.analysis.AuditReport.LeakGroup;
 import io.framejournal.replay.analysis.AuditReport.LeakedHandle;
 import io.framejournal.replay.analysis.AuditReport.RawLeak;
+import io.framejournal.replay.analysis.AuditReport.SiteGroup;
 import io.framejournal.replay.analysis.AuditReport.TornCompound;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -303,8 +306,9 @@ public final class Auditor {
                     break;
                 }
                 leakedHandleCount++;
+                bySite(e.site, e.index).leakedHandles++;
                 if (leakedHandles.size() < limit) {
-                    leakedHandles.add(new LeakedHandle(e.index, e.slot, e.before, (int) e.after, e.handle));
+                    leakedHandles.add(new LeakedHandle(e.index, e.slot, e.before, (int) e.after, e.handle, e.site));
                 }
                 break;
             default:
@@ -330,14 +334,15 @@ public final class Auditor {
         SlotLedger raw = replay.raw();
         for (int slot = 0; slot < nrSlots; slot++) {
             if (!raw.isEmpty(slot)) {
-                raw.forEach(slot, (sl, h, op, idx, n) -> {
+                raw.forEachWithSite(slot, (sl, h, op, idx, n, site) -> {
                     if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.RAW_FORGET)) {
                         return;
                     }
                     rawLeakCount[0]++;
                     rawReferences[0] += n;
+                    bySite(site, idx).rawReferences += n;
                     if (rawLeaks.size() < limit) {
-                        rawLeaks.add(new RawLeak(sl, h, op, idx, n));
+                        rawLeaks.add(new RawLeak(sl, h, op, idx, n, site));
                     }
                 });
             }
@@ -404,7 +409,63 @@ public final class Auditor {
                 checkpointIndex,
                 List.copyOf(checkpointFindings),
                 writer,
-                filter.describe());
+                filter.describe(),
+                siteGroups(),
+                siteGroups.size(),
+                namedSites(leaks, rawLeaks));
+    }
+
+    /** Outstanding findings of one call site, counted over all of them (not only those shown). */
+    private static final class SiteCounts {
+        long obligations;
+        long handles;
+        long rawReferences;
+        long leakedHandles;
+        long first = Long.MAX_VALUE;
+    }
+
+    private final Map<Integer, SiteCounts> siteGroups = new LinkedHashMap<>();
+
+    private SiteCounts bySite(int site, long index) {
+        SiteCounts c = siteGroups.computeIfAbsent(site, k -> new SiteCounts());
+        c.first = Math.min(c.first, index);
+        return c;
+    }
+
+    private List<SiteGroup> siteGroups() {
+        List<SiteGroup> out = new ArrayList<>();
+        siteGroups.forEach((site, c) ->
+                out.add(new SiteGroup(site, c.obligations, c.handles, c.rawReferences, c.leakedHandles, c.first)));
+        // the sites that left the most behind first; records without a site last
+        out.sort(Comparator.comparing((SiteGroup g) -> g.site() == 0)
+                .thenComparing(Comparator.comparingLong(
+                                (SiteGroup g) -> g.obligations() + g.rawReferences() + g.leakedHandles())
+                        .reversed())
+                .thenComparingLong(SiteGroup::firstIndex));
+        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
+    }
+
+    /** The call sites named by what the report shows, from the region's site table; its problems become warnings. */
+    private Map<Integer, CallSite> namedSites(List<LeakGroup> leaks, List<RawLeak> rawLeaks) {
+        if (siteGroups.isEmpty() || (siteGroups.size() == 1 && siteGroups.containsKey(0))) {
+            return Map.of();
+        }
+        SiteTable.Sites table = region.sites();
+        if (table.problem() != null) {
+            warnings.add("call-site table: " + table.problem());
+        }
+        Map<Integer, CallSite> named = new java.util.TreeMap<>();
+        java.util.function.IntConsumer name = id -> {
+            CallSite s = id == 0 ? null : table.get(id);
+            if (s != null) {
+                named.put(id, s);
+            }
+        };
+        siteGroups.keySet().forEach(name::accept);
+        leaks.forEach(g -> name.accept(g.site()));
+        rawLeaks.forEach(r -> name.accept(r.site()));
+        leakedHandles.forEach(h -> name.accept(h.site()));
+        return java.util.Collections.unmodifiableMap(named);
     }
 
     private List<LeakGroup> leakGroups() {
@@ -415,6 +476,7 @@ public final class Auditor {
             final List<Long> indices = new ArrayList<>();
             long first = Long.MAX_VALUE;
             long total;
+            int site;
 
             Group(long handle, int op) {
                 this.handle = handle;
@@ -427,11 +489,14 @@ public final class Auditor {
             if (obligations.isEmpty(slot)) {
                 continue;
             }
-            obligations.forEach(slot, (sl, h, op, idx, n) -> {
+            obligations.forEachWithSite(slot, (sl, h, op, idx, n, site) -> {
                 if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.MINT)) {
                     return;
                 }
                 Group g = groups.computeIfAbsent(h + "/" + op, k -> new Group(h, op));
+                if (g.site == 0) {
+                    g.site = site;
+                }
                 g.slots.add(sl);
                 g.indices.add(idx);
                 g.first = Math.min(g.first, idx);
@@ -440,7 +505,11 @@ public final class Auditor {
         }
         List<LeakGroup> out = new ArrayList<>();
         for (Group g : groups.values()) {
-            out.add(new LeakGroup(g.handle, g.op, g.first, List.copyOf(g.slots), List.copyOf(g.indices), g.total));
+            out.add(new LeakGroup(
+                    g.handle, g.op, g.first, List.copyOf(g.slots), List.copyOf(g.indices), g.total, g.site));
+            SiteCounts c = bySite(g.site, g.first);
+            c.obligations += g.total;
+            c.handles++;
         }
         out.sort(Comparator.comparingLong(LeakGroup::firstIndex));
         leakGroupCount = out.size();

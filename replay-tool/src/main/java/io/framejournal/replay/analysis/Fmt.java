@@ -26,6 +26,30 @@ public final class Fmt {
     }
 
     /** A handle id as {@code session:counter}, or {@code -} for none. */
+    /**
+     * A call site in one cell: {@code #id Class.method(File.java:line)} (its innermost frame), {@code -} for none; a
+     * site's text comes from the region's site table and is escaped for the terminal.
+     */
+    public static String site(io.framejournal.journal.CallSite site, int id) {
+        if (id == 0) {
+            return "-";
+        }
+        if (site == null) {
+            return "#" + Integer.toUnsignedString(id) + " (not in the site table)";
+        }
+        return "#" + Integer.toUnsignedString(id) + " " + frame(site.top());
+    }
+
+    /** One frame as {@code Class.method(File.java:line)}, escaped for the terminal. */
+    public static String frame(io.framejournal.journal.CallSite.Frame f) {
+        return io.framejournal.journal.SiteTable.printable(f.shortText());
+    }
+
+    /** Text from a region file, safe to print: control characters and escape sequences escaped. */
+    public static String safe(String s) {
+        return io.framejournal.journal.SiteTable.printable(s);
+    }
+
     public static String handle(long handle) {
         if (handle == 0) {
             return "-";

@@ -2,6 +2,7 @@ package io.framejournal.replay.analysis;
 
 import io.framejournal.allocator.SlotSource;
 import io.framejournal.allocator.SlotTable;
+import io.framejournal.journal.CallSite;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
@@ -10,11 +11,13 @@ import io.framejournal.journal.OpCode;
 import io.framejournal.journal.OpenCompounds;
 import io.framejournal.journal.RecordFormat;
 import io.framejournal.journal.RegionException;
+import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Transition;
 import io.framejournal.journal.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -42,6 +45,7 @@ public final class History {
      * @param after     value after
      * @param change    {@code before→after}, written the way the kind means it
      * @param verdict   what the transition said ({@code OK} for markers)
+     * @param site      call-site id of the event's record, 0 for none
      */
     public record Entry(
             int slot,
@@ -56,7 +60,8 @@ public final class History {
             long before,
             long after,
             String change,
-            String verdict) {}
+            String verdict,
+            int site) {}
 
     /**
      * @param dir        the region
@@ -71,6 +76,8 @@ public final class History {
      * @param filter     what the entries were filtered by beyond the frames ({@link EventFilter#describe(boolean)}),
      *                   empty for nothing
      * @param note       why the whole journal was read although the frame's record chain was tried, or {@code null}
+     * @param sites      the call sites the entries name, by id (from the region's site table)
+     * @param siteProblem why the site table could not be read to its end, or {@code null}
      */
     public record Report(
             java.nio.file.Path dir,
@@ -83,13 +90,20 @@ public final class History {
             long events,
             String stopReason,
             String filter,
-            String note) {
+            String note,
+            Map<Integer, CallSite> sites,
+            String siteProblem) {
         public long paddr() {
             return Fmt.paddrOf(slot);
         }
 
         public boolean oneFrame() {
             return slot == slotTo;
+        }
+
+        /** The call site with this id, or {@code null} (0, or a site the region's site table lacks). */
+        public CallSite site(int id) {
+            return id == 0 ? null : sites.get(id);
         }
     }
 
@@ -125,7 +139,9 @@ public final class History {
                                 r.events(),
                                 r.stopReason(),
                                 r.filter(),
-                                r.note());
+                                r.note(),
+                                r.sites(),
+                                r.siteProblem());
             }
             note = chain.brokenBecause;
         }
@@ -190,6 +206,8 @@ public final class History {
             stop = JournalEnd.problem(reader, region, last, false);
         }
         SlotState first = states.getOrDefault(from, new SlotState());
+        String[] siteProblem = {null};
+        Map<Integer, CallSite> named = sitesOf(region, entries, siteProblem);
         return new Report(
                 region.dir(),
                 from,
@@ -201,7 +219,9 @@ public final class History {
                 events,
                 stop,
                 filter.describe(false),
-                note);
+                note,
+                named,
+                siteProblem[0]);
     }
 
     /** One slot's records, followed backward through their prevIndex links. */
@@ -340,6 +360,8 @@ public final class History {
             }
             java.util.SortedMap<Integer, SlotState> states = new TreeMap<>();
             states.put(slot, s);
+            String[] siteProblem = {null};
+            Map<Integer, CallSite> named = sitesOf(region, entries, siteProblem);
             return new Report(
                     region.dir(),
                     slot,
@@ -351,7 +373,9 @@ public final class History {
                     events,
                     null,
                     "",
-                    null);
+                    null,
+                    named,
+                    siteProblem[0]);
         }
 
         private Report broken(String why) {
@@ -378,6 +402,22 @@ public final class History {
         return e.slot >= 0 && e.slot <= to && e.slot + Math.max(1, e.before) - 1 >= from;
     }
 
+    /** The call sites {@code entries} name, from the region's site table; why it could not be read, in {@code problem}. */
+    private static Map<Integer, CallSite> sitesOf(RegionInput region, List<Entry> entries, String[] problem) {
+        Map<Integer, CallSite> named = new TreeMap<>();
+        if (entries.stream().anyMatch(x -> x.site() != 0)) {
+            SiteTable.Sites table = region.sites();
+            problem[0] = table.problem();
+            for (Entry x : entries) {
+                CallSite site = x.site() == 0 ? null : table.get(x.site());
+                if (site != null) {
+                    named.put(x.site(), site);
+                }
+            }
+        }
+        return java.util.Collections.unmodifiableMap(named);
+    }
+
     private static Entry entry(JournalEvent e, String verdict) {
         return new Entry(
                 e.slot,
@@ -392,6 +432,7 @@ public final class History {
                 e.before,
                 e.after,
                 Fmt.change(e),
-                verdict);
+                verdict,
+                e.site);
     }
 }

@@ -86,6 +86,14 @@ public record RegionInput(
         return Files.isRegularFile(layout.slots());
     }
 
+    /**
+     * The region's call-site table, read and checked (never changed); empty when the region has none. Its
+     * {@code problem()} says why reading it stopped early (a damaged or hostile table).
+     */
+    public io.framejournal.journal.SiteTable.Sites sites() {
+        return io.framejournal.journal.SiteTable.read(layout.sites());
+    }
+
     /** A read-only reader over the journal, positioned at its first event. */
     public JournalReader journal() {
         return JournalReader.open(layout.journal());

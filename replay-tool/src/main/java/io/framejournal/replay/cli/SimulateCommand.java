@@ -1,5 +1,6 @@
 package io.framejournal.replay.cli;
 
+import io.framejournal.allocator.LeakDetection;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.sim.InjectedLeak;
@@ -83,6 +84,13 @@ final class SimulateCommand extends BaseCommand {
     boolean dropLeaks;
 
     @Option(
+            names = "--leak-detection",
+            paramLabel = "LEVEL",
+            description = "DISABLED, SAMPLED (1 handle in 128 per thread is leak-tracked and has its call site"
+                    + " recorded) or PARANOID (every handle). Default: SAMPLED (PARANOID with --drop-leaks).")
+    LeakDetection leakDetection;
+
+    @Option(
             names = "--injected-out",
             paramLabel = "FILE",
             description =
@@ -125,7 +133,8 @@ final class SimulateCommand extends BaseCommand {
                 .threads(threads)
                 .leakRate(leakRate)
                 .dropLeakedHandles(dropLeaks)
-                .rate(rate);
+                .rate(rate)
+                .leakDetection(leakDetection);
         if (maxPaddr != null) {
             sim.maxPaddr(maxPaddr);
         }

@@ -1,6 +1,7 @@
 package io.framejournal.replay.render;
 
 import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.journal.CallSite;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.OpCode;
@@ -38,6 +39,41 @@ public final class JsonRenderer {
 
     private static void handle(JsonWriter w, long h) {
         w.int64("handle", h).field("handleText", Fmt.handle(h));
+    }
+
+    /** {@code "site": id}, or null for none. */
+    private static void site(JsonWriter w, int id) {
+        w.name("site");
+        if (id == 0) {
+            w.nullValue();
+        } else {
+            w.value(Integer.toUnsignedLong(id));
+        }
+    }
+
+    /**
+     * {@code "sites": [...]}: each named call site with its whole stack, innermost frame first. The strings come from
+     * the region's site table, which may have been made elsewhere: the writer encodes every control character.
+     */
+    private static void sites(JsonWriter w, Map<Integer, CallSite> sites) {
+        w.name("sites").beginArray();
+        for (CallSite s : sites.values()) {
+            w.beginObject()
+                    .field("site", Integer.toUnsignedLong(s.id()))
+                    .name("frames")
+                    .beginArray();
+            for (CallSite.Frame f : s.frames()) {
+                w.beginObject()
+                        .field("class", f.className())
+                        .field("method", f.method())
+                        .field("file", f.file().isEmpty() ? null : f.file())
+                        .field("line", f.line())
+                        .field("text", f.text())
+                        .endObject();
+            }
+            w.endArray().endObject();
+        }
+        w.endArray();
     }
 
     // ---------------------------------------------------------------- dump
@@ -104,6 +140,7 @@ public final class JsonRenderer {
             w.beginObject();
             handle(w, g.handle());
             w.field("op", OpCode.nameOf(g.op())).field("frames", g.total()).field("firstIndex", index(g.firstIndex()));
+            site(w, g.site());
             w.name("slots").beginArray();
             for (int i = 0; i < g.slots().size(); i++) {
                 int slot = g.slots().get(i);
@@ -129,7 +166,9 @@ public final class JsonRenderer {
                     .field("index", index(l.index()))
                     .field("op", OpCode.nameOf(l.op()));
             handle(w, l.handle());
-            w.field("count", l.count()).endObject();
+            w.field("count", l.count());
+            site(w, l.site());
+            w.endObject();
         }
         w.endArray().endObject();
         w.field("leakedHandleCount", r.leakedHandleCount());
@@ -142,9 +181,27 @@ public final class JsonRenderer {
                     .field("pages", l.pages())
                     .field("op", OpCode.nameOf(l.mintOp()));
             handle(w, l.handle());
+            site(w, l.site());
             w.endObject();
         }
         w.endArray();
+        w.name("bySite")
+                .beginObject()
+                .field("groupCount", r.siteGroupCount())
+                .name("groups")
+                .beginArray();
+        for (AuditReport.SiteGroup g : r.bySite()) {
+            w.beginObject();
+            site(w, g.site());
+            w.field("obligations", g.obligations())
+                    .field("handles", g.handles())
+                    .field("rawReferences", g.rawReferences())
+                    .field("leakedHandles", g.leakedHandles())
+                    .field("firstIndex", index(g.firstIndex()))
+                    .endObject();
+        }
+        w.endArray().endObject();
+        sites(w, r.sites());
         w.name("tornCompounds").beginArray();
         for (AuditReport.TornCompound c : r.tornCompounds()) {
             w.beginObject()
@@ -252,9 +309,13 @@ public final class JsonRenderer {
                     .int64("after", e.after())
                     .field("metaType", e.metaType());
             handle(w, e.handle());
-            w.field("change", e.change()).field("verdict", e.verdict()).endObject();
+            w.field("change", e.change()).field("verdict", e.verdict());
+            site(w, e.site());
+            w.endObject();
         }
         w.endArray();
+        w.field("siteProblem", r.siteProblem());
+        sites(w, r.sites());
         return w.endObject().take();
     }
 

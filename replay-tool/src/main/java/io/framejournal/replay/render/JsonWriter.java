@@ -31,7 +31,37 @@ public final class JsonWriter implements AutoCloseable {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
-            .build();
+            .build()
+            .setCharacterEscapes(new TerminalSafeEscapes());
+
+    /**
+     * Beyond JSON's own escapes: DEL, C1 controls, bidi overrides and the line/paragraph separators from a region's
+     * files (call sites are written by another machine) are written as {@code \\uXXXX}, so they never reach a terminal
+     * raw, even through {@code cat}.
+     */
+    private static final class TerminalSafeEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        TerminalSafeEscapes() {
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int c) {
+            boolean unsafe = (c >= 0x80 && c <= 0x9f)
+                    || (c >= 0x202a && c <= 0x202e)
+                    || (c >= 0x2066 && c <= 0x2069)
+                    || c == 0x2028
+                    || c == 0x2029;
+            return unsafe ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", c)) : null;
+        }
+    }
 
     private final StringWriter buffer;
     private final boolean pretty;

@@ -81,6 +81,9 @@ public final class TextRenderer {
         if (e.kind != io.framejournal.journal.EventKind.REGION_OPEN && e.handle != 0) {
             Fmt.appendHandle(sb.append("  handle="), e.handle);
         }
+        if (e.site != 0) {
+            sb.append("  site=#").append(Integer.toUnsignedString(e.site));
+        }
         if (e.isOpEnd()) {
             sb.append("  [op end]");
         }
@@ -147,20 +150,33 @@ public final class TextRenderer {
         for (String c : r.checkpointFindings()) {
             out.println("  CHECKPOINT:    " + c);
         }
+        boolean anySite = r.bySite().stream().anyMatch(g -> g.site() != 0);
+        if (!r.bySite().isEmpty()) {
+            out.println("  call sites:    "
+                    + (anySite
+                            ? Fmt.count(r.siteGroupCount()) + " group(s) of what is outstanding (below)"
+                            : r.formatVersion() < 2
+                                    ? "none (format-1 journals record no call sites)"
+                                    : "none recorded (leak detection DISABLED, or no leaking handle was sampled)"));
+        }
         for (String w : r.warnings()) {
-            out.println("  WARNING:       " + w);
+            out.println("  WARNING:       " + Fmt.safe(w));
+        }
+        if (anySite) {
+            sitesSection(r);
         }
         if (!r.leaks().isEmpty()) {
             out.println();
             out.println("Outstanding obligations (leaks), by the handle and op that minted them:");
-            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS");
+            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS", "CALL SITE");
             for (LeakGroup g : head(r.leaks())) {
                 t.row(
                         Fmt.handle(g.handle()),
                         OpCode.nameOf(g.op()),
                         g.total(),
                         JournalIndex.format(g.firstIndex()),
-                        ranges(g.slots()));
+                        ranges(g.slots()),
+                        Fmt.site(r.site(g.site()), g.site()));
             }
             t.print(out, "  ");
             more(r.leakGroupCount(), head(r.leaks()).size());
@@ -168,7 +184,7 @@ public final class TextRenderer {
         if (!r.rawLeaks().isEmpty()) {
             out.println();
             out.println("Raw references never restored (into_raw without from_raw):");
-            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT");
+            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT", "CALL SITE");
             for (AuditReport.RawLeak l : head(r.rawLeaks())) {
                 t.row(
                         l.slot(),
@@ -176,7 +192,8 @@ public final class TextRenderer {
                         l.count(),
                         Fmt.handle(l.handle()),
                         OpCode.nameOf(l.op()),
-                        JournalIndex.format(l.index()));
+                        JournalIndex.format(l.index()),
+                        Fmt.site(r.site(l.site()), l.site()));
             }
             t.print(out, "  ");
             more(r.rawLeakCount(), head(r.rawLeaks()).size());
@@ -184,7 +201,7 @@ public final class TextRenderer {
         if (!r.leakedHandles().isEmpty()) {
             out.println();
             out.println("Handles the leak detector saw dropped without close (LEAKED_HANDLE):");
-            Table t = new Table("HANDLE", "MINTED BY", "FIRST SLOT", "PADDR", "PAGES", "AT");
+            Table t = new Table("HANDLE", "MINTED BY", "FIRST SLOT", "PADDR", "PAGES", "AT", "CREATED AT");
             for (AuditReport.LeakedHandle l : head(r.leakedHandles())) {
                 t.row(
                         Fmt.handle(l.handle()),
@@ -192,7 +209,8 @@ public final class TextRenderer {
                         l.slot(),
                         l.slot() >= 0 ? Fmt.paddr(l.slot()) : "-",
                         l.pages(),
-                        JournalIndex.format(l.index()));
+                        JournalIndex.format(l.index()),
+                        Fmt.site(r.site(l.site()), l.site()));
             }
             t.print(out, "  ");
             more(r.leakedHandleCount(), head(r.leakedHandles()).size());
@@ -218,6 +236,47 @@ public final class TextRenderer {
         findings("Invariant breaks at quiet points:", r.invariants());
         findings("Transitions (continuity = a lost or reordered event):", r.transitions());
         findings("Divergence (slot table vs replayed journal):", d.findings());
+    }
+
+    /** Frames of a call site shown in text; JSON has them all. */
+    static final int SITE_FRAMES_SHOWN = 3;
+
+    /** What is outstanding, by the call site that left it (Netty's "Created at:", heaptrack's grouping by stack). */
+    private void sitesSection(AuditReport r) {
+        out.println();
+        out.println("Outstanding by call site (the calls that minted, forgot or made the leaked handles; top "
+                + SITE_FRAMES_SHOWN + " frames, --json has the whole stack):");
+        for (AuditReport.SiteGroup g : head(r.bySite())) {
+            List<String> parts = new java.util.ArrayList<>();
+            if (g.obligations() > 0) {
+                parts.add(Fmt.count(g.obligations()) + " obligation(s) of " + Fmt.count(g.handles()) + " handle(s)");
+            }
+            if (g.rawReferences() > 0) {
+                parts.add(Fmt.count(g.rawReferences()) + " raw reference(s)");
+            }
+            if (g.leakedHandles() > 0) {
+                parts.add(Fmt.count(g.leakedHandles()) + " handle(s) dropped without close");
+            }
+            String what = String.join(", ", parts) + "; first at " + JournalIndex.format(g.firstIndex());
+            if (g.site() == 0) {
+                out.println("  no site recorded (handles not sampled): " + what);
+                continue;
+            }
+            io.framejournal.journal.CallSite site = r.site(g.site());
+            out.println("  site #" + Integer.toUnsignedString(g.site()) + ": " + what);
+            if (site == null) {
+                out.println("      (not in the region's site table)");
+                continue;
+            }
+            int n = Math.min(SITE_FRAMES_SHOWN, site.frames().size());
+            for (int i = 0; i < n; i++) {
+                out.println("      at " + Fmt.frame(site.frames().get(i)));
+            }
+            if (site.frames().size() > n) {
+                out.println("      ... " + (site.frames().size() - n) + " more frame(s)");
+            }
+        }
+        more(r.siteGroupCount(), head(r.bySite()).size());
     }
 
     private void findings(String title, Findings f) {
@@ -295,15 +354,20 @@ public final class TextRenderer {
         if (r.note() != null) {
             out.println("  note: " + r.note());
         }
+        if (r.siteProblem() != null) {
+            out.println("  WARNING: call-site table: " + Fmt.safe(r.siteProblem()));
+        }
         if (r.entries().isEmpty()) {
             return;
         }
         out.println();
         Table t = r.oneFrame()
-                ? new Table("INDEX", "TIME", "THREAD", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT")
-                : new Table("INDEX", "TIME", "THREAD", "FRAME", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT");
+                ? new Table("INDEX", "TIME", "THREAD", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT", "CALL SITE")
+                : new Table(
+                        "INDEX", "TIME", "THREAD", "FRAME", "KIND", "OP", "HANDLE", "CHANGE", "VERDICT", "CALL SITE");
         for (History.Entry e : r.entries()) {
             String change = e.change() + ((e.flags() & JournalEvent.FLAG_OP_END) != 0 ? " ." : "");
+            String site = Fmt.site(r.site(e.site()), e.site());
             if (r.oneFrame()) {
                 t.row(
                         JournalIndex.format(e.index()),
@@ -313,7 +377,8 @@ public final class TextRenderer {
                         OpCode.nameOf(e.op()),
                         Fmt.handle(e.handle()),
                         change,
-                        e.verdict());
+                        e.verdict(),
+                        site);
             } else {
                 t.row(
                         JournalIndex.format(e.index()),
@@ -324,7 +389,8 @@ public final class TextRenderer {
                         OpCode.nameOf(e.op()),
                         Fmt.handle(e.handle()),
                         change,
-                        e.verdict());
+                        e.verdict(),
+                        site);
             }
         }
         t.print(out, "  ");

@@ -540,7 +540,7 @@ public final class HtmlReport {
                 break;
             }
             int mark = w.markOf(g.firstIndex());
-            int site = mark < 0 ? EventFields.NO_SITE : s.markSite[mark];
+            int site = g.site() != EventFields.NO_SITE ? g.site() : mark < 0 ? EventFields.NO_SITE : s.markSite[mark];
             h.append("<div class=\"group\" id=\"leak-")
                     .append(shown)
                     .append("\"><h3>handle ")
@@ -548,7 +548,7 @@ public final class HtmlReport {
                     .append(" · minted by ")
                     .append(Html.esc(OpCode.nameOf(g.op())))
                     .append(" · ")
-                    .append(Html.esc(siteText(site)))
+                    .append(Html.esc(siteText(a, site)))
                     .append(" · ")
                     .append(Fmt.count(g.total()))
                     .append(" obligation(s) on ")
@@ -588,8 +588,10 @@ public final class HtmlReport {
         h.append("</section>\n");
     }
 
-    private static String siteText(int site) {
-        return site == EventFields.NO_SITE ? "call site: none recorded" : "call site #" + site;
+    private static String siteText(AuditReport a, int site) {
+        return site == EventFields.NO_SITE
+                ? "call site: none recorded"
+                : "call site " + Fmt.site(a.site(site), site); // escaped for a terminal, then for HTML
     }
 
     /** A frame's refcount, obligations and raw references per column, as step lines; a red line at {@code markCol}. */

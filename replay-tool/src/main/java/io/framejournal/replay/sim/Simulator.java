@@ -72,6 +72,7 @@ public final class Simulator {
     private long seed = 42;
     private double leakRate;
     private boolean dropLeakedHandles;
+    private LeakDetection leakDetection;
     private Consumer<InjectedLeak> onInjected = l -> {};
     private LongConsumer onProgress = n -> {};
 
@@ -159,6 +160,16 @@ public final class Simulator {
         return this;
     }
 
+    /**
+     * Leak detection level of the region while the workload runs (and so which handles get call sites): {@code null}
+     * for the default (system property {@code framejournal.leakDetection}, else SAMPLED; PARANOID with
+     * {@link #dropLeakedHandles}).
+     */
+    public Simulator leakDetection(LeakDetection value) {
+        this.leakDetection = value;
+        return this;
+    }
+
     /** Called from the worker thread as each leak is injected (e.g. to log it before a crash). */
     /** Takes checkpoints on a background thread of the simulating process (and one at close). */
     public Simulator checkpoints(io.framejournal.journal.Checkpointer.Policy policy) {
@@ -182,7 +193,9 @@ public final class Simulator {
     /** Creates the region (or opens it when it exists and is clean), runs the workload and closes the region. */
     public SimulationResult run() {
         boolean exists = Files.isRegularFile(new RegionLayout(dir).config());
-        LeakDetection detection = dropLeakedHandles ? LeakDetection.PARANOID : LeakDetection.fromSystemProperty();
+        LeakDetection detection = leakDetection != null
+                ? leakDetection
+                : dropLeakedHandles ? LeakDetection.PARANOID : LeakDetection.fromSystemProperty();
         RegionOptions options =
                 RegionOptions.defaults().withLeakDetection(detection).withCheckpoints(checkpoints);
         MetaRegion region;
@@ -410,7 +423,9 @@ public final class Simulator {
                         onProgress.accept(total);
                     }
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | InternalError e) {
+                // InternalError: a write to a memory-mapped journal file on a full disk faults (SIGBUS), and the JVM
+                // may deliver the fault late, after the append that caused it returned: a failure, not a crash
                 shared.failure.compareAndSet(
                         null, new IllegalStateException("simulation worker " + index + " failed: " + e, e));
             }

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.framejournal.allocator.Frame;
 import io.framejournal.allocator.FrameAllocOptions;
+import io.framejournal.allocator.LeakDetection;
 import io.framejournal.allocator.LongMeta;
 import io.framejournal.allocator.MetaRegion;
 import io.framejournal.allocator.NoMeta;
 import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.allocator.RegionOptions;
 import io.framejournal.allocator.Segment;
 import io.framejournal.allocator.SlotTable;
+import io.framejournal.journal.CallSite;
 import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
@@ -22,6 +25,7 @@ import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.ReplayState;
+import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotState;
 import io.framejournal.tests.support.FileHashes;
 import java.io.IOException;
@@ -72,6 +76,7 @@ class HostileInputTest {
         REPLAY,
         END_CHECK,
         SLOTS,
+        SITES,
         OPEN,
         RECOVER
     }
@@ -82,7 +87,8 @@ class HostileInputTest {
         REJECTED
     }
 
-    private static final Set<Op> READ_ONLY = EnumSet.of(Op.CONFIG, Op.JOURNAL, Op.REPLAY, Op.END_CHECK, Op.SLOTS);
+    private static final Set<Op> READ_ONLY =
+            EnumSet.of(Op.CONFIG, Op.JOURNAL, Op.REPLAY, Op.END_CHECK, Op.SLOTS, Op.SITES);
     private static final AtomicInteger INPUTS = new AtomicInteger();
     private static final AtomicInteger REJECTED = new AtomicInteger();
     private static final AtomicInteger PARTIAL = new AtomicInteger();
@@ -232,6 +238,57 @@ class HostileInputTest {
                 "journal file without read permission",
                 d -> unreadable(cq4(d)),
                 EnumSet.of(Op.JOURNAL, Op.REPLAY, Op.OPEN, Op.RECOVER)));
+        Set<Op> siteWriters = EnumSet.of(Op.OPEN);
+        cases.add(
+                new Case("site table garbage", d -> garbage(sites(d), new SplittableRandom(garbageSeed)), siteWriters));
+        cases.add(new Case("site table header of version 99", d -> writeSites(d, 99, List.of()), siteWriters));
+        cases.add(new Case(
+                "site table with terminal escapes, C1 controls and bidi overrides in its strings",
+                d -> writeSites(
+                        d,
+                        1,
+                        List.of(siteEntry(
+                                1, "\u001b]0;owned\u0007Evil\u009b31m", "run\u202e\u001b[2J", "F\n\r.java", 1))),
+                EnumSet.noneOf(Op.class)));
+        cases.add(new Case(
+                "site table entry with a bad checksum",
+                d -> {
+                    byte[] e = siteEntry(1, "a.B", "m", "B.java", 1);
+                    e[30] ^= 1;
+                    writeSites(d, 1, List.of(siteEntry(2, "a.C", "m", "C.java", 1), e));
+                },
+                EnumSet.noneOf(Op.class)));
+        cases.add(new Case(
+                "site table entry claiming 2 GiB",
+                d -> {
+                    byte[] e = siteEntry(1, "a.B", "m", "B.java", 1);
+                    java.nio.ByteBuffer.wrap(e)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .putInt(0, 0x7fffffff);
+                    writeSites(d, 1, List.of(e));
+                },
+                EnumSet.noneOf(Op.class)));
+        cases.add(new Case(
+                "site table entry with 65535 frames",
+                d -> writeSites(d, 1, List.of(resealed(siteEntry(1, "a.B", "m", "B.java", 1), 20, (short) -1))),
+                EnumSet.noneOf(Op.class)));
+        cases.add(new Case(
+                "site table string of 65535 bytes",
+                d -> writeSites(d, 1, List.of(resealed(siteEntry(1, "a.B", "m", "B.java", 1), 32, (short) -1))),
+                EnumSet.noneOf(Op.class)));
+        cases.add(new Case(
+                "site table string that is not UTF-8",
+                d -> writeSites(d, 1, List.of(resealed(siteEntry(4, "a.B", "m", "B.java", 1), 34, (short) 0xc0c0))),
+                EnumSet.noneOf(Op.class)));
+        cases.add(new Case(
+                "site table repeating a site id",
+                d -> writeSites(
+                        d, 1, List.of(siteEntry(3, "a.B", "m", "B.java", 1), siteEntry(3, "a.C", "m", "C.java", 1))),
+                EnumSet.noneOf(Op.class)));
+        cases.add(new Case(
+                "site table cut in the middle of an entry",
+                d -> writeSites(d, 1, List.of(java.util.Arrays.copyOf(siteEntry(1, "a.B", "m", "B.java", 1), 30))),
+                EnumSet.noneOf(Op.class)));
         // @Timeout covers the factory method only, so every dynamic test brings its own.
         return cases.stream()
                 .map(c -> dynamicTest(
@@ -371,8 +428,29 @@ class HostileInputTest {
                 }
                 return null;
             }
+            case SITES: {
+                layout.requireRegion();
+                SiteTable.Sites sites = SiteTable.read(layout.sites());
+                assertThat(sites.sites().size()).isLessThanOrEqualTo(SiteTable.MAX_SITES);
+                for (CallSite site : sites.sites().values()) {
+                    assertThat(site.frames()).hasSizeBetween(1, SiteTable.MAX_FRAMES);
+                    for (CallSite.Frame f : site.frames()) {
+                        assertThat(f.className().getBytes(StandardCharsets.UTF_8).length)
+                                .isLessThanOrEqualTo(SiteTable.MAX_STRING);
+                        String shown = SiteTable.printable(f.text());
+                        assertThat(shown.chars())
+                                .as("what a terminal is shown of a site")
+                                .noneMatch(ch -> ch < 0x20
+                                        || (ch >= 0x7f && ch <= 0x9f)
+                                        || (ch >= 0x202a && ch <= 0x202e)
+                                        || (ch >= 0x2066 && ch <= 0x2069));
+                    }
+                }
+                return sites.problem();
+            }
             case OPEN: {
-                MetaRegion.open(dir).close();
+                MetaRegion.open(dir, RegionOptions.defaults().withLeakDetection(LeakDetection.SAMPLED))
+                        .close();
                 return null;
             }
             case RECOVER: {
@@ -389,6 +467,57 @@ class HostileInputTest {
 
     static Path slots(Path d) {
         return new RegionLayout(d).slots();
+    }
+
+    static Path sites(Path d) {
+        return new RegionLayout(d).sites();
+    }
+
+    /** A site table file: the documented header (docs/DESIGN.md) with {@code version}, then the entries as given. */
+    static void writeSites(Path d, int version, List<byte[]> entries) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        h.put(new byte[] {'F', 'J', 'S', 'I', 'T', 'E', 'S', 0})
+                .putShort((short) version)
+                .putShort((short) 0);
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(h.array(), 0, 12);
+        h.putInt((int) c.getValue());
+        out.write(h.array());
+        for (byte[] e : entries) {
+            out.write(e);
+        }
+        Files.write(sites(d), out.toByteArray());
+    }
+
+    /** One well-formed, checksummed entry of one frame (strings given with Java escapes already decoded). */
+    static byte[] siteEntry(int id, String cls, String method, String file, int line) {
+        byte[][] s = {
+            cls.getBytes(StandardCharsets.UTF_8),
+            method.getBytes(StandardCharsets.UTF_8),
+            file.getBytes(StandardCharsets.UTF_8)
+        };
+        int len = 24 + 8 + 6 + s[0].length + s[1].length + s[2].length;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(len).putInt(0).putInt(id).putLong(id * 31L).putShort((short) 1).putShort((short) 0);
+        b.putInt(line).putInt(0);
+        for (byte[] x : s) {
+            b.putShort((short) x.length).put(x);
+        }
+        return reseal(b.array());
+    }
+
+    /** Writes {@code value} at {@code offset} of an entry and fixes its checksum, so only the content is hostile. */
+    static byte[] resealed(byte[] entry, int offset, short value) {
+        java.nio.ByteBuffer.wrap(entry).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(offset, value);
+        return reseal(entry);
+    }
+
+    static byte[] reseal(byte[] entry) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(entry, 8, entry.length - 8);
+        java.nio.ByteBuffer.wrap(entry).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, (int) c.getValue());
+        return entry;
     }
 
     static Path config(Path d) {

@@ -275,7 +275,7 @@ public final class BenchRunner {
     /**
      * Issue #11's recovery and checkpointing rows ({@code -Dbench.only=weeks} runs them alone): recovery of the same
      * unapplied suffix after sessions of {@code bench.recoveryEvents} (10 M and 100 M events), and a one-thread
-     * writer with a checkpoint every second against none.
+     * writer with a checkpoint every {@code bench.checkpointSeconds} (5 s) against none.
      */
     private void weeksFigures() throws IOException {
         String[] sizes =
@@ -302,15 +302,17 @@ public final class BenchRunner {
                     r.records() + " records replayed from the checkpoint, " + r.verdict());
         }
         int rounds = Integer.getInteger("bench.overheadRounds", 3);
-        long overheadOps = Long.getLong("bench.overheadOps", 3_000_000L);
-        step("writer with a checkpoint every second against none: " + rounds + " paired rounds of " + count(overheadOps)
-                + " simulate operations, 1 thread, 2 GiB region");
-        double[][] o = WeeksBench.checkpointOverhead(work, overheadOps, java.time.Duration.ofSeconds(1), rounds);
+        long overheadOps = Long.getLong("bench.overheadOps", 12_000_000L);
+        long periodSeconds = Long.getLong("bench.checkpointSeconds", 5);
+        step("writer with a checkpoint every " + periodSeconds + " s against none: " + rounds + " paired rounds of "
+                + count(overheadOps) + " simulate operations, 1 thread, 2 GiB region");
+        double[][] o =
+                WeeksBench.checkpointOverhead(work, overheadOps, java.time.Duration.ofSeconds(periodSeconds), rounds);
         double with = mean(o[0]);
         double without = mean(o[1]);
         report.add(
                 "writer.checkpointing",
-                "simulate operations/s, checkpoint every 1 s against none (same run)",
+                "simulate operations/s, checkpoint every " + periodSeconds + " s against none (same run)",
                 new Measured(with, max(o[0])),
                 "ops/s",
                 new Measured(without, max(o[1])),

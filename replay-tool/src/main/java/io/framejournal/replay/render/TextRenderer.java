@@ -74,9 +74,6 @@ public final class TextRenderer {
             sb.append("  slot=").append(e.slot).append(" paddr=");
             Fmt.appendHex(sb, Fmt.paddrOf(e.slot));
         }
-        if (e.site != 0) {
-            sb.append("  site=").append(Integer.toUnsignedString(e.site));
-        }
         Fmt.appendChange(sb.append("  "), e, arrow);
         if (e.kind != io.framejournal.journal.EventKind.REGION_OPEN && e.handle != 0) {
             Fmt.appendHandle(sb.append("  handle="), e.handle);

@@ -188,7 +188,7 @@ class CallSitesCliTest {
                 assertThat(r.out()).contains("\\u001b]0;owned\\u0007").contains("#3 (not in the site table)");
             }
             if (args.contains("--json") && args.get(0).equals("audit")) {
-                assertThat(r.out()).contains("\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202eevil\\r\\n");
+                assertThat(r.out()).containsIgnoringCase("\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202eevil\\r\\n");
             }
         }
         assertThat(FileHashes.of(dir)).isEqualTo(before);

@@ -96,13 +96,14 @@ public final class Auditor {
 
     /**
      * Lists (and counts) only the entries that pass {@code f}: by the frame, index, op, handle and event kind behind
-     * each. Its time bounds must already be indices ({@link EventFilter#withTimesAsIndices}); thread and call-site
-     * criteria do not apply (entries do not keep them). The replay itself always covers every event.
+     * each. Its time bounds must already be indices ({@link EventFilter#withTimesAsIndices}); {@code --site} keeps the
+     * leaks, raw references and leaked handles of those call sites (findings keep no site, so none pass it); the
+     * thread does not apply (entries do not keep it). The replay itself always covers every event.
      */
     public Auditor filter(EventFilter f) {
-        if (f.byThreadOrSite()) {
-            throw new IllegalArgumentException("--thread and --site do not apply to the audit's lists (leaks and"
-                    + " findings do not keep the thread or call site of their events); use dump or history with them");
+        if (f.byThread()) {
+            throw new IllegalArgumentException("--thread does not apply to the audit's lists (leaks and findings do"
+                    + " not keep the thread of their events); use dump or history with it");
         }
         if ((f.since() != null && f.since().isTime())
                 || (f.until() != null && f.until().isTime())) {
@@ -302,7 +303,7 @@ public final class Auditor {
                 }
                 break;
             case LEAKED_HANDLE:
-                if (!filter.testEntry(e.slot, e.index, (int) e.after, e.handle, e.kind)) {
+                if (!filter.testEntry(e.slot, e.index, (int) e.after, e.handle, e.kind, e.site)) {
                     break;
                 }
                 leakedHandleCount++;
@@ -335,7 +336,7 @@ public final class Auditor {
         for (int slot = 0; slot < nrSlots; slot++) {
             if (!raw.isEmpty(slot)) {
                 raw.forEachWithSite(slot, (sl, h, op, idx, n, site) -> {
-                    if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.RAW_FORGET)) {
+                    if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.RAW_FORGET, site)) {
                         return;
                     }
                     rawLeakCount[0]++;
@@ -490,7 +491,7 @@ public final class Auditor {
                 continue;
             }
             obligations.forEachWithSite(slot, (sl, h, op, idx, n, site) -> {
-                if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.MINT)) {
+                if (!filter.testEntry(sl, idx, op, h, io.framejournal.journal.EventKind.MINT, site)) {
                     return;
                 }
                 Group g = groups.computeIfAbsent(h + "/" + op, k -> new Group(h, op));

@@ -79,6 +79,20 @@ public final class EventFilter {
      * matches). Time bounds must have been resolved to indices first ({@link #withTimesAsIndices}).
      */
     public boolean testEntry(int slot, long index, int op, long handle, EventKind kind) {
+        return testEntry(slot, index, op, handle, kind, NO_SITE_KEPT);
+    }
+
+    /** An entry that keeps no call site: no {@code --site} matches it. */
+    public static final int NO_SITE_KEPT = -1;
+
+    /**
+     * {@link #testEntry(int, long, int, long, EventKind)} for an entry that keeps the call site of the record behind
+     * it ({@code 0}: none recorded; {@link #NO_SITE_KEPT}: the entry does not know it).
+     */
+    public boolean testEntry(int slot, long index, int op, long handle, EventKind kind, int site) {
+        if (sites != null && (site == NO_SITE_KEPT || Arrays.binarySearch(sites, site) < 0)) {
+            return false;
+        }
         if (bySlot && (slot < slotFrom || slot > slotTo)) {
             return false;
         }
@@ -153,6 +167,11 @@ public final class EventFilter {
 
     public boolean byThreadOrSite() {
         return threads != null || sites != null;
+    }
+
+    /** Whether it selects by writing thread (which the audit's entries do not keep). */
+    public boolean byThread() {
+        return threads != null;
     }
 
     /**

@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
                 + "divergence from the slot table. Read-only. Exit 1 when anything is found. The filters narrow the lists (and "
                 + "their counts, and the exit code) to the entries whose frame, index, op, handle and event kind "
                 + "match: leaks by their minting event (MINT), raw references by their RAW_FORGET, leaked handles, "
-                + "findings by their event; --thread and --site do not apply here.")
+                + "findings by their event; --site keeps the leaks, raw references and leaked handles those call"
+                + " sites left (findings keep no site); --thread does not apply here.")
 final class AuditCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;

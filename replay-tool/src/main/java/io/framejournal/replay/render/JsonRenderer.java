@@ -185,23 +185,7 @@ public final class JsonRenderer {
             w.endObject();
         }
         w.endArray();
-        w.name("bySite")
-                .beginObject()
-                .field("groupCount", r.siteGroupCount())
-                .name("groups")
-                .beginArray();
-        for (AuditReport.SiteGroup g : r.bySite()) {
-            w.beginObject();
-            site(w, g.site());
-            w.field("obligations", g.obligations())
-                    .field("handles", g.handles())
-                    .field("rawReferences", g.rawReferences())
-                    .field("leakedHandles", g.leakedHandles())
-                    .field("firstIndex", index(g.firstIndex()))
-                    .endObject();
-        }
-        w.endArray().endObject();
-        sites(w, r.sites());
+        bySite(w, r);
         w.name("tornCompounds").beginArray();
         for (AuditReport.TornCompound c : r.tornCompounds()) {
             w.beginObject()
@@ -385,6 +369,7 @@ public final class JsonRenderer {
             w.beginObject();
             handle(w, g.handle());
             w.field("op", OpCode.nameOf(g.op())).field("frames", g.total()).index("firstIndex", g.firstIndex());
+            site(w, g.site());
             w.name("slots").beginArray();
             for (int i = 0; i < g.slots().size(); i++) {
                 w.beginObject()
@@ -409,9 +394,12 @@ public final class JsonRenderer {
                     .index("index", l.index())
                     .field("op", OpCode.nameOf(l.op()));
             handle(w, l.handle());
-            w.field("count", l.count()).endObject();
+            w.field("count", l.count());
+            site(w, l.site());
+            w.endObject();
         }
         w.endArray().endObject();
+        bySite(w, a);
         return w.endObject().take();
     }
 
@@ -565,5 +553,26 @@ public final class JsonRenderer {
         r.filesRetired().forEach(p -> w.value(p.getFileName().toString()));
         w.endArray();
         return w.endObject().take();
+    }
+
+    /** What is outstanding, grouped by call site, and the sites it names (whole stacks). */
+    private static void bySite(JsonWriter w, AuditReport r) {
+        w.name("bySite")
+                .beginObject()
+                .field("groupCount", r.siteGroupCount())
+                .name("groups")
+                .beginArray();
+        for (AuditReport.SiteGroup g : r.bySite()) {
+            w.beginObject();
+            site(w, g.site());
+            w.field("obligations", g.obligations())
+                    .field("handles", g.handles())
+                    .field("rawReferences", g.rawReferences())
+                    .field("leakedHandles", g.leakedHandles())
+                    .field("firstIndex", index(g.firstIndex()))
+                    .endObject();
+        }
+        w.endArray().endObject();
+        sites(w, r.sites());
     }
 }

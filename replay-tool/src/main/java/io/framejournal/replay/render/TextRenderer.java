@@ -423,17 +423,21 @@ public final class TextRenderer {
             t.print(out, "  ");
             more(r.changedCount(), r.changed().size());
         }
+        if (a.bySite().stream().anyMatch(g -> g.site() != 0)) {
+            sitesSection(a); // what the window left behind, by the code that did it
+        }
         if (!a.leaks().isEmpty()) {
             out.println();
             out.println("Obligations minted in the window and outstanding at its end, by handle and op:");
-            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS");
+            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS", "CALL SITE");
             for (LeakGroup g : a.leaks()) {
                 t.row(
                         Fmt.handle(g.handle()),
                         OpCode.nameOf(g.op()),
                         g.total(),
                         JournalIndex.format(g.firstIndex()),
-                        ranges(g.slots()));
+                        ranges(g.slots()),
+                        Fmt.site(a.site(g.site()), g.site()));
             }
             t.print(out, "  ");
             more(a.leakGroupCount(), a.leaks().size());
@@ -441,7 +445,7 @@ public final class TextRenderer {
         if (!a.rawLeaks().isEmpty()) {
             out.println();
             out.println("Raw references forgotten in the window and not restored by its end:");
-            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT");
+            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT", "CALL SITE");
             for (AuditReport.RawLeak l : a.rawLeaks()) {
                 t.row(
                         l.slot(),
@@ -449,7 +453,8 @@ public final class TextRenderer {
                         l.count(),
                         Fmt.handle(l.handle()),
                         OpCode.nameOf(l.op()),
-                        JournalIndex.format(l.index()));
+                        JournalIndex.format(l.index()),
+                        Fmt.site(a.site(l.site()), l.site()));
             }
             t.print(out, "  ");
             more(a.rawLeakCount(), a.rawLeaks().size());

@@ -192,6 +192,7 @@ class FiltersAndOutputCliTest {
             {"dump", "data/sample", "--limit", "0"},
             {"history", "data/sample", "--op", "FRAME_CLONE"},
             {"audit", "data/sample", "--thread", "1"},
+            {"audit", "data/sample", "--site", "x"},
             {"state", "data/sample", "--at", "2020-01-01T00:00:00Z"},
             {"state", "data/sample", "--at", "soon"},
         };
@@ -206,5 +207,31 @@ class FiltersAndOutputCliTest {
                     .doesNotContain("Exception");
             assertThat(r.out()).as(String.join(" ", args)).isEmpty();
         }
+    }
+
+    /** The audit's lists and the window diff name and filter by call site (the sample was made with PARANOID). */
+    @Test
+    void auditAndDiffGoByCallSite() {
+        Result bySite = run("audit", "data/sample", "--site", "13");
+        assertThat(bySite.exit()).as(bySite.err()).isEqualTo(1);
+        assertThat(bySite.out())
+                .contains("filter:        site 13")
+                .contains("6 obligation(s) outstanding in 1 handle group(s)")
+                .contains("site #13: 6 obligation(s)")
+                .doesNotContain("site #6:");
+        Result none = run("audit", "data/sample", "--site", "999");
+        assertThat(none.exit())
+                .as("no entry of a site that made nothing: exit 0")
+                .isZero();
+        assertThat(none.out()).contains("clean, no findings");
+
+        Result diff = run("diff", "data/sample", "--from", "0x512f00000100", "--to", "0x512f00000500");
+        assertThat(diff.exit()).as(diff.err()).isIn(0, 1);
+        assertThat(diff.out())
+                .contains("Outstanding by call site")
+                .contains("CALL SITE")
+                .contains("site #12:");
+        Result json = run("diff", "data/sample", "--from", "0x512f00000100", "--to", "0x512f00000500", "--json");
+        assertThat(json.out()).contains("\"bySite\"").contains("\"sites\"");
     }
 }

@@ -57,7 +57,9 @@ class DiffCliTest {
         assertThat(checked).isEqualTo(3);
         // every group left behind was minted inside the window
         Result json = run(root, "diff", "data/sample", "--from", from, "--to", to, "--json");
-        Matcher first = Pattern.compile("\"firstIndex\": \"(0x[0-9a-f]+)\"").matcher(json.out());
+        String leaks =
+                json.out().substring(json.out().indexOf("\"leaks\""), json.out().indexOf("\"rawLeaks\""));
+        Matcher first = Pattern.compile("\"firstIndex\": \"(0x[0-9a-f]+)\"").matcher(leaks);
         int groups = 0;
         while (first.find()) {
             long idx = Long.parseUnsignedLong(first.group(1).substring(2), 16);

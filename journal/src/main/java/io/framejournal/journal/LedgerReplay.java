@@ -1,7 +1,5 @@
 package io.framejournal.journal;
 
-import java.util.BitSet;
-
 /**
  * Everything a replay of a journal knows at one point: every slot's state ({@link ReplayState}, through the one
  * {@link Transition#apply}), who holds each outstanding obligation and raw reference ({@link SlotLedger}: handle, op,
@@ -22,8 +20,14 @@ public final class LedgerReplay {
     final byte[] lastOp;
     final long[] lastHandle;
     final long[] counters = new long[Counter.SIZE];
-    /** Slots whose last format-1 event lacked the op-end flag (always empty for format 2). */
-    private final BitSet midOp;
+    /**
+     * Slots whose last event lacked the op-end flag (format 2: only between the events of one record): one bit per
+     * slot and a count of the bits set. Not a {@link java.util.BitSet}: clearing its highest set bit rescans the words
+     * below it, which made every format-2 record cost a pass over the region.
+     */
+    private final long[] midOp;
+
+    private int midOpCount;
 
     private final SlotState scratch = new SlotState();
     /** Index and sequence number of the last record applied; {@link JournalIndex#NONE} before the first. */
@@ -40,7 +44,7 @@ public final class LedgerReplay {
         this.raw = new SlotLedger(nrSlots);
         this.lastOp = new byte[nrSlots];
         this.lastHandle = new long[nrSlots];
-        this.midOp = new BitSet(nrSlots);
+        this.midOp = new long[(nrSlots + 63) >>> 6];
         counters[Counter.FIRST_INDEX] = JournalIndex.NONE;
     }
 
@@ -121,7 +125,7 @@ public final class LedgerReplay {
         lastOp[slot] = (byte) e.op;
         lastHandle[slot] = e.handle;
         if (e.isOpEnd()) {
-            midOp.clear(slot);
+            clearMidOp(slot);
             state.load(slot, scratch); // the slot at its quiet point: one load per record group, not per event
             int bad = SlotInvariant.checkAll(scratch);
             if (bad != 0) {
@@ -129,7 +133,25 @@ public final class LedgerReplay {
                 listener.invariant(e, bad, scratch);
             }
         } else {
-            midOp.set(slot);
+            setMidOp(slot);
+        }
+    }
+
+    private void setMidOp(int slot) {
+        long bit = 1L << slot;
+        int w = slot >>> 6;
+        if ((midOp[w] & bit) == 0) {
+            midOp[w] |= bit;
+            midOpCount++;
+        }
+    }
+
+    private void clearMidOp(int slot) {
+        long bit = 1L << slot;
+        int w = slot >>> 6;
+        if ((midOp[w] & bit) != 0) {
+            midOp[w] &= ~bit;
+            midOpCount--;
         }
     }
 
@@ -172,12 +194,12 @@ public final class LedgerReplay {
     }
 
     public boolean midOp(int slot) {
-        return midOp.get(slot);
+        return (midOp[slot >>> 6] & (1L << slot)) != 0;
     }
 
     /** Whether every slot is at a quiet point (always so between format-2 records): only then can it be saved. */
     public boolean quiet() {
-        return midOp.isEmpty();
+        return midOpCount == 0;
     }
 
     public long counter(int id) {

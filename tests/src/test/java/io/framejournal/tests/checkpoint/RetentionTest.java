@@ -16,6 +16,7 @@ import io.framejournal.replay.analysis.Auditor;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.sim.Simulator;
+import io.framejournal.tests.support.Cycles;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,17 +52,9 @@ class RetentionTest {
                 sim.maxPaddr(MAX_PADDR).rollCycle(JournalCycle.TEST_SECONDLY);
             }
             sim.run();
-            pause();
+            Cycles.awaitNextSecond();
         }
         return dir;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(1_050);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static List<Path> queueFiles(Path dir) throws IOException {
@@ -164,7 +157,7 @@ class RetentionTest {
                 .ops(1_000)
                 .seed(5)
                 .run();
-        pause();
+        Cycles.awaitNextSecond();
         new Simulator(dir).ops(1_000).seed(6).run();
         List<Path> before = queueFiles(dir);
         Retention.Result r = Retention.retire(new RegionLayout(dir), NR_SLOTS, 3, 1, null);

@@ -2,6 +2,7 @@ package io.framejournal.tests.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.framejournal.tests.support.Cycles;
 import io.framejournal.tests.support.FileHashes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class CheckpointCliTest {
     static Path region;
 
     @BeforeAll
-    static void aRegionOnOneSecondFiles() throws InterruptedException {
+    static void aRegionOnOneSecondFiles() {
         region = tmp.resolve("r");
         JarRunner.Result sim = JarRunner.jar(
                 tmp,
@@ -37,7 +38,7 @@ class CheckpointCliTest {
                 "--leak-rate",
                 "0.02");
         assertThat(sim.exit()).as(sim.err()).isZero();
-        Thread.sleep(1_100); // the next session lands in a queue file of its own
+        Cycles.awaitNextSecond(); // the next session lands in a queue file of its own
     }
 
     @Test

@@ -1,11 +1,13 @@
 package io.framejournal.tests.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.framejournal.tests.cli.JarRunner.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,14 +63,11 @@ class FollowCliTest {
                 .redirectOutput(tmp.resolve("writer.out").toFile())
                 .redirectError(tmp.resolve("writer.err").toFile())
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.isDirectory(region.resolve("journal"))
-                || Files.list(region.resolve("journal"))
-                        .noneMatch(p -> p.toString().endsWith(".cq4"))) {
-            assertThat(w.isAlive()).as("writer died: " + read("writer.err")).isTrue();
-            assertThat(System.nanoTime()).as("writer never made its journal").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        await().alias("the writer makes its journal")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .failFast("the writer died (see writer.err)", () -> !w.isAlive())
+                .until(() -> hasQueueFile(region.resolve("journal")));
         return w;
     }
 
@@ -130,7 +129,11 @@ class FollowCliTest {
             lastTime = lastTime.substring(0, lastTime.indexOf('"'));
             assertThat(Instant.parse(lastTime)).isBeforeOrEqualTo(Instant.parse(until));
 
-            Thread.sleep(2000);
+            // the follower has caught up with the writer once (it flushes then): it is following, SIGINT may come
+            await().alias("the follower prints its first events")
+                    .atMost(Duration.ofSeconds(60))
+                    .failFast("the follower ended (see int.err)", () -> !interrupted.isAlive())
+                    .until(() -> Files.size(tmp.resolve("int.out")) > 0);
             assertThat(interrupted.isAlive()).isTrue();
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(interrupted.pid())).start();
             assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -148,6 +151,15 @@ class FollowCliTest {
         } finally {
             w.destroy(); // SIGTERM: the writer's own shutdown
             w.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean hasQueueFile(Path journal) throws IOException {
+        if (!Files.isDirectory(journal)) {
+            return false;
+        }
+        try (var files = Files.list(journal)) {
+            return files.anyMatch(p -> p.toString().endsWith(".cq4"));
         }
     }
 }

@@ -119,7 +119,7 @@ class RollCycleTest {
         assertThat(records).isEqualTo(allocs + closes + 1); // + REGION_OPEN; the failed region journals no close
 
         // the region is left unclean; once the cycle has rolled, recovery appends and the region writes on
-        Thread.sleep(1_100);
+        io.framejournal.tests.support.Cycles.awaitNextSecond();
         MetaRegion.recover(dir, false);
         try (MetaRegion region = MetaRegion.open(dir)) {
             try (Frame<NoMeta> f = new FrameAllocOptions(region).allocFrame()) {

@@ -135,9 +135,7 @@ final class RegionRecovery {
 
     /** Moves a structurally damaged table aside (whole) and creates a new one, every frame free, to be filled. */
     private static Path rebuildTable(RegionLayout layout, RegionConfig config) throws IOException {
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC)
-                .format(Instant.now());
+        String stamp = stamp();
         Path aside = layout.dir().resolve(RegionLayout.SLOTS + ".damaged-" + stamp);
         Files.move(layout.slots(), aside, StandardCopyOption.ATOMIC_MOVE);
         try (SlotTable fresh = SlotTable.create(layout.slots(), config.nrSlots())) {
@@ -354,9 +352,7 @@ final class RegionRecovery {
      * nothing is deleted) and puts the copy in its place; writes a report of what was dropped.
      */
     private static RecoveryReport.Salvage salvageJournal(RegionLayout layout, Replay replay) throws IOException {
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC)
-                .format(Instant.now());
+        String stamp = stamp();
         Path fresh = layout.dir().resolve("journal.salvaging");
         Trees.delete(fresh);
         long copied = 0;
@@ -412,6 +408,14 @@ final class RegionRecovery {
                 StandardCharsets.UTF_8);
         return new RecoveryReport.Salvage(copied, replay.lastGood, replay.problem, damaged, report);
     }
+
+    /** A UTC time for the names of what recovery moves aside ({@code journal.damaged-<stamp>}, ...). */
+    private static String stamp() {
+        return STAMP.format(Instant.now());
+    }
+
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private static JournalWriter openJournal(RegionLayout layout) {
         try {

@@ -23,15 +23,15 @@ public final class ReplayState {
 
     private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
 
-    private static final int REF = 0;
-    private static final int LAST = 1;
-    private static final int META0 = 2;
-    private static final int META1 = 3;
-    private static final int RAW = 4;
-    private static final int OBLIGATIONS = 5;
-    private static final int PACKED = 6;
-    private static final long META_TYPE_BITS = 0xffffL << 32;
-    private static final long USAGE_BITS = 0xffL << 48;
+    static final int REF = 0;
+    static final int LAST = 1;
+    static final int META0 = 2;
+    static final int META1 = 3;
+    static final int RAW = 4;
+    static final int OBLIGATIONS = 5;
+    static final int PACKED = 6;
+    static final long META_TYPE_BITS = 0xffffL << 32;
+    static final long USAGE_BITS = 0xffL << 48;
 
     private final int nrSlots;
     /** Pages of {@code 1 << PAGE_BITS} slots; {@code null}: every slot in it is still free (never written). */
@@ -149,9 +149,10 @@ public final class ReplayState {
     }
 
     /**
-     * Applies one slot event to its slot's words: the verdict of {@link Transition#check} for the slot's current state,
-     * and the state {@link Transition#redo} leaves (the event's "after" values win whatever the verdict, so a replay
-     * goes on past a finding). Only the field the event is about and lastIndex are read and written.
+     * Applies one slot event to its slot's words through {@link Transition#applyToWords}: the verdict of
+     * {@link Transition#check} and the state {@link Transition#redo} leaves (the event's "after" values win whatever the
+     * verdict, so a replay goes on past a finding). Only the field the event is about and lastIndex are read and
+     * written.
      *
      * @return the verdict, or {@link Verdict#BAD_SLOT} for a slot outside the region (then nothing changes)
      */
@@ -167,53 +168,7 @@ public final class ReplayState {
         }
         long[] w = pageForWrite(e.slot);
         int b = (e.slot & PAGE_MASK) * WORDS;
-        Verdict v;
-        switch (e.kind) {
-            case REFCOUNT:
-                v = Transition.refCount(w[b + REF], e);
-                w[b + REF] = e.after;
-                break;
-            case USAGE:
-                v = Transition.usage((byte) (w[b + PACKED] >>> 48), e);
-                w[b + PACKED] = (w[b + PACKED] & ~USAGE_BITS) | (e.after & 0xffL) << 48;
-                break;
-            case META_WRITE:
-                v = Transition.metaWrite((short) (w[b + PACKED] >>> 32), e);
-                w[b + PACKED] = (w[b + PACKED] & ~META_TYPE_BITS) | (e.metaType & 0xffffL) << 32;
-                w[b + META0] = e.before;
-                w[b + META1] = e.after;
-                break;
-            case META_DROP:
-                v = Transition.metaDrop((short) (w[b + PACKED] >>> 32), e);
-                w[b + PACKED] &= ~META_TYPE_BITS;
-                w[b + META0] = 0;
-                w[b + META1] = 0;
-                break;
-            case MINT:
-                v = Transition.mint(w[b + OBLIGATIONS], e);
-                w[b + OBLIGATIONS] = e.after;
-                break;
-            case REDEEM:
-                v = Transition.redeem(w[b + OBLIGATIONS], e);
-                w[b + OBLIGATIONS] = e.after;
-                break;
-            case RAW_FORGET:
-                v = Transition.rawForget(w[b + RAW], e);
-                w[b + RAW] = e.after;
-                break;
-            case RAW_RESTORE:
-                v = Transition.rawRestore(w[b + RAW], e);
-                w[b + RAW] = e.after;
-                break;
-            case LIST:
-                v = Transition.list((int) w[b + PACKED], e);
-                w[b + PACKED] = (w[b + PACKED] & ~0xffff_ffffL) | (e.after & 0xffff_ffffL);
-                break;
-            default:
-                return Verdict.OK; // no other kind changes a slot
-        }
-        w[b + LAST] = e.index;
-        return v;
+        return Transition.applyToWords(w, b, e);
     }
 
     /**

@@ -3,7 +3,8 @@ package io.framejournal.journal;
 /**
  * The one place that says what a journal event means. The allocator applies every event it journals through
  * {@link #apply} before it stores the slot; replay and audit rebuild state through the same call; recovery
- * redoes events past a slot's {@code lastIndex} with {@link #redo}. Pure: no I/O, no allocation.
+ * redoes events past a slot's {@code lastIndex} with {@link #redo}; {@link ReplayState} applies events to its packed
+ * words with {@link #applyToWords}, the same meaning for its layout. Pure: no I/O, no allocation.
  */
 public final class Transition {
     private static final int RECLAIM = OpCode.RECOVERY_RECLAIM.code();
@@ -54,6 +55,64 @@ public final class Transition {
                 return; // region, compound and leak events leave slots alone
         }
         s.lastIndex = e.index;
+    }
+
+    /**
+     * {@link #apply} on a slot kept as {@link ReplayState}'s packed words ({@code w[b..b+6]}): the same verdict, from
+     * the one field the kind is about, and the same effect as {@link #redo}, writing only that field and lastIndex.
+     * Kept here, beside {@link #redo}, so that what an event does is written in one place for both layouts (a test
+     * checks the two agree on random events).
+     */
+    static Verdict applyToWords(long[] w, int b, JournalEvent e) {
+        Verdict v;
+        switch (e.kind) {
+            case REFCOUNT:
+                v = refCount(w[b + ReplayState.REF], e);
+                w[b + ReplayState.REF] = e.after;
+                break;
+            case USAGE:
+                v = usage((byte) (w[b + ReplayState.PACKED] >>> 48), e);
+                w[b + ReplayState.PACKED] =
+                        (w[b + ReplayState.PACKED] & ~ReplayState.USAGE_BITS) | (e.after & 0xffL) << 48;
+                break;
+            case META_WRITE:
+                v = metaWrite((short) (w[b + ReplayState.PACKED] >>> 32), e);
+                w[b + ReplayState.PACKED] =
+                        (w[b + ReplayState.PACKED] & ~ReplayState.META_TYPE_BITS) | (e.metaType & 0xffffL) << 32;
+                w[b + ReplayState.META0] = e.before;
+                w[b + ReplayState.META1] = e.after;
+                break;
+            case META_DROP:
+                v = metaDrop((short) (w[b + ReplayState.PACKED] >>> 32), e);
+                w[b + ReplayState.PACKED] &= ~ReplayState.META_TYPE_BITS;
+                w[b + ReplayState.META0] = 0;
+                w[b + ReplayState.META1] = 0;
+                break;
+            case MINT:
+                v = mint(w[b + ReplayState.OBLIGATIONS], e);
+                w[b + ReplayState.OBLIGATIONS] = e.after;
+                break;
+            case REDEEM:
+                v = redeem(w[b + ReplayState.OBLIGATIONS], e);
+                w[b + ReplayState.OBLIGATIONS] = e.after;
+                break;
+            case RAW_FORGET:
+                v = rawForget(w[b + ReplayState.RAW], e);
+                w[b + ReplayState.RAW] = e.after;
+                break;
+            case RAW_RESTORE:
+                v = rawRestore(w[b + ReplayState.RAW], e);
+                w[b + ReplayState.RAW] = e.after;
+                break;
+            case LIST:
+                v = list((int) w[b + ReplayState.PACKED], e);
+                w[b + ReplayState.PACKED] = (w[b + ReplayState.PACKED] & ~0xffff_ffffL) | (e.after & 0xffff_ffffL);
+                break;
+            default:
+                return Verdict.OK; // no other kind changes a slot
+        }
+        w[b + ReplayState.LAST] = e.index;
+        return v;
     }
 
     /**

@@ -130,47 +130,7 @@ public final class JsonRenderer {
                 .endObject();
         w.field("findings", r.findings());
         w.field("filter", r.filter());
-        w.name("leaks")
-                .beginObject()
-                .field("obligations", r.obligations())
-                .field("groupCount", r.leakGroupCount())
-                .name("groups")
-                .beginArray();
-        for (AuditReport.LeakGroup g : r.leaks()) {
-            w.beginObject();
-            handle(w, g.handle());
-            w.field("op", OpCode.nameOf(g.op())).field("frames", g.total()).field("firstIndex", index(g.firstIndex()));
-            site(w, g.site());
-            w.name("slots").beginArray();
-            for (int i = 0; i < g.slots().size(); i++) {
-                int slot = g.slots().get(i);
-                w.beginObject()
-                        .field("slot", slot)
-                        .field("paddr", Fmt.paddr(slot))
-                        .field("index", index(g.indices().get(i)))
-                        .endObject();
-            }
-            w.endArray().endObject();
-        }
-        w.endArray().endObject();
-        w.name("rawLeaks")
-                .beginObject()
-                .field("references", r.rawReferences())
-                .field("entryCount", r.rawLeakCount())
-                .name("entries")
-                .beginArray();
-        for (AuditReport.RawLeak l : r.rawLeaks()) {
-            w.beginObject()
-                    .field("slot", l.slot())
-                    .field("paddr", Fmt.paddr(l.slot()))
-                    .field("index", index(l.index()))
-                    .field("op", OpCode.nameOf(l.op()));
-            handle(w, l.handle());
-            w.field("count", l.count());
-            site(w, l.site());
-            w.endObject();
-        }
-        w.endArray().endObject();
+        leaksAndRawReferences(w, r);
         w.field("leakedHandleCount", r.leakedHandleCount());
         w.name("leakedHandles").beginArray();
         for (AuditReport.LeakedHandle l : r.leakedHandles()) {
@@ -359,46 +319,7 @@ public final class JsonRenderer {
             w.field("changes", c.changes()).endObject();
         }
         w.endArray();
-        w.name("leaks")
-                .beginObject()
-                .field("obligations", a.obligations())
-                .field("groupCount", a.leakGroupCount())
-                .name("groups")
-                .beginArray();
-        for (AuditReport.LeakGroup g : a.leaks()) {
-            w.beginObject();
-            handle(w, g.handle());
-            w.field("op", OpCode.nameOf(g.op())).field("frames", g.total()).index("firstIndex", g.firstIndex());
-            site(w, g.site());
-            w.name("slots").beginArray();
-            for (int i = 0; i < g.slots().size(); i++) {
-                w.beginObject()
-                        .field("slot", g.slots().get(i))
-                        .field("paddr", Fmt.paddr(g.slots().get(i)))
-                        .index("index", g.indices().get(i))
-                        .endObject();
-            }
-            w.endArray().endObject();
-        }
-        w.endArray().endObject();
-        w.name("rawLeaks")
-                .beginObject()
-                .field("references", a.rawReferences())
-                .field("entryCount", a.rawLeakCount())
-                .name("entries")
-                .beginArray();
-        for (AuditReport.RawLeak l : a.rawLeaks()) {
-            w.beginObject()
-                    .field("slot", l.slot())
-                    .field("paddr", Fmt.paddr(l.slot()))
-                    .index("index", l.index())
-                    .field("op", OpCode.nameOf(l.op()));
-            handle(w, l.handle());
-            w.field("count", l.count());
-            site(w, l.site());
-            w.endObject();
-        }
-        w.endArray().endObject();
+        leaksAndRawReferences(w, a);
         bySite(w, a);
         return w.endObject().take();
     }
@@ -574,5 +495,50 @@ public final class JsonRenderer {
         }
         w.endArray().endObject();
         sites(w, r.sites());
+    }
+
+    /** The outstanding obligations (by minting handle and op) and raw references of an audit (or a diff's window). */
+    private static void leaksAndRawReferences(JsonWriter w, AuditReport r) {
+        w.name("leaks")
+                .beginObject()
+                .field("obligations", r.obligations())
+                .field("groupCount", r.leakGroupCount())
+                .name("groups")
+                .beginArray();
+        for (AuditReport.LeakGroup g : r.leaks()) {
+            w.beginObject();
+            handle(w, g.handle());
+            w.field("op", OpCode.nameOf(g.op())).field("frames", g.total()).field("firstIndex", index(g.firstIndex()));
+            site(w, g.site());
+            w.name("slots").beginArray();
+            for (int i = 0; i < g.slots().size(); i++) {
+                int slot = g.slots().get(i);
+                w.beginObject()
+                        .field("slot", slot)
+                        .field("paddr", Fmt.paddr(slot))
+                        .field("index", index(g.indices().get(i)))
+                        .endObject();
+            }
+            w.endArray().endObject();
+        }
+        w.endArray().endObject();
+        w.name("rawLeaks")
+                .beginObject()
+                .field("references", r.rawReferences())
+                .field("entryCount", r.rawLeakCount())
+                .name("entries")
+                .beginArray();
+        for (AuditReport.RawLeak l : r.rawLeaks()) {
+            w.beginObject()
+                    .field("slot", l.slot())
+                    .field("paddr", Fmt.paddr(l.slot()))
+                    .field("index", index(l.index()))
+                    .field("op", OpCode.nameOf(l.op()));
+            handle(w, l.handle());
+            w.field("count", l.count());
+            site(w, l.site());
+            w.endObject();
+        }
+        w.endArray().endObject();
     }
 }

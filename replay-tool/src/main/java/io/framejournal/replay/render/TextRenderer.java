@@ -162,39 +162,8 @@ public final class TextRenderer {
         if (anySite) {
             sitesSection(r);
         }
-        if (!r.leaks().isEmpty()) {
-            out.println();
-            out.println("Outstanding obligations (leaks), by the handle and op that minted them:");
-            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS", "CALL SITE");
-            for (LeakGroup g : head(r.leaks())) {
-                t.row(
-                        Fmt.handle(g.handle()),
-                        OpCode.nameOf(g.op()),
-                        g.total(),
-                        JournalIndex.format(g.firstIndex()),
-                        ranges(g.slots()),
-                        Fmt.site(r.site(g.site()), g.site()));
-            }
-            t.print(out, "  ");
-            more(r.leakGroupCount(), head(r.leaks()).size());
-        }
-        if (!r.rawLeaks().isEmpty()) {
-            out.println();
-            out.println("Raw references never restored (into_raw without from_raw):");
-            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT", "CALL SITE");
-            for (AuditReport.RawLeak l : head(r.rawLeaks())) {
-                t.row(
-                        l.slot(),
-                        Fmt.paddr(l.slot()),
-                        l.count(),
-                        Fmt.handle(l.handle()),
-                        OpCode.nameOf(l.op()),
-                        JournalIndex.format(l.index()),
-                        Fmt.site(r.site(l.site()), l.site()));
-            }
-            t.print(out, "  ");
-            more(r.rawLeakCount(), head(r.rawLeaks()).size());
-        }
+        leakTable(r, "Outstanding obligations (leaks), by the handle and op that minted them:");
+        rawLeakTable(r, "Raw references never restored (into_raw without from_raw):");
         if (!r.leakedHandles().isEmpty()) {
             out.println();
             out.println("Handles the leak detector saw dropped without close (LEAKED_HANDLE):");
@@ -426,39 +395,8 @@ public final class TextRenderer {
         if (a.bySite().stream().anyMatch(g -> g.site() != 0)) {
             sitesSection(a); // what the window left behind, by the code that did it
         }
-        if (!a.leaks().isEmpty()) {
-            out.println();
-            out.println("Obligations minted in the window and outstanding at its end, by handle and op:");
-            Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS", "CALL SITE");
-            for (LeakGroup g : a.leaks()) {
-                t.row(
-                        Fmt.handle(g.handle()),
-                        OpCode.nameOf(g.op()),
-                        g.total(),
-                        JournalIndex.format(g.firstIndex()),
-                        ranges(g.slots()),
-                        Fmt.site(a.site(g.site()), g.site()));
-            }
-            t.print(out, "  ");
-            more(a.leakGroupCount(), a.leaks().size());
-        }
-        if (!a.rawLeaks().isEmpty()) {
-            out.println();
-            out.println("Raw references forgotten in the window and not restored by its end:");
-            Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT", "CALL SITE");
-            for (AuditReport.RawLeak l : a.rawLeaks()) {
-                t.row(
-                        l.slot(),
-                        Fmt.paddr(l.slot()),
-                        l.count(),
-                        Fmt.handle(l.handle()),
-                        OpCode.nameOf(l.op()),
-                        JournalIndex.format(l.index()),
-                        Fmt.site(a.site(l.site()), l.site()));
-            }
-            t.print(out, "  ");
-            more(a.rawLeakCount(), a.rawLeaks().size());
-        }
+        leakTable(a, "Obligations minted in the window and outstanding at its end, by handle and op:");
+        rawLeakTable(a, "Raw references forgotten in the window and not restored by its end:");
     }
 
     public void diffRegions(io.framejournal.replay.analysis.Diff.PartReport r) {
@@ -640,5 +578,48 @@ public final class TextRenderer {
             }
             t.print(out, "  ");
         }
+    }
+
+    /** The outstanding obligations of an audit (or a diff's window) by minting handle and op, under {@code title}. */
+    private void leakTable(AuditReport r, String title) {
+        if (r.leaks().isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println(title);
+        Table t = new Table("HANDLE", "MINTED BY", "FRAMES", "FIRST MINT", "PADDRS", "CALL SITE");
+        for (LeakGroup g : head(r.leaks())) {
+            t.row(
+                    Fmt.handle(g.handle()),
+                    OpCode.nameOf(g.op()),
+                    g.total(),
+                    JournalIndex.format(g.firstIndex()),
+                    ranges(g.slots()),
+                    Fmt.site(r.site(g.site()), g.site()));
+        }
+        t.print(out, "  ");
+        more(r.leakGroupCount(), head(r.leaks()).size());
+    }
+
+    /** The raw references an audit (or a diff's window) found never restored, under {@code title}. */
+    private void rawLeakTable(AuditReport r, String title) {
+        if (r.rawLeaks().isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println(title);
+        Table t = new Table("SLOT", "PADDR", "COUNT", "FORGOTTEN BY", "OP", "AT", "CALL SITE");
+        for (AuditReport.RawLeak l : head(r.rawLeaks())) {
+            t.row(
+                    l.slot(),
+                    Fmt.paddr(l.slot()),
+                    l.count(),
+                    Fmt.handle(l.handle()),
+                    OpCode.nameOf(l.op()),
+                    JournalIndex.format(l.index()),
+                    Fmt.site(r.site(l.site()), l.site()));
+        }
+        t.print(out, "  ");
+        more(r.rawLeakCount(), head(r.rawLeaks()).size());
     }
 }

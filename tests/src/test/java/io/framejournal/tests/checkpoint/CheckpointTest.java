@@ -92,8 +92,8 @@ class CheckpointTest {
         StateAt.Report fromCheckpoint = StateAt.of(region, JournalIndex.NONE, 3, Progress.none());
         Stats.Report stats = Stats.of(region, Progress.none());
         Path copy = tmp.resolve("state-no-checkpoints");
-        copyRegion(dir, copy);
-        deleteTree(new RegionLayout(copy).checkpoints());
+        FileHashes.copyTree(dir, copy);
+        FileHashes.deleteTree(new RegionLayout(copy).checkpoints());
         RegionInput plain = RegionInput.open(copy);
         StateAt.Report full = StateAt.of(plain, JournalIndex.NONE, 3, Progress.none());
         Stats.Report fullStats = Stats.of(plain, Progress.none());
@@ -286,29 +286,5 @@ class CheckpointTest {
                         () -> Checkpointer.Policy.every(Duration.ofSeconds(1)).keeping(0))
                 .isInstanceOf(RegionException.class)
                 .hasMessageContaining("at least one");
-    }
-
-    static void copyRegion(Path from, Path to) throws IOException {
-        try (var walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
     }
 }

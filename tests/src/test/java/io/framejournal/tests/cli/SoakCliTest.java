@@ -9,6 +9,7 @@ import io.framejournal.replay.analysis.AuditReport;
 import io.framejournal.replay.analysis.Auditor;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
+import io.framejournal.tests.support.FileHashes;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +105,7 @@ class SoakCliTest {
         // the same recovery twice: first of a copy in a JVM where no region was opened yet (class loading, JIT), then
         // of the region itself, warm, as an embedding simulator that recovers in-process would see it
         Path copy = tmp.resolve("soak-copy");
-        copyTree(dir, copy);
+        FileHashes.copyTree(dir, copy);
         long c0 = System.nanoTime();
         MetaRegion.recover(copy, false);
         long coldMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c0);
@@ -157,19 +158,6 @@ class SoakCliTest {
         assertThat(secondHalfPeak)
                 .as("journal files stop growing once retention runs: %s", figures)
                 .isLessThanOrEqualTo(Math.max(firstHalfPeak + 2, 4));
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else if (!p.getFileName().toString().endsWith(".lock")) {
-                    Files.copy(p, t);
-                }
-            }
-        }
     }
 
     private static long diskKiB(Path dir) throws IOException, InterruptedException {

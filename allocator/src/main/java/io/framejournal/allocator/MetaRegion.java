@@ -106,6 +106,51 @@ public final class MetaRegion implements AutoCloseable {
         this.checkpointer = options.checkpoints() == null
                 ? null
                 : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());
+        this.redoPoints = options.redoPointEvery() == null
+                ? null
+                : RedoPointKeeper.start(journal, layout.redoPoint(), layout.slots(), options.redoPointEvery());
+    }
+
+    /** The background redo point keeper, or {@code null} when the region's options record no redo point. */
+    private final RedoPointKeeper redoPoints;
+
+    /** Redo points recorded in this session (0 when the options record none). */
+    public long redoPointsWritten() {
+        return redoPoints == null ? 0 : redoPoints.written();
+    }
+
+    /** Why the redo point keeper stopped early, or {@code null} (also when there is none). */
+    public String redoPointProblem() {
+        return redoPoints == null ? null : redoPoints.problem();
+    }
+
+    /**
+     * Records the redo point now rather than at the keeper's next period: the slot table is forced to disk, then the
+     * point before which every call is in it is written to {@code redo.point}. For a writer that wants a short recovery
+     * from a moment of its choosing (before a long pause, after a burst).
+     *
+     * @return the point recorded (or the previous one, if no call ended since), {@code null} before any record
+     * @throws IllegalStateException when the region's options record no redo point, or the keeper failed
+     */
+    public io.framejournal.journal.RedoPoint recordRedoPoint() {
+        if (redoPoints == null) {
+            throw new IllegalStateException(
+                    "this region records no redo point: open it with RegionOptions.withRedoPoint(period)");
+        }
+        if (redoPoints.problem() != null) {
+            throw new IllegalStateException(redoPoints.problem());
+        }
+        try {
+            return redoPoints.keep();
+        } catch (IOException e) {
+            throw new RegionException("cannot record the redo point of " + layout.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void stopRedoPoints() {
+        if (redoPoints != null) {
+            redoPoints.close();
+        }
     }
 
     /** The background checkpointer, or {@code null} when the region's options take no checkpoints. */
@@ -314,8 +359,20 @@ public final class MetaRegion implements AutoCloseable {
      * such a region is refused and nothing is changed.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage) {
+        return recover(dir, reclaim, salvage, false);
+    }
+
+    /**
+     * {@link #recover(Path, boolean, boolean)}. A region whose writer recorded a redo point ({@link
+     * RegionOptions#withRedoPoint}) newer than its newest checkpoint is recovered from it: the table is trusted up to
+     * the point (it was forced to disk there; every slot is still checked structurally) and only the journal after it
+     * is replayed, each slot it touches checked against the journal's chain. {@code verifyAll} ignores the redo point
+     * and compares every slot with a replay from the newest checkpoint (what recovery does anyway whenever the redo
+     * point cannot be used).
+     */
+    public static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
         JvmFlags.require(); // before anything touches the disk
-        return RegionRecovery.recover(dir, reclaim, salvage);
+        return RegionRecovery.recover(dir, reclaim, salvage, verifyAll);
     }
 
     public RegionConfig config() {
@@ -452,6 +509,7 @@ public final class MetaRegion implements AutoCloseable {
         }
         try {
             engine.shutdown();
+            stopRedoPoints();
             if (engine.failure() != null) {
                 WriterIdentity.forgetHere(layout.dir());
                 if (checkpointer != null) {

@@ -31,7 +31,9 @@ import java.util.List;
  * @param salvage            what {@code --salvage} kept and dropped, or {@code null}
  * @param lastIndex          the journal's last index after recovery
  * @param checkpointIndex    the checkpoint the replay started from, or {@link JournalIndex#NONE} for the journal's start
- * @param warnings           checkpoints that could not be used, one line each
+ * @param warnings           checkpoints (or a redo point) that could not be used, one line each
+ * @param redoPoint          the redo point the replay started from (the table trusted up to it, only slots the
+ *                           journal after it touches replayed and compared), or {@code null}
  */
 public record RecoveryReport(
         Path dir,
@@ -52,7 +54,8 @@ public record RecoveryReport(
         Salvage salvage,
         long lastIndex,
         long checkpointIndex,
-        List<String> warnings) {
+        List<String> warnings,
+        io.framejournal.journal.RedoPoint redoPoint) {
     public static final String CONSISTENT = "consistent";
     public static final String REPAIRED = "repaired";
     public static final String SALVAGED = "salvaged";

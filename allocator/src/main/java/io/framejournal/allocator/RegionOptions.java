@@ -1,6 +1,7 @@
 package io.framejournal.allocator;
 
 import io.framejournal.journal.Checkpointer;
+import java.time.Duration;
 import net.openhft.chronicle.bytes.SyncMode;
 
 /**
@@ -11,22 +12,31 @@ import net.openhft.chronicle.bytes.SyncMode;
  *                      it; {@link SyncMode#SYNC} or {@link SyncMode#ASYNC} also msyncs queue files, for power loss
  * @param checkpoints   when to take checkpoints on a background thread of the writing process, or {@code null} for
  *                      none (then {@code framejournal checkpoint --follow} can take them from another process)
+ * @param redoPointEvery how often a background thread records the redo point ({@code redo.point}: the slot table
+ *                      forced to disk, then the journal point before which every call is in it), or {@code null} for
+ *                      none; recovery then replays only the journal after it
  */
-public record RegionOptions(LeakDetection leakDetection, SyncMode syncMode, Checkpointer.Policy checkpoints) {
+public record RegionOptions(
+        LeakDetection leakDetection, SyncMode syncMode, Checkpointer.Policy checkpoints, Duration redoPointEvery) {
     public static RegionOptions defaults() {
-        return new RegionOptions(LeakDetection.fromSystemProperty(), SyncMode.NONE, null);
+        return new RegionOptions(LeakDetection.fromSystemProperty(), SyncMode.NONE, null, null);
     }
 
     public RegionOptions withLeakDetection(LeakDetection level) {
-        return new RegionOptions(level, syncMode, checkpoints);
+        return new RegionOptions(level, syncMode, checkpoints, redoPointEvery);
     }
 
     public RegionOptions withSyncMode(SyncMode mode) {
-        return new RegionOptions(leakDetection, mode, checkpoints);
+        return new RegionOptions(leakDetection, mode, checkpoints, redoPointEvery);
     }
 
     /** Takes checkpoints on a background thread while the region is open, and one at close. */
     public RegionOptions withCheckpoints(Checkpointer.Policy policy) {
-        return new RegionOptions(leakDetection, syncMode, policy);
+        return new RegionOptions(leakDetection, syncMode, policy, redoPointEvery);
+    }
+
+    /** Records the redo point on a background thread every {@code period} while the region is open. */
+    public RegionOptions withRedoPoint(Duration period) {
+        return new RegionOptions(leakDetection, syncMode, checkpoints, period);
     }
 }

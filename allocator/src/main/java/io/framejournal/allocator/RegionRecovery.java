@@ -1,5 +1,6 @@
 package io.framejournal.allocator;
 
+import io.framejournal.journal.CheckpointFile;
 import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
@@ -8,6 +9,8 @@ import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RedoPoint;
+import io.framejournal.journal.RedoPointFile;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
@@ -49,9 +52,9 @@ final class RegionRecovery {
 
     private RegionRecovery() {}
 
-    static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage) {
+    static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
         try {
-            return recoverChecked(dir, reclaim, salvage);
+            return recoverChecked(dir, reclaim, salvage, verifyAll);
         } catch (InternalError fault) {
             // a read of a memory-mapped file past its end (a truncated file) faults; the JVM may deliver it late
             throw new RegionException(
@@ -62,14 +65,25 @@ final class RegionRecovery {
     }
 
     @SuppressWarnings("try") // the region lock is held for the whole recovery, never referenced
-    private static RecoveryReport recoverChecked(Path dir, boolean reclaim, boolean salvage) {
+    private static RecoveryReport recoverChecked(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         config.requireWritable(dir);
         try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {
             RegionStatus status = RegionStatus.read(layout.status());
             JournalGeometryCheck.verify(layout.journal(), config);
+            List<String> redoWarnings = new ArrayList<>();
+            if (!salvage && !verifyAll && !status.clean()) {
+                RecoveryReport fromRedo = fromRedoPoint(layout, config, status, reclaim, redoWarnings);
+                if (fromRedo != null) {
+                    return fromRedo;
+                }
+            }
             Replay replay = replay(layout, config, true);
+            if (!redoWarnings.isEmpty()) {
+                redoWarnings.addAll(replay.warnings);
+                replay.warnings = redoWarnings;
+            }
             if (replay.problem != null && salvage && replay.checkpoint != JournalIndex.NONE) {
                 replay = replay(layout, config, false); // salvage keeps what reads from the journal's very start
             }
@@ -110,6 +124,53 @@ final class RegionRecovery {
             }
         } catch (IOException e) {
             throw new RegionException("cannot recover region " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Recovery from the region's redo point, when it has one newer than its newest checkpoint: the journal after the
+     * point replayed onto the table as it stands ({@link RedoReplay}), only the slots it touches compared and redone.
+     *
+     * @return the report, or {@code null} to recover the full way (then {@code warnings} says why, if there was a
+     *     point)
+     */
+    private static RecoveryReport fromRedoPoint(
+            RegionLayout layout, RegionConfig config, RegionStatus status, boolean reclaim, List<String> warnings)
+            throws IOException {
+        RedoPointFile.Read read = RedoPointFile.read(layout.redoPoint());
+        if (read.point() == null) {
+            if (read.problem() != null) {
+                warnings.add(read.problem() + "; recovered from the newest checkpoint instead");
+            }
+            return null;
+        }
+        RedoPoint point = read.point();
+        List<CheckpointFile.Entry> checkpoints = CheckpointFile.list(layout.checkpoints());
+        if (!checkpoints.isEmpty()
+                && Long.compareUnsigned(checkpoints.get(checkpoints.size() - 1).index(), point.anchor()) > 0) {
+            return null; // a newer checkpoint: replaying from it is shorter, and compares every slot
+        }
+        if (tableProblem(layout, config) != null) {
+            return null; // the full way refuses it, or rebuilds it with --salvage
+        }
+        RedoReplay redo = RedoReplay.run(layout.journal(), layout.slots(), config.nrSlots(), point);
+        if (redo.fallback != null) {
+            warnings.add(redo.fallback + "; recovered from the newest checkpoint instead, every slot compared");
+            return null;
+        }
+        Replay replay = new Replay();
+        replay.state = redo.state;
+        replay.records = redo.records;
+        replay.events = redo.events;
+        replay.first = redo.first;
+        replay.lastGood = redo.lastGood;
+        replay.redo = redo;
+        replay.redoPoint = point;
+        SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), true);
+        try {
+            return repairAndMark(layout, config, status, table, replay, reclaim, null, null);
+        } finally {
+            table.close();
         }
     }
 
@@ -164,7 +225,8 @@ final class RegionRecovery {
                 null,
                 status.checkpoint(),
                 JournalIndex.NONE,
-                List.of());
+                List.of(),
+                null);
     }
 
     /** The journal replayed from the newest usable checkpoint (or its start) to its end. */
@@ -177,6 +239,10 @@ final class RegionRecovery {
         long checkpoint = JournalIndex.NONE;
         List<String> warnings = List.of();
         String problem;
+        /** Set when the replay started at the redo point: only the slots it took from the table are compared. */
+        RedoReplay redo;
+
+        RedoPoint redoPoint;
     }
 
     /**
@@ -269,6 +335,9 @@ final class RegionRecovery {
         SlotState t = new SlotState();
         SlotState j = new SlotState();
         for (int slot = 0; slot < nr; slot++) {
+            if (replay.redo != null && !replay.redo.isLive(slot)) {
+                continue; // the table holds it, as the redo point and the journal's chain after it say
+            }
             table.load(slot, t);
             replay.state.load(slot, j);
             if (t.sameAs(j, true)) {
@@ -344,7 +413,8 @@ final class RegionRecovery {
                 salvaged,
                 last,
                 replay.checkpoint,
-                List.copyOf(replay.warnings));
+                List.copyOf(replay.warnings),
+                replay.redoPoint);
     }
 
     /**

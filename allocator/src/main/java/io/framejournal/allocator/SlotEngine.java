@@ -261,7 +261,7 @@ final class SlotEngine {
     private long commit(Ctx c) {
         long index;
         try {
-            index = c.lane.append();
+            index = c.lane.appendCall();
         } catch (RuntimeException | Error e) {
             String why = e.getClass().getSimpleName()
                     + (e.getMessage() == null
@@ -279,6 +279,7 @@ final class SlotEngine {
                 table.store(c.slots[i], c.st[i]);
             }
         }
+        c.lane.applied();
         unlockAll(c);
         c.sampleReady = c.sampled;
         return index;

@@ -169,9 +169,30 @@ public final class JournalReader implements AutoCloseable {
         }
         if (decoder.seq() != seq || decoder.storedCrc() != crc) {
             return "the record at index " + JournalIndex.format(index) + " (sequence number " + decoder.seq()
-                    + ") is not the one the checkpoint was taken at (sequence number " + seq + ")";
+                    + ") is not the one the checkpoint or redo point names (sequence number " + seq + ")";
         }
         inRecord = false;
+        count = 0;
+        records = 0;
+        bytesRead = 0;
+        return null;
+    }
+
+    /**
+     * Positions the reader at the record at {@code index} after checking that it is the record a redo point names (same
+     * sequence number and stored CRC-32C), so that {@link #next} hands out that record first. Counts start from zero.
+     *
+     * @return {@code null}, or why the journal cannot be resumed there
+     */
+    public String resumeAt(long index, long seq, int crc) {
+        String why = resumeAfter(index, seq, crc);
+        if (why != null) {
+            return why;
+        }
+        if (!moveTo(index)) {
+            return "cannot return to index " + JournalIndex.format(index)
+                    + (stopReason == null ? "" : ": " + stopReason);
+        }
         count = 0;
         records = 0;
         bytesRead = 0;

@@ -34,6 +34,10 @@ public final class JournalWriter implements AutoCloseable {
     private final long lastSeqInCycle;
     /** Index of the last record appended by anyone through this writer (guarded by appendLock), or NONE. */
     private long lastAppended;
+    /** That record's sequence number and stored CRC-32C (guarded by appendLock). */
+    private long lastAppendedSeq = -1;
+
+    private int lastAppendedCrc;
 
     private JournalWriter(SingleChronicleQueue queue, long nextSeq) {
         this.queue = queue;
@@ -134,6 +138,46 @@ public final class JournalWriter implements AutoCloseable {
                 + " region once the cycle has rolled, and give a region this busy a roll cycle with room for its rate");
     }
 
+    /**
+     * The redo point now: a record before which every call's record has been appended <em>and</em> its slots stored
+     * (calls mark their record in flight with {@link Lane#appendCall()} until {@link Lane#applied()}). Taken under the
+     * append lock, so no record can be appended meanwhile: every record up to the last appended one was appended by a
+     * lane that marked it in flight first; a lane that no longer shows it (or shows a later record) has stored it.
+     * Called by the redo point keeper, a few times a second at most; the lanes' hot path takes no extra fence.
+     *
+     * @return the redo point, or {@code null} when this writer has appended nothing yet
+     */
+    public RedoPoint redoPoint() {
+        synchronized (appendLock) {
+            if (lastAppendedSeq < 0) {
+                return null;
+            }
+            Lane oldest = null;
+            for (Lane l : lanes) {
+                long f = (long) IN_FLIGHT.getAcquire(l);
+                if (f != NOT_IN_FLIGHT && (oldest == null || Long.compareUnsigned(f, oldest.inFlight) < 0)) {
+                    oldest = l;
+                }
+            }
+            if (oldest == null) {
+                return new RedoPoint(lastAppended, lastAppendedSeq, lastAppendedCrc, false);
+            }
+            // inFlightSeq and inFlightCrc change only in append, under the lock held here
+            return new RedoPoint(oldest.inFlight, oldest.inFlightSeq, oldest.inFlightCrc, true);
+        }
+    }
+
+    private static final long NOT_IN_FLIGHT = JournalIndex.NONE;
+    private static final java.lang.invoke.VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            IN_FLIGHT = java.lang.invoke.MethodHandles.lookup().findVarHandle(Lane.class, "inFlight", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Lanes open (live threads', and dead ones' not yet released). */
     public int openLanes() {
         return lanes.size();
@@ -160,6 +204,16 @@ public final class JournalWriter implements AutoCloseable {
 
         private java.lang.ref.WeakReference<Thread> owner;
 
+        /**
+         * The record this lane appended whose slots are not stored yet, or NOT_IN_FLIGHT: set under the append lock,
+         * cleared with release semantics after the stores ({@link #applied()}), read by {@link #redoPoint()}.
+         */
+        @SuppressWarnings("unused") // through IN_FLIGHT
+        private long inFlight = NOT_IN_FLIGHT;
+
+        private long inFlightSeq;
+        private int inFlightCrc;
+
         Lane(ExcerptAppender appender, Thread owner) {
             this.appender = appender;
             this.threadId = (int) owner.getId();
@@ -178,6 +232,23 @@ public final class JournalWriter implements AutoCloseable {
          * @return its journal index
          */
         public long append() {
+            return append(false);
+        }
+
+        /**
+         * {@link #append()} for a call whose slots are stored after it: the record stays "in flight" (the redo point
+         * stays before it) until {@link #applied()}.
+         */
+        public long appendCall() {
+            return append(true);
+        }
+
+        /** The slots of the record last appended with {@link #appendCall()} are stored. */
+        public void applied() {
+            IN_FLIGHT.setRelease(this, NOT_IN_FLIGHT);
+        }
+
+        private long append(boolean call) {
             // The sequence number is taken and the record appended under one lock, so sequence numbers follow the
             // journal's order; Chronicle's own write lock serialises appends anyway. writeBytes is Chronicle's lean
             // append path (a writingDocument context re-scans the queue's index on every document).
@@ -185,12 +256,19 @@ public final class JournalWriter implements AutoCloseable {
                 if (lastAppended != JournalIndex.NONE && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
                     requireRoomInCycle();
                 }
-                appender.writeBytes(record.sealBytes(
-                        nextSeq.getAndIncrement(),
-                        threadId,
-                        epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart)));
-                lastAppended = appender.lastIndexAppended();
-                return lastAppended;
+                long seq = nextSeq.getAndIncrement();
+                appender.writeBytes(
+                        record.sealBytes(seq, threadId, epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart)));
+                long index = appender.lastIndexAppended();
+                lastAppended = index;
+                lastAppendedSeq = seq;
+                lastAppendedCrc = record.sealedCrc();
+                if (call) {
+                    inFlightSeq = seq;
+                    inFlightCrc = lastAppendedCrc;
+                    inFlight = index; // plain: redoPoint() reads it under this lock
+                }
+                return index;
             }
         }
 

@@ -155,6 +155,11 @@ public final class RecordEncoder {
         return sealed;
     }
 
+    /** The stored CRC-32C of the record last sealed. */
+    public int sealedCrc() {
+        return buf.getInt(CRC_OFF);
+    }
+
     private static long addressOf(ByteBuffer direct) {
         net.openhft.chronicle.bytes.Bytes<ByteBuffer> b = net.openhft.chronicle.bytes.Bytes.wrapForRead(direct);
         return b.addressForRead(0);

@@ -13,6 +13,8 @@ public record RegionLayout(Path dir) {
     public static final String CHECKPOINTS = "checkpoints";
     /** The call-site table ({@link SiteTable}); absent in regions that never captured a site. */
     public static final String SITES = "sites.fjs";
+    /** The redo point ({@link RedoPointFile}); absent in regions whose writers never recorded one. */
+    public static final String REDO_POINT = "redo.point";
 
     public Path config() {
         return dir.resolve(CONFIG);
@@ -33,6 +35,10 @@ public record RegionLayout(Path dir) {
     /** Where checkpoints are kept ({@link CheckpointFile}). */
     public Path checkpoints() {
         return dir.resolve(CHECKPOINTS);
+    }
+
+    public Path redoPoint() {
+        return dir.resolve(REDO_POINT);
     }
 
     public Path sites() {

@@ -13,12 +13,15 @@ import picocli.CommandLine.Parameters;
         name = "recover",
         mixinStandardHelpOptions = true,
         header = "Make a region whose writer died consistent again.",
-        description = "For a region whose writer died: replay the whole journal (one record is one whole call, so "
-                + "every call is wholly redone or wholly absent), check every slot of the table against the replay, "
+        description = "For a region whose writer died: replay the journal from its newest checkpoint (one record is "
+                + "one whole call, so every call is wholly redone or wholly absent), check every slot of the table "
+                + "against the replay, "
                 + "bring slots that are behind forward and repair (and report) slots that are ahead of the journal or "
                 + "disagree with it, then mark the region clean. A journal that does not read to its end is refused "
                 + "with nothing changed, unless --salvage. A clean region is left untouched. Exit 1 when damage was "
-                + "repaired or the journal salvaged (the region is recovered all the same).")
+                + "repaired or the journal salvaged (the region is recovered all the same). A region whose writer "
+                + "recorded a redo point newer than its newest checkpoint (simulate --redo-point-every) replays only "
+                + "the journal after it and checks the slots that touches (--verify-all: every slot).")
 final class RecoverCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
     Path dir;
@@ -36,9 +39,16 @@ final class RecoverCommand extends BaseCommand {
                     + " kept records and write a report of what was dropped. Never the default.")
     boolean salvage;
 
+    @Option(
+            names = "--verify-all",
+            description = "Ignore the region's redo point: replay from the newest checkpoint (or the journal's start)"
+                    + " and compare every slot of the table with the replay, not only the slots the journal after the"
+                    + " redo point touches. For a table you do not trust (copied, restored, edited).")
+    boolean verifyAll;
+
     @Override
     public Integer call() {
-        RecoveryReport r = MetaRegion.recover(dir, reclaim, salvage);
+        RecoveryReport r = MetaRegion.recover(dir, reclaim, salvage, verifyAll);
         if (json) {
             out().println(JsonRenderer.recovery(r));
         } else {

@@ -105,6 +105,15 @@ final class SimulateCommand extends BaseCommand {
     String checkpointEvery;
 
     @Option(
+            names = "--redo-point-every",
+            paramLabel = "TIME",
+            converter = Converters.Span.class,
+            description = "Record the redo point this often on a background thread (the slot table forced to disk,"
+                    + " then the journal point every call before which is in it, in redo.point): `recover` then"
+                    + " replays only the journal after it. E.g. 1s. Default: none.")
+    java.time.Duration redoPointEvery;
+
+    @Option(
             names = "--keep-checkpoints",
             paramLabel = "K",
             defaultValue = "3",
@@ -147,6 +156,9 @@ final class SimulateCommand extends BaseCommand {
                     "--checkpoint-every", checkpointEvery, retain != null ? retain : keepCheckpoints);
             sim.checkpoints(
                     retain == null ? policy : policy.retaining(io.framejournal.journal.Checkpointer.Retain.deleting()));
+        }
+        if (redoPointEvery != null) {
+            sim.redoPointEvery(redoPointEvery);
         }
         if (rollCycle != null) {
             sim.rollCycle(io.framejournal.journal.JournalCycle.ofName(rollCycle));

@@ -411,7 +411,13 @@ public final class JsonRenderer {
                 .field("rawRestored", r.rawRestored())
                 .field("journalProblem", r.journalProblem())
                 .field("lastIndex", index(r.lastIndex()))
-                .field("checkpointIndex", index(r.checkpointIndex()));
+                .field("checkpointIndex", index(r.checkpointIndex()))
+                .field(
+                        "redoPoint",
+                        r.redoPoint() == null ? null : index(r.redoPoint().anchor()))
+                .field(
+                        "redoPointInclusive",
+                        r.redoPoint() != null && r.redoPoint().inclusive());
         w.name("repairs").beginArray();
         r.repairs().forEach(w::value);
         w.endArray();

@@ -520,13 +520,19 @@ public final class TextRenderer {
         out.println("recover " + r.dir() + ": " + what);
         out.println("  scanned:   " + Fmt.count(r.recordsScanned()) + " records (" + Fmt.count(r.eventsScanned())
                 + " events) from " + JournalIndex.format(r.fromIndex())
-                + (r.checkpointIndex() == JournalIndex.NONE
-                        ? ", the whole journal, replayed"
-                        : ", replayed from the checkpoint at " + JournalIndex.format(r.checkpointIndex())));
+                + (r.redoPoint() != null
+                        ? ", replayed from the redo point (" + r.redoPoint() + ")"
+                        : r.checkpointIndex() == JournalIndex.NONE
+                                ? ", the whole journal, replayed"
+                                : ", replayed from the checkpoint at " + JournalIndex.format(r.checkpointIndex())));
         for (String warning : r.warnings()) {
             out.println("  warning:   " + warning);
         }
-        out.println("  verified:  every slot of the table against the replay: " + r.slotsRedone()
+        out.println((r.redoPoint() != null
+                        ? "  verified:  every slot the journal after the redo point touches, against its chain (the"
+                                + " rest as forced to disk at the point, structure checked): "
+                        : "  verified:  every slot of the table against the replay: ")
+                + r.slotsRedone()
                 + " behind (redone), " + r.slotsAhead() + " ahead of the journal, " + r.slotsDisagreed()
                 + " disagreeing; " + r.locksCleared() + " slot lock(s) cleared");
         out.println("  calls:     every call is one record: each was wholly redone or wholly absent, none torn");

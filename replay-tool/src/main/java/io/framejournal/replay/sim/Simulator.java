@@ -170,7 +170,6 @@ public final class Simulator {
         return this;
     }
 
-    /** Called from the worker thread as each leak is injected (e.g. to log it before a crash). */
     /** Takes checkpoints on a background thread of the simulating process (and one at close). */
     public Simulator checkpoints(io.framejournal.journal.Checkpointer.Policy policy) {
         this.checkpoints = policy;
@@ -179,6 +178,15 @@ public final class Simulator {
 
     private io.framejournal.journal.Checkpointer.Policy checkpoints;
 
+    /** Records the region's redo point on a background thread every {@code period}. */
+    public Simulator redoPointEvery(java.time.Duration period) {
+        this.redoPointEvery = period;
+        return this;
+    }
+
+    private java.time.Duration redoPointEvery;
+
+    /** Called from the worker thread as each leak is injected (e.g. to log it before a crash). */
     public Simulator onInjected(Consumer<InjectedLeak> listener) {
         this.onInjected = listener;
         return this;
@@ -196,8 +204,10 @@ public final class Simulator {
         LeakDetection detection = leakDetection != null
                 ? leakDetection
                 : dropLeakedHandles ? LeakDetection.PARANOID : LeakDetection.fromSystemProperty();
-        RegionOptions options =
-                RegionOptions.defaults().withLeakDetection(detection).withCheckpoints(checkpoints);
+        RegionOptions options = RegionOptions.defaults()
+                .withLeakDetection(detection)
+                .withCheckpoints(checkpoints)
+                .withRedoPoint(redoPointEvery);
         MetaRegion region;
         if (exists) {
             RegionConfig existing = RegionConfig.read(new RegionLayout(dir).config());

@@ -1,0 +1,123 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.JournalWriter;
+import io.framejournal.journal.RedoPoint;
+import io.framejournal.journal.RedoPointFile;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A background thread of the writing process that records the region's redo point ({@link RedoPoint}) every period:
+ * it asks the journal for the point before which every call's slots are stored ({@link JournalWriter#redoPoint()}),
+ * forces the slot table's file to disk (so those stores survive a power loss, not only a process kill) and only then
+ * writes the point to {@code redo.point} ({@link RedoPointFile}). Recovery then trusts the table up to that point and
+ * replays only the journal after it.
+ *
+ * <p>It never blocks or slows a writer beyond the append lock it takes for a few lane reads each period, and it never
+ * throws into one: a failure stops it and is kept as {@link #problem()} (the last point written stays valid; recovery
+ * just replays more).
+ */
+final class RedoPointKeeper implements AutoCloseable {
+    private final JournalWriter journal;
+    private final RedoPointFile file;
+    private final FileChannel table;
+    private final long periodNanos;
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile String problem;
+    private volatile long written;
+    private RedoPoint last;
+
+    private RedoPointKeeper(JournalWriter journal, RedoPointFile file, FileChannel table, Duration period) {
+        this.journal = journal;
+        this.file = file;
+        this.table = table;
+        this.periodNanos = Math.max(1_000_000L, period.toNanos());
+        this.thread = new Thread(this::run, "framejournal-redo-point");
+        thread.setDaemon(true);
+    }
+
+    static RedoPointKeeper start(JournalWriter journal, Path redoFile, Path slotTable, Duration period) {
+        RedoPointFile file = RedoPointFile.openForWrite(redoFile);
+        FileChannel table;
+        try {
+            table = FileChannel.open(slotTable, StandardOpenOption.READ);
+        } catch (IOException e) {
+            file.close();
+            throw new io.framejournal.journal.RegionException(
+                    "cannot open slot table " + slotTable + " to force it: " + e.getMessage(), e);
+        }
+        RedoPointKeeper k = new RedoPointKeeper(journal, file, table, period);
+        k.thread.start();
+        return k;
+    }
+
+    private void run() {
+        while (!stop) {
+            LockSupport.parkNanos(periodNanos);
+            if (stop) {
+                break;
+            }
+            try {
+                keep();
+            } catch (RuntimeException | IOException e) {
+                problem = "the redo point could not be recorded ("
+                        + e.getClass().getSimpleName()
+                        + (e.getMessage() == null
+                                ? ""
+                                : ": " + e.getMessage().lines().findFirst().orElse(""))
+                        + "); recovery replays from the last one written";
+                return;
+            }
+        }
+    }
+
+    /**
+     * Records the redo point now, if it moved: table forced first, then the point.
+     *
+     * @return the newest point recorded, or {@code null} when the journal has no record of this writer yet
+     */
+    synchronized RedoPoint keep() throws IOException {
+        RedoPoint p = journal.redoPoint();
+        if (p == null || p.equals(last)) {
+            return last;
+        }
+        table.force(false); // every slot store before p is in the page cache now; put it on disk before naming p
+        file.write(p);
+        last = p;
+        written++;
+        return p;
+    }
+
+    /** Redo points written in this session. */
+    long written() {
+        return written;
+    }
+
+    /** Why the keeper stopped early, or {@code null}. */
+    String problem() {
+        return problem;
+    }
+
+    /** Stops the thread and waits for it; the file keeps the last point written. */
+    @Override
+    public void close() {
+        stop = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        file.close();
+        try {
+            table.close();
+        } catch (IOException ignored) {
+            // read-only channel: nothing pending
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.framejournal.allocator;
+
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RedoPoint;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.ReplayState;
+import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Verdict;
+import java.nio.file.Path;
+
+/**
+ * Recovery's replay from the redo point: the journal after it, onto the slot table as the table stands, read-only.
+ *
+ * <p>The redo point says every record before it is in the table, forced to disk. So a slot is taken from the table the
+ * first time a record after the point touches it, under the rule a page LSN gives a database's redo:
+ * <ul>
+ *   <li>the table's {@code lastIndex} for the slot is at or past the record: the record is already in the table
+ *       (stored after the point, before the crash), and so is every record of the slot up to {@code lastIndex};</li>
+ *   <li>otherwise the record must follow exactly the table's state: its entry names the slot's previous record
+ *       ({@code prevIndex}), which must be the table's {@code lastIndex}. The slot's table state is loaded and the
+ *       record, and every later one, applied through the one transition, each of them checked (a verdict other than
+ *       OK means the table is not the state the journal continues from).</li>
+ * </ul>
+ * At the end every slot is checked once more: one the suffix skipped must hold exactly the last record of it that the
+ * journal has; one the suffix never touched must name no record past the point. Anything else (a chain that does not
+ * continue, a transition that does not check, a table ahead of the journal, a journal that does not read to its end)
+ * is a reason, {@link #fallback}, to recover the full way instead: from the newest checkpoint, every slot compared.
+ * Nothing is written here, so falling back costs only the time spent.
+ */
+final class RedoReplay {
+    private static final byte UNTOUCHED = 0;
+    private static final byte SKIPPED = 1;
+    private static final byte LIVE = 2;
+
+    /** The replayed state of every {@link #isLive live} slot; other slots are not in it. */
+    final ReplayState state;
+
+    private final byte[] mode;
+    private final long[] skippedTo;
+    long records;
+    long events;
+    long first = JournalIndex.NONE;
+    long lastGood = JournalIndex.NONE;
+    int liveSlots;
+    /** Why the redo point cannot be used, or {@code null}. */
+    String fallback;
+
+    private RedoReplay(int nrSlots) {
+        state = new ReplayState(nrSlots);
+        mode = new byte[nrSlots];
+        skippedTo = new long[nrSlots];
+    }
+
+    /** Whether the replay took {@code slot} from the table and replayed records onto it. */
+    boolean isLive(int slot) {
+        return mode[slot] == LIVE;
+    }
+
+    static RedoReplay run(Path journal, Path slots, int nrSlots, RedoPoint point) {
+        RedoReplay r = new RedoReplay(nrSlots);
+        try (MappedSlotTable table = MappedSlotTable.open(slots, nrSlots);
+                JournalReader reader = JournalReader.open(journal)) {
+            String why = point.inclusive()
+                    ? reader.resumeAt(point.anchor(), point.seq(), point.crc())
+                    : reader.resumeAfter(point.anchor(), point.seq(), point.crc());
+            if (why != null) {
+                r.fallback = "the redo point " + point + " cannot be used: " + why;
+                return r;
+            }
+            r.replay(reader, table);
+            if (r.fallback == null) {
+                r.checkEverySlot(table, point);
+            }
+        } catch (RegionException e) {
+            r.fallback = "the redo point " + point + " cannot be used: " + e.getMessage();
+        }
+        return r;
+    }
+
+    private void replay(JournalReader reader, MappedSlotTable table) {
+        JournalEvent e = new JournalEvent();
+        SlotState scratch = new SlotState();
+        int nrSlots = mode.length;
+        while (reader.next(e)) {
+            if (first == JournalIndex.NONE) {
+                first = e.index;
+            }
+            events++;
+            if (!e.kind.changesSlot()) {
+                continue;
+            }
+            int slot = e.slot;
+            if (slot < 0 || slot >= nrSlots) {
+                fallback = "record " + JournalIndex.format(e.index) + " names slot " + slot + ", outside the region";
+                return;
+            }
+            if (e.groupStart && !startGroup(e, slot, table, scratch)) {
+                return;
+            }
+            if (mode[slot] == LIVE) {
+                Verdict v = state.apply(e);
+                if (v != Verdict.OK) {
+                    fallback = "record " + JournalIndex.format(e.index) + " does not apply to slot " + slot
+                            + " as the table holds it (" + v + ")";
+                    return;
+                }
+            } else {
+                skippedTo[slot] = e.index;
+            }
+        }
+        records = reader.recordsRead();
+        lastGood = reader.lastGoodIndex();
+        String problem = reader.stopReason() != null ? reader.stopReason() : reader.unreadableTail();
+        if (problem != null) {
+            fallback = "the journal does not read to its end after the redo point (" + problem + ")";
+        }
+    }
+
+    /** The first entry of a record's group for {@code slot}: decides whether the table already holds the record. */
+    private boolean startGroup(JournalEvent e, int slot, MappedSlotTable table, SlotState scratch) {
+        if (mode[slot] == LIVE) {
+            long at = state.lastIndex(slot);
+            // a second group of the same record (a call that rolled a slot back) chains from the same previous record
+            if (e.prevIndex != at && at != e.index) {
+                fallback = "slot " + slot + ": record " + JournalIndex.format(e.index) + " follows "
+                        + JournalIndex.format(e.prevIndex) + ", but the slot's last record is "
+                        + JournalIndex.format(at);
+                return false;
+            }
+            return true;
+        }
+        long t = table.lastIndex(slot);
+        if (t != JournalIndex.NONE && Long.compareUnsigned(t, e.index) >= 0) {
+            mode[slot] = SKIPPED; // the table already holds this record (and its predecessors)
+            return true;
+        }
+        if (e.prevIndex != t) {
+            fallback = "slot " + slot + ": the table holds record " + JournalIndex.format(t)
+                    + ", but the journal's next" + " record for it, " + JournalIndex.format(e.index) + ", follows "
+                    + JournalIndex.format(e.prevIndex);
+            return false;
+        }
+        table.load(slot, scratch);
+        state.store(slot, scratch);
+        if (mode[slot] != LIVE) {
+            liveSlots++;
+        }
+        mode[slot] = LIVE;
+        return true;
+    }
+
+    /** Skipped slots hold the journal's last record of them; untouched ones name nothing past the point. */
+    private void checkEverySlot(MappedSlotTable table, RedoPoint point) {
+        for (int slot = 0; slot < mode.length; slot++) {
+            long t = table.lastIndex(slot);
+            if (mode[slot] == SKIPPED) {
+                if (t != skippedTo[slot]) {
+                    fallback = "slot " + slot + ": the table holds record " + JournalIndex.format(t)
+                            + ", past the journal's last record of it (" + JournalIndex.format(skippedTo[slot]) + ")";
+                    return;
+                }
+            } else if (mode[slot] == UNTOUCHED && t != JournalIndex.NONE) {
+                int c = Long.compareUnsigned(t, point.anchor());
+                if (c > 0 || (c == 0 && point.inclusive())) {
+                    fallback = "slot " + slot + ": the table holds record " + JournalIndex.format(t)
+                            + ", after the redo point, but no record after the point touches the slot";
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.framejournal.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * The region's redo point, {@code redo.point}: the newest {@link RedoPoint} whose slot-table writes are on disk.
+ *
+ * <p>Written often (every period of the writer's {@code RedoPointKeeper}), so it is not renamed into place like a
+ * checkpoint: it holds two fixed {@value #SLOT}-byte slots used in turn (generation {@code g} goes to slot
+ * {@code g & 1}), each checked by its own CRC-32C, and one {@code pwrite} plus one {@code fdatasync} publish a new point
+ * while the other slot still holds the previous one. A torn write damages at most the slot being written; a reader takes
+ * the valid slot with the higher generation. Little-endian, fixed layout, documented in docs/DESIGN.md:
+ *
+ * <pre>
+ *  offset size field (one slot)
+ *   0     8    magic "FJREDO\r\n"
+ *   8     4    redo point format version (1)
+ *  12     4    flags: 1 = the anchor record itself is not yet applied (replay from it, inclusive)
+ *  16     8    generation (1, 2, ...; the higher valid one wins)
+ *  24     8    anchor: journal index of the record replay resumes at (inclusive) or after (exclusive)
+ *  32     8    the anchor record's sequence number
+ *  40     4    the anchor record's stored CRC-32C (identifies it)
+ *  44     4    journal format version (2)
+ *  48     8    written, epoch nanoseconds
+ *  56     4    CRC-32C of bytes 0..55 of this slot
+ *  60     4    reserved (0)
+ * </pre>
+ */
+public final class RedoPointFile implements AutoCloseable {
+    public static final int VERSION = 1;
+    static final int SLOT = 64;
+    private static final long MAGIC = 0x0a0d4f4445524a46L; // "FJREDO\r\n" little-endian
+    private static final int FLAG_INCLUSIVE = 1;
+
+    private final FileChannel channel;
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(SLOT).order(ByteOrder.LITTLE_ENDIAN);
+    private final CRC32C crc = new CRC32C();
+    private long generation;
+
+    private RedoPointFile(FileChannel channel, long generation) {
+        this.channel = channel;
+        this.generation = generation;
+    }
+
+    /**
+     * Opens (or creates) a region's redo point file for writing; new points continue after the newest valid one in it.
+     */
+    public static RedoPointFile openForWrite(Path file) {
+        long generation = 0;
+        try {
+            Read previous = read(file);
+            if (previous.point() != null) {
+                generation = previous.generation();
+            }
+            return new RedoPointFile(
+                    FileChannel.open(
+                            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    generation);
+        } catch (IOException e) {
+            throw new RegionException("cannot open redo point " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code p} as the newest redo point and forces it to disk. */
+    public void write(RedoPoint p) {
+        long g = generation + 1;
+        buf.clear();
+        buf.putLong(0, MAGIC);
+        buf.putInt(8, VERSION);
+        buf.putInt(12, p.inclusive() ? FLAG_INCLUSIVE : 0);
+        buf.putLong(16, g);
+        buf.putLong(24, p.anchor());
+        buf.putLong(32, p.seq());
+        buf.putInt(40, p.crc());
+        buf.putInt(44, RecordFormat.VERSION);
+        buf.putLong(48, System.currentTimeMillis() * 1_000_000L);
+        buf.putInt(56, checksum(buf, crc));
+        buf.putInt(60, 0);
+        try {
+            long at = (g & 1) * SLOT;
+            while (buf.hasRemaining()) {
+                channel.write(buf, at + buf.position());
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            throw new RegionException("cannot write redo point: " + e.getMessage(), e);
+        }
+        generation = g;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing was pending: every write was forced
+        }
+    }
+
+    /**
+     * What a region's redo point file holds.
+     *
+     * @param point      the newest valid redo point, or {@code null}
+     * @param generation its generation (0 when none)
+     * @param problem    why a file that exists gave no point, or why one of its slots was skipped; {@code null} when
+     *                   nothing was wrong (a missing file is not a problem: the region keeps no redo point)
+     */
+    public record Read(RedoPoint point, long generation, String problem) {}
+
+    /** Reads the newest valid redo point of {@code file}, read-only; never throws for a damaged file. */
+    public static Read read(Path file) {
+        byte[] all;
+        try {
+            if (Files.size(file) > 2 * SLOT) {
+                return new Read(null, 0, "redo point " + file + " is " + Files.size(file) + " bytes, not " + 2 * SLOT);
+            }
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return new Read(null, 0, null);
+        } catch (IOException e) {
+            return new Read(null, 0, "cannot read redo point " + file + ": " + e.getMessage());
+        }
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        CRC32C crc = new CRC32C();
+        RedoPoint best = null;
+        long bestGen = 0;
+        String problem = null;
+        for (int s = 0; s < 2; s++) {
+            if (all.length < (s + 1) * SLOT) {
+                if (all.length > s * SLOT) {
+                    problem = "redo point " + file + ": slot " + s + " is cut short (" + all.length + " bytes)";
+                }
+                continue;
+            }
+            ByteBuffer slot = b.slice(s * SLOT, SLOT).order(ByteOrder.LITTLE_ENDIAN);
+            String why = check(slot, crc);
+            if (why != null) {
+                problem = "redo point " + file + ": slot " + s + " " + why;
+                continue;
+            }
+            long g = slot.getLong(16);
+            if (best == null || g > bestGen) {
+                best = new RedoPoint(
+                        slot.getLong(24), slot.getLong(32), slot.getInt(40), (slot.getInt(12) & FLAG_INCLUSIVE) != 0);
+                bestGen = g;
+            }
+        }
+        if (best == null && problem == null) {
+            problem = "redo point " + file + " holds no redo point";
+        }
+        return new Read(best, bestGen, best == null ? problem : null);
+    }
+
+    private static String check(ByteBuffer slot, CRC32C crc) {
+        if (slot.getLong(0) != MAGIC) {
+            return "has no redo point magic";
+        }
+        if (slot.getInt(56) != checksum(slot, crc)) {
+            return "fails its CRC-32C";
+        }
+        if (slot.getInt(8) != VERSION) {
+            return "has redo point format version " + slot.getInt(8) + ", this build reads " + VERSION;
+        }
+        if (slot.getInt(44) != RecordFormat.VERSION) {
+            return "names journal format " + slot.getInt(44) + ", not " + RecordFormat.VERSION;
+        }
+        if ((slot.getInt(12) & ~FLAG_INCLUSIVE) != 0 || slot.getLong(16) <= 0) {
+            return "has unknown flags or a bad generation";
+        }
+        return null;
+    }
+
+    private static int checksum(ByteBuffer slot, CRC32C crc) {
+        crc.reset();
+        crc.update(slot.duplicate().position(0).limit(56));
+        return (int) crc.getValue();
+    }
+}

@@ -1,0 +1,252 @@
+package io.framejournal.tests.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.framejournal.allocator.Frame;
+import io.framejournal.allocator.FrameAllocOptions;
+import io.framejournal.allocator.MetaRegion;
+import io.framejournal.allocator.NoMeta;
+import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.allocator.RegionOptions;
+import io.framejournal.allocator.Segment;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RedoPoint;
+import io.framejournal.journal.RedoPointFile;
+import io.framejournal.journal.RegionConfig;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.tests.support.FileHashes;
+import io.framejournal.tests.support.RegionChecks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The redo point ({@code redo.point}): recorded by the writer, it lets recovery trust the slot table up to it and
+ * replay only the journal after it. Crash images are copies of a live region's files taken between calls (what a
+ * SIGKILL leaves), with the slot table optionally replaced by its copy at the point (what a power loss leaves when the
+ * table's later writes never reached the disk). Every recovery must end with the table equal to a replay of the whole
+ * journal.
+ */
+class RedoPointTest {
+    private static final long MAX_PADDR = 0x400000; // 1,024 frames
+
+    @TempDir
+    Path tmp;
+
+    private MetaRegion region;
+    private final List<AutoCloseable> held = new ArrayList<>();
+
+    @AfterEach
+    void closeRegion() throws Exception {
+        dropHeld();
+        if (region != null) {
+            region.close();
+        }
+    }
+
+    @Test
+    void aKilledWriterIsRecoveredFromItsRedoPointReplayingOnlyTheSuffix() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(300);
+        RedoPoint point = region.recordRedoPoint();
+        assertThat(point).isNotNull();
+        work(40);
+        Path image = crashImage(dir, "killed", null);
+
+        RecoveryReport r = MetaRegion.recover(image, false);
+
+        assertThat(r.redoPoint()).isEqualTo(point);
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.CONSISTENT);
+        assertThat(r.recordsScanned())
+                .as("records replayed from the redo point, of %d in the journal", records(image))
+                .isPositive()
+                .isLessThan(records(image) / 4);
+        assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+        assertThat(RegionChecks.badVerdicts(image)).isEmpty();
+    }
+
+    @Test
+    void aTableThatLostEverythingAfterThePointIsRedoneFromIt() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(200);
+        RedoPoint point = region.recordRedoPoint();
+        Path tableAtPoint = tmp.resolve("slots-at-point");
+        Files.copy(new RegionLayout(dir).slots(), tableAtPoint);
+        work(100);
+        Path image = crashImage(dir, "power-loss", tableAtPoint);
+
+        RecoveryReport r = MetaRegion.recover(image, false);
+
+        assertThat(r.redoPoint()).isEqualTo(point);
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.CONSISTENT);
+        assertThat(r.slotsRedone())
+                .as("slots behind the journal, redone from the point")
+                .isPositive();
+        assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+    }
+
+    @Test
+    void aTableOlderThanItsPointIsCaughtByTheChainAndRecoveredTheFullWay() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(100);
+        Path stale = tmp.resolve("slots-stale");
+        Files.copy(new RegionLayout(dir).slots(), stale);
+        work(100);
+        dropHeld();
+        region.recordRedoPoint();
+        touchEverySlot(); // every slot changed since the stale copy is touched again after the point
+        Path image = crashImage(dir, "lying-disk", stale);
+
+        RecoveryReport r = MetaRegion.recover(image, false);
+
+        assertThat(r.redoPoint()).as("the point was not trusted").isNull();
+        assertThat(r.warnings()).singleElement().asString().contains("recovered from the newest checkpoint instead");
+        assertThat(r.slotsRedone()).isPositive();
+        assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+    }
+
+    @Test
+    void aDamagedRedoPointFileFallsBackWithAWarning() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(100);
+        region.recordRedoPoint();
+        work(20);
+        Path image = crashImage(dir, "damaged-point", null);
+        Files.write(new RegionLayout(image).redoPoint(), new byte[128]);
+
+        RecoveryReport r = MetaRegion.recover(image, false);
+
+        assertThat(r.redoPoint()).isNull();
+        assertThat(r.warnings()).singleElement().asString().contains("no redo point magic");
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.CONSISTENT);
+        assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+    }
+
+    @Test
+    void verifyAllIgnoresThePointAndComparesEverySlot() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(100);
+        region.recordRedoPoint();
+        work(20);
+        Path image = crashImage(dir, "verify-all", null);
+
+        RecoveryReport r = MetaRegion.recover(image, false, false, true);
+
+        assertThat(r.redoPoint()).isNull();
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.recordsScanned()).isEqualTo(records(image) - 2); // all but the two RECOVERY records it wrote
+        assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+    }
+
+    @Test
+    void theKeeperRecordsPointsInTheBackgroundAndEachNamesARecordOfTheJournal() {
+        Path dir = open(Duration.ofMillis(10));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            work(20);
+            return region.redoPointsWritten() >= 3;
+        });
+        assertThat(region.redoPointProblem()).isNull();
+        RedoPoint p = RedoPointFile.read(new RegionLayout(dir).redoPoint()).point();
+        assertThat(p).isNotNull();
+        try (JournalReader reader = JournalReader.open(new RegionLayout(dir).journal())) {
+            assertThat(
+                            p.inclusive()
+                                    ? reader.resumeAt(p.anchor(), p.seq(), p.crc())
+                                    : reader.resumeAfter(p.anchor(), p.seq(), p.crc()))
+                    .as("the point's anchor record, same sequence number and CRC")
+                    .isNull();
+        }
+    }
+
+    @Test
+    void recordingAPointNeedsTheOption() {
+        Path dir = tmp.resolve("plain");
+        region = MetaRegion.create(dir, RegionConfig.of(MAX_PADDR));
+        assertThatThrownBy(region::recordRedoPoint)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("withRedoPoint");
+    }
+
+    private Path open(Duration every) {
+        Path dir = tmp.resolve("region");
+        region = MetaRegion.create(
+                dir, RegionConfig.of(MAX_PADDR), RegionOptions.defaults().withRedoPoint(every));
+        return dir;
+    }
+
+    /** Calls of every kind, keeping some handles alive (outstanding obligations and raw references). */
+    private void work(int rounds) {
+        FrameAllocOptions alloc = new FrameAllocOptions(region);
+        for (int i = 0; i < rounds; i++) {
+            Frame<NoMeta> f = alloc.allocFrame();
+            if (i % 3 == 0) {
+                held.add(f.clone());
+            }
+            if (i % 5 == 0) {
+                Segment<NoMeta> s = alloc.allocSegment(1 + i % 7);
+                held.add(s.clone());
+                s.close();
+            }
+            f.close();
+            if (held.size() > 60) {
+                dropHeld();
+            }
+        }
+    }
+
+    private void touchEverySlot() {
+        FrameAllocOptions alloc = new FrameAllocOptions(region);
+        List<Frame<NoMeta>> all = new ArrayList<>();
+        for (int i = 0; i < RegionChecks.nrSlots(tmp.resolve("region")); i++) {
+            all.add(alloc.allocFrame());
+        }
+        all.forEach(Frame::close);
+    }
+
+    private void dropHeld() {
+        for (AutoCloseable c : held) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        held.clear();
+    }
+
+    /** The region's files as a kill between calls leaves them; {@code table}, if given, replaces the slot table. */
+    private Path crashImage(Path dir, String name, Path table) throws IOException {
+        Path image = tmp.resolve(name);
+        FileHashes.copyTree(dir, image);
+        if (table != null) {
+            Files.copy(table, new RegionLayout(image).slots(), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return image;
+    }
+
+    private static long records(Path dir) {
+        long n = 0;
+        long last = Long.MIN_VALUE;
+        try (JournalReader reader = JournalReader.open(new RegionLayout(dir).journal())) {
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                if (e.index != last) {
+                    n++;
+                    last = e.index;
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -17,7 +17,8 @@ import java.util.zip.CRC32C;
  * checkpoint: it holds two fixed {@value #SLOT}-byte slots used in turn (generation {@code g} goes to slot
  * {@code g & 1}), each checked by its own CRC-32C, and one {@code pwrite} plus one {@code fdatasync} publish a new point
  * while the other slot still holds the previous one. A torn write damages at most the slot being written; a reader takes
- * the valid slot with the higher generation. Little-endian, fixed layout, documented in docs/DESIGN.md:
+ * the valid slot with the higher generation; a slot of zeros was never written (an empty file, or one whose writer died
+ * before its first point, holds no point and is no problem). Little-endian, fixed layout, documented in docs/DESIGN.md:
  *
  * <pre>
  *  offset size field (one slot)
@@ -141,6 +142,9 @@ public final class RedoPointFile implements AutoCloseable {
                 continue;
             }
             ByteBuffer slot = b.slice(s * SLOT, SLOT).order(ByteOrder.LITTLE_ENDIAN);
+            if (allZero(all, s * SLOT)) {
+                continue; // never written (the writer died before its first point reached this slot)
+            }
             String why = check(slot, crc);
             if (why != null) {
                 problem = "redo point " + file + ": slot " + s + " " + why;
@@ -153,10 +157,16 @@ public final class RedoPointFile implements AutoCloseable {
                 bestGen = g;
             }
         }
-        if (best == null && problem == null) {
-            problem = "redo point " + file + " holds no redo point";
-        }
         return new Read(best, bestGen, best == null ? problem : null);
+    }
+
+    private static boolean allZero(byte[] all, int from) {
+        for (int i = from; i < from + SLOT; i++) {
+            if (all[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String check(ByteBuffer slot, CRC32C crc) {

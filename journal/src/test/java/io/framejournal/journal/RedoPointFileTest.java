@@ -71,15 +71,24 @@ class RedoPointFileTest {
     @Test
     void garbageIsAProblemNeverAPoint() throws IOException {
         Path f = tmp.resolve("redo.point");
-        Files.write(f, new byte[2 * RedoPointFile.SLOT]);
+        byte[] junk = new byte[2 * RedoPointFile.SLOT];
+        java.util.Arrays.fill(junk, (byte) 0x5a);
+        Files.write(f, junk);
         assertThat(RedoPointFile.read(f).point()).isNull();
         assertThat(RedoPointFile.read(f).problem()).contains("no redo point magic");
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.setLength(1 << 20);
         }
         assertThat(RedoPointFile.read(f).problem()).contains("not 128");
-        Files.write(f, new byte[0]);
-        assertThat(RedoPointFile.read(f).problem()).contains("holds no redo point");
+    }
+
+    @Test
+    void aFileNeverWrittenToHoldsNoPointAndIsNoProblem() throws IOException {
+        Path f = tmp.resolve("redo.point");
+        RedoPointFile.openForWrite(f).close(); // created, the writer died before its first point
+        assertThat(RedoPointFile.read(f)).isEqualTo(new RedoPointFile.Read(null, 0, null));
+        Files.write(f, new byte[2 * RedoPointFile.SLOT]);
+        assertThat(RedoPointFile.read(f)).isEqualTo(new RedoPointFile.Read(null, 0, null));
     }
 
     @Test

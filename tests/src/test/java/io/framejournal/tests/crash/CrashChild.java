@@ -1,8 +1,10 @@
 package io.framejournal.tests.crash;
 
 import io.framejournal.allocator.MetaRegion;
+import io.framejournal.allocator.RegionOptions;
 import io.framejournal.journal.RegionConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,9 @@ public final class CrashChild {
     static final long OPS_PER_CHECKPOINT = 200;
 
     static final int MAX_RUN_SECONDS = 120;
+    /** System property: the redo point period in ms, 0 (the default) for none. */
+    static final String REDO_POINT_MILLIS = "framejournal.crash.redoPointMillis";
+
     static final int EXIT_TIMED_OUT = 3;
     static final int EXIT_FAILED = 4;
     static final int EXIT_ORPHANED = 5;
@@ -43,7 +48,13 @@ public final class CrashChild {
         long seed = Long.parseLong(args[1]);
         int threads = Integer.parseInt(args[2]);
         exitWhenParentIsGone();
-        MetaRegion region = MetaRegion.create(dir, RegionConfig.of(MAX_PADDR));
+        int redoMillis = Integer.getInteger(REDO_POINT_MILLIS, 0);
+        MetaRegion region = MetaRegion.create(
+                dir,
+                RegionConfig.of(MAX_PADDR),
+                redoMillis > 0
+                        ? RegionOptions.defaults().withRedoPoint(Duration.ofMillis(redoMillis))
+                        : RegionOptions.defaults());
         System.out.println("ready " + region.lastJournalIndex());
         System.out.flush();
         AtomicLong ops = new AtomicLong();

@@ -53,6 +53,12 @@ final class CrashHarness implements AutoCloseable {
     }
 
     static CrashHarness start(Path regionDir, long seed, int threads, Path stderr) throws IOException {
+        return start(regionDir, seed, threads, stderr, 0);
+    }
+
+    /** @param redoPointMillis the child's redo point period, or 0 for none */
+    static CrashHarness start(Path regionDir, long seed, int threads, Path stderr, int redoPointMillis)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path jvmopts = projectRoot().resolve("config").resolve("chronicle.jvmopts");
         ProcessBuilder pb = new ProcessBuilder(List.of(
@@ -63,6 +69,7 @@ final class CrashHarness implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-Xmx128m",
                 "-Xss512k",
+                "-D" + CrashChild.REDO_POINT_MILLIS + "=" + redoPointMillis,
                 "-cp",
                 System.getProperty("java.class.path"),
                 CrashChild.class.getName(),

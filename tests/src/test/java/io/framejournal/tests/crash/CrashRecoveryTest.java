@@ -13,6 +13,8 @@ import io.framejournal.allocator.Segment;
 import io.framejournal.allocator.SlotMapProbe;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.RedoPoint;
+import io.framejournal.journal.RedoPointFile;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.SlotState;
@@ -61,6 +63,7 @@ class CrashRecoveryTest {
     private static final AtomicLong RECORDS_BEFORE_KILL = new AtomicLong();
     private static final AtomicLong SEGMENT_RECORDS_BEFORE_KILL = new AtomicLong();
     private static final AtomicLong EVENTS_REDONE = new AtomicLong();
+    private static final AtomicLong FROM_REDO_POINT = new AtomicLong();
     private static final AtomicLong LOCKS_CLEARED = new AtomicLong();
     private static final AtomicLong MAX_RECOVERY_MILLIS = new AtomicLong();
     private static final AtomicLong TOTAL_RECOVERY_MILLIS = new AtomicLong();
@@ -132,10 +135,12 @@ class CrashRecoveryTest {
         boolean reclaim = rnd.nextBoolean();
         // One in five stops by SIGTERM: shutdown hooks run while the workers still touch the mapped files.
         boolean sigterm = rnd.nextInt(5) == 0;
+        // Half the children record a redo point every few ms: recovery then replays only the journal after it.
+        int redoMillis = rnd.nextBoolean() ? 1 + rnd.nextInt(20) : 0;
 
         long tStart = System.nanoTime();
         long lastAppended;
-        try (CrashHarness child = CrashHarness.start(dir, seed, threads, iteration.resolve("child.err"))) {
+        try (CrashHarness child = CrashHarness.start(dir, seed, threads, iteration.resolve("child.err"), redoMillis)) {
             child.awaitCheckpoints(1, Duration.ofSeconds(60));
             if (rnd.nextBoolean()) {
                 child.awaitCheckpoints(1 + rnd.nextInt(10), Duration.ofSeconds(60));
@@ -198,6 +203,7 @@ class CrashRecoveryTest {
                 .as("slots lost or without magic after recoverPersistedTo")
                 .isEmpty();
 
+        RedoPoint redoPoint = RedoPointFile.read(layout.redoPoint()).point();
         long t0 = System.nanoTime();
         RecoveryReport report = MetaRegion.recover(dir, reclaim);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -205,6 +211,7 @@ class CrashRecoveryTest {
                 + before.size()
                 + " records=" + before.records() + " lastCheckpoint=" + JournalIndex.format(lastAppended)
                 + " slotsRedone=" + report.slotsRedone() + " locksCleared=" + report.locksCleared()
+                + " redoPointMs=" + redoMillis + " fromRedoPoint=" + (report.redoPoint() != null)
                 + " recoveryMs=" + millis);
         MAX_RECOVERY_MILLIS.accumulateAndGet(millis, Math::max);
         TOTAL_RECOVERY_MILLIS.addAndGet(millis);
@@ -213,13 +220,24 @@ class CrashRecoveryTest {
                 .as("a kill alone damages nothing: recovery finds the table only behind")
                 .isEqualTo(RecoveryReport.CONSISTENT);
         assertThat(report.slotsAhead() + report.slotsDisagreed()).isZero();
+        assertThat(report.warnings())
+                .as("a kill leaves a redo point recovery can use")
+                .isEmpty();
+        assertThat(report.redoPoint())
+                .as("recovery starts from the redo point the child recorded last")
+                .isEqualTo(redoPoint);
+        if (redoPoint != null) {
+            FROM_REDO_POINT.incrementAndGet();
+        }
         LOCKS_CLEARED.addAndGet(report.locksCleared());
         assertThat(millis).as("recovery wall time (ms)").isLessThan(RECOVERY_LIMIT_MILLIS);
         assertThat(report.alreadyClean()).isFalse();
         assertThat(report.journalProblem()).isNull();
         // Every call is wholly present or wholly absent: each record read checked whole (CRC, length, sequence), and
         // after recovery every slot equals the replay of whole records (checked below).
-        assertThat(report.recordsScanned()).as("records recovery read").isPositive();
+        if (report.redoPoint() == null) {
+            assertThat(report.recordsScanned()).as("records recovery read").isPositive();
+        } // from a redo point: none when the writer appended nothing after it before the kill
 
         checkNothingLost(dir, before, lastAppended);
         assertThat(RegionChecks.tableVersusReplay(dir))
@@ -346,6 +364,7 @@ class CrashRecoveryTest {
                         "eventsBeforeKill=" + EVENTS_BEFORE_KILL.get(),
                         "eventsLost=" + EVENTS_LOST.get(),
                         "slotsRedone=" + EVENTS_REDONE.get(),
+                        "fromRedoPoint=" + FROM_REDO_POINT.get(),
                         "slotLocksCleared=" + LOCKS_CLEARED.get(),
                         "maxRecoveryMs=" + MAX_RECOVERY_MILLIS.get(),
                         "totalRecoveryMs=" + TOTAL_RECOVERY_MILLIS.get())));

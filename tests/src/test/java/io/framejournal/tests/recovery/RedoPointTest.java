@@ -123,7 +123,9 @@ class RedoPointTest {
         region.recordRedoPoint();
         work(20);
         Path image = crashImage(dir, "damaged-point", null);
-        Files.write(new RegionLayout(image).redoPoint(), new byte[128]);
+        byte[] junk = new byte[128];
+        java.util.Arrays.fill(junk, (byte) 'x');
+        Files.write(new RegionLayout(image).redoPoint(), junk);
 
         RecoveryReport r = MetaRegion.recover(image, false);
 

@@ -147,6 +147,25 @@ public final class MetaRegion implements AutoCloseable {
         }
     }
 
+    /**
+     * At a clean close, with every call drained: one last redo point at the last call, so that a crash of the next
+     * session replays only that session's records.
+     */
+    private void finalRedoPoint() {
+        if (redoPoints == null) {
+            return;
+        }
+        try {
+            if (redoPoints.problem() == null) {
+                redoPoints.keep();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the previous point stays valid: recovery replays a little more
+        } finally {
+            redoPoints.close();
+        }
+    }
+
     private void stopRedoPoints() {
         if (redoPoints != null) {
             redoPoints.close();
@@ -509,8 +528,8 @@ public final class MetaRegion implements AutoCloseable {
         }
         try {
             engine.shutdown();
-            stopRedoPoints();
             if (engine.failure() != null) {
+                stopRedoPoints();
                 WriterIdentity.forgetHere(layout.dir());
                 if (checkpointer != null) {
                     checkpointer.close();
@@ -520,6 +539,7 @@ public final class MetaRegion implements AutoCloseable {
                 table.close();
                 return;
             }
+            finalRedoPoint();
             long closeIndex = engine.closingMarker(EventKind.REGION_CLOSE, OpCode.REGION, session);
             finalCheckpoint();
             journal.close();

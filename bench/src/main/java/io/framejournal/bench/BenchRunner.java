@@ -301,6 +301,21 @@ public final class BenchRunner {
                     r.millis() / first.millis() <= 1.2,
                     r.records() + " records replayed from the checkpoint, " + r.verdict());
         }
+        step("the same, the first session recording a redo point (every 1 s and at its close) instead of checkpoints");
+        List<WeeksBench.Recovery> redo = WeeksBench.recoveries(work, ops, suffixOps, true);
+        WeeksBench.Recovery firstRedo = redo.get(0);
+        for (WeeksBench.Recovery r : redo) {
+            report.add(
+                    "recovery.fromRedoPoint.afterSession." + count(r.sessionOps() * EVENTS_PER_SIM_OP),
+                    "recovery of the same suffix from the redo point after a session of ~"
+                            + count(r.sessionOps() * EVENTS_PER_SIM_OP) + " events",
+                    Measured.once(r.millis()),
+                    "ms",
+                    Measured.once(firstRedo.millis()),
+                    "ratio to the shortest session <= 1.2",
+                    r.millis() / firstRedo.millis() <= 1.2,
+                    r.records() + " records replayed from the redo point, " + r.verdict());
+        }
         int rounds = Integer.getInteger("bench.overheadRounds", 3);
         long overheadOps = Long.getLong("bench.overheadOps", 12_000_000L);
         long periodSeconds = Long.getLong("bench.checkpointSeconds", 5);
@@ -320,6 +335,20 @@ public final class BenchRunner {
                 with / without >= 0.9,
                 "rounds with: " + java.util.Arrays.toString(round(o[0])) + ", without: "
                         + java.util.Arrays.toString(round(o[1])));
+        long redoMillis = Long.getLong("bench.redoPointMillis", 1000);
+        step("writer recording a redo point every " + redoMillis + " ms against none: " + rounds + " paired rounds");
+        double[][] rp =
+                WeeksBench.redoPointOverhead(work, overheadOps, java.time.Duration.ofMillis(redoMillis), rounds);
+        report.add(
+                "writer.redoPoint",
+                "simulate operations/s, redo point every " + redoMillis + " ms against none (same run)",
+                new Measured(mean(rp[0]), max(rp[0])),
+                "ops/s",
+                new Measured(mean(rp[1]), max(rp[1])),
+                "ratio, reported",
+                true,
+                "rounds with: " + java.util.Arrays.toString(round(rp[0])) + ", without: "
+                        + java.util.Arrays.toString(round(rp[1])));
     }
 
     /** Slot events per simulate operation, measured on the default workload (stats of a 1 M-op run: 5.9). */

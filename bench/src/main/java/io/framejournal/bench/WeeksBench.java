@@ -36,15 +36,24 @@ final class WeeksBench {
      * {@code suffixOps} without checkpoints left as a dead writer leaves it; then recovers each.
      */
     static List<Recovery> recoveries(Path work, long[] sessionOps, long suffixOps) throws IOException {
+        return recoveries(work, sessionOps, suffixOps, false);
+    }
+
+    /**
+     * @param fromRedoPoint the first session records a redo point (one at its close) instead of a checkpoint, so
+     *                      recovery replays from the redo point and compares only the slots the suffix touches
+     */
+    static List<Recovery> recoveries(Path work, long[] sessionOps, long suffixOps, boolean fromRedoPoint)
+            throws IOException {
         List<Recovery> out = new ArrayList<>();
         // warm up: class loading and Chronicle Map's runtime compilation are paid once per JVM, not per recovery
         Path warm = work.resolve("recovery-warmup");
-        deadWriter(warm, 20_000, 5_000);
+        deadWriter(warm, 20_000, 5_000, fromRedoPoint);
         MetaRegion.recover(warm, false);
         Dirs.delete(warm);
         for (long ops : sessionOps) {
             Path dir = work.resolve("recovery-" + ops);
-            deadWriter(dir, ops, suffixOps);
+            deadWriter(dir, ops, suffixOps, fromRedoPoint);
             long t0 = System.nanoTime();
             RecoveryReport r = MetaRegion.recover(dir, false);
             double ms = (System.nanoTime() - t0) / 1e6;
@@ -54,14 +63,15 @@ final class WeeksBench {
         return out;
     }
 
-    private static void deadWriter(Path dir, long ops, long suffixOps) throws IOException {
-        new Simulator(dir)
-                .threads(2)
-                .ops(ops)
-                .seed(1)
-                .checkpoints(
-                        Checkpointer.Policy.everyRecords(Long.MAX_VALUE / 2).keeping(1)) // one, at REGION_CLOSE
-                .run();
+    private static void deadWriter(Path dir, long ops, long suffixOps, boolean fromRedoPoint) throws IOException {
+        Simulator first = new Simulator(dir).threads(2).ops(ops).seed(1);
+        if (fromRedoPoint) {
+            first.redoPointEvery(Duration.ofSeconds(1)); // and one at REGION_CLOSE
+        } else {
+            first.checkpoints(
+                    Checkpointer.Policy.everyRecords(Long.MAX_VALUE / 2).keeping(1)); // one, at REGION_CLOSE
+        }
+        first.run();
         new Simulator(dir).threads(2).ops(suffixOps).seed(2).run();
         RegionLayout layout = new RegionLayout(dir);
         RegionStatus s = RegionStatus.read(layout.status());
@@ -75,13 +85,26 @@ final class WeeksBench {
      * @return {with, without} operations per second of each round, interleaved
      */
     static double[][] checkpointOverhead(Path work, long ops, Duration period, int rounds) {
+        return overhead(
+                work,
+                ops,
+                rounds,
+                sim -> sim.checkpoints(Checkpointer.Policy.every(period).keeping(2)));
+    }
+
+    /** {@link #checkpointOverhead}, for a redo point recorded every {@code period} against none. */
+    static double[][] redoPointOverhead(Path work, long ops, Duration period, int rounds) {
+        return overhead(work, ops, rounds, sim -> sim.redoPointEvery(period));
+    }
+
+    private static double[][] overhead(Path work, long ops, int rounds, java.util.function.Consumer<Simulator> withIt) {
         double[][] out = new double[2][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int with = 0; with < 2; with++) {
                 Path dir = work.resolve("overhead-" + r + "-" + with);
                 Simulator sim = new Simulator(dir).threads(1).ops(ops).seed(3);
                 if (with == 0) {
-                    sim.checkpoints(Checkpointer.Policy.every(period).keeping(2));
+                    withIt.accept(sim);
                 }
                 SimulationResult res = sim.run();
                 out[with][r] = res.ops() / (res.nanos() / 1e9);

@@ -283,6 +283,12 @@ public final class MappedSlotTable implements SlotSource {
         return tiers[segmentOf(slot)].getLong(at + SlotTable.LAST_INDEX);
     }
 
+    /** Whether the slot's lock word is set: a call held it when the table was last written (a writer died mid-call). */
+    public boolean locked(int slot) {
+        int at = valueOffsetOf(slot);
+        return tiers[segmentOf(slot)].getInt(at + SlotTable.LOCK) != 0;
+    }
+
     /**
      * Visits every slot once, segment by segment in the file's order, reading each segment with a positional read into
      * one reused heap buffer (no mapping: a pass over the whole table leaves nothing of it resident in this process).

@@ -21,7 +21,8 @@ import java.nio.file.Path;
  *   <li>otherwise the record must follow exactly the table's state: its entry names the slot's previous record
  *       ({@code prevIndex}), which must be the table's {@code lastIndex}. The slot's table state is loaded and the
  *       record, and every later one, applied through the one transition, each of them checked (a verdict other than
- *       OK means the table is not the state the journal continues from).</li>
+ *       OK means the table is not the state the journal continues from, unless the slot is still locked and this is
+ *       its last record: the dead writer's call caught mid-store, see {@link #midStore}).</li>
  * </ul>
  * At the end every slot is checked once more: one the suffix skipped must hold exactly the last record of it that the
  * journal has; one the suffix never touched must name no record past the point. Anything else (a chain that does not
@@ -39,6 +40,11 @@ final class RedoReplay {
 
     private final byte[] mode;
     private final long[] skippedTo;
+    /** The record at which a live slot was taken from the table. */
+    private final long[] takenAt;
+    /** Live slots whose first record did not check against the table: caught mid-store ({@link #midStore}). */
+    private final boolean[] midStore;
+
     long records;
     long events;
     long first = JournalIndex.NONE;
@@ -51,6 +57,8 @@ final class RedoReplay {
         state = new ReplayState(nrSlots);
         mode = new byte[nrSlots];
         skippedTo = new long[nrSlots];
+        takenAt = new long[nrSlots];
+        midStore = new boolean[nrSlots];
     }
 
     /** Whether the replay took {@code slot} from the table and replayed records onto it. */
@@ -100,8 +108,8 @@ final class RedoReplay {
                 return;
             }
             if (mode[slot] == LIVE) {
-                Verdict v = state.apply(e);
-                if (v != Verdict.OK) {
+                Verdict v = state.apply(e); // the entry's after-values are written whatever the verdict
+                if (v != Verdict.OK && !midStore(e, slot, table)) {
                     fallback = "record " + JournalIndex.format(e.index) + " does not apply to slot " + slot
                             + " as the table holds it (" + v + ")";
                     return;
@@ -144,6 +152,7 @@ final class RedoReplay {
         }
         table.load(slot, scratch);
         state.store(slot, scratch);
+        takenAt[slot] = e.index;
         if (mode[slot] != LIVE) {
             liveSlots++;
         }
@@ -151,9 +160,31 @@ final class RedoReplay {
         return true;
     }
 
+    /**
+     * Whether a record that does not check against the table's state of {@code slot} is the dead writer's call caught
+     * between its append and the end of its stores: the slot is still locked (a call holds the lock from before its
+     * append until after its stores) and the record is the one the slot was taken from the table at. Stores write
+     * {@code lastIndex} last, so such a slot may hold some of the record's new fields under the old index; fields the
+     * record does not change hold the same value either way, and the replay writes every field it changes from the
+     * record's after-values, so the slot comes out as the record left it. Such a record must be the slot's last
+     * ({@link #checkEverySlot}).
+     */
+    private boolean midStore(JournalEvent e, int slot, MappedSlotTable table) {
+        if (takenAt[slot] != e.index || !table.locked(slot)) {
+            return false;
+        }
+        midStore[slot] = true;
+        return true;
+    }
+
     /** Skipped slots hold the journal's last record of them; untouched ones name nothing past the point. */
     private void checkEverySlot(MappedSlotTable table, RedoPoint point) {
         for (int slot = 0; slot < mode.length; slot++) {
+            if (midStore[slot] && state.lastIndex(slot) != takenAt[slot]) {
+                fallback = "slot " + slot + " was caught mid-store at record " + JournalIndex.format(takenAt[slot])
+                        + ", but the journal has a later record of it, " + JournalIndex.format(state.lastIndex(slot));
+                return;
+            }
             long t = table.lastIndex(slot);
             if (mode[slot] == SKIPPED) {
                 if (t != skippedTo[slot]) {

@@ -11,12 +11,14 @@ import io.framejournal.allocator.NoMeta;
 import io.framejournal.allocator.RecoveryReport;
 import io.framejournal.allocator.RegionOptions;
 import io.framejournal.allocator.Segment;
+import io.framejournal.allocator.SlotTable;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.RedoPoint;
 import io.framejournal.journal.RedoPointFile;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.SlotState;
 import io.framejournal.tests.support.FileHashes;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
@@ -114,6 +116,65 @@ class RedoPointTest {
         assertThat(r.warnings()).singleElement().asString().contains("recovered from the newest checkpoint instead");
         assertThat(r.slotsRedone()).isPositive();
         assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+    }
+
+    @Test
+    void theDeadWritersLastCallCaughtMidStoreIsRedoneFromItsRecord() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(50);
+        region.recordRedoPoint();
+        Frame<NoMeta> last = new FrameAllocOptions(region).allocFrame(); // the call the writer "dies" storing
+        held.add(last);
+        Path image = crashImage(dir, "mid-store", null);
+        Path unlocked = crashImage(dir, "mid-store-unlocked", null);
+        long[] r = lastSlotRecord(image); // slot, index, prevIndex
+        catchMidStore(image, (int) r[0], r[2], true);
+        catchMidStore(unlocked, (int) r[0], r[2], false);
+
+        RecoveryReport mid = MetaRegion.recover(image, false);
+
+        assertThat(mid.redoPoint())
+                .as("a locked slot one record behind is the writer's last call")
+                .isNotNull();
+        assertThat(mid.warnings()).isEmpty();
+        assertThat(mid.slotsRedone()).isEqualTo(1);
+        assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+
+        RecoveryReport odd = MetaRegion.recover(unlocked, false);
+
+        assertThat(odd.redoPoint())
+                .as("an unlocked slot that does not check is not trusted")
+                .isNull();
+        assertThat(odd.warnings()).singleElement().asString().contains("does not apply to slot " + r[0]);
+        assertThat(RegionChecks.tableVersusReplay(unlocked)).isEmpty();
+    }
+
+    /** The slot, index and previous index of the journal's last slot-changing record. */
+    private static long[] lastSlotRecord(Path dir) {
+        long[] r = null;
+        try (JournalReader reader = JournalReader.open(new RegionLayout(dir).journal())) {
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                if (e.kind.changesSlot() && e.groupStart) {
+                    r = new long[] {e.slot, e.index, e.prevIndex};
+                }
+            }
+        }
+        assertThat(r).isNotNull();
+        return r;
+    }
+
+    /** The slot as a kill during its store leaves it: the new fields, the old lastIndex (stored last), maybe locked. */
+    private static void catchMidStore(Path dir, int slot, long prevIndex, boolean locked) throws IOException {
+        try (SlotTable t = SlotTable.open(new RegionLayout(dir).slots(), RegionChecks.nrSlots(dir), false)) {
+            SlotState s = new SlotState();
+            t.load(slot, s);
+            s.lastIndex = prevIndex;
+            t.store(slot, s);
+            if (locked) {
+                t.lock(slot);
+            }
+        }
     }
 
     @Test

@@ -8,7 +8,9 @@ import io.framejournal.journal.RegionStatus;
 import io.framejournal.replay.sim.SimulationResult;
 import io.framejournal.replay.sim.Simulator;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,14 +56,42 @@ final class WeeksBench {
         for (long ops : sessionOps) {
             Path dir = work.resolve("recovery-" + ops);
             deadWriter(dir, ops, suffixOps, fromRedoPoint);
-            long t0 = System.nanoTime();
-            RecoveryReport r = MetaRegion.recover(dir, false);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            out.add(new Recovery(ops, suffixOps, ms, r.recordsScanned(), r.verdict()));
+            // best of a few recoveries of the same dead region: everything recovery changes but the journal (where it
+            // appends two RECOVERY records the next one replays too) is put back in between
+            Path saved = work.resolve("recovery-saved");
+            Files.createDirectories(saved);
+            for (String f : RESTORED) {
+                if (Files.exists(dir.resolve(f))) {
+                    Files.copy(dir.resolve(f), saved.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            double best = Double.MAX_VALUE;
+            RecoveryReport r = null;
+            for (int i = 0; i < REPEATS; i++) {
+                if (i > 0) {
+                    for (String f : RESTORED) {
+                        if (Files.exists(saved.resolve(f))) {
+                            Files.copy(saved.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+                long t0 = System.nanoTime();
+                r = MetaRegion.recover(dir, false);
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+            }
+            out.add(new Recovery(ops, suffixOps, best, r.recordsScanned(), r.verdict()));
+            Dirs.delete(saved);
             Dirs.delete(dir);
         }
         return out;
     }
+
+    /** Recoveries timed per region (the best is kept); {@code -Dbench.recoveryRepeats}. */
+    private static final int REPEATS = Integer.getInteger("bench.recoveryRepeats", 3);
+
+    /** The files a recovery rewrites, besides appending to the journal. */
+    private static final List<String> RESTORED =
+            List.of(RegionLayout.SLOTS, RegionLayout.STATUS, RegionLayout.REDO_POINT, "region.writer");
 
     private static void deadWriter(Path dir, long ops, long suffixOps, boolean fromRedoPoint) throws IOException {
         Simulator first = new Simulator(dir).threads(2).ops(ops).seed(1);

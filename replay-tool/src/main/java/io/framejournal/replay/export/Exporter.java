@@ -110,6 +110,8 @@ public final class Exporter {
     private long files;
     /** Tests: group every chunk's calls rows by index, also when each record has one entry. */
     boolean alwaysGroup;
+    /** Tests: write {@code events} and {@code calls} Parquet through DuckDB (the reference), not our encoder. */
+    boolean viaDuckDb;
     /** The database the part files are written through, while {@link #run} runs. */
     private DuckDBConnection db;
 
@@ -188,7 +190,7 @@ public final class Exporter {
             for (ExportSchema.Table t : ExportSchema.TABLES) {
                 Files.createDirectories(out.resolve(t.name()));
             }
-            Scan scan = new Scan(db);
+            Pass scan = format == Format.PARQUET && !viaDuckDb ? new DirectScan() : new Scan(db);
             scan.run(progress);
             AuditReport audit = join(auditing);
             writeSlots(db, scan.state);
@@ -222,15 +224,11 @@ public final class Exporter {
     }
 
     /**
-     * One pass over the journal: events into chunked part files (each chunk ends at a record boundary, and its
-     * {@code calls} rows are grouped from it by journal index in SQL), slot state and site counts kept. Two buffer
-     * tables take turns: while the appender fills one, a second connection writes the other out.
+     * One pass over the journal: events into chunked part files (each chunk ends at a record boundary; {@code calls}
+     * part {@code N} holds the records of {@code events} part {@code N}), slot state and site counts kept. What writes
+     * the rows is the subclass: {@link DirectScan} (Parquet through our own encoder) or {@link Scan} (DuckDB).
      */
-    private final class Scan {
-        final DuckDBConnection db;
-        final DuckDBConnection writer;
-        final java.util.concurrent.ExecutorService background;
-        java.util.concurrent.Future<?> pending;
+    abstract class Pass {
         final ReplayState state = new ReplayState(region.nrSlots());
         final Map<Integer, long[]> sites = new HashMap<>();
         /** Sites of the events a leak can point at (mints, forgets, leaked handles) that carry one. */
@@ -241,9 +239,123 @@ public final class Exporter {
         long first = JournalIndex.NONE;
         long last = JournalIndex.NONE;
         String stopReason;
+        long eventsInChunk;
+
+        /** One event; {@code newRecord} when it starts a record (its index differs from the previous event's). */
+        abstract void event(JournalEvent e, int site, boolean newRecord) throws SQLException, IOException;
+
+        /** The chunk so far is complete (the next event starts a new record, or the journal ended: {@code last}). */
+        abstract void endChunk(boolean last) throws SQLException, IOException;
+
+        /** Releases what the pass holds, also after a failure. */
+        abstract void close() throws SQLException, IOException;
+
+        final void run(Progress progress) throws SQLException, IOException {
+            try {
+                scan(progress);
+            } finally {
+                close();
+            }
+        }
+
+        private void scan(Progress progress) throws SQLException, IOException {
+            JournalEvent e = new JournalEvent();
+            int nrSlots = region.nrSlots();
+            boolean stoppedAt = false;
+            long[] site0 = new long[3];
+            sites.put(EventFields.NO_SITE, site0);
+            long record = JournalIndex.NONE;
+            try (JournalReader reader = region.journal()) {
+                while (reader.next(e)) {
+                    if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+                        stoppedAt = true;
+                        break;
+                    }
+                    if (first == JournalIndex.NONE) {
+                        first = e.index;
+                    }
+                    last = e.index;
+                    int site = EventFields.site(e);
+                    boolean newRecord = e.index != record || calls == 0;
+                    if (newRecord) {
+                        if (eventsInChunk >= chunk) {
+                            endChunk(false);
+                            eventsInChunk = 0;
+                        }
+                        record = e.index;
+                        calls++;
+                        long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
+                        sc[0]++;
+                    }
+                    event(e, site, newRecord);
+                    eventsInChunk++;
+                    long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
+                    sc[1]++;
+                    if (e.kind == EventKind.MINT) {
+                        sc[2]++;
+                    }
+                    if (site != EventFields.NO_SITE
+                            && (e.kind == EventKind.MINT
+                                    || e.kind == EventKind.RAW_FORGET
+                                    || e.kind == EventKind.LEAKED_HANDLE)) {
+                        siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
+                    }
+                    if (e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
+                        state.apply(e);
+                    }
+                    if ((++events & Progress.TICK_MASK) == 0) {
+                        progress.update(events, reader.recordsRead());
+                    }
+                }
+                stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+            }
+            endChunk(true);
+            rows.put(ExportSchema.EVENTS.name(), events);
+            rows.put(ExportSchema.CALLS.name(), calls);
+        }
+    }
+
+    /** {@code events} and {@code calls} as Parquet written by {@link ParquetTables}, column by column. */
+    private final class DirectScan extends Pass {
+        final ParquetTables tables;
+
+        DirectScan() {
+            tables = new ParquetTables(
+                    out, region.config().pageSize(), region.nrSlots(), Math.min(chunk, ParquetTables.ROW_GROUP));
+        }
+
+        @Override
+        void event(JournalEvent e, int site, boolean newRecord) throws IOException {
+            tables.event(e, site);
+        }
+
+        @Override
+        void endChunk(boolean last) throws IOException {
+            tables.endPart();
+            if (last) {
+                tables.finish();
+                files += tables.files();
+            }
+        }
+
+        @Override
+        void close() {
+            tables.close();
+        }
+    }
+
+    /**
+     * {@code events} and {@code calls} through DuckDB (CSV, and the Parquet of earlier versions, kept as the
+     * reference the direct writer is tested against): rows go through the appender into one of two buffer tables;
+     * while the appender fills one, a second connection writes the other out with {@code COPY ... TO}.
+     */
+    private final class Scan extends Pass {
+        final DuckDBConnection db;
+        final DuckDBConnection writer;
+        final java.util.concurrent.ExecutorService background;
+        java.util.concurrent.Future<?> pending;
         int part;
         int buffer;
-        long eventsInChunk;
         /** Whether a record in the current chunk has more than one entry (else its calls rows need no grouping). */
         boolean multiEntry;
 
@@ -267,78 +379,32 @@ public final class Exporter {
             ev = db.createAppender("ev_buf0");
         }
 
-        void run(Progress progress) throws SQLException {
-            try {
-                scan(progress);
-            } finally {
-                background.shutdownNow();
-                writer.close();
-            }
+        @Override
+        void close() throws SQLException {
+            background.shutdownNow();
+            writer.close();
         }
 
-        private void scan(Progress progress) throws SQLException {
-            JournalEvent e = new JournalEvent();
-            int nrSlots = region.nrSlots();
-            boolean stoppedAt = false;
-            long[] site0 = new long[3];
-            sites.put(EventFields.NO_SITE, site0);
-            long record = JournalIndex.NONE;
-            try (JournalReader reader = region.journal()) {
-                while (reader.next(e)) {
-                    if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
-                        stoppedAt = true;
-                        break;
-                    }
-                    if (first == JournalIndex.NONE) {
-                        first = e.index;
-                    }
-                    last = e.index;
-                    int site = EventFields.site(e);
-                    if (e.index == record) {
-                        multiEntry = true;
-                    } else {
-                        if (eventsInChunk >= chunk) {
-                            flush(false);
-                        }
-                        record = e.index;
-                        calls++;
-                        long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
-                        sc[0]++;
-                    }
-                    ev.beginRow()
-                            .append(e.index)
-                            .append(e.timestamp)
-                            .append(head(e))
-                            .append(ids(e))
-                            .append(e.before)
-                            .append(e.after)
-                            .append(e.handle)
-                            .append(site)
-                            .endRow();
-                    eventsInChunk++;
-                    long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
-                    sc[1]++;
-                    if (e.kind == EventKind.MINT) {
-                        sc[2]++;
-                    }
-                    if (site != EventFields.NO_SITE
-                            && (e.kind == EventKind.MINT
-                                    || e.kind == EventKind.RAW_FORGET
-                                    || e.kind == EventKind.LEAKED_HANDLE)) {
-                        siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
-                    }
-                    if (e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
-                        state.apply(e);
-                    }
-                    if ((++events & Progress.TICK_MASK) == 0) {
-                        progress.update(events, reader.recordsRead());
-                    }
-                }
-                stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+        @Override
+        void event(JournalEvent e, int site, boolean newRecord) throws SQLException {
+            if (!newRecord) {
+                multiEntry = true;
             }
-            flush(true);
-            rows.put(ExportSchema.EVENTS.name(), events);
-            rows.put(ExportSchema.CALLS.name(), calls);
+            ev.beginRow()
+                    .append(e.index)
+                    .append(e.timestamp)
+                    .append(head(e))
+                    .append(ids(e))
+                    .append(e.before)
+                    .append(e.after)
+                    .append(e.handle)
+                    .append(site)
+                    .endRow();
+        }
+
+        @Override
+        void endChunk(boolean last) throws SQLException {
+            flush(last);
         }
 
         /** Hands the filled buffer to the writer (after the previous one is out) and appends into the other. */
@@ -358,7 +424,6 @@ public final class Exporter {
             }
             buffer ^= 1;
             ev = db.createAppender("ev_buf" + buffer);
-            eventsInChunk = 0;
             multiEntry = false;
         }
 
@@ -636,7 +701,7 @@ public final class Exporter {
         rows.put(ExportSchema.SITES.name(), n);
     }
 
-    private void writeRegion(DuckDBConnection db, Scan scan) throws SQLException {
+    private void writeRegion(DuckDBConnection db, Pass scan) throws SQLException {
         DuckDb.execute(db, ExportSchema.REGION.ddl("region"));
         try (DuckDBAppender a = db.createAppender("region")) {
             a.beginRow()
@@ -666,7 +731,7 @@ public final class Exporter {
         }
     }
 
-    private void writeManifest(Scan scan, long bytes) throws IOException {
+    private void writeManifest(Pass scan, long bytes) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("# framejournal export: one directory per table, part files inside (schema in docs/EXPORT.md)\n");
         sb.append("schema=").append(ExportSchema.VERSION).append('\n');

@@ -177,26 +177,33 @@ public final class Exporter {
                             t.setDaemon(true);
                             t.start();
                         });
+        // Direct Parquet needs no DuckDB; CSV (and the DuckDB reference) write every table through it.
+        boolean direct = format == Format.PARQUET && !viaDuckDb;
         Path spill;
         try {
             Files.createDirectories(out);
-            spill = Files.createTempDirectory("framejournal-duckdb");
+            spill = direct ? null : Files.createTempDirectory("framejournal-duckdb");
         } catch (IOException e) {
             throw new RegionException("cannot create " + out + ": " + e.getMessage());
         }
-        try (DuckDBConnection db = DuckDb.open(spill)) {
-            this.db = db;
-            DuckDb.execute(db, "SET preserve_insertion_order = true");
+        try {
             for (ExportSchema.Table t : ExportSchema.TABLES) {
                 Files.createDirectories(out.resolve(t.name()));
             }
-            Pass scan = format == Format.PARQUET && !viaDuckDb ? new DirectScan() : new Scan(db);
+            Pass scan;
+            if (direct) {
+                scan = new DirectScan();
+            } else {
+                this.db = DuckDb.open(spill);
+                DuckDb.execute(db, "SET preserve_insertion_order = true");
+                scan = new Scan(db);
+            }
             scan.run(progress);
             AuditReport audit = join(auditing);
-            writeSlots(db, scan.state);
-            writeLeaks(db, audit, scan.siteOfIndex);
-            writeSites(db, scan.sites, audit, scan.siteOfIndex);
-            writeRegion(db, scan);
+            writeSlots(scan.state);
+            writeLeaks(audit, scan.siteOfIndex);
+            writeSites(scan.sites, audit, scan.siteOfIndex);
+            writeRegion(scan);
             if (scan.stopReason != null) {
                 warnings.add("journal reading stopped early: " + scan.stopReason);
             }
@@ -218,8 +225,20 @@ public final class Exporter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            closeQuietly(db);
             this.db = null;
             deleteTree(spill);
+        }
+    }
+
+    private static void closeQuietly(DuckDBConnection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // closing an in-memory database after the export: nothing to lose
         }
     }
 
@@ -507,9 +526,9 @@ public final class Exporter {
         }
     }
 
-    private static AuditReport join(java.util.concurrent.CompletableFuture<AuditReport> auditing) {
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
         try {
-            return auditing.join();
+            return future.join();
         } catch (java.util.concurrent.CompletionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException) {
@@ -563,18 +582,88 @@ public final class Exporter {
     }
 
     private void copy(DuckDBConnection via, String select, ExportSchema.Table table, int part) throws SQLException {
-        Path file =
-                out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
+        Path file = partFile(table, part);
         DuckDb.execute(via, "COPY (" + select + ") TO " + DuckDb.literal(file.toString()) + " " + format.copyOptions);
         synchronized (this) {
             files++;
         }
     }
 
-    private void writeSlots(DuckDBConnection db, ReplayState state) throws SQLException {
-        DuckDb.execute(db, ExportSchema.SLOTS.ddl("slots"));
+    /**
+     * Where a small table's rows go: a Parquet file of our writer (direct Parquet), or a DuckDB table copied out when
+     * the sink closes (CSV, and the DuckDB reference).
+     */
+    private TableSink sink(ExportSchema.Table table) throws SQLException {
+        if (db == null) {
+            return new ParquetRows(partFile(table, 0), table, ParquetTables.createdBy());
+        }
+        DuckDBConnection c = db;
+        DuckDb.execute(c, table.ddl(table.name()));
+        DuckDBAppender a = c.createAppender(table.name());
+        return new TableSink() {
+            @Override
+            public TableSink beginRow() throws SQLException {
+                a.beginRow();
+                return this;
+            }
+
+            @Override
+            public TableSink append(long v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink append(int v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink append(short v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink append(boolean v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink append(String v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink appendNull() throws SQLException {
+                a.append((Long) null);
+                return this;
+            }
+
+            @Override
+            public TableSink endRow() throws SQLException {
+                a.endRow();
+                return this;
+            }
+
+            @Override
+            public void close() throws SQLException {
+                a.close();
+                copy("SELECT * FROM " + DuckDb.ident(table.name()), table, 0);
+            }
+        };
+    }
+
+    private Path partFile(ExportSchema.Table table, int part) {
+        return out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
+    }
+
+    private void writeSlots(ReplayState state) throws SQLException, IOException {
         SlotState s = new SlotState();
-        try (DuckDBAppender a = db.createAppender("slots")) {
+        try (TableSink a = sink(ExportSchema.SLOTS)) {
             for (int slot = 0; slot < state.nrSlots(); slot++) {
                 state.load(slot, s);
                 a.beginRow()
@@ -587,74 +676,55 @@ public final class Exporter {
                         .append(s.metaType)
                         .append(s.obligations)
                         .append(s.raw);
-                if (s.lastIndex == JournalIndex.NONE) {
-                    a.append((Long) null);
-                } else {
-                    a.append(s.lastIndex);
-                }
+                nullable(a, s.lastIndex);
                 a.endRow();
             }
         }
-        copy("SELECT * FROM slots", ExportSchema.SLOTS, 0);
+        countFile(db == null);
         rows.put(ExportSchema.SLOTS.name(), (long) state.nrSlots());
     }
 
-    private void writeLeaks(DuckDBConnection db, AuditReport audit, Map<Long, Integer> siteOfIndex)
-            throws SQLException {
-        DuckDb.execute(db, ExportSchema.LEAKS.ddl("leaks"));
-        long n = 0;
-        try (DuckDBAppender a = db.createAppender("leaks")) {
-            for (AuditReport.LeakGroup g : audit.leaks()) {
-                for (int i = 0; i < g.slots().size(); i++) {
-                    int slot = g.slots().get(i);
-                    long idx = g.indices().get(i);
-                    a.beginRow()
-                            .append("obligation")
-                            .append(g.handle())
-                            .append(Fmt.handle(g.handle()))
-                            .append(OpCode.nameOf(g.op()))
-                            .append(slot)
-                            .append(Fmt.paddrOf(slot))
-                            .append(idx)
-                            .append((Long) null)
-                            .append(g.total())
-                            .append(g.firstIndex())
-                            .append(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE))
-                            .endRow();
-                    n++;
-                }
+    /** One row of {@code leaks}, before they are ordered by index and slot. */
+    private record LeakRow(
+            String kind, long handle, int op, int slot, long index, Long count, Long total, Long firstIndex) {}
+
+    private void writeLeaks(AuditReport audit, Map<Long, Integer> siteOfIndex) throws SQLException, IOException {
+        List<LeakRow> leaks = new ArrayList<>();
+        for (AuditReport.LeakGroup g : audit.leaks()) {
+            for (int i = 0; i < g.slots().size(); i++) {
+                leaks.add(new LeakRow(
+                        "obligation",
+                        g.handle(),
+                        g.op(),
+                        g.slots().get(i),
+                        g.indices().get(i),
+                        null,
+                        g.total(),
+                        g.firstIndex()));
             }
-            for (AuditReport.RawLeak r : audit.rawLeaks()) {
+        }
+        for (AuditReport.RawLeak r : audit.rawLeaks()) {
+            leaks.add(new LeakRow("raw", r.handle(), r.op(), r.slot(), r.index(), r.count(), null, null));
+        }
+        for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
+            leaks.add(new LeakRow("detector", h.handle(), h.mintOp(), h.slot(), h.index(), h.pages(), null, null));
+        }
+        leaks.sort(Comparator.comparingLong(LeakRow::index).thenComparingInt(LeakRow::slot));
+        try (TableSink a = sink(ExportSchema.LEAKS)) {
+            for (LeakRow r : leaks) {
                 a.beginRow()
-                        .append("raw")
+                        .append(r.kind())
                         .append(r.handle())
                         .append(Fmt.handle(r.handle()))
                         .append(OpCode.nameOf(r.op()))
                         .append(r.slot())
                         .append(Fmt.paddrOf(r.slot()))
-                        .append(r.index())
-                        .append(r.count())
-                        .append((Long) null)
-                        .append((Long) null)
-                        .append(siteOfIndex.getOrDefault(r.index(), EventFields.NO_SITE))
+                        .append(r.index());
+                nullable(a, r.count());
+                nullable(a, r.total());
+                nullable(a, r.firstIndex());
+                a.append(siteOfIndex.getOrDefault(r.index(), EventFields.NO_SITE))
                         .endRow();
-                n++;
-            }
-            for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
-                a.beginRow()
-                        .append("detector")
-                        .append(h.handle())
-                        .append(Fmt.handle(h.handle()))
-                        .append(OpCode.nameOf(h.mintOp()))
-                        .append(h.slot())
-                        .append(Fmt.paddrOf(h.slot()))
-                        .append(h.index())
-                        .append(h.pages())
-                        .append((Long) null)
-                        .append((Long) null)
-                        .append(siteOfIndex.getOrDefault(h.index(), EventFields.NO_SITE))
-                        .endRow();
-                n++;
             }
         }
         if (audit.leakGroupCount() > audit.leaks().size()
@@ -664,24 +734,22 @@ public final class Exporter {
                     + " of each kind (the audit found " + audit.leakGroupCount() + ", " + audit.rawLeakCount() + ", "
                     + audit.leakedHandleCount() + ")");
         }
-        copy("SELECT * FROM leaks ORDER BY \"index\", slot", ExportSchema.LEAKS, 0);
-        rows.put(ExportSchema.LEAKS.name(), n);
+        countFile(db == null);
+        rows.put(ExportSchema.LEAKS.name(), (long) leaks.size());
     }
 
-    private void writeSites(
-            DuckDBConnection db, Map<Integer, long[]> sites, AuditReport audit, Map<Long, Integer> siteOfIndex)
-            throws SQLException {
+    private void writeSites(Map<Integer, long[]> sites, AuditReport audit, Map<Long, Integer> siteOfIndex)
+            throws SQLException, IOException {
         Map<Integer, Long> leaked = new HashMap<>();
         for (AuditReport.LeakGroup g : audit.leaks()) {
             for (Long idx : g.indices()) {
                 leaked.merge(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE), 1L, Long::sum);
             }
         }
-        DuckDb.execute(db, ExportSchema.SITES.ddl("sites"));
         List<Integer> ids = new ArrayList<>(sites.keySet());
         ids.sort(Comparator.naturalOrder());
         long n = 0;
-        try (DuckDBAppender a = db.createAppender("sites")) {
+        try (TableSink a = sink(ExportSchema.SITES)) {
             for (int id : ids) {
                 long[] c = sites.get(id);
                 if (c[0] == 0 && c[1] == 0) {
@@ -692,18 +760,17 @@ public final class Exporter {
                         .append(c[0])
                         .append(c[1])
                         .append(c[2])
-                        .append(leaked.getOrDefault(id, 0L))
+                        .append(leaked.getOrDefault(id, 0L).longValue())
                         .endRow();
                 n++;
             }
         }
-        copy("SELECT * FROM sites", ExportSchema.SITES, 0);
+        countFile(db == null);
         rows.put(ExportSchema.SITES.name(), n);
     }
 
-    private void writeRegion(DuckDBConnection db, Pass scan) throws SQLException {
-        DuckDb.execute(db, ExportSchema.REGION.ddl("region"));
-        try (DuckDBAppender a = db.createAppender("region")) {
+    private void writeRegion(Pass scan) throws SQLException, IOException {
+        try (TableSink a = sink(ExportSchema.REGION)) {
             a.beginRow()
                     .append(region.dir().toString())
                     .append(region.config().maxPaddr())
@@ -711,24 +778,45 @@ public final class Exporter {
                     .append(region.nrSlots())
                     .append(region.clean())
                     .append(scan.events);
-            nullable(a, scan.first);
-            nullable(a, scan.last);
-            nullable(a, at);
+            nullableIndex(a, scan.first);
+            nullableIndex(a, scan.last);
+            nullableIndex(a, at);
             a.append(scan.stopReason)
                     .append(region.config().formatVersion())
                     .append(ExportSchema.VERSION)
                     .endRow();
         }
-        copy("SELECT * FROM region", ExportSchema.REGION, 0);
+        countFile(db == null);
         rows.put(ExportSchema.REGION.name(), 1L);
     }
 
-    private static void nullable(DuckDBAppender a, long index) throws SQLException {
+    /** A part file written by our Parquet writer ({@link #copy} counts DuckDB's). */
+    private void countFile(boolean direct) {
+        if (direct) {
+            synchronized (this) {
+                files++;
+            }
+        }
+    }
+
+    private static void nullableIndex(TableSink a, long index) throws SQLException {
         if (index == JournalIndex.NONE) {
-            a.append((Long) null);
+            a.appendNull();
         } else {
             a.append(index);
         }
+    }
+
+    private static void nullable(TableSink a, Long v) throws SQLException {
+        if (v == null) {
+            a.appendNull();
+        } else {
+            a.append(v.longValue());
+        }
+    }
+
+    private static void nullable(TableSink a, long index) throws SQLException {
+        nullableIndex(a, index);
     }
 
     private void writeManifest(Pass scan, long bytes) throws IOException {

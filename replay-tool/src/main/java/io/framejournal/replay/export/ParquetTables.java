@@ -68,8 +68,7 @@ final class ParquetTables implements AutoCloseable {
         this.nrSlots = nrSlots;
         this.rowGroup = Math.max(1, Math.min(ROW_GROUP, rowGroup));
         this.batchRows = Math.min(BATCH, this.rowGroup);
-        String v = ParquetTables.class.getPackage().getImplementationVersion();
-        this.createdBy = "framejournal version " + (v == null ? "0.1.0-dev" : v);
+        this.createdBy = createdBy();
         for (int i = 0; i < RING; i++) {
             ring[i] = new Batch();
         }
@@ -79,6 +78,12 @@ final class ParquetTables implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The footer's created_by: "framejournal version V" (readers parse "app version x.y.z"). */
+    static String createdBy() {
+        String v = ParquetTables.class.getPackage().getImplementationVersion();
+        return "framejournal version " + (v == null ? "0.1.0-dev" : v);
     }
 
     /** Scanning thread: one event of the current part. */
@@ -365,16 +370,24 @@ final class ParquetTables implements AutoCloseable {
         }
     }
 
-    /** The Parquet columns of an export table: its DuckDB types mapped, {@code optional} the columns with nulls. */
+    /**
+     * The Parquet columns of an export table: its DuckDB types mapped, {@code optional} the columns with nulls;
+     * {@code null}: every column OPTIONAL and strings PLAIN (the small tables).
+     */
     static List<ParquetColumn> columns(ExportSchema.Table table, Set<String> optional) {
         List<ParquetColumn> cols = new ArrayList<>();
         for (ExportSchema.Column c : table.columns()) {
-            boolean opt = optional.contains(c.name());
+            boolean opt = optional == null || optional.contains(c.name());
+            if (optional == null && c.type().equals("VARCHAR")) {
+                cols.add(ParquetColumn.optional(c.name(), ParquetColumn.Type.STRING));
+                continue;
+            }
             ParquetColumn col =
                     switch (c.type()) {
                         case "BIGINT" -> new ParquetColumn(c.name(), ParquetColumn.Type.INT64, opt, null);
                         case "INTEGER" -> new ParquetColumn(c.name(), ParquetColumn.Type.INT32, opt, null);
                         case "SMALLINT" -> new ParquetColumn(c.name(), ParquetColumn.Type.INT16, opt, null);
+                        case "BOOLEAN" -> new ParquetColumn(c.name(), ParquetColumn.Type.BOOLEAN, opt, null);
                         case "VARCHAR" ->
                             ParquetColumn.dictionary(
                                     c.name(),

@@ -13,41 +13,67 @@ public final class DeltaBinaryPacked {
     public static final int MINI = BLOCK / MINIBLOCKS;
 
     private final long[] deltas = new long[BLOCK];
+    private long min;
+    private long max;
+
+    /** The smallest value of the last encoding ({@link Long#MAX_VALUE} when it had none). */
+    public long min() {
+        return min;
+    }
+
+    /** The largest value of the last encoding ({@link Long#MIN_VALUE} when it had none). */
+    public long max() {
+        return max;
+    }
 
     /** Encodes {@code v[from..from+n)}. */
     public void encodeLongs(long[] v, int from, int n, ByteSink out) {
         header(n, n == 0 ? 0 : v[from], out);
+        long lo = n == 0 ? Long.MAX_VALUE : v[from];
+        long hi = n == 0 ? Long.MIN_VALUE : v[from];
         for (int b = from + 1, end = from + n; b < end; b += BLOCK) {
             int m = Math.min(BLOCK, end - b);
             long min = Long.MAX_VALUE;
             for (int j = 0; j < m; j++) {
-                long d = v[b + j] - v[b + j - 1];
+                long x = v[b + j];
+                long d = x - v[b + j - 1];
                 deltas[j] = d;
                 min = Math.min(min, d);
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
             }
             for (int j = 0; j < m; j++) {
                 deltas[j] -= min; // as unsigned: the true distance, < 2^64
             }
             block(min, m, out);
         }
+        this.min = lo;
+        this.max = hi;
     }
 
     /** Encodes {@code v[from..from+n)} of an INT32 column (32-bit wrapping deltas). */
     public void encodeInts(int[] v, int from, int n, ByteSink out) {
         header(n, n == 0 ? 0 : v[from], out);
+        int lo = n == 0 ? Integer.MAX_VALUE : v[from];
+        int hi = n == 0 ? Integer.MIN_VALUE : v[from];
         for (int b = from + 1, end = from + n; b < end; b += BLOCK) {
             int m = Math.min(BLOCK, end - b);
             int min = Integer.MAX_VALUE;
             for (int j = 0; j < m; j++) {
-                int d = v[b + j] - v[b + j - 1];
+                int x = v[b + j];
+                int d = x - v[b + j - 1];
                 deltas[j] = d;
                 min = Math.min(min, d);
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
             }
             for (int j = 0; j < m; j++) {
                 deltas[j] = ((int) deltas[j] - min) & 0xffff_ffffL;
             }
             block(min, m, out);
         }
+        this.min = n == 0 ? Long.MAX_VALUE : lo;
+        this.max = n == 0 ? Long.MIN_VALUE : hi;
     }
 
     private static void header(int n, long first, ByteSink out) {

@@ -8,18 +8,23 @@ import java.util.List;
  * @param name       its name
  * @param type       its type
  * @param optional   OPTIONAL (nulls, written as definition levels) or REQUIRED
- * @param dictionary {@link Type#STRING} only: every value the column may hold; rows carry indices into it
+ * @param dictionary {@link Type#STRING} only, or {@code null} for PLAIN strings: every value the column may hold
+ *                   (rows carry indices into it)
  */
 public record ParquetColumn(String name, Type type, boolean optional, List<String> dictionary) {
-    /** Physical type, converted type and logical type, as DuckDB's BIGINT, INTEGER, SMALLINT and VARCHAR map. */
+    /**
+     * Physical type, converted type and logical type, as DuckDB's BIGINT, INTEGER, SMALLINT, VARCHAR and BOOLEAN
+     * map.
+     */
     public enum Type {
         INT16(Physical.INT32, 16, 16),
         INT32(Physical.INT32, 17, 32),
         INT64(Physical.INT64, 18, 64),
-        STRING(Physical.BYTE_ARRAY, 0, 0);
+        STRING(Physical.BYTE_ARRAY, 0, 0),
+        BOOLEAN(Physical.BOOLEAN, -1, 0);
 
         final Physical physical;
-        /** Parquet's ConvertedType (INT_16, INT_32, INT_64, UTF8). */
+        /** Parquet's ConvertedType (INT_16, INT_32, INT_64, UTF8), -1 for none. */
         final int converted;
         /** Bits of the INTEGER logical type (0: the STRING logical type). */
         final int bits;
@@ -33,6 +38,7 @@ public record ParquetColumn(String name, Type type, boolean optional, List<Strin
 
     /** Parquet's physical Type enum values. */
     enum Physical {
+        BOOLEAN(0, 1),
         INT32(1, 4),
         INT64(2, 8),
         BYTE_ARRAY(6, 0);
@@ -48,8 +54,8 @@ public record ParquetColumn(String name, Type type, boolean optional, List<Strin
     }
 
     public ParquetColumn {
-        if ((type == Type.STRING) != (dictionary != null)) {
-            throw new IllegalArgumentException("column " + name + ": strings are dictionary encoded, and only they");
+        if (dictionary != null && type != Type.STRING) {
+            throw new IllegalArgumentException("column " + name + ": only strings are dictionary encoded");
         }
         dictionary = dictionary == null ? null : List.copyOf(dictionary);
     }

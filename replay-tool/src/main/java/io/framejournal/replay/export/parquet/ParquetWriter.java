@@ -112,7 +112,7 @@ public final class ParquetWriter implements Closeable {
         requireRequired(c);
         raw.reset();
         delta.encodeLongs(v, 0, n, raw);
-        c.stats(v, n);
+        c.stats(delta, n);
         page(c, n, DELTA_BINARY_PACKED);
     }
 
@@ -122,7 +122,7 @@ public final class ParquetWriter implements Closeable {
         requireRequired(c);
         raw.reset();
         delta.encodeInts(v, 0, n, raw);
-        c.stats(v, n);
+        c.stats(delta, n);
         page(c, n, DELTA_BINARY_PACKED);
     }
 
@@ -136,7 +136,7 @@ public final class ParquetWriter implements Closeable {
         raw.reset();
         levels(defined, rows);
         delta.encodeLongs(values, 0, count, raw);
-        c.stats(values, count);
+        c.stats(delta, count);
         c.nulls += rows - count;
         page(c, rows, DELTA_BINARY_PACKED);
     }
@@ -148,14 +148,69 @@ public final class ParquetWriter implements Closeable {
         raw.reset();
         levels(defined, rows);
         delta.encodeInts(values, 0, count, raw);
-        c.stats(values, count);
+        c.stats(delta, count);
         c.nulls += rows - count;
         page(c, rows, DELTA_BINARY_PACKED);
+    }
+
+    /**
+     * A page of a PLAIN string column (REQUIRED, or OPTIONAL with {@code null} for a null). Small tables only: it
+     * encodes each value to UTF-8.
+     */
+    public void strings(int col, String[] v, int n) {
+        Chunk c = chunk(col, ParquetColumn.Physical.BYTE_ARRAY);
+        if (c.column.dictionary() != null) {
+            throw new IllegalArgumentException("column " + c.column.name() + " is dictionary encoded: give codes");
+        }
+        raw.reset();
+        int count = n;
+        if (c.column.optional()) {
+            int[] defined = new int[n];
+            count = 0;
+            for (int i = 0; i < n; i++) {
+                defined[i] = v[i] == null ? 0 : 1;
+                count += defined[i];
+            }
+            levels(defined, n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (v[i] == null) {
+                if (!c.column.optional()) {
+                    throw new IllegalArgumentException(
+                            "column " + c.column.name() + " is REQUIRED: row " + i + " is null");
+                }
+                continue;
+            }
+            byte[] b = v[i].getBytes(StandardCharsets.UTF_8);
+            raw.writeIntLE(b.length);
+            raw.write(b, 0, b.length);
+            c.stats(b);
+        }
+        c.nulls += n - count;
+        page(c, n, PLAIN);
+    }
+
+    /**
+     * A page of an OPTIONAL BOOLEAN column (PLAIN: one bit a value): {@code bits[0..count)} are the non-null values,
+     * 0 or 1; see {@link #optionalLongs}.
+     */
+    public void optionalBooleans(int col, int[] defined, int rows, int[] bits, int count) {
+        Chunk c = chunk(col, ParquetColumn.Physical.BOOLEAN);
+        requireOptional(c);
+        raw.reset();
+        levels(defined, rows);
+        BitPacking.packInts(bits, 0, (count + 7) & ~7, count, 1, raw);
+        c.stats(bits, count);
+        c.nulls += rows - count;
+        page(c, rows, PLAIN);
     }
 
     /** A page of a (REQUIRED) dictionary column: {@code codes[i]} indexes its dictionary. */
     public void codes(int col, int[] codes, int n) {
         Chunk c = chunk(col, ParquetColumn.Physical.BYTE_ARRAY);
+        if (c.column.dictionary() == null) {
+            throw new IllegalArgumentException("column " + c.column.name() + " has no dictionary: give strings");
+        }
         int size = c.column.dictionary().size();
         for (int i = 0; i < n; i++) {
             int k = codes[i];
@@ -314,15 +369,19 @@ public final class ParquetWriter implements Closeable {
             w.element()
                     .i32(1, c.type().physical.id)
                     .i32(3, c.optional() ? 1 : 0)
-                    .string(4, c.name())
-                    .i32(6, c.type().converted)
-                    .struct(10);
+                    .string(4, c.name());
             if (c.type() == ParquetColumn.Type.STRING) {
-                w.struct(1).end();
-            } else {
-                w.struct(10).i8(1, c.type().bits).bool(2, true).end();
+                w.i32(6, c.type().converted).struct(10).struct(1).end().end();
+            } else if (c.type() != ParquetColumn.Type.BOOLEAN) {
+                w.i32(6, c.type().converted)
+                        .struct(10)
+                        .struct(10)
+                        .i8(1, c.type().bits)
+                        .bool(2, true)
+                        .end()
+                        .end();
             }
-            w.end().end();
+            w.end();
         }
         w.i64(3, rows);
         w.list(4, CompactWriter.STRUCT, rowGroups.size());
@@ -337,7 +396,7 @@ public final class ParquetWriter implements Closeable {
                 if (dict) {
                     w.i32Element(PLAIN).i32Element(RLE_DICTIONARY).i32Element(RLE);
                 } else {
-                    w.i32Element(DELTA_BINARY_PACKED).i32Element(RLE);
+                    w.i32Element(plain(m.column) ? PLAIN : DELTA_BINARY_PACKED).i32Element(RLE);
                 }
                 w.list(3, CompactWriter.BINARY, 1).stringElement(m.column.name());
                 w.i32(4, compression.codec)
@@ -370,6 +429,11 @@ public final class ParquetWriter implements Closeable {
             w.element().struct(1).end().end(); // TYPE_ORDER: min and max compare as the logical type says
         }
         w.end();
+    }
+
+    /** Whether the column's pages are PLAIN (strings without a dictionary, booleans), else DELTA_BINARY_PACKED. */
+    private static boolean plain(ParquetColumn c) {
+        return c.type() == ParquetColumn.Type.BOOLEAN || c.type() == ParquetColumn.Type.STRING;
     }
 
     /** Min and max (plain-encoded, {@code null} when the chunk has no value) and nulls of one column chunk. */
@@ -417,22 +481,19 @@ public final class ParquetWriter implements Closeable {
             min = Long.MAX_VALUE;
             max = Long.MIN_VALUE;
             any = false;
+            minBytes = null;
+            maxBytes = null;
             if (used != null) {
                 java.util.Arrays.fill(used, false);
             }
         }
 
-        void stats(long[] v, int n) {
-            long lo = min;
-            long hi = max;
-            for (int i = 0; i < n; i++) {
-                long x = v[i];
-                lo = Math.min(lo, x);
-                hi = Math.max(hi, x);
+        void stats(DeltaBinaryPacked d, int n) {
+            if (n > 0) {
+                min = Math.min(min, d.min());
+                max = Math.max(max, d.max());
+                any = true;
             }
-            min = lo;
-            max = hi;
-            any |= n > 0;
         }
 
         void stats(int[] v, int n) {
@@ -448,7 +509,23 @@ public final class ParquetWriter implements Closeable {
             any |= n > 0;
         }
 
+        byte[] minBytes;
+        byte[] maxBytes;
+
+        /** Statistics of a PLAIN string: unsigned byte-wise order, as Parquet compares UTF-8. */
+        void stats(byte[] b) {
+            if (minBytes == null || java.util.Arrays.compareUnsigned(b, minBytes) < 0) {
+                minBytes = b;
+            }
+            if (maxBytes == null || java.util.Arrays.compareUnsigned(b, maxBytes) > 0) {
+                maxBytes = b;
+            }
+        }
+
         Statistics statistics() {
+            if (column.type() == ParquetColumn.Type.STRING && used == null) {
+                return new Statistics(minBytes, maxBytes, nulls);
+            }
             if (used != null) {
                 String lo = null;
                 String hi = null;
@@ -472,6 +549,9 @@ public final class ParquetWriter implements Closeable {
             if (width == 8) {
                 b.writeLongLE(min);
                 b.writeLongLE(max);
+            } else if (width == 1) {
+                b.writeByte((int) min);
+                b.writeByte((int) max);
             } else {
                 b.writeIntLE((int) min);
                 b.writeIntLE((int) max);

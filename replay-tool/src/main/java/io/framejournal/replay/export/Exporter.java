@@ -112,6 +112,8 @@ public final class Exporter {
     boolean alwaysGroup;
     /** Tests: write {@code events} and {@code calls} Parquet through DuckDB (the reference), not our encoder. */
     boolean viaDuckDb;
+    /** Rows per row group of {@code events} and {@code calls} (tests make it small to get many). */
+    int rowGroup = ParquetTables.ROW_GROUP;
     /** The database the part files are written through, while {@link #run} runs. */
     private DuckDBConnection db;
 
@@ -339,8 +341,7 @@ public final class Exporter {
         final ParquetTables tables;
 
         DirectScan() {
-            tables = new ParquetTables(
-                    out, region.config().pageSize(), region.nrSlots(), Math.min(chunk, ParquetTables.ROW_GROUP));
+            tables = new ParquetTables(out, region.config().pageSize(), region.nrSlots(), Math.min(chunk, rowGroup));
         }
 
         @Override

@@ -46,6 +46,8 @@ public final class ParquetWriter implements Closeable {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     /** ZSTD level: 1, the fastest of the regular levels (the columns are already delta packed). */
     static final int ZSTD_LEVEL = 1;
+    /** A chunk is compressed when its first page shrinks by at least 1/8. */
+    static final int MIN_SAVING = 8;
 
     private final List<ParquetColumn> columns;
     private final Compression compression;
@@ -247,9 +249,25 @@ public final class ParquetWriter implements Closeable {
         raw.setIntLE(at, raw.size() - at - 4);
     }
 
-    /** Compresses {@link #raw} and keeps it, with its header, in the column's chunk. */
+    /**
+     * Compresses {@link #raw} (as its chunk's first page decided) and keeps it, with its header, in the column's
+     * chunk. The first page of a chunk decides for all its pages: ZSTD when it saves at least {@link #MIN_SAVING} of
+     * the page, else the chunk is stored uncompressed (nearly random deltas, such as handles, do not compress, and
+     * compressing them would only cost time).
+     */
     private void page(Chunk c, int values, int encoding) {
-        ByteSink body = compress(raw);
+        ByteSink body = raw;
+        if (c.codec == null) {
+            body = compress(raw);
+            c.codec = body != raw && body.size() <= raw.size() - raw.size() / MIN_SAVING
+                    ? compression
+                    : Compression.UNCOMPRESSED;
+            if (c.codec == Compression.UNCOMPRESSED) {
+                body = raw;
+            }
+        } else if (c.codec != Compression.UNCOMPRESSED) {
+            body = compress(raw);
+        }
         header.reset();
         headerWriter
                 .i32(1, DATA_PAGE)
@@ -309,7 +327,7 @@ public final class ParquetWriter implements Closeable {
                     raw.writeIntLE(b.length);
                     raw.write(b, 0, b.length);
                 }
-                ByteSink body = compress(raw);
+                ByteSink body = c.codec == Compression.UNCOMPRESSED ? raw : compress(raw);
                 header.reset();
                 headerWriter
                         .i32(1, DICTIONARY_PAGE)
@@ -327,8 +345,8 @@ public final class ParquetWriter implements Closeable {
             }
             long dataOffset = position;
             write(c.pages.array(), 0, c.pages.size());
-            metas.add(
-                    new ChunkMeta(c.column, chunkStart, dataOffset, dictionaryOffset, c.values, u, z, c.statistics()));
+            metas.add(new ChunkMeta(
+                    c.column, chunkStart, dataOffset, dictionaryOffset, c.values, u, z, c.statistics(), c.codec));
             uncompressed += u;
             c.reset();
         }
@@ -399,7 +417,7 @@ public final class ParquetWriter implements Closeable {
                     w.i32Element(plain(m.column) ? PLAIN : DELTA_BINARY_PACKED).i32Element(RLE);
                 }
                 w.list(3, CompactWriter.BINARY, 1).stringElement(m.column.name());
-                w.i32(4, compression.codec)
+                w.i32(4, m.codec.codec)
                         .i64(5, m.values)
                         .i64(6, m.uncompressed)
                         .i64(7, m.compressed)
@@ -447,7 +465,8 @@ public final class ParquetWriter implements Closeable {
             long values,
             long uncompressed,
             long compressed,
-            Statistics statistics) {}
+            Statistics statistics,
+            Compression codec) {}
 
     private record RowGroupMeta(List<ChunkMeta> chunks, long rows, long start, long uncompressed, long compressed) {}
 
@@ -456,6 +475,9 @@ public final class ParquetWriter implements Closeable {
         final ParquetColumn column;
         final ByteSink pages = new ByteSink(1 << 16);
         final boolean[] used;
+        /** Chosen by the chunk's first page; {@code null} before it. */
+        Compression codec;
+
         long values;
         long nulls;
         long uncompressed;
@@ -474,6 +496,7 @@ public final class ParquetWriter implements Closeable {
 
         void reset() {
             pages.reset();
+            codec = null;
             values = 0;
             nulls = 0;
             uncompressed = 0;

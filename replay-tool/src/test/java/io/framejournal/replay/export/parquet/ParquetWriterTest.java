@@ -252,12 +252,12 @@ class ParquetWriterTest {
                                             .filter(r -> r.text() == null)
                                             .count())));
         }
-        assertThat(query("SELECT DISTINCT path_in_schema, encodings, compression FROM parquet_metadata('" + f
+        assertThat(query("SELECT DISTINCT path_in_schema, encodings FROM parquet_metadata('" + f
                         + "') WHERE path_in_schema IN ('id', 'op', 'text') ORDER BY 1"))
                 .containsExactly(
-                        List.of("id", "DELTA_BINARY_PACKED, RLE", "ZSTD"),
-                        List.of("op", "PLAIN, RLE_DICTIONARY, RLE", "ZSTD"),
-                        List.of("text", "PLAIN, RLE", "ZSTD"));
+                        List.of("id", "DELTA_BINARY_PACKED, RLE"),
+                        List.of("op", "PLAIN, RLE_DICTIONARY, RLE"),
+                        List.of("text", "PLAIN, RLE"));
         // a filter on a row group's range skips the others (statistics are trusted)
         long first = rows.get(4000).id();
         assertThat(query("SELECT count(*) FROM read_parquet('" + f + "') WHERE id >= " + first + " AND id <= "
@@ -265,6 +265,38 @@ class ParquetWriterTest {
                 .containsExactly(List.of(String.valueOf(rows.stream()
                         .filter(r -> r.id() >= first && r.id() <= rows.get(5000).id())
                         .count())));
+    }
+
+    @Test
+    void aChunkIsCompressedOnlyWhenItsFirstPageShrinks() throws Exception {
+        Path f = tmp.resolve("codecs.parquet");
+        Random r = new Random(8);
+        int n = 5000;
+        long[] repeating = new long[n];
+        long[] random = new long[n];
+        for (int i = 0; i < n; i++) {
+            repeating[i] = (i % 10) * 1_000_003L; // the same delta pattern again and again
+            random[i] = r.nextLong();
+        }
+        try (ParquetWriter w = new ParquetWriter(
+                f,
+                List.of(
+                        ParquetColumn.required("repeating", ParquetColumn.Type.INT64),
+                        ParquetColumn.required("random", ParquetColumn.Type.INT64)),
+                ParquetWriter.Compression.ZSTD,
+                "framejournal version test")) {
+            for (int from = 0; from < n; from += 1000) {
+                w.longs(0, Arrays.copyOfRange(repeating, from, from + 1000), 1000);
+                w.longs(1, Arrays.copyOfRange(random, from, from + 1000), 1000);
+            }
+        }
+        assertThat(query("SELECT path_in_schema, compression FROM parquet_metadata('" + f + "') ORDER BY 1"))
+                .containsExactly(List.of("random", "UNCOMPRESSED"), List.of("repeating", "ZSTD"));
+        assertThat(query("SELECT sum(repeating), min(random), max(random) FROM read_parquet('" + f + "')"))
+                .containsExactly(List.of(
+                        String.valueOf(Arrays.stream(repeating).sum()),
+                        String.valueOf(Arrays.stream(random).min().getAsLong()),
+                        String.valueOf(Arrays.stream(random).max().getAsLong())));
     }
 
     @Test

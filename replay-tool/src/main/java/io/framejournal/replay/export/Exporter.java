@@ -35,9 +35,12 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Writes a region's journal as tables ({@link ExportSchema}): one directory per table under the output, holding
- * Parquet (or CSV) part files, and a manifest {@value #MANIFEST}. Rows go through DuckDB's appender into in-memory
- * tables, {@value #CHUNK} events at a time, and DuckDB writes each chunk out with {@code COPY ... TO}, so memory stays
- * bounded however long the journal is. Reads the region only; writes only under the output directory.
+ * Parquet (or CSV) part files, and a manifest {@value #MANIFEST}. Parquet is written by our own column encoder
+ * ({@link ParquetTables} for {@code events} and {@code calls}, {@link ParquetRows} for the small tables), without
+ * DuckDB. CSV goes through DuckDB: rows through its appender into in-memory tables, {@value #CHUNK} events at a time,
+ * written out with {@code COPY ... TO} (the same path can write Parquet: the reference the tests hold our encoder to).
+ * Either way memory stays bounded however long the journal is. Reads the region only; writes only under the output
+ * directory.
  */
 public final class Exporter {
     /** The manifest every export carries (how {@code sql} recognizes an export directory). */

@@ -7,6 +7,7 @@ import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RefCount;
 import io.framejournal.journal.RegionException;
+import io.framejournal.journal.ReplayStart;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Usage;
@@ -174,16 +175,22 @@ public final class Exporter {
     public Result run(Progress progress) {
         long t0 = System.nanoTime();
         checkOutput(region, out);
-        // The audit (for the leaks table) reads the journal on its own thread while the scan below writes the tables.
-        java.util.concurrent.CompletableFuture<AuditReport> auditing =
-                java.util.concurrent.CompletableFuture.supplyAsync(
+        // Direct Parquet needs no DuckDB; CSV (and the DuckDB reference) write every table through it.
+        boolean direct = format == Format.PARQUET && !viaDuckDb;
+        // The audit (for the leaks table) runs on its own thread. The direct scan feeds it the events it decodes; else
+        // (and when the journal's start was retired, so that the audit starts from a checkpoint) it reads the journal
+        // itself while the scan writes the tables.
+        Auditor fed = direct && !ReplayStart.journalStartRetired(region.layout().journal())
+                ? new Auditor(region, at, LEAK_LIMIT)
+                : null;
+        java.util.concurrent.CompletableFuture<AuditReport> auditing = fed != null
+                ? null
+                : java.util.concurrent.CompletableFuture.supplyAsync(
                         () -> new Auditor(region, at, LEAK_LIMIT).run(Progress.none()), r -> {
                             Thread t = new Thread(r, "framejournal-export-audit");
                             t.setDaemon(true);
                             t.start();
                         });
-        // Direct Parquet needs no DuckDB; CSV (and the DuckDB reference) write every table through it.
-        boolean direct = format == Format.PARQUET && !viaDuckDb;
         Path spill;
         try {
             Files.createDirectories(out);
@@ -197,14 +204,14 @@ public final class Exporter {
             }
             Pass scan;
             if (direct) {
-                scan = new DirectScan();
+                scan = new DirectScan(fed);
             } else {
                 this.db = DuckDb.open(spill);
                 DuckDb.execute(db, "SET preserve_insertion_order = true");
                 scan = new Scan(db);
             }
             scan.run(progress);
-            AuditReport audit = join(auditing);
+            AuditReport audit = fed != null ? fed.finishFollowing(scan.stopReason) : join(auditing);
             writeSlots(scan.state);
             writeLeaks(audit, scan.siteOfIndex);
             writeSites(scan.sites, audit, scan.siteOfIndex);
@@ -343,8 +350,9 @@ public final class Exporter {
     private final class DirectScan extends Pass {
         final ParquetTables tables;
 
-        DirectScan() {
-            tables = new ParquetTables(out, region.config().pageSize(), region.nrSlots(), Math.min(chunk, rowGroup));
+        DirectScan(Auditor auditor) {
+            tables = new ParquetTables(
+                    out, region.config().pageSize(), region.nrSlots(), Math.min(chunk, rowGroup), auditor);
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.framejournal.replay.export;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.OpCode;
+import io.framejournal.replay.analysis.Auditor;
 import io.framejournal.replay.export.parquet.ParquetColumn;
 import io.framejournal.replay.export.parquet.ParquetWriter;
 import java.io.IOException;
@@ -49,8 +50,11 @@ final class ParquetTables implements AutoCloseable {
 
     private final String createdBy;
     private final ExecutorService writer;
+    private final Auditor auditor;
+    private final ExecutorService auditing;
     private final Batch[] ring = new Batch[RING];
     private final Future<?>[] inFlight = new Future<?>[RING];
+    private final Future<?>[] inAudit = new Future<?>[RING];
     private int turn;
     private Batch filling;
     private int parts;
@@ -61,9 +65,19 @@ final class ParquetTables implements AutoCloseable {
      * @param pageSize bytes per frame ({@code paddr = slot * pageSize})
      * @param nrSlots  frames in the region (a slot entry's slot is below it)
      * @param rowGroup rows per row group, at most {@link #ROW_GROUP}
+     * @param auditor  fed every batch's events on a third thread ({@link Auditor#accept}), so the audit for
+     *                 {@code leaks} needs no second read of the journal; {@code null}: none
      */
-    ParquetTables(Path out, long pageSize, int nrSlots, int rowGroup) {
+    ParquetTables(Path out, long pageSize, int nrSlots, int rowGroup, Auditor auditor) {
         this.out = out;
+        this.auditor = auditor;
+        this.auditing = auditor == null
+                ? null
+                : Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "framejournal-export-audit");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.pageSize = pageSize;
         this.nrSlots = nrSlots;
         this.rowGroup = Math.max(1, Math.min(ROW_GROUP, rowGroup));
@@ -102,6 +116,8 @@ final class ParquetTables implements AutoCloseable {
         b.site[i] = site;
         b.flags[i] = e.flags;
         b.metaType[i] = e.metaType;
+        b.seq[i] = e.seq;
+        b.groupStart[i] = e.groupStart;
         if ((b.n = i + 1) == batchRows) {
             handOff(false);
         }
@@ -112,12 +128,41 @@ final class ParquetTables implements AutoCloseable {
         handOff(true);
     }
 
-    /** Scanning thread: waits until every part is written. */
+    /** Scanning thread: waits until every part is written (and every event audited). */
     void finish() throws IOException {
         for (int i = 0; i < RING; i++) {
             await(i);
         }
         writer.shutdown();
+        if (auditing != null) {
+            auditing.shutdown();
+        }
+    }
+
+    /** The audit thread's side: the batch's events, rebuilt one at a time in its own flyweight. */
+    private final JournalEvent audited = new JournalEvent();
+
+    private static final EventKind[] KINDS = EventKind.values();
+
+    private void audit(Batch b) {
+        JournalEvent e = audited;
+        for (int i = 0; i < b.n; i++) {
+            e.index = b.index[i];
+            e.timestamp = b.time[i];
+            e.thread = b.thread[i];
+            e.op = b.op[i];
+            e.kind = KINDS[b.kind[i]];
+            e.slot = b.slot[i];
+            e.before = b.before[i];
+            e.after = b.after[i];
+            e.handle = b.handle[i];
+            e.site = b.site[i];
+            e.flags = b.flags[i];
+            e.metaType = (short) b.metaType[i];
+            e.seq = b.seq[i];
+            e.groupStart = b.groupStart[i];
+            auditor.accept(e);
+        }
     }
 
     /** Part files written. */
@@ -129,6 +174,9 @@ final class ParquetTables implements AutoCloseable {
     @Override
     public void close() {
         writer.shutdownNow();
+        if (auditing != null) {
+            auditing.shutdownNow();
+        }
         try {
             if (!writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 return; // still busy: leave its files to it rather than close them under it
@@ -151,6 +199,9 @@ final class ParquetTables implements AutoCloseable {
             encoder.write(b);
             return null;
         });
+        if (auditor != null && b.n > 0) {
+            inAudit[turn] = auditing.submit(() -> audit(b));
+        }
         turn = (turn + 1) % RING;
         await(turn);
         filling = ring[turn];
@@ -158,11 +209,18 @@ final class ParquetTables implements AutoCloseable {
     }
 
     private void await(int i) throws IOException {
+        Future<?> a = inAudit[i];
+        inAudit[i] = null;
+        await(a);
         Future<?> f = inFlight[i];
+        inFlight[i] = null;
+        await(f);
+    }
+
+    private static void await(Future<?> f) throws IOException {
         if (f == null) {
             return;
         }
-        inFlight[i] = null;
         try {
             f.get();
         } catch (InterruptedException e) {
@@ -197,6 +255,10 @@ final class ParquetTables implements AutoCloseable {
         final int[] site = new int[BATCH];
         final int[] flags = new int[BATCH];
         final int[] metaType = new int[BATCH];
+        /** For the audit only: the record's sequence number and whether the event starts its slot's group. */
+        final long[] seq = new long[BATCH];
+
+        final boolean[] groupStart = new boolean[BATCH];
         int n;
         int part;
         boolean endsPart;

@@ -51,10 +51,12 @@ final class ParquetTables implements AutoCloseable {
     private final String createdBy;
     private final ExecutorService writer;
     private final Auditor auditor;
-    private final ExecutorService auditing;
+    /** The second thread: the audit (when fed) and the calls rows. */
+    private final ExecutorService side;
+
     private final Batch[] ring = new Batch[RING];
     private final Future<?>[] inFlight = new Future<?>[RING];
-    private final Future<?>[] inAudit = new Future<?>[RING];
+    private final Future<?>[] inSide = new Future<?>[RING];
     private int turn;
     private Batch filling;
     private int parts;
@@ -65,19 +67,17 @@ final class ParquetTables implements AutoCloseable {
      * @param pageSize bytes per frame ({@code paddr = slot * pageSize})
      * @param nrSlots  frames in the region (a slot entry's slot is below it)
      * @param rowGroup rows per row group, at most {@link #ROW_GROUP}
-     * @param auditor  fed every batch's events on a third thread ({@link Auditor#accept}), so the audit for
+     * @param auditor  fed every batch's events on the second thread ({@link Auditor#accept}), so the audit for
      *                 {@code leaks} needs no second read of the journal; {@code null}: none
      */
     ParquetTables(Path out, long pageSize, int nrSlots, int rowGroup, Auditor auditor) {
         this.out = out;
         this.auditor = auditor;
-        this.auditing = auditor == null
-                ? null
-                : Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "framejournal-export-audit");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.side = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, auditor == null ? "framejournal-export-calls" : "framejournal-export-audit");
+            t.setDaemon(true);
+            return t;
+        });
         this.pageSize = pageSize;
         this.nrSlots = nrSlots;
         this.rowGroup = Math.max(1, Math.min(ROW_GROUP, rowGroup));
@@ -134,9 +134,7 @@ final class ParquetTables implements AutoCloseable {
             await(i);
         }
         writer.shutdown();
-        if (auditing != null) {
-            auditing.shutdown();
-        }
+        side.shutdown();
     }
 
     /** The audit thread's side: the batch's events, rebuilt one at a time in its own flyweight. */
@@ -174,11 +172,10 @@ final class ParquetTables implements AutoCloseable {
     @Override
     public void close() {
         writer.shutdownNow();
-        if (auditing != null) {
-            auditing.shutdownNow();
-        }
+        side.shutdownNow();
         try {
-            if (!writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)
+                    || !side.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 return; // still busy: leave its files to it rather than close them under it
             }
         } catch (InterruptedException e) {
@@ -196,12 +193,16 @@ final class ParquetTables implements AutoCloseable {
             parts++;
         }
         inFlight[turn] = writer.submit(() -> {
-            encoder.write(b);
+            encoder.writeEvents(b);
             return null;
         });
-        if (auditor != null && b.n > 0) {
-            inAudit[turn] = auditing.submit(() -> audit(b));
-        }
+        inSide[turn] = side.submit(() -> {
+            if (auditor != null) {
+                audit(b);
+            }
+            encoder.writeCalls(b);
+            return null;
+        });
         turn = (turn + 1) % RING;
         await(turn);
         filling = ring[turn];
@@ -209,8 +210,8 @@ final class ParquetTables implements AutoCloseable {
     }
 
     private void await(int i) throws IOException {
-        Future<?> a = inAudit[i];
-        inAudit[i] = null;
+        Future<?> a = inSide[i];
+        inSide[i] = null;
         await(a);
         Future<?> f = inFlight[i];
         inFlight[i] = null;
@@ -264,7 +265,10 @@ final class ParquetTables implements AutoCloseable {
         boolean endsPart;
     }
 
-    /** The writer thread's side: the open part files, the record being summed, the calls rows not yet written. */
+    /**
+     * The writing side: the open part files, the record being summed, the calls rows not yet written. Events are
+     * written on the writer thread, calls on the second thread: the two share nothing but the batches they read.
+     */
     private final class Encoder {
         ParquetWriter events;
         ParquetWriter calls;
@@ -284,20 +288,34 @@ final class ParquetTables implements AutoCloseable {
         int cn;
         /** Whether {@code cn} holds a record still open (its entries may continue in the next batch). */
         boolean open;
-        // scratch: definition levels and the non-null values of an optional column
+        // scratch: definition levels and the non-null values of an optional column (events', then calls')
         final int[] defined = new int[BATCH];
         final long[] someLongs = new long[BATCH];
+        final int[] callDefined = new int[BATCH];
         final int[] someInts = new int[BATCH];
 
-        void write(Batch b) throws IOException {
+        /** Writer thread: the batch's events rows. */
+        void writeEvents(Batch b) throws IOException {
             if (events == null) {
                 events = open(ExportSchema.EVENTS, EVENT_COLUMNS, b.part);
-                calls = open(ExportSchema.CALLS, CALL_COLUMNS, b.part);
                 eventRows = 0;
+            }
+            if (b.n > 0) {
+                eventPages(b);
+            }
+            if (b.endsPart) {
+                events.close();
+                events = null;
+            }
+        }
+
+        /** Second thread: the batch's records added to the calls rows, full pages written. */
+        void writeCalls(Batch b) throws IOException {
+            if (calls == null) {
+                calls = open(ExportSchema.CALLS, CALL_COLUMNS, b.part);
                 callRows = 0;
             }
             if (b.n > 0) {
-                writeEvents(b);
                 sumCalls(b);
             }
             if (b.endsPart) {
@@ -305,10 +323,8 @@ final class ParquetTables implements AutoCloseable {
                     cn++;
                     open = false;
                 }
-                writeCalls();
-                events.close();
+                callPages();
                 calls.close();
-                events = null;
                 calls = null;
             }
         }
@@ -318,7 +334,7 @@ final class ParquetTables implements AutoCloseable {
             return new ParquetWriter(file, columns, ParquetWriter.Compression.ZSTD, createdBy);
         }
 
-        private void writeEvents(Batch b) throws IOException {
+        private void eventPages(Batch b) throws IOException {
             int n = b.n;
             ParquetWriter w = events;
             w.longs(0, b.index, n);
@@ -354,7 +370,7 @@ final class ParquetTables implements AutoCloseable {
                 long index = b.index[i];
                 if (!open || cIndex[cn] != index) {
                     if (open && ++cn == batchRows) {
-                        writeCalls();
+                        callPages();
                     }
                     int c = cn;
                     cIndex[c] = index;
@@ -381,7 +397,7 @@ final class ParquetTables implements AutoCloseable {
         }
 
         /** Writes the finished calls rows {@code [0, cn)} as one page per column. */
-        private void writeCalls() throws IOException {
+        private void callPages() throws IOException {
             int n = cn;
             if (n == 0) {
                 return;
@@ -398,17 +414,17 @@ final class ParquetTables implements AutoCloseable {
             int k = 0;
             for (int i = 0; i < n; i++) {
                 int d = cSlotEntries[i] > 0 ? 1 : 0;
-                defined[i] = d;
+                callDefined[i] = d;
                 someInts[k] = cFirst[i];
                 k += d;
             }
-            w.optionalInts(8, defined, n, someInts, k);
+            w.optionalInts(8, callDefined, n, someInts, k);
             k = 0;
             for (int i = 0; i < n; i++) {
                 someInts[k] = cLast[i];
-                k += defined[i];
+                k += callDefined[i];
             }
-            w.optionalInts(9, defined, n, someInts, k);
+            w.optionalInts(9, callDefined, n, someInts, k);
             callRows += n;
             if (callRows / rowGroup != (callRows - n) / rowGroup) {
                 w.endRowGroup();

@@ -235,7 +235,7 @@ public final class Exporter {
         } catch (SQLException e) {
             throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RegionException("export to " + out + " failed: " + e.getMessage());
         } finally {
             closeQuietly(db);
             this.db = null;

@@ -21,7 +21,8 @@ import java.util.List;
  * {@link #optionalInts}, {@link #codes}; any number of pages a column, in any column order, the same rows for every
  * column), then {@link #endRowGroup}; {@link #close} writes the footer. Pages are encoded and compressed as they
  * are handed in and kept (compressed) until their row group ends, so memory is bounded by one row group's output. One
- * thread; no allocation per value.
+ * thread; no allocation per value, except in {@link #strings} and {@link #optionalBooleans}, which are for the small
+ * tables. A column chunk is ZSTD-compressed (when asked) only if its first page shrinks by at least 1/8.
  */
 public final class ParquetWriter implements Closeable {
     /** Page compression. */
@@ -82,8 +83,8 @@ public final class ParquetWriter implements Closeable {
         for (int i = 0; i < chunks.length; i++) {
             chunks[i] = new Chunk(this.columns.get(i));
         }
-        this.zstd = compression == Compression.ZSTD ? new ZstdCompressCtx().setLevel(ZSTD_LEVEL) : null;
         this.out = new FileOutputStream(file.toFile());
+        this.zstd = compression == Compression.ZSTD ? new ZstdCompressCtx().setLevel(ZSTD_LEVEL) : null;
         write(MAGIC, 0, MAGIC.length);
     }
 

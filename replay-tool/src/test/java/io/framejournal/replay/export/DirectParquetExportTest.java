@@ -44,7 +44,11 @@ class DirectParquetExportTest {
     }
 
     static Exporter.Result export(Path out, boolean viaDuckDb, long at, int chunk, int rowGroup) {
-        Exporter x = new Exporter(RegionInput.open(regionDir), out, Exporter.Format.PARQUET, at, chunk);
+        return export(regionDir, out, viaDuckDb, at, chunk, rowGroup);
+    }
+
+    static Exporter.Result export(Path region, Path out, boolean viaDuckDb, long at, int chunk, int rowGroup) {
+        Exporter x = new Exporter(RegionInput.open(region), out, Exporter.Format.PARQUET, at, chunk);
         x.viaDuckDb = viaDuckDb;
         x.rowGroup = rowGroup;
         return x.run(Progress.none());
@@ -102,6 +106,27 @@ class DirectParquetExportTest {
                             "SELECT count(DISTINCT file_name) > 5, count(DISTINCT (file_name, row_group_id)) > 25"
                                     + " FROM " + meta))
                     .containsExactly("true|true");
+        }
+    }
+
+    @Test
+    void theShippedSamplesOfBothJournalFormatsEqualTheReference() throws Exception {
+        for (String sample : new String[] {"sample", "v1-sample"}) {
+            Path region = io.framejournal.replay.Support.root().resolve("data").resolve(sample);
+            Path direct = tmp.resolve(sample + "-direct");
+            Path reference = tmp.resolve(sample + "-reference");
+            Exporter.Result d = export(region, direct, false, JournalIndex.NONE, 5_000, 1_000);
+            Exporter.Result r = export(region, reference, true, JournalIndex.NONE, 5_000, 1_000);
+            assertThat(d.rows()).as(sample).isEqualTo(r.rows());
+            assertThat(d.stopReason()).as(sample).isEqualTo(r.stopReason());
+            try (Connection c = DuckDb.open(tmp)) {
+                for (ExportSchema.Table t : ExportSchema.TABLES) {
+                    assertThat(rows(c, ordered(direct, t.name())))
+                            .as(sample + " " + t.name())
+                            .isNotEmpty()
+                            .isEqualTo(rows(c, ordered(reference, t.name())));
+                }
+            }
         }
     }
 

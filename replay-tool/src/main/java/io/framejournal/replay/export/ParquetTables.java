@@ -20,17 +20,18 @@ import java.util.concurrent.Future;
 
 /**
  * {@code events} and {@code calls} written as Parquet by {@link ParquetWriter}, column by column: the scanning thread
- * copies each event's fields into the columns of a batch of {@value #BATCH} rows ({@link #event}); full batches go to a
- * writer thread, which derives the {@code calls} rows (one per record: a record's events are consecutive), encodes
- * each batch as one data page per column, and ends a row group every {@link #ROW_GROUP} rows and a part file at every
- * {@link #endPart}. Three batches take turns, so memory stays bounded and nothing is allocated per event.
+ * copies each event's fields into the columns of a batch of {@value #BATCH} rows ({@link #event}); each full batch goes
+ * to two threads: the writer thread encodes it as one {@code events} data page per column, the second thread feeds it
+ * to the audit (when given one) and derives the {@code calls} rows from it (one per record: a record's events are
+ * consecutive). Each ends a row group every {@link #ROW_GROUP} rows and a part file at every {@link #endPart}. Three
+ * batches take turns (one filling, two with the threads), so memory stays bounded and nothing is allocated per event.
  */
 final class ParquetTables implements AutoCloseable {
     /** Rows per batch: one data page per column. */
     static final int BATCH = 1 << 16;
     /** Rows per row group (at most). */
     static final int ROW_GROUP = 1 << 20;
-    /** Batches in turn: one filling, up to two queued for or in the writer. */
+    /** Batches in turn: one filling, up to two queued for or in the two threads. */
     static final int RING = 3;
 
     static final List<String> OP_NAMES = opNames();
@@ -168,7 +169,7 @@ final class ParquetTables implements AutoCloseable {
         return 2L * parts;
     }
 
-    /** Stops the writer thread; after a failure, closes the part files it left open. */
+    /** Stops the two threads; after a failure, closes the part files they left open. */
     @Override
     public void close() {
         writer.shutdownNow();

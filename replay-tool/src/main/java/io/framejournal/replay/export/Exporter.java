@@ -212,7 +212,7 @@ public final class Exporter {
             }
             scan.run(progress);
             AuditReport audit = fed != null ? fed.finishFollowing(scan.stopReason) : join(auditing);
-            writeSlots(scan.state);
+            writeSlots(scan.slots());
             writeLeaks(audit, scan.siteOfIndex);
             writeSites(scan.sites, audit, scan.siteOfIndex);
             writeRegion(scan);
@@ -261,6 +261,9 @@ public final class Exporter {
      */
     abstract class Pass {
         final ReplayState state = new ReplayState(region.nrSlots());
+        /** Whether the scan replays the slot state itself (else the audit it feeds does: {@link #slots}). */
+        boolean replays = true;
+
         final Map<Integer, long[]> sites = new HashMap<>();
         /** Sites of the events a leak can point at (mints, forgets, leaked handles) that carry one. */
         final Map<Long, Integer> siteOfIndex = new HashMap<>();
@@ -271,6 +274,11 @@ public final class Exporter {
         long last = JournalIndex.NONE;
         String stopReason;
         long eventsInChunk;
+
+        /** The slot state at the end of the scan. */
+        ReplayState slots() {
+            return state;
+        }
 
         /** One event; {@code newRecord} when it starts a record (its index differs from the previous event's). */
         abstract void event(JournalEvent e, int site, boolean newRecord) throws SQLException, IOException;
@@ -331,7 +339,7 @@ public final class Exporter {
                                     || e.kind == EventKind.LEAKED_HANDLE)) {
                         siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
                     }
-                    if (e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
+                    if (replays && e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
                         state.apply(e);
                     }
                     if ((++events & Progress.TICK_MASK) == 0) {
@@ -350,9 +358,20 @@ public final class Exporter {
     private final class DirectScan extends Pass {
         final ParquetTables tables;
 
+        final Auditor auditor;
+
         DirectScan(Auditor auditor) {
+            this.auditor = auditor;
+            this.replays = auditor == null;
             tables = new ParquetTables(
                     out, region.config().pageSize(), region.nrSlots(), Math.min(chunk, rowGroup), auditor);
+        }
+
+        /** The audit's replay of the same events when it is fed (the scan then replays nothing itself). */
+        @Override
+        ReplayState slots() {
+            ReplayState fed = auditor == null ? null : auditor.acceptedState();
+            return fed == null ? state : fed;
         }
 
         @Override

@@ -281,6 +281,14 @@ public final class Auditor {
     }
 
     /**
+     * The slot state replayed from what {@link #accept} was given ({@code null} before the first event): the state an
+     * exporter that feeds the audit can write instead of replaying every event a second time.
+     */
+    public ReplayState acceptedState() {
+        return replay == null ? null : replay.state();
+    }
+
+    /**
      * The report of what {@link #accept} was given: the same checks as {@link #run} at its end (outstanding leaks,
      * the ledger, divergence from the slot table as far as a live region allows).
      */

@@ -7,6 +7,7 @@ import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RefCount;
 import io.framejournal.journal.RegionException;
+import io.framejournal.journal.ReplayStart;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Usage;
@@ -35,9 +36,12 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Writes a region's journal as tables ({@link ExportSchema}): one directory per table under the output, holding
- * Parquet (or CSV) part files, and a manifest {@value #MANIFEST}. Rows go through DuckDB's appender into in-memory
- * tables, {@value #CHUNK} events at a time, and DuckDB writes each chunk out with {@code COPY ... TO}, so memory stays
- * bounded however long the journal is. Reads the region only; writes only under the output directory.
+ * Parquet (or CSV) part files, and a manifest {@value #MANIFEST}. Parquet is written by our own column encoder
+ * ({@link ParquetTables} for {@code events} and {@code calls}, {@link ParquetRows} for the small tables), without
+ * DuckDB. CSV goes through DuckDB: rows through its appender into in-memory tables, {@value #CHUNK} events at a time,
+ * written out with {@code COPY ... TO} (the same path can write Parquet: the reference the tests hold our encoder to).
+ * Either way memory stays bounded however long the journal is. Reads the region only; writes only under the output
+ * directory.
  */
 public final class Exporter {
     /** The manifest every export carries (how {@code sql} recognizes an export directory). */
@@ -110,6 +114,10 @@ public final class Exporter {
     private long files;
     /** Tests: group every chunk's calls rows by index, also when each record has one entry. */
     boolean alwaysGroup;
+    /** Tests: write {@code events} and {@code calls} Parquet through DuckDB (the reference), not our encoder. */
+    boolean viaDuckDb;
+    /** Rows per row group of {@code events} and {@code calls} (tests make it small to get many). */
+    int rowGroup = ParquetTables.ROW_GROUP;
     /** The database the part files are written through, while {@link #run} runs. */
     private DuckDBConnection db;
 
@@ -167,9 +175,17 @@ public final class Exporter {
     public Result run(Progress progress) {
         long t0 = System.nanoTime();
         checkOutput(region, out);
-        // The audit (for the leaks table) reads the journal on its own thread while the scan below writes the tables.
-        java.util.concurrent.CompletableFuture<AuditReport> auditing =
-                java.util.concurrent.CompletableFuture.supplyAsync(
+        // Direct Parquet needs no DuckDB; CSV (and the DuckDB reference) write every table through it.
+        boolean direct = format == Format.PARQUET && !viaDuckDb;
+        // The audit (for the leaks table) runs on its own thread. The direct scan feeds it the events it decodes; else
+        // (and when the journal's start was retired, so that the audit starts from a checkpoint) it reads the journal
+        // itself while the scan writes the tables.
+        Auditor fed = direct && !ReplayStart.journalStartRetired(region.layout().journal())
+                ? new Auditor(region, at, LEAK_LIMIT)
+                : null;
+        java.util.concurrent.CompletableFuture<AuditReport> auditing = fed != null
+                ? null
+                : java.util.concurrent.CompletableFuture.supplyAsync(
                         () -> new Auditor(region, at, LEAK_LIMIT).run(Progress.none()), r -> {
                             Thread t = new Thread(r, "framejournal-export-audit");
                             t.setDaemon(true);
@@ -178,23 +194,28 @@ public final class Exporter {
         Path spill;
         try {
             Files.createDirectories(out);
-            spill = Files.createTempDirectory("framejournal-duckdb");
+            spill = direct ? null : Files.createTempDirectory("framejournal-duckdb");
         } catch (IOException e) {
             throw new RegionException("cannot create " + out + ": " + e.getMessage());
         }
-        try (DuckDBConnection db = DuckDb.open(spill)) {
-            this.db = db;
-            DuckDb.execute(db, "SET preserve_insertion_order = true");
+        try {
             for (ExportSchema.Table t : ExportSchema.TABLES) {
                 Files.createDirectories(out.resolve(t.name()));
             }
-            Scan scan = new Scan(db);
+            Pass scan;
+            if (direct) {
+                scan = new DirectScan(fed);
+            } else {
+                this.db = DuckDb.open(spill);
+                DuckDb.execute(db, "SET preserve_insertion_order = true");
+                scan = new Scan(db);
+            }
             scan.run(progress);
-            AuditReport audit = join(auditing);
-            writeSlots(db, scan.state);
-            writeLeaks(db, audit, scan.siteOfIndex);
-            writeSites(db, scan.sites, audit, scan.siteOfIndex);
-            writeRegion(db, scan);
+            AuditReport audit = fed != null ? fed.finishFollowing(scan.stopReason) : join(auditing);
+            writeSlots(scan.slots());
+            writeLeaks(audit, scan.siteOfIndex);
+            writeSites(scan.sites, audit, scan.siteOfIndex);
+            writeRegion(scan);
             if (scan.stopReason != null) {
                 warnings.add("journal reading stopped early: " + scan.stopReason);
             }
@@ -214,24 +235,35 @@ public final class Exporter {
         } catch (SQLException e) {
             throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RegionException("export to " + out + " failed: " + e.getMessage());
         } finally {
+            closeQuietly(db);
             this.db = null;
             deleteTree(spill);
         }
     }
 
+    private static void closeQuietly(DuckDBConnection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // closing an in-memory database after the export: nothing to lose
+        }
+    }
+
     /**
-     * One pass over the journal: events into chunked part files (each chunk ends at a record boundary, and its
-     * {@code calls} rows are grouped from it by journal index in SQL), slot state and site counts kept. Two buffer
-     * tables take turns: while the appender fills one, a second connection writes the other out.
+     * One pass over the journal: events into chunked part files (each chunk ends at a record boundary; {@code calls}
+     * part {@code N} holds the records of {@code events} part {@code N}), slot state and site counts kept. What writes
+     * the rows is the subclass: {@link DirectScan} (Parquet through our own encoder) or {@link Scan} (DuckDB).
      */
-    private final class Scan {
-        final DuckDBConnection db;
-        final DuckDBConnection writer;
-        final java.util.concurrent.ExecutorService background;
-        java.util.concurrent.Future<?> pending;
+    abstract class Pass {
         final ReplayState state = new ReplayState(region.nrSlots());
+        /** Whether the scan replays the slot state itself (else the audit it feeds does: {@link #slots}). */
+        boolean replays = true;
+
         final Map<Integer, long[]> sites = new HashMap<>();
         /** Sites of the events a leak can point at (mints, forgets, leaked handles) that carry one. */
         final Map<Long, Integer> siteOfIndex = new HashMap<>();
@@ -241,9 +273,139 @@ public final class Exporter {
         long first = JournalIndex.NONE;
         long last = JournalIndex.NONE;
         String stopReason;
+        long eventsInChunk;
+
+        /** The slot state at the end of the scan. */
+        ReplayState slots() {
+            return state;
+        }
+
+        /** One event; {@code newRecord} when it starts a record (its index differs from the previous event's). */
+        abstract void event(JournalEvent e, int site, boolean newRecord) throws SQLException, IOException;
+
+        /** The chunk so far is complete (the next event starts a new record, or the journal ended: {@code last}). */
+        abstract void endChunk(boolean last) throws SQLException, IOException;
+
+        /** Releases what the pass holds, also after a failure. */
+        abstract void close() throws SQLException, IOException;
+
+        final void run(Progress progress) throws SQLException, IOException {
+            try {
+                scan(progress);
+            } finally {
+                close();
+            }
+        }
+
+        private void scan(Progress progress) throws SQLException, IOException {
+            JournalEvent e = new JournalEvent();
+            int nrSlots = region.nrSlots();
+            boolean stoppedAt = false;
+            long[] site0 = new long[3];
+            sites.put(EventFields.NO_SITE, site0);
+            long record = JournalIndex.NONE;
+            try (JournalReader reader = region.journal()) {
+                while (reader.next(e)) {
+                    if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+                        stoppedAt = true;
+                        break;
+                    }
+                    if (first == JournalIndex.NONE) {
+                        first = e.index;
+                    }
+                    last = e.index;
+                    int site = EventFields.site(e);
+                    boolean newRecord = e.index != record || calls == 0;
+                    if (newRecord) {
+                        if (eventsInChunk >= chunk) {
+                            endChunk(false);
+                            eventsInChunk = 0;
+                        }
+                        record = e.index;
+                        calls++;
+                        long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
+                        sc[0]++;
+                    }
+                    event(e, site, newRecord);
+                    eventsInChunk++;
+                    long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
+                    sc[1]++;
+                    if (e.kind == EventKind.MINT) {
+                        sc[2]++;
+                    }
+                    if (site != EventFields.NO_SITE
+                            && (e.kind == EventKind.MINT
+                                    || e.kind == EventKind.RAW_FORGET
+                                    || e.kind == EventKind.LEAKED_HANDLE)) {
+                        siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
+                    }
+                    if (replays && e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
+                        state.apply(e);
+                    }
+                    if ((++events & Progress.TICK_MASK) == 0) {
+                        progress.update(events, reader.recordsRead());
+                    }
+                }
+                stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+            }
+            endChunk(true);
+            rows.put(ExportSchema.EVENTS.name(), events);
+            rows.put(ExportSchema.CALLS.name(), calls);
+        }
+    }
+
+    /** {@code events} and {@code calls} as Parquet written by {@link ParquetTables}, column by column. */
+    private final class DirectScan extends Pass {
+        final ParquetTables tables;
+
+        final Auditor auditor;
+
+        DirectScan(Auditor auditor) {
+            this.auditor = auditor;
+            this.replays = auditor == null;
+            tables = new ParquetTables(
+                    out, region.config().pageSize(), region.nrSlots(), Math.min(chunk, rowGroup), auditor);
+        }
+
+        /** The audit's replay of the same events when it is fed (the scan then replays nothing itself). */
+        @Override
+        ReplayState slots() {
+            ReplayState fed = auditor == null ? null : auditor.acceptedState();
+            return fed == null ? state : fed;
+        }
+
+        @Override
+        void event(JournalEvent e, int site, boolean newRecord) throws IOException {
+            tables.event(e, site);
+        }
+
+        @Override
+        void endChunk(boolean last) throws IOException {
+            tables.endPart();
+            if (last) {
+                tables.finish();
+                files += tables.files();
+            }
+        }
+
+        @Override
+        void close() {
+            tables.close();
+        }
+    }
+
+    /**
+     * {@code events} and {@code calls} through DuckDB (CSV, and the Parquet of earlier versions, kept as the
+     * reference the direct writer is tested against): rows go through the appender into one of two buffer tables;
+     * while the appender fills one, a second connection writes the other out with {@code COPY ... TO}.
+     */
+    private final class Scan extends Pass {
+        final DuckDBConnection db;
+        final DuckDBConnection writer;
+        final java.util.concurrent.ExecutorService background;
+        java.util.concurrent.Future<?> pending;
         int part;
         int buffer;
-        long eventsInChunk;
         /** Whether a record in the current chunk has more than one entry (else its calls rows need no grouping). */
         boolean multiEntry;
 
@@ -267,78 +429,32 @@ public final class Exporter {
             ev = db.createAppender("ev_buf0");
         }
 
-        void run(Progress progress) throws SQLException {
-            try {
-                scan(progress);
-            } finally {
-                background.shutdownNow();
-                writer.close();
-            }
+        @Override
+        void close() throws SQLException {
+            background.shutdownNow();
+            writer.close();
         }
 
-        private void scan(Progress progress) throws SQLException {
-            JournalEvent e = new JournalEvent();
-            int nrSlots = region.nrSlots();
-            boolean stoppedAt = false;
-            long[] site0 = new long[3];
-            sites.put(EventFields.NO_SITE, site0);
-            long record = JournalIndex.NONE;
-            try (JournalReader reader = region.journal()) {
-                while (reader.next(e)) {
-                    if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
-                        stoppedAt = true;
-                        break;
-                    }
-                    if (first == JournalIndex.NONE) {
-                        first = e.index;
-                    }
-                    last = e.index;
-                    int site = EventFields.site(e);
-                    if (e.index == record) {
-                        multiEntry = true;
-                    } else {
-                        if (eventsInChunk >= chunk) {
-                            flush(false);
-                        }
-                        record = e.index;
-                        calls++;
-                        long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
-                        sc[0]++;
-                    }
-                    ev.beginRow()
-                            .append(e.index)
-                            .append(e.timestamp)
-                            .append(head(e))
-                            .append(ids(e))
-                            .append(e.before)
-                            .append(e.after)
-                            .append(e.handle)
-                            .append(site)
-                            .endRow();
-                    eventsInChunk++;
-                    long[] sc = site == EventFields.NO_SITE ? site0 : sites.computeIfAbsent(site, k -> new long[3]);
-                    sc[1]++;
-                    if (e.kind == EventKind.MINT) {
-                        sc[2]++;
-                    }
-                    if (site != EventFields.NO_SITE
-                            && (e.kind == EventKind.MINT
-                                    || e.kind == EventKind.RAW_FORGET
-                                    || e.kind == EventKind.LEAKED_HANDLE)) {
-                        siteOfIndex.put(e.index, site); // where leaks start: the leaks table names their sites
-                    }
-                    if (e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots) {
-                        state.apply(e);
-                    }
-                    if ((++events & Progress.TICK_MASK) == 0) {
-                        progress.update(events, reader.recordsRead());
-                    }
-                }
-                stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+        @Override
+        void event(JournalEvent e, int site, boolean newRecord) throws SQLException {
+            if (!newRecord) {
+                multiEntry = true;
             }
-            flush(true);
-            rows.put(ExportSchema.EVENTS.name(), events);
-            rows.put(ExportSchema.CALLS.name(), calls);
+            ev.beginRow()
+                    .append(e.index)
+                    .append(e.timestamp)
+                    .append(head(e))
+                    .append(ids(e))
+                    .append(e.before)
+                    .append(e.after)
+                    .append(e.handle)
+                    .append(site)
+                    .endRow();
+        }
+
+        @Override
+        void endChunk(boolean last) throws SQLException {
+            flush(last);
         }
 
         /** Hands the filled buffer to the writer (after the previous one is out) and appends into the other. */
@@ -358,7 +474,6 @@ public final class Exporter {
             }
             buffer ^= 1;
             ev = db.createAppender("ev_buf" + buffer);
-            eventsInChunk = 0;
             multiEntry = false;
         }
 
@@ -442,9 +557,9 @@ public final class Exporter {
         }
     }
 
-    private static AuditReport join(java.util.concurrent.CompletableFuture<AuditReport> auditing) {
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
         try {
-            return auditing.join();
+            return future.join();
         } catch (java.util.concurrent.CompletionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException) {
@@ -498,18 +613,88 @@ public final class Exporter {
     }
 
     private void copy(DuckDBConnection via, String select, ExportSchema.Table table, int part) throws SQLException {
-        Path file =
-                out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
+        Path file = partFile(table, part);
         DuckDb.execute(via, "COPY (" + select + ") TO " + DuckDb.literal(file.toString()) + " " + format.copyOptions);
         synchronized (this) {
             files++;
         }
     }
 
-    private void writeSlots(DuckDBConnection db, ReplayState state) throws SQLException {
-        DuckDb.execute(db, ExportSchema.SLOTS.ddl("slots"));
+    /**
+     * Where a small table's rows go: a Parquet file of our writer (direct Parquet), or a DuckDB table copied out when
+     * the sink closes (CSV, and the DuckDB reference).
+     */
+    private TableSink sink(ExportSchema.Table table) throws SQLException {
+        if (db == null) {
+            return new ParquetRows(partFile(table, 0), table, ParquetTables.createdBy());
+        }
+        DuckDBConnection c = db;
+        DuckDb.execute(c, table.ddl(table.name()));
+        DuckDBAppender a = c.createAppender(table.name());
+        return new TableSink() {
+            @Override
+            public TableSink beginRow() throws SQLException {
+                a.beginRow();
+                return this;
+            }
+
+            @Override
+            public TableSink append(long v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink append(int v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink append(short v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink append(boolean v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink append(String v) throws SQLException {
+                a.append(v);
+                return this;
+            }
+
+            @Override
+            public TableSink appendNull() throws SQLException {
+                a.append((Long) null);
+                return this;
+            }
+
+            @Override
+            public TableSink endRow() throws SQLException {
+                a.endRow();
+                return this;
+            }
+
+            @Override
+            public void close() throws SQLException {
+                a.close();
+                copy("SELECT * FROM " + DuckDb.ident(table.name()), table, 0);
+            }
+        };
+    }
+
+    private Path partFile(ExportSchema.Table table, int part) {
+        return out.resolve(table.name()).resolve(String.format(Locale.ROOT, "part-%05d.%s", part, format.extension));
+    }
+
+    private void writeSlots(ReplayState state) throws SQLException, IOException {
         SlotState s = new SlotState();
-        try (DuckDBAppender a = db.createAppender("slots")) {
+        try (TableSink a = sink(ExportSchema.SLOTS)) {
             for (int slot = 0; slot < state.nrSlots(); slot++) {
                 state.load(slot, s);
                 a.beginRow()
@@ -522,74 +707,55 @@ public final class Exporter {
                         .append(s.metaType)
                         .append(s.obligations)
                         .append(s.raw);
-                if (s.lastIndex == JournalIndex.NONE) {
-                    a.append((Long) null);
-                } else {
-                    a.append(s.lastIndex);
-                }
+                nullable(a, s.lastIndex);
                 a.endRow();
             }
         }
-        copy("SELECT * FROM slots", ExportSchema.SLOTS, 0);
+        countFile(db == null);
         rows.put(ExportSchema.SLOTS.name(), (long) state.nrSlots());
     }
 
-    private void writeLeaks(DuckDBConnection db, AuditReport audit, Map<Long, Integer> siteOfIndex)
-            throws SQLException {
-        DuckDb.execute(db, ExportSchema.LEAKS.ddl("leaks"));
-        long n = 0;
-        try (DuckDBAppender a = db.createAppender("leaks")) {
-            for (AuditReport.LeakGroup g : audit.leaks()) {
-                for (int i = 0; i < g.slots().size(); i++) {
-                    int slot = g.slots().get(i);
-                    long idx = g.indices().get(i);
-                    a.beginRow()
-                            .append("obligation")
-                            .append(g.handle())
-                            .append(Fmt.handle(g.handle()))
-                            .append(OpCode.nameOf(g.op()))
-                            .append(slot)
-                            .append(Fmt.paddrOf(slot))
-                            .append(idx)
-                            .append((Long) null)
-                            .append(g.total())
-                            .append(g.firstIndex())
-                            .append(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE))
-                            .endRow();
-                    n++;
-                }
+    /** One row of {@code leaks}, before they are ordered by index and slot. */
+    private record LeakRow(
+            String kind, long handle, int op, int slot, long index, Long count, Long total, Long firstIndex) {}
+
+    private void writeLeaks(AuditReport audit, Map<Long, Integer> siteOfIndex) throws SQLException, IOException {
+        List<LeakRow> leaks = new ArrayList<>();
+        for (AuditReport.LeakGroup g : audit.leaks()) {
+            for (int i = 0; i < g.slots().size(); i++) {
+                leaks.add(new LeakRow(
+                        "obligation",
+                        g.handle(),
+                        g.op(),
+                        g.slots().get(i),
+                        g.indices().get(i),
+                        null,
+                        g.total(),
+                        g.firstIndex()));
             }
-            for (AuditReport.RawLeak r : audit.rawLeaks()) {
+        }
+        for (AuditReport.RawLeak r : audit.rawLeaks()) {
+            leaks.add(new LeakRow("raw", r.handle(), r.op(), r.slot(), r.index(), r.count(), null, null));
+        }
+        for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
+            leaks.add(new LeakRow("detector", h.handle(), h.mintOp(), h.slot(), h.index(), h.pages(), null, null));
+        }
+        leaks.sort(Comparator.comparingLong(LeakRow::index).thenComparingInt(LeakRow::slot));
+        try (TableSink a = sink(ExportSchema.LEAKS)) {
+            for (LeakRow r : leaks) {
                 a.beginRow()
-                        .append("raw")
+                        .append(r.kind())
                         .append(r.handle())
                         .append(Fmt.handle(r.handle()))
                         .append(OpCode.nameOf(r.op()))
                         .append(r.slot())
                         .append(Fmt.paddrOf(r.slot()))
-                        .append(r.index())
-                        .append(r.count())
-                        .append((Long) null)
-                        .append((Long) null)
-                        .append(siteOfIndex.getOrDefault(r.index(), EventFields.NO_SITE))
+                        .append(r.index());
+                nullable(a, r.count());
+                nullable(a, r.total());
+                nullable(a, r.firstIndex());
+                a.append(siteOfIndex.getOrDefault(r.index(), EventFields.NO_SITE))
                         .endRow();
-                n++;
-            }
-            for (AuditReport.LeakedHandle h : audit.leakedHandles()) {
-                a.beginRow()
-                        .append("detector")
-                        .append(h.handle())
-                        .append(Fmt.handle(h.handle()))
-                        .append(OpCode.nameOf(h.mintOp()))
-                        .append(h.slot())
-                        .append(Fmt.paddrOf(h.slot()))
-                        .append(h.index())
-                        .append(h.pages())
-                        .append((Long) null)
-                        .append((Long) null)
-                        .append(siteOfIndex.getOrDefault(h.index(), EventFields.NO_SITE))
-                        .endRow();
-                n++;
             }
         }
         if (audit.leakGroupCount() > audit.leaks().size()
@@ -599,24 +765,22 @@ public final class Exporter {
                     + " of each kind (the audit found " + audit.leakGroupCount() + ", " + audit.rawLeakCount() + ", "
                     + audit.leakedHandleCount() + ")");
         }
-        copy("SELECT * FROM leaks ORDER BY \"index\", slot", ExportSchema.LEAKS, 0);
-        rows.put(ExportSchema.LEAKS.name(), n);
+        countFile(db == null);
+        rows.put(ExportSchema.LEAKS.name(), (long) leaks.size());
     }
 
-    private void writeSites(
-            DuckDBConnection db, Map<Integer, long[]> sites, AuditReport audit, Map<Long, Integer> siteOfIndex)
-            throws SQLException {
+    private void writeSites(Map<Integer, long[]> sites, AuditReport audit, Map<Long, Integer> siteOfIndex)
+            throws SQLException, IOException {
         Map<Integer, Long> leaked = new HashMap<>();
         for (AuditReport.LeakGroup g : audit.leaks()) {
             for (Long idx : g.indices()) {
                 leaked.merge(siteOfIndex.getOrDefault(idx, EventFields.NO_SITE), 1L, Long::sum);
             }
         }
-        DuckDb.execute(db, ExportSchema.SITES.ddl("sites"));
         List<Integer> ids = new ArrayList<>(sites.keySet());
         ids.sort(Comparator.naturalOrder());
         long n = 0;
-        try (DuckDBAppender a = db.createAppender("sites")) {
+        try (TableSink a = sink(ExportSchema.SITES)) {
             for (int id : ids) {
                 long[] c = sites.get(id);
                 if (c[0] == 0 && c[1] == 0) {
@@ -627,18 +791,17 @@ public final class Exporter {
                         .append(c[0])
                         .append(c[1])
                         .append(c[2])
-                        .append(leaked.getOrDefault(id, 0L))
+                        .append(leaked.getOrDefault(id, 0L).longValue())
                         .endRow();
                 n++;
             }
         }
-        copy("SELECT * FROM sites", ExportSchema.SITES, 0);
+        countFile(db == null);
         rows.put(ExportSchema.SITES.name(), n);
     }
 
-    private void writeRegion(DuckDBConnection db, Scan scan) throws SQLException {
-        DuckDb.execute(db, ExportSchema.REGION.ddl("region"));
-        try (DuckDBAppender a = db.createAppender("region")) {
+    private void writeRegion(Pass scan) throws SQLException, IOException {
+        try (TableSink a = sink(ExportSchema.REGION)) {
             a.beginRow()
                     .append(region.dir().toString())
                     .append(region.config().maxPaddr())
@@ -646,27 +809,48 @@ public final class Exporter {
                     .append(region.nrSlots())
                     .append(region.clean())
                     .append(scan.events);
-            nullable(a, scan.first);
-            nullable(a, scan.last);
-            nullable(a, at);
+            nullableIndex(a, scan.first);
+            nullableIndex(a, scan.last);
+            nullableIndex(a, at);
             a.append(scan.stopReason)
                     .append(region.config().formatVersion())
                     .append(ExportSchema.VERSION)
                     .endRow();
         }
-        copy("SELECT * FROM region", ExportSchema.REGION, 0);
+        countFile(db == null);
         rows.put(ExportSchema.REGION.name(), 1L);
     }
 
-    private static void nullable(DuckDBAppender a, long index) throws SQLException {
+    /** A part file written by our Parquet writer ({@link #copy} counts DuckDB's). */
+    private void countFile(boolean direct) {
+        if (direct) {
+            synchronized (this) {
+                files++;
+            }
+        }
+    }
+
+    private static void nullableIndex(TableSink a, long index) throws SQLException {
         if (index == JournalIndex.NONE) {
-            a.append((Long) null);
+            a.appendNull();
         } else {
             a.append(index);
         }
     }
 
-    private void writeManifest(Scan scan, long bytes) throws IOException {
+    private static void nullable(TableSink a, Long v) throws SQLException {
+        if (v == null) {
+            a.appendNull();
+        } else {
+            a.append(v.longValue());
+        }
+    }
+
+    private static void nullable(TableSink a, long index) throws SQLException {
+        nullableIndex(a, index);
+    }
+
+    private void writeManifest(Pass scan, long bytes) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("# framejournal export: one directory per table, part files inside (schema in docs/EXPORT.md)\n");
         sb.append("schema=").append(ExportSchema.VERSION).append('\n');

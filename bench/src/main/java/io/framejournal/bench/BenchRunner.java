@@ -255,6 +255,26 @@ public final class BenchRunner {
         Path region = work.resolve("history-region");
         for (HistoryBench.Figure f : HistoryBench.run(root, region, runs)) {
             String what = "history of frame " + f.frame() + " (" + f.entries() + " events) in " + count(f.scanEvents());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  frame %d: main to report %s ms (best %s; open %s + History.of %s), AppCDS %s ms; JVM start to main"
+                            + " %s ms (AppCDS %s); again %s ms; %d classes loaded, Chronicle %s; chain read %d events;"
+                            + " command %s ms, bin/framejournal %s ms; scan %s ms%n",
+                    f.frame(),
+                    fmt2(f.coldMillis()),
+                    fmt2(f.coldBestMillis()),
+                    fmt2(f.openMillis()),
+                    fmt2(f.ofMillis()),
+                    fmt2(f.coldCdsMillis()),
+                    fmt(f.startMillis()),
+                    fmt(f.startCdsMillis()),
+                    fmt2(f.againMillis()),
+                    f.classes(),
+                    f.chronicle() ? "loaded" : "not loaded",
+                    f.chainEvents(),
+                    fmt(f.cliMillis()),
+                    fmt(f.cliCdsMillis()),
+                    fmt(f.scanMillis()));
             report.add(
                     "history.cold." + f.frame(),
                     what + ", main to report, fresh JVM",
@@ -265,6 +285,13 @@ public final class BenchRunner {
                             + " events; " + f.classes() + " classes loaded, Chronicle "
                             + (f.chronicle() ? "loaded" : "not loaded") + "; JVM start to main "
                             + fmt(f.startMillis()) + " ms, not counted");
+            report.add(
+                    "history.cold.cds." + f.frame(),
+                    what + ", main to report, fresh JVM with AppCDS",
+                    f.coldCdsMillis(),
+                    "ms",
+                    "median of " + f.runs() + "; an archive of the classes one run loaded (-XX:SharedArchiveFile);"
+                            + " JVM start to main " + fmt(f.startCdsMillis()) + " ms, not counted");
             report.add(
                     "history.again." + f.frame(),
                     what + ", open + history again in that JVM",
@@ -277,6 +304,12 @@ public final class BenchRunner {
                     f.cliMillis(),
                     "ms",
                     "java -jar framejournal.jar, JVM start and argument parsing included; median of " + f.runs());
+            report.add(
+                    "history.cli.cds." + f.frame(),
+                    what + ", `bin/framejournal history` wall clock (its AppCDS archive)",
+                    f.cliCdsMillis(),
+                    "ms",
+                    "the launcher script and JVM start included; median of " + f.runs());
             report.add(
                     "history.scan." + f.frame(),
                     what + ", whole-journal scan",

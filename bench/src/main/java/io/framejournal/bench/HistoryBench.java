@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ final class HistoryBench {
      * @param classes        classes the JVM had loaded when the report was ready (first run)
      * @param chronicle      whether any Chronicle class was loaded by then (first run)
      * @param cliMillis      wall clock of {@code framejournal history DIR --frame F} as a process: median
+     * @param coldCdsMillis  the cold figure with an AppCDS archive of the child's classes: median
+     * @param startCdsMillis the JVM's start to main with that archive: median
+     * @param cliCdsMillis   the command's wall clock through {@code bin/framejournal} (its AppCDS archive): median
      * @param runs           fresh JVMs per figure
      */
     record Figure(
@@ -64,6 +68,9 @@ final class HistoryBench {
             long classes,
             boolean chronicle,
             double cliMillis,
+            double coldCdsMillis,
+            double startCdsMillis,
+            double cliCdsMillis,
             int runs) {}
 
     private HistoryBench() {}
@@ -86,12 +93,27 @@ final class HistoryBench {
                     .duration(Duration.ofSeconds(Long.parseLong(d.replace("s", ""))))
                     .run();
         }
+        // AppCDS: one archive of the child's classes, one of the command's (bin/framejournal writes it at its first
+        // run after a build), each made by an unmeasured run first
+        Path childArchive = dir.resolveSibling("history-child.jsa");
+        Files.deleteIfExists(childArchive);
+        child(root, dir, FRAMES[0], false, "-XX:ArchiveClassesAtExit=" + childArchive);
+        try (var old = Files.newDirectoryStream(root.resolve("replay-tool/target"), "framejournal.*.jsa")) {
+            for (Path p : old) {
+                Files.delete(p); // so that the launcher's archive is the one a history run writes
+            }
+        }
+        cli(root, dir, FRAMES[0], true);
         long[][][] child = new long[FRAMES.length][runs][];
+        long[][][] childCds = new long[FRAMES.length][runs][];
         double[][] cli = new double[FRAMES.length][runs];
+        double[][] cliCds = new double[FRAMES.length][runs];
         for (int r = 0; r < runs; r++) {
             for (int i = 0; i < FRAMES.length; i++) {
-                child[i][r] = child(root, dir, FRAMES[i], r == 0);
-                cli[i][r] = cli(root, dir, FRAMES[i]);
+                child[i][r] = child(root, dir, FRAMES[i], r == 0, "-Xshare:auto");
+                childCds[i][r] = child(root, dir, FRAMES[i], false, "-XX:SharedArchiveFile=" + childArchive);
+                cli[i][r] = cli(root, dir, FRAMES[i], false);
+                cliCds[i][r] = cli(root, dir, FRAMES[i], true);
             }
         }
         List<Figure> out = new ArrayList<>();
@@ -112,10 +134,18 @@ final class HistoryBench {
                     first[9],
                     first[10],
                     first[11] != 0,
-                    Arrays.stream(cli[i]).sorted().toArray()[runs / 2],
+                    median(cli[i]),
+                    median(childCds[i], 3) / 1e6,
+                    median(childCds[i], 6),
+                    median(cliCds[i]),
                     runs));
         }
+        Files.deleteIfExists(childArchive);
         return out;
+    }
+
+    private static double median(double[] runs) {
+        return Arrays.stream(runs).sorted().toArray()[runs.length / 2];
     }
 
     private static double median(long[][] runs, int field) {
@@ -126,10 +156,13 @@ final class HistoryBench {
         return Arrays.stream(runs).mapToLong(r -> r[field]).min().orElseThrow();
     }
 
-    private static long[] child(Path root, Path dir, int frame, boolean scan) throws IOException, InterruptedException {
+    private static long[] child(Path root, Path dir, int frame, boolean scan, String share)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + root.resolve(Dirs.ARGFILE),
+                share,
+                "-Xlog:cds*=off",
                 "-cp",
                 System.getProperty("java.class.path"),
                 HistoryBench.class.getName(),
@@ -157,18 +190,27 @@ final class HistoryBench {
         }
     }
 
-    /** Wall clock, in ms, of the real command run as a process, output discarded. */
-    private static double cli(Path root, Path dir, int frame) throws IOException, InterruptedException {
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + root.resolve(Dirs.ARGFILE),
-                "-Dframejournal.stderrIsTerminal=false",
-                "-jar",
-                root.resolve("replay-tool/target/framejournal.jar").toString(),
-                "history",
-                dir.toString(),
-                "--frame",
-                Integer.toString(frame));
+    /**
+     * Wall clock, in ms, of the real command run as a process, output discarded: {@code java -jar framejournal.jar}, or
+     * through {@code bin/framejournal} (which adds its AppCDS archive).
+     */
+    private static double cli(Path root, Path dir, int frame, boolean launcher)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        if (launcher) {
+            cmd.addAll(List.of(
+                    "env",
+                    "FRAMEJOURNAL_NO_BUILD=1",
+                    root.resolve("bin/framejournal").toString()));
+        } else {
+            cmd.addAll(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "@" + root.resolve(Dirs.ARGFILE),
+                    "-Dframejournal.stderrIsTerminal=false",
+                    "-jar",
+                    root.resolve("replay-tool/target/framejournal.jar").toString()));
+        }
+        cmd.addAll(List.of("history", dir.toString(), "--frame", Integer.toString(frame)));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -526,7 +526,7 @@ public final class QueueFileIndex implements AutoCloseable {
             long end = p + len;
             int code = u8(p++);
             int n = code == FIELD_NAME_ANY ? u8(p++) : code - FIELD_NAME0;
-            if (n != name.length() || p + n > end || !ascii(p, n).equals(name)) {
+            if (n != name.length() || p + n > end || !nameAt(p, name)) {
                 problem = "the document at " + at + " is not an index array (" + name + ")";
                 return -1;
             }
@@ -620,6 +620,16 @@ public final class QueueFileIndex implements AutoCloseable {
 
         long longAt(long at) {
             return window(at).getLong(offset(at));
+        }
+
+        /** Whether the bytes at {@code at} spell {@code name} (ASCII), compared in place. */
+        boolean nameAt(long at, String name) {
+            for (int i = 0; i < name.length(); i++) {
+                if (u8(at + i) != name.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         String ascii(long at, int n) {

@@ -118,7 +118,9 @@ public enum JournalCycle {
      */
     public long cycleOfFileName(String name) {
         int dateLength = 8 + (timeDigits > 0 ? 1 + timeDigits : 0);
-        if (name.length() != dateLength + suffix.length() + 4 || !name.endsWith(suffix + ".cq4")) {
+        if (name.length() != dateLength + suffix.length() + 4
+                || !name.endsWith(".cq4")
+                || !name.startsWith(suffix, dateLength)) { // no string concatenation: none is bootstrapped here
             return -1;
         }
         try {

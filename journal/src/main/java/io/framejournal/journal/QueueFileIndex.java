@@ -195,9 +195,10 @@ public final class QueueFileIndex implements AutoCloseable {
             }
             long at = foundAt;
             long sequence = index & cycle.sequenceMask();
+            int shift = cycle.cycleShift(); // Chronicle keeps (position << shift) + sequence beside the position
             if (f.writePosition != at
-                    || (f.writeSequence >>> 32) != (at & 0xFFFF_FFFFL)
-                    || (f.writeSequence & 0xFFFF_FFFFL) != sequence) {
+                    || (f.writeSequence >>> shift) != ((at << shift) >>> shift)
+                    || (f.writeSequence & cycle.sequenceMask()) != sequence) {
                 return unknown("the store header of " + cycle.fileName(c) + " does not name "
                         + JournalIndex.format(index) + " as its last document");
             }

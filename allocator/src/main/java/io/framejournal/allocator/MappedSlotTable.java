@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
-import net.openhft.chronicle.algo.hashing.LongHashFunction;
 
 /**
  * The slot table read in place: the file is opened for reading only and each segment of the Chronicle Map is mapped
@@ -27,7 +26,8 @@ import net.openhft.chronicle.algo.hashing.LongHashFunction;
  * bytes: a hash lookup (open addressing, {@code tierHashLookupSlotSize}-byte entries of key bits and a chunk
  * position), tier counters, a free list and the entry space of {@code chunkSize}-byte chunks. A key's hash is xxHash
  * r39 of the int; its low bits pick the segment, the rest the hash-lookup key. Every value found must carry the
- * slot's key and the table's magic; anything else is a one-line {@link RegionException}. A table whose segment spilled
+ * slot's key and the table's magic; anything else is a one-line {@link RegionException}. The hash is our own
+ * {@link XxHash64} (Chronicle's xx_r39), so reading a slot in place loads nothing of Chronicle. A table whose segment spilled
  * into an extra tier (never seen: tables are sized for their slots) is {@link Unsupported}, and the caller reads a
  * private copy through Chronicle Map instead.
  */
@@ -39,7 +39,6 @@ public final class MappedSlotTable implements SlotSource {
     private static final long TIER_COUNTERS_AREA_SIZE = 64;
     private static final long RESERVED_GLOBAL_MUTABLE_STATE_BYTES = 1024;
     private static final long PAGE = 4096;
-    private static final LongHashFunction HASH = LongHashFunction.xx_r39();
 
     /** The table's layout is one this reader does not follow; read it another way. */
     public static final class Unsupported extends RegionException {
@@ -164,7 +163,7 @@ public final class MappedSlotTable implements SlotSource {
                 throw new RegionException("slot table " + file + " is truncated inside its header");
             }
         }
-        if (HASH.hashBytes(all, 8, length + 4) != checksum) {
+        if (XxHash64.hashBytes(all, 8, length + 4) != checksum) {
             throw new RegionException("slot table " + file + " has a damaged header (checksum mismatch); nothing was"
                     + " changed (recover --salvage rebuilds it from the journal)");
         }
@@ -359,7 +358,7 @@ public final class MappedSlotTable implements SlotSource {
     }
 
     private long hashOf(int slot) {
-        return HASH.hashInt(slot);
+        return XxHash64.hashInt(slot);
     }
 
     private int segmentOf(int slot) {

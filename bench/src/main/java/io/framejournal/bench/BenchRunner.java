@@ -244,24 +244,72 @@ public final class BenchRunner {
     }
 
     /**
-     * {@code history} of one frame in a journal of {@code bench.historyEvents} events (20 M): the record chain, cold and
-     * again, against a whole-journal scan, in a fresh JVM each ({@code -Dbench.only=history} runs this alone).
+     * {@code history} of one frame in a journal of about 100 M events ({@code simulate --threads 2 --duration 20s}; see
+     * {@link HistoryBench} for the other sizes): main to report in fresh JVMs, cold, with the JVM's start apart; warm
+     * again; a whole-journal scan; and the real command's wall clock ({@code -Dbench.only=history} runs this alone).
      */
     private void historyFigures() throws IOException, InterruptedException {
-        long events = Long.getLong("bench.historyEvents", 20_000_000L);
-        step("history of one frame in a journal of ~" + count(events) + " events (simulate, 2 threads, 2 GiB region)");
+        int runs = Integer.getInteger("bench.historyRuns", 5);
+        step("history of one frame in a journal of ~100M events (simulate, 2 threads, 20 s, 2 GiB region; " + runs
+                + " fresh JVMs per frame, taking turns)");
         Path region = work.resolve("history-region");
-        for (HistoryBench.Figure f : HistoryBench.run(root, region, events)) {
+        for (HistoryBench.Figure f : HistoryBench.run(root, region, runs)) {
             String what = "history of frame " + f.frame() + " (" + f.entries() + " events) in " + count(f.scanEvents());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  frame %d: main to report %s ms (best %s; open %s + History.of %s), AppCDS %s ms; JVM start to main"
+                            + " %s ms (AppCDS %s); again %s ms; %d classes loaded, Chronicle %s; chain read %d events;"
+                            + " command %s ms, bin/framejournal %s ms; scan %s ms%n",
+                    f.frame(),
+                    fmt2(f.coldMillis()),
+                    fmt2(f.coldBestMillis()),
+                    fmt2(f.openMillis()),
+                    fmt2(f.ofMillis()),
+                    fmt2(f.coldCdsMillis()),
+                    fmt(f.startMillis()),
+                    fmt(f.startCdsMillis()),
+                    fmt2(f.againMillis()),
+                    f.classes(),
+                    f.chronicle() ? "loaded" : "not loaded",
+                    f.chainEvents(),
+                    fmt(f.cliMillis()),
+                    fmt(f.cliCdsMillis()),
+                    fmt(f.scanMillis()));
             report.add(
-                    "history.chain." + f.frame(),
-                    what + ", record chain, first call",
-                    f.firstMillis(),
+                    "history.cold." + f.frame(),
+                    what + ", main to report, fresh JVM",
+                    f.coldMillis(),
                     "ms",
-                    "read " + f.chainEvents() + " events; open + history again in the same JVM "
-                            + fmt2(f.againMillis()) + " ms; before it, opening the region (the JVM's first Chronicle"
-                            + " queue) " + fmt2(f.openMillis()) + " ms and JVM start-up " + f.uptimeMillis()
-                            + " ms, not counted");
+                    "median of " + f.runs() + " (best " + fmt2(f.coldBestMillis()) + "): open " + fmt2(f.openMillis())
+                            + " + History.of " + fmt2(f.ofMillis()) + "; chain read " + f.chainEvents()
+                            + " events; " + f.classes() + " classes loaded, Chronicle "
+                            + (f.chronicle() ? "loaded" : "not loaded") + "; JVM start to main "
+                            + fmt(f.startMillis()) + " ms, not counted");
+            report.add(
+                    "history.cold.cds." + f.frame(),
+                    what + ", main to report, fresh JVM with AppCDS",
+                    f.coldCdsMillis(),
+                    "ms",
+                    "median of " + f.runs() + "; an archive of the classes one run loaded (-XX:SharedArchiveFile);"
+                            + " JVM start to main " + fmt(f.startCdsMillis()) + " ms, not counted");
+            report.add(
+                    "history.again." + f.frame(),
+                    what + ", open + history again in that JVM",
+                    f.againMillis(),
+                    "ms",
+                    "median of " + f.runs());
+            report.add(
+                    "history.cli." + f.frame(),
+                    what + ", `framejournal history` process wall clock",
+                    f.cliMillis(),
+                    "ms",
+                    "java -jar framejournal.jar, JVM start and argument parsing included; median of " + f.runs());
+            report.add(
+                    "history.cli.cds." + f.frame(),
+                    what + ", `bin/framejournal history` wall clock (its AppCDS archive)",
+                    f.cliCdsMillis(),
+                    "ms",
+                    "the launcher script and JVM start included; median of " + f.runs());
             report.add(
                     "history.scan." + f.frame(),
                     what + ", whole-journal scan",
@@ -269,7 +317,9 @@ public final class BenchRunner {
                     "ms",
                     "read " + count(f.scanEvents()) + " events (the same report; format 1 and broken chains do this)");
         }
-        Dirs.delete(region);
+        if (System.getProperty("bench.historyRegion") == null) {
+            Dirs.delete(region);
+        }
     }
 
     /**

@@ -44,17 +44,32 @@ public final class JournalGeometryCheck {
     /**
      * For read-only commands: fails only when the journal's first REGION_OPEN names another geometry than
      * {@code config} (a doubled maxPaddr in region.conf would otherwise be read as a region twice the size). A journal
-     * that cannot be read at all is left to the command's own reading, which reports where it stopped.
+     * that cannot be read at all is left to the command's own reading, which reports where it stopped. The first
+     * record is found in the queue files themselves ({@link QueueFileIndex}, no Chronicle) when it can be with
+     * certainty, else through Chronicle's tailer.
      */
     public static void verifyIfReadable(Path journalDir, RegionConfig config) {
         JournalEvent e = new JournalEvent();
-        try (JournalReader reader = JournalReader.open(journalDir)) {
-            if (!reader.next(e) || e.kind != EventKind.REGION_OPEN) {
+        if (!firstEventWithoutChronicle(journalDir, config, e)) {
+            try (JournalReader reader = JournalReader.open(journalDir)) {
+                if (!reader.next(e)) {
+                    return;
+                }
+            } catch (RegionException unreadable) {
                 return;
             }
-        } catch (RegionException unreadable) {
+        }
+        if (e.kind != EventKind.REGION_OPEN) {
             return;
         }
         requireSameGeometry(journalDir, config, e, "region.conf was changed or the journal is another region's");
+    }
+
+    /** The journal's first event, read and checked without Chronicle; false when that is not certain. */
+    private static boolean firstEventWithoutChronicle(Path journalDir, RegionConfig config, JournalEvent into) {
+        try (QueueFileIndex index = QueueFileIndex.open(journalDir, config.cycle())) {
+            long first = index.firstIndex();
+            return first != JournalIndex.NONE && index.moveTo(first) && index.next(into);
+        }
     }
 }

@@ -271,15 +271,18 @@ public final class Retention {
         if (!Files.isRegularFile(dir.resolve(RegionLayout.CONFIG)) || !Files.isDirectory(journal)) {
             return false;
         }
-        try (var files = Files.list(journal)) {
-            boolean[] seen = new boolean[2];
-            files.forEach(p -> {
+        // a plain loop, no stream or lambda: every read-only command asks this first, in a JVM just started
+        boolean archived = false;
+        try (var files = Files.newDirectoryStream(journal)) {
+            for (Path p : files) {
                 String n = p.getFileName().toString();
-                seen[0] |= n.endsWith(ARCHIVE_SUFFIX);
-                seen[1] |= n.endsWith(".cq4");
-            });
-            return seen[0] && !seen[1];
-        } catch (IOException e) {
+                if (n.endsWith(".cq4")) {
+                    return false;
+                }
+                archived |= n.endsWith(ARCHIVE_SUFFIX);
+            }
+            return archived;
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
             return false;
         }
     }

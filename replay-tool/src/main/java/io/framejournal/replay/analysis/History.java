@@ -1,5 +1,6 @@
 package io.framejournal.replay.analysis;
 
+import io.framejournal.allocator.MappedSlotTable;
 import io.framejournal.allocator.SlotSource;
 import io.framejournal.allocator.SlotTable;
 import io.framejournal.journal.CallSite;
@@ -9,6 +10,7 @@ import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.OpenCompounds;
+import io.framejournal.journal.QueueFileIndex;
 import io.framejournal.journal.RecordFormat;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.SiteTable;
@@ -123,8 +125,12 @@ public final class History {
                 && filter.slotFrom() == filter.slotTo()
                 && filter.describe(false).isEmpty()
                 && region.config().formatVersion() == RecordFormat.VERSION) {
-            Chain chain = new Chain(region, filter.slotFrom());
+            Chain chain = new Chain(region, filter.slotFrom(), true);
             Report r = chain.walk();
+            if (chain.unknown != null) {
+                chain = new Chain(region, filter.slotFrom(), false); // Chronicle's tailer decides
+                r = chain.walk();
+            }
             if (r != null) {
                 return limit >= r.entries().size()
                         ? r
@@ -146,6 +152,16 @@ public final class History {
             note = chain.brokenBecause;
         }
         return scan(region, filter, limit, progress, note);
+    }
+
+    /**
+     * One frame's history by its record chain alone, its records located without Chronicle ({@code
+     * withoutChronicle}: {@link QueueFileIndex}) or through Chronicle's tailer; {@code null} when that way cannot
+     * answer ({@link #of} then tries the other way or reads the whole journal). For tests and the bench, which compare
+     * the two ways.
+     */
+    public static Report chainOnly(RegionInput region, int slot, boolean withoutChronicle) {
+        return new Chain(region, slot, withoutChronicle).walk();
     }
 
     /** Reads the whole journal for one frame, unfiltered (what a broken chain falls back to). */
@@ -224,10 +240,19 @@ public final class History {
                 siteProblem[0]);
     }
 
-    /** One slot's records, followed backward through their prevIndex links. */
+    /**
+     * One slot's records, followed backward through their prevIndex links: either located in the queue files
+     * themselves ({@link QueueFileIndex}: no Chronicle class is loaded) or through Chronicle's read-only tailer. The
+     * first way answers only when everything it read is certain; anything else (an unclean region, a table or record
+     * it cannot locate or check, a chain that does not hold) leaves {@link #unknown} set, and the walk is done again
+     * the second way, which decides (and names what is broken).
+     */
     static final class Chain {
         private final RegionInput region;
         private final int slot;
+        /** Whether records are located without Chronicle. */
+        private final boolean withoutChronicle;
+
         private final JournalEvent e = new JournalEvent();
         /** The slot's events, newest record first, each record's events in order. */
         private final List<List<JournalEvent>> records = new ArrayList<>();
@@ -235,14 +260,88 @@ public final class History {
         private long events;
         /** Why the chain could not be followed (a note for the user), or {@code null} when it needs no note. */
         String brokenBecause;
+        /** Why the walk without Chronicle could not answer (then walk through Chronicle), or {@code null}. */
+        String unknown;
 
-        Chain(RegionInput region, int slot) {
+        Chain(RegionInput region, int slot, boolean withoutChronicle) {
             this.region = region;
             this.slot = slot;
+            this.withoutChronicle = withoutChronicle;
         }
 
-        /** @return the report, or {@code null} when the whole journal must be read instead */
+        /** @return the report, or {@code null} when the whole journal must be read instead (or {@link #unknown}) */
         Report walk() {
+            return withoutChronicle ? walkIndexed() : walkTailer();
+        }
+
+        /** The walk over {@link QueueFileIndex}: a clean region only, its slot table read in place. */
+        private Report walkIndexed() {
+            if (!region.clean()) {
+                return unknown("a region not closed cleanly: its journal's tail is read through Chronicle");
+            }
+            long newest;
+            try (MappedSlotTable table = MappedSlotTable.open(region.layout().slots(), region.nrSlots())) {
+                newest = table.lastIndex(slot);
+            } catch (RegionException unreadable) {
+                return unknown("the slot table: " + unreadable.getMessage());
+            }
+            long end = region.status().checkpoint();
+            try (QueueFileIndex index = QueueFileIndex.open(
+                    region.layout().journal(), region.config().cycle())) {
+                if (end == JournalIndex.NONE || !index.endsAt(end) || !index.next(e) || e.index != end) {
+                    return unknown("the journal's end: " + index.unknownBecause());
+                }
+                events++;
+                for (long x = newest, seq = Long.MAX_VALUE; x != JournalIndex.NONE; ) {
+                    if (!index.moveTo(x)) {
+                        return unknown(index.unknownBecause());
+                    }
+                    List<JournalEvent> group = readGroup(index, x);
+                    if (group == null) {
+                        return null;
+                    }
+                    JournalEvent first = group.get(0);
+                    if (first.seq >= seq || (first.prevIndex != JournalIndex.NONE && first.prevIndex >= x)) {
+                        return broken("the chain does not run backward at " + JournalIndex.format(x));
+                    }
+                    seq = first.seq;
+                    records.add(group);
+                    x = first.prevIndex;
+                }
+            }
+            return replay();
+        }
+
+        /** The events of record {@code x} for this slot, from the record {@code index} stands on. */
+        private List<JournalEvent> readGroup(QueueFileIndex index, long x) {
+            List<JournalEvent> group = new ArrayList<>();
+            while (index.next(e)) {
+                events++;
+                if (e.slot == slot && e.kind.changesSlot()) {
+                    JournalEvent copy = new JournalEvent();
+                    copy.copyFrom(e);
+                    group.add(copy);
+                    if (e.isOpEnd()) {
+                        break;
+                    }
+                } else if (!group.isEmpty()) {
+                    break;
+                }
+            }
+            if (group.isEmpty()) {
+                broken("record " + JournalIndex.format(x) + " named by the chain does not touch frame " + slot);
+                return null;
+            }
+            return group;
+        }
+
+        private Report unknown(String why) {
+            unknown = why == null ? "unknown" : why;
+            return null;
+        }
+
+        /** The walk through Chronicle's read-only tailer. */
+        private Report walkTailer() {
             long newest;
             try (SlotSource table = SlotTable.openReadOnly(region.layout().slots(), region.nrSlots())) {
                 newest = table.lastIndex(slot);
@@ -379,6 +478,9 @@ public final class History {
         }
 
         private Report broken(String why) {
+            if (withoutChronicle) {
+                return unknown("the chain: " + why); // the walk through Chronicle decides whether it is broken
+            }
             brokenBecause = "the frame's record chain is broken (" + why + "); read the whole journal instead";
             return null;
         }
@@ -405,7 +507,11 @@ public final class History {
     /** The call sites {@code entries} name, from the region's site table; why it could not be read, in {@code problem}. */
     private static Map<Integer, CallSite> sitesOf(RegionInput region, List<Entry> entries, String[] problem) {
         Map<Integer, CallSite> named = new TreeMap<>();
-        if (entries.stream().anyMatch(x -> x.site() != 0)) {
+        boolean anySite = false;
+        for (Entry x : entries) { // a loop, not a stream: a history is often a fresh JVM's only work
+            anySite |= x.site() != 0;
+        }
+        if (anySite) {
             SiteTable.Sites table = region.sites();
             problem[0] = table.problem();
             for (Entry x : entries) {

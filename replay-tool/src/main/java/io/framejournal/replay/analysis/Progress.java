@@ -25,7 +25,10 @@ public final class Progress implements AutoCloseable {
     private final PrintStream out;
     private final String label;
     private final String unit;
-    private final long total;
+    private long total;
+    /** Where the total comes from when it is asked for only once the bar is first drawn, or {@code null}. */
+    private java.util.function.LongSupplier totalLater;
+
     private final long durationNanos;
     private final long startNanos = System.nanoTime();
     private long lastDraw;
@@ -42,6 +45,16 @@ public final class Progress implements AutoCloseable {
     /** A bar counting events when stderr is a terminal, a no-op otherwise. {@code total} &lt;= 0 means unknown. */
     public static Progress onStderr(String label, long total) {
         return onStderr(label, "events", total);
+    }
+
+    /**
+     * A bar counting events when stderr is a terminal, a no-op otherwise, whose total is asked for only when the bar is
+     * first drawn (a command that ends within the first redraw interval never pays for it).
+     */
+    public static Progress onStderr(String label, java.util.function.LongSupplier total) {
+        Progress p = onStderr(label, "events", 0);
+        p.totalLater = total;
+        return p;
     }
 
     /** A bar counting {@code unit}s when stderr is a terminal, a no-op otherwise. */
@@ -82,6 +95,10 @@ public final class Progress implements AutoCloseable {
             return;
         }
         lastDraw = now;
+        if (totalLater != null) {
+            total = totalLater.getAsLong();
+            totalLater = null;
+        }
         out.print(line(done, measure, now - startNanos));
         out.flush();
     }

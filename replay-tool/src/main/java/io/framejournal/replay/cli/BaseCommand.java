@@ -28,18 +28,22 @@ abstract class BaseCommand implements Callable<Integer> {
         return new TextRenderer(root.out);
     }
 
-    /** A progress bar for a replay of the region's journal (only drawn when stderr is a terminal). */
+    /**
+     * A progress bar for a replay of the region's journal (only drawn when stderr is a terminal). Its total is read
+     * from the journal only when the bar is first drawn: a command done before that (a frame's history by its record
+     * chain) never opens Chronicle for it.
+     */
     static Progress progress(String label, RegionInput region) {
         if (!io.framejournal.replay.analysis.Terminal.stderrIsTerminal()) {
             return Progress.none();
         }
-        long total = 0;
-        try (JournalReader r = region.journal()) {
-            total = estimate(r);
-        } catch (RuntimeException | InternalError e) {
-            total = 0; // unknown: the bar then counts without a percentage, and the replay reports the problem
-        }
-        return Progress.onStderr(label, total);
+        return Progress.onStderr(label, () -> {
+            try (JournalReader r = region.journal()) {
+                return estimate(r);
+            } catch (RuntimeException | InternalError e) {
+                return 0; // unknown: the bar then counts without a percentage, and the replay reports the problem
+            }
+        });
     }
 
     /** Events in the journal when it lies in one roll cycle (index = cycle and sequence), else 0 (unknown). */

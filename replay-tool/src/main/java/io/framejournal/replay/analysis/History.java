@@ -292,30 +292,55 @@ public final class History {
                     return unknown("the journal's end: " + index.unknownBecause());
                 }
                 events++;
-                for (long x = newest, seq = Long.MAX_VALUE; x != JournalIndex.NONE; ) {
+                if (!walkChain(newest, x -> {
                     if (!index.moveTo(x)) {
-                        return unknown(index.unknownBecause());
-                    }
-                    List<JournalEvent> group = readGroup(index, x);
-                    if (group == null) {
+                        unknown(index.unknownBecause());
                         return null;
                     }
-                    JournalEvent first = group.get(0);
-                    if (first.seq >= seq || (first.prevIndex != JournalIndex.NONE && first.prevIndex >= x)) {
-                        return broken("the chain does not run backward at " + JournalIndex.format(x));
-                    }
-                    seq = first.seq;
-                    records.add(group);
-                    x = first.prevIndex;
+                    return readGroup(index::next, x, "does not touch frame " + slot);
+                })) {
+                    return null;
                 }
             }
             return replay();
         }
 
-        /** The events of record {@code x} for this slot, from the record {@code index} stands on. */
-        private List<JournalEvent> readGroup(QueueFileIndex index, long x) {
+        /** How the walk reads the record a chain names: its events for this slot, or {@code null} (why is set). */
+        private interface RecordReader {
+            List<JournalEvent> read(long index);
+        }
+
+        /**
+         * Follows the slot's record chain backward from {@code newest}, each record's group read by {@code reader},
+         * into {@link #records}; the chain must run backward (indices and sequence numbers falling).
+         *
+         * @return false when a record could not be read or the chain is broken (then why is set)
+         */
+        private boolean walkChain(long newest, RecordReader reader) {
+            for (long x = newest, seq = Long.MAX_VALUE; x != JournalIndex.NONE; ) {
+                List<JournalEvent> group = reader.read(x);
+                if (group == null) {
+                    return false;
+                }
+                JournalEvent first = group.get(0);
+                if (first.seq >= seq || (first.prevIndex != JournalIndex.NONE && first.prevIndex >= x)) {
+                    broken("the chain does not run backward at " + JournalIndex.format(x));
+                    return false;
+                }
+                seq = first.seq;
+                records.add(group);
+                x = first.prevIndex;
+            }
+            return true;
+        }
+
+        /**
+         * The events of record {@code x} for this slot, read through {@code next} from a source standing on the
+         * record; {@code null}, the chain marked broken with {@code emptyWhy}, when it has none.
+         */
+        private List<JournalEvent> readGroup(java.util.function.Predicate<JournalEvent> next, long x, String emptyWhy) {
             List<JournalEvent> group = new ArrayList<>();
-            while (index.next(e)) {
+            while (next.test(e) && e.index == x) {
                 events++;
                 if (e.slot == slot && e.kind.changesSlot()) {
                     JournalEvent copy = new JournalEvent();
@@ -329,7 +354,7 @@ public final class History {
                 }
             }
             if (group.isEmpty()) {
-                broken("record " + JournalIndex.format(x) + " named by the chain does not touch frame " + slot);
+                broken("record " + JournalIndex.format(x) + " named by the chain " + emptyWhy);
                 return null;
             }
             return group;
@@ -353,18 +378,8 @@ public final class History {
                 if (brokenBecause != null || newest == FALLBACK) {
                     return null;
                 }
-                for (long x = newest, seq = Long.MAX_VALUE; x != JournalIndex.NONE; ) {
-                    List<JournalEvent> group = readGroup(reader, x);
-                    if (group == null) {
-                        return null;
-                    }
-                    JournalEvent first = group.get(0);
-                    if (first.seq >= seq || (first.prevIndex != JournalIndex.NONE && first.prevIndex >= x)) {
-                        return broken("the chain does not run backward at " + JournalIndex.format(x));
-                    }
-                    seq = first.seq;
-                    records.add(group);
-                    x = first.prevIndex;
+                if (!walkChain(newest, x -> readGroup(reader, x))) {
+                    return null;
                 }
             }
             return replay();
@@ -418,24 +433,9 @@ public final class History {
                 broken("record " + JournalIndex.format(x) + " named by the chain is not in the journal");
                 return null;
             }
-            List<JournalEvent> group = new ArrayList<>();
-            while (reader.next(e) && e.index == x) {
-                events++;
-                if (e.slot == slot && e.kind.changesSlot()) {
-                    JournalEvent copy = new JournalEvent();
-                    copy.copyFrom(e);
-                    group.add(copy);
-                    if (e.isOpEnd()) {
-                        break;
-                    }
-                } else if (!group.isEmpty()) {
-                    break;
-                }
-            }
-            if (group.isEmpty()) {
-                broken("record " + JournalIndex.format(x) + " named by the chain "
-                        + (reader.stopReason() != null ? "is unreadable" : "does not touch frame " + slot));
-                return null;
+            List<JournalEvent> group = readGroup(reader::next, x, "does not touch frame " + slot);
+            if (group == null && reader.stopReason() != null) {
+                broken("record " + JournalIndex.format(x) + " named by the chain is unreadable");
             }
             return group;
         }

@@ -103,6 +103,37 @@ class RetentionTest {
     }
 
     @Test
+    void retentionAsFarAsItGoesLeavesWhatTheRedoPointNeeds() throws IOException {
+        Path dir = manyCycles("redo", Checkpointer.Policy.everyRecords(700).keeping(10));
+        // one more session recording a redo point (one at its close), in a queue file of its own, then left as a dead
+        // writer leaves it: the point is newer than every checkpoint, so recovery starts there
+        new Simulator(dir)
+                .ops(1_500)
+                .seed(11)
+                .redoPointEvery(java.time.Duration.ofHours(1))
+                .run();
+        RegionLayout layout = new RegionLayout(dir);
+        RegionStatus s = RegionStatus.read(layout.status());
+        new RegionStatus(false, s.session(), s.checkpoint()).write(layout.status());
+        io.framejournal.journal.RedoPoint point =
+                io.framejournal.journal.RedoPointFile.read(layout.redoPoint()).point();
+        assertThat(point).isNotNull();
+
+        Retention.Result r = Retention.retire(layout, NR_SLOTS, 1, 1, null); // keep 1, and at most one byte if it can
+
+        assertThat(r.filesRetired())
+                .as("everything before the newest checkpoint's file")
+                .isNotEmpty();
+        RecoveryReport rec = MetaRegion.recover(dir, false);
+        assertThat(rec.redoPoint())
+                .as("recovery from the redo point, its record still there")
+                .isEqualTo(point);
+        assertThat(rec.warnings()).isEmpty();
+        assertThat(rec.verdict()).isEqualTo(RecoveryReport.CONSISTENT);
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+    }
+
+    @Test
     void retiredFilesGoToAnArchiveThatReadsLikeARegion() throws IOException {
         Path dir = manyCycles("archive", Checkpointer.Policy.everyRecords(700).keeping(10));
         Path archive = tmp.resolve("retired-files");

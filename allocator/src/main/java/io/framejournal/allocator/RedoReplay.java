@@ -115,6 +115,7 @@ final class RedoReplay {
                     return;
                 }
             } else {
+                state.apply(e); // onto the table's own state: checked against the table at the end (wroteWhatItSays)
                 skippedTo[slot] = e.index;
             }
         }
@@ -141,8 +142,15 @@ final class RedoReplay {
         }
         long t = table.lastIndex(slot);
         if (t != JournalIndex.NONE && Long.compareUnsigned(t, e.index) >= 0) {
-            mode[slot] = SKIPPED; // the table already holds this record (and its predecessors)
+            if (mode[slot] == UNTOUCHED) {
+                table.load(slot, scratch); // what the skipped records are replayed onto, to check they are there
+                state.store(slot, scratch);
+                mode[slot] = SKIPPED; // the table already holds this record (and its predecessors)
+            }
             return true;
+        }
+        if (mode[slot] == SKIPPED && !wroteWhatItSays(slot, table, scratch)) {
+            return false;
         }
         if (e.prevIndex != t) {
             fallback = "slot " + slot + ": the table holds record " + JournalIndex.format(t)
@@ -177,8 +185,29 @@ final class RedoReplay {
         return true;
     }
 
+    /**
+     * Whether a skipped slot holds everything the records it was skipped over wrote: their entries, replayed onto the
+     * table's own state, must leave it unchanged. A slot the table holds past a record is trusted only so far: after a
+     * power loss its 64 bytes may come from different moments (a slot can straddle two pages, written back apart), so
+     * a new {@code lastIndex} over an old field is caught here. Fields no record after the point changed hold the same
+     * value in every version of the slot since the point (a store writes every field), so they need no check.
+     */
+    private boolean wroteWhatItSays(int slot, MappedSlotTable table, SlotState scratch) {
+        table.load(slot, scratch);
+        state.load(slot, expected);
+        if (scratch.sameAs(expected, true)) {
+            return true;
+        }
+        fallback = "slot " + slot + ": the table names record " + JournalIndex.format(scratch.lastIndex)
+                + " but does not hold what the journal's records up to it wrote (" + scratch.diff(expected) + ")";
+        return false;
+    }
+
+    private final SlotState expected = new SlotState();
+
     /** Skipped slots hold the journal's last record of them; untouched ones name nothing past the point. */
     private void checkEverySlot(MappedSlotTable table, RedoPoint point) {
+        SlotState scratch = new SlotState();
         for (int slot = 0; slot < mode.length; slot++) {
             if (midStore[slot] && state.lastIndex(slot) != takenAt[slot]) {
                 fallback = "slot " + slot + " was caught mid-store at record " + JournalIndex.format(takenAt[slot])
@@ -190,6 +219,9 @@ final class RedoReplay {
                 if (t != skippedTo[slot]) {
                     fallback = "slot " + slot + ": the table holds record " + JournalIndex.format(t)
                             + ", past the journal's last record of it (" + JournalIndex.format(skippedTo[slot]) + ")";
+                    return;
+                }
+                if (!wroteWhatItSays(slot, table, scratch)) {
                     return;
                 }
             } else if (mode[slot] == UNTOUCHED && t != JournalIndex.NONE) {

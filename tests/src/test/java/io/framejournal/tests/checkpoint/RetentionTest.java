@@ -210,10 +210,22 @@ class RetentionTest {
                 io.framejournal.journal.RegionConfig.of(MAX_PADDR).withCycle(JournalCycle.TEST_SECONDLY),
                 options)) {
             io.framejournal.allocator.FrameAllocOptions alloc = new io.framejournal.allocator.FrameAllocOptions(region);
-            long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(4_500);
-            while (System.nanoTime() < end) {
-                alloc.allocFrame().close(); // one record each, about 1,000 a second: several cycles
-                Thread.sleep(1);
+            long firstCycle = region.lastJournalIndex() >>> JournalCycle.TEST_SECONDLY.cycleShift();
+            var pace = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                // a frame allocated and dropped every millisecond, at a fixed rate, over several one-second cycles
+                var writer = pace.scheduleAtFixedRate(
+                        () -> alloc.allocFrame().close(), 0, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+                org.awaitility.Awaitility.await("ten checkpoints and four cycle rolls")
+                        .atMost(java.time.Duration.ofSeconds(60))
+                        .failFast("the writer failed", writer::isDone) // a periodic task that throws is done
+                        .until(() -> region.checkpointsWritten() >= 10
+                                && (region.lastJournalIndex() >>> JournalCycle.TEST_SECONDLY.cycleShift()) - firstCycle
+                                        >= 4);
+            } finally {
+                pace.shutdown();
+                assertThat(pace.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
             }
             assertThat(region.checkpointProblem()).isNull();
             written = region.checkpointsWritten();

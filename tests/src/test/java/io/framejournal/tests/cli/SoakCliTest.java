@@ -1,6 +1,7 @@
 package io.framejournal.tests.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.framejournal.allocator.MetaRegion;
 import io.framejournal.allocator.RecoveryReport;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -81,21 +83,22 @@ class SoakCliTest {
         List<long[]> samples = new ArrayList<>(); // seconds, KiB on disk, journal files
         long t0 = System.nanoTime();
         try {
-            long next = 0;
-            while (true) {
-                long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
-                if (elapsed >= killAt) {
-                    break;
-                }
-                assertThat(p.isAlive())
-                        .as("simulate stopped early: %s", Files.readString(err, StandardCharsets.UTF_8))
-                        .isTrue();
-                if (elapsed >= next && Files.isDirectory(dir.resolve("journal"))) {
-                    samples.add(new long[] {elapsed, diskKiB(dir), journalFiles(dir)});
-                    next = elapsed + Math.max(1, runSeconds / 20);
-                }
-                Thread.sleep(200);
-            }
+            long[] next = {0};
+            // samples the disk use every few seconds until the kill time; fails at once if simulate stops early
+            await("the kill time, " + killAt + " s")
+                    .atMost(Duration.ofSeconds(killAt + 120))
+                    .pollInterval(Duration.ofMillis(200))
+                    .failFast("simulate stopped early", () -> assertThat(p.isAlive())
+                            .as("simulate stopped early: %s", Files.readString(err, StandardCharsets.UTF_8))
+                            .isTrue())
+                    .until(() -> {
+                        long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+                        if (elapsed < killAt && elapsed >= next[0] && Files.isDirectory(dir.resolve("journal"))) {
+                            samples.add(new long[] {elapsed, diskKiB(dir), journalFiles(dir)});
+                            next[0] = elapsed + Math.max(1, runSeconds / 20);
+                        }
+                        return elapsed >= killAt;
+                    });
         } finally {
             p.destroyForcibly(); // SIGKILL
             p.waitFor(30, TimeUnit.SECONDS);

@@ -61,16 +61,34 @@ class RollCycleTest {
         try (MetaRegion region =
                 MetaRegion.create(dir, RegionConfig.of(1L << 20).withCycle(JournalCycle.TEST_SECONDLY))) {
             FrameAllocOptions alloc = new FrameAllocOptions(region);
-            // paced: a few records in each of several 1-second cycles
-            long end = System.currentTimeMillis() + 3_200;
-            while (System.currentTimeMillis() < end) {
-                try (Frame<NoMeta> f = alloc.allocFrame()) {
-                    allocs++;
-                    f.startPaddr();
-                }
-                closes++;
-                Thread.sleep(20);
+            // paced: a few records in each of several 1-second cycles (a frame every 20 ms, at a fixed rate)
+            java.util.concurrent.atomic.AtomicLong paced = new java.util.concurrent.atomic.AtomicLong();
+            long firstCycle = region.lastJournalIndex() >>> JournalCycle.TEST_SECONDLY.cycleShift();
+            var pace = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                var writer = pace.scheduleAtFixedRate(
+                        () -> {
+                            try (Frame<NoMeta> f = alloc.allocFrame()) {
+                                f.startPaddr();
+                            }
+                            paced.incrementAndGet();
+                        },
+                        0,
+                        20,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                org.awaitility.Awaitility.await("three cycle rolls")
+                        .atMost(java.time.Duration.ofSeconds(60))
+                        .failFast("the paced writer failed", writer::isDone) // a periodic task that throws is done
+                        .until(() ->
+                                (region.lastJournalIndex() >>> JournalCycle.TEST_SECONDLY.cycleShift()) - firstCycle
+                                        >= 3);
+            } finally {
+                pace.shutdown();
+                assertThat(pace.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
             }
+            allocs += paced.get();
+            closes += paced.get();
             // flat out: far more than 4,096 records in one second
             try {
                 for (int i = 0; i < 200_000; i++) {

@@ -263,8 +263,12 @@ public final class MappedSlotTable implements SlotSource {
 
     @Override
     public void load(int slot, SlotState s) {
-        int at = valueOffsetOf(slot);
-        ByteBuffer t = tiers[segmentOf(slot)];
+        int at = valueOffsetOf(slot); // maps the slot's segment on first use
+        readValue(tiers[segmentOf(slot)], at, s);
+    }
+
+    /** Decodes the slot value at {@code at} of {@code t} (the layout of {@link SlotTable}). */
+    private static void readValue(ByteBuffer t, int at, SlotState s) {
         s.refCount = t.getLong(at + SlotTable.REF_COUNT);
         s.lastIndex = t.getLong(at + SlotTable.LAST_INDEX);
         s.meta0 = t.getLong(at + SlotTable.META0);
@@ -334,15 +338,7 @@ public final class MappedSlotTable implements SlotSource {
                 if (at + SlotTable.VALUE_SIZE > tierSize || t.getInt(at + SlotTable.MAGIC) != SlotTable.MAGIC_VALUE) {
                     throw new RegionException("slot table " + file + " is corrupt (slot " + slot + " has a bad magic)");
                 }
-                s.refCount = t.getLong(at + SlotTable.REF_COUNT);
-                s.lastIndex = t.getLong(at + SlotTable.LAST_INDEX);
-                s.meta0 = t.getLong(at + SlotTable.META0);
-                s.meta1 = t.getLong(at + SlotTable.META1);
-                s.raw = t.getLong(at + SlotTable.RAW);
-                s.obligations = t.getLong(at + SlotTable.OBLIGATIONS);
-                s.inList = t.getInt(at + SlotTable.IN_LIST);
-                s.metaType = t.getShort(at + SlotTable.META_TYPE);
-                s.usage = t.get(at + SlotTable.USAGE);
+                readValue(t, at, s);
                 seen++;
                 visitor.visit(slot, s);
             }

@@ -49,7 +49,6 @@ final class RedoReplay {
     long events;
     long first = JournalIndex.NONE;
     long lastGood = JournalIndex.NONE;
-    int liveSlots;
     /** Why the redo point cannot be used, or {@code null}. */
     String fallback;
 
@@ -161,9 +160,6 @@ final class RedoReplay {
         table.load(slot, scratch);
         state.store(slot, scratch);
         takenAt[slot] = e.index;
-        if (mode[slot] != LIVE) {
-            liveSlots++;
-        }
         mode[slot] = LIVE;
         return true;
     }

@@ -150,9 +150,8 @@ final class RegionRecovery {
                 && Long.compareUnsigned(checkpoints.get(checkpoints.size() - 1).index(), point.anchor()) > 0) {
             return null; // a newer checkpoint: replaying from it is shorter, and compares every slot
         }
-        if (tableProblem(layout, config) != null) {
-            return null; // the full way refuses it, or rebuilds it with --salvage
-        }
+        // no separate structural pass: the replay reads every slot through the same checked lookup (key, magic), and a
+        // damaged table falls back to the full way, which refuses it (or rebuilds it with --salvage)
         RedoReplay redo = RedoReplay.run(layout.journal(), layout.slots(), config.nrSlots(), point);
         if (redo.fallback != null) {
             warnings.add(redo.fallback + "; recovered from the newest checkpoint instead, every slot compared");

@@ -82,6 +82,9 @@ final class RedoReplay {
             }
         } catch (RegionException e) {
             r.fallback = "the redo point " + point + " cannot be used: " + e.getMessage();
+        } catch (InternalError fault) {
+            // a read of a truncated, memory-mapped table faults: the full way checks the table and says what is wrong
+            r.fallback = "the redo point " + point + " cannot be used: the slot table faulted when read";
         }
         return r;
     }

@@ -43,6 +43,10 @@ public final class QueueFileIndex implements AutoCloseable {
     private static final int MAX_HEADER = 64 << 10;
     /** Metadata documents (index arrays) met while walking from an indexed document; more means damage. */
     private static final int MAX_METADATA_RUN = 64;
+    /** Bytes of a window the header walk copies at a time. */
+    private static final int SCAN = 16 << 10;
+    /** Index arrays whose layout a queue file remembers (a power of two). */
+    private static final int ARRAYS = 64;
 
     private static final int FILES = 4;
     private static final long UNKNOWN = Long.MIN_VALUE;
@@ -74,6 +78,9 @@ public final class QueueFileIndex implements AutoCloseable {
     private final RecordDecoder first = new RecordDecoder();
     private final JournalEvent v1 = new JournalEvent();
     private byte[] bytes = new byte[256];
+    /** The header walk's copy of the window it walks (see {@link #copy}). */
+    private final byte[] scan = new byte[SCAN];
+
     private int length;
     private boolean v1Pending;
     private boolean inRecord;
@@ -289,20 +296,29 @@ public final class QueueFileIndex implements AutoCloseable {
                             : "sequence " + sequence + " of " + cycle.fileName(f.cycle) + " is not indexed");
         }
         long skip = sequence & (cycle.indexSpacing() - 1);
-        // The walk over at most indexSpacing documents, tight (one window, int offsets, no calls but the reads): in a
-        // fresh JVM it runs interpreted, and a chain of a hundred records steps over some ten thousand headers.
+        // The walk over at most indexSpacing documents, tight (one window, int offsets, no calls per header): in a
+        // fresh JVM it runs interpreted, and a chain of a hundred records steps over some ten thousand headers. The
+        // headers are read from a bulk copy of the window ({@link #scan}): a MappedByteBuffer.getInt costs about a
+        // microsecond in the interpreter (it runs the buffer's whole checked-access path), an array read a few ns.
         MappedByteBuffer m = f.window(p);
         long base = f.windowBase(p);
         int limit = m.limit(); // the window's end: never past the file's length
         int align = f.padding ? 3 : 0;
         int at = (int) (p - base);
+        int scanFrom = at;
+        int scanTo = at; // scan[0, scanTo - scanFrom) holds the window's bytes [scanFrom, scanTo)
         for (int metadata = 0; ; ) {
             at = (at + align) & ~align;
             if (at > limit - 4) {
                 return unknown("the walk to sequence " + sequence + " of " + cycle.fileName(f.cycle) + " leaves its"
                         + " mapped window at " + (base + at));
             }
-            int header = m.getInt(at);
+            if (at > scanTo - 4) {
+                scanFrom = at;
+                scanTo = at + Math.min(SCAN, limit - at);
+                m.get(scanFrom, scan, 0, scanTo - scanFrom);
+            }
+            int header = littleEndianInt(scan, at - scanFrom);
             int len = header & LENGTH_MASK;
             if ((header & NOT_COMPLETE) != 0 || len == 0) {
                 return unknown("sequence " + sequence + " of " + cycle.fileName(f.cycle) + " is not written"
@@ -320,7 +336,11 @@ public final class QueueFileIndex implements AutoCloseable {
                 if (bytes.length < len) {
                     bytes = new byte[Math.max(len, bytes.length * 2)];
                 }
-                m.get(at + 4, bytes, 0, len);
+                if (at + 4 + len <= scanTo) {
+                    System.arraycopy(scan, at + 4 - scanFrom, bytes, 0, len);
+                } else {
+                    m.get(at + 4, bytes, 0, len);
+                }
                 length = len;
                 foundAt = base + at;
                 foundLength = len;
@@ -328,6 +348,10 @@ public final class QueueFileIndex implements AutoCloseable {
             }
             at += 4 + len;
         }
+    }
+
+    private static int littleEndianInt(byte[] b, int i) {
+        return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | b[i + 3] << 24;
     }
 
     /** The open file of cycle {@code c}, its store header parsed; {@code null} (unknown) when it cannot be used. */
@@ -345,7 +369,9 @@ public final class QueueFileIndex implements AutoCloseable {
             unknown("cannot open " + p + ": " + e.getClass().getSimpleName());
             return null;
         }
-        if (!f.parseStore(cycle)) {
+        boolean parsed = f.parseStore(cycle);
+        f.release();
+        if (!parsed) {
             unknown(f.problem);
             f.close();
             return null;
@@ -389,6 +415,20 @@ public final class QueueFileIndex implements AutoCloseable {
         boolean padding;
         long seqOffset = UNKNOWN;
         String problem;
+        /**
+         * Index arrays whose layout was checked, direct-mapped by position: where each starts ({@code at}), under
+         * which field name, where its values begin and its capacity (a document, once written, never changes).
+         */
+        private final long[] arrayAt = new long[ARRAYS];
+        /** A heap copy of the file's bytes {@code [heldFrom, heldTo)} (see {@link #hold}). */
+        private byte[] held = new byte[0];
+
+        private long heldFrom;
+        private long heldTo;
+
+        private final String[] arrayName = new String[ARRAYS];
+        private final long[] arrayValues = new long[ARRAYS];
+        private final long[] arrayCapacity = new long[ARRAYS];
 
         QueueFile(long cycle, FileChannel channel) throws IOException {
             this.cycle = cycle;
@@ -411,6 +451,7 @@ public final class QueueFileIndex implements AutoCloseable {
             if ((header & NOT_COMPLETE) != 0 || (header & META_DATA) == 0 || len > MAX_HEADER || !covers(4, len)) {
                 return bad("no complete store header (0x" + Integer.toHexString(header) + ")");
             }
+            hold(0, 4 + len); // parsed byte by byte below: from a heap copy, not the mapping
             long p = 4;
             long end = 4L + len;
             long indexCount = -1;
@@ -522,6 +563,45 @@ public final class QueueFileIndex implements AutoCloseable {
          * 0 when not set or past the used entries, -1 (with {@link #problem}) when the array is not one.
          */
         long indexEntry(long at, String name, long i) {
+            int k = (int) ((at ^ (at >>> 16)) >>> 3) & (ARRAYS - 1);
+            long values;
+            long capacity;
+            if (arrayAt[k] == at && arrayName[k] == name) {
+                values = arrayValues[k];
+                capacity = arrayCapacity[k];
+            } else {
+                values = arrayValues(at, name);
+                if (values < 0) {
+                    return -1;
+                }
+                capacity = longAt(values - 16);
+                arrayAt[k] = at;
+                arrayName[k] = name;
+                arrayValues[k] = values;
+                arrayCapacity[k] = capacity;
+            }
+            long used = longAt(values - 8); // read each time: a live writer fills the array
+            if (capacity <= i || used < 0 || used > capacity) {
+                problem = "index array " + name + " at " + at + " has capacity " + capacity + " and " + used + " used";
+                return -1;
+            }
+            if (i >= used) {
+                return 0;
+            }
+            long v = longAt(values + i * 8);
+            if (v < 0 || v >= length) {
+                problem = "index array " + name + " at " + at + " names position " + v + " outside the file";
+                return -1;
+            }
+            return v;
+        }
+
+        /**
+         * Where the values of the index array whose document starts at {@code at} (its field named {@code name})
+         * begin, its layout checked (capacity and used counts are the two longs before them); -1 (with
+         * {@link #problem}) when the document is not such an array.
+         */
+        private long arrayValues(long at, String name) {
             if (at <= 0 || !covers(at, 4)) {
                 problem = "an index array at " + at + " lies outside the file";
                 return -1;
@@ -546,20 +626,11 @@ public final class QueueFileIndex implements AutoCloseable {
                 return -1;
             }
             long capacity = longAt(p + 1);
-            long used = longAt(p + 9);
-            if (capacity <= i || p + 17 + capacity * 8 > end || used < 0 || used > capacity) {
-                problem = "index array " + name + " at " + at + " has capacity " + capacity + " and " + used + " used";
+            if (capacity < 0 || p + 17 + capacity * 8 > end) {
+                problem = "index array " + name + " at " + at + " has capacity " + capacity;
                 return -1;
             }
-            if (i >= used) {
-                return 0;
-            }
-            long v = longAt(p + 17 + i * 8);
-            if (v < 0 || v >= length) {
-                problem = "index array " + name + " at " + at + " names position " + v + " outside the file";
-                return -1;
-            }
-            return v;
+            return p + 17;
         }
 
         /** Past any padding codes from {@code p}; -1 when they run past {@code end}. */
@@ -620,19 +691,54 @@ public final class QueueFileIndex implements AutoCloseable {
             return (int) (at & ((1L << WINDOW_BITS) - 1));
         }
 
+        /**
+         * Copies {@code [at, at + n)} (inside the file) to the heap, where {@link #u8}, {@link #intAt} and {@link
+         * #longAt} then read it: a structure parsed byte by byte runs interpreted in a fresh JVM, where a read through
+         * a MappedByteBuffer costs about a microsecond and an array read a few nanoseconds.
+         */
+        void hold(long at, int n) {
+            if (held.length < n) {
+                held = new byte[n];
+            }
+            window(at).get(offset(at), held, 0, n);
+            heldFrom = at;
+            heldTo = at + n;
+        }
+
         int u8(long at) {
+            if (at >= heldFrom && at < heldTo) {
+                return held[(int) (at - heldFrom)] & 0xFF;
+            }
             return window(at).get(offset(at)) & 0xFF;
         }
 
         short shortAt(long at) {
+            if (at >= heldFrom && at + 2 <= heldTo) {
+                int i = (int) (at - heldFrom);
+                return (short) ((held[i] & 0xFF) | held[i + 1] << 8);
+            }
             return window(at).getShort(offset(at));
         }
 
+        /** Reads go to the mapping again (the held bytes may change under a live writer). */
+        void release() {
+            heldFrom = 0;
+            heldTo = 0;
+        }
+
         int intAt(long at) {
+            if (at >= heldFrom && at + 4 <= heldTo) {
+                int i = (int) (at - heldFrom);
+                return littleEndianInt(held, i);
+            }
             return window(at).getInt(offset(at));
         }
 
         long longAt(long at) {
+            if (at >= heldFrom && at + 8 <= heldTo) {
+                int i = (int) (at - heldFrom);
+                return (littleEndianInt(held, i) & 0xFFFF_FFFFL) | ((long) littleEndianInt(held, i + 4) << 32);
+            }
             return window(at).getLong(offset(at));
         }
 

@@ -396,9 +396,8 @@ public final class SiteTable implements AutoCloseable {
                 if (sl > MAX_STRING || sl > stop - p || (sl == 0 && k < 2)) {
                     return "has a string of bad length " + sl;
                 }
-                try {
-                    s[k] = utf8.decode(ByteBuffer.wrap(b.array(), p, sl)).toString();
-                } catch (CharacterCodingException e) {
+                s[k] = string(b.array(), p, sl, utf8);
+                if (s[k] == null) {
                     return "has a string that is not UTF-8";
                 }
                 p += sl;
@@ -410,6 +409,25 @@ public final class SiteTable implements AutoCloseable {
         }
         sites.put(id, new CallSite(id, key, frames));
         return null;
+    }
+
+    /**
+     * The UTF-8 string of {@code b[at, at + n)}, or {@code null} when it is not UTF-8. ASCII (class and method names
+     * nearly always are) is copied as it is; anything else goes through the strict decoder.
+     */
+    private static String string(byte[] b, int at, int n, CharsetDecoder utf8) {
+        int i = at;
+        while (i < at + n && b[i] >= 0) {
+            i++;
+        }
+        if (i == at + n) {
+            return new String(b, at, n, StandardCharsets.ISO_8859_1);
+        }
+        try {
+            return utf8.decode(ByteBuffer.wrap(b, at, n)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** Lock-free lookup from key to id: open addressing, linear probing, never more than half full. */

@@ -254,6 +254,10 @@ public final class History {
         private final boolean withoutChronicle;
 
         private final JournalEvent e = new JournalEvent();
+        /** Where records are read: one of the two is set while a walk runs. */
+        private QueueFileIndex index;
+
+        private JournalReader reader;
         /** The slot's events, newest record first, each record's events in order. */
         private final List<List<JournalEvent>> records = new ArrayList<>();
 
@@ -286,39 +290,29 @@ public final class History {
                 return unknown("the slot table: " + unreadable.getMessage());
             }
             long end = region.status().checkpoint();
-            try (QueueFileIndex index = QueueFileIndex.open(
+            try (QueueFileIndex opened = QueueFileIndex.open(
                     region.layout().journal(), region.config().cycle())) {
+                index = opened;
                 if (end == JournalIndex.NONE || !index.endsAt(end) || !index.next(e) || e.index != end) {
                     return unknown("the journal's end: " + index.unknownBecause());
                 }
                 events++;
-                if (!walkChain(newest, x -> {
-                    if (!index.moveTo(x)) {
-                        unknown(index.unknownBecause());
-                        return null;
-                    }
-                    return readGroup(index::next, x, "does not touch frame " + slot);
-                })) {
+                if (!walkChain(newest)) {
                     return null;
                 }
             }
             return replay();
         }
 
-        /** How the walk reads the record a chain names: its events for this slot, or {@code null} (why is set). */
-        private interface RecordReader {
-            List<JournalEvent> read(long index);
-        }
-
         /**
-         * Follows the slot's record chain backward from {@code newest}, each record's group read by {@code reader},
-         * into {@link #records}; the chain must run backward (indices and sequence numbers falling).
+         * Follows the slot's record chain backward from {@code newest}, each record's group read by {@link
+         * #readRecord} into {@link #records}; the chain must run backward (indices and sequence numbers falling).
          *
          * @return false when a record could not be read or the chain is broken (then why is set)
          */
-        private boolean walkChain(long newest, RecordReader reader) {
+        private boolean walkChain(long newest) {
             for (long x = newest, seq = Long.MAX_VALUE; x != JournalIndex.NONE; ) {
-                List<JournalEvent> group = reader.read(x);
+                List<JournalEvent> group = readRecord(x);
                 if (group == null) {
                     return false;
                 }
@@ -335,12 +329,23 @@ public final class History {
         }
 
         /**
-         * The events of record {@code x} for this slot, read through {@code next} from a source standing on the
-         * record; {@code null}, the chain marked broken with {@code emptyWhy}, when it has none.
+         * The events of record {@code x} for this slot (its group), from {@link #index} or {@link #reader} (whichever
+         * walk this is); {@code null} when it cannot be read or has none (then why is set). No lambdas or string
+         * concatenation on this path: a history is often a fresh JVM's only work, and linking an invokedynamic call
+         * site costs more there than reading a record.
          */
-        private List<JournalEvent> readGroup(java.util.function.Predicate<JournalEvent> next, long x, String emptyWhy) {
+        private List<JournalEvent> readRecord(long x) {
+            if (index != null) {
+                if (!index.moveTo(x)) {
+                    unknown(index.unknownBecause());
+                    return null;
+                }
+            } else if (!reader.moveTo(x)) {
+                broken("record " + JournalIndex.format(x) + " named by the chain is not in the journal");
+                return null;
+            }
             List<JournalEvent> group = new ArrayList<>();
-            while (next.test(e) && e.index == x) {
+            while (nextEvent() && e.index == x) {
                 events++;
                 if (e.slot == slot && e.kind.changesSlot()) {
                     JournalEvent copy = new JournalEvent();
@@ -354,10 +359,18 @@ public final class History {
                 }
             }
             if (group.isEmpty()) {
-                broken("record " + JournalIndex.format(x) + " named by the chain " + emptyWhy);
+                broken(
+                        reader != null && reader.stopReason() != null
+                                ? "record " + JournalIndex.format(x) + " named by the chain is unreadable"
+                                : "record " + JournalIndex.format(x) + " named by the chain does not touch frame "
+                                        + slot);
                 return null;
             }
             return group;
+        }
+
+        private boolean nextEvent() {
+            return index != null ? index.next(e) : reader.next(e);
         }
 
         private Report unknown(String why) {
@@ -373,12 +386,13 @@ public final class History {
             } catch (RegionException unreadable) {
                 return broken("the slot table is unreadable (" + unreadable.getMessage() + ")");
             }
-            try (JournalReader reader = region.journal()) {
+            try (JournalReader opened = region.journal()) {
+                reader = opened;
                 newest = region.clean() ? checkEnd(reader, newest) : newestInTail(reader, newest);
                 if (brokenBecause != null || newest == FALLBACK) {
                     return null;
                 }
-                if (!walkChain(newest, x -> readGroup(reader, x))) {
+                if (!walkChain(newest)) {
                     return null;
                 }
             }
@@ -425,19 +439,6 @@ public final class History {
                 return FALLBACK;
             }
             return newest;
-        }
-
-        /** The events of record {@code x} for this slot (its group), or {@code null} (then the chain is broken). */
-        private List<JournalEvent> readGroup(JournalReader reader, long x) {
-            if (!reader.moveTo(x)) {
-                broken("record " + JournalIndex.format(x) + " named by the chain is not in the journal");
-                return null;
-            }
-            List<JournalEvent> group = readGroup(reader::next, x, "does not touch frame " + slot);
-            if (group == null && reader.stopReason() != null) {
-                broken("record " + JournalIndex.format(x) + " named by the chain is unreadable");
-            }
-            return group;
         }
 
         private Report replay() {

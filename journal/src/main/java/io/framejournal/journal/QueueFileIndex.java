@@ -420,15 +420,15 @@ public final class QueueFileIndex implements AutoCloseable {
          * which field name, where its values begin and its capacity (a document, once written, never changes).
          */
         private final long[] arrayAt = new long[ARRAYS];
+
+        private final String[] arrayName = new String[ARRAYS];
+        private final long[] arrayValues = new long[ARRAYS];
+        private final long[] arrayCapacity = new long[ARRAYS];
         /** A heap copy of the file's bytes {@code [heldFrom, heldTo)} (see {@link #hold}). */
         private byte[] held = new byte[0];
 
         private long heldFrom;
         private long heldTo;
-
-        private final String[] arrayName = new String[ARRAYS];
-        private final long[] arrayValues = new long[ARRAYS];
-        private final long[] arrayCapacity = new long[ARRAYS];
 
         QueueFile(long cycle, FileChannel channel) throws IOException {
             this.cycle = cycle;

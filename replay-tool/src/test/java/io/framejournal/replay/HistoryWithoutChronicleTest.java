@@ -2,6 +2,10 @@ package io.framejournal.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.framejournal.allocator.FrameAllocOptions;
+import io.framejournal.allocator.MetaRegion;
+import io.framejournal.allocator.NoMeta;
+import io.framejournal.allocator.Segment;
 import io.framejournal.journal.JournalCycle;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
@@ -41,6 +45,55 @@ class HistoryWithoutChronicleTest {
         new Simulator(dir).maxPaddr(1L << 20).threads(2).ops(20_000).run();
         int answered = compareEveryFrame(dir);
         assertThat(answered).as("frames the indexed walk answered").isGreaterThan(200);
+    }
+
+    /**
+     * Whole-region segments: each call's record (~24 bytes a page, 1,024 pages) is larger than the 16 KiB the header
+     * walk copies at a time, and the frame calls between them end up on both sides of such copies.
+     */
+    @Test
+    void records_larger_than_the_walks_copy_read_the_same() {
+        Path dir = tmp.resolve("large");
+        try (MetaRegion region = MetaRegion.create(dir, RegionConfig.of(4L << 20))) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            for (int i = 0; i < 300; i++) {
+                if (i % 3 == 0) {
+                    Segment<NoMeta> whole = alloc.allocSegment(region.config().nrSlots());
+                    whole.clone().close();
+                    whole.close();
+                } else {
+                    Segment<NoMeta> s = alloc.allocSegment(1 + i % 7);
+                    alloc.allocFrame().close();
+                    s.close();
+                }
+            }
+        }
+        RegionInput region = RegionInput.open(dir);
+        try (QueueFileIndex index =
+                QueueFileIndex.open(region.layout().journal(), region.config().cycle())) {
+            int largest = 0;
+            for (History.Entry x : History.chainOnly(region, 0, true).entries()) {
+                assertThat(index.moveTo(x.index())).isTrue();
+                largest = Math.max(largest, index.record().length());
+            }
+            assertThat(largest).as("the largest record on frame 0's chain").isGreaterThan(16 << 10);
+        }
+        for (int slot = 0; slot < region.nrSlots(); slot += 31) {
+            History.Report fast = History.chainOnly(region, slot, true);
+            History.Report tailer = History.chainOnly(region, slot, false);
+            assertThat(fast).as("slot %d: the indexed walk answers", slot).isNotNull();
+            assertThat(fast.entries()).as("slot %d", slot).isEqualTo(tailer.entries());
+            assertThat(fast.events()).as("slot %d", slot).isEqualTo(tailer.events());
+            assertThat(fast.entries().size())
+                    .as("slot %d: in every whole-region call", slot)
+                    .isGreaterThan(200);
+            if (slot % 3 == 0) {
+                assertThat(fast.entries())
+                        .as("slot %d", slot)
+                        .isEqualTo(History.scan(region, slot, Progress.none(), null)
+                                .entries());
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +29,9 @@ final class MappedQueueFile implements AutoCloseable {
     private final FileChannel channel;
     private long fileLength;
     private MappedByteBuffer map;
+    /** A view of {@link #map} for {@link RecordDecoder} (which moves its position and limit), made at each mapping. */
+    private ByteBuffer records;
+
     private long base;
     private long end;
 
@@ -75,6 +79,7 @@ final class MappedQueueFile implements AutoCloseable {
             }
             map = channel.map(FileChannel.MapMode.READ_ONLY, newBase, newEnd - newBase);
             map.order(ByteOrder.LITTLE_ENDIAN);
+            records = map.duplicate();
             base = newBase;
             end = newEnd;
             return true;
@@ -88,6 +93,24 @@ final class MappedQueueFile implements AutoCloseable {
         return (int) INT.getAcquire(map, (int) (at - base));
     }
 
+    /** The byte at {@code at} (covered). */
+    int byteAt(long at) {
+        return map.get((int) (at - base));
+    }
+
+    /**
+     * The current window, for decoding a covered document in place: {@link #offset} gives a file offset's place in it.
+     * Its memory stays mapped while it is referenced, whatever this file maps next.
+     */
+    ByteBuffer window() {
+        return records;
+    }
+
+    /** Where file offset {@code at} (covered) lies in {@link #window()}. */
+    int offset(long at) {
+        return (int) (at - base);
+    }
+
     /** Copies {@code len} bytes at {@code at} (covered) into {@code into}. */
     void read(long at, byte[] into, int len) {
         map.get((int) (at - base), into, 0, len);
@@ -96,6 +119,7 @@ final class MappedQueueFile implements AutoCloseable {
     @Override
     public void close() {
         map = null;
+        records = null;
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -524,14 +524,15 @@ public final class JournalReader implements AutoCloseable {
     private String readMapped(long at, int len, long index, JournalEvent into) {
         length = len;
         recordAt = at;
-        recordV1 = mapped.byteAt(at) == JournalEvent.V1;
+        decoder.wrap(mapped.window(), mapped.offset(at), len, index);
+        recordV1 = decoder.version() == JournalEvent.V1;
         if (recordV1) {
             recordInMapping = false;
             copyRecord(at, len);
             return into.readV1From(bytes, len, index);
         }
         recordInMapping = true;
-        return checkV2(decoder.wrap(mapped.window(), mapped.offset(at), len, index));
+        return checkV2(decoder);
     }
 
     private void copyRecord(long at, int len) {

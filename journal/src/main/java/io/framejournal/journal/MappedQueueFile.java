@@ -93,11 +93,6 @@ final class MappedQueueFile implements AutoCloseable {
         return (int) INT.getAcquire(map, (int) (at - base));
     }
 
-    /** The byte at {@code at} (covered). */
-    int byteAt(long at) {
-        return map.get((int) (at - base));
-    }
-
     /**
      * The current window, for decoding a covered document in place: {@link #offset} gives a file offset's place in it.
      * Its memory stays mapped while it is referenced, whatever this file maps next.

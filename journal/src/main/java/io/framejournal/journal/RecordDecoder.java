@@ -62,6 +62,7 @@ public final class RecordDecoder {
      */
     private ByteBuffer buffer;
 
+    private long bufferAddress;
     private int offset;
     private long address;
     /** Where a record given as an array is copied to (grown when a longer one comes). */
@@ -101,13 +102,16 @@ public final class RecordDecoder {
      * and keeps it referenced, so its memory stays mapped while the decoder reads it.
      */
     public RecordDecoder wrap(ByteBuffer buffer, int offset, int len, long index) {
-        if (!buffer.isDirect()) {
-            throw new IllegalArgumentException("not a direct buffer");
+        if (buffer != this.buffer) {
+            if (!buffer.isDirect()) {
+                throw new IllegalArgumentException("not a direct buffer");
+            }
+            this.buffer = buffer;
+            this.bufferAddress = Jvm.address(buffer);
         }
         Objects.checkFromIndexSize(offset, len, buffer.capacity());
-        this.buffer = buffer;
         this.offset = offset;
-        this.address = Jvm.address(buffer) + offset;
+        this.address = bufferAddress + offset;
         return start(len, index);
     }
 

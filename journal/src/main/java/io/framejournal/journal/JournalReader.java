@@ -19,8 +19,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Reading is sequential through Chronicle's tailer, with a fast path: once the tailer has read a record from a queue
  * file, the following documents of that file are read straight from a read-only mapping of it ({@link
  * MappedQueueFile}): a complete data document (Chronicle's 4-byte header: length, no metadata or not-complete bit) is
- * copied out and checked exactly as one from the tailer, a complete metadata document (an index page) is skipped as the
- * tailer skips it. Anything else (an empty or incomplete header, the end-of-file marker that leads to the next cycle,
+ * checked exactly as one from the tailer, in place in the mapping (no copy; see {@link RecordDecoder}), a complete
+ * metadata document (an index page) is skipped as the tailer skips it. Anything else (an empty or incomplete header,
+ * the end-of-file marker that leads to the next cycle,
  * a document that reaches past the file's length, a cut file's tail, an oversized length) hands over to the tailer,
  * positioned after the last record read, which then decides exactly as it would have had it read every record itself.
  * {@link #openThroughTailer} reads through the tailer only: the reference the fast path is tested against.

@@ -12,8 +12,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One Chronicle Queue file mapped read-only (never writable, never grown) in windows of at most {@link #WINDOW} bytes,
- * for {@link JournalReader}'s sequential fast path: it reads document headers and copies document bodies straight
- * from the mapping, where Chronicle's tailer positions a {@code Bytes} view and a wire per document.
+ * for {@link JournalReader}'s sequential fast path: it reads document headers from the mapping and hands out the
+ * window a covered document lies in whole ({@link #window()}), for {@link RecordDecoder} to check and decode it in place,
+ * where Chronicle's tailer positions a {@code Bytes} view and a wire per document.
  *
  * <p>Only bytes inside the file's length at mapping time are ever touched: a document that reaches past the mapped
  * length is not read here (the caller hands over to the tailer, which decides what it is).

@@ -64,18 +64,21 @@ public final class Transition {
      * checks the two agree on random events).
      */
     static Verdict applyToWords(long[] w, int b, JournalEvent e) {
-        switch (e.kind) {
-            case REFCOUNT:
-                return refCountWords(w, b, e);
-            case MINT:
-                return mintWords(w, b, e);
-            case REDEEM:
-                return redeemWords(w, b, e);
-            case LIST:
-                return listWords(w, b, e);
-            default:
-                return applyOtherToWords(w, b, e);
+        // identity tests, not a switch: an enum switch loads the kind's ordinal and a switch map before it can jump
+        EventKind k = e.kind;
+        if (k == EventKind.REFCOUNT) {
+            return refCountWords(w, b, e);
         }
+        if (k == EventKind.MINT) {
+            return mintWords(w, b, e);
+        }
+        if (k == EventKind.REDEEM) {
+            return redeemWords(w, b, e);
+        }
+        if (k == EventKind.LIST) {
+            return listWords(w, b, e);
+        }
+        return applyOtherToWords(w, b, e);
     }
 
     /**
@@ -83,20 +86,23 @@ public final class Transition {
      * enough to inline into a replay loop.
      */
     private static Verdict applyOtherToWords(long[] w, int b, JournalEvent e) {
-        switch (e.kind) {
-            case USAGE:
-                return usageWords(w, b, e);
-            case META_WRITE:
-                return metaWriteWords(w, b, e);
-            case META_DROP:
-                return metaDropWords(w, b, e);
-            case RAW_FORGET:
-                return rawForgetWords(w, b, e);
-            case RAW_RESTORE:
-                return rawRestoreWords(w, b, e);
-            default:
-                return Verdict.OK; // no other kind changes a slot
+        EventKind k = e.kind;
+        if (k == EventKind.USAGE) {
+            return usageWords(w, b, e);
         }
+        if (k == EventKind.META_WRITE) {
+            return metaWriteWords(w, b, e);
+        }
+        if (k == EventKind.META_DROP) {
+            return metaDropWords(w, b, e);
+        }
+        if (k == EventKind.RAW_FORGET) {
+            return rawForgetWords(w, b, e);
+        }
+        if (k == EventKind.RAW_RESTORE) {
+            return rawRestoreWords(w, b, e);
+        }
+        return Verdict.OK; // no other kind changes a slot
     }
 
     // One small method per kind for applyToWords (so that its dispatch stays small enough to inline into a replay

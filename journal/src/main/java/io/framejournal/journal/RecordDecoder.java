@@ -22,8 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.zip.CRC32C;
-import net.openhft.chronicle.core.Jvm;
-import net.openhft.chronicle.core.UnsafeMemory;
 
 /**
  * Reads one format-2 record (see {@link RecordFormat}) in place, from a byte array or straight from a mapped queue file
@@ -103,11 +101,8 @@ public final class RecordDecoder {
      */
     public RecordDecoder wrap(ByteBuffer buffer, int offset, int len, long index) {
         if (buffer != this.buffer) {
-            if (!buffer.isDirect()) {
-                throw new IllegalArgumentException("not a direct buffer");
-            }
+            this.bufferAddress = OffHeap.address(buffer);
             this.buffer = buffer;
-            this.bufferAddress = Jvm.address(buffer);
         }
         Objects.checkFromIndexSize(offset, len, buffer.capacity());
         this.offset = offset;
@@ -142,21 +137,21 @@ public final class RecordDecoder {
     }
 
     private int rawU8(int off) {
-        return UnsafeMemory.unsafeGetByte(address + off) & 0xff;
+        return OffHeap.getByte(address + off) & 0xff;
     }
 
     private short rawI16(int off) {
-        short v = UnsafeMemory.MEMORY.readShort(address + off);
+        short v = OffHeap.getShort(address + off);
         return LITTLE ? v : Short.reverseBytes(v);
     }
 
     private int rawI32(int off) {
-        int v = UnsafeMemory.unsafeGetInt(address + off);
+        int v = OffHeap.getInt(address + off);
         return LITTLE ? v : Integer.reverseBytes(v);
     }
 
     private long rawI64(int off) {
-        long v = UnsafeMemory.unsafeGetLong(address + off);
+        long v = OffHeap.getLong(address + off);
         return LITTLE ? v : Long.reverseBytes(v);
     }
 

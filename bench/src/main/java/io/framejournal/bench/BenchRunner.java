@@ -576,7 +576,7 @@ public final class BenchRunner {
                 raw,
                 ">= 0.8 raw",
                 ours.mean() >= 0.8 * raw.mean(),
-                "record checked once (CRC-32C, sequence) + Transition.apply per event; reference = raw tailer");
+                "record checked once (CRC-32C, sequence) + Transition's verdict per event, in place on packed words; reference = raw tailer");
     }
 
     private void bytesFigures(Path region, long events, String id, String what, int target)

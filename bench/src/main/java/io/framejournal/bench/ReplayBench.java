@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Reading one prepared journal end to end (opening included): our replay ({@code JournalReader} validating each
- * record once, {@code ReplayState.apply} through {@code Transition.apply} per event) against a raw Chronicle tailer
+ * record once, {@code ReplayState.apply} per event, in place on the slot's packed words) against a raw Chronicle tailer
  * that only reads each document's bytes (one bulk copy, then every word: the cheapest way to read every byte). One op is
  * one whole pass; {@link BenchRunner} knows the event count.
  */

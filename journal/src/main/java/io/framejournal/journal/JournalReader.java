@@ -19,8 +19,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Reading is sequential through Chronicle's tailer, with a fast path: once the tailer has read a record from a queue
  * file, the following documents of that file are read straight from a read-only mapping of it ({@link
  * MappedQueueFile}): a complete data document (Chronicle's 4-byte header: length, no metadata or not-complete bit) is
- * copied out and checked exactly as one from the tailer, a complete metadata document (an index page) is skipped as the
- * tailer skips it. Anything else (an empty or incomplete header, the end-of-file marker that leads to the next cycle,
+ * checked exactly as one from the tailer, in place in the mapping (no copy; see {@link RecordDecoder}), a complete
+ * metadata document (an index page) is skipped as the tailer skips it. Anything else (an empty or incomplete header,
+ * the end-of-file marker that leads to the next cycle,
  * a document that reaches past the file's length, a cut file's tail, an oversized length) hands over to the tailer,
  * positioned after the last record read, which then decides exactly as it would have had it read every record itself.
  * {@link #openThroughTailer} reads through the tailer only: the reference the fast path is tested against.
@@ -52,6 +53,15 @@ public final class JournalReader implements AutoCloseable {
     private long bytesRead;
     private byte[] bytes = new byte[256];
     private int length;
+    /** Whether the last record read is format 1 (one event, no decoder). */
+    private boolean recordV1;
+    /**
+     * Whether the last record read was decoded in place from {@link #mapped} at {@link #recordAt} ({@link #bytes} does
+     * not hold it until {@link #recordBytes} copies it there).
+     */
+    private boolean recordInMapping;
+
+    private long recordAt;
     private final RecordDecoder decoder = new RecordDecoder();
     /** A checked format-2 record whose events are being handed out. */
     private boolean inRecord;
@@ -209,7 +219,7 @@ public final class JournalReader implements AutoCloseable {
 
     /** The stored CRC-32C of the record the last event came from (format 2), or 0. */
     public int recordCrc() {
-        return length > 0 && bytes[0] != JournalEvent.V1 ? decoder.storedCrc() : 0;
+        return length > 0 && !recordV1 ? decoder.storedCrc() : 0;
     }
 
     /**
@@ -219,9 +229,13 @@ public final class JournalReader implements AutoCloseable {
      */
     public boolean next(JournalEvent into) {
         if (inRecord) {
-            if (decoder.next(into)) {
-                count++;
-                return true;
+            try {
+                if (decoder.next(into)) {
+                    count++;
+                    return true;
+                }
+            } catch (RuntimeException | InternalError e) {
+                return stopInRecord(e);
             }
             inRecord = false;
         }
@@ -246,6 +260,17 @@ public final class JournalReader implements AutoCloseable {
         }
         stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": more than "
                 + MAX_METADATA_RUN + " metadata records in a row";
+        return false;
+    }
+
+    /**
+     * A record decoded in place that fails while its events are handed out: its file was truncated under the mapping
+     * (InternalError, SIGBUS) or its bytes changed since they were checked (a walk that would leave the record).
+     */
+    private boolean stopInRecord(Throwable e) {
+        inRecord = false;
+        stopReason = "journal unreadable at index " + JournalIndex.format(lastGoodIndex) + " (" + oneLine(e)
+                + "): the file was truncated or changed there while it was read";
         return false;
     }
 
@@ -306,7 +331,9 @@ public final class JournalReader implements AutoCloseable {
             }
             in.read(bytes, 0, len);
             length = len;
-            String problem = bytes[0] == JournalEvent.V1 ? into.readV1From(bytes, len, index) : readV2(len, index);
+            recordInMapping = false;
+            recordV1 = bytes[0] == JournalEvent.V1;
+            String problem = recordV1 ? into.readV1From(bytes, len, index) : checkV2(decoder.wrap(bytes, len, index));
             if (problem != null) {
                 stopReason = problem;
                 return STOP;
@@ -317,7 +344,7 @@ public final class JournalReader implements AutoCloseable {
             lastGoodCycle = tailer.cycle();
             records++;
             bytesRead += len + 4; // Chronicle's 4-byte document header
-            if (bytes[0] != JournalEvent.V1) {
+            if (!recordV1) {
                 decoder.next(into); // a checked record has at least one event
                 inRecord = true;
             }
@@ -367,13 +394,8 @@ public final class JournalReader implements AutoCloseable {
                 if (len > RecordFormat.MAX_RECORD || len <= 0 || !mapped.cover(p, 4L + len)) {
                     return leaveFast();
                 }
-                if (bytes.length < len) {
-                    bytes = new byte[Math.max(len, bytes.length * 2)];
-                }
-                mapped.read(p + 4, bytes, len);
                 long index = lastGoodIndex + 1; // data documents of one cycle are numbered consecutively
-                length = len;
-                String problem = bytes[0] == JournalEvent.V1 ? into.readV1From(bytes, len, index) : readV2(len, index);
+                String problem = readMapped(p + 4, len, index, into);
                 if (problem != null) {
                     stopReason = problem;
                     fast = false;
@@ -386,7 +408,7 @@ public final class JournalReader implements AutoCloseable {
                 fastPos = lastGoodEnd;
                 records++;
                 bytesRead += len + 4;
-                if (bytes[0] != JournalEvent.V1) {
+                if (!recordV1) {
                     decoder.next(into);
                     inRecord = true;
                 }
@@ -496,8 +518,33 @@ public final class JournalReader implements AutoCloseable {
         return length >= Chronicle.QUEUE_BLOCK_SIZE + overlap && (length - overlap) % Chronicle.QUEUE_BLOCK_SIZE == 0;
     }
 
-    private String readV2(int len, long index) {
-        decoder.wrap(bytes, len, index);
+    /**
+     * Checks the fast path's record of {@code len} bytes at file offset {@code at} (covered): a format-2 record is
+     * checked and decoded in place in the mapping (no copy), a format-1 record is copied out and read.
+     */
+    private String readMapped(long at, int len, long index, JournalEvent into) {
+        length = len;
+        recordAt = at;
+        decoder.wrap(mapped.window(), mapped.offset(at), len, index);
+        recordV1 = decoder.version() == JournalEvent.V1;
+        if (recordV1) {
+            recordInMapping = false;
+            copyRecord(at, len);
+            return into.readV1From(bytes, len, index);
+        }
+        recordInMapping = true;
+        return checkV2(decoder);
+    }
+
+    private void copyRecord(long at, int len) {
+        if (bytes.length < len) {
+            bytes = new byte[Math.max(len, bytes.length * 2)];
+        }
+        mapped.read(at, bytes, len);
+    }
+
+    private String checkV2(RecordDecoder decoder) {
+        long index = decoder.index();
         String problem = decoder.check();
         if (problem != null) {
             return problem;
@@ -521,6 +568,10 @@ public final class JournalReader implements AutoCloseable {
      * bytes, exactly as stored, for copying a journal record by record (salvage).
      */
     public byte[] recordBytes() {
+        if (recordInMapping) {
+            copyRecord(recordAt, length); // the mapping still holds the record until the next one is read
+            recordInMapping = false;
+        }
         return bytes;
     }
 
@@ -604,7 +655,7 @@ public final class JournalReader implements AutoCloseable {
             }
             // A live writer that rolled to a new cycle: the next record is the first of a later cycle. Only format 2
             // may be followed there: its sequence number then proves that nothing of the old cycle was skipped.
-            if (length <= 0 || bytes[0] == JournalEvent.V1) {
+            if (length <= 0 || recordV1) {
                 return false;
             }
             var cycle = queue.rollCycle();

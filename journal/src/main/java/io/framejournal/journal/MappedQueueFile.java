@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,8 +12,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One Chronicle Queue file mapped read-only (never writable, never grown) in windows of at most {@link #WINDOW} bytes,
- * for {@link JournalReader}'s sequential fast path: it reads document headers and copies document bodies straight
- * from the mapping, where Chronicle's tailer positions a {@code Bytes} view and a wire per document.
+ * for {@link JournalReader}'s sequential fast path: it reads document headers from the mapping and hands out the
+ * window a covered document lies in whole ({@link #window()}), for {@link RecordDecoder} to check and decode it in place,
+ * where Chronicle's tailer positions a {@code Bytes} view and a wire per document.
  *
  * <p>Only bytes inside the file's length at mapping time are ever touched: a document that reaches past the mapped
  * length is not read here (the caller hands over to the tailer, which decides what it is).
@@ -28,6 +30,9 @@ final class MappedQueueFile implements AutoCloseable {
     private final FileChannel channel;
     private long fileLength;
     private MappedByteBuffer map;
+    /** A view of {@link #map} for {@link RecordDecoder} (which moves its position and limit), made at each mapping. */
+    private ByteBuffer records;
+
     private long base;
     private long end;
 
@@ -75,6 +80,7 @@ final class MappedQueueFile implements AutoCloseable {
             }
             map = channel.map(FileChannel.MapMode.READ_ONLY, newBase, newEnd - newBase);
             map.order(ByteOrder.LITTLE_ENDIAN);
+            records = map.duplicate();
             base = newBase;
             end = newEnd;
             return true;
@@ -88,6 +94,19 @@ final class MappedQueueFile implements AutoCloseable {
         return (int) INT.getAcquire(map, (int) (at - base));
     }
 
+    /**
+     * The current window, for decoding a covered document in place: {@link #offset} gives a file offset's place in it.
+     * Its memory stays mapped while it is referenced, whatever this file maps next.
+     */
+    ByteBuffer window() {
+        return records;
+    }
+
+    /** Where file offset {@code at} (covered) lies in {@link #window()}. */
+    int offset(long at) {
+        return (int) (at - base);
+    }
+
     /** Copies {@code len} bytes at {@code at} (covered) into {@code into}. */
     void read(long at, byte[] into, int len) {
         map.get((int) (at - base), into, 0, len);
@@ -96,6 +115,7 @@ final class MappedQueueFile implements AutoCloseable {
     @Override
     public void close() {
         map = null;
+        records = null;
         try {
             channel.close();
         } catch (IOException ignored) {

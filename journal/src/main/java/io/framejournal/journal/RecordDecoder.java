@@ -18,41 +18,54 @@ import static io.framejournal.journal.RecordFormat.VERSION_OFF;
 import static io.framejournal.journal.RecordFormat.WIDE;
 import static io.framejournal.journal.RecordFormat.WIDE_BIT;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * Reads one format-2 record (see {@link RecordFormat}) from a byte array: typed accessors for the header, a
- * {@link #check} that validates the whole record once (CRC-32C, version, type, op, lengths, every entry's kind), then
- * {@link #next} hands out its events one by one into a {@link JournalEvent} flyweight. Allocates nothing per record.
+ * Reads one format-2 record (see {@link RecordFormat}) in place, from a byte array or straight from a mapped queue file
+ * (a direct {@link ByteBuffer}, no copy): typed accessors for the header, a {@link #check} that validates the whole
+ * record once (CRC-32C, version, type, op, lengths, every entry's kind), then {@link #next} hands out its events one by
+ * one into a {@link JournalEvent} flyweight. Allocates nothing per record.
+ *
+ * <p>Every read is bounds-checked against the record's length, Agrona style: the header accessors per field, the
+ * walks once per slot group and once per entry (then the entry's fields are read unchecked), so no read leaves the
+ * record whatever its bytes say. The flyweight's fields shared by a record's events (header) or a slot group's (slot,
+ * prevIndex) are written once per record or group while the same event object is passed in.
  */
 public final class RecordDecoder {
-    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Records are little-endian; the unchecked reads are native-order. */
+    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     /**
      * By entry kind byte (kind code, high bit for wide): the kind of a slot entry, or {@code null} where the byte names
      * no kind that changes a slot (a bad entry).
      */
     private static final EventKind[] ENTRY_KIND = new EventKind[256];
-    /** By entry kind byte: the entry's size in bytes ({@link RecordFormat#NARROW} or {@link RecordFormat#WIDE}), 0 if bad. */
-    private static final byte[] ENTRY_SIZE = new byte[256];
 
     static {
         for (int kb = 0; kb < 256; kb++) {
             EventKind k = EventKind.ofCode(kb & ~WIDE_BIT);
             if (k != null && k.changesSlot()) {
                 ENTRY_KIND[kb] = k;
-                ENTRY_SIZE[kb] = (byte) ((kb & WIDE_BIT) != 0 ? WIDE : NARROW);
             }
         }
     }
 
     private final CRC32C crc = new CRC32C();
-    private byte[] b;
+    /**
+     * The direct buffer the record lies in (a mapped queue file's window, or {@link #own} for a record given as an
+     * array): kept referenced, so that its memory stays mapped while the decoder reads it at {@link #address}.
+     */
+    private ByteBuffer buffer;
+
+    private long bufferAddress;
+    private int offset;
+    private long address;
+    /** Where a record given as an array is copied to (grown when a longer one comes). */
+    private ByteBuffer own = ByteBuffer.allocateDirect(256);
+
     private int len;
     private long index;
 
@@ -65,12 +78,39 @@ public final class RecordDecoder {
     private boolean groupStart;
     private long redeemHandle;
     private long callHandle;
+    /** Whether the record is a marker (one event), as its header said when its events started. */
+    private boolean marker;
     /** The event the header fields were last written to (they are the same for every event of a record). */
     private JournalEvent headerIn;
 
-    /** Points the decoder at {@code len} bytes of {@code bytes}, the record at journal index {@code index}. */
+    /** Points the decoder at a copy of {@code len} bytes of {@code bytes}, the record at journal index {@code index}. */
     public RecordDecoder wrap(byte[] bytes, int len, long index) {
-        this.b = bytes;
+        Objects.checkFromIndexSize(0, len, bytes.length);
+        if (own.capacity() < len) {
+            own = ByteBuffer.allocateDirect(Math.max(len, own.capacity() * 2));
+        }
+        own.clear();
+        own.put(0, bytes, 0, len);
+        return wrap(own, 0, len, index);
+    }
+
+    /**
+     * Points the decoder at {@code len} bytes of a direct buffer (a mapped queue file) from {@code offset}, in place:
+     * the record at journal index {@code index}. The decoder moves the buffer's position and limit (for the CRC-32C)
+     * and keeps it referenced, so its memory stays mapped while the decoder reads it.
+     */
+    public RecordDecoder wrap(ByteBuffer buffer, int offset, int len, long index) {
+        if (buffer != this.buffer) {
+            this.bufferAddress = OffHeap.address(buffer);
+            this.buffer = buffer;
+        }
+        Objects.checkFromIndexSize(offset, len, buffer.capacity());
+        this.offset = offset;
+        this.address = bufferAddress + offset;
+        return start(len, index);
+    }
+
+    private RecordDecoder start(int len, long index) {
         this.len = len;
         this.index = index;
         this.pos = -1;
@@ -78,49 +118,91 @@ public final class RecordDecoder {
         return this;
     }
 
+    // Reads: checked ones (the offset and size against the record's length), and unchecked ones for a range a caller
+    // has already checked.
+
+    private int u8(int off) {
+        Objects.checkFromIndexSize(off, 1, len);
+        return rawU8(off);
+    }
+
+    private int i32(int off) {
+        Objects.checkFromIndexSize(off, 4, len);
+        return rawI32(off);
+    }
+
+    private long i64(int off) {
+        Objects.checkFromIndexSize(off, 8, len);
+        return rawI64(off);
+    }
+
+    private int rawU8(int off) {
+        return OffHeap.getByte(address + off) & 0xff;
+    }
+
+    private short rawI16(int off) {
+        short v = OffHeap.getShort(address + off);
+        return LITTLE ? v : Short.reverseBytes(v);
+    }
+
+    private int rawI32(int off) {
+        int v = OffHeap.getInt(address + off);
+        return LITTLE ? v : Integer.reverseBytes(v);
+    }
+
+    private long rawI64(int off) {
+        long v = OffHeap.getLong(address + off);
+        return LITTLE ? v : Long.reverseBytes(v);
+    }
+
+    /** Thrown where a walk would leave the record (only a record changed under the reader since its check). */
+    private IndexOutOfBoundsException outside(int off) {
+        return new IndexOutOfBoundsException(at() + "changed while it was read: offset " + off + " of " + len);
+    }
+
     public int version() {
-        return b[VERSION_OFF] & 0xff;
+        return u8(VERSION_OFF);
     }
 
     public int type() {
-        return b[TYPE_OFF] & 0xff;
+        return u8(TYPE_OFF);
     }
 
     public int op() {
-        return b[OP_OFF] & 0xff;
+        return u8(OP_OFF);
     }
 
     public int flags() {
-        return b[FLAGS_OFF] & 0xff;
+        return u8(FLAGS_OFF);
     }
 
     public int storedCrc() {
-        return (int) I32.get(b, CRC_OFF);
+        return i32(CRC_OFF);
     }
 
     public long seq() {
-        return (long) I64.get(b, SEQ_OFF);
+        return i64(SEQ_OFF);
     }
 
     public long handle() {
-        return (long) I64.get(b, HANDLE_OFF);
+        return i64(HANDLE_OFF);
     }
 
     public long timestamp() {
-        return (long) I64.get(b, TIME_OFF);
+        return i64(TIME_OFF);
     }
 
     public int thread() {
-        return (int) I32.get(b, THREAD_OFF);
+        return i32(THREAD_OFF);
     }
 
     public int site() {
-        return (int) I32.get(b, SITE_OFF);
+        return i32(SITE_OFF);
     }
 
     /** Slot groups of a call; 1 for a marker. */
     public int count() {
-        return (int) I32.get(b, COUNT_OFF);
+        return i32(COUNT_OFF);
     }
 
     public int length() {
@@ -134,8 +216,12 @@ public final class RecordDecoder {
     /** The CRC-32C the record should carry. */
     public int computeCrc() {
         crc.reset();
-        crc.update(b, 0, CRC_OFF);
-        crc.update(b, SEQ_OFF, len - SEQ_OFF);
+        ByteBuffer d = buffer;
+        int o = offset;
+        d.limit(o + CRC_OFF).position(o);
+        crc.update(d);
+        d.limit(o + len).position(o + SEQ_OFF);
+        crc.update(d);
         return (int) crc.getValue();
     }
 
@@ -148,39 +234,44 @@ public final class RecordDecoder {
         if (len < HEADER) {
             return at() + "has " + len + " bytes, less than a format-2 header (" + HEADER + ")";
         }
-        if (version() != RecordFormat.VERSION) {
-            return at() + "has format version " + version() + ", expected " + RecordFormat.VERSION;
+        int head = rawI32(VERSION_OFF); // version, type, op and flags, one byte each
+        int version = head & 0xff;
+        if (version != RecordFormat.VERSION) {
+            return at() + "has format version " + version + ", expected " + RecordFormat.VERSION;
         }
-        if (storedCrc() != computeCrc()) {
+        if (rawI32(CRC_OFF) != computeCrc()) {
             return at()
                     + "fails its CRC-32C check: the journal is damaged or truncated there (a flipped bit, or a record cut or"
                     + " zeroed part way)";
         }
-        if (OpCode.ofCode(op()) == null) {
-            return at() + "has unknown op " + op();
+        int type = (head >>> 8) & 0xff;
+        int op = (head >>> 16) & 0xff;
+        int flags = head >>> 24;
+        if (OpCode.ofCode(op) == null) {
+            return at() + "has unknown op " + op;
         }
-        if ((flags() & ~RecordFormat.FLAG_FROM_HANDLE) != 0) {
+        if ((flags & ~RecordFormat.FLAG_FROM_HANDLE) != 0) {
             return at() + "has reserved flag bits set";
         }
-        int count = count();
-        if (type() == RecordFormat.TYPE_MARKER) {
+        int count = rawI32(COUNT_OFF);
+        if (type == RecordFormat.TYPE_MARKER) {
             if (count != 1 || len != HEADER + MARKER) {
                 return at() + "is a marker of " + len + " bytes and count " + count + ", expected " + (HEADER + MARKER)
                         + " and 1";
             }
-            EventKind k = EventKind.ofCode(b[HEADER] & 0xff);
+            EventKind k = EventKind.ofCode(u8(HEADER));
             if (k == null || !RecordFormat.isMarker(k)) {
-                return at() + "is a marker of unknown kind " + (b[HEADER] & 0xff);
+                return at() + "is a marker of unknown kind " + u8(HEADER);
             }
             return null;
         }
-        if (type() != RecordFormat.TYPE_CALL) {
-            return at() + "has unknown record type " + type();
+        if (type != RecordFormat.TYPE_CALL) {
+            return at() + "has unknown record type " + type;
         }
         if (count <= 0) {
             return at() + "is a call with " + count + " slot groups";
         }
-        int p = bodyStart();
+        int p = (flags & RecordFormat.FLAG_FROM_HANDLE) != 0 ? HEADER + RecordFormat.FROM_HANDLE : HEADER;
         if (p > len) {
             return at() + "ends inside its header";
         }
@@ -189,9 +280,9 @@ public final class RecordDecoder {
             if (p + GROUP > len) {
                 return at() + "ends inside slot group " + g + " of " + count;
             }
-            int slot = (int) I32.get(b, p);
-            int n = (short) I16.get(b, p + 4) & 0xffff;
-            if (n == 0 || (short) I16.get(b, p + 6) != 0) {
+            int slot = rawI32(p);
+            int n = rawI16(p + 4) & 0xffff;
+            if (n == 0 || rawI16(p + 6) != 0) {
                 return at() + "has a malformed slot group " + g + " (" + n + " entries)";
             }
             if (slot <= lastSlot) {
@@ -203,15 +294,20 @@ public final class RecordDecoder {
                 if (p + 2 > len) {
                     return at() + "ends inside the entries of slot " + slot;
                 }
-                int kb = b[p] & 0xff;
-                int size = ENTRY_SIZE[kb];
-                if (size == 0) {
+                int kb = rawU8(p);
+                if (ENTRY_KIND[kb] == null) {
                     return at() + "has an entry of unknown kind " + (kb & ~WIDE_BIT) + " for slot " + slot;
                 }
-                if ((b[p + 1] & ~RecordFormat.ENTRY_UPDATE) != 0) {
+                if ((rawU8(p + 1) & ~RecordFormat.ENTRY_UPDATE) != 0) {
                     return at() + "has reserved entry flag bits set for slot " + slot;
                 }
-                p += size;
+                // the size by a branch on the wide bit, not a table lookup: the walk's next position does not wait for
+                // a second load
+                if ((kb & WIDE_BIT) != 0) {
+                    p += WIDE;
+                } else {
+                    p += NARROW;
+                }
             }
         }
         if (p != len) {
@@ -220,13 +316,9 @@ public final class RecordDecoder {
         return null;
     }
 
-    private int bodyStart() {
-        return (flags() & RecordFormat.FLAG_FROM_HANDLE) != 0 ? HEADER + RecordFormat.FROM_HANDLE : HEADER;
-    }
-
     /** The handle the call's REDEEM entries redeem: fromHandle when the record has one, else its handle. */
     public long redeemHandle() {
-        return (flags() & RecordFormat.FLAG_FROM_HANDLE) != 0 ? (long) I64.get(b, HEADER) : handle();
+        return (flags() & RecordFormat.FLAG_FROM_HANDLE) != 0 ? i64(HEADER) : handle();
     }
 
     private String at() {
@@ -249,91 +341,122 @@ public final class RecordDecoder {
         if (e != headerIn) {
             header(e);
         }
-        int kb = b[pos] & 0xff;
+        int p = pos;
+        if (p > len - NARROW) {
+            throw outside(p);
+        }
+        int kb = rawU8(p);
         EventKind kind = ENTRY_KIND[kb];
         e.kind = kind;
-        int flags = b[pos + 1] & 0xff;
+        int flags = rawU8(p + 1);
         if ((kb & WIDE_BIT) != 0) {
-            e.metaType = (short) I16.get(b, pos + 2);
-            e.before = (long) I64.get(b, pos + 4);
-            e.after = (long) I64.get(b, pos + 12);
-            pos += WIDE;
+            pos = readWide(e, p);
         } else {
             e.metaType = 0;
-            e.before = (int) I32.get(b, pos + 4);
-            e.after = (int) I32.get(b, pos + 8);
-            pos += NARROW;
+            e.before = rawI32(p + 4);
+            e.after = rawI32(p + 8);
+            pos = p + NARROW;
         }
-        entriesLeft--;
-        e.flags = entriesLeft == 0 ? flags | JournalEvent.FLAG_OP_END : flags;
+        int left = --entriesLeft;
+        e.flags = left == 0 ? flags | JournalEvent.FLAG_OP_END : flags;
         e.handle = kind == EventKind.REDEEM ? redeemHandle : callHandle;
-        e.slot = groupSlot;
-        e.prevIndex = groupPrev;
         e.groupStart = groupStart;
         groupStart = false;
         return true;
+    }
+
+    /** A wide entry's values (out of {@link #next}, which stays small enough to inline); @return the next entry's start */
+    private int readWide(JournalEvent e, int p) {
+        if (p > len - WIDE) {
+            throw outside(p);
+        }
+        e.metaType = rawI16(p + 2);
+        e.before = rawI64(p + 4);
+        e.after = rawI64(p + 12);
+        return p + WIDE;
     }
 
     private static final int NO_MORE = 0;
     private static final int MARKER_READ = 1;
     private static final int GROUP_STARTED = 2;
 
-    /**
-     * Once per slot group, out of {@link #next}'s per-entry path (so that it stays small enough to inline): the record's
-     * start (a marker's one event, read whole), then each group's header.
-     */
     /** Whether every event of the wrapped record has been handed out by {@link #next}. */
     public boolean exhausted() {
-        return pos >= 0 && entriesLeft == 0 && (groupsLeft == 0 || type() == RecordFormat.TYPE_MARKER);
+        return pos >= 0 && entriesLeft == 0 && (groupsLeft == 0 || marker);
     }
 
+    /**
+     * Once per slot group, out of {@link #next}'s per-entry path (so that it stays small enough to inline): the record's
+     * start, then each group's header.
+     */
     private int nextGroup(JournalEvent e) {
-        if (pos < 0) {
-            pos = bodyStart();
-            redeemHandle = redeemHandle();
-            callHandle = handle();
-            headerIn = null;
-            groupsLeft = count();
-            if (type() == RecordFormat.TYPE_MARKER) {
-                readMarker(e);
-                return MARKER_READ;
-            }
+        if (pos < 0 && startRecord(e)) {
+            return MARKER_READ;
         }
         if (groupsLeft == 0) {
             return NO_MORE;
         }
-        groupSlot = (int) I32.get(b, pos);
-        entriesLeft = (short) I16.get(b, pos + 4) & 0xffff;
-        groupPrev = (long) I64.get(b, pos + 8);
+        int p = pos;
+        if (p > len - GROUP) {
+            throw outside(p);
+        }
+        groupSlot = rawI32(p);
+        entriesLeft = rawI16(p + 4) & 0xffff;
+        groupPrev = rawI64(p + 8);
         groupStart = true;
+        e.slot = groupSlot; // the same for every event of the group (header() writes them again into another event)
+        e.prevIndex = groupPrev;
         groupsLeft--;
-        pos += GROUP;
+        pos = p + GROUP;
         return GROUP_STARTED;
+    }
+
+    /** Once per record, out of the per-group path: where its body starts; a marker's one event read whole. */
+    private boolean startRecord(JournalEvent e) {
+        Objects.checkFromIndexSize(0, HEADER, len);
+        int flags = rawU8(FLAGS_OFF);
+        boolean fromHandle = (flags & RecordFormat.FLAG_FROM_HANDLE) != 0;
+        pos = fromHandle ? HEADER + RecordFormat.FROM_HANDLE : HEADER;
+        callHandle = rawI64(HANDLE_OFF);
+        redeemHandle = fromHandle ? i64(HEADER) : callHandle;
+        headerIn = null;
+        groupsLeft = rawI32(COUNT_OFF);
+        marker = rawU8(TYPE_OFF) == RecordFormat.TYPE_MARKER;
+        if (marker) {
+            readMarker(e);
+            return true;
+        }
+        return false;
     }
 
     private void readMarker(JournalEvent e) {
         header(e);
         e.handle = callHandle;
-        e.kind = EventKind.ofCode(b[HEADER] & 0xff);
+        Objects.checkFromIndexSize(HEADER, MARKER, len);
+        e.kind = EventKind.ofCode(rawU8(HEADER));
         e.flags = 0;
-        e.metaType = (short) I16.get(b, HEADER + 2);
-        e.slot = (int) I32.get(b, HEADER + 4);
-        e.before = (long) I64.get(b, HEADER + 8);
-        e.after = (long) I64.get(b, HEADER + 16);
+        e.metaType = rawI16(HEADER + 2);
+        e.slot = rawI32(HEADER + 4);
+        e.before = rawI64(HEADER + 8);
+        e.after = rawI64(HEADER + 16);
         e.prevIndex = JournalIndex.NONE;
         e.groupStart = true;
         pos = len;
         groupsLeft = 0;
     }
 
+    /** The fields every event of the record (and of its current slot group) shares, written once per event object. */
     private void header(JournalEvent e) {
         headerIn = e;
+        e.slot = groupSlot;
+        e.prevIndex = groupPrev;
         e.index = index;
         e.version = RecordFormat.VERSION;
-        e.op = b[OP_OFF] & 0xff;
-        e.seq = (long) I64.get(b, SEQ_OFF);
-        e.timestamp = (long) I64.get(b, TIME_OFF);
-        e.thread = (int) I32.get(b, THREAD_OFF);
-        e.site = (int) I32.get(b, SITE_OFF);
+        Objects.checkFromIndexSize(0, HEADER, len);
+        e.op = rawU8(OP_OFF);
+        e.seq = rawI64(SEQ_OFF);
+        e.timestamp = rawI64(TIME_OFF);
+        e.thread = rawI32(THREAD_OFF);
+        e.site = rawI32(SITE_OFF);
     }
 }

@@ -222,13 +222,16 @@ public final class ReplayState {
         return (byte) (word(slot, 6) >>> 48);
     }
 
-    /** Replays a whole journal from its start into a new state. Reading problems end the replay early. */
+    /**
+     * Replays a whole journal from its start into a new state, each event applied to its slot's packed words in place
+     * ({@link #apply(JournalEvent)}: the same state as through {@link Transition#apply}). Reading problems end the
+     * replay early.
+     */
     public static ReplayState replay(JournalReader reader, int nrSlots) {
         ReplayState state = new ReplayState(nrSlots);
         JournalEvent e = new JournalEvent();
-        SlotState scratch = new SlotState();
         while (reader.next(e)) {
-            state.apply(e, scratch);
+            state.apply(e);
         }
         return state;
     }

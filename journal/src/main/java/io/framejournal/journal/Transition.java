@@ -64,53 +64,117 @@ public final class Transition {
      * checks the two agree on random events).
      */
     static Verdict applyToWords(long[] w, int b, JournalEvent e) {
-        Verdict v;
-        switch (e.kind) {
-            case REFCOUNT:
-                v = refCount(w[b + ReplayState.REF], e);
-                w[b + ReplayState.REF] = e.after;
-                break;
-            case USAGE:
-                v = usage((byte) (w[b + ReplayState.PACKED] >>> 48), e);
-                w[b + ReplayState.PACKED] =
-                        (w[b + ReplayState.PACKED] & ~ReplayState.USAGE_BITS) | (e.after & 0xffL) << 48;
-                break;
-            case META_WRITE:
-                v = metaWrite((short) (w[b + ReplayState.PACKED] >>> 32), e);
-                w[b + ReplayState.PACKED] =
-                        (w[b + ReplayState.PACKED] & ~ReplayState.META_TYPE_BITS) | (e.metaType & 0xffffL) << 32;
-                w[b + ReplayState.META0] = e.before;
-                w[b + ReplayState.META1] = e.after;
-                break;
-            case META_DROP:
-                v = metaDrop((short) (w[b + ReplayState.PACKED] >>> 32), e);
-                w[b + ReplayState.PACKED] &= ~ReplayState.META_TYPE_BITS;
-                w[b + ReplayState.META0] = 0;
-                w[b + ReplayState.META1] = 0;
-                break;
-            case MINT:
-                v = mint(w[b + ReplayState.OBLIGATIONS], e);
-                w[b + ReplayState.OBLIGATIONS] = e.after;
-                break;
-            case REDEEM:
-                v = redeem(w[b + ReplayState.OBLIGATIONS], e);
-                w[b + ReplayState.OBLIGATIONS] = e.after;
-                break;
-            case RAW_FORGET:
-                v = rawForget(w[b + ReplayState.RAW], e);
-                w[b + ReplayState.RAW] = e.after;
-                break;
-            case RAW_RESTORE:
-                v = rawRestore(w[b + ReplayState.RAW], e);
-                w[b + ReplayState.RAW] = e.after;
-                break;
-            case LIST:
-                v = list((int) w[b + ReplayState.PACKED], e);
-                w[b + ReplayState.PACKED] = (w[b + ReplayState.PACKED] & ~0xffff_ffffL) | (e.after & 0xffff_ffffL);
-                break;
-            default:
-                return Verdict.OK; // no other kind changes a slot
+        // identity tests, not a switch: an enum switch loads the kind's ordinal and a switch map before it can jump
+        EventKind k = e.kind;
+        if (k == EventKind.REFCOUNT) {
+            return refCountWords(w, b, e);
         }
+        if (k == EventKind.MINT) {
+            return mintWords(w, b, e);
+        }
+        if (k == EventKind.REDEEM) {
+            return redeemWords(w, b, e);
+        }
+        if (k == EventKind.LIST) {
+            return listWords(w, b, e);
+        }
+        return applyOtherToWords(w, b, e);
+    }
+
+    /**
+     * The kinds {@link #applyToWords} does not dispatch itself: it keeps four, so that its compiled code stays small
+     * enough to inline into a replay loop.
+     */
+    private static Verdict applyOtherToWords(long[] w, int b, JournalEvent e) {
+        EventKind k = e.kind;
+        if (k == EventKind.USAGE) {
+            return usageWords(w, b, e);
+        }
+        if (k == EventKind.META_WRITE) {
+            return metaWriteWords(w, b, e);
+        }
+        if (k == EventKind.META_DROP) {
+            return metaDropWords(w, b, e);
+        }
+        if (k == EventKind.RAW_FORGET) {
+            return rawForgetWords(w, b, e);
+        }
+        if (k == EventKind.RAW_RESTORE) {
+            return rawRestoreWords(w, b, e);
+        }
+        return Verdict.OK; // no other kind changes a slot
+    }
+
+    // One small method per kind for applyToWords (so that its dispatch stays small enough to inline into a replay
+    // loop): the verdict from the one field the kind is about, then that field and lastIndex written.
+
+    private static Verdict refCountWords(long[] w, int b, JournalEvent e) {
+        Verdict v = refCount(w[b + ReplayState.REF], e);
+        w[b + ReplayState.REF] = e.after;
+        w[b + ReplayState.LAST] = e.index;
+        return v;
+    }
+
+    private static Verdict usageWords(long[] w, int b, JournalEvent e) {
+        long packed = w[b + ReplayState.PACKED];
+        Verdict v = usage((byte) (packed >>> 48), e);
+        w[b + ReplayState.PACKED] = (packed & ~ReplayState.USAGE_BITS) | (e.after & 0xffL) << 48;
+        w[b + ReplayState.LAST] = e.index;
+        return v;
+    }
+
+    private static Verdict metaWriteWords(long[] w, int b, JournalEvent e) {
+        long packed = w[b + ReplayState.PACKED];
+        Verdict v = metaWrite((short) (packed >>> 32), e);
+        w[b + ReplayState.PACKED] = (packed & ~ReplayState.META_TYPE_BITS) | (e.metaType & 0xffffL) << 32;
+        w[b + ReplayState.META0] = e.before;
+        w[b + ReplayState.META1] = e.after;
+        w[b + ReplayState.LAST] = e.index;
+        return v;
+    }
+
+    private static Verdict metaDropWords(long[] w, int b, JournalEvent e) {
+        long packed = w[b + ReplayState.PACKED];
+        Verdict v = metaDrop((short) (packed >>> 32), e);
+        w[b + ReplayState.PACKED] = packed & ~ReplayState.META_TYPE_BITS;
+        w[b + ReplayState.META0] = 0;
+        w[b + ReplayState.META1] = 0;
+        w[b + ReplayState.LAST] = e.index;
+        return v;
+    }
+
+    private static Verdict mintWords(long[] w, int b, JournalEvent e) {
+        Verdict v = mint(w[b + ReplayState.OBLIGATIONS], e);
+        w[b + ReplayState.OBLIGATIONS] = e.after;
+        w[b + ReplayState.LAST] = e.index;
+        return v;
+    }
+
+    private static Verdict redeemWords(long[] w, int b, JournalEvent e) {
+        Verdict v = redeem(w[b + ReplayState.OBLIGATIONS], e);
+        w[b + ReplayState.OBLIGATIONS] = e.after;
+        w[b + ReplayState.LAST] = e.index;
+        return v;
+    }
+
+    private static Verdict rawForgetWords(long[] w, int b, JournalEvent e) {
+        Verdict v = rawForget(w[b + ReplayState.RAW], e);
+        w[b + ReplayState.RAW] = e.after;
+        w[b + ReplayState.LAST] = e.index;
+        return v;
+    }
+
+    private static Verdict rawRestoreWords(long[] w, int b, JournalEvent e) {
+        Verdict v = rawRestore(w[b + ReplayState.RAW], e);
+        w[b + ReplayState.RAW] = e.after;
+        w[b + ReplayState.LAST] = e.index;
+        return v;
+    }
+
+    private static Verdict listWords(long[] w, int b, JournalEvent e) {
+        long packed = w[b + ReplayState.PACKED];
+        Verdict v = list((int) packed, e);
+        w[b + ReplayState.PACKED] = (packed & ~0xffff_ffffL) | (e.after & 0xffff_ffffL);
         w[b + ReplayState.LAST] = e.index;
         return v;
     }

@@ -141,4 +141,46 @@ class RecordFormatTest {
                     .isNotNull();
         }
     }
+
+    /**
+     * The fast path decodes a record in place in a mapped window (a direct buffer, at an offset, between other bytes):
+     * the same checks and events as from an array, and a cut record is refused without reading past its length.
+     */
+    @Test
+    void a_record_in_a_direct_buffer_reads_as_from_an_array() {
+        byte[] b = claimRecord();
+        ByteBuffer window = ByteBuffer.allocateDirect(b.length + 64);
+        for (int i = 0; i < window.capacity(); i++) {
+            window.put(i, (byte) 0x84); // wide META_WRITE kind bytes around the record: a walk past it would see them
+        }
+        window.put(24, b);
+        RecordDecoder fromArray = new RecordDecoder().wrap(b, b.length, 7);
+        RecordDecoder inPlace = new RecordDecoder().wrap(window, 24, b.length, 7);
+        assertThat(inPlace.check()).isNull();
+        assertThat(fromArray.check()).isNull();
+        assertThat(inPlace.seq()).isEqualTo(fromArray.seq());
+        assertThat(inPlace.storedCrc()).isEqualTo(fromArray.storedCrc()).isEqualTo(inPlace.computeCrc());
+        JournalEvent a = new JournalEvent();
+        JournalEvent d = new JournalEvent();
+        int n = 0;
+        while (fromArray.next(a)) {
+            assertThat(inPlace.next(d)).isTrue();
+            assertThat(d.kind).isEqualTo(a.kind);
+            assertThat(d.before).isEqualTo(a.before);
+            assertThat(d.after).isEqualTo(a.after);
+            assertThat(d.metaType).isEqualTo(a.metaType);
+            assertThat(d.flags).isEqualTo(a.flags);
+            assertThat(d.slot).isEqualTo(a.slot);
+            assertThat(d.prevIndex).isEqualTo(a.prevIndex);
+            assertThat(d.seq).isEqualTo(a.seq);
+            n++;
+        }
+        assertThat(inPlace.next(d)).isFalse();
+        assertThat(n).isEqualTo(5);
+        for (int len = 0; len < b.length; len++) {
+            assertThat(new RecordDecoder().wrap(window, 24, len, 7).check())
+                    .as("cut at %d", len)
+                    .isNotNull();
+        }
+    }
 }

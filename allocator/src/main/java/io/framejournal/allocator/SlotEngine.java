@@ -35,6 +35,14 @@ final class SlotEngine {
     private final JournalWriter journal;
     private final int pageSize;
     private final ThreadLocal<Ctx> contexts;
+    /**
+     * The context of the first thread to call (kept while that thread lives): its calls find their context with one
+     * field read and a compare against {@link Thread#currentThread()} instead of a thread-local map lookup. Other
+     * threads use {@link #contexts}. Read racily: a context's {@code threadId} is final, so a thread that reads another
+     * thread's context sees that it is not its own.
+     */
+    private Ctx first;
+
     private final CloseGate gate = new CloseGate();
     /** How handles are sampled for leak tracking and call sites. */
     private final LeakDetection level;
@@ -77,6 +85,9 @@ final class SlotEngine {
 
     /** One thread's scratch for one call: its journal lane, the slots it holds locked and their scratch states. */
     static final class Ctx extends CloseGate.Pin {
+        /** The id of the thread this context belongs to (ids are never reused; no reference keeps it alive). */
+        final long threadId = Thread.currentThread().getId();
+
         final JournalWriter.Lane lane;
         final RecordEncoder rec;
         final JournalEvent ev = new JournalEvent();
@@ -152,9 +163,26 @@ final class SlotEngine {
      * unmapping the slot table under it. Nests; pair with {@link #unpin}.
      */
     Ctx pin() {
-        Ctx c = contexts.get();
+        Ctx c = context();
         if (!gate.enter(c)) {
             throw new IllegalStateException("region is closed");
+        }
+        return c;
+    }
+
+    /** The calling thread's context. */
+    private Ctx context() {
+        Ctx c = first;
+        if (c != null && c.threadId == Thread.currentThread().getId()) {
+            return c;
+        }
+        return otherContext(c);
+    }
+
+    private Ctx otherContext(Ctx cached) {
+        Ctx c = contexts.get();
+        if (cached == null || (cached != c && !cached.ownerAlive())) {
+            first = c; // the first caller, or the first after it died
         }
         return c;
     }
@@ -312,7 +340,10 @@ final class SlotEngine {
      * sampled call's site id (0 when none was captured) as an unsigned int. Consumed by the first call.
      */
     long takeSample() {
-        Ctx c = contexts.get();
+        if (level == LeakDetection.DISABLED) {
+            return NOT_SAMPLED; // nothing is sampled: no call set sampleReady
+        }
+        Ctx c = context();
         if (!c.sampleReady) {
             return NOT_SAMPLED;
         }
@@ -829,7 +860,7 @@ final class SlotEngine {
 
     /** The region's last record, journaled after {@link #shutdown()} has drained every operation. */
     long closingMarker(EventKind kind, OpCode op, long handle) {
-        return markerUnguarded(contexts.get(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0, 0);
+        return markerUnguarded(context(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0, 0);
     }
 
     private long markerUnguarded(

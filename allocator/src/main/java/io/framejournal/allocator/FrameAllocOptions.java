@@ -48,7 +48,7 @@ public final class FrameAllocOptions {
                 }
                 try {
                     H handle = claim.at(region.paddrOf(slot));
-                    region.allocCursor.set(slot + 1);
+                    region.allocCursor.lazySet(slot + 1);
                     return handle;
                 } catch (GetFrameException raced) {
                     // another thread took it between the scan and the claim; keep looking
@@ -103,7 +103,7 @@ public final class FrameAllocOptions {
             int start = slot - n + 1;
             try {
                 Segment<M> seg = Segment.fromUnused(region, region.paddrOf(start), region.paddrOf(slot + 1), metaFn);
-                region.allocCursor.set(slot + 1);
+                region.allocCursor.lazySet(slot + 1);
                 return seg;
             } catch (GetFrameException raced) {
                 slot = (int) (raced.paddr() / region.config().pageSize());

@@ -54,7 +54,12 @@ public final class MetaRegion implements AutoCloseable {
     private final long session;
     private final AtomicLong handleIds = new AtomicLong();
     private final AtomicInteger listIds = new AtomicInteger();
+    /**
+     * The next-fit allocator's starting point: a hint (any value finds a free frame), so it is set with {@code lazySet}
+     * (a release store, no store-load fence on the call's path).
+     */
     final AtomicInteger allocCursor = new AtomicInteger();
+
     private RegionStatus status;
     private volatile boolean closed;
 

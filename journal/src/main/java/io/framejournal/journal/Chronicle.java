@@ -2,6 +2,8 @@ package io.framejournal.journal;
 
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
@@ -52,12 +54,18 @@ public final class Chronicle {
 
     /** A journal queue for appending with the given roll cycle. */
     public static SingleChronicleQueue writableQueue(Path dir, JournalCycle cycle, SyncMode syncMode) {
+        return writableQueue(dir, cycle, syncMode, SystemTimeProvider.INSTANCE);
+    }
+
+    /** {@link #writableQueue(Path, JournalCycle, SyncMode)} with the clock Chronicle finds roll cycles by. */
+    static SingleChronicleQueue writableQueue(Path dir, JournalCycle cycle, SyncMode syncMode, TimeProvider clock) {
         JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(cycle.rollCycle())
                 .blockSize(QUEUE_BLOCK_SIZE)
                 .syncMode(syncMode)
                 .timeoutMS(2_000)
+                .timeProvider(clock)
                 .build();
     }
 

@@ -44,8 +44,12 @@ public final class JournalWriter implements AutoCloseable {
 
     private int lastAppendedCrc;
 
-    private JournalWriter(SingleChronicleQueue queue, long nextSeq) {
+    /** The clock the queue finds roll cycles by: during an append, the record's own timestamp. */
+    private final AppendClock clock;
+
+    private JournalWriter(SingleChronicleQueue queue, AppendClock clock, long nextSeq) {
         this.queue = queue;
+        this.clock = clock;
         this.nextSeq = nextSeq;
         this.rollCycle = queue.rollCycle();
         this.lastSeqInCycle = rollCycle.maxMessagesPerCycle() - 1;
@@ -60,7 +64,8 @@ public final class JournalWriter implements AutoCloseable {
     public static JournalWriter open(Path journalDir, SyncMode syncMode) {
         long next = nextSeqOf(journalDir);
         JournalCycle cycle = JournalCycle.ofJournalDir(journalDir);
-        return new JournalWriter(Chronicle.writableQueue(journalDir, cycle, syncMode), next);
+        AppendClock clock = new AppendClock();
+        return new JournalWriter(Chronicle.writableQueue(journalDir, cycle, syncMode, clock), clock, next);
     }
 
     /** The sequence number the next record of a journal gets: one past its last format-2 record's, or 0. */
@@ -287,12 +292,21 @@ public final class JournalWriter implements AutoCloseable {
             // append path (a writingDocument context re-scans the queue's index on every document).
             lockAppends();
             try {
-                if (lastAppended != JournalIndex.NONE && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
-                    requireRoomInCycle();
+                long timestamp = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
+                long seq;
+                // Chronicle's clock (the queue's cycle, here and in writeBytes) reads the record's timestamp: one clock
+                // read per append, and the record lands in the cycle its timestamp names
+                clock.appending(timestamp);
+                try {
+                    if (lastAppended != JournalIndex.NONE
+                            && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
+                        requireRoomInCycle();
+                    }
+                    seq = nextSeq++;
+                    appender.writeBytes(record.sealBytes(seq, threadId, timestamp));
+                } finally {
+                    clock.done();
                 }
-                long seq = nextSeq++;
-                appender.writeBytes(
-                        record.sealBytes(seq, threadId, epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart)));
                 long index = appender.lastIndexAppended();
                 lastAppended = index;
                 lastAppendedSeq = seq;

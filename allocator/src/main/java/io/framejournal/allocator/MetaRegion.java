@@ -472,8 +472,13 @@ public final class MetaRegion implements AutoCloseable {
         return leaks.level();
     }
 
+    /**
+     * A new handle id: the session in the high bits, a number unique in the session below. Each thread takes numbers
+     * from {@link #handleIds} a block at a time ({@link SlotEngine#nextHandleNumber}), so a call draws its handle's id
+     * without an atomic instruction; one thread alone gets 1, 2, 3, ... as before.
+     */
     long nextHandleId() {
-        return (session << 40) | handleIds.incrementAndGet();
+        return (session << 40) | engine.nextHandleNumber(handleIds);
     }
 
     int nextListId() {

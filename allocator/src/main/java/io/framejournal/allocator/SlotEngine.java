@@ -106,6 +106,11 @@ final class SlotEngine {
         SlotState cur;
         int curSlot;
 
+        /** The next handle number this thread hands out, and the end of its block (exclusive). */
+        long handleNext;
+
+        long handleEnd;
+
         /** Handle creations on this thread so far: sampling counts them per thread (deterministic per thread). */
         long creations;
         /** The call in progress made a handle that is sampled (its creation record names {@link #site}). */
@@ -204,6 +209,25 @@ final class SlotEngine {
         return gate.registered();
     }
 
+    /** Handle numbers a thread takes from the region's counter at once. */
+    static final int HANDLE_BLOCK = 64;
+
+    /**
+     * The calling thread's next handle number: from its block, taking a new block of {@value #HANDLE_BLOCK} from
+     * {@code counter} when it has used its last. Numbers are unique in the region's session; a thread that dies
+     * leaves the rest of its block unused.
+     */
+    long nextHandleNumber(java.util.concurrent.atomic.AtomicLong counter) {
+        Ctx c = context();
+        long n = c.handleNext;
+        if (n == c.handleEnd) {
+            n = counter.getAndAdd(HANDLE_BLOCK) + 1;
+            c.handleEnd = n + HANDLE_BLOCK;
+        }
+        c.handleNext = n + 1;
+        return n;
+    }
+
     /** Why the region failed (an append threw), or {@code null}. */
     String failure() {
         return failure;
@@ -245,6 +269,8 @@ final class SlotEngine {
             }
         }
         c.rec.beginCall(op, handle, c.site);
+        c.ev.op = op.code();
+        c.ev.handle = handle;
         return c;
     }
 
@@ -265,6 +291,7 @@ final class SlotEngine {
         c.touched[i] = true;
         c.cur = c.st[i];
         c.curSlot = c.slots[i];
+        c.ev.slot = c.curSlot;
         c.rec.beginSlot(c.curSlot, c.cur.lastIndex);
         return c.cur;
     }
@@ -273,16 +300,28 @@ final class SlotEngine {
         emit(c, kind, before, after, (short) 0, 0);
     }
 
+    /**
+     * One entry of the current slot: applied to the slot's scratch state through {@link Transition#apply} (which must
+     * find it legal), then encoded. The event's op, handle and slot were set once for the call and the group.
+     */
     private void emit(Ctx c, EventKind kind, long before, long after, short metaType, int flags) {
-        JournalEvent e = c.ev.set(kind, c.op, c.curSlot, before, after, c.handle);
+        JournalEvent e = c.ev;
+        e.kind = kind;
         e.flags = flags;
         e.metaType = metaType;
+        e.before = before;
+        e.after = after;
         Verdict v = Transition.apply(c.cur, e);
         if (v != Verdict.OK) {
-            throw new IllegalStateException("internal error: " + kind + " " + before + "\u2192" + after + " on slot "
-                    + c.curSlot + " is " + v + " for its state " + c.cur);
+            throw illegal(c, v);
         }
         c.rec.entry(kind, flags, metaType, before, after);
+    }
+
+    private static IllegalStateException illegal(Ctx c, Verdict v) {
+        JournalEvent e = c.ev;
+        return new IllegalStateException("internal error: " + e.kind + " " + e.before + "\u2192" + e.after + " on slot "
+                + c.curSlot + " is " + v + " for its state " + c.cur);
     }
 
     /** Appends the call's record, stores every slot it changed and unlocks. @return the record's index */

@@ -2,8 +2,6 @@ package io.framejournal.journal;
 
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.SyncMode;
-import net.openhft.chronicle.core.time.SystemTimeProvider;
-import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
@@ -54,19 +52,20 @@ public final class Chronicle {
 
     /** A journal queue for appending with the given roll cycle. */
     public static SingleChronicleQueue writableQueue(Path dir, JournalCycle cycle, SyncMode syncMode) {
-        return writableQueue(dir, cycle, syncMode, SystemTimeProvider.INSTANCE);
+        return writableQueueBuilder(dir, cycle, syncMode).build();
     }
 
-    /** {@link #writableQueue(Path, JournalCycle, SyncMode)} with the clock Chronicle finds roll cycles by. */
-    static SingleChronicleQueue writableQueue(Path dir, JournalCycle cycle, SyncMode syncMode, TimeProvider clock) {
+    /**
+     * The builder of {@link #writableQueue(Path, JournalCycle, SyncMode)}, for a writer that sets its own clock (see
+     * {@code AppendClock}; set there, not here: {@code history} loads this class and must load nothing of Chronicle).
+     */
+    static SingleChronicleQueueBuilder writableQueueBuilder(Path dir, JournalCycle cycle, SyncMode syncMode) {
         JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(cycle.rollCycle())
                 .blockSize(QUEUE_BLOCK_SIZE)
                 .syncMode(syncMode)
-                .timeoutMS(2_000)
-                .timeProvider(clock)
-                .build();
+                .timeoutMS(2_000);
     }
 
     /** The journal queue of a region, read-only: maps nothing writable, changes no byte. */

@@ -65,7 +65,10 @@ public final class JournalWriter implements AutoCloseable {
         long next = nextSeqOf(journalDir);
         JournalCycle cycle = JournalCycle.ofJournalDir(journalDir);
         AppendClock clock = new AppendClock();
-        return new JournalWriter(Chronicle.writableQueue(journalDir, cycle, syncMode, clock), clock, next);
+        SingleChronicleQueue queue = Chronicle.writableQueueBuilder(journalDir, cycle, syncMode)
+                .timeProvider(clock)
+                .build();
+        return new JournalWriter(queue, clock, next);
     }
 
     /** The sequence number the next record of a journal gets: one past its last format-2 record's, or 0. */

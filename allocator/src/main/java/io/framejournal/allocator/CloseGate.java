@@ -20,6 +20,12 @@ final class CloseGate {
         int depth;
         /** 1 while the owning thread is inside a call. */
         volatile int active;
+
+        /** Whether the thread that made the pin is still alive. */
+        final boolean ownerAlive() {
+            Thread t = owner.get();
+            return t != null && t.isAlive();
+        }
     }
 
     private final Queue<Pin> pins = new ConcurrentLinkedQueue<>();
@@ -59,9 +65,23 @@ final class CloseGate {
         return true;
     }
 
+    /**
+     * Leaves a call. Lowering {@code active} needs no store-load fence (only raising it is half of the Dekker pair): a
+     * release store, so a closer that reads it lowered (a volatile read) sees every access of the call before it.
+     */
     void exit(Pin p) {
         if (--p.depth == 0) {
-            p.active = 0;
+            ACTIVE.setRelease(p, 0);
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle ACTIVE;
+
+    static {
+        try {
+            ACTIVE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Pin.class, "active", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 

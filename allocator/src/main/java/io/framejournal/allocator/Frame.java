@@ -132,7 +132,7 @@ public final class Frame<M> extends Handle {
         boolean freed = region.engine().release(slot, OpCode.FRAME_DROP, id);
         retire("closed");
         if (freed) {
-            region.allocCursor.set(slot);
+            region.allocCursor.lazySet(slot);
         }
     }
 

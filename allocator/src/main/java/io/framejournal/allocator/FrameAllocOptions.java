@@ -37,18 +37,20 @@ public final class FrameAllocOptions {
         region.ensureOpen();
         SlotEngine engine = region.engine();
         SlotTable table = region.table();
-        int nr = region.config().nrSlots();
-        int from = Math.floorMod(region.allocCursor.get(), nr);
+        int nr = region.nrSlots();
+        int from = region.allocCursor.get();
+        if (from < 0 || from >= nr) {
+            from = Math.floorMod(from, nr); // the cursor is a slot or one past the last; no division on the way
+        }
         SlotEngine.Ctx pinned = engine.pin(); // the scan reads the mapped table: closing waits for it
         try {
-            for (int i = 0; i < nr; i++) {
-                int slot = (from + i) % nr;
+            for (int i = 0, slot = from; i < nr; i++, slot = slot + 1 == nr ? 0 : slot + 1) {
                 if (table.refCount(slot) != RefCount.UNUSED) {
                     continue;
                 }
                 try {
                     H handle = claim.at(region.paddrOf(slot));
-                    region.allocCursor.set(slot + 1);
+                    region.allocCursor.lazySet(slot + 1);
                     return handle;
                 } catch (GetFrameException raced) {
                     // another thread took it between the scan and the claim; keep looking
@@ -103,7 +105,7 @@ public final class FrameAllocOptions {
             int start = slot - n + 1;
             try {
                 Segment<M> seg = Segment.fromUnused(region, region.paddrOf(start), region.paddrOf(slot + 1), metaFn);
-                region.allocCursor.set(slot + 1);
+                region.allocCursor.lazySet(slot + 1);
                 return seg;
             } catch (GetFrameException raced) {
                 slot = (int) (raced.paddr() / region.config().pageSize());

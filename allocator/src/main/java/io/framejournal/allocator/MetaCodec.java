@@ -33,6 +33,10 @@ public interface MetaCodec<M> {
      */
     @SuppressWarnings("unchecked")
     static <M> MetaCodec<M> of(Class<M> type) {
+        Registry.Found last = Registry.last;
+        if (last.type == type) {
+            return (MetaCodec<M>) last.codec; // a codec, once registered, stays: no map lookup per allocation
+        }
         MetaCodec<?> c = Registry.BY_CLASS.get(type);
         if (c == null) {
             initialize(type);
@@ -42,6 +46,7 @@ public interface MetaCodec<M> {
             throw new IllegalArgumentException(
                     "no MetaCodec registered for " + type.getName() + "; call MetaCodec.register(...) first");
         }
+        Registry.last = new Registry.Found(type, c);
         return (MetaCodec<M>) c;
     }
 
@@ -62,6 +67,12 @@ public interface MetaCodec<M> {
     final class Registry {
         static final Map<Class<?>, MetaCodec<?>> BY_CLASS = new ConcurrentHashMap<>();
         static final Map<Integer, MetaCodec<?>> BY_ID = new ConcurrentHashMap<>();
+
+        /** A class and its codec, as {@link #of} last found them. */
+        record Found(Class<?> type, MetaCodec<?> codec) {}
+
+        /** The last codec {@link #of} looked up (registrations are never undone, so it stays right). */
+        static volatile Found last = new Found(NoMeta.class, NoMeta.CODEC);
 
         static {
             register(NoMeta.CODEC);

@@ -52,9 +52,23 @@ public final class MetaRegion implements AutoCloseable {
     private final SiteTable sites;
 
     private final long session;
+    /**
+     * The config's geometry, as fields the calls read without dividing: {@code RegionConfig.nrSlots()} divides, and
+     * the page size is a power of two (RegionConfig accepts 4096 only), so slot and paddr convert with shifts.
+     */
+    private final int nrSlots;
+
+    private final long maxPaddr;
+    private final int pageShift;
+    private final long pageMask;
     private final AtomicLong handleIds = new AtomicLong();
     private final AtomicInteger listIds = new AtomicInteger();
+    /**
+     * The next-fit allocator's starting point: a hint (any value finds a free frame), so it is set with {@code lazySet}
+     * (a release store, no store-load fence on the call's path).
+     */
     final AtomicInteger allocCursor = new AtomicInteger();
+
     private RegionStatus status;
     private volatile boolean closed;
 
@@ -68,6 +82,13 @@ public final class MetaRegion implements AutoCloseable {
             throws IOException {
         this.layout = layout;
         this.config = config;
+        this.nrSlots = config.nrSlots();
+        this.maxPaddr = config.maxPaddr();
+        if (Integer.bitCount(config.pageSize()) != 1) {
+            throw new RegionException("page size " + config.pageSize() + " is not a power of two");
+        }
+        this.pageShift = Integer.numberOfTrailingZeros(config.pageSize());
+        this.pageMask = config.pageSize() - 1L;
         this.lock = lock;
         this.table = table;
         // the site table is checked first: a region refused for it is refused before the journal is touched
@@ -430,25 +451,30 @@ public final class MetaRegion implements AutoCloseable {
 
     /** Slot index of a page-aligned paddr inside the region; unchecked use is a programming error. */
     public int slotOf(long paddr) {
-        if (paddr % config.pageSize() != 0 || paddr < 0 || paddr >= config.maxPaddr()) {
+        if ((paddr & pageMask) != 0 || paddr < 0 || paddr >= maxPaddr) {
             throw new IllegalArgumentException("paddr 0x" + Long.toHexString(paddr) + " is not a frame of this region");
         }
-        return (int) (paddr / config.pageSize());
+        return (int) (paddr >>> pageShift);
     }
 
     /** The seed's checks, in its order: NotAligned, then OutOfBound. */
     int checkedSlot(long paddr) throws GetFrameException {
-        if (paddr % config.pageSize() != 0) {
+        if ((paddr & pageMask) != 0) {
             throw new GetFrameException(GetFrameError.NOT_ALIGNED, paddr);
         }
-        if (paddr < 0 || paddr >= config.maxPaddr()) {
+        if (paddr < 0 || paddr >= maxPaddr) {
             throw new GetFrameException(GetFrameError.OUT_OF_BOUND, paddr);
         }
-        return (int) (paddr / config.pageSize());
+        return (int) (paddr >>> pageShift);
     }
 
     long paddrOf(int slot) {
-        return (long) slot * config.pageSize();
+        return (long) slot << pageShift;
+    }
+
+    /** Frames in the region ({@code config().nrSlots()}, without its division). */
+    int nrSlots() {
+        return nrSlots;
     }
 
     SlotEngine engine() {
@@ -467,8 +493,13 @@ public final class MetaRegion implements AutoCloseable {
         return leaks.level();
     }
 
+    /**
+     * A new handle id: the session in the high bits, a number unique in the session below. Each thread takes numbers
+     * from {@link #handleIds} a block at a time ({@link SlotEngine#nextHandleNumber}), so a call draws its handle's id
+     * without an atomic instruction; one thread alone gets 1, 2, 3, ... as before.
+     */
     long nextHandleId() {
-        return (session << 40) | handleIds.incrementAndGet();
+        return (session << 40) | engine.nextHandleNumber(handleIds);
     }
 
     int nextListId() {

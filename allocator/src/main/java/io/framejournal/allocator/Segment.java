@@ -270,7 +270,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         ensureLive();
         if (startSlot < endSlot) {
             region.engine().releaseRange(startSlot, endSlot, OpCode.SEGMENT_DROP, id);
-            region.allocCursor.set(startSlot);
+            region.allocCursor.lazySet(startSlot);
         }
         retire("closed");
     }

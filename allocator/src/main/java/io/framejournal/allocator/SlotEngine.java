@@ -35,6 +35,14 @@ final class SlotEngine {
     private final JournalWriter journal;
     private final int pageSize;
     private final ThreadLocal<Ctx> contexts;
+    /**
+     * The context of the first thread to call (kept while that thread lives): its calls find their context with one
+     * field read and a compare against {@link Thread#currentThread()} instead of a thread-local map lookup. Other
+     * threads use {@link #contexts}. Read racily: a context's {@code threadId} is final, so a thread that reads another
+     * thread's context sees that it is not its own.
+     */
+    private Ctx first;
+
     private final CloseGate gate = new CloseGate();
     /** How handles are sampled for leak tracking and call sites. */
     private final LeakDetection level;
@@ -77,6 +85,9 @@ final class SlotEngine {
 
     /** One thread's scratch for one call: its journal lane, the slots it holds locked and their scratch states. */
     static final class Ctx extends CloseGate.Pin {
+        /** The id of the thread this context belongs to (ids are never reused; no reference keeps it alive). */
+        final long threadId = Thread.currentThread().getId();
+
         final JournalWriter.Lane lane;
         final RecordEncoder rec;
         final JournalEvent ev = new JournalEvent();
@@ -94,6 +105,11 @@ final class SlotEngine {
         long handle;
         SlotState cur;
         int curSlot;
+
+        /** The next handle number this thread hands out, and the end of its block (exclusive). */
+        long handleNext;
+
+        long handleEnd;
 
         /** Handle creations on this thread so far: sampling counts them per thread (deterministic per thread). */
         long creations;
@@ -152,9 +168,26 @@ final class SlotEngine {
      * unmapping the slot table under it. Nests; pair with {@link #unpin}.
      */
     Ctx pin() {
-        Ctx c = contexts.get();
+        Ctx c = context();
         if (!gate.enter(c)) {
             throw new IllegalStateException("region is closed");
+        }
+        return c;
+    }
+
+    /** The calling thread's context. */
+    private Ctx context() {
+        Ctx c = first;
+        if (c != null && c.threadId == Thread.currentThread().getId()) {
+            return c;
+        }
+        return otherContext(c);
+    }
+
+    private Ctx otherContext(Ctx cached) {
+        Ctx c = contexts.get();
+        if (cached == null || (cached != c && !cached.ownerAlive())) {
+            first = c; // the first caller, or the first after it died
         }
         return c;
     }
@@ -174,6 +207,25 @@ final class SlotEngine {
     /** Engine contexts registered (one per live thread that has called the region, plus dead ones not yet swept). */
     int registeredContexts() {
         return gate.registered();
+    }
+
+    /** Handle numbers a thread takes from the region's counter at once. */
+    static final int HANDLE_BLOCK = 64;
+
+    /**
+     * The calling thread's next handle number: from its block, taking a new block of {@value #HANDLE_BLOCK} from
+     * {@code counter} when it has used its last. Numbers are unique in the region's session; a thread that dies
+     * leaves the rest of its block unused.
+     */
+    long nextHandleNumber(java.util.concurrent.atomic.AtomicLong counter) {
+        Ctx c = context();
+        long n = c.handleNext;
+        if (n == c.handleEnd) {
+            n = counter.getAndAdd(HANDLE_BLOCK) + 1;
+            c.handleEnd = n + HANDLE_BLOCK;
+        }
+        c.handleNext = n + 1;
+        return n;
     }
 
     /** Why the region failed (an append threw), or {@code null}. */
@@ -217,6 +269,8 @@ final class SlotEngine {
             }
         }
         c.rec.beginCall(op, handle, c.site);
+        c.ev.op = op.code();
+        c.ev.handle = handle;
         return c;
     }
 
@@ -237,6 +291,7 @@ final class SlotEngine {
         c.touched[i] = true;
         c.cur = c.st[i];
         c.curSlot = c.slots[i];
+        c.ev.slot = c.curSlot;
         c.rec.beginSlot(c.curSlot, c.cur.lastIndex);
         return c.cur;
     }
@@ -245,16 +300,28 @@ final class SlotEngine {
         emit(c, kind, before, after, (short) 0, 0);
     }
 
+    /**
+     * One entry of the current slot: applied to the slot's scratch state through {@link Transition#apply} (which must
+     * find it legal), then encoded. The event's op, handle and slot were set once for the call and the group.
+     */
     private void emit(Ctx c, EventKind kind, long before, long after, short metaType, int flags) {
-        JournalEvent e = c.ev.set(kind, c.op, c.curSlot, before, after, c.handle);
+        JournalEvent e = c.ev;
+        e.kind = kind;
         e.flags = flags;
         e.metaType = metaType;
+        e.before = before;
+        e.after = after;
         Verdict v = Transition.apply(c.cur, e);
         if (v != Verdict.OK) {
-            throw new IllegalStateException("internal error: " + kind + " " + before + "\u2192" + after + " on slot "
-                    + c.curSlot + " is " + v + " for its state " + c.cur);
+            throw illegal(c, v);
         }
         c.rec.entry(kind, flags, metaType, before, after);
+    }
+
+    private static IllegalStateException illegal(Ctx c, Verdict v) {
+        JournalEvent e = c.ev;
+        return new IllegalStateException("internal error: " + e.kind + " " + e.before + "\u2192" + e.after + " on slot "
+                + c.curSlot + " is " + v + " for its state " + c.cur);
     }
 
     /** Appends the call's record, stores every slot it changed and unlocks. @return the record's index */
@@ -312,7 +379,10 @@ final class SlotEngine {
      * sampled call's site id (0 when none was captured) as an unsigned int. Consumed by the first call.
      */
     long takeSample() {
-        Ctx c = contexts.get();
+        if (level == LeakDetection.DISABLED) {
+            return NOT_SAMPLED; // nothing is sampled: no call set sampleReady
+        }
+        Ctx c = context();
         if (!c.sampleReady) {
             return NOT_SAMPLED;
         }
@@ -829,7 +899,7 @@ final class SlotEngine {
 
     /** The region's last record, journaled after {@link #shutdown()} has drained every operation. */
     long closingMarker(EventKind kind, OpCode op, long handle) {
-        return markerUnguarded(contexts.get(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0, 0);
+        return markerUnguarded(context(), kind, op, JournalEvent.NO_SLOT, 0, 0, handle, (short) 0, 0);
     }
 
     private long markerUnguarded(

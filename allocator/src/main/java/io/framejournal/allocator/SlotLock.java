@@ -4,7 +4,7 @@ import net.openhft.chronicle.core.UnsafeMemory;
 
 /**
  * The slot lock: one 32-bit word inside each slot's 64-byte value (0 free, 1 held), taken with a CAS and released
- * with a volatile store, so the unlock publishes every store made under the lock to the next holder. Spins briefly,
+ * with a release store, so the unlock publishes every store made under the lock to the next holder. Spins briefly,
  * then yields. The jcstress tests in the {@code jcstress} module check mutual exclusion and visibility on this word.
  */
 final class SlotLock {
@@ -33,8 +33,12 @@ final class SlotLock {
         return MEM.compareAndSwapInt(address, 0, 1);
     }
 
+    /**
+     * Releases the lock word with a release store (an ordered write): every store made under the lock is visible to
+     * the next holder, whose CAS acquires it. No store-load fence: nothing after an unlock waits on another thread.
+     */
     static void unlock(long address) {
-        MEM.writeVolatileInt(address, 0);
+        MEM.writeOrderedInt(address, 0);
     }
 
     /** Clears a lock word a dead process held (recovery only). @return whether it was held */

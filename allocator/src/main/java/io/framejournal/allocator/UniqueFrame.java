@@ -105,7 +105,7 @@ public final class UniqueFrame<M> extends Handle {
         ensureLive();
         region.engine().release(slot, OpCode.UNIQUE_RESET_AS_UNUSED, id);
         retire("reset as unused");
-        region.allocCursor.set(slot);
+        region.allocCursor.lazySet(slot);
     }
 
     @Override
@@ -113,7 +113,7 @@ public final class UniqueFrame<M> extends Handle {
         ensureLive();
         region.engine().release(slot, OpCode.UNIQUE_DROP, id);
         retire("closed");
-        region.allocCursor.set(slot);
+        region.allocCursor.lazySet(slot);
     }
 
     int slot() {

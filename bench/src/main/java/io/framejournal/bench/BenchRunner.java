@@ -92,6 +92,10 @@ public final class BenchRunner {
             quickSites();
             return;
         }
+        if ("write".equals(System.getProperty("bench.only"))) {
+            quickWrite();
+            return;
+        }
         machine();
         report.setting(
                 "jmh",
@@ -430,6 +434,22 @@ public final class BenchRunner {
 
     private static String fmt2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /**
+     * {@code -Dbench.only=write}: the paired journaled-vs-floor rounds alone (issue #8's writer ratio), for work on the
+     * writer (about 10 s); {@code bench.pairedRounds} rounds, as in the full run.
+     */
+    private void quickWrite() throws IOException {
+        PairedRuns.Pair w = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, 14.0);
+        System.out.printf(
+                Locale.ROOT,
+                "journaled frame cycle %,.0f events/s, floor %,.0f events/s, ratio %.3f (best of %d alternating"
+                        + " rounds)%n",
+                w.ours(),
+                w.reference(),
+                w.ratio(),
+                w.rounds());
     }
 
     /** {@code -Dbench.only=sites}: the paired leak-detection rounds alone (call-site capture cost, about 30 s). */

@@ -52,13 +52,20 @@ public final class Chronicle {
 
     /** A journal queue for appending with the given roll cycle. */
     public static SingleChronicleQueue writableQueue(Path dir, JournalCycle cycle, SyncMode syncMode) {
+        return writableQueueBuilder(dir, cycle, syncMode).build();
+    }
+
+    /**
+     * The builder of {@link #writableQueue(Path, JournalCycle, SyncMode)}, for a writer that sets its own clock (see
+     * {@code AppendClock}; set there, not here: {@code history} loads this class and must load nothing of Chronicle).
+     */
+    static SingleChronicleQueueBuilder writableQueueBuilder(Path dir, JournalCycle cycle, SyncMode syncMode) {
         JvmFlags.require();
         return SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(cycle.rollCycle())
                 .blockSize(QUEUE_BLOCK_SIZE)
                 .syncMode(syncMode)
-                .timeoutMS(2_000)
-                .build();
+                .timeoutMS(2_000);
     }
 
     /** The journal queue of a region, read-only: maps nothing writable, changes no byte. */

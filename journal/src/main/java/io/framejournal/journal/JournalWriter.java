@@ -3,7 +3,6 @@ package io.framejournal.journal;
 import java.nio.file.Path;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
@@ -20,9 +19,15 @@ public final class JournalWriter implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final Queue<Lane> lanes = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Lane> lane = ThreadLocal.withInitial(this::newLane);
-    private final AtomicLong nextSeq;
-    /** Held while a record takes its sequence number and is appended. */
-    private final Object appendLock = new Object();
+    /** The sequence number the next record gets (guarded by the append lock). */
+    private long nextSeq;
+    /**
+     * The append lock, held while a record takes its sequence number and is appended: 0 free, 1 held; taken with a
+     * CAS, released with a release store (one atomic instruction per append, where a monitor took two), spinning then
+     * yielding while another thread holds it, as the slot lock does. Held for one append only.
+     */
+    @SuppressWarnings("unused") // through APPEND_LOCK
+    private volatile int appendLock;
 
     private final long epochNanosAtStart = System.currentTimeMillis() * 1_000_000L;
     private final long nanoTimeAtStart = System.nanoTime();
@@ -32,16 +37,20 @@ public final class JournalWriter implements AutoCloseable {
     private final RollCycle rollCycle;
     /** The last sequence number within a cycle that Chronicle can index. */
     private final long lastSeqInCycle;
-    /** Index of the last record appended by anyone through this writer (guarded by appendLock), or NONE. */
+    /** Index of the last record appended by anyone through this writer (guarded by the append lock), or NONE. */
     private long lastAppended;
-    /** That record's sequence number and stored CRC-32C (guarded by appendLock). */
+    /** That record's sequence number and stored CRC-32C (guarded by the append lock). */
     private long lastAppendedSeq = -1;
 
     private int lastAppendedCrc;
 
-    private JournalWriter(SingleChronicleQueue queue, long nextSeq) {
+    /** The clock the queue finds roll cycles by: during an append, the record's own timestamp. */
+    private final AppendClock clock;
+
+    private JournalWriter(SingleChronicleQueue queue, AppendClock clock, long nextSeq) {
         this.queue = queue;
-        this.nextSeq = new AtomicLong(nextSeq);
+        this.clock = clock;
+        this.nextSeq = nextSeq;
         this.rollCycle = queue.rollCycle();
         this.lastSeqInCycle = rollCycle.maxMessagesPerCycle() - 1;
         long last = queue.lastIndex();
@@ -55,7 +64,11 @@ public final class JournalWriter implements AutoCloseable {
     public static JournalWriter open(Path journalDir, SyncMode syncMode) {
         long next = nextSeqOf(journalDir);
         JournalCycle cycle = JournalCycle.ofJournalDir(journalDir);
-        return new JournalWriter(Chronicle.writableQueue(journalDir, cycle, syncMode), next);
+        AppendClock clock = new AppendClock();
+        SingleChronicleQueue queue = Chronicle.writableQueueBuilder(journalDir, cycle, syncMode)
+                .timeProvider(clock)
+                .build();
+        return new JournalWriter(queue, clock, next);
     }
 
     /** The sequence number the next record of a journal gets: one past its last format-2 record's, or 0. */
@@ -148,7 +161,8 @@ public final class JournalWriter implements AutoCloseable {
      * @return the redo point, or {@code null} when this writer has appended nothing yet
      */
     public RedoPoint redoPoint() {
-        synchronized (appendLock) {
+        lockAppends();
+        try {
             if (lastAppendedSeq < 0) {
                 return null;
             }
@@ -164,15 +178,42 @@ public final class JournalWriter implements AutoCloseable {
             }
             // inFlightSeq and inFlightCrc change only in append, under the lock held here
             return new RedoPoint(oldest.inFlight, oldest.inFlightSeq, oldest.inFlightCrc, true);
+        } finally {
+            unlockAppends();
         }
+    }
+
+    private static final int SPINS_BEFORE_YIELD = 64;
+
+    /** Takes the append lock (a CAS; the acquire orders everything the holder reads after it). */
+    private void lockAppends() {
+        if (APPEND_LOCK.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        int spins = 0;
+        while (!APPEND_LOCK.compareAndSet(this, 0, 1)) {
+            if (++spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    /** Releases the append lock: a release store publishes everything written under it to the next holder. */
+    private void unlockAppends() {
+        APPEND_LOCK.setRelease(this, 0);
     }
 
     private static final long NOT_IN_FLIGHT = JournalIndex.NONE;
     private static final java.lang.invoke.VarHandle IN_FLIGHT;
+    private static final java.lang.invoke.VarHandle APPEND_LOCK;
 
     static {
         try {
             IN_FLIGHT = java.lang.invoke.MethodHandles.lookup().findVarHandle(Lane.class, "inFlight", long.class);
+            APPEND_LOCK =
+                    java.lang.invoke.MethodHandles.lookup().findVarHandle(JournalWriter.class, "appendLock", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -252,13 +293,23 @@ public final class JournalWriter implements AutoCloseable {
             // The sequence number is taken and the record appended under one lock, so sequence numbers follow the
             // journal's order; Chronicle's own write lock serialises appends anyway. writeBytes is Chronicle's lean
             // append path (a writingDocument context re-scans the queue's index on every document).
-            synchronized (appendLock) {
-                if (lastAppended != JournalIndex.NONE && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
-                    requireRoomInCycle();
+            lockAppends();
+            try {
+                long timestamp = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
+                long seq;
+                // Chronicle's clock (the queue's cycle, here and in writeBytes) reads the record's timestamp: one clock
+                // read per append, and the record lands in the cycle its timestamp names
+                clock.appending(timestamp);
+                try {
+                    if (lastAppended != JournalIndex.NONE
+                            && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
+                        requireRoomInCycle();
+                    }
+                    seq = nextSeq++;
+                    appender.writeBytes(record.sealBytes(seq, threadId, timestamp));
+                } finally {
+                    clock.done();
                 }
-                long seq = nextSeq.getAndIncrement();
-                appender.writeBytes(
-                        record.sealBytes(seq, threadId, epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart)));
                 long index = appender.lastIndexAppended();
                 lastAppended = index;
                 lastAppendedSeq = seq;
@@ -269,6 +320,8 @@ public final class JournalWriter implements AutoCloseable {
                     inFlight = index; // plain: redoPoint() reads it under this lock
                 }
                 return index;
+            } finally {
+                unlockAppends();
             }
         }
 

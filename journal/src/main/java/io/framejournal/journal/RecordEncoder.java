@@ -8,7 +8,6 @@ import static io.framejournal.journal.RecordFormat.HANDLE_OFF;
 import static io.framejournal.journal.RecordFormat.HEADER;
 import static io.framejournal.journal.RecordFormat.MARKER;
 import static io.framejournal.journal.RecordFormat.NARROW;
-import static io.framejournal.journal.RecordFormat.OP_OFF;
 import static io.framejournal.journal.RecordFormat.SEQ_OFF;
 import static io.framejournal.journal.RecordFormat.SITE_OFF;
 import static io.framejournal.journal.RecordFormat.THREAD_OFF;
@@ -21,14 +20,22 @@ import static io.framejournal.journal.RecordFormat.WIDE_BIT;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
+import net.openhft.chronicle.core.UnsafeMemory;
 
 /**
  * Builds one format-2 record (see {@link RecordFormat}) in a reusable direct buffer: a call's header, its slot groups
  * and their entries, or a marker. Owned by one thread; allocates only when a record outgrows the buffer.
  * {@link #seal} stamps sequence number, thread and time and computes the check; the writer does that while it holds
  * the queue's write lock, so sequence numbers follow the journal's order.
+ *
+ * <p>Fields are written with plain stores at the buffer's native address (little-endian, as the format says; swapped on
+ * a big-endian machine), every one inside the bounds {@link #ensure} made room for: this is the writer's hot path,
+ * and the buffer's per-access index checks and cursor updates were a visible share of it.
  */
 public final class RecordEncoder {
+    private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
+    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     private ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
     /** A second cursor over {@link #buf} for the checksum, so sealing allocates nothing. */
     private ByteBuffer view = buf.duplicate();
@@ -37,8 +44,11 @@ public final class RecordEncoder {
             new net.openhft.chronicle.bytes.PointerBytesStore();
     /** The native address of {@link #buf}; found again only when the buffer grows. */
     private long address = addressOf(buf);
+    /** Bytes of the record built so far (the write position). */
+    private int pos;
 
     private final CRC32C crc = new CRC32C();
+    private int sealedCrc;
     private int groups;
     private int groupAt = -1;
     private int groupEntries;
@@ -54,12 +64,12 @@ public final class RecordEncoder {
      * obligation moving from one handle to another). Right after {@link #beginCall}, before any slot.
      */
     public RecordEncoder fromHandle(long handle) {
-        if (buf.position() != HEADER) {
+        if (pos != HEADER) {
             throw new IllegalStateException("fromHandle after a slot group");
         }
-        buf.put(FLAGS_OFF, (byte) RecordFormat.FLAG_FROM_HANDLE);
-        buf.putLong(HEADER, handle);
-        buf.position(HEADER + RecordFormat.FROM_HANDLE);
+        putByte(FLAGS_OFF, RecordFormat.FLAG_FROM_HANDLE);
+        putLong(HEADER, handle);
+        pos = HEADER + RecordFormat.FROM_HANDLE;
         return this;
     }
 
@@ -67,14 +77,13 @@ public final class RecordEncoder {
     public RecordEncoder beginSlot(int slot, long prevIndex) {
         closeGroup();
         ensure(GROUP);
-        int p = buf.position();
+        int p = pos;
         groupAt = p;
         groupEntries = 0;
-        buf.putInt(p, slot);
-        buf.putShort(p + 4, (short) 0);
-        buf.putShort(p + 6, (short) 0);
-        buf.putLong(p + 8, prevIndex);
-        buf.position(p + GROUP);
+        putInt(p, slot);
+        putInt(p + 4, 0); // entries (set when the group closes) and reserved
+        putLong(p + 8, prevIndex);
+        pos = p + GROUP;
         groups++;
         return this;
     }
@@ -87,7 +96,6 @@ public final class RecordEncoder {
         if (groupEntries == 0xffff) {
             throw new IllegalStateException("more than 65535 entries for one slot in one record");
         }
-        int p = buf.position();
         boolean narrow = metaType == 0
                 && kind != EventKind.META_WRITE
                 && kind != EventKind.META_DROP
@@ -95,20 +103,20 @@ public final class RecordEncoder {
                 && after == (int) after;
         if (narrow) {
             ensure(NARROW);
-            buf.put(p, kind.code());
-            buf.put(p + 1, (byte) flags);
-            buf.putShort(p + 2, (short) 0);
-            buf.putInt(p + 4, (int) before);
-            buf.putInt(p + 8, (int) after);
-            buf.position(p + NARROW);
+            int p = pos;
+            // kind, flags, reserved (0) in one little-endian word
+            putInt(p, (kind.code() & 0xff) | (flags & 0xff) << 8);
+            putInt(p + 4, (int) before);
+            putInt(p + 8, (int) after);
+            pos = p + NARROW;
         } else {
             ensure(WIDE);
-            buf.put(p, (byte) (kind.code() | WIDE_BIT));
-            buf.put(p + 1, (byte) flags);
-            buf.putShort(p + 2, metaType);
-            buf.putLong(p + 4, before);
-            buf.putLong(p + 12, after);
-            buf.position(p + WIDE);
+            int p = pos;
+            // kind | WIDE_BIT, flags, metaType in one little-endian word
+            putInt(p, ((kind.code() | WIDE_BIT) & 0xff) | (flags & 0xff) << 8 | (metaType & 0xffff) << 16);
+            putLong(p + 4, before);
+            putLong(p + 12, after);
+            pos = p + WIDE;
         }
         groupEntries++;
         return this;
@@ -126,38 +134,32 @@ public final class RecordEncoder {
         }
         start(RecordFormat.TYPE_MARKER, op, handle, site);
         ensure(MARKER);
-        int p = buf.position();
-        buf.put(p, kind.code());
-        buf.put(p + 1, (byte) 0);
-        buf.putShort(p + 2, aux);
-        buf.putInt(p + 4, slot);
-        buf.putLong(p + 8, a);
-        buf.putLong(p + 16, b);
-        buf.position(p + MARKER);
+        int p = pos;
+        putByte(p, kind.code());
+        putByte(p + 1, 0);
+        putShort(p + 2, aux);
+        putInt(p + 4, slot);
+        putLong(p + 8, a);
+        putLong(p + 16, b);
+        pos = p + MARKER;
         groups = 1;
         return this;
     }
 
     /** Bytes of the record built so far. */
     public int length() {
-        return buf.position();
+        return pos;
     }
 
-    /**
-     * Finishes the record: count, sequence number, thread, time, then the CRC-32C of bytes 0..3 and 8..end.
-     *
-     * @return the finished record, positioned at 0 with its length as limit (valid until the next record)
-     */
     /** {@link #seal}, as a Chronicle store of exactly the record's bytes (valid until the next record). */
     public net.openhft.chronicle.bytes.BytesStore<?, ?> sealBytes(long seq, int thread, long timestamp) {
-        int len = seal(seq, thread, timestamp).limit();
-        sealed.set(address, len);
+        sealed.set(address, sealAt(seq, thread, timestamp));
         return sealed;
     }
 
     /** The stored CRC-32C of the record last sealed. */
     public int sealedCrc() {
-        return buf.getInt(CRC_OFF);
+        return sealedCrc;
     }
 
     private static long addressOf(ByteBuffer direct) {
@@ -165,18 +167,37 @@ public final class RecordEncoder {
         return b.addressForRead(0);
     }
 
+    /**
+     * Finishes the record: count, sequence number, thread, time, then the CRC-32C of bytes 0..3 and 8..end.
+     *
+     * @return the finished record, positioned at 0 with its length as limit (valid until the next record)
+     */
     public ByteBuffer seal(long seq, int thread, long timestamp) {
-        if (buf.get(TYPE_OFF) == RecordFormat.TYPE_CALL) {
+        int len = sealAt(seq, thread, timestamp);
+        buf.limit(len).position(0);
+        return buf;
+    }
+
+    /** {@link #seal} without touching the buffer's cursor. @return the record's length */
+    private int sealAt(long seq, int thread, long timestamp) {
+        if (MEM.readByte(address + TYPE_OFF) == RecordFormat.TYPE_CALL) {
             closeGroup();
         }
-        int len = buf.position();
-        buf.putInt(COUNT_OFF, groups);
-        buf.putLong(SEQ_OFF, seq);
-        buf.putLong(TIME_OFF, timestamp);
-        buf.putInt(THREAD_OFF, thread);
-        buf.putInt(CRC_OFF, checksum(view, len, crc));
-        buf.position(0).limit(len);
-        return buf;
+        int len = pos;
+        putInt(COUNT_OFF, groups);
+        putLong(SEQ_OFF, seq);
+        putLong(TIME_OFF, timestamp);
+        putInt(THREAD_OFF, thread);
+        // The check covers bytes 0..3, then 8..len. With a copy of bytes 0..3 in the (not yet written) check field,
+        // bytes 4..len are exactly that sequence: one CRC-32C pass instead of two, same value.
+        MEM.writeInt(address + CRC_OFF, MEM.readInt(address + VERSION_OFF));
+        crc.reset();
+        view.limit(len).position(CRC_OFF);
+        crc.update(view);
+        int check = (int) crc.getValue();
+        putInt(CRC_OFF, check);
+        sealedCrc = check;
+        return len;
     }
 
     /** CRC-32C of bytes {@code 0..3} followed by bytes {@code 8..len} of a record, read through {@code view}. */
@@ -190,19 +211,17 @@ public final class RecordEncoder {
     }
 
     private void start(int type, OpCode op, long handle, int site) {
-        buf.clear();
-        buf.put(VERSION_OFF, (byte) RecordFormat.VERSION);
-        buf.put(TYPE_OFF, (byte) type);
-        buf.put(OP_OFF, op.code());
-        buf.put(FLAGS_OFF, (byte) 0);
-        buf.putInt(CRC_OFF, 0);
-        buf.putLong(SEQ_OFF, 0);
-        buf.putLong(HANDLE_OFF, handle);
-        buf.putLong(TIME_OFF, 0);
-        buf.putInt(THREAD_OFF, 0);
-        buf.putInt(SITE_OFF, site);
-        buf.putInt(COUNT_OFF, 0);
-        buf.position(HEADER);
+        // version, type, op, flags (0) in one little-endian word; crc and seq are written when sealed, but zeroed
+        // here so that a record is never sealed over an earlier one's bytes
+        putInt(VERSION_OFF, (RecordFormat.VERSION & 0xff) | (type & 0xff) << 8 | (op.code() & 0xff) << 16);
+        putInt(CRC_OFF, 0);
+        putLong(SEQ_OFF, 0);
+        putLong(HANDLE_OFF, handle);
+        putLong(TIME_OFF, 0);
+        putInt(THREAD_OFF, 0);
+        putInt(SITE_OFF, site);
+        putInt(COUNT_OFF, 0);
+        pos = HEADER;
         groups = 0;
         groupAt = -1;
         groupEntries = 0;
@@ -213,16 +232,20 @@ public final class RecordEncoder {
             if (groupEntries == 0) {
                 throw new IllegalStateException("slot group without entries");
             }
-            buf.putShort(groupAt + 4, (short) groupEntries);
+            putShort(groupAt + 4, (short) groupEntries);
             groupAt = -1;
         }
     }
 
     private void ensure(int more) {
-        int need = buf.position() + more;
+        int need = pos + more;
         if (need <= buf.capacity()) {
             return;
         }
+        grow(need);
+    }
+
+    private void grow(int need) {
         if (need > RecordFormat.MAX_RECORD) {
             throw new IllegalStateException("a journal record would exceed " + RecordFormat.MAX_RECORD + " bytes");
         }
@@ -231,11 +254,29 @@ public final class RecordEncoder {
             cap = Math.min(RecordFormat.MAX_RECORD, cap * 2);
         }
         ByteBuffer bigger = ByteBuffer.allocateDirect(cap).order(ByteOrder.LITTLE_ENDIAN);
-        int pos = buf.position();
-        buf.position(0).limit(pos);
+        buf.limit(pos).position(0);
         bigger.put(buf);
+        bigger.clear();
         buf = bigger;
         view = bigger.duplicate();
         address = addressOf(bigger);
+    }
+
+    // plain stores at the record's address, little-endian; callers stay inside what ensure() made room for
+
+    private void putByte(int off, int v) {
+        MEM.writeByte(address + off, (byte) v);
+    }
+
+    private void putShort(int off, short v) {
+        MEM.writeShort(address + off, LITTLE ? v : Short.reverseBytes(v));
+    }
+
+    private void putInt(int off, int v) {
+        MEM.writeInt(address + off, LITTLE ? v : Integer.reverseBytes(v));
+    }
+
+    private void putLong(int off, long v) {
+        MEM.writeLong(address + off, LITTLE ? v : Long.reverseBytes(v));
     }
 }

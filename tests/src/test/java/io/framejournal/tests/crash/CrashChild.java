@@ -30,6 +30,12 @@ public final class CrashChild {
     static final long OPS_PER_CHECKPOINT = 200;
 
     static final int MAX_RUN_SECONDS = 120;
+    /**
+     * Operations after which the workers stop and wait to be killed: a bound on the journal the parent reads into
+     * memory twice ({@code JournalSnapshot}), whatever delays its kill (the parent polls on a loaded machine). Kills
+     * normally come after a few hundred milliseconds, well before this.
+     */
+    static final long MAX_OPS = 1_000_000;
     /** System property: the redo point period in ms, 0 (the default) for none. */
     static final String REDO_POINT_MILLIS = "framejournal.crash.redoPointMillis";
 
@@ -103,6 +109,14 @@ public final class CrashChild {
     /** Called by a worker after each completed operation. */
     private static void checkpoint(MetaRegion region, AtomicLong ops) {
         long n = ops.incrementAndGet();
+        if (n >= MAX_OPS) {
+            if (n == MAX_OPS) {
+                System.err.println("CrashChild reached " + MAX_OPS + " operations; waiting to be killed");
+            }
+            while (true) {
+                java.util.concurrent.locks.LockSupport.park(); // the kill ends it
+            }
+        }
         if (n % OPS_PER_CHECKPOINT == 0) {
             long index = region.lastJournalIndex();
             synchronized (System.out) {

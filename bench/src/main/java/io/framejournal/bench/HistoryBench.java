@@ -93,11 +93,12 @@ final class HistoryBench {
                     .duration(Duration.ofSeconds(Long.parseLong(d.replace("s", ""))))
                     .run();
         }
-        // AppCDS: one archive of the child's classes, one of the command's (bin/framejournal writes it at its first
-        // run after a build), each made by an unmeasured run first
+        // AppCDS: one archive of the child's classes, one of the command's (bin/framejournal writes it after each
+        // build from a training run on data/sample), each made by an unmeasured run first; the child's is trained
+        // the same way (histories of data/sample, not of the frames measured)
         Path childArchive = dir.resolveSibling("history-child.jsa");
         Files.deleteIfExists(childArchive);
-        child(root, dir, FRAMES[0], false, "-XX:ArchiveClassesAtExit=" + childArchive);
+        train(root, "-XX:ArchiveClassesAtExit=" + childArchive);
         try (var old = Files.newDirectoryStream(root.resolve("replay-tool/target"), "framejournal.*.jsa")) {
             for (Path p : old) {
                 Files.delete(p); // so that the launcher's archive is the one a history run writes
@@ -190,6 +191,30 @@ final class HistoryBench {
         }
     }
 
+    /** The child's training run on data/sample (as bin/framejournal's archive is made), for its AppCDS archive. */
+    private static void train(Path root, String share) throws IOException, InterruptedException {
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + root.resolve(Dirs.ARGFILE),
+                share,
+                "-Xlog:cds*=off",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HistoryBench.class.getName(),
+                TRAIN,
+                root.resolve("data/sample").toString());
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("history child's training run failed");
+        }
+    }
+
+    private static final String TRAIN = "train";
+
     /**
      * Wall clock, in ms, of the real command run as a process, output discarded: {@code java -jar framejournal.jar}, or
      * through {@code bin/framejournal} (which adds its AppCDS archive).
@@ -230,6 +255,18 @@ final class HistoryBench {
      */
     public static void main(String[] args) {
         long t0 = System.nanoTime(); // first: everything after this is our code's work
+        if (args[0].equals(TRAIN)) { // CdsTraining's histories: one frame with call sites, a range of frames
+            RegionInput sample = RegionInput.open(Path.of(args[1]));
+            History.of(sample, 51, Progress.none());
+            History.of(
+                    sample,
+                    io.framejournal.replay.analysis.EventFilter.builder()
+                            .frames(0, 63)
+                            .build(),
+                    Long.MAX_VALUE,
+                    Progress.none());
+            return;
+        }
         long wall0 = System.currentTimeMillis();
         Path dir = Path.of(args[0]);
         int frame = Integer.parseInt(args[1]);

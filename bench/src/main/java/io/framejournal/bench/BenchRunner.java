@@ -294,7 +294,8 @@ public final class BenchRunner {
                     what + ", main to report, fresh JVM with AppCDS",
                     f.coldCdsMillis(),
                     "ms",
-                    "median of " + f.runs() + "; an archive of the classes one run loaded (-XX:SharedArchiveFile);"
+                    "median of " + f.runs() + "; an archive trained as bin/framejournal's is (histories of"
+                            + " data/sample; -XX:SharedArchiveFile);"
                             + " JVM start to main " + fmt(f.startCdsMillis()) + " ms, not counted");
             report.add(
                     "history.again." + f.frame(),

@@ -44,6 +44,11 @@ final class RedoReplay {
     private final long[] takenAt;
     /** Live slots whose first record did not check against the table: caught mid-store ({@link #midStore}). */
     private final boolean[] midStore;
+    /**
+     * Slots the table held past the point whose next record found some of its fields changed, the slot locked: the
+     * journal's state of each at the record the table names. Rare (at most the dead writer's calls in flight).
+     */
+    private final java.util.Map<Integer, SlotState> beforeMidStore = new java.util.HashMap<>();
 
     long records;
     long events;
@@ -151,8 +156,15 @@ final class RedoReplay {
             }
             return true;
         }
+        boolean overSkipped = false;
         if (mode[slot] == SKIPPED && !wroteWhatItSays(slot, table, scratch)) {
-            return false;
+            if (!table.locked(slot)) {
+                return false;
+            }
+            // Maybe the dead writer's last call caught mid-store over a slot the table held past the point: its new
+            // fields over the skipped records' (checked field by field at the end, checkEverySlot).
+            fallback = null;
+            overSkipped = true;
         }
         if (e.prevIndex != t) {
             fallback = "slot " + slot + ": the table holds record " + JournalIndex.format(t)
@@ -160,8 +172,15 @@ final class RedoReplay {
                     + JournalIndex.format(e.prevIndex);
             return false;
         }
-        table.load(slot, scratch);
-        state.store(slot, scratch);
+        if (overSkipped) {
+            SlotState before = new SlotState(); // the journal's state of the slot at the record the table names
+            state.load(slot, before);
+            beforeMidStore.put(slot, before);
+            midStore[slot] = true; // so this record must be the slot's last
+        } else {
+            table.load(slot, scratch);
+            state.store(slot, scratch);
+        }
         takenAt[slot] = e.index;
         mode[slot] = LIVE;
         return true;
@@ -204,6 +223,35 @@ final class RedoReplay {
 
     private final SlotState expected = new SlotState();
 
+    /**
+     * A call caught mid-store over a skipped slot, checked: the table still names the record before it ({@code
+     * lastIndex} is stored last), and each field holds either the journal's value before the call or the value the
+     * call's record leaves (a store writes the fields one by one).
+     */
+    private boolean eachFieldOldOrNew(int slot, MappedSlotTable table, SlotState before, SlotState scratch) {
+        table.load(slot, scratch);
+        SlotState after = new SlotState();
+        state.load(slot, after);
+        boolean ok = scratch.lastIndex == before.lastIndex
+                && oneOf(scratch.refCount, before.refCount, after.refCount)
+                && oneOf(scratch.usage, before.usage, after.usage)
+                && oneOf(scratch.inList, before.inList, after.inList)
+                && oneOf(scratch.metaType, before.metaType, after.metaType)
+                && oneOf(scratch.meta0, before.meta0, after.meta0)
+                && oneOf(scratch.meta1, before.meta1, after.meta1)
+                && oneOf(scratch.raw, before.raw, after.raw)
+                && oneOf(scratch.obligations, before.obligations, after.obligations);
+        if (!ok) {
+            fallback = "slot " + slot + " was caught mid-store at record " + JournalIndex.format(takenAt[slot])
+                    + ", but holds fields neither from before that record nor from it (" + scratch.diff(after) + ")";
+        }
+        return ok;
+    }
+
+    private static boolean oneOf(long v, long a, long b) {
+        return v == a || v == b;
+    }
+
     /** Skipped slots hold the journal's last record of them; untouched ones name nothing past the point. */
     private void checkEverySlot(MappedSlotTable table, RedoPoint point) {
         SlotState scratch = new SlotState();
@@ -214,6 +262,10 @@ final class RedoReplay {
                 return;
             }
             long t = table.lastIndex(slot);
+            SlotState before = beforeMidStore.get(slot);
+            if (before != null && !eachFieldOldOrNew(slot, table, before, scratch)) {
+                return;
+            }
             if (mode[slot] == SKIPPED) {
                 if (t != skippedTo[slot]) {
                     fallback = "slot " + slot + ": the table holds record " + JournalIndex.format(t)

@@ -149,6 +149,41 @@ class RedoPointTest {
         assertThat(RegionChecks.tableVersusReplay(unlocked)).isEmpty();
     }
 
+    /**
+     * A slot a call changed after the point (the table holds that record whole, so the replay skips it), then the dead
+     * writer's next call on it caught mid-store: its new fields over the skipped record's, the old lastIndex, locked. The
+     * crash suite met it once a faster writer packed more calls between two points.
+     */
+    @Test
+    void aCallCaughtMidStoreOnASlotTheTableHoldsPastThePointIsRedoneFromItsRecord() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(50);
+        region.recordRedoPoint();
+        Frame<NoMeta> f = new FrameAllocOptions(region).allocFrame(); // after the point, stored whole
+        long slot = f.startPaddr() / 4096;
+        f.close(); // the call the writer "dies" storing, on the same slot
+        Path image = crashImage(dir, "mid-store-skipped", null);
+        Path unlocked = crashImage(dir, "mid-store-skipped-unlocked", null);
+        long[] r = lastSlotRecord(image); // slot, index, prevIndex
+        assertThat(r[0]).isEqualTo(slot);
+        catchMidStore(image, (int) r[0], r[2], true);
+        catchMidStore(unlocked, (int) r[0], r[2], false);
+
+        RecoveryReport mid = MetaRegion.recover(image, false);
+
+        assertThat(mid.redoPoint()).as("recovered from the point").isNotNull();
+        assertThat(mid.warnings()).isEmpty();
+        assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+
+        RecoveryReport odd = MetaRegion.recover(unlocked, false);
+
+        assertThat(odd.redoPoint())
+                .as("an unlocked slot whose fields are not its record's is not trusted")
+                .isNull();
+        assertThat(odd.warnings()).singleElement().asString().contains("does not hold what the journal's records");
+        assertThat(RegionChecks.tableVersusReplay(unlocked)).isEmpty();
+    }
+
     @Test
     void aSlotWhoseIndexSaysARecordIsInItButAFieldDoesNotIsCaught() throws IOException {
         Path dir = open(Duration.ofHours(1));

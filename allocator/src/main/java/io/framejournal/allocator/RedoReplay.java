@@ -232,24 +232,12 @@ final class RedoReplay {
         table.load(slot, scratch);
         SlotState after = new SlotState();
         state.load(slot, after);
-        boolean ok = scratch.lastIndex == before.lastIndex
-                && oneOf(scratch.refCount, before.refCount, after.refCount)
-                && oneOf(scratch.usage, before.usage, after.usage)
-                && oneOf(scratch.inList, before.inList, after.inList)
-                && oneOf(scratch.metaType, before.metaType, after.metaType)
-                && oneOf(scratch.meta0, before.meta0, after.meta0)
-                && oneOf(scratch.meta1, before.meta1, after.meta1)
-                && oneOf(scratch.raw, before.raw, after.raw)
-                && oneOf(scratch.obligations, before.obligations, after.obligations);
+        boolean ok = scratch.lastIndex == before.lastIndex && scratch.eachFieldFrom(before, after);
         if (!ok) {
             fallback = "slot " + slot + " was caught mid-store at record " + JournalIndex.format(takenAt[slot])
                     + ", but holds fields neither from before that record nor from it (" + scratch.diff(after) + ")";
         }
         return ok;
-    }
-
-    private static boolean oneOf(long v, long a, long b) {
-        return v == a || v == b;
     }
 
     /** Skipped slots hold the journal's last record of them; untouched ones name nothing past the point. */

@@ -159,17 +159,7 @@ final class HistoryBench {
 
     private static long[] child(Path root, Path dir, int frame, boolean scan, String share)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + root.resolve(Dirs.ARGFILE),
-                share,
-                "-Xlog:cds*=off",
-                "-cp",
-                System.getProperty("java.class.path"),
-                HistoryBench.class.getName(),
-                dir.toString(),
-                Integer.toString(frame),
-                Boolean.toString(scan)));
+        List<String> cmd = childCommand(root, share, dir.toString(), Integer.toString(frame), Boolean.toString(scan));
         Process p = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
@@ -191,18 +181,24 @@ final class HistoryBench {
         }
     }
 
-    /** The child's training run on data/sample (as bin/framejournal's archive is made), for its AppCDS archive. */
-    private static void train(Path root, String share) throws IOException, InterruptedException {
-        List<String> cmd = List.of(
+    /** This class's {@code main} in a fresh JVM with Chronicle's flags, {@code share} (its CDS option) and {@code args}. */
+    private static List<String> childCommand(Path root, String share, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + root.resolve(Dirs.ARGFILE),
                 share,
                 "-Xlog:cds*=off",
                 "-cp",
                 System.getProperty("java.class.path"),
-                HistoryBench.class.getName(),
-                TRAIN,
-                root.resolve("data/sample").toString());
+                HistoryBench.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The child's training run on data/sample (as bin/framejournal's archive is made), for its AppCDS archive. */
+    private static void train(Path root, String share) throws IOException, InterruptedException {
+        List<String> cmd =
+                childCommand(root, share, TRAIN, root.resolve("data/sample").toString());
         Process p = new ProcessBuilder(cmd)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -279,11 +279,6 @@ public final class JournalReader implements AutoCloseable {
     private static final int STOP = 2;
     /** The fast path hands over to the tailer. */
     private static final int FALLBACK = 3;
-    /** Chronicle's document header bits (net.openhft.chronicle.wire.Wires). */
-    private static final int NOT_COMPLETE = 0x8000_0000;
-
-    private static final int META_DATA = 0x4000_0000;
-    private static final int LENGTH_MASK = 0x3fff_ffff;
     /** Chronicle writes a handful of metadata records per queue file; a run this long means damage. */
     private static final long MAX_METADATA_RUN = 1 << 20;
 
@@ -383,11 +378,11 @@ public final class JournalReader implements AutoCloseable {
                     return leaveFast(); // a cut file's tail, or a file grown since it was mapped: the tailer's checks
                 }
                 int header = mapped.header(p);
-                if ((header & NOT_COMPLETE) != 0 || header == 0) {
+                if ((header & DocumentHeader.NOT_COMPLETE) != 0 || header == 0) {
                     return leaveFast(); // the end for now, a document being written, or the end of this cycle
                 }
-                int len = header & LENGTH_MASK;
-                if ((header & META_DATA) != 0) {
+                int len = header & DocumentHeader.LENGTH_MASK;
+                if ((header & DocumentHeader.META_DATA) != 0) {
                     fastPos = p + 4 + len; // an index page or other queue bookkeeping: skipped, as the tailer does
                     continue;
                 }

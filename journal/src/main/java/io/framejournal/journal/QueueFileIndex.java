@@ -32,11 +32,6 @@ import java.nio.file.StandardOpenOption;
  * overlap, so a record never straddles two), created when first touched.
  */
 public final class QueueFileIndex implements AutoCloseable {
-    private static final int NOT_COMPLETE = 0x8000_0000;
-    private static final int META_DATA = 0x4000_0000;
-    private static final int LENGTH_MASK = 0x3fff_ffff;
-    /** Chronicle's end-of-file marker: the writer rolled to the next cycle. */
-    private static final int END_OF_DATA = NOT_COMPLETE | META_DATA;
 
     private static final int WINDOW_BITS = 30;
     private static final long OVERLAP = 64L << 20;
@@ -215,7 +210,7 @@ public final class QueueFileIndex implements AutoCloseable {
             }
             int header = f.intAt(after);
             return header == 0
-                    || header == END_OF_DATA
+                    || header == DocumentHeader.END_OF_DATA
                     || unknown("a document follows " + JournalIndex.format(index) + " in " + cycle.fileName(c));
         } catch (RuntimeException | InternalError e) {
             return unknown(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -319,8 +314,8 @@ public final class QueueFileIndex implements AutoCloseable {
                 m.get(scanFrom, scan, 0, scanTo - scanFrom);
             }
             int header = littleEndianInt(scan, at - scanFrom);
-            int len = header & LENGTH_MASK;
-            if ((header & NOT_COMPLETE) != 0 || len == 0) {
+            int len = header & DocumentHeader.LENGTH_MASK;
+            if ((header & DocumentHeader.NOT_COMPLETE) != 0 || len == 0) {
                 return unknown("sequence " + sequence + " of " + cycle.fileName(f.cycle) + " is not written"
                         + " (header 0x" + Integer.toHexString(header) + " at " + (base + at) + ")");
             }
@@ -328,7 +323,7 @@ public final class QueueFileIndex implements AutoCloseable {
                 return unknown(
                         "document at " + (base + at) + " of " + cycle.fileName(f.cycle) + " has a bad length " + len);
             }
-            if ((header & META_DATA) != 0) {
+            if ((header & DocumentHeader.META_DATA) != 0) {
                 if (++metadata > MAX_METADATA_RUN) {
                     return unknown("too many metadata documents at " + (base + at) + " of " + cycle.fileName(f.cycle));
                 }
@@ -447,8 +442,11 @@ public final class QueueFileIndex implements AutoCloseable {
                 return bad("file is shorter than a header");
             }
             int header = intAt(0);
-            int len = header & LENGTH_MASK;
-            if ((header & NOT_COMPLETE) != 0 || (header & META_DATA) == 0 || len > MAX_HEADER || !covers(4, len)) {
+            int len = header & DocumentHeader.LENGTH_MASK;
+            if ((header & DocumentHeader.NOT_COMPLETE) != 0
+                    || (header & DocumentHeader.META_DATA) == 0
+                    || len > MAX_HEADER
+                    || !covers(4, len)) {
                 return bad("no complete store header (0x" + Integer.toHexString(header) + ")");
             }
             hold(0, 4 + len); // parsed byte by byte below: from a heap copy, not the mapping
@@ -607,8 +605,10 @@ public final class QueueFileIndex implements AutoCloseable {
                 return -1;
             }
             int header = intAt(at);
-            int len = header & LENGTH_MASK;
-            if ((header & NOT_COMPLETE) != 0 || (header & META_DATA) == 0 || !covers(at + 4, len)) {
+            int len = header & DocumentHeader.LENGTH_MASK;
+            if ((header & DocumentHeader.NOT_COMPLETE) != 0
+                    || (header & DocumentHeader.META_DATA) == 0
+                    || !covers(at + 4, len)) {
                 problem = "no complete index array at " + at;
                 return -1;
             }

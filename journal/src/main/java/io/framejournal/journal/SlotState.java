@@ -54,6 +54,25 @@ public final class SlotState {
                 && (!withIndex || lastIndex == o.lastIndex);
     }
 
+    /**
+     * Whether each field but {@code lastIndex} holds the value it has in {@code a} or the one it has in {@code b}: a
+     * slot whose store was cut short, each field written or not yet.
+     */
+    public boolean eachFieldFrom(SlotState a, SlotState b) {
+        return oneOf(refCount, a.refCount, b.refCount)
+                && oneOf(usage, a.usage, b.usage)
+                && oneOf(inList, a.inList, b.inList)
+                && oneOf(metaType, a.metaType, b.metaType)
+                && oneOf(meta0, a.meta0, b.meta0)
+                && oneOf(meta1, a.meta1, b.meta1)
+                && oneOf(raw, a.raw, b.raw)
+                && oneOf(obligations, a.obligations, b.obligations);
+    }
+
+    private static boolean oneOf(long v, long a, long b) {
+        return v == a || v == b;
+    }
+
     /** Names the fields where this state and another differ, e.g. {@code refCount 2≠1, obligations 2≠1}. */
     public String diff(SlotState o) {
         StringBuilder sb = new StringBuilder();

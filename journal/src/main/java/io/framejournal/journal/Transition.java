@@ -109,10 +109,7 @@ public final class Transition {
     // loop): the verdict from the one field the kind is about, then that field and lastIndex written.
 
     private static Verdict refCountWords(long[] w, int b, JournalEvent e) {
-        Verdict v = refCount(w[b + ReplayState.REF], e);
-        w[b + ReplayState.REF] = e.after;
-        w[b + ReplayState.LAST] = e.index;
-        return v;
+        return setWord(w, b, ReplayState.REF, refCount(w[b + ReplayState.REF], e), e);
     }
 
     private static Verdict usageWords(long[] w, int b, JournalEvent e) {
@@ -144,29 +141,24 @@ public final class Transition {
     }
 
     private static Verdict mintWords(long[] w, int b, JournalEvent e) {
-        Verdict v = mint(w[b + ReplayState.OBLIGATIONS], e);
-        w[b + ReplayState.OBLIGATIONS] = e.after;
-        w[b + ReplayState.LAST] = e.index;
-        return v;
+        return setWord(w, b, ReplayState.OBLIGATIONS, mint(w[b + ReplayState.OBLIGATIONS], e), e);
     }
 
     private static Verdict redeemWords(long[] w, int b, JournalEvent e) {
-        Verdict v = redeem(w[b + ReplayState.OBLIGATIONS], e);
-        w[b + ReplayState.OBLIGATIONS] = e.after;
-        w[b + ReplayState.LAST] = e.index;
-        return v;
+        return setWord(w, b, ReplayState.OBLIGATIONS, redeem(w[b + ReplayState.OBLIGATIONS], e), e);
     }
 
     private static Verdict rawForgetWords(long[] w, int b, JournalEvent e) {
-        Verdict v = rawForget(w[b + ReplayState.RAW], e);
-        w[b + ReplayState.RAW] = e.after;
-        w[b + ReplayState.LAST] = e.index;
-        return v;
+        return setWord(w, b, ReplayState.RAW, rawForget(w[b + ReplayState.RAW], e), e);
     }
 
     private static Verdict rawRestoreWords(long[] w, int b, JournalEvent e) {
-        Verdict v = rawRestore(w[b + ReplayState.RAW], e);
-        w[b + ReplayState.RAW] = e.after;
+        return setWord(w, b, ReplayState.RAW, rawRestore(w[b + ReplayState.RAW], e), e);
+    }
+
+    /** The effect of a kind whose field is a whole word: the field := after, lastIndex := the event's; {@code v}. */
+    private static Verdict setWord(long[] w, int b, int field, Verdict v, JournalEvent e) {
+        w[b + field] = e.after;
         w[b + ReplayState.LAST] = e.index;
         return v;
     }

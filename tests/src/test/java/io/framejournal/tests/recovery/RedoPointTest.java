@@ -125,28 +125,12 @@ class RedoPointTest {
         region.recordRedoPoint();
         Frame<NoMeta> last = new FrameAllocOptions(region).allocFrame(); // the call the writer "dies" storing
         held.add(last);
-        Path image = crashImage(dir, "mid-store", null);
-        Path unlocked = crashImage(dir, "mid-store-unlocked", null);
-        long[] r = lastSlotRecord(image); // slot, index, prevIndex
-        catchMidStore(image, (int) r[0], r[2], true);
-        catchMidStore(unlocked, (int) r[0], r[2], false);
 
-        RecoveryReport mid = MetaRegion.recover(image, false);
+        long slot = last.startPaddr() / 4096;
 
-        assertThat(mid.redoPoint())
-                .as("a locked slot one record behind is the writer's last call")
-                .isNotNull();
-        assertThat(mid.warnings()).isEmpty();
+        RecoveryReport mid = redoneOnlyWhenLocked(dir, "mid-store", slot, "does not apply to slot " + slot);
+
         assertThat(mid.slotsRedone()).isEqualTo(1);
-        assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
-
-        RecoveryReport odd = MetaRegion.recover(unlocked, false);
-
-        assertThat(odd.redoPoint())
-                .as("an unlocked slot that does not check is not trusted")
-                .isNull();
-        assertThat(odd.warnings()).singleElement().asString().contains("does not apply to slot " + r[0]);
-        assertThat(RegionChecks.tableVersusReplay(unlocked)).isEmpty();
     }
 
     /**
@@ -162,26 +146,42 @@ class RedoPointTest {
         Frame<NoMeta> f = new FrameAllocOptions(region).allocFrame(); // after the point, stored whole
         long slot = f.startPaddr() / 4096;
         f.close(); // the call the writer "dies" storing, on the same slot
-        Path image = crashImage(dir, "mid-store-skipped", null);
-        Path unlocked = crashImage(dir, "mid-store-skipped-unlocked", null);
+
+        redoneOnlyWhenLocked(dir, "mid-store-skipped", slot, "does not hold what the journal's records");
+    }
+
+    /**
+     * Two kill images of {@code dir}, whose last call (on {@code slot}) is caught mid-store in both, its slot locked in
+     * the first only: the locked one is recovered from the point with no warning, the unlocked one is not trusted (a
+     * warning containing {@code unlockedWarning}, then the full way); both end equal to the journal's replay.
+     *
+     * @return the locked image's report
+     */
+    private RecoveryReport redoneOnlyWhenLocked(Path dir, String name, long slot, String unlockedWarning)
+            throws IOException {
+        Path image = crashImage(dir, name, null);
+        Path unlocked = crashImage(dir, name + "-unlocked", null);
         long[] r = lastSlotRecord(image); // slot, index, prevIndex
-        assertThat(r[0]).isEqualTo(slot);
+        assertThat(r[0]).as("the last call's slot").isEqualTo(slot);
         catchMidStore(image, (int) r[0], r[2], true);
         catchMidStore(unlocked, (int) r[0], r[2], false);
 
         RecoveryReport mid = MetaRegion.recover(image, false);
 
-        assertThat(mid.redoPoint()).as("recovered from the point").isNotNull();
+        assertThat(mid.redoPoint())
+                .as("a locked slot one record behind is the writer's last call")
+                .isNotNull();
         assertThat(mid.warnings()).isEmpty();
         assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
 
         RecoveryReport odd = MetaRegion.recover(unlocked, false);
 
         assertThat(odd.redoPoint())
-                .as("an unlocked slot whose fields are not its record's is not trusted")
+                .as("an unlocked slot that does not check is not trusted")
                 .isNull();
-        assertThat(odd.warnings()).singleElement().asString().contains("does not hold what the journal's records");
+        assertThat(odd.warnings()).singleElement().asString().contains(unlockedWarning);
         assertThat(RegionChecks.tableVersusReplay(unlocked)).isEmpty();
+        return mid;
     }
 
     @Test

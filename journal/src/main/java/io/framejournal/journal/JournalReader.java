@@ -228,57 +228,115 @@ public final class JournalReader implements AutoCloseable {
      * @return false at the end of the journal or where reading stopped (then {@link #stopReason()} is set)
      */
     public boolean next(JournalEvent into) {
-        if (inRecord) {
-            try {
-                if (decoder.next(into)) {
-                    count++;
-                    return true;
+        for (; ; ) {
+            if (inRecord) {
+                try {
+                    if (decoder.next(into)) {
+                        count++;
+                        return true;
+                    }
+                } catch (RuntimeException | InternalError e) {
+                    return stopInRecord(e);
                 }
-            } catch (RuntimeException | InternalError e) {
-                return stopInRecord(e);
+                inRecord = false;
             }
-            inRecord = false;
+            int read = readRecord(into);
+            if (read == EVENT) {
+                count++; // format 1: its one event is in into
+                return true;
+            }
+            if (read != RECORD) {
+                return false;
+            }
+            // a checked format-2 record (at least one event): its events follow
         }
+    }
+
+    /** {@link #nextWhole}: the journal ended or reading stopped ({@link #stopReason()}). */
+    static final int NOTHING = 0;
+    /** {@link #nextWhole}: one event is in the event given (a format-1 record, or the rest of a record started). */
+    static final int ONE_EVENT = 1;
+    /** {@link #nextWhole}: {@link #decoder()} holds a checked format-2 record, none of its events handed out. */
+    static final int WHOLE_RECORD = 2;
+
+    /**
+     * For a caller that applies a format-2 record whole ({@link ReplayState#replay}): reads the next record and leaves
+     * it, checked, in {@link #decoder()}; its events count as read. A format-1 record (one event) is read into
+     * {@code into}, as are the events left of a record that {@link #next} started.
+     *
+     * @return {@link #WHOLE_RECORD}, {@link #ONE_EVENT} or {@link #NOTHING}
+     */
+    int nextWhole(JournalEvent into) {
+        if (inRecord) {
+            return next(into) ? ONE_EVENT : NOTHING;
+        }
+        int read = readRecord(into);
+        if (read == EVENT) {
+            count++;
+            return ONE_EVENT;
+        }
+        if (read != RECORD) {
+            return NOTHING;
+        }
+        inRecord = false; // the caller takes the record whole
+        count += decoder.events();
+        return WHOLE_RECORD;
+    }
+
+    /** The decoder of the record {@link #nextWhole} read. */
+    RecordDecoder decoder() {
+        return decoder;
+    }
+
+    /**
+     * Reads the next record: a format-1 record's event into {@code into} ({@link #EVENT}), or a checked format-2 record
+     * into the decoder, {@link #inRecord} set ({@link #RECORD}); {@link #STOP} at the end or where reading stopped.
+     */
+    private int readRecord(JournalEvent into) {
         if (stopReason != null) {
-            return false;
+            return STOP;
         }
         if (fast) {
             int outcome = readFast(into);
             if (outcome != FALLBACK) {
-                return outcome == EVENT;
+                return outcome;
             }
             if (!tailerSynced && !resync()) {
-                return false;
+                return STOP;
             }
         }
         // A loop, not recursion, over metadata documents: a damaged file can hold very many of them.
         for (long metadata = 0; metadata <= MAX_METADATA_RUN; metadata++) {
             int outcome = readOne(into);
             if (outcome != METADATA) {
-                return outcome == EVENT;
+                return outcome;
             }
         }
         stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": more than "
                 + MAX_METADATA_RUN + " metadata records in a row";
-        return false;
+        return STOP;
     }
 
     /**
      * A record decoded in place that fails while its events are handed out: its file was truncated under the mapping
      * (InternalError, SIGBUS) or its bytes changed since they were checked (a walk that would leave the record).
      */
-    private boolean stopInRecord(Throwable e) {
+    boolean stopInRecord(Throwable e) {
         inRecord = false;
         stopReason = "journal unreadable at index " + JournalIndex.format(lastGoodIndex) + " (" + oneLine(e)
                 + "): the file was truncated or changed there while it was read";
         return false;
     }
 
+    /** A format-1 record's one event read. */
     private static final int EVENT = 0;
+
     private static final int METADATA = 1;
     private static final int STOP = 2;
     /** The fast path hands over to the tailer. */
     private static final int FALLBACK = 3;
+    /** A format-2 record read and checked, its events not yet handed out. */
+    private static final int RECORD = 4;
     /** Chronicle writes a handful of metadata records per queue file; a run this long means damage. */
     private static final long MAX_METADATA_RUN = 1 << 20;
 
@@ -339,15 +397,11 @@ public final class JournalReader implements AutoCloseable {
             lastGoodCycle = tailer.cycle();
             records++;
             bytesRead += len + 4; // Chronicle's 4-byte document header
-            if (!recordV1) {
-                decoder.next(into); // a checked record has at least one event
-                inRecord = true;
-            }
-            count++;
+            inRecord = !recordV1;
             if (fastPath) {
                 startFast(in, dc.wire().usePadding());
             }
-            return EVENT;
+            return recordV1 ? EVENT : RECORD;
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS);
             // StackOverflowError: Chronicle recursing over damaged cycle bookkeeping in metadata.cq4t
@@ -364,7 +418,8 @@ public final class JournalReader implements AutoCloseable {
     /**
      * Reads the next document from the mapped queue file, as the tailer would have read it.
      *
-     * @return {@link #EVENT}, {@link #STOP} (a record that fails its checks), or {@link #FALLBACK}: the tailer decides
+     * @return {@link #EVENT} (format 1), {@link #RECORD} (format 2), {@link #STOP} (a record that fails its checks), or
+     *     {@link #FALLBACK}: the tailer decides
      */
     private int readFast(JournalEvent into) {
         try {
@@ -374,7 +429,7 @@ public final class JournalReader implements AutoCloseable {
                     return leaveFast();
                 }
                 long fileLength = mapped.length();
-                if (!wholeFile(fileLength) && lastGoodEnd + 8 > fileLength) {
+                if (lastGoodEnd + 8 > fileLength && !wholeFile(fileLength)) {
                     return leaveFast(); // a cut file's tail, or a file grown since it was mapped: the tailer's checks
                 }
                 int header = mapped.header(p);
@@ -403,12 +458,8 @@ public final class JournalReader implements AutoCloseable {
                 fastPos = lastGoodEnd;
                 records++;
                 bytesRead += len + 4;
-                if (!recordV1) {
-                    decoder.next(into);
-                    inRecord = true;
-                }
-                count++;
-                return EVENT;
+                inRecord = !recordV1;
+                return recordV1 ? EVENT : RECORD;
             }
         } catch (RuntimeException | InternalError e) {
             return leaveFast(); // e.g. a file truncated under the mapping: the tailer meets it and says so

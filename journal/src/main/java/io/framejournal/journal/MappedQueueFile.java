@@ -2,8 +2,6 @@ package io.framejournal.journal;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -24,12 +22,14 @@ final class MappedQueueFile implements AutoCloseable {
     static final long WINDOW = 1L << 30;
 
     private static final long PAGE = 4096;
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private final File file;
     private final FileChannel channel;
     private long fileLength;
     private MappedByteBuffer map;
+    /** {@link #map}'s native address (the header reads go straight to it: no buffer bounds or session checks). */
+    private long mapAddress;
     /** A view of {@link #map} for {@link RecordDecoder} (which moves its position and limit), made at each mapping. */
     private ByteBuffer records;
 
@@ -80,6 +80,7 @@ final class MappedQueueFile implements AutoCloseable {
             }
             map = channel.map(FileChannel.MapMode.READ_ONLY, newBase, newEnd - newBase);
             map.order(ByteOrder.LITTLE_ENDIAN);
+            mapAddress = OffHeap.address(map);
             records = map.duplicate();
             base = newBase;
             end = newEnd;
@@ -91,7 +92,8 @@ final class MappedQueueFile implements AutoCloseable {
 
     /** The 4-byte document header at {@code at} (covered, 4-aligned), read with acquire semantics. */
     int header(long at) {
-        return (int) INT.getAcquire(map, (int) (at - base));
+        int h = OffHeap.getIntVolatile(mapAddress + (at - base));
+        return LITTLE ? h : Integer.reverseBytes(h);
     }
 
     /**

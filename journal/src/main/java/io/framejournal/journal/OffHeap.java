@@ -57,4 +57,9 @@ final class OffHeap {
     static long getLong(long address) {
         return UNSAFE.getLong(address);
     }
+
+    /** An int read with volatile (so at least acquire) semantics: a document header a writer may be completing. */
+    static int getIntVolatile(long address) {
+        return UNSAFE.getIntVolatile(null, address);
+    }
 }

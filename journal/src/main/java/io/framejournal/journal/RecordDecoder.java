@@ -68,6 +68,8 @@ public final class RecordDecoder {
 
     private int len;
     private long index;
+    /** Events of the record {@link #check} passed: a call's entries, or 1 for a marker. */
+    private int events;
 
     // iteration
     private int pos;
@@ -136,27 +138,27 @@ public final class RecordDecoder {
         return rawI64(off);
     }
 
-    private int rawU8(int off) {
+    int rawU8(int off) {
         return OffHeap.getByte(address + off) & 0xff;
     }
 
-    private short rawI16(int off) {
+    short rawI16(int off) {
         short v = OffHeap.getShort(address + off);
         return LITTLE ? v : Short.reverseBytes(v);
     }
 
-    private int rawI32(int off) {
+    int rawI32(int off) {
         int v = OffHeap.getInt(address + off);
         return LITTLE ? v : Integer.reverseBytes(v);
     }
 
-    private long rawI64(int off) {
+    long rawI64(int off) {
         long v = OffHeap.getLong(address + off);
         return LITTLE ? v : Long.reverseBytes(v);
     }
 
     /** Thrown where a walk would leave the record (only a record changed under the reader since its check). */
-    private IndexOutOfBoundsException outside(int off) {
+    IndexOutOfBoundsException outside(int off) {
         return new IndexOutOfBoundsException(at() + "changed while it was read: offset " + off + " of " + len);
     }
 
@@ -254,6 +256,7 @@ public final class RecordDecoder {
             return at() + "has reserved flag bits set";
         }
         int count = rawI32(COUNT_OFF);
+        events = 0;
         if (type == RecordFormat.TYPE_MARKER) {
             if (count != 1 || len != HEADER + MARKER) {
                 return at() + "is a marker of " + len + " bytes and count " + count + ", expected " + (HEADER + MARKER)
@@ -263,6 +266,7 @@ public final class RecordDecoder {
             if (k == null || !RecordFormat.isMarker(k)) {
                 return at() + "is a marker of unknown kind " + u8(HEADER);
             }
+            events = 1;
             return null;
         }
         if (type != RecordFormat.TYPE_CALL) {
@@ -276,6 +280,7 @@ public final class RecordDecoder {
             return at() + "ends inside its header";
         }
         long lastSlot = Long.MIN_VALUE;
+        int entries = 0;
         for (int g = 0; g < count; g++) {
             if (p + GROUP > len) {
                 return at() + "ends inside slot group " + g + " of " + count;
@@ -290,6 +295,7 @@ public final class RecordDecoder {
             }
             lastSlot = slot;
             p += GROUP;
+            entries += n;
             for (int i = 0; i < n; i++) {
                 if (p + 2 > len) {
                     return at() + "ends inside the entries of slot " + slot;
@@ -313,7 +319,30 @@ public final class RecordDecoder {
         if (p != len) {
             return at() + "has " + len + " bytes, its slot groups account for " + p;
         }
+        events = entries;
         return null;
+    }
+
+    /** Events of the record {@link #check} last passed (a call's entries, 1 for a marker). */
+    int events() {
+        return events;
+    }
+
+    /**
+     * For a walk over a checked call record's slot groups ({@link ReplayState#applyRecord}): where its first group
+     * starts, or -1 for a marker (which changes no slot).
+     */
+    int bodyStart() {
+        Objects.checkFromIndexSize(0, HEADER, len);
+        if (rawU8(TYPE_OFF) == RecordFormat.TYPE_MARKER) {
+            return -1;
+        }
+        return (rawU8(FLAGS_OFF) & RecordFormat.FLAG_FROM_HANDLE) != 0 ? HEADER + RecordFormat.FROM_HANDLE : HEADER;
+    }
+
+    /** A checked call record's slot groups. */
+    int groups() {
+        return i32(COUNT_OFF);
     }
 
     /** The handle the call's REDEEM entries redeem: fromHandle when the record has one, else its handle. */

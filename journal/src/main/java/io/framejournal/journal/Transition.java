@@ -57,6 +57,90 @@ public final class Transition {
         s.lastIndex = e.index;
     }
 
+    // What an entry does to ReplayState's packed words, by its entry kind byte: one small switch for a
+    // record-at-a-time replay (redoEntry), built from the kinds once.
+    private static final byte NO_EFFECT = 0;
+    private static final byte SET_REF = 1;
+    private static final byte SET_USAGE = 2;
+    private static final byte SET_META = 3;
+    private static final byte CLEAR_META = 4;
+    private static final byte SET_OBLIGATIONS = 5;
+    private static final byte SET_RAW = 6;
+    private static final byte SET_LIST = 7;
+    /** By entry kind byte ({@link RecordFormat}: the kind's code, high bit for a wide entry): its effect. */
+    private static final byte[] EFFECT = new byte[256];
+
+    static {
+        for (int kb = 0; kb < EFFECT.length; kb++) {
+            EventKind k = EventKind.ofCode(kb & ~RecordFormat.WIDE_BIT);
+            EFFECT[kb] = k == null ? NO_EFFECT : effectOf(k);
+        }
+    }
+
+    /** The field {@link #redo} sets for a kind, as a code for {@link #redoEntry}. */
+    private static byte effectOf(EventKind k) {
+        switch (k) {
+            case REFCOUNT:
+                return SET_REF;
+            case USAGE:
+                return SET_USAGE;
+            case META_WRITE:
+                return SET_META;
+            case META_DROP:
+                return CLEAR_META;
+            case MINT:
+            case REDEEM:
+                return SET_OBLIGATIONS;
+            case RAW_FORGET:
+            case RAW_RESTORE:
+                return SET_RAW;
+            case LIST:
+                return SET_LIST;
+            default:
+                return NO_EFFECT;
+        }
+    }
+
+    /**
+     * {@link #redo} on {@link ReplayState}'s packed words ({@code w[b..b+6]}) for one entry of a format-2 record as
+     * stored: its entry kind byte (high bit for wide), metaType (0 for a narrow entry), before and after. What a
+     * record-at-a-time replay applies, without a verdict and without the lastIndex, which the caller writes once per
+     * slot group (every entry of a group sets it to the record's index). An entry kind that changes no slot does
+     * nothing. A test checks it against {@link #redo} for every kind.
+     */
+    static void redoEntry(long[] w, int b, int kindByte, int metaType, long before, long after) {
+        switch (EFFECT[kindByte & 0xff]) {
+            case SET_REF:
+                w[b + ReplayState.REF] = after;
+                return;
+            case SET_OBLIGATIONS:
+                w[b + ReplayState.OBLIGATIONS] = after;
+                return;
+            case SET_RAW:
+                w[b + ReplayState.RAW] = after;
+                return;
+            case SET_USAGE:
+                w[b + ReplayState.PACKED] =
+                        (w[b + ReplayState.PACKED] & ~ReplayState.USAGE_BITS) | (after & 0xffL) << 48;
+                return;
+            case SET_LIST:
+                w[b + ReplayState.PACKED] = (w[b + ReplayState.PACKED] & ~0xffff_ffffL) | (after & 0xffff_ffffL);
+                return;
+            case SET_META:
+                w[b + ReplayState.PACKED] =
+                        (w[b + ReplayState.PACKED] & ~ReplayState.META_TYPE_BITS) | (metaType & 0xffffL) << 32;
+                w[b + ReplayState.META0] = before;
+                w[b + ReplayState.META1] = after;
+                return;
+            case CLEAR_META:
+                w[b + ReplayState.PACKED] &= ~ReplayState.META_TYPE_BITS;
+                w[b + ReplayState.META0] = 0;
+                w[b + ReplayState.META1] = 0;
+                return;
+            default:
+        }
+    }
+
     /**
      * {@link #apply} on a slot kept as {@link ReplayState}'s packed words ({@code w[b..b+6]}): the same verdict, from
      * the one field the kind is about, and the same effect as {@link #redo}, writing only that field and lastIndex.

@@ -250,22 +250,16 @@ final class RegionRecovery {
      */
     private static Replay replay(RegionLayout layout, RegionConfig config, boolean fromCheckpoint) {
         Replay r = new Replay();
-        JournalEvent e = new JournalEvent();
         try (ReplayStart start = ReplayStart.open(
                 layout.journal(), layout.checkpoints(), config.nrSlots(), JournalIndex.NONE, fromCheckpoint)) {
             r.state = start.replay().state();
             r.warnings = start.warnings();
             r.checkpoint = start.fromCheckpoint() ? start.checkpoint().index() : JournalIndex.NONE;
             JournalReader reader = start.reader();
-            long firstSeq = -1;
-            while (reader.next(e)) {
-                if (r.first == JournalIndex.NONE) {
-                    r.first = e.index;
-                    firstSeq = e.seq;
-                }
-                r.events++;
-                r.state.apply(e); // slots outside the region are not applied (BAD_SLOT)
-            }
+            // every record applied whole, in place (slots outside the region are not applied)
+            r.events = r.state.applyAll(reader);
+            r.first = reader.firstIndexRead();
+            long firstSeq = reader.firstSeqRead();
             r.problem = reader.stopReason() != null ? reader.stopReason() : reader.unreadableTail();
             if (r.problem == null) {
                 r.problem = start.missingStart(firstSeq);

@@ -3,6 +3,7 @@ package io.framejournal.bench;
 import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.LedgerReplay;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.ReplayState;
 import java.lang.invoke.MethodHandles;
@@ -75,6 +76,24 @@ public class ReplayBench {
             }
         }
         return sum;
+    }
+
+    /**
+     * Not a JMH benchmark: the audit's own pass, {@code LedgerReplay} over every event (each event's verdict, the
+     * attribution ledger of obligations and raw references, the counters), findings to no listener.
+     */
+    public long ledgerPass() {
+        try (JournalReader reader = JournalReader.open(journal())) {
+            LedgerReplay ledger = new LedgerReplay(nrSlots);
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                ledger.apply(e, reader.recordCrc());
+            }
+            if (reader.stopReason() != null) {
+                throw new IllegalStateException("ledger pass stopped: " + reader.stopReason());
+            }
+            return ledger.lastRecord();
+        }
     }
 
     /** Not a JMH benchmark: opening and closing the journal, the part of every pass that does not depend on its size. */

@@ -395,6 +395,7 @@ public final class JournalReader implements AutoCloseable {
             lastGoodHeader = in.readPosition() - len - 4; // mapped bytes: positions are file offsets
             lastGoodEnd = in.readPosition();
             lastGoodCycle = tailer.cycle();
+            noteFirst(index, into);
             records++;
             bytesRead += len + 4; // Chronicle's 4-byte document header
             inRecord = !recordV1;
@@ -456,6 +457,7 @@ public final class JournalReader implements AutoCloseable {
                 lastGoodHeader = p;
                 lastGoodEnd = p + 4 + len;
                 fastPos = lastGoodEnd;
+                noteFirst(index, into);
                 records++;
                 bytesRead += len + 4;
                 inRecord = !recordV1;
@@ -657,6 +659,27 @@ public final class JournalReader implements AutoCloseable {
                     + " unreadable (" + oneLine(e) + ")";
         }
         return null;
+    }
+
+    private long firstIndexRead = JournalIndex.NONE;
+    private long firstSeqRead = -1;
+
+    /** Before a record is counted: the first one since opening (or resuming) is remembered. */
+    private void noteFirst(long index, JournalEvent into) {
+        if (records == 0) {
+            firstIndexRead = index;
+            firstSeqRead = recordV1 ? into.seq : decoder.seq();
+        }
+    }
+
+    /** Index of the first record read since opening or resuming, or {@link JournalIndex#NONE}. */
+    public long firstIndexRead() {
+        return records == 0 ? JournalIndex.NONE : firstIndexRead;
+    }
+
+    /** Sequence number of the first record read since opening or resuming (-1 for none, or for format 1). */
+    public long firstSeqRead() {
+        return records == 0 ? -1 : firstSeqRead;
     }
 
     /** Bytes of the records read so far, each with Chronicle's 4-byte document header. */

@@ -211,16 +211,11 @@ public final class RecordEncoder {
     }
 
     private void start(int type, OpCode op, long handle, int site) {
-        // version, type, op, flags (0) in one little-endian word; crc and seq are written when sealed, but zeroed
-        // here so that a record is never sealed over an earlier one's bytes
+        // version, type, op, flags (0) in one little-endian word; crc, seq, time, thread and count are all written
+        // when the record is sealed (sealAt), before its check is computed, so they are not zeroed here
         putInt(VERSION_OFF, (RecordFormat.VERSION & 0xff) | (type & 0xff) << 8 | (op.code() & 0xff) << 16);
-        putInt(CRC_OFF, 0);
-        putLong(SEQ_OFF, 0);
         putLong(HANDLE_OFF, handle);
-        putLong(TIME_OFF, 0);
-        putInt(THREAD_OFF, 0);
         putInt(SITE_OFF, site);
-        putInt(COUNT_OFF, 0);
         pos = HEADER;
         groups = 0;
         groupAt = -1;

@@ -283,21 +283,34 @@ public final class ReplayState {
      */
     public static ReplayState replay(JournalReader reader, int nrSlots) {
         ReplayState state = new ReplayState(nrSlots);
+        state.applyAll(reader);
+        return state;
+    }
+
+    /**
+     * Applies every event the reader has left, as {@link #replay} does (format-2 records whole, in place; format-1
+     * events one by one; no verdicts). Reading problems end it early ({@link JournalReader#stopReason()}).
+     *
+     * @return the events applied (read)
+     */
+    public long applyAll(JournalReader reader) {
+        long before = reader.eventsRead();
         JournalEvent e = new JournalEvent();
         for (; ; ) {
             int read = reader.nextWhole(e);
             if (read == JournalReader.WHOLE_RECORD) {
                 try {
-                    state.applyRecord(reader.decoder());
+                    applyRecord(reader.decoder());
                 } catch (RuntimeException | InternalError x) {
                     reader.stopInRecord(x);
-                    return state;
+                    break;
                 }
             } else if (read == JournalReader.ONE_EVENT) {
-                state.apply(e);
+                apply(e);
             } else {
-                return state;
+                break;
             }
         }
+        return reader.eventsRead() - before;
     }
 }

@@ -426,6 +426,9 @@ public final class JournalWriter implements AutoCloseable {
                         && APPEND_LOCK.compareAndSet(JournalWriter.this, 0, 1)) {
                     try {
                         if ((int) REQUEST.getAcquire(this) == PENDING) {
+                            // withdrawn under the lock, before it is released: the next holder must not find this
+                            // request pending and append the record a second time (or while the next one is built)
+                            request = IDLE;
                             combine(this);
                         } else {
                             combine(null); // served just before the lock was taken; serve the others

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * own thread id.
  */
 class JournalWriterThreadsTest {
-    private static final int THREADS = 4;
-    private static final int PER_THREAD = 25_000;
+    private static final int THREADS = 8;
+    private static final int PER_THREAD = 50_000;
 
     @Test
     void every_threads_record_lands_once_and_each_thread_gets_its_own_index(@TempDir Path dir) throws Exception {

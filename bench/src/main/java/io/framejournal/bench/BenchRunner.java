@@ -442,6 +442,21 @@ public final class BenchRunner {
      * writer (about 10 s); {@code bench.pairedRounds} rounds, as in the full run.
      */
     private void quickWrite() throws IOException {
+        long simulateFirst = Long.getLong("bench.simulateFirst", 0);
+        if (simulateFirst > 0) {
+            // as the full run does before its paired rounds: a two-thread simulate in this JVM, so that the writer's
+            // code is compiled with the contended paths seen
+            Path dir = Dirs.temp("simulate-first");
+            try {
+                new io.framejournal.replay.sim.Simulator(dir)
+                        .threads(2)
+                        .ops(simulateFirst)
+                        .seed(1)
+                        .run();
+            } finally {
+                Dirs.delete(dir);
+            }
+        }
         PairedRuns.Pair w = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, 14.0);
         System.out.printf(
                 Locale.ROOT,

@@ -221,18 +221,22 @@ public final class JournalWriter implements AutoCloseable {
             if (self != null) {
                 serve(self, timestamp);
             }
-            Lane[] all = laneArray;
-            if (all.length > 1) {
-                for (Lane l : all) {
-                    if (l != self && (int) REQUEST.getAcquire(l) == PENDING) {
-                        serve(l, timestamp);
-                        appendedForOthers++;
-                        REQUEST.setRelease(l, DONE);
-                    }
-                }
+            if (laneArray.length > 1) {
+                serveOthers(self, timestamp);
             }
         } finally {
             clock.done();
+        }
+    }
+
+    /** Under the append lock: appends every other lane's posted record and marks each request done. */
+    private void serveOthers(Lane self, long timestamp) {
+        for (Lane l : laneArray) {
+            if (l != self && (int) REQUEST.getAcquire(l) == PENDING) {
+                serve(l, timestamp);
+                appendedForOthers++;
+                REQUEST.setRelease(l, DONE);
+            }
         }
     }
 
@@ -402,20 +406,28 @@ public final class JournalWriter implements AutoCloseable {
         }
 
         private long append(boolean call) {
-            // Flat combining: the lane posts its sealed-to-be record as a request; whichever thread holds the append
-            // lock appends every request posted (its own first), in one pass, so that Chronicle's appender state stays
-            // in one core's cache for the pass instead of moving between cores on every append. A thread that finds
-            // the lock held waits for its request to be served, or for the lock.
+            // Flat combining: whichever thread holds the append lock appends its own record, then every record other
+            // lanes have posted meanwhile, in one pass, so that Chronicle's appender state stays in one core's cache
+            // for the pass instead of moving between cores on every append. A thread that finds the lock held posts
+            // its record and waits (awaitServed, out of this method so that the uncontended path stays small).
             requestIsCall = call;
             if (APPEND_LOCK.compareAndSet(JournalWriter.this, 0, 1)) {
-                // the lock was free: this lane appends its own record, then any request posted meanwhile
                 try {
                     combine(this);
                 } finally {
                     unlockAppends();
                 }
-                return result();
+            } else {
+                awaitServed();
             }
+            return result();
+        }
+
+        /**
+         * Posts this lane's record and waits until another thread has appended it, or until the lock is free, then
+         * appends it (and every other posted record) itself.
+         */
+        private void awaitServed() {
             REQUEST.setRelease(this, PENDING); // publishes the record's bytes to the thread that serves it
             int spins = 0;
             for (; ; ) {
@@ -445,7 +457,6 @@ public final class JournalWriter implements AutoCloseable {
                 }
             }
             request = IDLE;
-            return result();
         }
 
         /** The index the last request got, or what it threw. */

@@ -19,21 +19,20 @@ public final class FrameAllocOptions {
     }
 
     public <M> Frame<M> allocFrameWith(M meta) {
-        return claimFirstFree(paddr -> Frame.fromUnused(region, paddr, meta));
+        return claimFirstFree(meta, false);
     }
 
     public <M> UniqueFrame<M> allocUniqueFrameWith(M meta) {
-        return claimFirstFree(paddr -> UniqueFrame.fromUnused(region, paddr, meta));
+        return claimFirstFree(meta, true);
     }
 
-    /** One of the public single-frame constructors, by paddr. */
-    @FunctionalInterface
-    private interface Claim<H> {
-        H at(long paddr) throws GetFrameException;
-    }
-
-    /** Next-fit: the first free slot from the cursor on whose claim succeeds. */
-    private <H> H claimFirstFree(Claim<H> claim) {
+    /**
+     * Next-fit: the first free slot from the cursor on whose claim succeeds, claimed through {@code Frame::from_unused}
+     * or, for {@code unique}, {@code UniqueFrame::from_unused}. (A flag, not a constructor passed as a lambda: the
+     * lambda captured the region and the metadata, an object per allocation.)
+     */
+    @SuppressWarnings("unchecked") // H is Frame<M> or UniqueFrame<M>, as the flag says
+    private <M, H> H claimFirstFree(M meta, boolean unique) {
         region.ensureOpen();
         SlotEngine engine = region.engine();
         SlotTable table = region.table();
@@ -49,7 +48,11 @@ public final class FrameAllocOptions {
                     continue;
                 }
                 try {
-                    H handle = claim.at(region.paddrOf(slot));
+                    long paddr = region.paddrOf(slot);
+                    H handle = (H)
+                            (unique
+                                    ? UniqueFrame.fromUnused(region, paddr, meta)
+                                    : Frame.fromUnused(region, paddr, meta));
                     region.allocCursor.lazySet(slot + 1);
                     return handle;
                 } catch (GetFrameException raced) {

@@ -297,14 +297,15 @@ public final class RecordDecoder {
             p += GROUP;
             entries += n;
             for (int i = 0; i < n; i++) {
-                if (p + 2 > len) {
+                if (p > len - 4) {
                     return at() + "ends inside the entries of slot " + slot;
                 }
-                int kb = rawU8(p);
+                int entryHead = rawI32(p); // kind, flags and two more bytes: one load for both checks
+                int kb = entryHead & 0xff;
                 if (ENTRY_KIND[kb] == null) {
                     return at() + "has an entry of unknown kind " + (kb & ~WIDE_BIT) + " for slot " + slot;
                 }
-                if ((rawU8(p + 1) & ~RecordFormat.ENTRY_UPDATE) != 0) {
+                if ((entryHead & (~RecordFormat.ENTRY_UPDATE & 0xff) << 8) != 0) {
                     return at() + "has reserved entry flag bits set for slot " + slot;
                 }
                 // the size by a branch on the wide bit, not a table lookup: the walk's next position does not wait for

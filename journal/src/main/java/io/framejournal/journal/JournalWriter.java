@@ -24,8 +24,6 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 public final class JournalWriter implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final Queue<Lane> lanes = new ConcurrentLinkedQueue<>();
-    /** The same lanes as an array, for the append lock's holder to scan for requests without allocating. */
-    private volatile Lane[] laneArray = new Lane[0];
     /** The first append that threw (guarded by the append lock): every later one is refused, so none follows a gap. */
     private Throwable appendFailure;
     /** Records appended by a thread for another one's lane (guarded by the append lock; for tests). */
@@ -37,12 +35,10 @@ public final class JournalWriter implements AutoCloseable {
     /** The sequence number the next record gets (guarded by the append lock). */
     private long nextSeq;
     /**
-     * The append lock, held while a record takes its sequence number and is appended: 0 free, 1 held; taken with a
-     * CAS, released with a release store (one atomic instruction per append, where a monitor took two), spinning then
-     * yielding while another thread holds it, as the slot lock does. Held for one append only.
+     * The append lock (held while records take their sequence numbers and are appended, by one thread for its own
+     * record and every record other threads posted meanwhile: flat combining) and the pass it runs.
      */
-    @SuppressWarnings("unused") // through APPEND_LOCK
-    private volatile int appendLock;
+    private final Combiner combiner = new Combiner();
 
     private final long epochNanosAtStart = System.currentTimeMillis() * 1_000_000L;
     private final long nanoTimeAtStart = System.nanoTime();
@@ -146,9 +142,7 @@ public final class JournalWriter implements AutoCloseable {
             }
             Lane l = new Lane(me);
             lanes.add(l);
-            Lane[] grown = java.util.Arrays.copyOf(laneArray, laneArray.length + 1);
-            grown[grown.length - 1] = l;
-            laneArray = grown;
+            combiner.register(l);
             return l;
         }
     }
@@ -179,7 +173,7 @@ public final class JournalWriter implements AutoCloseable {
      * @return the redo point, or {@code null} when this writer has appended nothing yet
      */
     public RedoPoint redoPoint() {
-        lockAppends();
+        combiner.lock();
         try {
             if (lastAppendedSeq < 0) {
                 return null;
@@ -197,52 +191,36 @@ public final class JournalWriter implements AutoCloseable {
             // inFlightSeq and inFlightCrc change only in append, under the lock held here
             return new RedoPoint(oldest.inFlight, oldest.inFlightSeq, oldest.inFlightCrc, true);
         } finally {
-            unlockAppends();
+            combiner.unlock();
         }
     }
 
-    private static final int SPINS_BEFORE_YIELD = 64;
+    /** The append lock's pass: one clock read, then each record served, Chronicle's clock set to it meanwhile. */
+    private final class Combiner extends AppendCombiner<Lane> {
+        private long timestamp;
 
-    private static final int IDLE = 0;
-    private static final int PENDING = 1;
-    private static final int DONE = 2;
+        @Override
+        void beginPass() {
+            // the records of a pass share one clock read (timestamps never go back in journal order); Chronicle's
+            // clock (the queue's cycle, here and in writeBytes) reads it: a record lands in the cycle it names
+            timestamp = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
+            clock.appending(timestamp);
+        }
 
-    /**
-     * Under the append lock: appends {@code self}'s record (unless null), then every other lane's pending request, in
-     * one pass with one clock read (the records of a pass share a timestamp, so timestamps still never go back in
-     * journal order).
-     */
-    private void combine(Lane self) {
-        long timestamp = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
-        // Chronicle's clock (the queue's cycle, here and in writeBytes) reads the records' timestamp: one clock read
-        // per pass, and a record lands in the cycle its timestamp names
-        clock.appending(timestamp);
-        try {
-            if (self != null) {
-                serve(self, timestamp);
-            }
-            if (laneArray.length > 1) {
-                serveOthers(self, timestamp);
-            }
-        } finally {
+        @Override
+        void serve(Lane l) {
+            JournalWriter.this.serve(l, timestamp);
+        }
+
+        @Override
+        void endPass() {
             clock.done();
-        }
-    }
-
-    /** Under the append lock: appends every other lane's posted record and marks each request done. */
-    private void serveOthers(Lane self, long timestamp) {
-        for (Lane l : laneArray) {
-            if (l != self && (int) REQUEST.getAcquire(l) == PENDING) {
-                serve(l, timestamp);
-                appendedForOthers++;
-                REQUEST.setRelease(l, DONE);
-            }
         }
     }
 
     /**
      * Under the append lock: appends lane {@code l}'s record (sequence number, thread, timestamp sealed in now) and
-     * leaves it its index or what went wrong (a posted request is then marked done). After one append has thrown, every later one is refused unwritten: its
+     * leaves it its index or what went wrong. After one append has thrown, every later one is refused unwritten: its
      * sequence number was taken, so a record written after it would follow a gap.
      */
     private void serve(Lane l, long timestamp) {
@@ -276,40 +254,12 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
-    /** Takes the append lock (a CAS; the acquire orders everything the holder reads after it). */
-    private void lockAppends() {
-        if (APPEND_LOCK.compareAndSet(this, 0, 1)) {
-            return;
-        }
-        int spins = 0;
-        do {
-            // test, then test-and-set: a waiter that CASes in a loop takes the lock's line from the holder each time
-            while ((int) APPEND_LOCK.getOpaque(this) != 0) {
-                if (++spins < SPINS_BEFORE_YIELD) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-        } while (!APPEND_LOCK.compareAndSet(this, 0, 1));
-    }
-
-    /** Releases the append lock: a release store publishes everything written under it to the next holder. */
-    private void unlockAppends() {
-        APPEND_LOCK.setRelease(this, 0);
-    }
-
     private static final long NOT_IN_FLIGHT = JournalIndex.NONE;
     private static final java.lang.invoke.VarHandle IN_FLIGHT;
-    private static final java.lang.invoke.VarHandle APPEND_LOCK;
-    private static final java.lang.invoke.VarHandle REQUEST;
 
     static {
         try {
             IN_FLIGHT = java.lang.invoke.MethodHandles.lookup().findVarHandle(Lane.class, "inFlight", long.class);
-            APPEND_LOCK =
-                    java.lang.invoke.MethodHandles.lookup().findVarHandle(JournalWriter.class, "appendLock", int.class);
-            REQUEST = java.lang.invoke.MethodHandles.lookup().findVarHandle(Lane.class, "request", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -317,12 +267,7 @@ public final class JournalWriter implements AutoCloseable {
 
     /** Records a thread appended for another (flat combining) so far. */
     long appendedForOthers() {
-        lockAppends();
-        try {
-            return appendedForOthers;
-        } finally {
-            unlockAppends();
-        }
+        return combiner.servedForOthers();
     }
 
     /** Lanes open (live threads', and dead ones' not yet released). */
@@ -336,17 +281,17 @@ public final class JournalWriter implements AutoCloseable {
             return;
         }
         closed = true;
-        lockAppends(); // no append in progress, none after
+        combiner.lock(); // no append in progress, none after
         try {
             appender.close();
         } finally {
-            unlockAppends();
+            combiner.unlock();
         }
         queue.close();
     }
 
     /** One thread's way into the journal. Not thread-safe; owned by the thread that made it. */
-    public final class Lane {
+    public final class Lane extends AppendCombiner.Request {
         private final RecordEncoder record = new RecordEncoder();
         /** The owning thread's id and (weakly) the thread; changed only when a new thread adopts a dead one's lane. */
         private int threadId;
@@ -363,9 +308,6 @@ public final class JournalWriter implements AutoCloseable {
         private long inFlightSeq;
         private int inFlightCrc;
 
-        /** {@link #IDLE}, {@link #PENDING} (a record posted for the append lock's holder) or {@link #DONE}. */
-        @SuppressWarnings("unused") // through REQUEST
-        private volatile int request;
         /** Written by the owner before posting, read by the thread that serves the request. */
         private boolean requestIsCall;
         /** Written by the thread that served the request before it marked it done, read by the owner after. */
@@ -406,57 +348,9 @@ public final class JournalWriter implements AutoCloseable {
         }
 
         private long append(boolean call) {
-            // Flat combining: whichever thread holds the append lock appends its own record, then every record other
-            // lanes have posted meanwhile, in one pass, so that Chronicle's appender state stays in one core's cache
-            // for the pass instead of moving between cores on every append. A thread that finds the lock held posts
-            // its record and waits (awaitServed, out of this method so that the uncontended path stays small).
             requestIsCall = call;
-            if (APPEND_LOCK.compareAndSet(JournalWriter.this, 0, 1)) {
-                try {
-                    combine(this);
-                } finally {
-                    unlockAppends();
-                }
-            } else {
-                awaitServed();
-            }
+            combiner.submit(this); // appended by this thread, or by the append lock's holder (flat combining)
             return result();
-        }
-
-        /**
-         * Posts this lane's record and waits until another thread has appended it, or until the lock is free, then
-         * appends it (and every other posted record) itself.
-         */
-        private void awaitServed() {
-            REQUEST.setRelease(this, PENDING); // publishes the record's bytes to the thread that serves it
-            int spins = 0;
-            for (; ; ) {
-                if ((int) REQUEST.getAcquire(this) == DONE) {
-                    break;
-                }
-                if ((int) APPEND_LOCK.getOpaque(JournalWriter.this) == 0
-                        && APPEND_LOCK.compareAndSet(JournalWriter.this, 0, 1)) {
-                    try {
-                        if ((int) REQUEST.getAcquire(this) == PENDING) {
-                            // withdrawn under the lock, before it is released: the next holder must not find this
-                            // request pending and append the record a second time (or while the next one is built)
-                            request = IDLE;
-                            combine(this);
-                        } else {
-                            combine(null); // served just before the lock was taken; serve the others
-                        }
-                    } finally {
-                        unlockAppends();
-                    }
-                    break;
-                }
-                if (++spins < SPINS_BEFORE_YIELD) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-            request = IDLE;
         }
 
         /** The index the last request got, or what it threw. */

@@ -1,0 +1,176 @@
+package io.framejournal.journal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A lock with flat combining, for {@link JournalWriter}'s appends: a thread that submits a request while the lock is
+ * free takes it and serves its own request, then every request other threads have posted meanwhile, in one pass; a
+ * thread that finds the lock held posts its request and waits until the holder has served it (its request word goes
+ * to DONE) or the lock is free, in which case it takes the lock and serves itself and the others. Every submitted
+ * request is served exactly once, under the lock. The protocol is here alone, apart from what a request is, so that
+ * jcstress can check it without a queue ({@code AppendCombinerStress} in the {@code jcstress} module).
+ *
+ * <p>A request's word: {@link #IDLE} (nothing posted), {@link #PENDING} (posted with a release store: whatever its
+ * owner wrote before is visible to the thread that serves it), {@link #DONE} (served by another thread, marked with a
+ * release store after the serving: what the server wrote is visible to the owner). A thread that serves its own
+ * posted request withdraws it (IDLE) under the lock, before it releases the lock, so that no later holder finds it
+ * still pending.
+ *
+ * @param <R> the requests served
+ */
+abstract class AppendCombiner<R extends AppendCombiner.Request> {
+    static final int IDLE = 0;
+    static final int PENDING = 1;
+    static final int DONE = 2;
+
+    private static final int SPINS_BEFORE_YIELD = 64;
+
+    /** One thread's request word; a subclass carries what is asked and what it got. Owned by one thread at a time. */
+    abstract static class Request {
+        /** {@link #IDLE}, {@link #PENDING} or {@link #DONE}. */
+        @SuppressWarnings("unused") // through STATE
+        volatile int state;
+    }
+
+    /** 0 free, 1 held: taken with a CAS, released with a release store. */
+    @SuppressWarnings("unused") // through LOCK
+    private volatile int lock;
+    /** Every registered request (copy on write), for the lock's holder to scan without allocating. */
+    private volatile Request[] requests = new Request[0];
+    /** Requests a thread served for another (guarded by the lock). */
+    private long servedForOthers;
+
+    /** Under the lock, once per pass, before its first {@link #serve}. */
+    abstract void beginPass();
+
+    /** Under the lock: serves one request. Must not throw (a failure goes into the request). */
+    abstract void serve(R request);
+
+    /** Under the lock, once per pass, after its last {@link #serve} (also when one threw). */
+    abstract void endPass();
+
+    /** Makes {@code request} one that lock holders look for. Not on the hot path. */
+    final synchronized void register(R request) {
+        Request[] grown = java.util.Arrays.copyOf(requests, requests.length + 1);
+        grown[grown.length - 1] = request;
+        requests = grown;
+    }
+
+    /** Has {@code self} (registered, owned by the calling thread, IDLE) served exactly once, by this thread or another. */
+    final void submit(R self) {
+        if (LOCK.compareAndSet(this, 0, 1)) {
+            try {
+                pass(self);
+            } finally {
+                unlock();
+            }
+            return;
+        }
+        awaitServed(self);
+    }
+
+    /** The contended path, out of {@link #submit} so that the uncontended one stays small. */
+    private void awaitServed(R self) {
+        STATE.setRelease(self, PENDING); // publishes what the request holds to the thread that serves it
+        int spins = 0;
+        for (; ; ) {
+            if ((int) STATE.getAcquire(self) == DONE) {
+                break;
+            }
+            if ((int) LOCK.getOpaque(this) == 0 && LOCK.compareAndSet(this, 0, 1)) {
+                try {
+                    if ((int) STATE.getAcquire(self) == PENDING) {
+                        // withdrawn under the lock, before it is released: the next holder must not find it pending
+                        // and serve it a second time (or while its owner prepares the next one)
+                        self.state = IDLE;
+                        pass(self);
+                    } else {
+                        pass(null); // served just before the lock was taken; serve the others
+                    }
+                } finally {
+                    unlock();
+                }
+                break;
+            }
+            if (++spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        self.state = IDLE;
+    }
+
+    /** Under the lock: {@code self}'s request (unless null), then every other pending one. */
+    private void pass(R self) {
+        beginPass();
+        try {
+            if (self != null) {
+                serve(self);
+            }
+            if (requests.length > 1) {
+                serveOthers(self);
+            }
+        } finally {
+            endPass();
+        }
+    }
+
+    @SuppressWarnings("unchecked") // only Rs are registered
+    private void serveOthers(R self) {
+        for (Request r : requests) {
+            if (r != self && (int) STATE.getAcquire(r) == PENDING) {
+                serve((R) r);
+                servedForOthers++;
+                STATE.setRelease(r, DONE);
+            }
+        }
+    }
+
+    /** Takes the lock without serving anything (a CAS; the acquire orders everything the holder reads after it). */
+    final void lock() {
+        if (LOCK.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        int spins = 0;
+        do {
+            // test, then test-and-set: a waiter that CASes in a loop takes the lock's line from the holder each time
+            while ((int) LOCK.getOpaque(this) != 0) {
+                if (++spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        } while (!LOCK.compareAndSet(this, 0, 1));
+    }
+
+    /** Releases the lock: a release store publishes everything written under it to the next holder. */
+    final void unlock() {
+        LOCK.setRelease(this, 0);
+    }
+
+    /** Requests served by a thread other than their owner so far. */
+    final long servedForOthers() {
+        lock();
+        try {
+            return servedForOthers;
+        } finally {
+            unlock();
+        }
+    }
+
+    private static final VarHandle LOCK;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LOCK = lookup.findVarHandle(AppendCombiner.class, "lock", int.class);
+            STATE = lookup.findVarHandle(Request.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -33,10 +33,10 @@ public class AppendCombinerStress {
         int next;
 
         @Override
-        void beginPass() {}
+        void beginPass(Numbered server) {}
 
         @Override
-        void serve(Numbered r) {
+        void serve(Numbered server, Numbered r) {
             r.served++;
             r.number = ++next;
         }

@@ -41,11 +41,15 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
     /** Requests a thread served for another (guarded by the lock). */
     private long servedForOthers;
 
-    /** Under the lock, once per pass, before its first {@link #serve}. */
-    abstract void beginPass();
+    /** Under the lock, once per pass, before its first {@link #serve}; {@code server} is the calling thread's request. */
+    abstract void beginPass(R server);
 
-    /** Under the lock: serves one request. Must not throw (a failure goes into the request). */
-    abstract void serve(R request);
+    /**
+     * Under the lock: serves one request, on the calling thread, whose own request is {@code server} (the same object
+     * as {@code request} when it serves itself: whatever the thread owns, e.g. a Chronicle appender, is reached through
+     * it). Must not throw (a failure goes into the request).
+     */
+    abstract void serve(R server, R request);
 
     /** Under the lock, once per pass, after its last {@link #serve} (also when one threw). */
     abstract void endPass();
@@ -61,7 +65,7 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
     final void submit(R self) {
         if (LOCK.compareAndSet(this, 0, 1)) {
             try {
-                pass(self);
+                pass(self, true);
             } finally {
                 unlock();
             }
@@ -84,9 +88,9 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
                         // withdrawn under the lock, before it is released: the next holder must not find it pending
                         // and serve it a second time (or while its owner prepares the next one)
                         self.state = IDLE;
-                        pass(self);
+                        pass(self, true);
                     } else {
-                        pass(null); // served just before the lock was taken; serve the others
+                        pass(self, false); // served just before the lock was taken; serve the others
                     }
                 } finally {
                     unlock();
@@ -102,12 +106,12 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         self.state = IDLE;
     }
 
-    /** Under the lock: {@code self}'s request (unless null), then every other pending one. */
-    private void pass(R self) {
-        beginPass();
+    /** Under the lock: {@code self}'s request (when {@code serveSelf}), then every other pending one. */
+    private void pass(R self, boolean serveSelf) {
+        beginPass(self);
         try {
-            if (self != null) {
-                serve(self);
+            if (serveSelf) {
+                serve(self, self);
             }
             if (requests.length > 1) {
                 serveOthers(self);
@@ -121,7 +125,7 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
     private void serveOthers(R self) {
         for (Request r : requests) {
             if (r != self && (int) STATE.getAcquire(r) == PENDING) {
-                serve((R) r);
+                serve(self, (R) r);
                 servedForOthers++;
                 STATE.setRelease(r, DONE);
             }

@@ -10,16 +10,12 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
  * Appends format-2 records ({@link RecordFormat}: one Chronicle document per public call) to a Chronicle Queue.
- * Thread-safe: each thread builds its records in its own {@link Lane} (a reusable {@link RecordEncoder}), so
- * appending allocates nothing, and every record is appended by the writer's one Chronicle appender under the append
- * lock. Each record's sequence number is taken under the same lock as its append, so sequence numbers follow the
- * journal's order exactly: a reader that sees one missing knows a record is missing, whatever Chronicle's framing
- * says.
- *
- * <p>One appender for every thread, not one per thread: Chronicle serialises appends anyway, and an appender whose
- * last document was not the queue's last one must find the queue's end and its index again before it writes (its
- * write position, the index entry for it); with one appender that state is always its own, whichever thread holds the
- * lock. Measured on the two-thread frame cycle, 2026-11-27: 0.34 of one thread with an appender per thread.
+ * Thread-safe: each thread builds its records in its own {@link Lane} (its Chronicle appender and a reusable
+ * {@link RecordEncoder}), so appending allocates nothing. Records are appended under the append lock, with flat
+ * combining ({@link AppendCombiner}): the lock's holder appends its own record and every record other lanes posted
+ * meanwhile, through its own lane's appender (a Chronicle appender is only ever used by the thread that owns it).
+ * Each record's sequence number is taken under the same lock as its append, so sequence numbers follow the journal's
+ * order exactly: a reader that sees one missing knows a record is missing, whatever Chronicle's framing says.
  */
 public final class JournalWriter implements AutoCloseable {
     private final SingleChronicleQueue queue;
@@ -30,8 +26,6 @@ public final class JournalWriter implements AutoCloseable {
     private long appendedForOthers;
 
     private final ThreadLocal<Lane> lane = ThreadLocal.withInitial(this::newLane);
-    /** The one appender, used only under the append lock (so by one thread at a time, each seeing the last's writes). */
-    private final ExcerptAppender appender;
     /** The sequence number the next record gets (guarded by the append lock). */
     private long nextSeq;
     /**
@@ -66,8 +60,6 @@ public final class JournalWriter implements AutoCloseable {
         this.lastSeqInCycle = rollCycle.maxMessagesPerCycle() - 1;
         long last = queue.lastIndex();
         this.lastAppended = last < 0 ? JournalIndex.NONE : last;
-        this.appender = queue.createAppender();
-        appender.singleThreadedCheckDisabled(true); // used by whichever thread holds the append lock
     }
 
     /**
@@ -132,7 +124,9 @@ public final class JournalWriter implements AutoCloseable {
 
     private Lane newLane() {
         // A thread's first append takes over the lane of a thread that has died, if any, so that a writer churning
-        // through short-lived threads holds lanes for its live threads only. Never on the hot path.
+        // through short-lived threads holds lanes (Chronicle appenders) for its live threads only. Creating an appender
+        // per thread instead is not just memory: each one registers per-thread state with Chronicle that every later
+        // one scans, so the cost of a new thread grew with every thread that ever wrote. Never on the hot path.
         Thread me = Thread.currentThread();
         synchronized (lanes) {
             for (Lane l : lanes) {
@@ -140,7 +134,7 @@ public final class JournalWriter implements AutoCloseable {
                     return l;
                 }
             }
-            Lane l = new Lane(me);
+            Lane l = new Lane(queue.createAppender(), me);
             lanes.add(l);
             combiner.register(l);
             return l;
@@ -200,7 +194,7 @@ public final class JournalWriter implements AutoCloseable {
         private long timestamp;
 
         @Override
-        void beginPass() {
+        void beginPass(Lane server) {
             // the records of a pass share one clock read (timestamps never go back in journal order); Chronicle's
             // clock (the queue's cycle, here and in writeBytes) reads it: a record lands in the cycle it names
             timestamp = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
@@ -208,8 +202,8 @@ public final class JournalWriter implements AutoCloseable {
         }
 
         @Override
-        void serve(Lane l) {
-            JournalWriter.this.serve(l, timestamp);
+        void serve(Lane server, Lane l) {
+            JournalWriter.this.serve(server.appender, l, timestamp);
         }
 
         @Override
@@ -219,11 +213,11 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     /**
-     * Under the append lock: appends lane {@code l}'s record (sequence number, thread, timestamp sealed in now) and
-     * leaves it its index or what went wrong. After one append has thrown, every later one is refused unwritten: its
-     * sequence number was taken, so a record written after it would follow a gap.
+     * Under the append lock: appends lane {@code l}'s record (sequence number, thread, timestamp sealed in now) through
+     * the calling thread's appender and leaves it its index or what went wrong. After one append has thrown, every
+     * later one is refused unwritten: its sequence number was taken, so a record written after it would follow a gap.
      */
-    private void serve(Lane l, long timestamp) {
+    private void serve(ExcerptAppender appender, Lane l, long timestamp) {
         boolean seqTaken = false;
         try {
             if (appendFailure != null) {
@@ -283,7 +277,9 @@ public final class JournalWriter implements AutoCloseable {
         closed = true;
         combiner.lock(); // no append in progress, none after
         try {
-            appender.close();
+            for (Lane l : lanes) {
+                l.close();
+            }
         } finally {
             combiner.unlock();
         }
@@ -292,6 +288,9 @@ public final class JournalWriter implements AutoCloseable {
 
     /** One thread's way into the journal. Not thread-safe; owned by the thread that made it. */
     public final class Lane extends AppendCombiner.Request {
+        /** This lane's Chronicle appender: used only by the thread that owns the lane, for every record it appends. */
+        private final ExcerptAppender appender;
+
         private final RecordEncoder record = new RecordEncoder();
         /** The owning thread's id and (weakly) the thread; changed only when a new thread adopts a dead one's lane. */
         private int threadId;
@@ -315,9 +314,11 @@ public final class JournalWriter implements AutoCloseable {
 
         private Throwable failure;
 
-        Lane(Thread owner) {
+        Lane(ExcerptAppender appender, Thread owner) {
+            this.appender = appender;
             this.threadId = (int) owner.getId();
             this.owner = new java.lang.ref.WeakReference<>(owner);
+            appender.singleThreadedCheckDisabled(true); // a lane may pass to another thread once its owner died
         }
 
         /** The lane's record builder: start a call or marker on it, then {@link #append()}. */
@@ -380,6 +381,10 @@ public final class JournalWriter implements AutoCloseable {
             e.thread = threadId;
             e.version = RecordFormat.VERSION;
             return index;
+        }
+
+        void close() {
+            appender.close();
         }
 
         /** Passes the lane to {@code next} when the thread that owned it has died. @return whether it did */

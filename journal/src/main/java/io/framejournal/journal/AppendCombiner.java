@@ -97,11 +97,7 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
                 }
                 break;
             }
-            if (++spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            spins = pause(spins);
         }
         self.state = IDLE;
     }
@@ -141,13 +137,19 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         do {
             // test, then test-and-set: a waiter that CASes in a loop takes the lock's line from the holder each time
             while ((int) LOCK.getOpaque(this) != 0) {
-                if (++spins < SPINS_BEFORE_YIELD) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
+                spins = pause(spins);
             }
         } while (!LOCK.compareAndSet(this, 0, 1));
+    }
+
+    /** One wait of a waiter that has waited {@code spins} times: spinning at first, then yielding. */
+    private static int pause(int spins) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+        return spins + 1;
     }
 
     /** Releases the lock: a release store publishes everything written under it to the next holder. */

@@ -16,33 +16,6 @@ public final class Transition {
      * applied whatever the verdict (the "after" values win), so a replay can go on past a finding.
      */
     public static Verdict apply(SlotState s, JournalEvent e) {
-        // check then redo, kind by kind: identity tests on the kind (no ordinal and switch-map loads), the kinds the
-        // allocator journals most first, each a small method, so that the whole stays small enough to inline into the
-        // writer's per-entry path; the rest one call further. A test checks it against check and redo.
-        EventKind k = e.kind;
-        if (k == EventKind.REFCOUNT) {
-            Verdict v = refCount(s.refCount, e);
-            s.refCount = e.after;
-            s.lastIndex = e.index;
-            return v;
-        }
-        if (k == EventKind.MINT) {
-            Verdict v = mint(s.obligations, e);
-            s.obligations = e.after;
-            s.lastIndex = e.index;
-            return v;
-        }
-        if (k == EventKind.REDEEM) {
-            Verdict v = redeem(s.obligations, e);
-            s.obligations = e.after;
-            s.lastIndex = e.index;
-            return v;
-        }
-        return applyOther(s, e);
-    }
-
-    /** {@link #apply} for the kinds it does not take itself. */
-    private static Verdict applyOther(SlotState s, JournalEvent e) {
         Verdict v = check(s, e);
         redo(s, e);
         return v;
@@ -50,32 +23,30 @@ public final class Transition {
 
     /** Sets the state the event leaves behind, without checks. Idempotent: redoing an event twice is harmless. */
     public static void redo(SlotState s, JournalEvent e) {
-        switch (e.kind) {
-            case REFCOUNT:
+        switch (EFFECT[e.kind.code() & 0xff]) {
+            case SET_REF:
                 s.refCount = e.after;
                 break;
-            case USAGE:
+            case SET_USAGE:
                 s.usage = (byte) e.after;
                 break;
-            case META_WRITE:
+            case SET_META:
                 s.metaType = e.metaType;
                 s.meta0 = e.before;
                 s.meta1 = e.after;
                 break;
-            case META_DROP:
+            case CLEAR_META:
                 s.metaType = 0;
                 s.meta0 = 0;
                 s.meta1 = 0;
                 break;
-            case MINT:
-            case REDEEM:
+            case SET_OBLIGATIONS:
                 s.obligations = e.after;
                 break;
-            case RAW_FORGET:
-            case RAW_RESTORE:
+            case SET_RAW:
                 s.raw = e.after;
                 break;
-            case LIST:
+            case SET_LIST:
                 s.inList = (int) e.after;
                 break;
             default:
@@ -84,8 +55,8 @@ public final class Transition {
         s.lastIndex = e.index;
     }
 
-    // What an entry does to ReplayState's packed words, by its entry kind byte: one small switch for a
-    // record-at-a-time replay (redoEntry), built from the kinds once.
+    // What each kind does to a slot, as an effect code: the one mapping from kinds to the fields they set, read by
+    // redo (a SlotState) and redoEntry (ReplayState's packed words) alike.
     private static final byte NO_EFFECT = 0;
     private static final byte SET_REF = 1;
     private static final byte SET_USAGE = 2;
@@ -104,7 +75,7 @@ public final class Transition {
         }
     }
 
-    /** The field {@link #redo} sets for a kind, as a code for {@link #redoEntry}. */
+    /** The field a kind sets. */
     private static byte effectOf(EventKind k) {
         switch (k) {
             case REFCOUNT:
@@ -169,117 +140,57 @@ public final class Transition {
     }
 
     /**
-     * {@link #apply} on a slot kept as {@link ReplayState}'s packed words ({@code w[b..b+6]}): the same verdict, from
-     * the one field the kind is about, and the same effect as {@link #redo}, writing only that field and lastIndex.
-     * Kept here, beside {@link #redo}, so that what an event does is written in one place for both layouts (a test
-     * checks the two agree on random events).
+     * {@link #apply} on a slot kept as {@link ReplayState}'s packed words ({@code w[b..b+6]}): the verdict from the one
+     * field the kind is about (the same per-kind methods as {@link #check}), then the effect {@link #redoEntry} gives
+     * for the kind and lastIndex. A test checks it against {@link #check} and {@link #redo} on random events.
      */
     static Verdict applyToWords(long[] w, int b, JournalEvent e) {
-        // identity tests, not a switch: an enum switch loads the kind's ordinal and a switch map before it can jump
-        EventKind k = e.kind;
-        if (k == EventKind.REFCOUNT) {
-            return refCountWords(w, b, e);
-        }
-        if (k == EventKind.MINT) {
-            return mintWords(w, b, e);
-        }
-        if (k == EventKind.REDEEM) {
-            return redeemWords(w, b, e);
-        }
-        if (k == EventKind.LIST) {
-            return listWords(w, b, e);
-        }
-        return applyOtherToWords(w, b, e);
+        Verdict v = checkWords(w, b, e);
+        redoEntry(w, b, e.kind.code(), e.metaType, e.before, e.after);
+        w[b + ReplayState.LAST] = e.index;
+        return v;
     }
 
     /**
-     * The kinds {@link #applyToWords} does not dispatch itself: it keeps four, so that its compiled code stays small
-     * enough to inline into a replay loop.
+     * {@link #check} on packed words. Identity tests, not a switch (an enum switch loads the kind's ordinal and a switch
+     * map first); the four commonest kinds here, the rest one call further, so that this stays small enough to inline.
      */
-    private static Verdict applyOtherToWords(long[] w, int b, JournalEvent e) {
+    private static Verdict checkWords(long[] w, int b, JournalEvent e) {
         EventKind k = e.kind;
+        if (k == EventKind.REFCOUNT) {
+            return refCount(w[b + ReplayState.REF], e);
+        }
+        if (k == EventKind.MINT) {
+            return mint(w[b + ReplayState.OBLIGATIONS], e);
+        }
+        if (k == EventKind.REDEEM) {
+            return redeem(w[b + ReplayState.OBLIGATIONS], e);
+        }
+        if (k == EventKind.LIST) {
+            return list((int) w[b + ReplayState.PACKED], e);
+        }
+        return checkOtherWords(w, b, e);
+    }
+
+    private static Verdict checkOtherWords(long[] w, int b, JournalEvent e) {
+        EventKind k = e.kind;
+        long packed = w[b + ReplayState.PACKED];
         if (k == EventKind.USAGE) {
-            return usageWords(w, b, e);
+            return usage((byte) (packed >>> 48), e);
         }
         if (k == EventKind.META_WRITE) {
-            return metaWriteWords(w, b, e);
+            return metaWrite((short) (packed >>> 32), e);
         }
         if (k == EventKind.META_DROP) {
-            return metaDropWords(w, b, e);
+            return metaDrop((short) (packed >>> 32), e);
         }
         if (k == EventKind.RAW_FORGET) {
-            return rawForgetWords(w, b, e);
+            return rawForget(w[b + ReplayState.RAW], e);
         }
         if (k == EventKind.RAW_RESTORE) {
-            return rawRestoreWords(w, b, e);
+            return rawRestore(w[b + ReplayState.RAW], e);
         }
         return Verdict.OK; // no other kind changes a slot
-    }
-
-    // One small method per kind for applyToWords (so that its dispatch stays small enough to inline into a replay
-    // loop): the verdict from the one field the kind is about, then that field and lastIndex written.
-
-    private static Verdict refCountWords(long[] w, int b, JournalEvent e) {
-        return setWord(w, b, ReplayState.REF, refCount(w[b + ReplayState.REF], e), e);
-    }
-
-    private static Verdict usageWords(long[] w, int b, JournalEvent e) {
-        long packed = w[b + ReplayState.PACKED];
-        Verdict v = usage((byte) (packed >>> 48), e);
-        w[b + ReplayState.PACKED] = (packed & ~ReplayState.USAGE_BITS) | (e.after & 0xffL) << 48;
-        w[b + ReplayState.LAST] = e.index;
-        return v;
-    }
-
-    private static Verdict metaWriteWords(long[] w, int b, JournalEvent e) {
-        long packed = w[b + ReplayState.PACKED];
-        Verdict v = metaWrite((short) (packed >>> 32), e);
-        w[b + ReplayState.PACKED] = (packed & ~ReplayState.META_TYPE_BITS) | (e.metaType & 0xffffL) << 32;
-        w[b + ReplayState.META0] = e.before;
-        w[b + ReplayState.META1] = e.after;
-        w[b + ReplayState.LAST] = e.index;
-        return v;
-    }
-
-    private static Verdict metaDropWords(long[] w, int b, JournalEvent e) {
-        long packed = w[b + ReplayState.PACKED];
-        Verdict v = metaDrop((short) (packed >>> 32), e);
-        w[b + ReplayState.PACKED] = packed & ~ReplayState.META_TYPE_BITS;
-        w[b + ReplayState.META0] = 0;
-        w[b + ReplayState.META1] = 0;
-        w[b + ReplayState.LAST] = e.index;
-        return v;
-    }
-
-    private static Verdict mintWords(long[] w, int b, JournalEvent e) {
-        return setWord(w, b, ReplayState.OBLIGATIONS, mint(w[b + ReplayState.OBLIGATIONS], e), e);
-    }
-
-    private static Verdict redeemWords(long[] w, int b, JournalEvent e) {
-        return setWord(w, b, ReplayState.OBLIGATIONS, redeem(w[b + ReplayState.OBLIGATIONS], e), e);
-    }
-
-    private static Verdict rawForgetWords(long[] w, int b, JournalEvent e) {
-        return setWord(w, b, ReplayState.RAW, rawForget(w[b + ReplayState.RAW], e), e);
-    }
-
-    private static Verdict rawRestoreWords(long[] w, int b, JournalEvent e) {
-        return setWord(w, b, ReplayState.RAW, rawRestore(w[b + ReplayState.RAW], e), e);
-    }
-
-    /** The effect of a kind whose field is a whole word: the field := after, lastIndex := the event's; {@code v}. */
-    private static Verdict setWord(long[] w, int b, int field, Verdict v, JournalEvent e) {
-        w[b + field] = e.after;
-        w[b + ReplayState.LAST] = e.index;
-        return v;
-    }
-
-    private static Verdict listWords(long[] w, int b, JournalEvent e) {
-        long packed = w[b + ReplayState.PACKED];
-        Verdict v = list((int) packed, e);
-        w[b + ReplayState.PACKED] = (packed & ~0xffff_ffffL) | (e.after & 0xffff_ffffL);
-        w[b + ReplayState.LAST] = e.index;
-        return v;
     }
 
     /**

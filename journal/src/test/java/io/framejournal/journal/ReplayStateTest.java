@@ -58,7 +58,7 @@ class ReplayStateTest {
             } else if (e.slot >= slots) {
                 expected = Verdict.BAD_SLOT;
             } else {
-                // the reference: check, then redo (Transition.apply takes its common kinds by a path of its own)
+                // the reference: check, then redo
                 expected = Transition.check(reference[e.slot], e);
                 Transition.redo(reference[e.slot], e);
             }

@@ -80,14 +80,15 @@ public class ReplayBench {
 
     /**
      * Not a JMH benchmark: the audit's own pass, {@code LedgerReplay} over every event (each event's verdict, the
-     * attribution ledger of obligations and raw references, the counters), findings to no listener.
+     * attribution ledger of obligations and raw references, the counters), findings to no listener: each format-2
+     * record judged and applied whole, in place ({@code LedgerReplay.applyRead}), as the audit does.
      */
     public long ledgerPass() {
         try (JournalReader reader = JournalReader.open(journal())) {
             LedgerReplay ledger = new LedgerReplay(nrSlots);
             JournalEvent e = new JournalEvent();
-            while (reader.next(e)) {
-                ledger.apply(e, reader.recordCrc());
+            for (int read; (read = reader.nextWhole(e)) != JournalReader.NOTHING; ) {
+                ledger.applyRead(reader, read, e);
             }
             if (reader.stopReason() != null) {
                 throw new IllegalStateException("ledger pass stopped: " + reader.stopReason());

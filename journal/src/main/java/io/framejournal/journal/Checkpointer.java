@@ -147,14 +147,22 @@ public final class Checkpointer implements AutoCloseable {
         long bytes0 = reader.bytesRead();
         // a bounded batch (so a background thread looks at its clock), ended only at a record's end: a checkpoint of a
         // record applied part way would be wrong
-        while ((n < (1 << 20) || !reader.atRecordEnd()) && reader.next(event)) {
-            replay.apply(event, reader.recordCrc());
-            if (event.kind == EventKind.REGION_CLOSE) {
+        // a format-2 record is judged and applied whole, in place (LedgerReplay.applyRead); only a marker fills event
+        long seen = reader.eventsRead();
+        for (int got;
+                (n < (1 << 20) || !reader.atRecordEnd())
+                        && (got = reader.nextWhole(event)) != JournalReader.NOTHING; ) {
+            boolean marker = got == JournalReader.ONE_EVENT || reader.decoder().isMarker();
+            if (!replay.applyRead(reader, got, event)) {
+                break;
+            }
+            if (marker && event.kind == EventKind.REGION_CLOSE) {
                 sawClose = true;
-            } else if (event.kind == EventKind.REGION_OPEN) {
+            } else if (marker && event.kind == EventKind.REGION_OPEN) {
                 sawClose = false;
             }
-            n++;
+            n += reader.eventsRead() - seen;
+            seen = reader.eventsRead();
         }
         recordsSinceCheckpoint += reader.recordsRead() - records0;
         replay.addRecordBytes(reader.bytesRead() - bytes0);

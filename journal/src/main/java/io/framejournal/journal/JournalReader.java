@@ -253,20 +253,21 @@ public final class JournalReader implements AutoCloseable {
     }
 
     /** {@link #nextWhole}: the journal ended or reading stopped ({@link #stopReason()}). */
-    static final int NOTHING = 0;
+    public static final int NOTHING = 0;
     /** {@link #nextWhole}: one event is in the event given (a format-1 record, or the rest of a record started). */
-    static final int ONE_EVENT = 1;
+    public static final int ONE_EVENT = 1;
     /** {@link #nextWhole}: {@link #decoder()} holds a checked format-2 record, none of its events handed out. */
-    static final int WHOLE_RECORD = 2;
+    public static final int WHOLE_RECORD = 2;
 
     /**
-     * For a caller that applies a format-2 record whole ({@link ReplayState#replay}): reads the next record and leaves
-     * it, checked, in {@link #decoder()}; its events count as read. A format-1 record (one event) is read into
+     * For a caller that applies a format-2 record whole ({@link ReplayState#replay}, {@link LedgerReplay#applyRead}):
+     * reads the next record and leaves it, checked, in {@link #decoder()}; its events count as read, and
+     * {@link #lastGoodIndex()} is its index. A format-1 record (one event) is read into
      * {@code into}, as are the events left of a record that {@link #next} started.
      *
      * @return {@link #WHOLE_RECORD}, {@link #ONE_EVENT} or {@link #NOTHING}
      */
-    int nextWhole(JournalEvent into) {
+    public int nextWhole(JournalEvent into) {
         if (inRecord) {
             return next(into) ? ONE_EVENT : NOTHING;
         }

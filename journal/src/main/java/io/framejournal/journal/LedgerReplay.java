@@ -12,6 +12,10 @@ package io.framejournal.journal;
  */
 public final class LedgerReplay {
     private static final int RECLAIM = OpCode.RECOVERY_RECLAIM.code();
+    private static final int MINT = EventKind.MINT.code();
+    private static final int REDEEM = EventKind.REDEEM.code();
+    private static final int RAW_FORGET = EventKind.RAW_FORGET.code();
+    private static final int RAW_RESTORE = EventKind.RAW_RESTORE.code();
 
     private final int nrSlots;
     final ReplayState state;
@@ -101,11 +105,9 @@ public final class LedgerReplay {
                 if (e.op == RECLAIM || e.handle == 0) {
                     obligations.clear(slot);
                 } else {
-                    for (long k = Math.max(1, e.before - e.after); k > 0; k--) {
-                        if (!obligations.removeOne(slot, e.handle)) {
-                            counters[Counter.TRANSITION_FINDINGS]++;
-                            listener.transition(e, "UNATTRIBUTED_REDEEM", null);
-                        }
+                    long missing = obligations.removeFrom(slot, e.handle, Math.max(1, e.before - e.after));
+                    if (missing != 0) {
+                        unattributed(e, missing);
                     }
                 }
                 break;
@@ -135,6 +137,209 @@ public final class LedgerReplay {
         } else {
             setMidOp(slot);
         }
+    }
+
+    /**
+     * Applies what {@link JournalReader#nextWhole} has just read: a format-2 record whole, in place in its mapping
+     * ({@link #applyRecord}), or one event ({@link #apply}). A record whose bytes turn out to be unreadable while it is
+     * walked (its file truncated or changed under the mapping since its check) stops the reader there, as
+     * {@link JournalReader#next} does; the events applied before stay applied.
+     *
+     * @param read what {@code nextWhole} returned ({@link JournalReader#WHOLE_RECORD} or
+     *             {@link JournalReader#ONE_EVENT})
+     * @param e the event {@code nextWhole} was given (a whole record's marker event is read into it)
+     * @return false when reading stopped in the record
+     */
+    public boolean applyRead(JournalReader reader, int read, JournalEvent e) {
+        if (read != JournalReader.WHOLE_RECORD) {
+            apply(e, reader.recordCrc());
+            return true;
+        }
+        try {
+            applyRecord(reader.decoder(), reader.recordCrc(), e);
+            return true;
+        } catch (IndexOutOfBoundsException | InternalError x) {
+            return reader.stopInRecord(x);
+        }
+    }
+
+    /**
+     * Applies a whole checked format-2 record as {@link #apply} applies each of its events in turn, with the same
+     * counters, verdicts, ledger, invariant checks and findings, but read in place: no event is filled per entry. A
+     * finding's event is filled ({@link RecordDecoder#eventAt}) only when a listener is told of it. A marker record's
+     * one event goes through {@link #apply}, read into {@code e}. A test checks both ways over random records.
+     */
+    void applyRecord(RecordDecoder d, int recordCrc, JournalEvent e) {
+        int p = d.bodyStart();
+        if (p < 0) {
+            if (d.next(e)) {
+                apply(e, recordCrc);
+            }
+            return;
+        }
+        long index = d.index();
+        int op = d.rawU8(RecordFormat.OP_OFF); // bodyStart checked the header's bounds
+        long time = d.rawI64(RecordFormat.TIME_OFF);
+        int events = d.events();
+        counters[Counter.RECORDS]++;
+        lastRecord = index;
+        lastSeq = d.rawI64(RecordFormat.SEQ_OFF);
+        lastCrc = recordCrc;
+        if (counters[Counter.EVENTS] == 0) {
+            counters[Counter.FIRST_INDEX] = index;
+            counters[Counter.FIRST_TIME] = time;
+        }
+        counters[Counter.EVENTS] += events;
+        counters[Counter.LAST_TIME] = time;
+        counters[Counter.BY_OP + op] += events;
+        long callHandle = d.rawI64(RecordFormat.HANDLE_OFF);
+        long redeemHandle = p > RecordFormat.HEADER ? d.rawI64(RecordFormat.HEADER) : callHandle;
+        int site = d.rawI32(RecordFormat.SITE_OFF);
+        int groups = d.rawI32(RecordFormat.COUNT_OFF);
+        int len = d.length();
+        for (int g = 0; g < groups; g++) {
+            if (p > len - RecordFormat.GROUP) {
+                throw d.outside(p);
+            }
+            int group = p;
+            int slot = d.rawI32(p);
+            int n = d.rawI16(p + 4) & 0xffff;
+            p += RecordFormat.GROUP;
+            if (slot < 0 || slot >= nrSlots) {
+                p = outsideRegion(d, e, group, p, n);
+                continue;
+            }
+            long[] w = state.wordsForWrite(slot);
+            int b = ReplayState.base(slot);
+            w[b + ReplayState.LAST] = index; // every entry sets it; set before any finding is told
+            long handle = callHandle;
+            for (int i = 0; i < n; i++) {
+                if (p > len - RecordFormat.NARROW) {
+                    throw d.outside(p);
+                }
+                int entry = p;
+                int kb = d.rawU8(p);
+                int flags = d.rawU8(p + 1);
+                short metaType;
+                long before;
+                long after;
+                if ((kb & RecordFormat.WIDE_BIT) == 0) {
+                    metaType = 0;
+                    before = d.rawI32(p + 4);
+                    after = d.rawI32(p + 8);
+                    p += RecordFormat.NARROW;
+                } else {
+                    if (p > len - RecordFormat.WIDE) {
+                        throw d.outside(p);
+                    }
+                    metaType = d.rawI16(p + 2);
+                    before = d.rawI64(p + 4);
+                    after = d.rawI64(p + 12);
+                    p += RecordFormat.WIDE;
+                }
+                int kind = kb & ~RecordFormat.WIDE_BIT;
+                counters[Counter.BY_KIND + kind]++;
+                Verdict v = Transition.checkEntry(w, b, kb, op, flags, metaType, before, after);
+                Transition.redoEntry(w, b, kb, metaType, before, after);
+                if (v != Verdict.OK) {
+                    counters[Counter.TRANSITION_FINDINGS]++;
+                    d.eventAt(e, group, entry, i == 0, i == n - 1);
+                    listener.transition(e, v.name(), null);
+                }
+                handle = kind == REDEEM ? redeemHandle : callHandle;
+                if (kind == MINT) {
+                    obligations.add(slot, handle, op, index, Math.max(1, after - before), site);
+                } else if (kind == REDEEM) {
+                    redeem(d, e, group, entry, i, n, slot, op, handle, before, after);
+                } else if (kind == RAW_FORGET) {
+                    raw.add(slot, handle, op, index, Math.max(1, after - before), site);
+                } else if (kind == RAW_RESTORE) {
+                    if (op == RECLAIM) {
+                        raw.clear(slot);
+                    } else {
+                        raw.removeNewest(slot, Math.max(1, before - after));
+                    }
+                }
+            }
+            lastOp[slot] = (byte) op;
+            lastHandle[slot] = handle;
+            if (midOpCount != 0) { // only a format-1 journal's unfinished operation leaves a slot mid-op
+                clearMidOp(slot);
+            }
+            int bad = SlotInvariant.checkAll(w, b); // the slot at its quiet point: the end of its group
+            if (bad != 0) {
+                counters[Counter.INVARIANT_FINDINGS]++;
+                state.load(slot, scratch);
+                d.eventAt(e, group, lastEntry(d, group), n == 1, true);
+                listener.invariant(e, bad, scratch);
+            }
+        }
+    }
+
+    /** A REDEEM entry's ledger change ({@link #onSlotEvent}'s, for an entry read in place). */
+    private void redeem(
+            RecordDecoder d,
+            JournalEvent e,
+            int group,
+            int entry,
+            int i,
+            int n,
+            int slot,
+            int op,
+            long handle,
+            long before,
+            long after) {
+        if (op == RECLAIM || handle == 0) {
+            obligations.clear(slot);
+            return;
+        }
+        long missing = obligations.removeFrom(slot, handle, Math.max(1, before - after));
+        if (missing != 0) {
+            d.eventAt(e, group, entry, i == 0, i == n - 1);
+            unattributed(e, missing);
+        }
+    }
+
+    /**
+     * A REDEEM of obligations its handle never minted on the slot: one finding per event, however many it redeemed (a
+     * count from an untrusted journal bounds nothing).
+     */
+    private void unattributed(JournalEvent e, long missing) {
+        counters[Counter.TRANSITION_FINDINGS]++;
+        listener.transition(
+                e,
+                "UNATTRIBUTED_REDEEM",
+                missing == 1
+                        ? null
+                        : "the call redeemed " + missing + " obligations its handle never minted on this slot");
+    }
+
+    /** A group for a slot outside the region: each of its events is a finding and changes nothing. */
+    private int outsideRegion(RecordDecoder d, JournalEvent e, int group, int p, int n) {
+        int len = d.length();
+        for (int i = 0; i < n; i++) {
+            if (p > len - RecordFormat.NARROW) {
+                throw d.outside(p);
+            }
+            int kb = d.rawU8(p);
+            counters[Counter.BY_KIND + (kb & ~RecordFormat.WIDE_BIT)]++;
+            counters[Counter.TRANSITION_FINDINGS]++;
+            d.eventAt(e, group, p, i == 0, i == n - 1);
+            listener.transition(
+                    e, Verdict.BAD_SLOT.name(), "slot " + e.slot + " is outside the region (" + nrSlots + " frames)");
+            p += (kb & RecordFormat.WIDE_BIT) == 0 ? RecordFormat.NARROW : RecordFormat.WIDE;
+        }
+        return p;
+    }
+
+    /** Where the last entry of the (checked) group at {@code group} starts. */
+    private static int lastEntry(RecordDecoder d, int group) {
+        int n = d.rawI16(group + 4) & 0xffff;
+        int p = group + RecordFormat.GROUP;
+        for (int i = 1; i < n; i++) {
+            p += (d.rawU8(p) & RecordFormat.WIDE_BIT) == 0 ? RecordFormat.NARROW : RecordFormat.WIDE;
+        }
+        return p;
     }
 
     private void setMidOp(int slot) {

@@ -341,6 +341,12 @@ public final class RecordDecoder {
         return (rawU8(FLAGS_OFF) & RecordFormat.FLAG_FROM_HANDLE) != 0 ? HEADER + RecordFormat.FROM_HANDLE : HEADER;
     }
 
+    /** Whether the checked record is a marker (its one event changes no slot). */
+    boolean isMarker() {
+        Objects.checkFromIndexSize(0, HEADER, len);
+        return rawU8(TYPE_OFF) == RecordFormat.TYPE_MARKER;
+    }
+
     /** A checked call record's slot groups. */
     int groups() {
         return i32(COUNT_OFF);
@@ -473,6 +479,43 @@ public final class RecordDecoder {
         e.groupStart = true;
         pos = len;
         groupsLeft = 0;
+    }
+
+    /**
+     * Fills {@code e} with the event {@link #next} hands out for the entry at {@code entryPos} of the slot group at
+     * {@code groupPos}, for a walk over a checked record's groups that names one of its events ({@link LedgerReplay}
+     * reporting a finding). Leaves {@link #next}'s own walk where it is.
+     *
+     * @param first whether it is the group's first entry
+     * @param last whether it is the group's last entry (its event carries {@link JournalEvent#FLAG_OP_END})
+     */
+    void eventAt(JournalEvent e, int groupPos, int entryPos, boolean first, boolean last) {
+        Objects.checkFromIndexSize(groupPos, GROUP, len);
+        Objects.checkFromIndexSize(entryPos, NARROW, len);
+        headerIn = null; // e now holds this entry's fields, whatever next() wrote into it before
+        e.index = index;
+        e.version = RecordFormat.VERSION;
+        e.op = op();
+        e.seq = seq();
+        e.timestamp = timestamp();
+        e.thread = thread();
+        e.site = site();
+        e.slot = rawI32(groupPos);
+        e.prevIndex = rawI64(groupPos + 8);
+        int kb = rawU8(entryPos);
+        EventKind kind = ENTRY_KIND[kb];
+        e.kind = kind;
+        int flags = rawU8(entryPos + 1);
+        if ((kb & WIDE_BIT) != 0) {
+            readWide(e, entryPos);
+        } else {
+            e.metaType = 0;
+            e.before = rawI32(entryPos + 4);
+            e.after = rawI32(entryPos + 8);
+        }
+        e.flags = last ? flags | JournalEvent.FLAG_OP_END : flags;
+        e.handle = kind == EventKind.REDEEM ? redeemHandle() : handle();
+        e.groupStart = first;
     }
 
     /** The fields every event of the record (and of its current slot group) shares, written once per event object. */

@@ -106,6 +106,20 @@ public final class ReplayState {
         return p;
     }
 
+    /**
+     * For a walk that judges and writes a slot's packed words itself ({@link LedgerReplay#applyRecord}): the array that
+     * holds the slot (made when first written); the slot's words start at {@link #base}.
+     */
+    long[] wordsForWrite(int slot) {
+        loadedSlot = -1;
+        return pageForWrite(slot);
+    }
+
+    /** Where a slot's words start in the array {@link #wordsForWrite} gives. */
+    static int base(int slot) {
+        return (slot & PAGE_MASK) * WORDS;
+    }
+
     public void load(int slot, SlotState s) {
         long[] w = pages[slot >>> PAGE_BITS];
         if (w == null) {

@@ -38,23 +38,28 @@ public final class SlotInvariant {
 
     /** The per-slot invariant at a quiet point; 0 when it holds. */
     public static int check(SlotState s) {
-        long rc = s.refCount;
+        return check(s.refCount, s.metaType, s.inList, s.usage);
+    }
+
+    /** {@link #check(SlotState)} on a slot's fields (a slot kept as packed words is checked in place). */
+    static int check(long rc, short metaType, int inList, byte usage) {
+        boolean meta = metaType != 0; // SlotState#metaInitialized
         int bad = 0;
         if (!RefCount.isLegal(rc)) {
             bad |= ILLEGAL_REFCOUNT;
         } else if (rc == RefCount.UNUSED) {
-            bad |= s.metaInitialized() ? FREE_WITH_METADATA : 0;
-            bad |= s.inList != 0 ? FREE_ON_LIST : 0;
+            bad |= meta ? FREE_WITH_METADATA : 0;
+            bad |= inList != 0 ? FREE_ON_LIST : 0;
         } else if (rc == RefCount.UNIQUE) {
-            bad |= s.metaInitialized() ? 0 : UNIQUE_WITHOUT_METADATA;
+            bad |= meta ? 0 : UNIQUE_WITHOUT_METADATA;
         } else if (rc == 0) {
             bad |= BUSY_AT_QUIET_POINT;
-            bad |= s.inList != 0 ? BUSY_ON_LIST : 0;
+            bad |= inList != 0 ? BUSY_ON_LIST : 0;
         } else {
-            bad |= s.metaInitialized() ? 0 : SHARED_WITHOUT_METADATA;
-            bad |= s.inList != 0 ? SHARED_ON_LIST : 0;
+            bad |= meta ? 0 : SHARED_WITHOUT_METADATA;
+            bad |= inList != 0 ? SHARED_ON_LIST : 0;
         }
-        if (s.usage != Usage.MMIO.code() && (s.usage == Usage.UNUSED.code()) != (rc == RefCount.UNUSED)) {
+        if (usage != Usage.MMIO.code() && (usage == Usage.UNUSED.code()) != (rc == RefCount.UNUSED)) {
             bad |= USAGE_MISMATCH;
         }
         return bad;
@@ -62,15 +67,18 @@ public final class SlotInvariant {
 
     /** The obligation ledger for one slot; 0 when it balances. */
     public static int checkLedger(SlotState s) {
-        long rc = s.refCount;
+        return checkLedger(s.refCount, s.obligations, s.raw);
+    }
+
+    static int checkLedger(long rc, long obligations, long raw) {
         if (rc == RefCount.UNUSED) {
-            return s.obligations != 0 || s.raw != 0 ? LEDGER_FREE : 0;
+            return obligations != 0 || raw != 0 ? LEDGER_FREE : 0;
         }
         if (rc == RefCount.UNIQUE) {
-            return s.obligations + s.raw != 1 ? LEDGER_UNIQUE : 0;
+            return obligations + raw != 1 ? LEDGER_UNIQUE : 0;
         }
         if (rc > 0) {
-            return rc != s.obligations + s.raw ? LEDGER_SHARED : 0;
+            return rc != obligations + raw ? LEDGER_SHARED : 0;
         }
         return 0;
     }
@@ -78,6 +86,14 @@ public final class SlotInvariant {
     /** Both checks at once. */
     public static int checkAll(SlotState s) {
         return check(s) | checkLedger(s);
+    }
+
+    /** Both checks on a slot kept as {@link ReplayState}'s packed words ({@code w[b..b+6]}), read in place. */
+    static int checkAll(long[] w, int b) {
+        long rc = w[b + ReplayState.REF];
+        long packed = w[b + ReplayState.PACKED];
+        return check(rc, (short) (packed >>> 32), (int) packed, (byte) (packed >>> 48))
+                | checkLedger(rc, w[b + ReplayState.OBLIGATIONS], w[b + ReplayState.RAW]);
     }
 
     public static String describe(int mask) {

@@ -122,6 +122,31 @@ public final class SlotLedger {
         return false;
     }
 
+    /**
+     * Removes {@code n} held by {@code h} on {@code slot}, from its newest entries on; what {@code h} does not hold
+     * comes off the slot's oldest entries instead ({@link #removeOne} {@code n} times, in as many steps as entries).
+     *
+     * @return how many of the {@code n} {@code h} did not hold
+     */
+    public long removeFrom(int slot, long h, long n) {
+        while (n > 0) {
+            int prev = NIL;
+            int i = head[slot];
+            while (i != NIL && handle[i] != h) {
+                prev = i;
+                i = next[i];
+            }
+            if (i == NIL) {
+                removeOldest(slot, n);
+                return n;
+            }
+            long k = Math.min(n, count[i]);
+            take(slot, prev, i, k);
+            n -= k;
+        }
+        return 0;
+    }
+
     /** Removes {@code n}, newest entries first (raw references carry no handle when restored). */
     public void removeNewest(int slot, long n) {
         while (n > 0 && head[slot] != NIL) {

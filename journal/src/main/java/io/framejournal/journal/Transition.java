@@ -158,16 +158,16 @@ public final class Transition {
     private static Verdict checkWords(long[] w, int b, JournalEvent e) {
         EventKind k = e.kind;
         if (k == EventKind.REFCOUNT) {
-            return refCount(w[b + ReplayState.REF], e);
+            return refCount(w[b + ReplayState.REF], e.op, e.before, e.after);
         }
         if (k == EventKind.MINT) {
-            return mint(w[b + ReplayState.OBLIGATIONS], e);
+            return mint(w[b + ReplayState.OBLIGATIONS], e.before, e.after);
         }
         if (k == EventKind.REDEEM) {
-            return redeem(w[b + ReplayState.OBLIGATIONS], e);
+            return redeem(w[b + ReplayState.OBLIGATIONS], e.before, e.after);
         }
         if (k == EventKind.LIST) {
-            return list((int) w[b + ReplayState.PACKED], e);
+            return list((int) w[b + ReplayState.PACKED], e.before, e.after);
         }
         return checkOtherWords(w, b, e);
     }
@@ -176,21 +176,99 @@ public final class Transition {
         EventKind k = e.kind;
         long packed = w[b + ReplayState.PACKED];
         if (k == EventKind.USAGE) {
-            return usage((byte) (packed >>> 48), e);
+            return usage((byte) (packed >>> 48), e.before, e.after);
         }
         if (k == EventKind.META_WRITE) {
-            return metaWrite((short) (packed >>> 32), e);
+            return metaWrite((short) (packed >>> 32), e.flags, e.metaType);
         }
         if (k == EventKind.META_DROP) {
-            return metaDrop((short) (packed >>> 32), e);
+            return metaDrop((short) (packed >>> 32), e.metaType);
         }
         if (k == EventKind.RAW_FORGET) {
-            return rawForget(w[b + ReplayState.RAW], e);
+            return rawForget(w[b + ReplayState.RAW], e.before, e.after);
         }
         if (k == EventKind.RAW_RESTORE) {
-            return rawRestore(w[b + ReplayState.RAW], e);
+            return rawRestore(w[b + ReplayState.RAW], e.before, e.after);
         }
         return Verdict.OK; // no other kind changes a slot
+    }
+
+    // Which per-kind verdict an entry kind byte takes (checkEntry): a table like EFFECT, since MINT and REDEEM (and the
+    // two raw kinds) set one field but are judged apart.
+    private static final byte CHECK_NONE = 0;
+    private static final byte CHECK_REF = 1;
+    private static final byte CHECK_USAGE = 2;
+    private static final byte CHECK_META_WRITE = 3;
+    private static final byte CHECK_META_DROP = 4;
+    private static final byte CHECK_MINT = 5;
+    private static final byte CHECK_REDEEM = 6;
+    private static final byte CHECK_RAW_FORGET = 7;
+    private static final byte CHECK_RAW_RESTORE = 8;
+    private static final byte CHECK_LIST = 9;
+    private static final byte[] CHECK = new byte[256];
+
+    static {
+        for (int kb = 0; kb < CHECK.length; kb++) {
+            EventKind k = EventKind.ofCode(kb & ~RecordFormat.WIDE_BIT);
+            CHECK[kb] = k == null ? CHECK_NONE : checkOf(k);
+        }
+    }
+
+    private static byte checkOf(EventKind k) {
+        switch (k) {
+            case REFCOUNT:
+                return CHECK_REF;
+            case USAGE:
+                return CHECK_USAGE;
+            case META_WRITE:
+                return CHECK_META_WRITE;
+            case META_DROP:
+                return CHECK_META_DROP;
+            case MINT:
+                return CHECK_MINT;
+            case REDEEM:
+                return CHECK_REDEEM;
+            case RAW_FORGET:
+                return CHECK_RAW_FORGET;
+            case RAW_RESTORE:
+                return CHECK_RAW_RESTORE;
+            case LIST:
+                return CHECK_LIST;
+            default:
+                return CHECK_NONE;
+        }
+    }
+
+    /**
+     * {@link #check} on {@link ReplayState}'s packed words for one entry of a format-2 record as stored (its entry kind
+     * byte, the entry's flags, metaType, before and after; the record's op): the same per-kind verdicts, for a replay
+     * that judges a record in place without filling an event ({@link LedgerReplay}). A test checks it against
+     * {@link #check} for every kind.
+     */
+    static Verdict checkEntry(
+            long[] w, int b, int kindByte, int op, int flags, short metaType, long before, long after) {
+        switch (CHECK[kindByte & 0xff]) {
+            case CHECK_REF:
+                return refCount(w[b + ReplayState.REF], op, before, after);
+            case CHECK_MINT:
+                return mint(w[b + ReplayState.OBLIGATIONS], before, after);
+            case CHECK_REDEEM:
+                return redeem(w[b + ReplayState.OBLIGATIONS], before, after);
+            case CHECK_LIST:
+                return list((int) w[b + ReplayState.PACKED], before, after);
+            case CHECK_USAGE:
+                return usage((byte) (w[b + ReplayState.PACKED] >>> 48), before, after);
+            case CHECK_META_WRITE:
+                return metaWrite((short) (w[b + ReplayState.PACKED] >>> 32), flags, metaType);
+            case CHECK_META_DROP:
+                return metaDrop((short) (w[b + ReplayState.PACKED] >>> 32), metaType);
+            case CHECK_RAW_FORGET:
+                return rawForget(w[b + ReplayState.RAW], before, after);
+            case CHECK_RAW_RESTORE:
+                return rawRestore(w[b + ReplayState.RAW], before, after);
+            default:
+                return Verdict.OK;
+        }
     }
 
     /**
@@ -201,100 +279,100 @@ public final class Transition {
     public static Verdict check(SlotState s, JournalEvent e) {
         switch (e.kind) {
             case REFCOUNT:
-                return refCount(s.refCount, e);
+                return refCount(s.refCount, e.op, e.before, e.after);
             case USAGE:
-                return usage(s.usage, e);
+                return usage(s.usage, e.before, e.after);
             case META_WRITE:
-                return metaWrite(s.metaType, e);
+                return metaWrite(s.metaType, e.flags, e.metaType);
             case META_DROP:
-                return metaDrop(s.metaType, e);
+                return metaDrop(s.metaType, e.metaType);
             case MINT:
-                return mint(s.obligations, e);
+                return mint(s.obligations, e.before, e.after);
             case REDEEM:
-                return redeem(s.obligations, e);
+                return redeem(s.obligations, e.before, e.after);
             case RAW_FORGET:
-                return rawForget(s.raw, e);
+                return rawForget(s.raw, e.before, e.after);
             case RAW_RESTORE:
-                return rawRestore(s.raw, e);
+                return rawRestore(s.raw, e.before, e.after);
             case LIST:
-                return list(s.inList, e);
+                return list(s.inList, e.before, e.after);
             default:
                 return Verdict.OK;
         }
     }
 
-    static Verdict refCount(long current, JournalEvent e) {
-        if (current != e.before) {
+    static Verdict refCount(long current, int op, long before, long after) {
+        if (current != before) {
             return Verdict.CONTINUITY;
         }
-        if (e.op == RECLAIM) {
-            return e.after == 0 || e.after == RefCount.UNUSED ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+        if (op == RECLAIM) {
+            return after == 0 || after == RefCount.UNUSED ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
         }
-        if (e.before > 0 && e.after < 0 && e.after != RefCount.UNIQUE) {
+        if (before > 0 && after < 0 && after != RefCount.UNIQUE) {
             return Verdict.OVERFLOW;
         }
-        if (e.before == 0 && e.after < 0 && e.after != RefCount.UNIQUE && e.after != RefCount.UNUSED) {
+        if (before == 0 && after < 0 && after != RefCount.UNIQUE && after != RefCount.UNUSED) {
             return Verdict.UNDERFLOW;
         }
-        return RefCount.isLegalStep(e.before, e.after) ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+        return RefCount.isLegalStep(before, after) ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
     }
 
-    static Verdict usage(byte current, JournalEvent e) {
-        if (current != e.before) {
+    static Verdict usage(byte current, long before, long after) {
+        if (current != before) {
             return Verdict.CONTINUITY;
         }
-        return Usage.ofCode(e.after) == null ? Verdict.ILLEGAL_TRANSITION : Verdict.OK;
+        return Usage.ofCode(after) == null ? Verdict.ILLEGAL_TRANSITION : Verdict.OK;
     }
 
-    static Verdict metaWrite(short metaType, JournalEvent e) {
-        if ((e.flags & JournalEvent.FLAG_UPDATE) != 0) {
-            return metaType == e.metaType ? Verdict.OK : Verdict.META_MISMATCH;
+    static Verdict metaWrite(short current, int flags, short metaType) {
+        if ((flags & JournalEvent.FLAG_UPDATE) != 0) {
+            return current == metaType ? Verdict.OK : Verdict.META_MISMATCH;
         }
-        return metaType == 0 && e.metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
+        return current == 0 && metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
     }
 
-    static Verdict metaDrop(short metaType, JournalEvent e) {
-        return metaType == e.metaType && metaType != 0 ? Verdict.OK : Verdict.META_MISMATCH;
+    static Verdict metaDrop(short current, short metaType) {
+        return current == metaType && current != 0 ? Verdict.OK : Verdict.META_MISMATCH;
     }
 
-    static Verdict mint(long current, JournalEvent e) {
-        if (current != e.before) {
+    static Verdict mint(long current, long before, long after) {
+        if (current != before) {
             return Verdict.CONTINUITY;
         }
-        return e.after == e.before + 1 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+        return after == before + 1 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
     }
 
-    static Verdict redeem(long current, JournalEvent e) {
-        if (current != e.before) {
+    static Verdict redeem(long current, long before, long after) {
+        if (current != before) {
             return Verdict.CONTINUITY;
         }
-        if (e.after < 0) {
+        if (after < 0) {
             return Verdict.UNDERFLOW;
         }
-        return e.after < e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+        return after < before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
     }
 
-    static Verdict rawForget(long current, JournalEvent e) {
-        if (current != e.before) {
+    static Verdict rawForget(long current, long before, long after) {
+        if (current != before) {
             return Verdict.CONTINUITY;
         }
-        return e.after > e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+        return after > before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
     }
 
-    static Verdict rawRestore(long current, JournalEvent e) {
-        if (current != e.before) {
+    static Verdict rawRestore(long current, long before, long after) {
+        if (current != before) {
             return Verdict.CONTINUITY;
         }
-        if (e.before == 0 || e.after < 0) {
+        if (before == 0 || after < 0) {
             return Verdict.DOUBLE_FREE;
         }
-        return e.after < e.before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+        return after < before ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
     }
 
-    static Verdict list(int current, JournalEvent e) {
-        if (current != e.before) {
+    static Verdict list(int current, long before, long after) {
+        if (current != before) {
             return Verdict.CONTINUITY;
         }
-        return e.after == 0 || e.before == 0 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
+        return after == 0 || before == 0 ? Verdict.OK : Verdict.ILLEGAL_TRANSITION;
     }
 }

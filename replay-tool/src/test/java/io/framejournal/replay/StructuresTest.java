@@ -40,6 +40,39 @@ class StructuresTest {
     }
 
     @Test
+    void slotLedgerRemovesManyAsOneRemoveAtATimeWould() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int round = 0; round < 2000; round++) {
+            SlotLedger many = new SlotLedger(2);
+            SlotLedger ones = new SlotLedger(2);
+            for (int i = 0, n = rnd.nextInt(6); i < n; i++) {
+                long h = rnd.nextLong(1, 4);
+                int op = rnd.nextInt(1, 3);
+                long count = rnd.nextLong(1, 4);
+                many.add(1, h, op, i, count);
+                ones.add(1, h, op, i, count);
+            }
+            long h = rnd.nextLong(1, 4);
+            long n = rnd.nextLong(1, 12);
+            long missing = 0;
+            for (long k = 0; k < n; k++) {
+                missing += ones.removeOne(1, h) ? 0 : 1;
+            }
+            assertThat(many.removeFrom(1, h, n)).as("round %d", round).isEqualTo(missing);
+            List<String> a = new ArrayList<>();
+            List<String> b = new ArrayList<>();
+            many.forEach(1, (slot, hh, op, idx, c) -> a.add(hh + "/" + op + "/" + idx + "/" + c));
+            ones.forEach(1, (slot, hh, op, idx, c) -> b.add(hh + "/" + op + "/" + idx + "/" + c));
+            assertThat(a).as("round %d", round).isEqualTo(b);
+            assertThat(many.live()).isEqualTo(ones.live());
+        }
+        SlotLedger empty = new SlotLedger(1);
+        assertThat(empty.removeFrom(0, 7, Long.MAX_VALUE))
+                .as("a count from a hostile journal costs one step, not one per unit")
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void slotLedgerGrowsAndReusesEntries() {
         SlotLedger l = new SlotLedger(1);
         for (int i = 0; i < 5000; i++) {

@@ -180,27 +180,31 @@ public final class Auditor {
             }
             CheckpointCheck passing = new CheckpointCheck(region, replay.lastRecord(), at);
             JournalReader reader = from.reader();
-            long firstSeq = -1;
             long bytes0 = reader.bytesRead();
-            while (reader.next(e)) {
-                if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+            long seen = reader.eventsRead();
+            // a format-2 record judged and applied whole, in place (LedgerReplay.applyRead); a format-1 event alone
+            for (int got; (got = reader.nextWhole(e)) != JournalReader.NOTHING; ) {
+                long index = reader.lastGoodIndex();
+                if (at != JournalIndex.NONE && Long.compareUnsigned(index, at) > 0) {
                     stoppedAt = true;
                     break;
                 }
-                if (read == 0) {
-                    firstSeq = e.seq;
-                }
-                if (e.index != replay.lastRecord()) {
+                if (index != replay.lastRecord()) {
                     passing.passed(replay, checkpointFindings);
                 }
-                if ((++read & Progress.TICK_MASK) == 0) {
+                long before = read;
+                read += reader.eventsRead() - seen;
+                seen = reader.eventsRead();
+                if (((before ^ read) & ~Progress.TICK_MASK) != 0) {
                     progress.update(read, reader.recordsRead());
                 }
-                replay.apply(e, reader.recordCrc());
+                if (!replay.applyRead(reader, got, e)) {
+                    break;
+                }
             }
             passing.passed(replay, checkpointFindings);
             replay.addRecordBytes(reader.bytesRead() - bytes0);
-            String missing = from.missingStart(firstSeq);
+            String missing = from.missingStart(read == 0 ? -1 : reader.firstSeqRead());
             if (missing != null) {
                 warnings.add(missing);
             }

@@ -44,22 +44,25 @@ public final class Replays {
             warnings.addAll(start.warnings());
             LedgerReplay replay = start.replay();
             JournalReader reader = start.reader();
-            long firstSeq = -1;
             long bytes0 = reader.bytesRead();
-            while (reader.next(e)) {
-                if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+            long seen = reader.eventsRead();
+            // a format-2 record judged and applied whole, in place (LedgerReplay.applyRead); a format-1 event alone
+            for (int got; (got = reader.nextWhole(e)) != JournalReader.NOTHING; ) {
+                if (at != JournalIndex.NONE && Long.compareUnsigned(reader.lastGoodIndex(), at) > 0) {
                     break;
                 }
-                if (read == 0) {
-                    firstSeq = e.seq;
-                }
-                if ((++read & Progress.TICK_MASK) == 0) {
+                long before = read;
+                read += reader.eventsRead() - seen;
+                seen = reader.eventsRead();
+                if (((before ^ read) & ~Progress.TICK_MASK) != 0) {
                     progress.update(read, reader.recordsRead());
                 }
-                replay.apply(e, reader.recordCrc());
+                if (!replay.applyRead(reader, got, e)) {
+                    break;
+                }
             }
             replay.addRecordBytes(reader.bytesRead() - bytes0);
-            String missing = start.missingStart(firstSeq);
+            String missing = start.missingStart(read == 0 ? -1 : reader.firstSeqRead());
             if (missing != null) {
                 warnings.add(missing);
             }

@@ -7,8 +7,10 @@ import java.lang.invoke.VarHandle;
  * A lock with flat combining, for {@link JournalWriter}'s appends: a thread that submits a request while the lock is
  * free takes it and serves its own request, then every request other threads have posted meanwhile, in one pass; a
  * thread that finds the lock held posts its request and waits until the holder has served it (its request word goes
- * to DONE) or the lock is free, in which case it takes the lock and serves itself and the others. Every submitted
- * request is served exactly once, under the lock. The protocol is here alone, apart from what a request is, so that
+ * to DONE) or the lock is free, in which case it takes the lock and serves itself and the others. The server is
+ * sticky: a thread other than the one that served the last pass posts its request and leaves it to that thread's next
+ * pass for a while even when the lock is free, so that appends stay on one core while the threads keep coming (see
+ * {@link #awaitServer}). Every submitted request is served exactly once, under the lock. The protocol is here alone, apart from what a request is, so that
  * jcstress can check it without a queue ({@code AppendCombinerStress} in the {@code jcstress} module).
  *
  * <p>A request's word: {@link #IDLE} (nothing posted), {@link #PENDING} (posted with a release store: whatever its
@@ -25,6 +27,8 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
     static final int DONE = 2;
 
     private static final int SPINS_BEFORE_YIELD = 64;
+    /** How long a thread leaves its posted request to the last pass's server before serving it itself. */
+    private static final int STICKY_SPINS = Integer.getInteger("framejournal.stickySpins", 64);
 
     /** One thread's request word; a subclass carries what is asked and what it got. Owned by one thread at a time. */
     abstract static class Request {
@@ -38,6 +42,8 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
     private volatile int lock;
     /** Every registered request (copy on write), for the lock's holder to scan without allocating. */
     private volatile Request[] requests = new Request[0];
+    /** The request of the thread that served the last pass: a hint, read without the lock. */
+    private volatile Request lastServer;
     /** Requests a thread served for another (guarded by the lock). */
     private long servedForOthers;
 
@@ -63,6 +69,24 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
 
     /** Has {@code self} (registered, owned by the calling thread, IDLE) served exactly once, by this thread or another. */
     final void submit(R self) {
+        if (lastServer == self && LOCK.compareAndSet(this, 0, 1)) { // the thread that served last, lock free
+            try {
+                pass(self, true);
+            } finally {
+                unlock();
+            }
+            return;
+        }
+        submitAfterAnother(self);
+    }
+
+    /** {@link #submit} for a thread that did not serve the last pass, or that found the lock held. */
+    private void submitAfterAnother(R self) {
+        Request server = lastServer;
+        if (server != self && server != null) {
+            awaitServer(self);
+            return;
+        }
         if (LOCK.compareAndSet(this, 0, 1)) {
             try {
                 pass(self, true);
@@ -74,9 +98,35 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         awaitServed(self);
     }
 
+    /**
+     * Another thread served the last pass: its core holds the journal's tail (Chronicle's header, index and lock lines),
+     * so the request is posted and left to that thread's next pass for a while, even with the lock free; only then is
+     * it served as a contended request is. Appends then stay on one core while the threads keep coming.
+     */
+    private void awaitServer(R self) {
+        STATE.setRelease(self, PENDING);
+        for (int i = 0; i < STICKY_SPINS; i++) {
+            if ((int) STATE.getAcquire(self) == DONE) {
+                self.state = IDLE;
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        waitServed(self); // still posted (or served since: waitServed sees DONE first)
+    }
+
     /** The contended path, out of {@link #submit} so that the uncontended one stays small. */
     private void awaitServed(R self) {
         STATE.setRelease(self, PENDING); // publishes what the request holds to the thread that serves it
+        waitServed(self);
+    }
+
+    /**
+     * Waits for a posted request to be served by the lock's holder, or takes the free lock and serves it (and the
+     * others) itself. Never posts again: a request served meanwhile is DONE, and posting it anew would have it served
+     * twice.
+     */
+    private void waitServed(R self) {
         int spins = 0;
         for (; ; ) {
             if ((int) STATE.getAcquire(self) == DONE) {
@@ -104,6 +154,9 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
 
     /** Under the lock: {@code self}'s request (when {@code serveSelf}), then every other pending one. */
     private void pass(R self, boolean serveSelf) {
+        if (lastServer != self) {
+            lastServer = self;
+        }
         beginPass(self);
         try {
             if (serveSelf) {

@@ -68,8 +68,15 @@ public final class JournalReader implements AutoCloseable {
     /** The sequence number the next format-2 record must carry, or -1 when not known (start, after a seek). */
     private long expectedSeq = -1;
 
-    private JournalReader(SingleChronicleQueue queue, boolean fastPath) {
+    /** The private copy of a journal with a cut queue file that this reader reads (see paddedView), or null. */
+    private final Path view;
+    /** The journal directory {@link #view} stands for: where the lengths of its queue files are measured. */
+    private final Path viewOf;
+
+    private JournalReader(SingleChronicleQueue queue, boolean fastPath, Path paddedView, Path journalDir) {
         this.queue = queue;
+        this.view = paddedView;
+        this.viewOf = journalDir;
         this.tailer = queue.createTailer();
         this.fastPath = fastPath;
         tailer.singleThreadedCheckDisabled(true);
@@ -121,10 +128,95 @@ public final class JournalReader implements AutoCloseable {
         if (!hasQueueFiles(journalDir)) {
             throw new RegionException(journalDir + " holds no journal files (*.cq4)");
         }
+        Path view = null;
+        SingleChronicleQueue queue = null;
         try {
-            return new JournalReader(Chronicle.readOnlyQueue(journalDir), fastPath);
+            view = paddedView(journalDir);
+            queue = view == null
+                    ? Chronicle.readOnlyQueue(journalDir)
+                    : Chronicle.readOnlyQueue(view, JournalCycle.ofJournalDir(journalDir));
+            return new JournalReader(queue, fastPath, view, journalDir);
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+            if (queue != null) {
+                queue.close();
+            }
+            deleteView(view);
             throw new RegionException("cannot open journal " + journalDir + ": " + oneLine(e));
+        }
+    }
+
+    /**
+     * Chronicle maps a queue file read-only in whole blocks ({@link Chronicle#QUEUE_BLOCK_SIZE} plus the overlap)
+     * whatever the file's length, and scans it on its own (the queue's last index, index lookups, linear scans) before
+     * any check of ours. In a file cut short (a power loss, a truncation) those pages past its end fault (SIGBUS): the
+     * JVM lets the faulting load go on with an undefined value and throws an InternalError only later, so Chronicle
+     * goes on with a garbage length or position in between (mapping chunks gigabytes away, leaving monitors held, and
+     * more than once the JVM crashed soon after). So no cut file is ever handed to Chronicle: a journal with one is
+     * read through a private directory where each cut file is a copy padded with zeros to the length Chronicle gives
+     * its files (sparse; zeros read as "nothing written yet", as the unwritten tail of any queue file does) and every
+     * other file is a link to the original. Deleted on {@link #close()}.
+     *
+     * @return the private directory, or {@code null} when no queue file is cut
+     */
+    static Path paddedView(Path journalDir) {
+        java.util.List<Path> files;
+        try (var s = Files.list(journalDir)) {
+            files = s.toList();
+        } catch (java.io.IOException e) {
+            throw new RegionException("cannot list " + journalDir + ": " + e.getMessage());
+        }
+        boolean cut = false;
+        for (Path f : files) {
+            if (f.getFileName().toString().endsWith(".cq4")
+                    && Files.isRegularFile(f)
+                    && !wholeFile(f.toFile().length())) {
+                cut = true;
+            }
+        }
+        if (!cut) {
+            return null;
+        }
+        Path view = null;
+        try {
+            view = Files.createTempDirectory("framejournal-journal");
+            for (Path f : files) {
+                Path to = view.resolve(f.getFileName().toString());
+                long length = f.toFile().length();
+                if (f.getFileName().toString().endsWith(".cq4") && Files.isRegularFile(f) && !wholeFile(length)) {
+                    Files.copy(f, to);
+                    try (var raf = new java.io.RandomAccessFile(to.toFile(), "rw")) {
+                        raf.setLength(wholeLength(length));
+                    }
+                } else {
+                    Files.createSymbolicLink(to, f.toAbsolutePath());
+                }
+            }
+            return view;
+        } catch (java.io.IOException e) {
+            deleteView(view);
+            throw new RegionException("cannot read journal " + journalDir + ": a queue file is cut and a padded copy"
+                    + " of it could not be made (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The smallest length Chronicle gives a queue file (whole blocks plus the overlap) of at least {@code length}. */
+    static long wholeLength(long length) {
+        long overlap = Chronicle.QUEUE_BLOCK_SIZE / 4;
+        long blocks = Math.max(
+                1, (Math.max(0, length - overlap) + Chronicle.QUEUE_BLOCK_SIZE - 1) / Chronicle.QUEUE_BLOCK_SIZE);
+        return blocks * Chronicle.QUEUE_BLOCK_SIZE + overlap;
+    }
+
+    private static void deleteView(Path view) {
+        if (view == null) {
+            return;
+        }
+        try (var s = Files.walk(view)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // a temporary directory: nothing of the region
         }
     }
 
@@ -430,7 +522,7 @@ public final class JournalReader implements AutoCloseable {
                 if (!mapped.cover(p, 4)) {
                     return leaveFast();
                 }
-                long fileLength = mapped.length();
+                long fileLength = view == null ? mapped.length() : onDisk(mapped.file());
                 if (lastGoodEnd + 8 > fileLength && !wholeFile(fileLength)) {
                     return leaveFast(); // a cut file's tail, or a file grown since it was mapped: the tailer's checks
                 }
@@ -445,6 +537,9 @@ public final class JournalReader implements AutoCloseable {
                 }
                 if (len > RecordFormat.MAX_RECORD || len <= 0 || !mapped.cover(p, 4L + len)) {
                     return leaveFast();
+                }
+                if (view != null && p + 4L + len > fileLength) {
+                    return leaveFast(); // past the cut of a padded copy's original: the tailer's checks say so
                 }
                 long index = lastGoodIndex + 1; // data documents of one cycle are numbered consecutively
                 String problem = readMapped(p + 4, len, index, into);
@@ -551,14 +646,25 @@ public final class JournalReader implements AutoCloseable {
                 ((net.openhft.chronicle.bytes.MappedBytes) in).mappedFile().file();
         if (f != lengthOf) {
             lengthOf = f;
-            knownLength = f.length();
+            knownLength = onDisk(f);
         }
         return knownLength;
     }
 
     private long refreshLength() {
-        knownLength = lengthOf == null ? Long.MAX_VALUE : lengthOf.length();
+        knownLength = lengthOf == null ? Long.MAX_VALUE : onDisk(lengthOf);
         return knownLength;
+    }
+
+    /**
+     * A queue file's length on disk; for a file of {@link #view}, its original's (a cut file's copy is padded, and the
+     * checks for a cut must see the cut).
+     */
+    private long onDisk(File f) {
+        if (view != null && f.toPath().toAbsolutePath().startsWith(view.toAbsolutePath())) {
+            return viewOf.resolve(f.getName()).toFile().length();
+        }
+        return f.length();
     }
 
     /** Whether a queue file's length is a whole number of Chronicle blocks plus the overlap (not cut). */
@@ -784,6 +890,7 @@ public final class JournalReader implements AutoCloseable {
         }
         tailer.close();
         queue.close();
+        deleteView(view);
     }
 
     static String oneLine(Throwable e) {

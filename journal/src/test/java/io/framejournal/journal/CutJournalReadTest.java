@@ -41,9 +41,13 @@ class CutJournalReadTest {
             f.setLength(cut);
         }
 
+        long views = views();
         long read = 0;
         String stop;
         try (JournalReader reader = JournalReader.open(dir)) {
+            assertThat(views())
+                    .as("the padded copy exists while the reader is open")
+                    .isEqualTo(views + 1);
             JournalEvent e = new JournalEvent();
             while (reader.next(e)) {
                 read++;
@@ -55,6 +59,15 @@ class CutJournalReadTest {
         assertThat(stop).as("the reader still sees the cut").contains("truncated");
         assertThat(Files.size(cq4)).as("the cut file is not touched").isEqualTo(cut);
         assertThat(JournalReader.wholeLength(cut)).isEqualTo(whole);
+        assertThat(views()).as("closing the reader deletes its padded copy").isEqualTo(views);
+    }
+
+    /** The padded copies in the temporary directory. */
+    private static long views() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("framejournal-journal"))
+                    .count();
+        }
     }
 
     private static long dataEnd(Path f) throws Exception {

@@ -69,12 +69,7 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
 
     /** Has {@code self} (registered, owned by the calling thread, IDLE) served exactly once, by this thread or another. */
     final void submit(R self) {
-        if (lastServer == self && LOCK.compareAndSet(this, 0, 1)) { // the thread that served last, lock free
-            try {
-                pass(self, true);
-            } finally {
-                unlock();
-            }
+        if (lastServer == self && serveIfFree(self)) { // the thread that served last, the lock free
             return;
         }
         submitAfterAnother(self);
@@ -85,17 +80,22 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         Request server = lastServer;
         if (server != self && server != null) {
             awaitServer(self);
-            return;
+        } else if (!serveIfFree(self)) {
+            awaitServed(self);
         }
-        if (LOCK.compareAndSet(this, 0, 1)) {
-            try {
-                pass(self, true);
-            } finally {
-                unlock();
-            }
-            return;
+    }
+
+    /** Takes the lock if it is free and serves {@code self}, then the others. @return whether it did */
+    private boolean serveIfFree(R self) {
+        if (!LOCK.compareAndSet(this, 0, 1)) {
+            return false;
         }
-        awaitServed(self);
+        try {
+            pass(self, true);
+        } finally {
+            unlock();
+        }
+        return true;
     }
 
     /**

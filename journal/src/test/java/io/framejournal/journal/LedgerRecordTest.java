@@ -19,20 +19,6 @@ import org.junit.jupiter.api.Test;
  * region, markers, recovery's reclaim).
  */
 class LedgerRecordTest {
-    private static final EventKind[] SLOT_KINDS = {
-        EventKind.REFCOUNT,
-        EventKind.USAGE,
-        EventKind.META_WRITE,
-        EventKind.META_DROP,
-        EventKind.MINT,
-        EventKind.REDEEM,
-        EventKind.RAW_FORGET,
-        EventKind.RAW_RESTORE,
-        EventKind.LIST
-    };
-    private static final EventKind[] MARKERS = {
-        EventKind.REGION_OPEN, EventKind.REGION_CLOSE, EventKind.LEAKED_HANDLE, EventKind.RECOVERY
-    };
     private static final OpCode[] OPS = OpCode.values();
 
     @Test
@@ -131,7 +117,7 @@ class LedgerRecordTest {
     private static void randomRecord(RecordEncoder encoder, SplittableRandom rnd, int slots, LedgerReplay model) {
         if (rnd.nextInt(25) == 0) {
             encoder.marker(
-                    MARKERS[rnd.nextInt(MARKERS.length)],
+                    RandomRecords.MARKERS[rnd.nextInt(RandomRecords.MARKERS.length)],
                     OPS[rnd.nextInt(OPS.length)],
                     rnd.nextLong(1, 6),
                     rnd.nextInt(slots),
@@ -157,14 +143,14 @@ class LedgerRecordTest {
             }
             int n = 1 + rnd.nextInt(6);
             for (int i = 0; i < n; i++) {
-                EventKind kind = SLOT_KINDS[rnd.nextInt(SLOT_KINDS.length)];
+                EventKind kind = RandomRecords.SLOT_KINDS[rnd.nextInt(RandomRecords.SLOT_KINDS.length)];
                 int flags = rnd.nextInt(4) == 0 ? RecordFormat.ENTRY_UPDATE : 0;
                 short metaType =
                         kind == EventKind.META_WRITE || kind == EventKind.META_DROP ? (short) rnd.nextInt(1, 4) : 0;
                 long before;
                 long after;
                 if (model != null && slot < slots) {
-                    before = current(s, kind);
+                    before = RandomRecords.field(s, kind);
                     after = next(kind, before, rnd);
                     s.refCount = kind == EventKind.REFCOUNT ? after : s.refCount;
                     s.obligations = kind == EventKind.MINT || kind == EventKind.REDEEM ? after : s.obligations;
@@ -176,8 +162,8 @@ class LedgerRecordTest {
                         metaType = s.metaType == 0 ? metaType : s.metaType;
                     }
                 } else {
-                    before = value(rnd);
-                    after = value(rnd);
+                    before = RandomRecords.value(rnd);
+                    after = RandomRecords.value(rnd);
                 }
                 if (kind == EventKind.META_WRITE || kind == EventKind.META_DROP) {
                     before = rnd.nextInt(5) == 0 ? rnd.nextLong() : rnd.nextInt(100);
@@ -188,29 +174,10 @@ class LedgerRecordTest {
         }
     }
 
-    private static long current(SlotState s, EventKind kind) {
-        switch (kind) {
-            case REFCOUNT:
-                return s.refCount;
-            case USAGE:
-                return s.usage;
-            case MINT:
-            case REDEEM:
-                return s.obligations;
-            case RAW_FORGET:
-            case RAW_RESTORE:
-                return s.raw;
-            case LIST:
-                return s.inList;
-            default:
-                return 0;
-        }
-    }
-
     /** A usually legal next value for a kind's field (sometimes an illegal one). */
     private static long next(EventKind kind, long before, SplittableRandom rnd) {
         if (rnd.nextInt(15) == 0) {
-            return value(rnd);
+            return RandomRecords.value(rnd);
         }
         switch (kind) {
             case REFCOUNT:
@@ -227,18 +194,6 @@ class LedgerRecordTest {
                 return before == 0 ? rnd.nextInt(1, 50) : 0;
             default:
                 return 0;
-        }
-    }
-
-    /** Values that fit a narrow entry most of the time, and wide ones and negatives too. */
-    private static long value(SplittableRandom rnd) {
-        switch (rnd.nextInt(5)) {
-            case 0:
-                return rnd.nextLong();
-            case 1:
-                return -rnd.nextInt(3);
-            default:
-                return rnd.nextInt(300);
         }
     }
 

@@ -13,20 +13,6 @@ import org.junit.jupiter.api.Test;
  * leave every slot in the same state.
  */
 class ReplayRecordTest {
-    private static final EventKind[] SLOT_KINDS = {
-        EventKind.REFCOUNT,
-        EventKind.USAGE,
-        EventKind.META_WRITE,
-        EventKind.META_DROP,
-        EventKind.MINT,
-        EventKind.REDEEM,
-        EventKind.RAW_FORGET,
-        EventKind.RAW_RESTORE,
-        EventKind.LIST
-    };
-    private static final EventKind[] MARKERS = {
-        EventKind.REGION_OPEN, EventKind.REGION_CLOSE, EventKind.LEAKED_HANDLE, EventKind.RECOVERY
-    };
 
     @Test
     void wholeRecordsAndTheirEventsLeaveTheSameState() {
@@ -68,7 +54,7 @@ class ReplayRecordTest {
     /** Builds one random record in {@code encoder}. @return its events */
     private static int randomRecord(RecordEncoder encoder, SplittableRandom rnd, int slots) {
         if (rnd.nextInt(20) == 0) {
-            EventKind kind = MARKERS[rnd.nextInt(MARKERS.length)];
+            EventKind kind = RandomRecords.MARKERS[rnd.nextInt(RandomRecords.MARKERS.length)];
             encoder.marker(
                     kind,
                     OpCode.values()[rnd.nextInt(OpCode.values().length)],
@@ -92,27 +78,19 @@ class ReplayRecordTest {
             encoder.beginSlot(slot, rnd.nextInt(3) == 0 ? JournalIndex.NONE : rnd.nextLong(1 << 20));
             int n = 1 + rnd.nextInt(7);
             for (int i = 0; i < n; i++) {
-                EventKind kind = SLOT_KINDS[rnd.nextInt(SLOT_KINDS.length)];
+                EventKind kind = RandomRecords.SLOT_KINDS[rnd.nextInt(RandomRecords.SLOT_KINDS.length)];
                 short metaType =
                         kind == EventKind.META_WRITE || kind == EventKind.META_DROP ? (short) rnd.nextInt() : 0;
                 encoder.entry(
-                        kind, rnd.nextInt(4) == 0 ? RecordFormat.ENTRY_UPDATE : 0, metaType, value(rnd), value(rnd));
+                        kind,
+                        rnd.nextInt(4) == 0 ? RecordFormat.ENTRY_UPDATE : 0,
+                        metaType,
+                        RandomRecords.value(rnd),
+                        RandomRecords.value(rnd));
                 events++;
             }
         }
         return events;
-    }
-
-    /** Values that fit a narrow entry most of the time, and wide ones and negatives too. */
-    private static long value(SplittableRandom rnd) {
-        switch (rnd.nextInt(5)) {
-            case 0:
-                return rnd.nextLong();
-            case 1:
-                return -rnd.nextInt(3);
-            default:
-                return rnd.nextInt(300);
-        }
     }
 
     private static void assertSameState(ReplayState whole, ReplayState perEvent, int slots, int index) {

@@ -49,7 +49,7 @@ class ReplayStateTest {
             e.slot = rnd.nextInt(50) == 0 ? slots + rnd.nextInt(3) : rnd.nextInt(slots);
             e.metaType = (short) (rnd.nextBoolean() ? rnd.nextInt(3) : rnd.nextInt());
             // often the slot's current value, so that legal steps happen as well as broken ones
-            e.before = rnd.nextBoolean() && e.slot < slots ? current(reference[e.slot], e.kind) : pick(rnd);
+            e.before = rnd.nextBoolean() && e.slot < slots ? RandomRecords.field(reference[e.slot], e.kind) : pick(rnd);
             e.after = rnd.nextInt(3) == 0 ? e.before + rnd.nextInt(3) - 1 : pick(rnd);
             Verdict ours = rnd.nextBoolean() ? state.apply(e) : state.apply(e, scratch);
             Verdict expected;
@@ -74,24 +74,5 @@ class ReplayStateTest {
 
     private static long pick(SplittableRandom rnd) {
         return rnd.nextInt(4) == 0 ? rnd.nextLong() : VALUES[rnd.nextInt(VALUES.length)];
-    }
-
-    private static long current(SlotState s, EventKind kind) {
-        switch (kind) {
-            case REFCOUNT:
-                return s.refCount;
-            case USAGE:
-                return s.usage;
-            case MINT:
-            case REDEEM:
-                return s.obligations;
-            case RAW_FORGET:
-            case RAW_RESTORE:
-                return s.raw;
-            case LIST:
-                return s.inList;
-            default:
-                return s.meta0;
-        }
     }
 }

@@ -108,6 +108,23 @@ class AuditorFindingsTest {
                 .isEqualTo(3);
     }
 
+    @Test
+    void aForgedRedeemOfAHugeCountIsOneFindingAndTheAuditEnds() {
+        Path dir = cleanRegion();
+        // a well-formed record (its CRC right) whose count bounds nothing: the audit must not loop once per unit
+        forge(dir, event(EventKind.REDEEM, OpCode.FRAME_DROP, 70, Long.MAX_VALUE, 0, 96, JournalEvent.FLAG_OP_END));
+        AuditReport r =
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> audit(dir));
+        assertThat(r.transitions().shown())
+                .filteredOn(f -> f.kind().equals("UNATTRIBUTED_REDEEM"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.slot()).isEqualTo(70);
+                    assertThat(f.handle()).isEqualTo(96);
+                    assertThat(f.detail()).contains("redeemed " + Long.MAX_VALUE + " obligations");
+                });
+    }
+
     /** Appends format-1 events to a copy of the format-1 sample (format 2 cannot express a torn call). */
     private Path forgeV1(JournalEvent... events) throws Exception {
         Path dir = tmp.resolve("v1");

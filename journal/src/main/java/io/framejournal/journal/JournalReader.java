@@ -165,15 +165,13 @@ public final class JournalReader implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new RegionException("cannot list " + journalDir + ": " + e.getMessage());
         }
-        boolean cut = false;
-        for (Path f : files) {
-            if (f.getFileName().toString().endsWith(".cq4")
-                    && Files.isRegularFile(f)
-                    && !wholeFile(f.toFile().length())) {
-                cut = true;
-            }
+        if (!anyCut(files)) {
+            return null;
         }
-        if (!cut) {
+        // A writer that is creating a queue file this instant has not extended it to Chronicle's length yet: look
+        // again a moment later, so that a live journal's new file is read in place (a cut one stays cut)
+        java.util.concurrent.locks.LockSupport.parkNanos(CUT_RECHECK_NANOS);
+        if (!anyCut(files)) {
             return null;
         }
         Path view = null;
@@ -197,6 +195,20 @@ public final class JournalReader implements AutoCloseable {
             throw new RegionException("cannot read journal " + journalDir + ": a queue file is cut and a padded copy"
                     + " of it could not be made (" + e.getMessage() + ")");
         }
+    }
+
+    private static final long CUT_RECHECK_NANOS = 20_000_000L;
+
+    /** Whether any of these is a queue file whose length is not a whole Chronicle length. */
+    private static boolean anyCut(java.util.List<Path> files) {
+        for (Path f : files) {
+            if (f.getFileName().toString().endsWith(".cq4")
+                    && Files.isRegularFile(f)
+                    && !wholeFile(f.toFile().length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The smallest length Chronicle gives a queue file (whole blocks plus the overlap) of at least {@code length}. */

@@ -22,8 +22,6 @@ public final class JournalWriter implements AutoCloseable {
     private final Queue<Lane> lanes = new ConcurrentLinkedQueue<>();
     /** The first append that threw (guarded by the append lock): every later one is refused, so none follows a gap. */
     private Throwable appendFailure;
-    /** Records appended by a thread for another one's lane (guarded by the append lock; for tests). */
-    private long appendedForOthers;
 
     private final ThreadLocal<Lane> lane = ThreadLocal.withInitial(this::newLane);
     /** The sequence number the next record gets (guarded by the append lock). */

@@ -89,7 +89,7 @@ public final class LedgerReplay {
         Verdict v = state.apply(e); // in place: only the changed field and lastIndex are written
         if (v == Verdict.BAD_SLOT) {
             counters[Counter.TRANSITION_FINDINGS]++;
-            listener.transition(e, v.name(), "slot " + e.slot + " is outside the region (" + nrSlots + " frames)");
+            listener.transition(e, v.name(), outsideRegion(e.slot));
             return;
         }
         if (v != Verdict.OK) {
@@ -97,32 +97,9 @@ public final class LedgerReplay {
             listener.transition(e, v.name(), null);
         }
         int slot = e.slot;
-        switch (e.kind) {
-            case MINT:
-                obligations.add(slot, e.handle, e.op, e.index, Math.max(1, e.after - e.before), e.site);
-                break;
-            case REDEEM:
-                if (e.op == RECLAIM || e.handle == 0) {
-                    obligations.clear(slot);
-                } else {
-                    long missing = obligations.removeFrom(slot, e.handle, Math.max(1, e.before - e.after));
-                    if (missing != 0) {
-                        unattributed(e, missing);
-                    }
-                }
-                break;
-            case RAW_FORGET:
-                raw.add(slot, e.handle, e.op, e.index, Math.max(1, e.after - e.before), e.site);
-                break;
-            case RAW_RESTORE:
-                if (e.op == RECLAIM) {
-                    raw.clear(slot);
-                } else {
-                    raw.removeNewest(slot, Math.max(1, e.before - e.after));
-                }
-                break;
-            default:
-                break;
+        long missing = changeLedger(e.kind.code(), slot, e.op, e.handle, e.index, e.before, e.after, e.site);
+        if (missing != 0) {
+            unattributed(e, missing);
         }
         lastOp[slot] = (byte) e.op;
         lastHandle[slot] = e.handle;
@@ -213,11 +190,12 @@ public final class LedgerReplay {
             int b = ReplayState.base(slot);
             w[b + ReplayState.LAST] = index; // every entry sets it; set before any finding is told
             long handle = callHandle;
+            int entry = p;
             for (int i = 0; i < n; i++) {
                 if (p > len - RecordFormat.NARROW) {
                     throw d.outside(p);
                 }
-                int entry = p;
+                entry = p;
                 int kb = d.rawU8(p);
                 int flags = d.rawU8(p + 1);
                 short metaType;
@@ -247,18 +225,10 @@ public final class LedgerReplay {
                     listener.transition(e, v.name(), null);
                 }
                 handle = kind == REDEEM ? redeemHandle : callHandle;
-                if (kind == MINT) {
-                    obligations.add(slot, handle, op, index, Math.max(1, after - before), site);
-                } else if (kind == REDEEM) {
-                    redeem(d, e, group, entry, i, n, slot, op, handle, before, after);
-                } else if (kind == RAW_FORGET) {
-                    raw.add(slot, handle, op, index, Math.max(1, after - before), site);
-                } else if (kind == RAW_RESTORE) {
-                    if (op == RECLAIM) {
-                        raw.clear(slot);
-                    } else {
-                        raw.removeNewest(slot, Math.max(1, before - after));
-                    }
+                long missing = changeLedger(kind, slot, op, handle, index, before, after, site);
+                if (missing != 0) {
+                    d.eventAt(e, group, entry, i == 0, i == n - 1);
+                    unattributed(e, missing);
                 }
             }
             lastOp[slot] = (byte) op;
@@ -270,34 +240,39 @@ public final class LedgerReplay {
             if (bad != 0) {
                 counters[Counter.INVARIANT_FINDINGS]++;
                 state.load(slot, scratch);
-                d.eventAt(e, group, lastEntry(d, group), n == 1, true);
+                d.eventAt(e, group, entry, n == 1, true);
                 listener.invariant(e, bad, scratch);
             }
         }
     }
 
-    /** A REDEEM entry's ledger change ({@link #onSlotEvent}'s, for an entry read in place). */
-    private void redeem(
-            RecordDecoder d,
-            JournalEvent e,
-            int group,
-            int entry,
-            int i,
-            int n,
-            int slot,
-            int op,
-            long handle,
-            long before,
-            long after) {
-        if (op == RECLAIM || handle == 0) {
-            obligations.clear(slot);
-            return;
+    /**
+     * What an event of kind {@code kind} (its code) changes in the attribution ledgers: a MINT or RAW_FORGET adds to
+     * the handle's entry, a REDEEM takes from it (recovery's reclaim, or a REDEEM without a handle, clears the slot), a
+     * RAW_RESTORE takes the newest raw references (or all of them, for the reclaim). The one place for both the
+     * per-event and the whole-record path.
+     *
+     * @return how many obligations a REDEEM took that its handle did not hold (0 for every other case)
+     */
+    private long changeLedger(int kind, int slot, int op, long handle, long index, long before, long after, int site) {
+        if (kind == MINT) {
+            obligations.add(slot, handle, op, index, Math.max(1, after - before), site);
+        } else if (kind == REDEEM) {
+            if (op == RECLAIM || handle == 0) {
+                obligations.clear(slot);
+            } else {
+                return obligations.removeFrom(slot, handle, Math.max(1, before - after));
+            }
+        } else if (kind == RAW_FORGET) {
+            raw.add(slot, handle, op, index, Math.max(1, after - before), site);
+        } else if (kind == RAW_RESTORE) {
+            if (op == RECLAIM) {
+                raw.clear(slot);
+            } else {
+                raw.removeNewest(slot, Math.max(1, before - after));
+            }
         }
-        long missing = obligations.removeFrom(slot, handle, Math.max(1, before - after));
-        if (missing != 0) {
-            d.eventAt(e, group, entry, i == 0, i == n - 1);
-            unattributed(e, missing);
-        }
+        return 0;
     }
 
     /**
@@ -325,21 +300,14 @@ public final class LedgerReplay {
             counters[Counter.BY_KIND + (kb & ~RecordFormat.WIDE_BIT)]++;
             counters[Counter.TRANSITION_FINDINGS]++;
             d.eventAt(e, group, p, i == 0, i == n - 1);
-            listener.transition(
-                    e, Verdict.BAD_SLOT.name(), "slot " + e.slot + " is outside the region (" + nrSlots + " frames)");
+            listener.transition(e, Verdict.BAD_SLOT.name(), outsideRegion(e.slot));
             p += (kb & RecordFormat.WIDE_BIT) == 0 ? RecordFormat.NARROW : RecordFormat.WIDE;
         }
         return p;
     }
 
-    /** Where the last entry of the (checked) group at {@code group} starts. */
-    private static int lastEntry(RecordDecoder d, int group) {
-        int n = d.rawI16(group + 4) & 0xffff;
-        int p = group + RecordFormat.GROUP;
-        for (int i = 1; i < n; i++) {
-            p += (d.rawU8(p) & RecordFormat.WIDE_BIT) == 0 ? RecordFormat.NARROW : RecordFormat.WIDE;
-        }
-        return p;
+    private String outsideRegion(int slot) {
+        return "slot " + slot + " is outside the region (" + nrSlots + " frames)";
     }
 
     private void setMidOp(int slot) {

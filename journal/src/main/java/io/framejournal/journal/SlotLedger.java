@@ -111,15 +111,7 @@ public final class SlotLedger {
      * @return true when {@code h} held one there; false when it held none (then the oldest entry gives one up)
      */
     public boolean removeOne(int slot, long h) {
-        int prev = NIL;
-        for (int i = head[slot]; i != NIL; prev = i, i = next[i]) {
-            if (handle[i] == h) {
-                take(slot, prev, i, 1);
-                return true;
-            }
-        }
-        removeOldest(slot, 1);
-        return false;
+        return removeFrom(slot, h, 1) == 0;
     }
 
     /**

@@ -68,13 +68,6 @@ public final class Transition {
     /** By entry kind byte ({@link RecordFormat}: the kind's code, high bit for a wide entry): its effect. */
     private static final byte[] EFFECT = new byte[256];
 
-    static {
-        for (int kb = 0; kb < EFFECT.length; kb++) {
-            EventKind k = EventKind.ofCode(kb & ~RecordFormat.WIDE_BIT);
-            EFFECT[kb] = k == null ? NO_EFFECT : effectOf(k);
-        }
-    }
-
     /** The field a kind sets. */
     private static byte effectOf(EventKind k) {
         switch (k) {
@@ -145,52 +138,11 @@ public final class Transition {
      * for the kind and lastIndex. A test checks it against {@link #check} and {@link #redo} on random events.
      */
     static Verdict applyToWords(long[] w, int b, JournalEvent e) {
-        Verdict v = checkWords(w, b, e);
-        redoEntry(w, b, e.kind.code(), e.metaType, e.before, e.after);
+        int kindByte = e.kind.code();
+        Verdict v = checkEntry(w, b, kindByte, e.op, e.flags, e.metaType, e.before, e.after);
+        redoEntry(w, b, kindByte, e.metaType, e.before, e.after);
         w[b + ReplayState.LAST] = e.index;
         return v;
-    }
-
-    /**
-     * {@link #check} on packed words. Identity tests, not a switch (an enum switch loads the kind's ordinal and a switch
-     * map first); the four commonest kinds here, the rest one call further, so that this stays small enough to inline.
-     */
-    private static Verdict checkWords(long[] w, int b, JournalEvent e) {
-        EventKind k = e.kind;
-        if (k == EventKind.REFCOUNT) {
-            return refCount(w[b + ReplayState.REF], e.op, e.before, e.after);
-        }
-        if (k == EventKind.MINT) {
-            return mint(w[b + ReplayState.OBLIGATIONS], e.before, e.after);
-        }
-        if (k == EventKind.REDEEM) {
-            return redeem(w[b + ReplayState.OBLIGATIONS], e.before, e.after);
-        }
-        if (k == EventKind.LIST) {
-            return list((int) w[b + ReplayState.PACKED], e.before, e.after);
-        }
-        return checkOtherWords(w, b, e);
-    }
-
-    private static Verdict checkOtherWords(long[] w, int b, JournalEvent e) {
-        EventKind k = e.kind;
-        long packed = w[b + ReplayState.PACKED];
-        if (k == EventKind.USAGE) {
-            return usage((byte) (packed >>> 48), e.before, e.after);
-        }
-        if (k == EventKind.META_WRITE) {
-            return metaWrite((short) (packed >>> 32), e.flags, e.metaType);
-        }
-        if (k == EventKind.META_DROP) {
-            return metaDrop((short) (packed >>> 32), e.metaType);
-        }
-        if (k == EventKind.RAW_FORGET) {
-            return rawForget(w[b + ReplayState.RAW], e.before, e.after);
-        }
-        if (k == EventKind.RAW_RESTORE) {
-            return rawRestore(w[b + ReplayState.RAW], e.before, e.after);
-        }
-        return Verdict.OK; // no other kind changes a slot
     }
 
     // Which per-kind verdict an entry kind byte takes (checkEntry): a table like EFFECT, since MINT and REDEEM (and the
@@ -207,13 +159,16 @@ public final class Transition {
     private static final byte CHECK_LIST = 9;
     private static final byte[] CHECK = new byte[256];
 
+    // both tables by entry kind byte (a kind's code, the high bit set for a wide entry), built from the kinds once
     static {
-        for (int kb = 0; kb < CHECK.length; kb++) {
+        for (int kb = 0; kb < 256; kb++) {
             EventKind k = EventKind.ofCode(kb & ~RecordFormat.WIDE_BIT);
+            EFFECT[kb] = k == null ? NO_EFFECT : effectOf(k);
             CHECK[kb] = k == null ? CHECK_NONE : checkOf(k);
         }
     }
 
+    /** The per-kind verdict a kind takes. */
     private static byte checkOf(EventKind k) {
         switch (k) {
             case REFCOUNT:

@@ -4,6 +4,7 @@ import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.LedgerReplay;
+import io.framejournal.journal.ReadAhead;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.ReplayState;
 import java.lang.invoke.MethodHandles;
@@ -80,15 +81,27 @@ public class ReplayBench {
 
     /**
      * Not a JMH benchmark: the audit's own pass, {@code LedgerReplay} over every event (each event's verdict, the
-     * attribution ledger of obligations and raw references, the counters), findings to no listener: each format-2
-     * record judged and applied whole, in place ({@code LedgerReplay.applyRead}), as the audit does.
+     * attribution ledger of obligations and raw references, the counters), findings to no listener, as the audit runs
+     * it: the records read and checked ahead on a second thread ({@code ReadAhead}), each format-2 record judged and
+     * applied whole, in place, on this one ({@code LedgerReplay.applyRead}).
      */
     public long ledgerPass() {
+        return ledgerPass(true);
+    }
+
+    /** Not a JMH benchmark: {@link #ledgerPass()} on one thread (read, check, judge and apply in turn). */
+    public long ledgerPassInline() {
+        return ledgerPass(false);
+    }
+
+    private long ledgerPass(boolean ahead) {
         try (JournalReader reader = JournalReader.open(journal())) {
             LedgerReplay ledger = new LedgerReplay(nrSlots);
             JournalEvent e = new JournalEvent();
-            for (int read; (read = reader.nextWhole(e)) != JournalReader.NOTHING; ) {
-                ledger.applyRead(reader, read, e);
+            try (ReadAhead records = ReadAhead.of(reader, ahead)) {
+                for (int read; (read = records.next(e)) != JournalReader.NOTHING; ) {
+                    ledger.applyRead(records, read, e);
+                }
             }
             if (reader.stopReason() != null) {
                 throw new IllegalStateException("ledger pass stopped: " + reader.stopReason());

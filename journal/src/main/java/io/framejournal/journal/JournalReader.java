@@ -427,8 +427,16 @@ public final class JournalReader implements AutoCloseable {
      * (InternalError, SIGBUS) or its bytes changed since they were checked (a walk that would leave the record).
      */
     boolean stopInRecord(Throwable e) {
+        return stopInRecord(e, lastGoodIndex);
+    }
+
+    /**
+     * {@link #stopInRecord(Throwable)} for the record at {@code index}, which may lie behind the last one read (a
+     * {@link ReadAhead} applies records behind its reading thread): reading stops there, whatever was read past it.
+     */
+    boolean stopInRecord(Throwable e, long index) {
         inRecord = false;
-        stopReason = "journal unreadable at index " + JournalIndex.format(lastGoodIndex) + " (" + oneLine(e)
+        stopReason = "journal unreadable at index " + JournalIndex.format(index) + " (" + oneLine(e)
                 + "): the file was truncated or changed there while it was read";
         return false;
     }

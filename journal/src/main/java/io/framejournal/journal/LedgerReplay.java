@@ -128,15 +128,32 @@ public final class LedgerReplay {
      * @return false when reading stopped in the record
      */
     public boolean applyRead(JournalReader reader, int read, JournalEvent e) {
+        Throwable failed =
+                apply(read, read == JournalReader.WHOLE_RECORD ? reader.decoder() : null, reader.recordCrc(), e);
+        return failed == null || reader.stopInRecord(failed);
+    }
+
+    /**
+     * {@link #applyRead(JournalReader, int, JournalEvent)} for what a {@link ReadAhead} handed out: the record is
+     * applied on this thread, behind the thread that read and checked it.
+     */
+    public boolean applyRead(ReadAhead ahead, int read, JournalEvent e) {
+        Throwable failed =
+                apply(read, read == JournalReader.WHOLE_RECORD ? ahead.decoder() : null, ahead.recordCrc(), e);
+        return failed == null || ahead.stopInRecord(failed);
+    }
+
+    /** @return {@code null}, or what made the whole record in {@code d} unreadable while it was walked */
+    private Throwable apply(int read, RecordDecoder d, int recordCrc, JournalEvent e) {
         if (read != JournalReader.WHOLE_RECORD) {
-            apply(e, reader.recordCrc());
-            return true;
+            apply(e, recordCrc);
+            return null;
         }
         try {
-            applyRecord(reader.decoder(), reader.recordCrc(), e);
-            return true;
+            applyRecord(d, recordCrc, e);
+            return null;
         } catch (IndexOutOfBoundsException | InternalError x) {
-            return reader.stopInRecord(x);
+            return x;
         }
     }
 

@@ -324,6 +324,46 @@ public final class RecordDecoder {
         return null;
     }
 
+    /**
+     * Points the decoder at a record another decoder has checked ({@link ReadAhead}: the reading thread checks, the
+     * applying thread walks): {@code len} bytes of a direct buffer from {@code offset}, holding {@code events} events.
+     * The buffer must be one no other thread moves (the decoder does not move it either: only {@link #check} does).
+     */
+    RecordDecoder wrapChecked(ByteBuffer buffer, int offset, int len, long index, int events) {
+        wrap(buffer, offset, len, index);
+        this.events = events;
+        return this;
+    }
+
+    /** {@link #wrapChecked(ByteBuffer, int, int, long, int)} for a checked record's bytes copied into an array. */
+    RecordDecoder wrapChecked(byte[] bytes, int len, long index, int events) {
+        wrap(bytes, len, index);
+        this.events = events;
+        return this;
+    }
+
+    /** The direct buffer the record lies in: a mapped window, or the decoder's own copy ({@link #inOwnCopy}). */
+    ByteBuffer buffer() {
+        return buffer;
+    }
+
+    /** Where the record starts in {@link #buffer()}. */
+    int offset() {
+        return offset;
+    }
+
+    /** Whether the record is the decoder's own copy of bytes given as an array (reused by the next such record). */
+    boolean inOwnCopy() {
+        return buffer == own;
+    }
+
+    /** Copies the record's bytes into {@code into} when they fit, else into a new array; @return the array used */
+    byte[] copyOut(byte[] into) {
+        byte[] b = into != null && into.length >= len ? into : new byte[Math.max(len, 256)];
+        buffer.get(offset, b, 0, len);
+        return b;
+    }
+
     /** Events of the record {@link #check} last passed (a call's entries, 1 for a marker). */
     int events() {
         return events;

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
  * region, markers, recovery's reclaim).
  */
 class LedgerRecordTest {
-    private static final OpCode[] OPS = OpCode.values();
-
     @Test
     void wholeRecordsAndTheirEventsGiveTheSameLedgerAndFindings() {
         int slots = 5000; // two pages of 4,096 slots
@@ -37,7 +35,7 @@ class LedgerRecordTest {
         java.util.Set<String> kinds = new java.util.TreeSet<>();
         for (int index = 0; index < 30_000; index++) {
             boolean plausible = rnd.nextInt(10) != 0;
-            randomRecord(encoder, rnd, slots, plausible ? perEvent : null);
+            RandomRecords.record(encoder, rnd, slots, plausible ? perEvent : null);
             ByteBuffer sealed = encoder.seal(index, 3, 1000L + index);
             int len = sealed.remaining();
             int crc = encoder.sealedCrc();
@@ -113,90 +111,6 @@ class LedgerRecordTest {
                 .isEqualTo(replay.counter(LedgerReplay.Counter.TRANSITION_FINDINGS));
     }
 
-    /** Builds one record; {@code model} given, its entries continue from the model's replayed slots. */
-    private static void randomRecord(RecordEncoder encoder, SplittableRandom rnd, int slots, LedgerReplay model) {
-        if (rnd.nextInt(25) == 0) {
-            encoder.marker(
-                    RandomRecords.MARKERS[rnd.nextInt(RandomRecords.MARKERS.length)],
-                    OPS[rnd.nextInt(OPS.length)],
-                    rnd.nextLong(1, 6),
-                    rnd.nextInt(slots),
-                    rnd.nextLong(3),
-                    rnd.nextLong(3),
-                    (short) 0);
-            return;
-        }
-        OpCode op = rnd.nextInt(40) == 0 ? OpCode.RECOVERY_RECLAIM : OPS[rnd.nextInt(OPS.length)];
-        encoder.beginCall(op, rnd.nextInt(30) == 0 ? 0 : rnd.nextLong(1, 6), rnd.nextInt(4));
-        if (rnd.nextInt(4) == 0) {
-            encoder.fromHandle(rnd.nextLong(0, 6));
-        }
-        int groups = 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 20 : 3);
-        // ascending slots in a small range (so that slots come back), a few past the region's end
-        int slot = rnd.nextInt(model == null ? slots : 200);
-        SlotState s = new SlotState();
-        for (int g = 0; g < groups; g++) {
-            slot += 1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 3000 : 10);
-            encoder.beginSlot(slot, rnd.nextInt(3) == 0 ? JournalIndex.NONE : rnd.nextLong(1 << 20));
-            if (model != null && slot < slots) {
-                model.state().load(slot, s);
-            }
-            int n = 1 + rnd.nextInt(6);
-            for (int i = 0; i < n; i++) {
-                EventKind kind = RandomRecords.SLOT_KINDS[rnd.nextInt(RandomRecords.SLOT_KINDS.length)];
-                int flags = rnd.nextInt(4) == 0 ? RecordFormat.ENTRY_UPDATE : 0;
-                short metaType =
-                        kind == EventKind.META_WRITE || kind == EventKind.META_DROP ? (short) rnd.nextInt(1, 4) : 0;
-                long before;
-                long after;
-                if (model != null && slot < slots) {
-                    before = RandomRecords.field(s, kind);
-                    after = next(kind, before, rnd);
-                    s.refCount = kind == EventKind.REFCOUNT ? after : s.refCount;
-                    s.obligations = kind == EventKind.MINT || kind == EventKind.REDEEM ? after : s.obligations;
-                    s.raw = kind == EventKind.RAW_FORGET || kind == EventKind.RAW_RESTORE ? after : s.raw;
-                    s.usage = kind == EventKind.USAGE ? (byte) after : s.usage;
-                    s.inList = kind == EventKind.LIST ? (int) after : s.inList;
-                    s.metaType = kind == EventKind.META_WRITE ? metaType : kind == EventKind.META_DROP ? 0 : s.metaType;
-                    if (kind == EventKind.META_DROP && rnd.nextInt(3) != 0) {
-                        metaType = s.metaType == 0 ? metaType : s.metaType;
-                    }
-                } else {
-                    before = RandomRecords.value(rnd);
-                    after = RandomRecords.value(rnd);
-                }
-                if (kind == EventKind.META_WRITE || kind == EventKind.META_DROP) {
-                    before = rnd.nextInt(5) == 0 ? rnd.nextLong() : rnd.nextInt(100);
-                    after = rnd.nextInt(100);
-                }
-                encoder.entry(kind, flags, metaType, before, after);
-            }
-        }
-    }
-
-    /** A usually legal next value for a kind's field (sometimes an illegal one). */
-    private static long next(EventKind kind, long before, SplittableRandom rnd) {
-        if (rnd.nextInt(15) == 0) {
-            return RandomRecords.value(rnd);
-        }
-        switch (kind) {
-            case REFCOUNT:
-                return before == RefCount.UNUSED ? (rnd.nextBoolean() ? RefCount.UNIQUE : 1) : before + 1;
-            case USAGE:
-                return rnd.nextInt(3);
-            case MINT:
-            case RAW_FORGET:
-                return before + 1;
-            case REDEEM:
-            case RAW_RESTORE:
-                return Math.max(0, before - 1 - rnd.nextInt(2));
-            case LIST:
-                return before == 0 ? rnd.nextInt(1, 50) : 0;
-            default:
-                return 0;
-        }
-    }
-
     private static void assertSame(LedgerReplay whole, LedgerReplay perEvent, int slots, int index) {
         for (int id = 0; id < LedgerReplay.Counter.SIZE; id++) {
             assertThat(whole.counter(id))
@@ -237,7 +151,7 @@ class LedgerRecordTest {
     }
 
     /** Writes down every finding with every field of its event. */
-    private static final class Recording implements LedgerReplay.Listener {
+    static final class Recording implements LedgerReplay.Listener {
         private final List<String> said;
 
         Recording(List<String> said) {

@@ -163,10 +163,7 @@ public final class Auditor {
     }
 
     private AuditReport run(Progress progress, long[] early, String earlyProblem) {
-        JournalEvent e = new JournalEvent();
         String stop;
-        long read = 0;
-        boolean stoppedAt = false;
         try (ReplayStart from = openStart()) {
             replay = from.replay().listener(new FindingDetails());
             warnings.addAll(from.warnings());
@@ -180,35 +177,18 @@ public final class Auditor {
             }
             CheckpointCheck passing = new CheckpointCheck(region, replay.lastRecord(), at);
             JournalReader reader = from.reader();
-            long bytes0 = reader.bytesRead();
-            long seen = reader.eventsRead();
-            // a format-2 record judged and applied whole, in place (LedgerReplay.applyRead); a format-1 event alone
-            for (int got; (got = reader.nextWhole(e)) != JournalReader.NOTHING; ) {
-                long index = reader.lastGoodIndex();
-                if (at != JournalIndex.NONE && Long.compareUnsigned(index, at) > 0) {
-                    stoppedAt = true;
-                    break;
-                }
+            LedgerPass.Outcome pass = LedgerPass.run(reader, replay, at, progress, index -> {
                 if (index != replay.lastRecord()) {
                     passing.passed(replay, checkpointFindings);
                 }
-                long before = read;
-                read += reader.eventsRead() - seen;
-                seen = reader.eventsRead();
-                if (((before ^ read) & ~Progress.TICK_MASK) != 0) {
-                    progress.update(read, reader.recordsRead());
-                }
-                if (!replay.applyRead(reader, got, e)) {
-                    break;
-                }
-            }
+            });
             passing.passed(replay, checkpointFindings);
-            replay.addRecordBytes(reader.bytesRead() - bytes0);
-            String missing = from.missingStart(read == 0 ? -1 : reader.firstSeqRead());
+            replay.addRecordBytes(pass.bytes());
+            String missing = from.missingStart(pass.read() == 0 ? -1 : reader.firstSeqRead());
             if (missing != null) {
                 warnings.add(missing);
             }
-            stop = JournalEnd.problem(reader, region, replay.lastRecord(), stoppedAt || at != JournalIndex.NONE);
+            stop = JournalEnd.problem(reader, region, replay.lastRecord(), pass.stoppedAt() || at != JournalIndex.NONE);
         }
         long events = replay.counter(LedgerReplay.Counter.EVENTS);
         long records = replay.counter(LedgerReplay.Counter.RECORDS);

@@ -1,6 +1,5 @@
 package io.framejournal.replay.analysis;
 
-import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.LedgerReplay;
@@ -36,32 +35,15 @@ public final class Replays {
 
     /** Replays up to and including {@code at} ({@link JournalIndex#NONE}: the end). */
     public static Result upTo(RegionInput region, long at, Progress progress) {
-        JournalEvent e = new JournalEvent();
-        long read = 0;
         List<String> warnings = new ArrayList<>();
         try (ReplayStart start = ReplayStart.open(
                 region.layout().journal(), region.layout().checkpoints(), region.nrSlots(), at, true)) {
             warnings.addAll(start.warnings());
             LedgerReplay replay = start.replay();
             JournalReader reader = start.reader();
-            long bytes0 = reader.bytesRead();
-            long seen = reader.eventsRead();
-            // a format-2 record judged and applied whole, in place (LedgerReplay.applyRead); a format-1 event alone
-            for (int got; (got = reader.nextWhole(e)) != JournalReader.NOTHING; ) {
-                if (at != JournalIndex.NONE && Long.compareUnsigned(reader.lastGoodIndex(), at) > 0) {
-                    break;
-                }
-                long before = read;
-                read += reader.eventsRead() - seen;
-                seen = reader.eventsRead();
-                if (((before ^ read) & ~Progress.TICK_MASK) != 0) {
-                    progress.update(read, reader.recordsRead());
-                }
-                if (!replay.applyRead(reader, got, e)) {
-                    break;
-                }
-            }
-            replay.addRecordBytes(reader.bytesRead() - bytes0);
+            LedgerPass.Outcome pass = LedgerPass.run(reader, replay, at, progress, LedgerPass.BeforeRecord.NONE);
+            long read = pass.read();
+            replay.addRecordBytes(pass.bytes());
             String missing = start.missingStart(read == 0 ? -1 : reader.firstSeqRead());
             if (missing != null) {
                 warnings.add(missing);

@@ -643,6 +643,18 @@ public final class BenchRunner {
                 "each record checked once (CRC-32C, structure, sequence), then applied whole in place in its mapping"
                         + " (Transition.redoEntry per entry on the slot's packed words, no verdicts); reference = raw"
                         + " tailer");
+        Measured audit = Measured.rateOfAverageTime(result(jmh, "ReplayBench.ledgerPass"), events);
+        report.add(
+                "replay.audit",
+                "the audit's pass: LedgerReplay, read ahead (ReadAhead)",
+                audit,
+                "events/s",
+                raw,
+                ">= 0.8 raw",
+                audit.mean() >= 0.8 * raw.mean(),
+                "records read and checked on a second thread, each judged and applied whole on the calling thread"
+                        + " (verdicts, obligation and raw-reference ledger, counters, invariants); reference = raw"
+                        + " tailer");
     }
 
     private void bytesFigures(Path region, long events, String id, String what, int target)

@@ -26,10 +26,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Reading one prepared journal end to end (opening included): our replay ({@code JournalReader} validating each
- * record once, {@code ReplayState.apply} per event, in place on the slot's packed words) against a raw Chronicle tailer
- * that only reads each document's bytes (one bulk copy, then every word: the cheapest way to read every byte). One op is
- * one whole pass; {@link BenchRunner} knows the event count.
+ * Reading one prepared journal end to end (opening included): recovery's replay ({@code JournalReader} validating each
+ * record once, {@code ReplayState} applying it whole, in place on the slots' packed words) and the audit's pass
+ * ({@link #ledgerPass}) against a raw Chronicle tailer that only reads each document's bytes (one bulk copy, then every
+ * word: the cheapest way to read every byte). One op is one whole pass; {@link BenchRunner} knows the event count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -80,11 +80,12 @@ public class ReplayBench {
     }
 
     /**
-     * Not a JMH benchmark: the audit's own pass, {@code LedgerReplay} over every event (each event's verdict, the
+     * The audit's own pass, {@code LedgerReplay} over every event (each event's verdict, the
      * attribution ledger of obligations and raw references, the counters), findings to no listener, as the audit runs
      * it: the records read and checked ahead on a second thread ({@code ReadAhead}), each format-2 record judged and
      * applied whole, in place, on this one ({@code LedgerReplay.applyRead}).
      */
+    @Benchmark
     public long ledgerPass() {
         return ledgerPass(true);
     }

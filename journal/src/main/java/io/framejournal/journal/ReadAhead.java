@@ -97,6 +97,11 @@ public final class ReadAhead implements AutoCloseable {
         return ring != null;
     }
 
+    /** Records the reading thread handed over copied, not in place (for tests; once it has ended). */
+    long copiedRecords() {
+        return ring == null ? 0 : ring.copies;
+    }
+
     /** Whether the reading thread is still running (for tests). */
     boolean reading() {
         return thread != null && thread.isAlive();
@@ -139,7 +144,7 @@ public final class ReadAhead implements AutoCloseable {
             if (window != null) {
                 decoder.wrapChecked(window, (int) (place >>> 32), length, index, events);
             } else {
-                decoder.wrapChecked(r.copy[i], length, index, events);
+                decoder.wrapChecked(r.copy, length, index, events); // copied again: the buffer is free now
             }
         } else {
             eventsRead++;
@@ -212,8 +217,9 @@ public final class ReadAhead implements AutoCloseable {
         r.head.setRelease(head);
         for (int idle = 0; ; idle++) {
             boolean done = r.done; // before the tail: the last tail is published before done is set
+            boolean drain = r.drain; // likewise: the reading thread publishes its tail before it asks for a drain
             long tail = r.tail.getAcquire();
-            long upTo = done ? tail : tail - GAP;
+            long upTo = done || drain ? tail : tail - GAP;
             if (upTo > head) {
                 available = upTo;
                 return true;
@@ -292,8 +298,13 @@ public final class ReadAhead implements AutoCloseable {
                 int events = 1;
                 if (got == JournalReader.WHOLE_RECORD) {
                     RecordDecoder d = reader.decoder();
-                    if (d.inOwnCopy()) { // read through the tailer, copied: the decoder reuses its copy
-                        r.copy[i] = d.copyOut(r.copy[i]);
+                    if (d.inOwnCopy()) { // read through the tailer: the decoder reuses its copy for the next one
+                        if (!awaitDrained(r, tail)) {
+                            break;
+                        }
+                        head = tail;
+                        r.copy = d.copyOut(r.copy); // one copy in flight at a time: the ring holds one buffer
+                        r.copies++;
                         r.window[i] = null;
                     } else {
                         ByteBuffer w = d.buffer();
@@ -331,6 +342,32 @@ public final class ReadAhead implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the applying thread has taken every record published so far (it then takes the last {@value #GAP}
+     * too), so that the one buffer for records read through the tailer is free again. Such records are the first of
+     * each queue file and those past a cut: rare, so the pipeline may drain for them.
+     *
+     * @return false when stopped
+     */
+    private static boolean awaitDrained(Ring r, long tail) {
+        r.tail.setRelease(tail);
+        if (r.head.getAcquire() == tail) {
+            return true;
+        }
+        r.drain = true;
+        try {
+            for (int idle = 0; r.head.getAcquire() != tail; idle++) {
+                if (r.stop) {
+                    return false;
+                }
+                idle(idle);
+            }
+            return true;
+        } finally {
+            r.drain = false;
+        }
+    }
+
     /** @return the applying thread's head once the ring has room for one more record, or -1 when stopped */
     private static long awaitRoom(Ring r, long tail) {
         r.tail.setRelease(tail); // what is there is the applying thread's to take
@@ -362,7 +399,12 @@ public final class ReadAhead implements AutoCloseable {
         final long[] slots = new long[SIZE * STRIDE];
 
         final ByteBuffer[] window = new ByteBuffer[SIZE];
-        final byte[][] copy = new byte[SIZE][];
+        /**
+         * The bytes of the one record in flight that was read through Chronicle's tailer (its window is then null):
+         * written by the reading thread only once the applying thread has taken every record before it.
+         */
+        byte[] copy;
+
         final JournalEvent[] event = new JournalEvent[SIZE];
         /** Records published by the reading thread. */
         final PaddedLong tail = new PaddedLong();
@@ -370,6 +412,11 @@ public final class ReadAhead implements AutoCloseable {
         final PaddedLong head = new PaddedLong();
 
         volatile boolean done;
+        /** The reading thread waits for the ring to drain: the applying thread takes records up to the tail. */
+        volatile boolean drain;
+        /** Records handed over through {@link #copy} (the reading thread's count; read once it has ended). */
+        long copies;
+
         volatile boolean stop;
         volatile Throwable failure;
     }

@@ -29,17 +29,50 @@ class ReadAheadTest {
 
     private static Path journal;
 
+    /** The same records in 1-second queue files, a new one every 3,000 records (the test roll cycle caps them at 4,096). */
+    private static Path rolled;
+
     @BeforeAll
-    static void writeRandomRecords() {
-        journal = dir.resolve("journal");
+    static void writeRandomRecords() throws Exception {
+        journal = write(dir.resolve("one-file"), JournalCycle.DEFAULT);
+        rolled = write(dir.resolve("rolled"), JournalCycle.TEST_SECONDLY);
+    }
+
+    private static Path write(Path region, JournalCycle cycle) throws Exception {
+        Files.createDirectories(region);
+        RegionConfig.of(1L << 30).withCycle(cycle).write(region.resolve(RegionLayout.CONFIG));
+        Path j = region.resolve("journal");
         SplittableRandom rnd = new SplittableRandom(23);
-        try (JournalWriter writer = JournalWriter.open(journal, SyncMode.NONE)) {
+        try (JournalWriter writer = JournalWriter.open(j, SyncMode.NONE)) {
             JournalWriter.Lane lane = writer.lane();
             for (int i = 0; i < RECORDS; i++) {
+                if (cycle == JournalCycle.TEST_SECONDLY && i % 3000 == 0 && i > 0) {
+                    Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 5); // a new 1 s file: at most 4,096 a file
+                }
                 RandomRecords.record(lane.record(), rnd, SLOTS, null);
                 lane.append();
             }
         }
+        return j;
+    }
+
+    @Test
+    void recordsReadThroughTheTailerAtEachQueueFilesStartAreHandedOverCopiedInOrder() throws Exception {
+        long files;
+        try (Stream<Path> s = Files.list(rolled)) {
+            files = s.filter(p -> p.toString().endsWith(".cq4")).count();
+        }
+        assertThat(files).as("queue files").isGreaterThanOrEqualTo(3);
+        Pass inline = pass(rolled, false, Long.MAX_VALUE);
+        Pass ahead = pass(rolled, true, Long.MAX_VALUE);
+        assertThat(ahead.copied)
+                .as("the first record of every file comes through the tailer")
+                .isGreaterThanOrEqualTo(files);
+        assertThat(inline.perRecord).hasSize(RECORDS);
+        assertThat(ahead.perRecord).isEqualTo(inline.perRecord);
+        assertThat(ahead.findings).isEqualTo(inline.findings);
+        assertThat(ahead.end).isEqualTo(inline.end);
+        assertThat(ahead.stop).isEqualTo(inline.stop).isNull();
     }
 
     @Test
@@ -170,6 +203,7 @@ class ReadAheadTest {
         String end;
         String stop;
         boolean wasAhead;
+        long copied;
     }
 
     private static Pass pass(Path journal, boolean readAhead, long limit) {
@@ -187,6 +221,7 @@ class ReadAheadTest {
                     assertThat(p.replay.applyRead(ahead, got, e)).isTrue();
                 }
                 p.end = ahead.eventsRead() + " " + ahead.recordsRead() + " " + ahead.bytesRead();
+                p.copied = ahead.copiedRecords();
             }
             p.stop = reader.stopReason();
         }

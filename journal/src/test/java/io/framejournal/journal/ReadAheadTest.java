@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,19 +42,28 @@ class ReadAheadTest {
         rolled = write(dir.resolve("rolled"), JournalCycle.TEST_SECONDLY);
     }
 
+    /**
+     * Random records appended as the journal writer appends them (sealed, one document each), under a clock the test
+     * sets: for the test roll cycle, a second passes every 3,000 records (it caps a file at 4,096), so the journal rolls
+     * to a new queue file without the test waiting for one.
+     */
     private static Path write(Path region, JournalCycle cycle) throws Exception {
         Files.createDirectories(region);
         RegionConfig.of(1L << 30).withCycle(cycle).write(region.resolve(RegionLayout.CONFIG));
         Path j = region.resolve("journal");
         SplittableRandom rnd = new SplittableRandom(23);
-        try (JournalWriter writer = JournalWriter.open(j, SyncMode.NONE)) {
-            JournalWriter.Lane lane = writer.lane();
+        SetTimeProvider clock = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
+        RecordEncoder record = new RecordEncoder();
+        try (SingleChronicleQueue queue = Chronicle.writableQueueBuilder(j, cycle, SyncMode.NONE)
+                        .timeProvider(clock)
+                        .build();
+                ExcerptAppender appender = queue.createAppender()) {
             for (int i = 0; i < RECORDS; i++) {
                 if (cycle == JournalCycle.TEST_SECONDLY && i % 3000 == 0 && i > 0) {
-                    Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 5); // a new 1 s file: at most 4,096 a file
+                    clock.advanceMillis(1000);
                 }
-                RandomRecords.record(lane.record(), rnd, SLOTS, null);
-                lane.append();
+                RandomRecords.record(record, rnd, SLOTS, null);
+                appender.writeBytes(record.sealBytes(i, 1, clock.currentTimeNanos()));
             }
         }
         return j;

@@ -50,11 +50,11 @@ public final class ReadAhead implements AutoCloseable {
     private final Thread thread;
     private long head;
     private long available;
+    /** The reading thread has ended and been waited for: {@link #next} gives nothing more. */
     private boolean ended;
-    private boolean closed;
 
-    // the record the calling thread holds
-    private long index = JournalIndex.NONE;
+    // read ahead: the record the calling thread holds
+    private long index;
     private int crc;
     private long eventsRead;
     private long recordsRead;
@@ -62,11 +62,11 @@ public final class ReadAhead implements AutoCloseable {
 
     private ReadAhead(JournalReader reader, boolean ahead) {
         this.reader = reader;
-        this.index = reader.lastGoodIndex(); // the counts as of the record last read (inline: the reader's own)
-        this.eventsRead = reader.eventsRead();
-        this.recordsRead = reader.recordsRead();
-        this.bytesRead = reader.bytesRead();
         if (ahead) {
+            index = reader.lastGoodIndex(); // the counts before the first record (inline, the reader's own are read)
+            eventsRead = reader.eventsRead();
+            recordsRead = reader.recordsRead();
+            bytesRead = reader.bytesRead();
             ring = new Ring();
             thread = new Thread(this::readAhead, "framejournal-read-ahead");
             thread.setDaemon(true);
@@ -203,10 +203,9 @@ public final class ReadAhead implements AutoCloseable {
     /** Stops the reading thread (it finishes the record it is reading) and waits for it. */
     @Override
     public void close() {
-        if (ring == null || closed) {
+        if (ring == null || ended) {
             return;
         }
-        closed = true;
         ended = true;
         ring.stop = true;
         awaitReader();
@@ -226,7 +225,6 @@ public final class ReadAhead implements AutoCloseable {
             }
             if (done) {
                 ended = true;
-                closed = true;
                 awaitReader();
                 Throwable failure = r.failure;
                 if (failure != null) {
@@ -282,11 +280,8 @@ public final class ReadAhead implements AutoCloseable {
                 if (got == JournalReader.NOTHING) {
                     break;
                 }
-                if (tail - head >= SIZE) {
-                    head = awaitRoom(r, tail);
-                    if (head < 0) {
-                        break;
-                    }
+                if (tail - head >= SIZE && (head = awaitHead(r, tail, tail - SIZE + 1)) < 0) {
+                    break; // stopped
                 }
                 int i = (int) (tail & MASK);
                 int at = i * STRIDE;
@@ -299,10 +294,9 @@ public final class ReadAhead implements AutoCloseable {
                 if (got == JournalReader.WHOLE_RECORD) {
                     RecordDecoder d = reader.decoder();
                     if (d.inOwnCopy()) { // read through the tailer: the decoder reuses its copy for the next one
-                        if (!awaitDrained(r, tail)) {
-                            break;
+                        if ((head = awaitHead(r, tail, tail)) < 0) {
+                            break; // stopped
                         }
-                        head = tail;
                         r.copy = d.copyOut(r.copy); // one copy in flight at a time: the ring holds one buffer
                         r.copies++;
                         r.window[i] = null;
@@ -315,7 +309,6 @@ public final class ReadAhead implements AutoCloseable {
                         r.window[i] = view;
                         offset = d.offset();
                     }
-                    length = d.length();
                     events = d.events();
                 } else {
                     JournalEvent copy = r.event[i];
@@ -323,7 +316,6 @@ public final class ReadAhead implements AutoCloseable {
                         copy = r.event[i] = new JournalEvent();
                     }
                     copy.copyFrom(e);
-                    r.window[i] = null;
                 }
                 long[] slots = r.slots;
                 slots[at] = reader.lastGoodIndex();
@@ -343,43 +335,31 @@ public final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * Waits until the applying thread has taken every record published so far (it then takes the last {@value #GAP}
-     * too), so that the one buffer for records read through the tailer is free again. Such records are the first of
-     * each queue file and those past a cut: rare, so the pipeline may drain for them.
+     * Publishes the tail and waits until the applying thread's head reaches {@code least}: room for one more record
+     * ({@code tail - SIZE + 1}), or every record taken ({@code tail}), so that the one buffer for records read through
+     * the tailer is free again (those are the first of each queue file and those past a cut: rare, so the pipeline may
+     * drain for them). While it waits, the applying thread takes records up to the tail, the last {@value #GAP}
+     * included.
      *
-     * @return false when stopped
+     * @return the applying thread's head, or -1 when stopped
      */
-    private static boolean awaitDrained(Ring r, long tail) {
+    private static long awaitHead(Ring r, long tail, long least) {
         r.tail.setRelease(tail);
-        if (r.head.getAcquire() == tail) {
-            return true;
+        long head = r.head.getAcquire();
+        if (head >= least) {
+            return head;
         }
         r.drain = true;
         try {
-            for (int idle = 0; r.head.getAcquire() != tail; idle++) {
+            for (int idle = 0; (head = r.head.getAcquire()) < least; idle++) {
                 if (r.stop) {
-                    return false;
+                    return -1;
                 }
                 idle(idle);
             }
-            return true;
+            return head;
         } finally {
             r.drain = false;
-        }
-    }
-
-    /** @return the applying thread's head once the ring has room for one more record, or -1 when stopped */
-    private static long awaitRoom(Ring r, long tail) {
-        r.tail.setRelease(tail); // what is there is the applying thread's to take
-        for (int idle = 0; ; idle++) {
-            long head = r.head.getAcquire();
-            if (tail - head < SIZE) {
-                return head;
-            }
-            if (r.stop) {
-                return -1;
-            }
-            idle(idle);
         }
     }
 
@@ -412,7 +392,7 @@ public final class ReadAhead implements AutoCloseable {
         final PaddedLong head = new PaddedLong();
 
         volatile boolean done;
-        /** The reading thread waits for the ring to drain: the applying thread takes records up to the tail. */
+        /** The reading thread waits for the applying one: that takes records up to the tail, not {@value #GAP} behind. */
         volatile boolean drain;
         /** Records handed over through {@link #copy} (the reading thread's count; read once it has ended). */
         long copies;

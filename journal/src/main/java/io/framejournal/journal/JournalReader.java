@@ -179,11 +179,10 @@ public final class JournalReader implements AutoCloseable {
             view = Files.createTempDirectory("framejournal-journal");
             for (Path f : files) {
                 Path to = view.resolve(f.getFileName().toString());
-                long length = f.toFile().length();
-                if (f.getFileName().toString().endsWith(".cq4") && Files.isRegularFile(f) && !wholeFile(length)) {
+                if (isCut(f)) {
                     Files.copy(f, to);
                     try (var raf = new java.io.RandomAccessFile(to.toFile(), "rw")) {
-                        raf.setLength(wholeLength(length));
+                        raf.setLength(wholeLength(Files.size(to)));
                     }
                 } else {
                     Files.createSymbolicLink(to, f.toAbsolutePath());
@@ -199,16 +198,21 @@ public final class JournalReader implements AutoCloseable {
 
     private static final long CUT_RECHECK_NANOS = 20_000_000L;
 
-    /** Whether any of these is a queue file whose length is not a whole Chronicle length. */
+    /** Whether any of these is a cut queue file. */
     private static boolean anyCut(java.util.List<Path> files) {
         for (Path f : files) {
-            if (f.getFileName().toString().endsWith(".cq4")
-                    && Files.isRegularFile(f)
-                    && !wholeFile(f.toFile().length())) {
+            if (isCut(f)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code f} is a queue file whose length is not a whole Chronicle length. */
+    private static boolean isCut(Path f) {
+        return f.getFileName().toString().endsWith(".cq4")
+                && Files.isRegularFile(f)
+                && !wholeFile(f.toFile().length());
     }
 
     /** The smallest length Chronicle gives a queue file (whole blocks plus the overlap) of at least {@code length}. */
@@ -689,8 +693,7 @@ public final class JournalReader implements AutoCloseable {
 
     /** Whether a queue file's length is a whole number of Chronicle blocks plus the overlap (not cut). */
     private static boolean wholeFile(long length) {
-        long overlap = Chronicle.QUEUE_BLOCK_SIZE / 4;
-        return length >= Chronicle.QUEUE_BLOCK_SIZE + overlap && (length - overlap) % Chronicle.QUEUE_BLOCK_SIZE == 0;
+        return wholeLength(length) == length;
     }
 
     /**

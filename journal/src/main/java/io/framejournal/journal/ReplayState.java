@@ -29,9 +29,36 @@ public final class ReplayState {
     static final int META1 = 3;
     static final int RAW = 4;
     static final int OBLIGATIONS = 5;
+    /** inList in bits 0..31, metaType in 32..47, usage in 48..55: read and written only through the methods below. */
     static final int PACKED = 6;
-    static final long META_TYPE_BITS = 0xffffL << 32;
-    static final long USAGE_BITS = 0xffL << 48;
+
+    private static final long IN_LIST_BITS = 0xffff_ffffL;
+    private static final long META_TYPE_BITS = 0xffffL << 32;
+    private static final long USAGE_BITS = 0xffL << 48;
+
+    static int inListOf(long packed) {
+        return (int) packed;
+    }
+
+    static short metaTypeOf(long packed) {
+        return (short) (packed >>> 32);
+    }
+
+    static byte usageOf(long packed) {
+        return (byte) (packed >>> 48);
+    }
+
+    static long withInList(long packed, long inList) {
+        return (packed & ~IN_LIST_BITS) | (inList & IN_LIST_BITS);
+    }
+
+    static long withMetaType(long packed, long metaType) {
+        return (packed & ~META_TYPE_BITS) | (metaType & 0xffffL) << 32;
+    }
+
+    static long withUsage(long packed, long usage) {
+        return (packed & ~USAGE_BITS) | (usage & 0xffL) << 48;
+    }
 
     private final int nrSlots;
     /** Pages of {@code 1 << PAGE_BITS} slots; {@code null}: every slot in it is still free (never written). */
@@ -135,16 +162,16 @@ public final class ReplayState {
             return;
         }
         int b = (slot & PAGE_MASK) * WORDS;
-        s.refCount = w[b];
-        s.lastIndex = w[b + 1];
-        s.meta0 = w[b + 2];
-        s.meta1 = w[b + 3];
-        s.raw = w[b + 4];
-        s.obligations = w[b + 5];
-        long packed = w[b + 6];
-        s.inList = (int) packed;
-        s.metaType = (short) (packed >>> 32);
-        s.usage = (byte) (packed >>> 48);
+        s.refCount = w[b + REF];
+        s.lastIndex = w[b + LAST];
+        s.meta0 = w[b + META0];
+        s.meta1 = w[b + META1];
+        s.raw = w[b + RAW];
+        s.obligations = w[b + OBLIGATIONS];
+        long packed = w[b + PACKED];
+        s.inList = inListOf(packed);
+        s.metaType = metaTypeOf(packed);
+        s.usage = usageOf(packed);
     }
 
     public void store(int slot, SlotState s) {
@@ -153,13 +180,13 @@ public final class ReplayState {
         }
         long[] w = pageForWrite(slot);
         int b = (slot & PAGE_MASK) * WORDS;
-        w[b] = s.refCount;
-        w[b + 1] = s.lastIndex;
-        w[b + 2] = s.meta0;
-        w[b + 3] = s.meta1;
-        w[b + 4] = s.raw;
-        w[b + 5] = s.obligations;
-        w[b + 6] = (s.inList & 0xffff_ffffL) | (s.metaType & 0xffffL) << 32 | (s.usage & 0xffL) << 48;
+        w[b + REF] = s.refCount;
+        w[b + LAST] = s.lastIndex;
+        w[b + META0] = s.meta0;
+        w[b + META1] = s.meta1;
+        w[b + RAW] = s.raw;
+        w[b + OBLIGATIONS] = s.obligations;
+        w[b + PACKED] = withUsage(withMetaType(withInList(0, s.inList), s.metaType), s.usage);
     }
 
     /**
@@ -209,31 +236,31 @@ public final class ReplayState {
     }
 
     public long refCount(int slot) {
-        return word(slot, 0);
+        return word(slot, REF);
     }
 
     public long lastIndex(int slot) {
-        return word(slot, 1);
+        return word(slot, LAST);
     }
 
     public long raw(int slot) {
-        return word(slot, 4);
+        return word(slot, RAW);
     }
 
     public long obligations(int slot) {
-        return word(slot, 5);
+        return word(slot, OBLIGATIONS);
     }
 
     public int inList(int slot) {
-        return (int) word(slot, 6);
+        return inListOf(word(slot, PACKED));
     }
 
     public short metaType(int slot) {
-        return (short) (word(slot, 6) >>> 32);
+        return metaTypeOf(word(slot, PACKED));
     }
 
     public byte usage(int slot) {
-        return (byte) (word(slot, 6) >>> 48);
+        return usageOf(word(slot, PACKED));
     }
 
     /**

@@ -92,7 +92,7 @@ public final class SlotInvariant {
     static int checkAll(long[] w, int b) {
         long rc = w[b + ReplayState.REF];
         long packed = w[b + ReplayState.PACKED];
-        return check(rc, (short) (packed >>> 32), (int) packed, (byte) (packed >>> 48))
+        return check(rc, ReplayState.metaTypeOf(packed), ReplayState.inListOf(packed), ReplayState.usageOf(packed))
                 | checkLedger(rc, w[b + ReplayState.OBLIGATIONS], w[b + ReplayState.RAW]);
     }
 

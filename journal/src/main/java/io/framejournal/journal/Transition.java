@@ -111,20 +111,18 @@ public final class Transition {
                 w[b + ReplayState.RAW] = after;
                 return;
             case SET_USAGE:
-                w[b + ReplayState.PACKED] =
-                        (w[b + ReplayState.PACKED] & ~ReplayState.USAGE_BITS) | (after & 0xffL) << 48;
+                w[b + ReplayState.PACKED] = ReplayState.withUsage(w[b + ReplayState.PACKED], after);
                 return;
             case SET_LIST:
-                w[b + ReplayState.PACKED] = (w[b + ReplayState.PACKED] & ~0xffff_ffffL) | (after & 0xffff_ffffL);
+                w[b + ReplayState.PACKED] = ReplayState.withInList(w[b + ReplayState.PACKED], after);
                 return;
             case SET_META:
-                w[b + ReplayState.PACKED] =
-                        (w[b + ReplayState.PACKED] & ~ReplayState.META_TYPE_BITS) | (metaType & 0xffffL) << 32;
+                w[b + ReplayState.PACKED] = ReplayState.withMetaType(w[b + ReplayState.PACKED], metaType);
                 w[b + ReplayState.META0] = before;
                 w[b + ReplayState.META1] = after;
                 return;
             case CLEAR_META:
-                w[b + ReplayState.PACKED] &= ~ReplayState.META_TYPE_BITS;
+                w[b + ReplayState.PACKED] = ReplayState.withMetaType(w[b + ReplayState.PACKED], 0);
                 w[b + ReplayState.META0] = 0;
                 w[b + ReplayState.META1] = 0;
                 return;
@@ -210,13 +208,13 @@ public final class Transition {
             case CHECK_REDEEM:
                 return redeem(w[b + ReplayState.OBLIGATIONS], before, after);
             case CHECK_LIST:
-                return list((int) w[b + ReplayState.PACKED], before, after);
+                return list(ReplayState.inListOf(w[b + ReplayState.PACKED]), before, after);
             case CHECK_USAGE:
-                return usage((byte) (w[b + ReplayState.PACKED] >>> 48), before, after);
+                return usage(ReplayState.usageOf(w[b + ReplayState.PACKED]), before, after);
             case CHECK_META_WRITE:
-                return metaWrite((short) (w[b + ReplayState.PACKED] >>> 32), flags, metaType);
+                return metaWrite(ReplayState.metaTypeOf(w[b + ReplayState.PACKED]), flags, metaType);
             case CHECK_META_DROP:
-                return metaDrop((short) (w[b + ReplayState.PACKED] >>> 32), metaType);
+                return metaDrop(ReplayState.metaTypeOf(w[b + ReplayState.PACKED]), metaType);
             case CHECK_RAW_FORGET:
                 return rawForget(w[b + ReplayState.RAW], before, after);
             case CHECK_RAW_RESTORE:

@@ -230,24 +230,24 @@ public final class Transition {
      * a dispatch small enough for the JIT to inline into every replay loop.
      */
     public static Verdict check(SlotState s, JournalEvent e) {
-        switch (e.kind) {
-            case REFCOUNT:
+        switch (CHECK[e.kind.code() & 0xff]) { // the one mapping of kinds to verdicts (checkOf), as checkEntry reads it
+            case CHECK_REF:
                 return refCount(s.refCount, e.op, e.before, e.after);
-            case USAGE:
+            case CHECK_USAGE:
                 return usage(s.usage, e.before, e.after);
-            case META_WRITE:
+            case CHECK_META_WRITE:
                 return metaWrite(s.metaType, e.flags, e.metaType);
-            case META_DROP:
+            case CHECK_META_DROP:
                 return metaDrop(s.metaType, e.metaType);
-            case MINT:
+            case CHECK_MINT:
                 return mint(s.obligations, e.before, e.after);
-            case REDEEM:
+            case CHECK_REDEEM:
                 return redeem(s.obligations, e.before, e.after);
-            case RAW_FORGET:
+            case CHECK_RAW_FORGET:
                 return rawForget(s.raw, e.before, e.after);
-            case RAW_RESTORE:
+            case CHECK_RAW_RESTORE:
                 return rawRestore(s.raw, e.before, e.after);
-            case LIST:
+            case CHECK_LIST:
                 return list(s.inList, e.before, e.after);
             default:
                 return Verdict.OK;

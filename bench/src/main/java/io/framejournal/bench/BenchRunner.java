@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * Runs the short benchmark suite and prints one table, also written to {@code bench/results.json}:
  * <pre>{@code java @config/chronicle.jvmopts -jar bench/target/benchmarks.jar}</pre>
  * Settings (system properties): {@code bench.warmup} / {@code bench.iterations} (JMH iterations, 2 / 5),
- * {@code bench.seconds} (per iteration, 1), {@code bench.replayEvents} (1,000,000), {@code bench.out}
+ * {@code bench.seconds} (per iteration, 1), {@code bench.replayWarmup} (warm-up iterations of the replay benchmarks,
+ * 20), {@code bench.replayEvents} (1,000,000), {@code bench.out}
  * (the JSON file, {@code <root>/bench/results.json}).
  */
 public final class BenchRunner {
@@ -46,6 +47,13 @@ public final class BenchRunner {
     private final int warmup = Integer.getInteger("bench.warmup", 2);
     private final int iterations = Integer.getInteger("bench.iterations", 5);
     private final int seconds = Integer.getInteger("bench.seconds", 1);
+    /**
+     * JMH warm-up iterations of the replay benchmarks: one op opens and closes the journal, so Chronicle's opening
+     * code is called once per pass and C2 keeps compiling it for hundreds of passes; with 2 iterations the passes were
+     * still getting faster when measured (bench/README.md, "Warm-up of the replay benchmarks").
+     */
+    private final int replayWarmup = Integer.getInteger("bench.replayWarmup", 20);
+
     private final long replayEvents = Long.getLong("bench.replayEvents", 1_000_000L);
     private final long startNanos = System.nanoTime();
 
@@ -92,6 +100,26 @@ public final class BenchRunner {
             quickSites();
             return;
         }
+        if ("replay-jmh".equals(System.getProperty("bench.only"))) {
+            Path region = work.resolve("replay-region");
+            prepareReplayJournal(region, (long) Math.ceil(replayEvents / 14.0));
+            for (Map.Entry<String, RunResult> e : runReplayJmh(region).entrySet()) {
+                StringBuilder its = new StringBuilder();
+                for (var b : e.getValue().getBenchmarkResults()) {
+                    for (var it : b.getIterationResults()) {
+                        its.append(String.format(
+                                Locale.ROOT, " %.2f", it.getPrimaryResult().getScore() * 1e3));
+                    }
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-28s mean %.2f ms; iterations (ms):%s%n",
+                        e.getKey(),
+                        e.getValue().getPrimaryResult().getScore() * 1e3,
+                        its);
+            }
+            return;
+        }
         if ("write".equals(System.getProperty("bench.only"))) {
             quickWrite();
             return;
@@ -99,8 +127,8 @@ public final class BenchRunner {
         machine();
         report.setting(
                 "jmh",
-                "forks 1, warmup " + warmup + " x " + seconds + " s, measurement " + iterations + " x " + seconds
-                        + " s");
+                "forks 1, warmup " + warmup + " x " + seconds + " s (replay benchmarks " + replayWarmup + " x "
+                        + seconds + " s), measurement " + iterations + " x " + seconds + " s");
         double frameEvents = probe(Workload::frameCycle, "single-frame cycle");
         double segmentEvents = probe(Workload::segmentCycle, "segment cycle");
         if (frameEvents != JfrWorkload.EVENTS_PER_CYCLE) {
@@ -127,12 +155,7 @@ public final class BenchRunner {
         Path replayRegion = work.resolve("replay-region");
         long[] counted = prepareReplayJournal(replayRegion, (long) Math.ceil(replayEvents / frameEvents));
         step("JMH: replay against the raw tailer");
-        jmh.putAll(runJmh(
-                o -> o.include(ReplayBench.class.getName() + "\\.")
-                        .param("region", replayRegion.toString())
-                        .param("nrSlots", Integer.toString((int) (Workload.MAX_PADDR / Workload.PAGE)))
-                        .mode(org.openjdk.jmh.annotations.Mode.AverageTime),
-                ""));
+        jmh.putAll(runReplayJmh(replayRegion));
         step("JMH: the JFR peer");
         Path jfrRepo = Files.createDirectories(work.resolve("jfr-repository"));
         jmh.putAll(runJmh(
@@ -519,7 +542,9 @@ public final class BenchRunner {
                 replay.reference(),
                 replay.ratio(),
                 replay.rounds());
-        double[] ms = PairedRuns.replayStages(region, (int) (Workload.MAX_PADDR / Workload.PAGE), PAIRED_ROUNDS);
+        double[][] passes = new double[6][];
+        double[] ms =
+                PairedRuns.replayStages(region, (int) (Workload.MAX_PADDR / Workload.PAGE), PAIRED_ROUNDS, passes);
         System.out.printf(
                 Locale.ROOT,
                 "best pass over %,d events: open+close %.2f ms, reader alone %.2f ms, replay %.2f ms, raw tailer %.2f"
@@ -534,6 +559,35 @@ public final class BenchRunner {
                 ms[3] / ms[4],
                 ms[5],
                 ms[3] / ms[5]);
+        String[] stages = {
+            "open+close",
+            "reader alone",
+            "replay",
+            "raw tailer",
+            "audit's pass read ahead",
+            "audit's pass on one thread"
+        };
+        for (int s = 0; s < stages.length; s++) {
+            System.out.printf(Locale.ROOT, "  %-28s %s%n", stages[s], spread(passes[s]));
+        }
+    }
+
+    /** Min, median, mean and max of passes in ms. */
+    private static String spread(double[] ms) {
+        double[] sorted = ms.clone();
+        java.util.Arrays.sort(sorted);
+        double sum = 0;
+        for (double m : sorted) {
+            sum += m;
+        }
+        return String.format(
+                Locale.ROOT,
+                "min %6.2f  median %6.2f  mean %6.2f  max %6.2f ms (%d passes)",
+                sorted[0],
+                sorted[sorted.length / 2],
+                sum / sorted.length,
+                sorted[sorted.length - 1],
+                sorted.length);
     }
 
     private void throughputFigures(Map<String, RunResult> jmh, double frameEvents, double segmentEvents) {
@@ -719,6 +773,16 @@ public final class BenchRunner {
             }
         }
         return JournalFacts.countEvents(new RegionLayout(dir).journal());
+    }
+
+    private Map<String, RunResult> runReplayJmh(Path region) throws RunnerException {
+        return runJmh(
+                o -> o.include(ReplayBench.class.getName() + "\\.")
+                        .param("region", region.toString())
+                        .param("nrSlots", Integer.toString((int) (Workload.MAX_PADDR / Workload.PAGE)))
+                        .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
+                        .warmupIterations(replayWarmup),
+                "");
     }
 
     private Map<String, RunResult> runJmh(Consumer<ChainedOptionsBuilder> configure, String suffix)

@@ -68,33 +68,48 @@ final class PairedRuns {
      * as the audit runs it, read ahead on a second thread; the same pass on one thread), alternating.
      */
     static double[] replayStages(Path region, int nrSlots, int rounds) {
+        return replayStages(region, nrSlots, rounds, null);
+    }
+
+    /**
+     * As {@link #replayStages(Path, int, int)}; when {@code passes} is given (an array of six), each stage's every
+     * measured pass in ms as well, for its median and mean.
+     */
+    static double[] replayStages(Path region, int nrSlots, int rounds, double[][] passes) {
         ReplayBench bench = new ReplayBench();
         bench.region = region.toString();
         bench.nrSlots = nrSlots;
         long[] best = new long[6];
         java.util.Arrays.fill(best, Long.MAX_VALUE);
+        if (passes != null) {
+            for (int s = 0; s < best.length; s++) {
+                passes[s] = new double[rounds];
+            }
+        }
         long sink = 0;
+        long[] t = new long[best.length + 1];
         for (int r = 0; r < WARMUP_ROUNDS + rounds; r++) {
-            long t0 = System.nanoTime();
+            t[0] = System.nanoTime();
             sink += bench.openOnly();
-            long t1 = System.nanoTime();
+            t[1] = System.nanoTime();
             sink += bench.readOnly();
-            long t2 = System.nanoTime();
+            t[2] = System.nanoTime();
             sink += bench.replay().refCount(0);
-            long t3 = System.nanoTime();
+            t[3] = System.nanoTime();
             sink += bench.rawTailer();
-            long t4 = System.nanoTime();
+            t[4] = System.nanoTime();
             sink += bench.ledgerPass();
-            long t5 = System.nanoTime();
+            t[5] = System.nanoTime();
             sink += bench.ledgerPassInline();
-            long t6 = System.nanoTime();
+            t[6] = System.nanoTime();
             if (r >= WARMUP_ROUNDS) {
-                best[5] = Math.min(best[5], t6 - t5);
-                best[0] = Math.min(best[0], t1 - t0);
-                best[1] = Math.min(best[1], t2 - t1);
-                best[2] = Math.min(best[2], t3 - t2);
-                best[3] = Math.min(best[3], t4 - t3);
-                best[4] = Math.min(best[4], t5 - t4);
+                for (int s = 0; s < best.length; s++) {
+                    long took = t[s + 1] - t[s];
+                    best[s] = Math.min(best[s], took);
+                    if (passes != null) {
+                        passes[s][r - WARMUP_ROUNDS] = took / 1e6;
+                    }
+                }
             }
         }
         if (sink == Long.MIN_VALUE) {

@@ -54,7 +54,8 @@ public class FloorBench {
         ChronicleMap<Integer, byte[]> map;
         final AtomicInteger nextSlot = new AtomicInteger();
 
-        @Setup(Level.Trial)
+        /** Made afresh for every iteration and deleted after it, as {@link JournaledBench}'s region is. */
+        @Setup(Level.Iteration)
         public void open() throws IOException {
             dir = Dirs.temp("floor");
             queue = Chronicle.writableQueue(dir.resolve("journal"), SyncMode.NONE);
@@ -70,7 +71,7 @@ public class FloorBench {
             }
         }
 
-        @TearDown(Level.Trial)
+        @TearDown(Level.Iteration)
         public void close() {
             queue.close();
             map.close();
@@ -94,7 +95,7 @@ public class FloorBench {
         long address;
         long counter;
 
-        @Setup(Level.Trial)
+        @Setup(Level.Iteration)
         public void open(Shared shared) {
             appender = shared.queue.createAppender();
             appender.singleThreadedCheckDisabled(true);
@@ -102,7 +103,7 @@ public class FloorBench {
             address = shared.address(shared.nextSlot.getAndIncrement() % SLOTS);
         }
 
-        @TearDown(Level.Trial)
+        @TearDown(Level.Iteration)
         public void close() {
             appender.close();
             record.releaseLast();

@@ -34,14 +34,18 @@ public class JournaledBench {
     private MetaRegion region;
     private FrameAllocOptions alloc;
 
-    @Setup(Level.Trial)
+    /**
+     * A fresh region for every iteration, deleted after it: a fork that wrote gigabytes of new pages slowed ~2.5× part
+     * way on this machine (bench/README.md, "Writing fresh memory on this machine").
+     */
+    @Setup(Level.Iteration)
     public void open() throws IOException {
         dir = Dirs.temp("journaled");
         region = Workload.createRegion(dir.resolve("region"), leakDetection);
         alloc = new FrameAllocOptions(region);
     }
 
-    @TearDown(Level.Trial)
+    @TearDown(Level.Iteration)
     public void close() throws IOException {
         region.close();
         Dirs.delete(dir);

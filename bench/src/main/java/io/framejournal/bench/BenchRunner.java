@@ -101,23 +101,7 @@ public final class BenchRunner {
             return;
         }
         if ("replay-jmh".equals(System.getProperty("bench.only"))) {
-            Path region = work.resolve("replay-region");
-            prepareReplayJournal(region, (long) Math.ceil(replayEvents / 14.0));
-            for (Map.Entry<String, RunResult> e : runReplayJmh(region).entrySet()) {
-                StringBuilder its = new StringBuilder();
-                for (var b : e.getValue().getBenchmarkResults()) {
-                    for (var it : b.getIterationResults()) {
-                        its.append(String.format(
-                                Locale.ROOT, " %.2f", it.getPrimaryResult().getScore() * 1e3));
-                    }
-                }
-                System.out.printf(
-                        Locale.ROOT,
-                        "  %-28s mean %.2f ms; iterations (ms):%s%n",
-                        e.getKey(),
-                        e.getValue().getPrimaryResult().getScore() * 1e3,
-                        its);
-            }
+            quickReplayJmh();
             return;
         }
         if ("write".equals(System.getProperty("bench.only"))) {
@@ -527,6 +511,30 @@ public final class BenchRunner {
                 l.sampled() / l.disabled(),
                 l.paranoid(),
                 l.paranoid() / l.disabled());
+    }
+
+    /**
+     * {@code -Dbench.only=replay-jmh}: the replay JMH benchmarks alone ({@link ReplayBench}, warmed up for {@code
+     * bench.replayWarmup} iterations), each with its mean and every measured iteration (about 80 s).
+     */
+    private void quickReplayJmh() throws RunnerException {
+        Path region = work.resolve("replay-region");
+        prepareReplayJournal(region, (long) Math.ceil(replayEvents / 14.0));
+        for (Map.Entry<String, RunResult> e : runReplayJmh(region).entrySet()) {
+            StringBuilder iterations = new StringBuilder();
+            for (var b : e.getValue().getBenchmarkResults()) {
+                for (var it : b.getIterationResults()) {
+                    iterations.append(String.format(
+                            Locale.ROOT, " %.2f", it.getPrimaryResult().getScore() * 1e3));
+                }
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-28s mean %.2f ms; iterations (ms):%s%n",
+                    e.getKey(),
+                    e.getValue().getPrimaryResult().getScore() * 1e3,
+                    iterations);
+        }
     }
 
     /** {@code -Dbench.only=replay}: the paired replay rounds alone, for working on the reader (about 20 s). */

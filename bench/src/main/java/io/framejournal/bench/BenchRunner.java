@@ -50,7 +50,7 @@ public final class BenchRunner {
     /**
      * JMH warm-up iterations of the replay benchmarks: one op opens and closes the journal, so Chronicle's opening
      * code is called once per pass and C2 keeps compiling it for hundreds of passes; with 2 iterations the passes were
-     * still getting faster when measured (bench/README.md, "Warm-up of the replay benchmarks").
+     * still getting faster when measured (bench/README.md, "Where the audit's slow passes come from").
      */
     private final int replayWarmup = Integer.getInteger("bench.replayWarmup", 20);
 

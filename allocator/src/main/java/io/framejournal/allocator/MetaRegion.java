@@ -224,7 +224,7 @@ public final class MetaRegion implements AutoCloseable {
 
     private static JournalWriter openJournal(RegionLayout layout, RegionOptions options, SiteTable sites) {
         try {
-            return JournalWriter.open(layout.journal(), options.syncMode());
+            return JournalWriter.open(layout.journal(), options.syncMode(), options.pretouch());
         } catch (RuntimeException | AssertionError e) {
             if (sites != null) {
                 sites.close();

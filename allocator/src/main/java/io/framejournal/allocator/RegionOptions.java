@@ -15,28 +15,48 @@ import net.openhft.chronicle.bytes.SyncMode;
  * @param redoPointEvery how often a background thread records the redo point ({@code redo.point}: the slot table
  *                      forced to disk, then the journal point before which every call is in it), or {@code null} for
  *                      none; recovery then replays only the journal after it
+ * @param pretouch       whether a background thread faults in the journal file's pages ahead of the appends
+ *                      ({@link io.framejournal.journal.Pretoucher}), so the calling threads do not take those page
+ *                      faults; on by default ({@code -Dframejournal.pretouch=false} turns the default off)
  */
 public record RegionOptions(
-        LeakDetection leakDetection, SyncMode syncMode, Checkpointer.Policy checkpoints, Duration redoPointEvery) {
+        LeakDetection leakDetection,
+        SyncMode syncMode,
+        Checkpointer.Policy checkpoints,
+        Duration redoPointEvery,
+        boolean pretouch) {
+    /** The system property that sets {@link #defaults()}'s {@code pretouch} ({@code true} unless "false"). */
+    public static final String PRETOUCH_PROPERTY = "framejournal.pretouch";
+
     public static RegionOptions defaults() {
-        return new RegionOptions(LeakDetection.fromSystemProperty(), SyncMode.NONE, null, null);
+        return new RegionOptions(
+                LeakDetection.fromSystemProperty(),
+                SyncMode.NONE,
+                null,
+                null,
+                !"false".equalsIgnoreCase(System.getProperty(PRETOUCH_PROPERTY)));
     }
 
     public RegionOptions withLeakDetection(LeakDetection level) {
-        return new RegionOptions(level, syncMode, checkpoints, redoPointEvery);
+        return new RegionOptions(level, syncMode, checkpoints, redoPointEvery, pretouch);
     }
 
     public RegionOptions withSyncMode(SyncMode mode) {
-        return new RegionOptions(leakDetection, mode, checkpoints, redoPointEvery);
+        return new RegionOptions(leakDetection, mode, checkpoints, redoPointEvery, pretouch);
     }
 
     /** Takes checkpoints on a background thread while the region is open, and one at close. */
     public RegionOptions withCheckpoints(Checkpointer.Policy policy) {
-        return new RegionOptions(leakDetection, syncMode, policy, redoPointEvery);
+        return new RegionOptions(leakDetection, syncMode, policy, redoPointEvery, pretouch);
     }
 
     /** Records the redo point on a background thread every {@code period} while the region is open. */
     public RegionOptions withRedoPoint(Duration period) {
-        return new RegionOptions(leakDetection, syncMode, checkpoints, period);
+        return new RegionOptions(leakDetection, syncMode, checkpoints, period, pretouch);
+    }
+
+    /** Whether a background thread faults in the journal's pages ahead of the appends. */
+    public RegionOptions withPretouch(boolean on) {
+        return new RegionOptions(leakDetection, syncMode, checkpoints, redoPointEvery, on);
     }
 }

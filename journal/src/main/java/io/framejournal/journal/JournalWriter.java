@@ -50,10 +50,14 @@ public final class JournalWriter implements AutoCloseable {
     /** The clock the queue finds roll cycles by: during an append, the record's own timestamp. */
     private final AppendClock clock;
 
-    private JournalWriter(SingleChronicleQueue queue, AppendClock clock, long nextSeq) {
+    /** Faults in the queue file's pages ahead of the appends on a background thread, or {@code null}. */
+    private final Pretoucher pretoucher;
+
+    private JournalWriter(SingleChronicleQueue queue, AppendClock clock, long nextSeq, Pretoucher pretoucher) {
         this.queue = queue;
         this.clock = clock;
         this.nextSeq = nextSeq;
+        this.pretoucher = pretoucher;
         this.rollCycle = queue.rollCycle();
         this.lastSeqInCycle = rollCycle.maxMessagesPerCycle() - 1;
         long last = queue.lastIndex();
@@ -65,13 +69,31 @@ public final class JournalWriter implements AutoCloseable {
      * {@link RegionException} when the last record cannot be read (damaged tail: recover or salvage first).
      */
     public static JournalWriter open(Path journalDir, SyncMode syncMode) {
+        return open(journalDir, syncMode, false);
+    }
+
+    /**
+     * {@link #open(Path, SyncMode)}, with a {@link Pretoucher} when {@code pretouch}: a background thread that faults
+     * in the queue file's pages ahead of the appends, so the appending threads do not take those page faults.
+     */
+    public static JournalWriter open(Path journalDir, SyncMode syncMode, boolean pretouch) {
         long next = nextSeqOf(journalDir);
         JournalCycle cycle = JournalCycle.ofJournalDir(journalDir);
         AppendClock clock = new AppendClock();
         SingleChronicleQueue queue = Chronicle.writableQueueBuilder(journalDir, cycle, syncMode)
                 .timeProvider(clock)
                 .build();
-        return new JournalWriter(queue, clock, next);
+        Path name = journalDir.toAbsolutePath().getParent();
+        return new JournalWriter(
+                queue,
+                clock,
+                next,
+                pretouch ? Pretoucher.start(String.valueOf(name == null ? journalDir : name.getFileName())) : null);
+    }
+
+    /** The writer's pretoucher, or {@code null} when it has none. */
+    public Pretoucher pretoucher() {
+        return pretoucher;
     }
 
     /** The sequence number the next record of a journal gets: one past its last format-2 record's, or 0. */
@@ -243,6 +265,10 @@ public final class JournalWriter implements AutoCloseable {
                 appendFailure = e;
             }
             l.failure = e;
+            return;
+        }
+        if (pretoucher != null) {
+            pretoucher.wrote(appender);
         }
     }
 
@@ -275,6 +301,9 @@ public final class JournalWriter implements AutoCloseable {
         closed = true;
         combiner.lock(); // no append in progress, none after
         try {
+            if (pretoucher != null) {
+                pretoucher.close(); // before the queue's chunks are unmapped
+            }
             for (Lane l : lanes) {
                 l.close();
             }

@@ -129,6 +129,14 @@ public final class BenchRunner {
                         .include(FloorBench.class.getName() + "\\.")
                         .param("leakDetection", "DISABLED"),
                 ""));
+        step("JMH: journaled single-frame cycle without the pretouch thread; the floor with one");
+        jmh.putAll(runJmh(
+                o -> o.include(JournaledBench.class.getName() + "\\.frameCycle1T")
+                        .param("leakDetection", "DISABLED")
+                        .param("pretouch", "false"),
+                "/nopretouch"));
+        jmh.putAll(runJmh(
+                o -> o.include(FloorBench.class.getName() + "\\.floor1T").param("floorPretouch", "true"), "/pretouch"));
         step("JMH: journaled single-frame cycle, leak detection SAMPLED");
         jmh.putAll(runJmh(
                 o -> o.include(JournaledBench.class.getName() + "\\.frameCycle1T")
@@ -154,17 +162,37 @@ public final class BenchRunner {
         throughputFigures(jmh, frameEvents, segmentEvents);
         replayFigures(jmh, counted[0]);
         step("paired rounds: journaled vs floor, replay vs raw tailer (alternating, best round each)");
-        PairedRuns.Pair write = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, frameEvents);
+        PairedRuns.WriteRounds write = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, frameEvents);
+        String rounds = write.rounds() + " rounds of " + PAIRED_CYCLES + " cycles each of ours with and without the"
+                + " pretouch thread, the floor (same bytes per call) and the floor with the pretouch thread, taking"
+                + " turns; ";
         report.add(
                 "paired.journaled.1t",
                 "paired: journaled frame cycle, 1 thread, best round",
                 Measured.once(write.ours()),
                 "events/s",
-                Measured.once(write.reference()),
+                Measured.once(write.floor()),
                 ">= 0.8 floor",
                 write.ratio() >= 0.8,
-                write.rounds() + " alternating rounds of " + PAIRED_CYCLES + " cycles vs as many floor cycles (same"
-                        + " bytes per call); reference = floor's best round");
+                rounds + "pretouch thread on (the default); reference = floor's best round");
+        report.add(
+                "paired.journaled.1t.nopretouch",
+                "paired: journaled frame cycle, 1 thread, no pretouch thread, best round",
+                Measured.once(write.oursNoPretouch()),
+                "events/s",
+                Measured.once(write.floor()),
+                ">= 0.8 floor",
+                write.ratioNoPretouch() >= 0.8,
+                rounds + "like for like; reference = floor's best round");
+        report.add(
+                "paired.journaled.1t.vs.pretouched.floor",
+                "paired: journaled frame cycle, 1 thread, against the pretouched floor, best round",
+                Measured.once(write.ours()),
+                "events/s",
+                Measured.once(write.floorPretouched()),
+                ">= 0.8 floor",
+                write.ratioPretouched() >= 0.8,
+                rounds + "like for like; reference = the pretouched floor's best round");
         step("paired rounds: leak detection DISABLED vs SAMPLED vs PARANOID (call sites), alternating");
         PairedRuns.Levels levels = PairedRuns.leakLevels(PAIRED_ROUNDS, PAIRED_CYCLES, frameEvents);
         report.add(
@@ -487,14 +515,19 @@ public final class BenchRunner {
                 Dirs.delete(dir);
             }
         }
-        PairedRuns.Pair w = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, 14.0);
+        PairedRuns.WriteRounds w = PairedRuns.write(PAIRED_ROUNDS, PAIRED_CYCLES, 14.0);
         System.out.printf(
                 Locale.ROOT,
-                "journaled frame cycle %,.0f events/s, floor %,.0f events/s, ratio %.3f (best of %d alternating"
-                        + " rounds)%n",
+                "journaled frame cycle %,.0f events/s (no pretouch thread: %,.0f), floor %,.0f events/s (pretouched:"
+                        + " %,.0f); ratios %.3f, like for like %.3f without a pretouch thread and %.3f with one (best"
+                        + " of %d rounds taking turns)%n",
                 w.ours(),
-                w.reference(),
+                w.oursNoPretouch(),
+                w.floor(),
+                w.floorPretouched(),
                 w.ratio(),
+                w.ratioNoPretouch(),
+                w.ratioPretouched(),
                 w.rounds());
     }
 
@@ -614,7 +647,19 @@ public final class BenchRunner {
                 floor2,
                 "events/s",
                 null);
+        Measured floorP = Measured.throughput(result(jmh, "FloorBench.floor1T/pretouch"), frameEvents);
+        report.add(
+                "floor.1t.pretouched",
+                "floor given the journal's pretouch thread, 1 thread",
+                floorP,
+                "events/s",
+                floor1,
+                null,
+                null,
+                "not raw Chronicle (which has none): the like-for-like reference for the journal as shipped;"
+                        + " reference = floor");
         Measured ours1 = Measured.throughput(result(jmh, "JournaledBench.frameCycle1T"), frameEvents);
+        Measured ours1n = Measured.throughput(result(jmh, "JournaledBench.frameCycle1T/nopretouch"), frameEvents);
         Measured ours2 = Measured.throughput(result(jmh, "JournaledBench.frameCycle2T"), frameEvents);
         Measured jfr = Measured.throughput(result(jmh, "JfrBench.jfrFrameCycle1T"), frameEvents);
         report.add(
@@ -625,7 +670,26 @@ public final class BenchRunner {
                 floor1,
                 ">= 0.8 floor",
                 ours1.mean() >= 0.8 * floor1.mean(),
-                "leak detection DISABLED; reference = floor, 1 thread");
+                "leak detection DISABLED, the journal's pretouch thread on (the default); reference = floor (raw"
+                        + " Chronicle), 1 thread");
+        report.add(
+                "journaled.1t.nopretouch",
+                "journaled slot events, frame cycle, 1 thread, no pretouch thread",
+                ours1n,
+                "events/s",
+                floor1,
+                ">= 0.8 floor",
+                ours1n.mean() >= 0.8 * floor1.mean(),
+                "like for like with the floor: the appending thread takes its page faults; reference = floor");
+        report.add(
+                "journaled.1t.vs.pretouched.floor",
+                "journaled slot events, frame cycle, 1 thread, against the pretouched floor",
+                ours1,
+                "events/s",
+                floorP,
+                ">= 0.8 floor",
+                ours1.mean() >= 0.8 * floorP.mean(),
+                "like for like: both with the pretouch thread; reference = floor given the same pretouch thread");
         report.add(
                 "journaled.1t.vs.jfr",
                 "journaled slot events against the JFR peer, 1 thread",

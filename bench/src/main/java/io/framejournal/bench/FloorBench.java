@@ -1,6 +1,7 @@
 package io.framejournal.bench;
 
 import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.Pretoucher;
 import io.framejournal.journal.RecordFormat;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.hash.Data;
@@ -20,6 +22,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -49,8 +52,16 @@ public class FloorBench {
     /** One queue and one map, shared by all threads, configured like a region's. */
     @State(Scope.Benchmark)
     public static class Shared {
+        /**
+         * Whether the queue gets the journal's {@link Pretoucher} (one thread only): not raw Chronicle, which has none,
+         * but the like-for-like reference for a journal that has one.
+         */
+        @Param({"false"})
+        public boolean floorPretouch;
+
         Path dir;
         SingleChronicleQueue queue;
+        Pretoucher pretoucher;
         ChronicleMap<Integer, byte[]> map;
         final AtomicInteger nextSlot = new AtomicInteger();
 
@@ -65,6 +76,7 @@ public class FloorBench {
                     .constantValueSizeBySample(new byte[VALUE_SIZE])
                     .checksumEntries(false)
                     .createPersistedTo(dir.resolve("slots.cm3").toFile());
+            pretoucher = floorPretouch ? Pretoucher.start("floor") : null;
             byte[] value = new byte[VALUE_SIZE];
             for (int i = 0; i < SLOTS; i++) {
                 map.put(i, value);
@@ -73,6 +85,9 @@ public class FloorBench {
 
         @TearDown(Level.Iteration)
         public void close() {
+            if (pretoucher != null) {
+                pretoucher.close();
+            }
             queue.close();
             map.close();
             Dirs.delete(dir);
@@ -92,14 +107,24 @@ public class FloorBench {
     public static class Lane {
         ExcerptAppender appender;
         Bytes<?> record;
+        /** The record buffer's address, and a view of its first n bytes: ours hands its record to Chronicle so. */
+        long recordAddress;
+
+        final PointerBytesStore view = new PointerBytesStore();
+        Pretoucher pretoucher;
         long address;
         long counter;
 
         @Setup(Level.Iteration)
         public void open(Shared shared) {
+            pretoucher = shared.pretoucher;
+            if (pretoucher != null && shared.nextSlot.get() > 0) {
+                throw new IllegalStateException("floorPretouch is for one thread: a Pretoucher takes one appender");
+            }
             appender = shared.queue.createAppender();
             appender.singleThreadedCheckDisabled(true);
             record = Bytes.allocateDirect(CLAIM);
+            recordAddress = record.addressForWrite(0);
             address = shared.address(shared.nextSlot.getAndIncrement() % SLOTS);
         }
 
@@ -133,15 +158,21 @@ public class FloorBench {
 
     private static long call(Lane lane, int len) {
         long n = ++lane.counter;
-        Bytes<?> r = lane.record;
-        r.clear();
+        // plain stores at the buffer's address, as RecordEncoder writes: filling through Bytes.writeLong made the floor
+        // bimodal (~18M or ~22M events/s from one JVM to the next, by whether C2 inlined Chronicle's bounds check,
+        // NativeBytes.writeOffsetPositionMoved, into this loop: bench/README.md, "The floor's two speeds")
+        long r = lane.recordAddress;
         for (int i = 0; i + 8 <= len; i += 8) {
-            r.writeLong(n);
+            MEM.writeLong(r + i, n);
         }
         for (int i = len & ~7; i < len; i++) {
-            r.writeByte((byte) n);
+            MEM.writeByte(r + i, (byte) n);
         }
-        lane.appender.writeBytes(r);
+        lane.view.set(r, len);
+        lane.appender.writeBytes(lane.view);
+        if (lane.pretoucher != null) {
+            lane.pretoucher.wrote(lane.appender);
+        }
         long a = lane.address;
         MEM.writeLong(a + 16, n);
         MEM.writeLong(a + 24, n);

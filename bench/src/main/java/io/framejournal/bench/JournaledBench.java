@@ -30,6 +30,10 @@ public class JournaledBench {
     @Param({"DISABLED"})
     public LeakDetection leakDetection;
 
+    /** Whether the region's journal has its pretouch thread (the default) or the appending thread takes the faults. */
+    @Param({"true"})
+    public boolean pretouch;
+
     private Path dir;
     private MetaRegion region;
     private FrameAllocOptions alloc;
@@ -41,7 +45,7 @@ public class JournaledBench {
     @Setup(Level.Iteration)
     public void open() throws IOException {
         dir = Dirs.temp("journaled");
-        region = Workload.createRegion(dir.resolve("region"), leakDetection);
+        region = Workload.createRegion(dir.resolve("region"), leakDetection, pretouch);
         alloc = new FrameAllocOptions(region);
     }
 

@@ -21,8 +21,14 @@ final class Workload {
     private Workload() {}
 
     static MetaRegion createRegion(Path dir, LeakDetection leakDetection) {
+        return createRegion(dir, leakDetection, RegionOptions.defaults().pretouch());
+    }
+
+    static MetaRegion createRegion(Path dir, LeakDetection leakDetection, boolean pretouch) {
         return MetaRegion.create(
-                dir, RegionConfig.of(MAX_PADDR), RegionOptions.defaults().withLeakDetection(leakDetection));
+                dir,
+                RegionConfig.of(MAX_PADDR),
+                RegionOptions.defaults().withLeakDetection(leakDetection).withPretouch(pretouch));
     }
 
     static MetaRegion openRegion(Path dir, LeakDetection leakDetection) {

@@ -77,6 +77,7 @@ public class FloorBench {
                     .checksumEntries(false)
                     .createPersistedTo(dir.resolve("slots.cm3").toFile());
             pretoucher = floorPretouch ? Pretoucher.start("floor") : null;
+            nextSlot.set(0); // lanes count themselves afresh every iteration
             byte[] value = new byte[VALUE_SIZE];
             for (int i = 0; i < SLOTS; i++) {
                 map.put(i, value);

@@ -206,6 +206,16 @@ public final class BenchRunner {
                 levels.rounds() + " alternating rounds of " + PAIRED_CYCLES + " cycles per level; 1 handle in 128"
                         + " per thread leak-tracked with its call site; reference = DISABLED's best round");
         report.add(
+                "paired.sampled.nopretouch",
+                "paired: journaled frame cycle, leaks SAMPLED (call sites), no pretouch thread",
+                Measured.once(levels.sampledNoPretouch()),
+                "events/s",
+                Measured.once(levels.disabledNoPretouch()),
+                ">= 0.9 DISABLED",
+                levels.sampledNoPretouch() >= 0.9 * levels.disabledNoPretouch(),
+                "the same rounds, both regions without the journal's pretouch thread (like for like with the runs"
+                        + " before it); reference = DISABLED's best round without it");
+        report.add(
                 "paired.paranoid",
                 "paired: journaled frame cycle, leaks PARANOID (call sites)",
                 Measured.once(levels.paranoid()),
@@ -448,6 +458,20 @@ public final class BenchRunner {
                 with / without >= 0.9,
                 "rounds with: " + java.util.Arrays.toString(round(o[0])) + ", without: "
                         + java.util.Arrays.toString(round(o[1])));
+        step("the same without the journal's pretouch thread (like for like with the runs before it)");
+        double[][] on = WeeksBench.checkpointOverheadNoPretouch(
+                work, overheadOps, java.time.Duration.ofSeconds(periodSeconds), rounds);
+        report.add(
+                "writer.checkpointing.nopretouch",
+                "simulate operations/s, checkpoint every " + periodSeconds + " s against none, no pretouch thread",
+                new Measured(mean(on[0]), max(on[0])),
+                "ops/s",
+                new Measured(mean(on[1]), max(on[1])),
+                "ratio >= 0.9",
+                mean(on[0]) / mean(on[1]) >= 0.9,
+                "rounds with: " + java.util.Arrays.toString(round(on[0])) + ", without: "
+                        + java.util.Arrays.toString(round(on[1])) + "; with the pretouch thread and a checkpointer"
+                        + " against neither: " + fmt2(with / mean(on[1])));
         long redoMillis = Long.getLong("bench.redoPointMillis", 1000);
         step("writer recording a redo point every " + redoMillis + " ms against none: " + rounds + " paired rounds");
         double[][] rp =
@@ -537,13 +561,16 @@ public final class BenchRunner {
         System.out.printf(
                 Locale.ROOT,
                 "journaled frame cycle, best of %d alternating rounds: DISABLED %,.0f events/s, SAMPLED %,.0f (%.3f),"
-                        + " PARANOID %,.0f (%.3f)%n",
+                        + " PARANOID %,.0f (%.3f); no pretouch thread: DISABLED %,.0f, SAMPLED %,.0f (%.3f)%n",
                 l.rounds(),
                 l.disabled(),
                 l.sampled(),
                 l.sampled() / l.disabled(),
                 l.paranoid(),
-                l.paranoid() / l.disabled());
+                l.paranoid() / l.disabled(),
+                l.disabledNoPretouch(),
+                l.sampledNoPretouch(),
+                l.sampledNoPretouch() / l.disabledNoPretouch());
     }
 
     /**

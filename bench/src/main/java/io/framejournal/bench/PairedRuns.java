@@ -177,26 +177,41 @@ final class PairedRuns {
     }
 
     /** Fastest rounds of the journaled frame cycle at each leak detection level, in events per second. */
-    record Levels(double disabled, double sampled, double paranoid, int rounds) {}
+    record Levels(
+            double disabled,
+            double sampled,
+            double paranoid,
+            double disabledNoPretouch,
+            double sampledNoPretouch,
+            int rounds) {}
 
     /**
      * Journaled frame cycles with leak detection DISABLED, SAMPLED and PARANOID (call sites captured for the sampled
-     * handles), three regions side by side, alternating in short rounds; the fastest round of each.
+     * handles), and DISABLED and SAMPLED again without the journal's pretouch thread: five regions side by side,
+     * taking turns in short rounds (each going first in turn); the fastest round of each.
      */
     static Levels leakLevels(int rounds, int cyclesPerRound, double eventsPerCycle) throws IOException {
         Path dir = Dirs.temp("paired-levels");
-        LeakDetection[] levels = {LeakDetection.DISABLED, LeakDetection.SAMPLED, LeakDetection.PARANOID};
+        LeakDetection[] levels = {
+            LeakDetection.DISABLED,
+            LeakDetection.SAMPLED,
+            LeakDetection.PARANOID,
+            LeakDetection.DISABLED,
+            LeakDetection.SAMPLED
+        };
+        boolean[] pretouch = {true, true, true, false, false};
         MetaRegion[] regions = new MetaRegion[levels.length];
         try {
             FrameAllocOptions[] allocs = new FrameAllocOptions[levels.length];
             for (int l = 0; l < levels.length; l++) {
-                regions[l] = Workload.createRegion(dir.resolve(levels[l].name()), levels[l]);
+                regions[l] = Workload.createRegion(dir.resolve(l + "-" + levels[l].name()), levels[l], pretouch[l]);
                 allocs[l] = new FrameAllocOptions(regions[l]);
             }
-            long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+            long[] best = new long[levels.length];
+            java.util.Arrays.fill(best, Long.MAX_VALUE);
             for (int r = 0; r < WARMUP_ROUNDS + rounds; r++) {
                 for (int k = 0; k < levels.length; k++) {
-                    int l = (r + k) % levels.length; // each level goes first, second and third in turn
+                    int l = (r + k) % levels.length; // each goes first, second, ... in turn
                     long t0 = System.nanoTime();
                     for (int i = 0; i < cyclesPerRound; i++) {
                         Workload.frameCycle(allocs[l]);
@@ -208,7 +223,13 @@ final class PairedRuns {
                 }
             }
             double events = cyclesPerRound * eventsPerCycle;
-            return new Levels(events * 1e9 / best[0], events * 1e9 / best[1], events * 1e9 / best[2], rounds);
+            return new Levels(
+                    events * 1e9 / best[0],
+                    events * 1e9 / best[1],
+                    events * 1e9 / best[2],
+                    events * 1e9 / best[3],
+                    events * 1e9 / best[4],
+                    rounds);
         } finally {
             for (MetaRegion region : regions) {
                 if (region != null) {

@@ -2,6 +2,7 @@ package io.framejournal.bench;
 
 import io.framejournal.allocator.MetaRegion;
 import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.allocator.RegionOptions;
 import io.framejournal.journal.Checkpointer;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
@@ -122,17 +123,32 @@ final class WeeksBench {
                 sim -> sim.checkpoints(Checkpointer.Policy.every(period).keeping(2)));
     }
 
+    /** {@link #checkpointOverhead}, both simulations without the journal's pretouch thread. */
+    static double[][] checkpointOverheadNoPretouch(Path work, long ops, Duration period, int rounds) {
+        return overhead(
+                work,
+                ops,
+                rounds,
+                sim -> sim.checkpoints(Checkpointer.Policy.every(period).keeping(2)),
+                false);
+    }
+
     /** {@link #checkpointOverhead}, for a redo point recorded every {@code period} against none. */
     static double[][] redoPointOverhead(Path work, long ops, Duration period, int rounds) {
         return overhead(work, ops, rounds, sim -> sim.redoPointEvery(period));
     }
 
     private static double[][] overhead(Path work, long ops, int rounds, java.util.function.Consumer<Simulator> withIt) {
+        return overhead(work, ops, rounds, withIt, RegionOptions.defaults().pretouch());
+    }
+
+    private static double[][] overhead(
+            Path work, long ops, int rounds, java.util.function.Consumer<Simulator> withIt, boolean pretouch) {
         double[][] out = new double[2][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int with = 0; with < 2; with++) {
                 Path dir = work.resolve("overhead-" + r + "-" + with);
-                Simulator sim = new Simulator(dir).threads(1).ops(ops).seed(3);
+                Simulator sim = new Simulator(dir).threads(1).ops(ops).seed(3).pretouch(pretouch);
                 if (with == 0) {
                     withIt.accept(sim);
                 }

@@ -121,6 +121,13 @@ final class SimulateCommand extends BaseCommand {
     int keepCheckpoints;
 
     @Option(
+            names = "--no-pretouch",
+            description = "No pretouch thread: the worker threads take the journal file's page faults themselves"
+                    + " (by default a background thread faults the pages in ahead of the appends; see README,"
+                    + " \"Threads\").")
+    boolean noPretouch;
+
+    @Option(
             names = "--rate",
             paramLabel = "OPS",
             defaultValue = "0",
@@ -144,6 +151,9 @@ final class SimulateCommand extends BaseCommand {
                 .dropLeakedHandles(dropLeaks)
                 .rate(rate)
                 .leakDetection(leakDetection);
+        if (noPretouch) {
+            sim.pretouch(false);
+        }
         if (maxPaddr != null) {
             sim.maxPaddr(maxPaddr);
         }

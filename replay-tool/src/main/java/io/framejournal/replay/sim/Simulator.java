@@ -186,6 +186,17 @@ public final class Simulator {
 
     private java.time.Duration redoPointEvery;
 
+    /**
+     * Whether the region's journal has a pretouch thread (faulting its pages in ahead of the appends); by default as
+     * {@link RegionOptions#defaults()} says.
+     */
+    public Simulator pretouch(boolean on) {
+        this.pretouch = on;
+        return this;
+    }
+
+    private Boolean pretouch;
+
     /** Called from the worker thread as each leak is injected (e.g. to log it before a crash). */
     public Simulator onInjected(Consumer<InjectedLeak> listener) {
         this.onInjected = listener;
@@ -208,6 +219,9 @@ public final class Simulator {
                 .withLeakDetection(detection)
                 .withCheckpoints(checkpoints)
                 .withRedoPoint(redoPointEvery);
+        if (pretouch != null) {
+            options = options.withPretouch(pretouch);
+        }
         MetaRegion region;
         if (exists) {
             RegionConfig existing = RegionConfig.read(new RegionLayout(dir).config());

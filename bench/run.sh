@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the bench module (with the modules it needs) and runs the short benchmark suite: a table on stdout and
-# bench/results.json. Takes 3-6 minutes on a 2-core machine. Settings: BENCH_OPTS="-Dbench.iterations=10 ..."
+# bench/results.json. Takes about 10 minutes on a 2-core machine. Settings: BENCH_OPTS="-Dbench.iterations=10 ..."
 # (see bench/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."

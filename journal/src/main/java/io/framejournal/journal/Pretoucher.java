@@ -19,7 +19,8 @@ import net.openhft.posix.internal.noop.NoOpPosixAPI;
  *
  * <p>The appending thread publishes where it writes ({@link #wrote}, every {@value #PUBLISH_EVERY} records, under the
  * append lock: a few field reads of its own appender); the pretouch thread asks the kernel to populate the pages from
- * there up to {@value #AHEAD_BYTES} bytes ahead, within the mapped chunk, with {@code madvise(MADV_POPULATE_WRITE)}
+ * there up to what the appends write in {@value #AHEAD_MS} ms (at least {@value #MIN_AHEAD_BYTES} bytes, at most
+ * {@value #AHEAD_BYTES}) ahead, within the mapped chunk, with {@code madvise(MADV_POPULATE_WRITE)}
  * (Linux 5.14 and later). That call never reads or writes the memory itself: the file's bytes stay exactly as they are
  * (zeros, past the last record), whatever the appender writes meanwhile, and an address range that is no longer
  * mapped gives an error instead of a crash. Chronicle's own pretoucher is an Enterprise feature (in the open-source
@@ -39,7 +40,14 @@ public final class Pretoucher implements AutoCloseable {
     private static final int EINVAL = 22;
 
     static final long PAGE = 4096;
-    /** How far ahead of the last published write position pages are populated (bounded by the mapped chunk). */
+    /**
+     * How far ahead of the last published write position pages are populated: what the appends write in this long,
+     * at their last measured rate, between {@link #MIN_AHEAD_BYTES} and {@link #AHEAD_BYTES} (and never past the
+     * mapped chunk). A slow writer so leaves at most a few pages of the file populated past its last record.
+     */
+    static final long AHEAD_MS = 5;
+
+    static final long MIN_AHEAD_BYTES = 64L << 10;
     static final long AHEAD_BYTES = 2L << 20;
     /** Populated per {@code madvise} call, so the thread follows a moving writer closely. */
     static final long STEP_BYTES = 256L << 10;
@@ -161,6 +169,9 @@ public final class Pretoucher implements AutoCloseable {
             return;
         }
         long seen = -1;
+        long ahead = MIN_AHEAD_BYTES;
+        long lastAt = 0;
+        long lastNanos = 0;
         long populatedTo = 0;
         long chunkLimit = 0;
         long park = MIN_PARK_NANOS;
@@ -173,13 +184,25 @@ public final class Pretoucher implements AutoCloseable {
                 park = parkAndBackOff(v == seen ? park : MIN_PARK_NANOS);
                 continue;
             }
+            if (v != seen) {
+                long now = System.nanoTime();
+                if (at > lastAt && at - lastAt < AHEAD_BYTES && lastNanos != 0) {
+                    // what the appends wrote since the last publication seen, scaled to AHEAD_MS
+                    long window =
+                            (at - lastAt) * TimeUnit.MILLISECONDS.toNanos(AHEAD_MS) / Math.max(1, now - lastNanos);
+                    ahead = Math.max(MIN_AHEAD_BYTES, Math.min(AHEAD_BYTES, window)) & -PAGE;
+                }
+                lastAt = at;
+                lastNanos = now;
+            }
             long from = at & -PAGE;
             if (end != chunkLimit || populatedTo < from || populatedTo > end) {
                 // another chunk, or the writer got ahead of what was populated: start where it writes
                 populatedTo = from;
                 chunkLimit = end;
             }
-            long to = Math.min(Math.min(end & -PAGE, from + AHEAD_BYTES), populatedTo + STEP_BYTES);
+            // every bound a whole number of pages from a page boundary: madvise takes page-aligned ranges only
+            long to = Math.min(Math.min(end & -PAGE, from + ahead), populatedTo + STEP_BYTES);
             if (to <= populatedTo) {
                 park = parkAndBackOff(v == seen ? park : MIN_PARK_NANOS);
                 seen = v;
@@ -198,7 +221,7 @@ public final class Pretoucher implements AutoCloseable {
                     // the same error itself; wait for it to move on rather than retrying at once
                     park = parkAndBackOff(TimeUnit.MILLISECONDS.toNanos(MAX_PARK_MS));
                 }
-                populatedTo = end; // ENOMEM: the chunk was unmapped; wait for the next publication
+                populatedTo = end & -PAGE; // ENOMEM: the chunk was unmapped; wait for the next publication
                 continue;
             }
             total += to - populatedTo;

@@ -51,6 +51,37 @@ class PretoucherTest {
     }
 
     @Test
+    void follows_a_writer_that_speeds_up_and_slows_down(@TempDir Path dir) throws InterruptedException {
+        // the window ahead follows the append rate: a slow start, a burst, a pause, another burst
+        Pretoucher pretoucher;
+        long n = 0;
+        try (JournalWriter writer = JournalWriter.open(dir, SyncMode.NONE, true)) {
+            pretoucher = writer.pretoucher();
+            JournalWriter.Lane lane = writer.lane();
+            JournalEvent e = new JournalEvent();
+            for (int burst = 0; burst < 4; burst++) {
+                int records = burst % 2 == 0 ? 2_000 : 150_000;
+                for (int i = 0; i < records; i++, n++) {
+                    lane.append(e.set(EventKind.REFCOUNT, OpCode.FRAME_CLONE, 1, n, n + 1, n));
+                    if (burst % 2 == 0 && i % 100 == 0) {
+                        Thread.sleep(1);
+                    }
+                }
+            }
+            assertThat(pretoucher.problem()).isNull();
+            assertThat(pretoucher.bytesPopulated()).isPositive();
+        }
+        try (JournalReader reader = JournalReader.open(dir)) {
+            JournalEvent e = new JournalEvent();
+            long read = 0;
+            while (reader.next(e)) {
+                assertThat(e.before).isEqualTo(read++);
+            }
+            assertThat(read).isEqualTo(n);
+        }
+    }
+
+    @Test
     void a_writer_without_one_starts_no_thread(@TempDir Path dir) {
         try (JournalWriter writer = JournalWriter.open(dir, SyncMode.NONE)) {
             writer.append(new JournalEvent().set(EventKind.REFCOUNT, OpCode.FRAME_CLONE, 1, 1, 2, 7));

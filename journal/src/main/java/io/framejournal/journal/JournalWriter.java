@@ -85,10 +85,16 @@ public final class JournalWriter implements AutoCloseable {
                 .build();
         Path name = journalDir.toAbsolutePath().getParent();
         return new JournalWriter(
-                queue,
-                clock,
-                next,
-                pretouch ? Pretoucher.start(String.valueOf(name == null ? journalDir : name.getFileName())) : null);
+                queue, clock, next, pretouch ? startPretoucher(name == null ? journalDir : name.getFileName()) : null);
+    }
+
+    /** A pretouch thread, or none when no thread can be started now: appending never depends on it. */
+    private static Pretoucher startPretoucher(Path regionName) {
+        try {
+            return Pretoucher.start(String.valueOf(regionName));
+        } catch (OutOfMemoryError noThread) { // "unable to create native thread"
+            return null;
+        }
     }
 
     /** The writer's pretoucher, or {@code null} when it has none. */

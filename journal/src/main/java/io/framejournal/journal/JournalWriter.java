@@ -83,15 +83,20 @@ public final class JournalWriter implements AutoCloseable {
         SingleChronicleQueue queue = Chronicle.writableQueueBuilder(journalDir, cycle, syncMode)
                 .timeProvider(clock)
                 .build();
-        Path name = journalDir.toAbsolutePath().getParent();
-        return new JournalWriter(
-                queue, clock, next, pretouch ? startPretoucher(name == null ? journalDir : name.getFileName()) : null);
+        return new JournalWriter(queue, clock, next, pretouch ? startPretoucher(regionName(journalDir)) : null);
+    }
+
+    /** The name a journal's threads carry: its region directory's (the journal's parent), else its own. */
+    private static String regionName(Path journalDir) {
+        Path region = journalDir.toAbsolutePath().getParent();
+        Path name = region == null || region.getFileName() == null ? journalDir.getFileName() : region.getFileName();
+        return name == null ? "journal" : name.toString();
     }
 
     /** A pretouch thread, or none when no thread can be started now: appending never depends on it. */
-    private static Pretoucher startPretoucher(Path regionName) {
+    private static Pretoucher startPretoucher(String regionName) {
         try {
-            return Pretoucher.start(String.valueOf(regionName));
+            return Pretoucher.start(regionName);
         } catch (OutOfMemoryError noThread) { // "unable to create native thread"
             return null;
         }

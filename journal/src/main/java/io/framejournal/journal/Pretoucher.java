@@ -76,7 +76,6 @@ public final class Pretoucher implements AutoCloseable {
      * The last published write position (an address in the appender's mapped chunk) and the end of that chunk, as a
      * sequence lock: odd while the appending thread writes them. Written only under the append lock.
      */
-    @SuppressWarnings("unused") // through VERSION
     private long version;
 
     @SuppressWarnings("unused") // through ADDRESS

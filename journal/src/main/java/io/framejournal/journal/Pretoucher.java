@@ -91,6 +91,8 @@ public final class Pretoucher implements AutoCloseable {
     private volatile boolean stopping;
     private volatile String problem;
     private volatile long bytesPopulated;
+    /** Written by the pretouch thread only. */
+    private volatile long wakeups;
 
     private Pretoucher(String name) {
         thread = new Thread(this::run, name);
@@ -179,18 +181,17 @@ public final class Pretoucher implements AutoCloseable {
             long v = (long) VERSION.getAcquire(this);
             long at = (long) ADDRESS.getAcquire(this);
             long end = (long) LIMIT.getAcquire(this);
+            boolean fresh = v != seen; // a publication this thread has not looked at yet (or a torn read of one)
+            seen = v;
             if ((v & 1) != 0 || v != (long) VERSION.getAcquire(this) || v == 0) {
-                park = parkAndBackOff(v == seen ? park : MIN_PARK_NANOS);
+                park = idle(fresh ? MIN_PARK_NANOS : park); // torn, or nothing published yet
                 continue;
             }
-            if (v != seen) {
-                long now = System.nanoTime();
-                if (at > lastAt && at - lastAt < AHEAD_BYTES && lastNanos != 0) {
-                    // what the appends wrote since the last publication seen, scaled to AHEAD_MS
-                    long window =
-                            (at - lastAt) * TimeUnit.MILLISECONDS.toNanos(AHEAD_MS) / Math.max(1, now - lastNanos);
-                    ahead = Math.max(MIN_AHEAD_BYTES, Math.min(AHEAD_BYTES, window)) & -PAGE;
-                }
+            long now = System.nanoTime();
+            if (fresh && lastNanos != 0 && at > lastAt && at - lastAt < AHEAD_BYTES) {
+                ahead = aheadFor(at - lastAt, now - lastNanos);
+            }
+            if (fresh) {
                 lastAt = at;
                 lastNanos = now;
             }
@@ -203,11 +204,9 @@ public final class Pretoucher implements AutoCloseable {
             // every bound a whole number of pages from a page boundary: madvise takes page-aligned ranges only
             long to = Math.min(Math.min(end & -PAGE, from + ahead), populatedTo + STEP_BYTES);
             if (to <= populatedTo) {
-                park = parkAndBackOff(v == seen ? park : MIN_PARK_NANOS);
-                seen = v;
+                park = idle(fresh ? MIN_PARK_NANOS : park);
                 continue;
             }
-            seen = v;
             park = MIN_PARK_NANOS;
             if (posix.madvise(populatedTo, to - populatedTo, MADV_POPULATE_WRITE) != 0) {
                 int errno = posix.lastError();
@@ -218,9 +217,10 @@ public final class Pretoucher implements AutoCloseable {
                 if (errno != EINTR && errno != EAGAIN && errno != ENOMEM) {
                     // EFAULT (a page the file system could not provide: a full disk), EIO, ...: the writer will meet
                     // the same error itself; wait for it to move on rather than retrying at once
-                    park = parkAndBackOff(TimeUnit.MILLISECONDS.toNanos(MAX_PARK_MS));
+                    park = idle(TimeUnit.MILLISECONDS.toNanos(MAX_PARK_MS));
                 }
-                populatedTo = end & -PAGE; // ENOMEM: the chunk was unmapped; wait for the next publication
+                // ENOMEM (the chunk was unmapped) and the rest: nothing more in this chunk until the next publication
+                populatedTo = end & -PAGE;
                 continue;
             }
             total += to - populatedTo;
@@ -229,10 +229,25 @@ public final class Pretoucher implements AutoCloseable {
         }
     }
 
+    /**
+     * How far ahead to populate when the appends moved {@code movedBytes} in {@code elapsedNanos}: what they write in
+     * {@value #AHEAD_MS} ms at that rate, between {@link #MIN_AHEAD_BYTES} and {@link #AHEAD_BYTES}, in whole pages.
+     */
+    static long aheadFor(long movedBytes, long elapsedNanos) {
+        long window = movedBytes * TimeUnit.MILLISECONDS.toNanos(AHEAD_MS) / Math.max(1, elapsedNanos);
+        return Math.max(MIN_AHEAD_BYTES, Math.min(AHEAD_BYTES, window)) & -PAGE;
+    }
+
     /** Parks for {@code nanos}; @return the next idle park, doubled up to {@value #MAX_PARK_MS} ms */
-    private static long parkAndBackOff(long nanos) {
+    private long idle(long nanos) {
+        wakeups++;
         LockSupport.parkNanos(nanos);
         return Math.min(nanos * 2, TimeUnit.MILLISECONDS.toNanos(MAX_PARK_MS));
+    }
+
+    /** Times the thread has parked (for tests: an idle writer's thread must not spin). */
+    long wakeups() {
+        return wakeups;
     }
 
     /** Stops the thread and waits for it (before the queue it touches is closed). */

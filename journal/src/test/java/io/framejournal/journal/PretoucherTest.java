@@ -1,8 +1,10 @@
 package io.framejournal.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import net.openhft.chronicle.bytes.SyncMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,21 +53,18 @@ class PretoucherTest {
     }
 
     @Test
-    void follows_a_writer_that_speeds_up_and_slows_down(@TempDir Path dir) throws InterruptedException {
-        // the window ahead follows the append rate: a slow start, a burst, a pause, another burst
+    void follows_bursts_of_appends_across_chunks(@TempDir Path dir) {
+        // small and large bursts: the window ahead is re-measured at each, and the thread follows chunk changes
         Pretoucher pretoucher;
         long n = 0;
         try (JournalWriter writer = JournalWriter.open(dir, SyncMode.NONE, true)) {
             pretoucher = writer.pretoucher();
             JournalWriter.Lane lane = writer.lane();
             JournalEvent e = new JournalEvent();
-            for (int burst = 0; burst < 4; burst++) {
+            for (int burst = 0; burst < 6; burst++) {
                 int records = burst % 2 == 0 ? 2_000 : 150_000;
                 for (int i = 0; i < records; i++, n++) {
                     lane.append(e.set(EventKind.REFCOUNT, OpCode.FRAME_CLONE, 1, n, n + 1, n));
-                    if (burst % 2 == 0 && i % 100 == 0) {
-                        Thread.sleep(1);
-                    }
                 }
             }
             assertThat(pretoucher.problem()).isNull();
@@ -82,6 +81,29 @@ class PretoucherTest {
     }
 
     @Test
+    void the_window_ahead_follows_the_append_rate_in_whole_pages() {
+        // madvise takes page-aligned ranges only: an unaligned window made every later call fail with EINVAL
+        for (long moved = 0; moved < Pretoucher.AHEAD_BYTES; moved += 4_093) {
+            for (long nanos = 1; nanos < 2_000_000_000L; nanos = nanos * 3 + 7) {
+                long ahead = Pretoucher.aheadFor(moved, nanos);
+                assertThat(ahead % Pretoucher.PAGE)
+                        .as("aheadFor(%d, %d)", moved, nanos)
+                        .isZero();
+                assertThat(ahead).isBetween(Pretoucher.MIN_AHEAD_BYTES, Pretoucher.AHEAD_BYTES);
+            }
+        }
+        assertThat(Pretoucher.aheadFor(100, 1_000_000))
+                .as("100 KB/s: the least")
+                .isEqualTo(Pretoucher.MIN_AHEAD_BYTES);
+        assertThat(Pretoucher.aheadFor(100_000, 1_000_000))
+                .as("100 MB/s: 5 ms of it, in whole pages")
+                .isEqualTo(500_000 & -Pretoucher.PAGE);
+        assertThat(Pretoucher.aheadFor(47_000, 100_000))
+                .as("470 MB/s: the most")
+                .isEqualTo(Pretoucher.AHEAD_BYTES);
+    }
+
+    @Test
     void a_writer_without_one_starts_no_thread(@TempDir Path dir) {
         try (JournalWriter writer = JournalWriter.open(dir, SyncMode.NONE)) {
             writer.append(new JournalEvent().set(EventKind.REFCOUNT, OpCode.FRAME_CLONE, 1, 1, 2, 7));
@@ -95,6 +117,10 @@ class PretoucherTest {
         try (JournalWriter writer = JournalWriter.open(dir, SyncMode.NONE, true)) {
             pretoucher = writer.pretoucher();
             assertThat(pretoucher.isRunning()).isTrue();
+            // nothing published: the thread backs off to 10 ms parks (~25 wakeups in the first 200 ms), not 100 µs ones
+            await().during(Duration.ofMillis(200))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> pretoucher.wakeups() < 100);
         }
         assertThat(pretoucher.isRunning()).isFalse();
         assertThat(pretoucher.bytesPopulated()).as("nothing was appended").isZero();

@@ -40,6 +40,12 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
     /** 0 free, 1 held: taken with a CAS, released with a release store. */
     @SuppressWarnings("unused") // through LOCK
     private volatile int lock;
+    /**
+     * The thread holding the lock, or {@code null}: written by the holder right after it takes the lock and cleared
+     * before it releases it. Plain: a thread reads its own thread here only while it holds the lock (the last value it
+     * wrote itself, or a later holder's, which is never its own), so {@link #isHeldByCurrentThread} needs no fence.
+     */
+    private Thread owner;
     /** Every registered request (copy on write), for the lock's holder to scan without allocating. */
     private volatile Request[] requests = new Request[0];
     /** The request of the thread that served the last pass: a hint, read without the lock. */
@@ -90,6 +96,7 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         if (!LOCK.compareAndSet(this, 0, 1)) {
             return false;
         }
+        owner = Thread.currentThread();
         try {
             pass(self, true);
         } finally {
@@ -133,6 +140,7 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
                 break;
             }
             if ((int) LOCK.getOpaque(this) == 0 && LOCK.compareAndSet(this, 0, 1)) {
+                owner = Thread.currentThread();
                 try {
                     if ((int) STATE.getAcquire(self) == PENDING) {
                         // withdrawn under the lock, before it is released: the next holder must not find it pending
@@ -183,16 +191,27 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
 
     /** Takes the lock without serving anything (a CAS; the acquire orders everything the holder reads after it). */
     final void lock() {
-        if (LOCK.compareAndSet(this, 0, 1)) {
-            return;
+        if (!LOCK.compareAndSet(this, 0, 1)) {
+            int spins = 0;
+            do {
+                // test, then test-and-set: a waiter that CASes in a loop takes the lock's line from the holder each
+                // time
+                while ((int) LOCK.getOpaque(this) != 0) {
+                    spins = pause(spins);
+                }
+            } while (!LOCK.compareAndSet(this, 0, 1));
         }
-        int spins = 0;
-        do {
-            // test, then test-and-set: a waiter that CASes in a loop takes the lock's line from the holder each time
-            while ((int) LOCK.getOpaque(this) != 0) {
-                spins = pause(spins);
-            }
-        } while (!LOCK.compareAndSet(this, 0, 1));
+        owner = Thread.currentThread();
+    }
+
+    /** Whether the calling thread holds the lock (serving a pass, or through {@link #lock()}). */
+    final boolean isHeldByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    /** Whether any thread holds the lock at this moment. */
+    final boolean isLocked() {
+        return (int) LOCK.getVolatile(this) != 0;
     }
 
     /** One wait of a waiter that has waited {@code spins} times: spinning at first, then yielding. */
@@ -207,6 +226,7 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
 
     /** Releases the lock: a release store publishes everything written under it to the next holder. */
     final void unlock() {
+        owner = null;
         LOCK.setRelease(this, 0);
     }
 

@@ -2,8 +2,10 @@ package io.framejournal.journal;
 
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.impl.single.ExternallyLockedQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.WriteLock;
 
 /**
  * Chronicle settings in one place. Loading this class switches Chronicle's analytics and banners off before
@@ -35,6 +37,9 @@ public final class Chronicle {
         setIfAbsent(
                 "org.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder",
                 "error");
+        setIfAbsent(
+                "org.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.ExternallyLockedQueueBuilder",
+                "error");
         // A damaged metadata.cq4t can leave its file lock unobtainable; give up after 2 s (Chronicle waits 10 s).
         setIfAbsent("chronicle.table.store.timeoutMS", "2000");
     }
@@ -61,8 +66,22 @@ public final class Chronicle {
      */
     static SingleChronicleQueueBuilder writableQueueBuilder(Path dir, JournalCycle cycle, SyncMode syncMode) {
         JvmFlags.require();
-        return SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(cycle.rollCycle())
+        return configure(SingleChronicleQueueBuilder.binary(dir), cycle, syncMode);
+    }
+
+    /**
+     * {@link #writableQueueBuilder(Path, JournalCycle, SyncMode)} for a queue whose appends are serialised by {@code
+     * writeLock} instead of Chronicle's own lock word (see {@code AppendLockAsWriteLock}).
+     */
+    static SingleChronicleQueueBuilder writableQueueBuilder(
+            Path dir, JournalCycle cycle, SyncMode syncMode, WriteLock writeLock) {
+        JvmFlags.require();
+        return configure(ExternallyLockedQueueBuilder.binary(dir, writeLock), cycle, syncMode);
+    }
+
+    private static SingleChronicleQueueBuilder configure(
+            SingleChronicleQueueBuilder builder, JournalCycle cycle, SyncMode syncMode) {
+        return builder.rollCycle(cycle.rollCycle())
                 .blockSize(QUEUE_BLOCK_SIZE)
                 .syncMode(syncMode)
                 .timeoutMS(2_000);

@@ -28,7 +28,8 @@ public final class JournalWriter implements AutoCloseable {
     private long nextSeq;
     /**
      * The append lock (held while records take their sequence numbers and are appended, by one thread for its own
-     * record and every record other threads posted meanwhile: flat combining) and the pass it runs.
+     * record and every record other threads posted meanwhile: flat combining) and the pass it runs. It is also the
+     * queue's write lock ({@link AppendLockAsWriteLock}): Chronicle's own lock word is not taken around the appends.
      */
     private final Combiner combiner = new Combiner();
 
@@ -80,10 +81,14 @@ public final class JournalWriter implements AutoCloseable {
         long next = nextSeqOf(journalDir);
         JournalCycle cycle = JournalCycle.ofJournalDir(journalDir);
         AppendClock clock = new AppendClock();
-        SingleChronicleQueue queue = Chronicle.writableQueueBuilder(journalDir, cycle, syncMode)
+        AppendLockAsWriteLock writeLock = new AppendLockAsWriteLock();
+        SingleChronicleQueue queue = Chronicle.writableQueueBuilder(journalDir, cycle, syncMode, writeLock)
                 .timeProvider(clock)
                 .build();
-        return new JournalWriter(queue, clock, next, pretouch ? startPretoucher(regionName(journalDir)) : null);
+        JournalWriter writer =
+                new JournalWriter(queue, clock, next, pretouch ? startPretoucher(regionName(journalDir)) : null);
+        writeLock.bind(writer.combiner);
+        return writer;
     }
 
     /** The name a journal's threads carry: its region directory's (the journal's parent), else its own. */
@@ -292,6 +297,11 @@ public final class JournalWriter implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** The append lock (also the queue's write lock). */
+    AppendCombiner<Lane> appendLock() {
+        return combiner;
     }
 
     /** Records a thread appended for another (flat combining) so far. */

@@ -3,6 +3,7 @@ package io.framejournal.allocator;
 import io.framejournal.journal.Checkpointer;
 import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.EventKind;
+import io.framejournal.journal.Interrupts;
 import io.framejournal.journal.JournalEndCheck;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
@@ -557,19 +558,27 @@ public final class MetaRegion implements AutoCloseable {
             }
             closed = true;
         }
+        // closing writes files (the last redo point, the last checkpoint, region.status) through FileChannels, which an
+        // interrupt would close under it: a thread stopped with an interrupt still closes its region clean, and keeps
+        // the interrupt
+        boolean interrupted = Interrupts.clear();
         try {
             engine.shutdown();
             if (engine.failure() != null) {
-                stopRedoPoints();
-                WriterIdentity.forgetHere(layout.dir());
-                if (checkpointer != null) {
-                    checkpointer.close();
-                }
-                closeQuietly(journal);
-                closeSites();
-                table.close();
+                releaseUnclean();
                 return;
             }
+            closeClean();
+        } finally {
+            lock.close();
+            Interrupts.restore(interrupted);
+        }
+    }
+
+    /** Journals REGION_CLOSE, takes the last redo point and checkpoint, closes everything and marks the region clean. */
+    private void closeClean() {
+        boolean clean = false;
+        try {
             finalRedoPoint();
             long closeIndex = engine.closingMarker(EventKind.REGION_CLOSE, OpCode.REGION, session);
             finalCheckpoint();
@@ -579,10 +588,34 @@ public final class MetaRegion implements AutoCloseable {
             status = status.closed(closeIndex);
             status.write(layout.status());
             WriterIdentity.release(layout.dir());
+            clean = true;
         } catch (IOException e) {
-            throw new RegionException("cannot mark region " + layout.dir() + " clean: " + e.getMessage(), e);
+            throw new RegionException(
+                    "cannot mark region " + layout.dir() + " clean ("
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                            + "); it stays unclean: run `framejournal recover` on it",
+                    e);
         } finally {
-            lock.close();
+            if (!clean) {
+                releaseUnclean(); // whatever failed, no thread or mapping of the region outlives close()
+            }
         }
+    }
+
+    /** Stops the background threads and closes journal, call-site table and slot table; the region stays unclean. */
+    private void releaseUnclean() {
+        stopRedoPoints();
+        WriterIdentity.forgetHere(layout.dir());
+        if (checkpointer != null) {
+            try {
+                checkpointer.close();
+            } catch (RuntimeException ignored) {
+                // closing the rest matters more; the region is unclean already
+            }
+        }
+        closeQuietly(journal);
+        closeSites();
+        table.close();
     }
 }

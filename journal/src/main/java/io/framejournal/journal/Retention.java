@@ -122,7 +122,8 @@ public final class Retention {
                 retired.add(f.path);
             }
         } catch (IOException e) {
-            throw new RegionException("retention stopped after " + retired.size() + " file(s): " + e.getMessage(), e);
+            throw new RegionException(
+                    "retention stopped after " + retired.size() + " file(s): " + JournalReader.oneLine(e), e);
         } finally {
             if (!retired.isEmpty()) {
                 refreshListing(layout.journal());

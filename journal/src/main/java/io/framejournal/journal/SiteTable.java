@@ -169,9 +169,10 @@ public final class SiteTable implements AutoCloseable {
             id++; // only in a table another build wrote: ids are 1, 2, 3... in the order stacks were first met
         }
         ByteBuffer entry = encode(id, key, frames);
+        boolean interrupted = Interrupts.clear(); // an interrupt would close the channel for every later site too
         try {
-            if (channel == null) {
-                openForWrite();
+            if (channel == null || !channel.isOpen()) {
+                openForWrite(); // also after an interrupt that came during an earlier write closed it
             }
             long at = end;
             while (entry.hasRemaining()) {
@@ -180,7 +181,9 @@ public final class SiteTable implements AutoCloseable {
             force();
             end = at;
         } catch (IOException e) {
-            throw new RegionException("cannot write call-site table " + file + ": " + e.getMessage(), e);
+            throw new RegionException("cannot write call-site table " + file + ": " + JournalReader.oneLine(e), e);
+        } finally {
+            Interrupts.restore(interrupted);
         }
         ids.add(id);
         count++;

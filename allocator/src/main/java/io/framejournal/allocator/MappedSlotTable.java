@@ -134,7 +134,8 @@ public final class MappedSlotTable implements SlotSource {
             throw new RegionException("slot table " + file + " is not readable");
         } catch (IOException e) {
             close(channel);
-            throw new RegionException("slot table " + file + " is unreadable: " + e.getMessage());
+            throw new RegionException("slot table " + file + " is unreadable: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (RuntimeException e) {
             close(channel);
             throw e;

@@ -262,6 +262,15 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     public static MetaRegion create(Path dir, RegionConfig config, RegionOptions options) {
+        boolean interrupted = Interrupts.clear(); // see open
+        try {
+            return createNow(dir, config, options);
+        } finally {
+            Interrupts.restore(interrupted);
+        }
+    }
+
+    private static MetaRegion createNow(Path dir, RegionConfig config, RegionOptions options) {
         JvmFlags.require(); // before anything touches the disk
         RegionLayout layout = new RegionLayout(dir);
         try {
@@ -353,6 +362,18 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     public static MetaRegion open(Path dir, RegionOptions options) {
+        // opening reads and writes files through FileChannels, which an interrupt closes under it: on a thread whose
+        // interrupt status is set, it would fail as if the slot table were damaged. Opening is not cancellable (nor
+        // are create and recover): it runs with the status cleared and sets it again for the caller
+        boolean interrupted = Interrupts.clear();
+        try {
+            return openNow(dir, options);
+        } finally {
+            Interrupts.restore(interrupted);
+        }
+    }
+
+    private static MetaRegion openNow(Path dir, RegionOptions options) {
         JvmFlags.require(); // before anything touches the disk
         RegionLayout layout = new RegionLayout(dir).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
@@ -413,7 +434,12 @@ public final class MetaRegion implements AutoCloseable {
      */
     public static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
         JvmFlags.require(); // before anything touches the disk
-        return RegionRecovery.recover(dir, reclaim, salvage, verifyAll);
+        boolean interrupted = Interrupts.clear(); // see open: an interrupt must not pass for a damaged slot table
+        try {
+            return RegionRecovery.recover(dir, reclaim, salvage, verifyAll);
+        } finally {
+            Interrupts.restore(interrupted);
+        }
     }
 
     public RegionConfig config() {

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Threads stopped with an interrupt ({@code ExecutorService.shutdownNow}, as a simulator stops its workers): an
  * interrupt closes a {@code FileChannel} under the thread that writes through it, so before these fixes a region
  * closed on such a thread failed in its last checkpoint ("cannot write checkpoint …: null") and stayed unclean, and a
- * new call site met on one closed the call-site table for the rest of the session.
+ * new call site met on one closed the call-site table for the rest of the session; {@code create} failed inside Chronicle
+ * Map's code generation, and {@code open} and {@code recover} reported the slot table "unreadable" (recover then
+ * advised {@code --salvage}) though nothing was damaged.
  */
-class InterruptedCloseTest {
+class InterruptedThreadTest {
     @TempDir
     Path tmp;
 
@@ -75,6 +77,35 @@ class InterruptedCloseTest {
                 .map(s -> s.frames().get(0).method())
                 .toList();
         assertThat(methods).contains("allocatedWhileInterrupted", "allocatedAfterwards");
+    }
+
+    @Test
+    void create_open_and_recover_on_an_interrupted_thread_work_and_keep_the_interrupt() {
+        Path dir = tmp.resolve("region");
+        RegionOptions quiet = RegionOptions.defaults().withLeakDetection(LeakDetection.DISABLED);
+        long paddr;
+        Thread.currentThread().interrupt();
+        try (MetaRegion region = MetaRegion.create(dir, TestRegions.SMALL, quiet)) {
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("kept after create")
+                    .isTrue();
+            paddr = new FrameAllocOptions(region).allocFrame().intoRaw();
+        }
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("kept after close")
+                .isTrue();
+        try (MetaRegion region = MetaRegion.open(dir, quiet)) {
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("kept after open")
+                    .isTrue();
+            assertThat(region.slotState(paddr).raw).isEqualTo(1);
+        }
+        RecoveryReport report = MetaRegion.recover(dir, false);
+        assertThat(Thread.interrupted()).as("kept after recover").isTrue();
+        assertThat(report).isNotNull();
+        try (MetaRegion region = MetaRegion.open(dir, quiet)) {
+            assertThat(region.slotState(paddr).raw).isEqualTo(1);
+        }
     }
 
     private static Frame<NoMeta> allocatedWhileInterrupted(FrameAllocOptions alloc) {

@@ -100,6 +100,12 @@ final class SlotEngine {
         long[] meta1 = new long[8];
         /** Slots locked by the call in progress. */
         int n;
+        /**
+         * A call is in progress on this thread (between {@link #begin} and {@link #end}): user code it runs (a segment's
+         * metadata function) must not start another call on this region, which would reuse this context and wait
+         * forever for a slot lock this thread holds.
+         */
+        boolean inCall;
 
         OpCode op;
         long handle;
@@ -247,6 +253,10 @@ final class SlotEngine {
      */
     private Ctx begin(OpCode op, long handle, boolean forgetSampled) {
         Ctx c = pin();
+        if (c.inCall) {
+            unpin(c);
+            throw nested(c, op);
+        }
         String failed = failure;
         if (failed != null) {
             unpin(c);
@@ -265,12 +275,18 @@ final class SlotEngine {
                 c.creations++;
             }
             if ((c.sampled || forgetSampled) && sites != null) {
-                c.site = sites.capture(c.walk);
+                try {
+                    c.site = sites.capture(c.walk);
+                } catch (RuntimeException | Error e) { // a stack overflow in the walk, say: no call began
+                    unpin(c);
+                    throw e;
+                }
             }
         }
         c.rec.beginCall(op, handle, c.site);
         c.ev.op = op.code();
         c.ev.handle = handle;
+        c.inCall = true; // last: every caller ends the call (end) in a finally from here on
         return c;
     }
 
@@ -395,7 +411,29 @@ final class SlotEngine {
     /** Ends a call: unlocks whatever it still holds (nothing was stored unless it committed) and unpins. */
     private void end(Ctx c) {
         unlockAll(c);
+        c.inCall = false;
         unpin(c);
+    }
+
+    /** A call started from user code that runs inside another call of this thread (a segment's metadata function). */
+    private static IllegalStateException nested(Ctx c, OpCode op) {
+        return new IllegalStateException("a " + op + " call on this region was made from inside its " + c.op
+                + " call on the same thread (from the segment's metadata function): calls on one region do not nest,"
+                + " the outer call holds the locks of its slots until it is journaled; make the call before or after"
+                + " the " + c.op + " call");
+    }
+
+    /** Whether the calling thread's call in progress holds {@code slot}'s lock. */
+    private static boolean holds(Ctx c, int slot) {
+        if (!c.inCall) {
+            return false;
+        }
+        for (int i = 0; i < c.n; i++) {
+            if (c.slots[i] == slot) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void unlockAll(Ctx c) {
@@ -869,12 +907,21 @@ final class SlotEngine {
     /** A copy of one slot's state, read under its lock. */
     SlotState snapshot(int slot, SlotState into) {
         Ctx c = pin();
-        table.lock(slot);
         try {
-            table.load(slot, into);
-            return into;
+            if (holds(c, slot)) {
+                // read from a segment's metadata function: this thread's call holds the lock and has stored nothing
+                // yet, so the table shows the slot as it was before the call (taking the lock again would wait forever)
+                table.load(slot, into);
+                return into;
+            }
+            table.lock(slot);
+            try {
+                table.load(slot, into);
+                return into;
+            } finally {
+                table.unlock(slot);
+            }
         } finally {
-            table.unlock(slot);
             unpin(c);
         }
     }

@@ -3,6 +3,7 @@ package io.framejournal.allocator;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.RedoPoint;
 import io.framejournal.journal.RedoPointFile;
+import io.framejournal.journal.Threads;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -108,11 +109,7 @@ final class RedoPointKeeper implements AutoCloseable {
     public void close() {
         stop = true;
         LockSupport.unpark(thread);
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.awaitEnd(thread, Duration.ofSeconds(10));
         file.close();
         try {
             table.close();

@@ -275,11 +275,7 @@ public final class Checkpointer implements AutoCloseable {
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.awaitEnd(t, Duration.ofSeconds(30));
             thread = null;
         }
     }

@@ -241,17 +241,7 @@ public final class ReadAhead implements AutoCloseable {
     }
 
     private void awaitReader() {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true; // the reading thread ends within a record; wait for it, then keep the interrupt
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.awaitEnd(thread); // the reading thread ends within a record
     }
 
     private static void idle(int round) {

@@ -20,6 +20,7 @@ import io.framejournal.journal.WriterIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -571,13 +572,27 @@ public final class MetaRegion implements AutoCloseable {
         }
     }
 
+    /** How long {@link #close()} waits for the calls in flight on other threads. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
     /**
      * Refuses new calls, waits for the calls in flight (segment calls included: each is one record), journals
      * REGION_CLOSE, closes journal and slot table and marks the region clean. Live handles stay leaked. A region whose
-     * journal failed (an append threw) is closed without REGION_CLOSE and stays unclean: recover it.
+     * journal failed (an append threw) is closed without REGION_CLOSE and stays unclean: recover it. Waits up to
+     * {@link #CLOSE_WAIT} for the calls in flight; see {@link #close(Duration)}.
      */
     @Override
     public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /**
+     * {@link #close()}, waiting at most {@code wait} for calls in flight on other threads (a segment's metadata function
+     * that blocks, say). When they have not finished by then it throws {@link IllegalStateException} and the region
+     * stays open for writing: new calls are refused, the calls in flight go on and are journaled, the region's lock is
+     * kept (so no other writer can open it meanwhile), and a later {@code close} finishes the job.
+     */
+    public void close(Duration wait) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -589,7 +604,19 @@ public final class MetaRegion implements AutoCloseable {
         // the interrupt
         boolean interrupted = Interrupts.clear();
         try {
-            engine.shutdown();
+            if (!engine.shutdown(wait)) {
+                synchronized (this) {
+                    closed = false; // not closed: a later close() finishes it
+                }
+                throw new IllegalStateException("threads are still inside calls on region " + layout.dir() + " after "
+                        + wait.toMillis() + " ms; it stays open (its lock held, new calls refused): let those calls"
+                        + " finish, then close it again");
+            }
+        } catch (RuntimeException | Error e) {
+            Interrupts.restore(interrupted);
+            throw e;
+        }
+        try {
             if (engine.failure() != null) {
                 releaseUnclean();
                 return;

@@ -202,12 +202,12 @@ final class SlotEngine {
         gate.exit(c);
     }
 
-    /** Refuses new operations and waits (up to 10 s) for those in flight on other threads to finish. */
-    void shutdown() {
-        if (!gate.shutAndWait(10_000_000_000L)) {
-            throw new IllegalStateException(
-                    "threads are still inside operations on this region after 10 s;" + " stop them before closing it");
-        }
+    /**
+     * Refuses new operations and waits (up to {@code timeout}) for those in flight on other threads to finish. @return
+     * whether they did (new operations stay refused either way)
+     */
+    boolean shutdown(java.time.Duration timeout) {
+        return gate.shutAndWait(timeout.toNanos());
     }
 
     /** Engine contexts registered (one per live thread that has called the region, plus dead ones not yet swept). */

@@ -101,4 +101,65 @@ class CloseWhileInUseTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
+
+    /**
+     * A call that does not finish within close's wait (a metadata function that blocks): close throws and the region
+     * stays open for writing, its lock held, so that no other writer can open it while that call is still to be
+     * journaled; once the call is done, a second close closes it clean. Before, the first close released the region's
+     * lock with the call still in flight.
+     */
+    @Test
+    void a_close_that_times_out_keeps_the_region_and_its_lock_and_a_later_close_finishes() throws Exception {
+        MetaRegion region = TestRegions.create(tmp);
+        Path dir = region.dir();
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<Segment<LongMeta>> made = new AtomicReference<>();
+        AtomicReference<Throwable> callFailure = new AtomicReference<>();
+        Thread caller = new Thread(
+                () -> {
+                    try {
+                        made.set(Segment.fromUnused(region, 0, 2L * TestRegions.PAGE, paddr -> {
+                            inside.countDown();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return new LongMeta(3, paddr);
+                        }));
+                    } catch (Throwable t) {
+                        callFailure.set(t);
+                    }
+                },
+                "slow-segment");
+        caller.start();
+        inside.await();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> region.close(Duration.ofMillis(200)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stays open");
+        assertThat(region.isClosed()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MetaRegion.open(dir))
+                .as("the region's lock is still held: no second writer")
+                .hasMessageContaining("already open for writing");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FrameAllocOptions(region).allocFrame())
+                .as("new calls are refused")
+                .isInstanceOf(IllegalStateException.class);
+
+        release.countDown();
+        caller.join(10_000);
+        assertThat(callFailure.get()).isNull();
+        assertThat(made.get()).as("the call in flight went on and completed").isNotNull();
+        region.close();
+        assertThat(io.framejournal.journal.RegionStatus.read(new io.framejournal.journal.RegionLayout(dir).status())
+                        .clean())
+                .isTrue();
+        JournalAssertions.assertReplayMatchesTable(dir);
+        try (MetaRegion again = MetaRegion.open(dir)) {
+            assertThat(again.slotState(0).refCount)
+                    .as("the segment's frame, leaked at close")
+                    .isEqualTo(1);
+        }
+    }
 }

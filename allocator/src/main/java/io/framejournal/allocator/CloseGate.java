@@ -85,6 +85,20 @@ final class CloseGate {
         }
     }
 
+    /**
+     * Whether the calling thread is inside a call (its pin raised): closing from there would wait for itself. Walks
+     * the pins; for {@code close}, not for calls.
+     */
+    boolean enteredByCurrentThread() {
+        Thread me = Thread.currentThread();
+        for (Pin p : pins) {
+            if (p.active != 0 && p.owner.get() == me) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Shuts the gate; @return whether no registered pin is inside a call at this moment. */
     boolean shutAndCheckQuiet() {
         shut = true;

@@ -593,6 +593,11 @@ public final class MetaRegion implements AutoCloseable {
      * kept (so no other writer can open it meanwhile), and a later {@code close} finishes the job.
      */
     public void close(Duration wait) {
+        if (!closed && engine.callingThreadInsideCall()) {
+            throw new IllegalStateException("close() of region " + layout.dir() + " was called from inside a call on it"
+                    + " on the same thread (from a segment's metadata function): that call would never end; close the"
+                    + " region after it");
+        }
         synchronized (this) {
             if (closed) {
                 return;

@@ -202,6 +202,11 @@ final class SlotEngine {
         gate.exit(c);
     }
 
+    /** Whether the calling thread is inside a call on this region (closing from there would wait for itself). */
+    boolean callingThreadInsideCall() {
+        return gate.enteredByCurrentThread();
+    }
+
     /**
      * Refuses new operations and waits (up to {@code timeout}) for those in flight on other threads to finish. @return
      * whether they did (new operations stay refused either way)

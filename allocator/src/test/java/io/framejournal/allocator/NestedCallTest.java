@@ -49,6 +49,25 @@ class NestedCallTest {
     }
 
     @Test
+    void closing_the_region_from_a_metadata_function_fails_at_once_and_the_region_goes_on() {
+        try (MetaRegion region = TestRegions.create(tmp)) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            long before = region.lastJournalIndex();
+            assertTimeoutPreemptively(NO_HANG, () -> assertThatThrownBy(() -> alloc.allocSegmentWith(2, p -> {
+                        region.close();
+                        return NoMeta.INSTANCE;
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("called from inside a call on it"));
+            assertThat(region.isClosed()).isFalse();
+            assertThat(region.lastJournalIndex()).as("nothing journaled").isEqualTo(before);
+            try (Segment<NoMeta> s = alloc.allocSegment(2)) {
+                assertThat(s.nrPages()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void a_metadata_function_reads_the_slots_its_call_holds_as_they_were_before_it() {
         try (MetaRegion region = TestRegions.create(tmp)) {
             FrameAllocOptions alloc = new FrameAllocOptions(region);

@@ -134,8 +134,7 @@ public final class MappedSlotTable implements SlotSource {
             throw new RegionException("slot table " + file + " is not readable");
         } catch (IOException e) {
             close(channel);
-            throw new RegionException("slot table " + file + " is unreadable: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw new RegionException("slot table " + file + " is unreadable: " + RegionException.oneLine(e));
         } catch (RuntimeException e) {
             close(channel);
             throw e;

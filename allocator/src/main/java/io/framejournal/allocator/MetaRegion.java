@@ -240,12 +240,9 @@ public final class MetaRegion implements AutoCloseable {
         if (e instanceof RegionException) {
             return (RegionException) e;
         }
-        String m = e.getMessage() == null
-                ? ""
-                : ": " + e.getMessage().lines().findFirst().orElse("");
         return new RegionException(
-                "cannot append to journal " + layout.journal() + " ("
-                        + e.getClass().getSimpleName() + m + "); its files are damaged: audit it, do not write to it",
+                "cannot append to journal " + layout.journal() + " (" + RegionException.oneLine(e)
+                        + "); its files are damaged: audit it, do not write to it",
                 e);
     }
 
@@ -263,12 +260,7 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     public static MetaRegion create(Path dir, RegionConfig config, RegionOptions options) {
-        boolean interrupted = Interrupts.clear(); // see open
-        try {
-            return createNow(dir, config, options);
-        } finally {
-            Interrupts.restore(interrupted);
-        }
+        return Interrupts.deferredDuring(() -> createNow(dir, config, options)); // see open
     }
 
     private static MetaRegion createNow(Path dir, RegionConfig config, RegionOptions options) {
@@ -366,12 +358,7 @@ public final class MetaRegion implements AutoCloseable {
         // opening reads and writes files through FileChannels, which an interrupt closes under it: on a thread whose
         // interrupt status is set, it would fail as if the slot table were damaged. Opening is not cancellable (nor
         // are create and recover): it runs with the status cleared and sets it again for the caller
-        boolean interrupted = Interrupts.clear();
-        try {
-            return openNow(dir, options);
-        } finally {
-            Interrupts.restore(interrupted);
-        }
+        return Interrupts.deferredDuring(() -> openNow(dir, options));
     }
 
     private static MetaRegion openNow(Path dir, RegionOptions options) {
@@ -435,12 +422,8 @@ public final class MetaRegion implements AutoCloseable {
      */
     public static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
         JvmFlags.require(); // before anything touches the disk
-        boolean interrupted = Interrupts.clear(); // see open: an interrupt must not pass for a damaged slot table
-        try {
-            return RegionRecovery.recover(dir, reclaim, salvage, verifyAll);
-        } finally {
-            Interrupts.restore(interrupted);
-        }
+        // see open: an interrupt must not pass for a damaged slot table
+        return Interrupts.deferredDuring(() -> RegionRecovery.recover(dir, reclaim, salvage, verifyAll));
     }
 
     public RegionConfig config() {
@@ -617,18 +600,16 @@ public final class MetaRegion implements AutoCloseable {
                         + wait.toMillis() + " ms; it stays open (its lock held, new calls refused): let those calls"
                         + " finish, then close it again");
             }
-        } catch (RuntimeException | Error e) {
-            Interrupts.restore(interrupted);
-            throw e;
-        }
-        try {
-            if (engine.failure() != null) {
-                releaseUnclean();
-                return;
+            try {
+                if (engine.failure() != null) {
+                    releaseUnclean();
+                } else {
+                    closeClean();
+                }
+            } finally {
+                lock.close();
             }
-            closeClean();
         } finally {
-            lock.close();
             Interrupts.restore(interrupted);
         }
     }
@@ -649,9 +630,7 @@ public final class MetaRegion implements AutoCloseable {
             clean = true;
         } catch (IOException e) {
             throw new RegionException(
-                    "cannot mark region " + layout.dir() + " clean ("
-                            + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    "cannot mark region " + layout.dir() + " clean (" + RegionException.oneLine(e)
                             + "); it stays unclean: run `framejournal recover` on it",
                     e);
         } finally {

@@ -3,6 +3,7 @@ package io.framejournal.allocator;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.RedoPoint;
 import io.framejournal.journal.RedoPointFile;
+import io.framejournal.journal.RegionException;
 import io.framejournal.journal.Threads;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -66,11 +67,7 @@ final class RedoPointKeeper implements AutoCloseable {
             try {
                 keep();
             } catch (RuntimeException | IOException e) {
-                problem = "the redo point could not be recorded ("
-                        + e.getClass().getSimpleName()
-                        + (e.getMessage() == null
-                                ? ""
-                                : ": " + e.getMessage().lines().findFirst().orElse(""))
+                problem = "the redo point could not be recorded (" + RegionException.oneLine(e)
                         + "); recovery replays from the last one written";
                 return;
             }

@@ -16,6 +16,7 @@ import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RecordEncoder;
 import io.framejournal.journal.RefCount;
+import io.framejournal.journal.RegionException;
 import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Transition;
 import io.framejournal.journal.Usage;
@@ -351,10 +352,7 @@ final class SlotEngine {
         try {
             index = c.lane.appendCall();
         } catch (RuntimeException | Error e) {
-            String why = e.getClass().getSimpleName()
-                    + (e.getMessage() == null
-                            ? ""
-                            : ": " + e.getMessage().lines().findFirst().orElse(""));
+            String why = RegionException.oneLine(e);
             failure = "a journal append failed: " + why;
             throw new IllegalStateException(
                     "journal append failed (" + why + "); nothing of this call was applied,"

@@ -110,8 +110,7 @@ public final class SlotTable implements SlotSource {
                     ? builder(nrSlots).recoverPersistedTo(f, true)
                     : builder(nrSlots).createPersistedTo(f);
         } catch (IOException | RuntimeException e) {
-            throw new RegionException("slot table " + file + " is unreadable: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+            throw new RegionException("slot table " + file + " is unreadable: " + RegionException.oneLine(e));
         }
         SlotTable table = new SlotTable(map, nrSlots, null);
         table.validate(file);
@@ -154,8 +153,7 @@ public final class SlotTable implements SlotSource {
             if (e instanceof RegionException) {
                 throw (RegionException) e;
             }
-            throw new RegionException("slot table " + file + " is unreadable: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+            throw new RegionException("slot table " + file + " is unreadable: " + RegionException.oneLine(e));
         }
     }
 
@@ -322,10 +320,5 @@ public final class SlotTable implements SlotSource {
             map.close();
         }
         Trees.deleteQuietly(tempCopy);
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

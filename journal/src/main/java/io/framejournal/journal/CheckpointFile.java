@@ -135,7 +135,7 @@ public final class CheckpointFile {
             } catch (IOException ignored) {
                 // the write failed already; a stray temporary file is skipped by list()
             }
-            throw new RegionException("cannot write checkpoint " + file + ": " + JournalReader.oneLine(e), e);
+            throw new RegionException("cannot write checkpoint " + file + ": " + RegionException.oneLine(e), e);
         }
     }
 

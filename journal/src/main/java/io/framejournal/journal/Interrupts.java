@@ -27,6 +27,16 @@ public final class Interrupts {
         return Thread.interrupted();
     }
 
+    /** Runs {@code action} with the interrupt status cleared, and sets it again afterwards when it was set. */
+    public static <T> T deferredDuring(java.util.function.Supplier<T> action) {
+        boolean interrupted = clear();
+        try {
+            return action.get();
+        } finally {
+            restore(interrupted);
+        }
+    }
+
     /** Sets the calling thread's interrupt status again when it was set before {@link #clear}. */
     public static void restore(boolean wasInterrupted) {
         if (wasInterrupted) {

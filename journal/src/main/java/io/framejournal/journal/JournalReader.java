@@ -141,7 +141,7 @@ public final class JournalReader implements AutoCloseable {
                 queue.close();
             }
             deleteView(view);
-            throw new RegionException("cannot open journal " + journalDir + ": " + oneLine(e));
+            throw new RegionException("cannot open journal " + journalDir + ": " + RegionException.oneLine(e));
         }
     }
 
@@ -258,7 +258,7 @@ public final class JournalReader implements AutoCloseable {
         try {
             return tailer.moveToIndex(index);
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
-            stopReason = "cannot seek to index " + JournalIndex.format(index) + ": " + oneLine(e);
+            stopReason = "cannot seek to index " + JournalIndex.format(index) + ": " + RegionException.oneLine(e);
             return false;
         }
     }
@@ -440,7 +440,7 @@ public final class JournalReader implements AutoCloseable {
      */
     boolean stopInRecord(Throwable e, long index) {
         inRecord = false;
-        stopReason = "journal unreadable at index " + JournalIndex.format(index) + " (" + oneLine(e)
+        stopReason = "journal unreadable at index " + JournalIndex.format(index) + " (" + RegionException.oneLine(e)
                 + "): the file was truncated or changed there while it was read";
         return false;
     }
@@ -523,8 +523,8 @@ public final class JournalReader implements AutoCloseable {
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS);
             // StackOverflowError: Chronicle recursing over damaged cycle bookkeeping in metadata.cq4t
-            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " (" + oneLine(e)
-                    + "): the file was truncated or damaged there";
+            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " ("
+                    + RegionException.oneLine(e) + "): the file was truncated or damaged there";
             return STOP;
         } finally {
             if (atEnd) {
@@ -643,8 +643,8 @@ public final class JournalReader implements AutoCloseable {
             stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": its queue"
                     + " index and its documents disagree; the file was damaged there";
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
-            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " (" + oneLine(e)
-                    + "): the file was truncated or damaged there";
+            stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " ("
+                    + RegionException.oneLine(e) + "): the file was truncated or damaged there";
         }
         return false;
     }
@@ -786,7 +786,7 @@ public final class JournalReader implements AutoCloseable {
             }
         } catch (RuntimeException | AssertionError | InternalError e) {
             return "journal ends at index " + JournalIndex.format(lastGoodIndex) + " and its queue bookkeeping is"
-                    + " unreadable (" + oneLine(e) + ")";
+                    + " unreadable (" + RegionException.oneLine(e) + ")";
         }
         return null;
     }
@@ -837,7 +837,7 @@ public final class JournalReader implements AutoCloseable {
             last = queue.lastIndex();
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
             stopReason = "journal ends at index " + JournalIndex.format(lastGoodIndex)
-                    + " and its index past it is unreadable (" + oneLine(e)
+                    + " and its index past it is unreadable (" + RegionException.oneLine(e)
                     + "): the file was truncated or damaged there";
             return;
         }
@@ -890,7 +890,7 @@ public final class JournalReader implements AutoCloseable {
         try {
             first = queue.firstIndex();
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
-            throw new RegionException("journal index unreadable: " + oneLine(e));
+            throw new RegionException("journal index unreadable: " + RegionException.oneLine(e));
         }
         return first == Long.MAX_VALUE || first < 0 ? JournalIndex.NONE : first;
     }
@@ -901,7 +901,7 @@ public final class JournalReader implements AutoCloseable {
         try {
             last = queue.lastIndex();
         } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
-            throw new RegionException("journal index unreadable: " + oneLine(e));
+            throw new RegionException("journal index unreadable: " + RegionException.oneLine(e));
         }
         return last < 0 ? JournalIndex.NONE : last;
     }
@@ -914,12 +914,5 @@ public final class JournalReader implements AutoCloseable {
         tailer.close();
         queue.close();
         deleteView(view);
-    }
-
-    static String oneLine(Throwable e) {
-        String m = e.getMessage();
-        String s = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -257,7 +257,7 @@ public final class JournalWriter implements AutoCloseable {
         boolean seqTaken = false;
         try {
             if (appendFailure != null) {
-                throw new RegionException("an earlier journal append failed (" + JournalReader.oneLine(appendFailure)
+                throw new RegionException("an earlier journal append failed (" + RegionException.oneLine(appendFailure)
                         + "); this record was not written");
             }
             if (lastAppended != JournalIndex.NONE && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {

@@ -66,7 +66,7 @@ public final class RedoPointFile implements AutoCloseable {
                             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
                     generation);
         } catch (IOException e) {
-            throw new RegionException("cannot open redo point " + file + ": " + JournalReader.oneLine(e), e);
+            throw new RegionException("cannot open redo point " + file + ": " + RegionException.oneLine(e), e);
         }
     }
 
@@ -92,7 +92,7 @@ public final class RedoPointFile implements AutoCloseable {
             }
             channel.force(false);
         } catch (IOException e) {
-            throw new RegionException("cannot write redo point: " + JournalReader.oneLine(e), e);
+            throw new RegionException("cannot write redo point: " + RegionException.oneLine(e), e);
         }
         generation = g;
     }

@@ -14,4 +14,15 @@ public class RegionException extends RuntimeException {
     public RegionException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * A cause in one line, for a message: its type, then the first line of its message when it has one (an
+     * interrupted channel's {@code ClosedByInterruptException} has none, and "…: null" told nobody anything).
+     */
+    public static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        String s = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
 }

@@ -123,7 +123,7 @@ public final class Retention {
             }
         } catch (IOException e) {
             throw new RegionException(
-                    "retention stopped after " + retired.size() + " file(s): " + JournalReader.oneLine(e), e);
+                    "retention stopped after " + retired.size() + " file(s): " + RegionException.oneLine(e), e);
         } finally {
             if (!retired.isEmpty()) {
                 refreshListing(layout.journal());

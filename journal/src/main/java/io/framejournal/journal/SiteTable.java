@@ -181,7 +181,7 @@ public final class SiteTable implements AutoCloseable {
             force();
             end = at;
         } catch (IOException e) {
-            throw new RegionException("cannot write call-site table " + file + ": " + JournalReader.oneLine(e), e);
+            throw new RegionException("cannot write call-site table " + file + ": " + RegionException.oneLine(e), e);
         } finally {
             Interrupts.restore(interrupted);
         }

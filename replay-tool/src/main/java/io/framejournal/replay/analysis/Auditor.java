@@ -372,6 +372,7 @@ public final class Auditor {
             }
         });
         Divergence divergence = divergence(stop, early, earlyProblem);
+        Map<Integer, CallSite> sites = namedSites(leaks, rawLeaks); // before the warnings are copied: it may add one
         return new AuditReport(
                 region.dir(),
                 nrSlots,
@@ -405,7 +406,7 @@ public final class Auditor {
                 filter.describe(),
                 siteGroups(),
                 siteGroups.size(),
-                namedSites(leaks, rawLeaks));
+                sites);
     }
 
     /** Outstanding findings of one call site, counted over all of them (not only those shown). */

@@ -79,6 +79,18 @@ class CallSitesCliTest {
         assertThat(history.exit()).isZero();
         assertThat(history.out()).contains("CALL SITE").containsPattern("MINT .*#\\d+ Simulator\\$Worker\\.");
         assertThat(FileHashes.of(dir)).as("read-only commands change nothing").isEqualTo(before);
+
+        // a damaged site table: the audit still groups by site id, and says what is wrong with the table
+        Files.writeString(new RegionLayout(dir).sites(), "garbage\n");
+        Result damaged = JarRunner.jar(tmp, 60, "audit", dir.toString());
+        assertThat(damaged.exit()).as("a warning is exit 2").isEqualTo(2);
+        assertThat(damaged.err())
+                .startsWith("framejournal: warning: call-site table: ")
+                .hasLineCount(1);
+        assertThat(damaged.out()).contains("Outstanding by call site").contains("not in the region's site table");
+        Result damagedJson = JarRunner.jar(tmp, 60, "audit", dir.toString(), "--json");
+        assertThat(damagedJson.exit()).isEqualTo(2);
+        assertThat(damagedJson.out()).containsPattern("\"warnings\": \\[\\s*\"call-site table: ");
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -47,7 +46,6 @@ public final class Follow {
     private final Position until;
     private final long tickNanos;
     private volatile boolean stopRequested;
-    private final CountDownLatch finished = new CountDownLatch(1);
     private String stopReason;
     private long events;
     private long last = JournalIndex.NONE;
@@ -66,21 +64,6 @@ public final class Follow {
     /** Asks the loop to end at its next look (any thread; returns at once). */
     public void stop() {
         stopRequested = true;
-    }
-
-    /** For a shutdown hook: {@link #stop()}, then waits (bounded) until the loop has ended and its caller finished. */
-    public void stopAndAwait(long millis) {
-        stop();
-        try {
-            finished.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Tells {@link #stopAndAwait} that the caller has written everything it had to. */
-    public void finished() {
-        finished.countDown();
     }
 
     /** Follows from the journal's first event ({@code from} {@link JournalIndex#NONE}) or from {@code from}. */

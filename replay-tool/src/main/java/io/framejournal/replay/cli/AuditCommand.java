@@ -116,7 +116,7 @@ final class AuditCommand extends BaseCommand {
         Follow f = new Follow(region, filter.until(), 250);
         StatusLine status = new StatusLine(root.err, Terminal.stderrIsTerminal());
         Follow.End end;
-        try (InterruptHook hook = InterruptHook.install(f)) {
+        try (InterruptHook hook = InterruptHook.install(f::stop)) {
             long[] lastEvents = {0};
             long[] lastTick = {System.nanoTime()};
             end = f.run(JournalIndex.NONE, new Follow.Listener() {

@@ -109,7 +109,7 @@ final class DumpCommand extends BaseCommand {
         long max = limit == null ? Long.MAX_VALUE : limit;
         long[] shown = {0};
         Follow.End how;
-        try (InterruptHook hook = InterruptHook.install(f)) {
+        try (InterruptHook hook = InterruptHook.install(f::stop)) {
             how = f.run(start(filter), new Follow.Listener() {
                 @Override
                 public void event(JournalEvent e) {

@@ -185,30 +185,43 @@ final class SimulateCommand extends BaseCommand {
         if (log != null) {
             sim.onInjected(l -> append(log, l));
         }
-        SimulationResult r;
-        try (Progress bar = length != null && length.duration != null
-                ? Progress.timed("simulating", "ops", length.duration)
-                : Progress.onStderr("simulating", "ops", sim.plannedOps())) {
-            if (bar.drawing()) {
-                sim.onProgress(bar::update);
+        // Ctrl-C or SIGTERM: the workers stop as at the end of a --duration, the region is closed cleanly and the
+        // summary printed before the JVM exits with the signal's status (the hook waits for it, bounded)
+        try (InterruptHook hook = InterruptHook.install(sim::stop, STOP_WAIT_MILLIS)) {
+            SimulationResult r;
+            try (Progress bar = length != null && length.duration != null
+                    ? Progress.timed("simulating", "ops", length.duration)
+                    : Progress.onStderr("simulating", "ops", sim.plannedOps())) {
+                if (bar.drawing()) {
+                    sim.onProgress(bar::update);
+                }
+                r = sim.run();
+            } finally {
+                if (log != null) {
+                    log.close();
+                }
             }
-            r = sim.run();
-        } finally {
-            if (log != null) {
-                log.close();
+            if (json) {
+                out().println(JsonRenderer.simulation(r));
+            } else {
+                text().simulation(r);
             }
+            out().flush();
+            int exit = FrameJournalCli.OK;
+            if (r.checkpointProblem() != null) {
+                root.err.println("framejournal: " + r.checkpointProblem());
+                exit = FrameJournalCli.BAD_INPUT;
+            }
+            hook.done(); // everything written: an interrupt's hook may let the JVM exit
+            return exit;
         }
-        if (json) {
-            out().println(JsonRenderer.simulation(r));
-        } else {
-            text().simulation(r);
-        }
-        if (r.checkpointProblem() != null) {
-            root.err.println("framejournal: " + r.checkpointProblem());
-            return FrameJournalCli.BAD_INPUT;
-        }
-        return FrameJournalCli.OK;
     }
+
+    /**
+     * How long Ctrl-C waits for the workers to stop and the region to close before the JVM exits anyway (a close waits
+     * up to 10 s for calls in flight; the checkpointer may be writing a checkpoint).
+     */
+    static final long STOP_WAIT_MILLIS = 30_000;
 
     private static void append(BufferedWriter log, InjectedLeak l) {
         synchronized (log) {

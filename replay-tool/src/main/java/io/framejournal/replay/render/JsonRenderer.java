@@ -440,6 +440,7 @@ public final class JsonRenderer {
         JsonWriter w = header(new JsonWriter(true), "simulate");
         w.field("dir", r.dir().toString())
                 .field("created", r.created())
+                .field("stopped", r.stopped())
                 .int64("seed", r.seed())
                 .field("threads", r.threads())
                 .field("checkpointProblem", r.checkpointProblem())

@@ -562,7 +562,8 @@ public final class TextRenderer {
     // ---------------------------------------------------------------- simulate
 
     public void simulation(SimulationResult r) {
-        out.println("simulate " + r.dir() + ": " + Fmt.count(r.ops()) + " ops on " + r.threads() + " thread(s) in "
+        out.println("simulate " + r.dir() + ": " + (r.stopped() ? "stopped (interrupted) after " : "")
+                + Fmt.count(r.ops()) + " ops on " + r.threads() + " thread(s) in "
                 + String.format(java.util.Locale.ROOT, "%.2f s", r.nanos() / 1e9) + ", seed " + r.seed() + ", region "
                 + (r.created() ? "created" : "reopened") + " and closed cleanly");
         out.println(

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param firstIndex       journal index of this session's REGION_OPEN... (first event this run wrote)
  * @param lastIndex        journal index of the region's last event after close
  * @param checkpointProblem why the background checkpointer stopped during the run, or {@code null}
+ * @param stopped          whether the run was stopped early ({@link Simulator#stop()}: Ctrl-C in the CLI)
  */
 public record SimulationResult(
         Path dir,
@@ -32,7 +33,8 @@ public record SimulationResult(
         List<InjectedLeak> injected,
         long firstIndex,
         long lastIndex,
-        String checkpointProblem) {
+        String checkpointProblem,
+        boolean stopped) {
     public long leakedHandles() {
         return injected.stream()
                 .filter(l -> l.kind().equals(InjectedLeak.HANDLE))

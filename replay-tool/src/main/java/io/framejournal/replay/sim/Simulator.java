@@ -307,10 +307,21 @@ public final class Simulator {
                 List.copyOf(injected),
                 first,
                 last,
-                checkpointProblem);
+                checkpointProblem,
+                stopRequested);
     }
 
     private String checkpointProblem;
+    private volatile boolean stopRequested;
+
+    /**
+     * Asks a running simulation to end early, as if its duration had run out: each worker finishes the operation it is
+     * in, the handles it holds are released, and the region is closed cleanly; {@link #run()} then returns a result
+     * that says it was stopped. Any thread (the CLI's Ctrl-C hook); returns at once.
+     */
+    public void stop() {
+        stopRequested = true;
+    }
 
     /** The workload's operations; the weights (out of 100) shape the mix. */
     enum Action {
@@ -427,7 +438,9 @@ public final class Simulator {
             long paceStart = System.nanoTime();
             try {
                 for (long done = 0; done < share; done++) {
-                    if ((deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) || shared.failure.get() != null) {
+                    if ((deadline != Long.MAX_VALUE && System.nanoTime() >= deadline)
+                            || shared.failure.get() != null
+                            || stopRequested) {
                         break;
                     }
                     if (nanosPerOp > 0) {

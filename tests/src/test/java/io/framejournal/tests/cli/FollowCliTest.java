@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,19 +24,9 @@ class FollowCliTest {
     @TempDir
     Path tmp;
 
-    private static List<String> jarCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + JarRunner.root().resolve("config/chronicle.jvmopts"),
-                "-jar",
-                JarRunner.jar().toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
     /** A child process writing stdout and stderr to files named after {@code name}. */
     private Process start(String name, String... args) throws IOException {
-        return new ProcessBuilder(jarCommand(args))
+        return new ProcessBuilder(JarRunner.command(args))
                 .directory(tmp.toFile())
                 .redirectOutput(tmp.resolve(name + ".out").toFile())
                 .redirectError(tmp.resolve(name + ".err").toFile())

@@ -41,13 +41,18 @@ final class JarRunner {
 
     /** Runs {@code java @config/chronicle.jvmopts -jar replay-tool/target/framejournal.jar args} in {@code cwd}. */
     static Result jar(Path cwd, long timeoutSeconds, String... args) {
+        return exec(cwd, timeoutSeconds, command(args));
+    }
+
+    /** The command line that runs the jar with {@code args}, for a child process a test starts itself. */
+    static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + root().resolve("config/chronicle.jvmopts"),
                 "-jar",
                 jar().toString()));
         cmd.addAll(List.of(args));
-        return exec(cwd, timeoutSeconds, cmd);
+        return cmd;
     }
 
     static Result exec(Path cwd, long timeoutSeconds, List<String> cmd) {

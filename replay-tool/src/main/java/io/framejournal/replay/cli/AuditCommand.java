@@ -2,6 +2,9 @@ package io.framejournal.replay.cli;
 
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
+import io.framejournal.journal.WriterIdentity;
 import io.framejournal.replay.analysis.AuditReport;
 import io.framejournal.replay.analysis.Auditor;
 import io.framejournal.replay.analysis.EventFilter;
@@ -109,6 +112,33 @@ final class AuditCommand extends BaseCommand {
         return exit(r.stopReason(), r.findings() > 0);
     }
 
+    private long writerCheckedAt;
+    private String writerDied;
+
+    /**
+     * While nothing arrives: whether the region's writer is on record as dead (looked up at most every 5 s), as the
+     * status line's note that nothing more will come until a recovery or a new session; {@code null} otherwise.
+     */
+    private String deadWriter(Path dir, long now) {
+        if (writerCheckedAt == 0 || now - writerCheckedAt >= 5_000_000_000L) {
+            writerCheckedAt = now;
+            String w = clean(dir) ? null : WriterIdentity.describe(dir);
+            writerDied = w != null && w.startsWith("died")
+                    ? "caught up: the writer " + w + ", so nothing more comes until `framejournal recover " + dir
+                            + "` or a new session (Ctrl-C ends the follow)"
+                    : null;
+        }
+        return writerDied;
+    }
+
+    private static boolean clean(Path dir) {
+        try {
+            return RegionStatus.read(new RegionLayout(dir).status()).clean();
+        } catch (RuntimeException unreadable) {
+            return false; // being rewritten this moment, or damaged: the writer's record decides
+        }
+    }
+
     /** {@code --follow}: the audit of everything read until the writer's close, {@code --until} or Ctrl-C. */
     private AuditReport follow(RegionInput region, EventFilter filter) {
         Auditor auditor = new Auditor(region, JournalIndex.NONE, Math.max(1, limit));
@@ -132,13 +162,15 @@ final class AuditCommand extends BaseCommand {
                     }
                     long n = auditor.eventsAccepted();
                     long rate = (n - lastEvents[0]) * 1_000_000_000L / Math.max(1, now - lastTick[0]);
+                    String waiting = n == lastEvents[0] ? deadWriter(region.dir(), now) : null;
                     lastEvents[0] = n;
                     lastTick[0] = now;
                     status.show("following " + region.dir() + ": " + Fmt.count(n) + " events (" + Fmt.count(rate)
                             + "/s), " + Fmt.count(auditor.outstandingObligations()) + " obligation(s) and "
                             + Fmt.count(auditor.outstandingRaw()) + " raw reference(s) outstanding, "
-                            + Fmt.count(auditor.findingsSoFar()) + " finding(s) so far, last "
-                            + JournalIndex.format(f.lastIndex()));
+                            + Fmt.count(auditor.findingsSoFar()) + " other finding(s) so far, last "
+                            + JournalIndex.format(f.lastIndex())
+                            + (waiting == null ? "" : "; " + waiting));
                 }
             });
             status.clear();

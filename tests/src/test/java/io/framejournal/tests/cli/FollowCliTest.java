@@ -3,6 +3,8 @@ package io.framejournal.tests.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
 import io.framejournal.tests.cli.JarRunner.Result;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,7 +96,7 @@ class FollowCliTest {
                 .as("stderr is a file: whole summary lines, never \\r frames")
                 .doesNotContain("\r")
                 .containsPattern("following .*: [\\d,]+ events \\([\\d,]+/s\\), [\\d,]+ obligation\\(s\\) and [\\d,]+"
-                        + " raw reference\\(s\\) outstanding, [\\d,]+ finding\\(s\\) so far, last 0x[0-9a-f]+")
+                        + " raw reference\\(s\\) outstanding, [\\d,]+ other finding\\(s\\) so far, last 0x[0-9a-f]+")
                 .contains("framejournal: followed to the writer's close: ");
     }
 
@@ -141,6 +143,44 @@ class FollowCliTest {
             w.destroy(); // SIGTERM: the writer's own shutdown
             w.waitFor(60, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    @Timeout(240)
+    void aFollowOfARegionWhoseWriterDiedSaysSoOnceCaughtUp() throws Exception {
+        Path region = tmp.resolve("died");
+        RegionLayout layout = new RegionLayout(region);
+        Process w = start("sim", "simulate", "--dir", region.toString(), "--duration", "120s");
+        try {
+            await().alias("the writer has the region open")
+                    .atMost(Duration.ofSeconds(90))
+                    .failFast("the writer ended (see sim.err)", () -> !w.isAlive())
+                    .until(() -> Files.exists(layout.status())
+                            && !RegionStatus.read(layout.status()).clean()
+                            && hasQueueFile(layout.journal()));
+        } finally {
+            w.destroyForcibly(); // SIGKILL: the region stays open, its writer gone
+            w.waitFor(60, TimeUnit.SECONDS);
+        }
+        Process follow = start("dead", "audit", region.toString(), "--follow");
+        try {
+            await().alias("the follower's status line says the writer died")
+                    .atMost(Duration.ofSeconds(90))
+                    .failFast("the follower ended (see dead.err)", () -> !follow.isAlive())
+                    .until(() -> read("dead.err")
+                            .contains("; caught up: the writer died (pid " + w.pid()
+                                    + " is gone), so nothing more comes until `framejournal recover " + region + "`"));
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(follow.pid())).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(follow.waitFor(60, TimeUnit.SECONDS))
+                    .as("SIGINT ends the follow")
+                    .isTrue();
+        } finally {
+            follow.destroyForcibly();
+        }
+        assertThat(follow.exitValue()).isEqualTo(130);
+        assertThat(read("dead.err")).contains("framejournal: stopped following (interrupted): ");
+        assertThat(read("dead.out")).startsWith("audit " + region + ": ");
     }
 
     private static boolean hasQueueFile(Path journal) throws IOException {

@@ -363,7 +363,7 @@ public final class MetaRegion implements AutoCloseable {
 
     private static MetaRegion openNow(Path dir, RegionOptions options) {
         JvmFlags.require(); // before anything touches the disk
-        RegionLayout layout = new RegionLayout(dir).requireRegion();
+        RegionLayout layout = new RegionLayout(dir).requireWritableRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         config.requireWritable(dir);
         RegionLock lock = RegionLock.acquire(layout.lock(), dir);

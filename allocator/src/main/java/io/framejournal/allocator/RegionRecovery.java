@@ -66,7 +66,7 @@ final class RegionRecovery {
 
     @SuppressWarnings("try") // the region lock is held for the whole recovery, never referenced
     private static RecoveryReport recoverChecked(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
-        RegionLayout layout = new RegionLayout(dir).requireRegion();
+        RegionLayout layout = new RegionLayout(dir).requireWritableRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         config.requireWritable(dir);
         try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {

@@ -69,4 +69,20 @@ public record RegionLayout(Path dir) {
         }
         return this;
     }
+
+    /**
+     * For a writer (open, recover), before it takes the region's lock, so that nothing is created in a directory that
+     * is not a region: {@link #requireRegion()}, and the status file exists. An archive of retired journal files
+     * ({@link Retention#isArchive}) is named as such.
+     */
+    public RegionLayout requireWritableRegion() {
+        requireRegion();
+        if (!Files.exists(status())) {
+            if (Retention.isArchive(dir)) {
+                throw Retention.notARegion(dir);
+            }
+            throw new RegionException(dir + " is not a FrameJournal region (no " + STATUS + ")");
+        }
+        return this;
+    }
 }

@@ -28,8 +28,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * needs (the one holding its record and every later one), so every replay still has a start: the newest checkpoint
  * and the journal after it. A checkpoint whose record was retired is deleted with it.
  *
- * <p>An archive directory holds {@code region.conf} and {@code journal/<file>.cq4.gz}; the read-only commands read it
- * like a region ({@link #expandArchive}).
+ * <p>An archive directory holds {@code region.conf}, {@code journal/<file>.cq4.gz} and a copy of the region's call-site
+ * table ({@code sites.fjs}, refreshed at every pass that archives); the read-only commands read it like a region
+ * without a status or slot table ({@link #expandArchive}); the commands that write refuse it ({@link #notARegion}).
  */
 public final class Retention {
     public static final String ARCHIVE_SUFFIX = ".cq4.gz";
@@ -248,6 +249,18 @@ public final class Retention {
         if (!Files.exists(conf)) {
             Files.copy(layout.config(), conf);
         }
+        // the call-site table, replaced whole: it only grows, and every site a retired record names was written to it
+        // before that record (a torn last entry of a live writer's table is ignored by readers, as in the region)
+        if (Files.isRegularFile(layout.sites())) {
+            Path sites = archive.resolve(RegionLayout.SITES);
+            Path tmp = archive.resolve("." + RegionLayout.SITES + ".tmp");
+            Files.copy(layout.sites(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(tmp, sites, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, sites, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private static void gzip(Path from, Path to) throws IOException {
@@ -264,6 +277,13 @@ public final class Retention {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** What a command that writes to a region says of an archive it was given. */
+    public static RegionException notARegion(Path archive) {
+        return new RegionException(archive + " is an archive of retired journal files (written by `framejournal retain"
+                + " --archive`), not a region: it cannot be opened for writing, recovered or checkpointed; audit, stats,"
+                + " history, state, dump, diff, export and report read it as it is");
     }
 
     /** Whether {@code dir} is an archive retention wrote (a config and compressed queue files, no queue files). */
@@ -296,6 +316,9 @@ public final class Retention {
         try {
             Path tmp = Files.createTempDirectory("framejournal-archive-");
             Files.copy(archive.resolve(RegionLayout.CONFIG), tmp.resolve(RegionLayout.CONFIG));
+            if (Files.isRegularFile(archive.resolve(RegionLayout.SITES))) {
+                Files.copy(archive.resolve(RegionLayout.SITES), tmp.resolve(RegionLayout.SITES));
+            }
             Path journal = Files.createDirectories(tmp.resolve(RegionLayout.JOURNAL));
             try (var files = Files.list(archive.resolve(RegionLayout.JOURNAL))) {
                 for (Path p : (Iterable<Path>) files::iterator) {

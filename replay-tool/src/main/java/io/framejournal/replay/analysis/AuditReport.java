@@ -12,6 +12,7 @@ import java.util.Map;
  * @param nrSlots          frames in the region
  * @param maxPaddr         end of its physical memory
  * @param clean            whether the region was closed cleanly (or recovered)
+ * @param archive          whether {@code dir} is an archive of retired journal files (no status, no slot table)
  * @param at               the journal index the audit stopped at ({@code --at}), or -1 for the end
  * @param events           events replayed
  * @param firstIndex       first event replayed
@@ -51,6 +52,7 @@ public record AuditReport(
         long maxPaddr,
         int formatVersion,
         boolean clean,
+        boolean archive,
         long at,
         long events,
         long records,

@@ -379,6 +379,7 @@ public final class Auditor {
                 region.config().maxPaddr(),
                 region.config().formatVersion(),
                 region.clean(),
+                region.archive(),
                 at,
                 events,
                 records,
@@ -515,6 +516,9 @@ public final class Auditor {
         if (at != JournalIndex.NONE) {
             return skipped("--at was given: the slot table holds the latest state, not the state at "
                     + JournalIndex.format(at));
+        }
+        if (region.archive()) {
+            return skipped("an archive of retired journal files has no slot table");
         }
         if (!region.hasSlotTable()) {
             warnings.add("slot table " + region.layout().slots() + " is missing: the journal was audited, divergence"

@@ -116,15 +116,16 @@ public final class History {
 
     /**
      * The history of the frames {@code filter} selects. One frame with no other filter, in a format-2 journal,
-     * follows the frame's record chain (its own records only); anything else, or a chain that cannot be followed,
-     * reads the whole journal.
+     * follows the frame's record chain (its own records only); anything else (an archive included), or a chain that
+     * cannot be followed, reads the whole journal.
      */
     public static Report of(RegionInput region, EventFilter filter, long limit, Progress progress) {
         String note = null;
         if (filter.bySlot()
                 && filter.slotFrom() == filter.slotTo()
                 && filter.describe(false).isEmpty()
-                && region.config().formatVersion() == RecordFormat.VERSION) {
+                && region.config().formatVersion() == RecordFormat.VERSION
+                && !region.archive()) { // an archive has no slot table to start the chain from
             Chain chain = new Chain(region, filter.slotFrom(), true);
             Report r = chain.walk();
             if (chain.unknown != null) {

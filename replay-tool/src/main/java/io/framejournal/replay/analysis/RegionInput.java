@@ -68,6 +68,11 @@ public record RegionInput(
         }
     }
 
+    /** Whether this is an archive of retired journal files (no status, no slot table), read from a temporary copy. */
+    public boolean archive() {
+        return !layout.dir().equals(origin);
+    }
+
     /** The directory the user named (an archive's own, not the temporary one it was read from). */
     public Path dir() {
         return origin;

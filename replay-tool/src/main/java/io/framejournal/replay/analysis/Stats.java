@@ -37,7 +37,7 @@ public final class Stats {
      * @param frames          frames by status and usage at the end ({@link StateAt.Report})
      * @param journalFiles    queue files
      * @param journalBytes    apparent size of the journal directory (queue files are sparse, grown in 4 MiB blocks)
-     * @param slotTableBytes  size of the slot table file
+     * @param slotTableBytes  size of the slot table file (0 for an archive)
      * @param stopReason      why reading stopped early, or {@code null}
      */
     public record Report(
@@ -45,6 +45,7 @@ public final class Stats {
             int nrSlots,
             long maxPaddr,
             boolean clean,
+            boolean archive,
             long events,
             long records,
             long recordBytes,
@@ -110,6 +111,7 @@ public final class Stats {
                 region.nrSlots(),
                 region.config().maxPaddr(),
                 region.clean(),
+                region.archive(),
                 events,
                 records,
                 recordBytes,

@@ -49,6 +49,9 @@ final class CheckpointCommand extends BaseCommand {
     public Integer call() {
         Checkpointer.Policy policy = Converters.checkpointPolicy("--every", every, keep);
         RegionInput region = RegionInput.open(dir);
+        if (region.archive()) {
+            throw io.framejournal.journal.Retention.notARegion(dir);
+        }
         if (region.config().formatVersion() != RecordFormat.VERSION) {
             throw new RegionException(dir + " is a format-" + region.config().formatVersion()
                     + " region; checkpoints are taken of format-" + RecordFormat.VERSION + " journals only");

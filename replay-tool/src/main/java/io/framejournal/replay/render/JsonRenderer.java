@@ -115,6 +115,7 @@ public final class JsonRenderer {
                 .field("frames", r.nrSlots())
                 .field("maxPaddr", Fmt.hex(r.maxPaddr()))
                 .field("clean", r.clean())
+                .field("archive", r.archive())
                 .field("writer", r.writer())
                 .field("format", r.formatVersion())
                 .endObject();
@@ -355,6 +356,7 @@ public final class JsonRenderer {
                 .field("frames", r.nrSlots())
                 .field("maxPaddr", Fmt.hex(r.maxPaddr()))
                 .field("clean", r.clean())
+                .field("archive", r.archive())
                 .field("events", r.events())
                 .field("firstIndex", index(r.firstIndex()))
                 .field("lastIndex", index(r.lastIndex()))

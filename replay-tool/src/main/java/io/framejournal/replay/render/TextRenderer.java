@@ -100,12 +100,14 @@ public final class TextRenderer {
         out.println("  region:        " + Fmt.count(r.nrSlots()) + " frames (maxPaddr " + Fmt.hex(r.maxPaddr()) + "), "
                 + (r.clean()
                         ? "closed cleanly"
-                        : r.writer() == null
-                                ? "OPEN or not closed cleanly (writer live or died; see `recover`)"
-                                : r.writer().startsWith("live")
-                                        ? "LIVE: a writer has it open, " + r.writer()
-                                        : "NOT CLOSED CLEANLY: its writer " + r.writer()
-                                                + "; run `framejournal recover`"));
+                        : r.archive()
+                                ? ARCHIVE
+                                : r.writer() == null
+                                        ? "OPEN or not closed cleanly (writer live or died; see `recover`)"
+                                        : r.writer().startsWith("live")
+                                                ? "LIVE: a writer has it open, " + r.writer()
+                                                : "NOT CLOSED CLEANLY: its writer " + r.writer()
+                                                        + "; run `framejournal recover`"));
         if (r.at() != JournalIndex.NONE) {
             out.println("  as of:         journal index " + JournalIndex.format(r.at()));
         }
@@ -459,12 +461,16 @@ public final class TextRenderer {
 
     // ---------------------------------------------------------------- stats
 
+    /** An archive's region line: it has no status and no slot table, and nothing to recover. */
+    private static final String ARCHIVE =
+            "an archive of retired journal files (`retain --archive`): no status or slot table, nothing to recover";
+
     public void stats(Stats.Report r) {
         double seconds = (r.lastTimestamp() - r.firstTimestamp()) / 1e9;
         out.println(
                 "stats of " + r.dir() + ": " + Fmt.count(r.events()) + " events in " + r.sessions() + " session(s), "
                         + r.cleanCloses() + " clean close(s), " + r.recoveries() + " recovery(ies); region "
-                        + (r.clean() ? "closed cleanly" : "OPEN or not closed cleanly"));
+                        + (r.clean() ? "closed cleanly" : r.archive() ? ARCHIVE : "OPEN or not closed cleanly"));
         out.println("  frames:  " + Fmt.count(r.nrSlots()) + " (maxPaddr " + Fmt.hex(r.maxPaddr()) + ")");
         out.println("  span:    "
                 + (r.events() == 0

@@ -263,7 +263,12 @@ public final class HtmlReport {
                 "frames",
                 Fmt.count(s.nrSlots) + " (maxPaddr " + Fmt.hex(region.config().maxPaddr()) + ", page size "
                         + region.config().pageSize() + ")");
-        kv(h, "region", region.clean() ? "closed cleanly" : "open, or not closed cleanly");
+        kv(
+                h,
+                "region",
+                region.clean()
+                        ? "closed cleanly"
+                        : region.archive() ? "an archive of retired journal files" : "open, or not closed cleanly");
         kv(
                 h,
                 "events",

@@ -2,6 +2,7 @@ package io.framejournal.tests.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.framejournal.journal.RegionLayout;
 import io.framejournal.tests.support.Cycles;
 import io.framejournal.tests.support.FileHashes;
 import java.nio.file.Files;
@@ -93,7 +94,34 @@ class CheckpointCliTest {
 
         JarRunner.Result old = JarRunner.jar(tmp, 120, "stats", archive.toString());
         assertThat(old.exit()).as(old.err()).isZero();
-        assertThat(old.out()).contains("events");
+        assertThat(old.out()).contains("events").contains("region an archive of retired journal files");
+        assertThat(archive.resolve(RegionLayout.SITES))
+                .as("the archive keeps a copy of the call-site table")
+                .hasSameBinaryContentAs(new RegionLayout(region).sites());
+
+        Map<String, String> archived = FileHashes.of(archive);
+        JarRunner.Result audit = JarRunner.jar(tmp, 120, "audit", archive.toString(), "--json");
+        assertThat(audit.err())
+                .as("no warning of a missing slot table: an archive has none")
+                .isEmpty();
+        assertThat(audit.exit()).isIn(0, 1);
+        assertThat(audit.out()).contains("\"archive\": true").contains("\"writer\": null");
+        JarRunner.Result history = JarRunner.jar(tmp, 120, "history", archive.toString(), "--frame", "3");
+        assertThat(history.exit()).as(history.err()).isZero();
+        assertThat(history.out()).doesNotContain("chain is broken").doesNotContain("framejournal-archive-");
+        for (String[] args : new String[][] {
+            {"checkpoint", archive.toString()},
+            {"recover", archive.toString()},
+            {"simulate", "--dir", archive.toString(), "--ops", "10"},
+        }) {
+            JarRunner.Result r = JarRunner.jar(tmp, 60, args);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.errLines()).as(String.join(" ", args)).hasSize(1);
+            assertThat(r.err()).contains(archive + " is an archive of retired journal files");
+        }
+        assertThat(FileHashes.of(archive))
+                .as("nothing is written to an archive")
+                .isEqualTo(archived);
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class Diff {
      * @param dir          the region
      * @param from         the earlier point (its events applied), {@link JournalIndex#NONE} for before the first event
      * @param to           the later point (its events applied)
+     * @param lastRead     the last event read up to {@code to}: {@code to} itself, or before it when reading stopped
      * @param events       events in the window
      * @param changedCount frames whose state changed, in all
      * @param changed      the first {@code limit} of them, by frame
@@ -45,6 +46,7 @@ public final class Diff {
             Path dir,
             long from,
             long to,
+            long lastRead,
             long events,
             long changedCount,
             List<FrameChange> changed,
@@ -78,7 +80,15 @@ public final class Diff {
         AuditReport leaks = new Auditor(region, to, limit).filter(window).run(Progress.none());
         String stop = a.stopReason() != null ? a.stopReason() : b.stopReason();
         return new WindowReport(
-                region.dir(), from, to, b.events() - a.events(), changedCount, List.copyOf(changed), leaks, stop);
+                region.dir(),
+                from,
+                to,
+                b.last(),
+                b.events() - a.events(),
+                changedCount,
+                List.copyOf(changed),
+                leaks,
+                stop);
     }
 
     private static SlotState copy(SlotState s) {

@@ -38,6 +38,8 @@ public final class Stats {
      * @param journalFiles    queue files
      * @param journalBytes    apparent size of the journal directory (queue files are sparse, grown in 4 MiB blocks)
      * @param slotTableBytes  size of the slot table file (0 for an archive)
+     * @param writer          for a region not closed cleanly: whether its writer is live or died ({@code "live (pid
+     *                        N)"}, {@code "died (pid N is gone)"}), or {@code null} when clean or not on record
      * @param stopReason      why reading stopped early, or {@code null}
      */
     public record Report(
@@ -46,6 +48,7 @@ public final class Stats {
             long maxPaddr,
             boolean clean,
             boolean archive,
+            String writer,
             long events,
             long records,
             long recordBytes,
@@ -112,6 +115,7 @@ public final class Stats {
                 region.config().maxPaddr(),
                 region.clean(),
                 region.archive(),
+                region.clean() ? null : io.framejournal.journal.WriterIdentity.describe(region.dir()),
                 events,
                 records,
                 recordBytes,

@@ -74,7 +74,6 @@ final class AuditCommand extends BaseCommand {
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
         EventFilter filter = filters.build(region);
-        AuditReport r;
         if (follow) {
             if (at != null) {
                 throw new IllegalArgumentException("give --follow or --at, not both (--until ends a follow)");
@@ -82,22 +81,27 @@ final class AuditCommand extends BaseCommand {
             if (sinceCheckpoint) {
                 throw new IllegalArgumentException("give --follow or --since-checkpoint, not both");
             }
-            r = follow(region, filter);
-        } else {
-            long atIndex = checkedAt(region, at);
-            Auditor auditor = new Auditor(
-                    region,
-                    atIndex,
-                    Math.max(1, limit),
-                    sinceCheckpoint ? Auditor.Start.NEWEST_CHECKPOINT : Auditor.Start.BEGINNING);
-            auditor.filter(filter.withTimesAsIndices(region));
-            try (Progress p = progress("auditing", region)) {
-                r = auditor.run(p);
-            }
-            for (String note : auditor.notes()) {
-                root.err.println("framejournal: note: " + note);
-            }
+            return follow(region, filter);
         }
+        long atIndex = checkedAt(region, at);
+        Auditor auditor = new Auditor(
+                region,
+                atIndex,
+                Math.max(1, limit),
+                sinceCheckpoint ? Auditor.Start.NEWEST_CHECKPOINT : Auditor.Start.BEGINNING);
+        auditor.filter(filter.withTimesAsIndices(region));
+        AuditReport r;
+        try (Progress p = progress("auditing", region)) {
+            r = auditor.run(p);
+        }
+        for (String note : auditor.notes()) {
+            root.err.println("framejournal: note: " + note);
+        }
+        return report(r);
+    }
+
+    /** Prints the audit and its warnings; the exit code. */
+    private int report(AuditReport r) {
         if (json) {
             out().println(JsonRenderer.audit(r));
         } else {
@@ -139,8 +143,11 @@ final class AuditCommand extends BaseCommand {
         }
     }
 
-    /** {@code --follow}: the audit of everything read until the writer's close, {@code --until} or Ctrl-C. */
-    private AuditReport follow(RegionInput region, EventFilter filter) {
+    /**
+     * {@code --follow}: the audit of everything read until the writer's close, {@code --until} or Ctrl-C, printed before
+     * the interrupt hook lets the JVM go.
+     */
+    private int follow(RegionInput region, EventFilter filter) {
         Auditor auditor = new Auditor(region, JournalIndex.NONE, Math.max(1, limit));
         auditor.filter(filter.withoutTimes());
         Follow f = new Follow(region, filter.until(), 250);
@@ -176,8 +183,10 @@ final class AuditCommand extends BaseCommand {
             status.clear();
             root.err.println("framejournal: " + Follow.describe(end, f));
             AuditReport r = auditor.finishFollowing(end == Follow.End.UNREADABLE ? f.stopReason() : null);
-            hook.done();
-            return r;
+            int exit = report(r);
+            out().flush();
+            hook.done(); // the report is written: an interrupt's hook may let the JVM exit now
+            return exit;
         }
     }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * end.
  */
 final class InterruptHook implements AutoCloseable {
-    /** How long a follow may take to print its summary after Ctrl-C. */
-    static final long WAIT_MILLIS = 5_000;
+    /** How long a follow may take to print its summary (for {@code audit}, the whole audit) after Ctrl-C. */
+    static final long WAIT_MILLIS = 30_000;
 
     private final Runnable stop;
     private final long waitMillis;

@@ -305,6 +305,7 @@ public final class JsonRenderer {
         w.field("dir", r.dir().toString())
                 .index("from", r.from())
                 .index("to", r.to())
+                .index("lastRead", r.lastRead())
                 .field("events", r.events())
                 .field("changedCount", r.changedCount())
                 .field("stopReason", r.stopReason());
@@ -357,6 +358,7 @@ public final class JsonRenderer {
                 .field("maxPaddr", Fmt.hex(r.maxPaddr()))
                 .field("clean", r.clean())
                 .field("archive", r.archive())
+                .field("writer", r.writer())
                 .field("events", r.events())
                 .field("firstIndex", index(r.firstIndex()))
                 .field("lastIndex", index(r.lastIndex()))
@@ -451,7 +453,8 @@ public final class JsonRenderer {
                 .field("firstIndex", index(r.firstIndex()))
                 .field("lastIndex", index(r.lastIndex()))
                 .field("leakedHandles", r.leakedHandles())
-                .field("unrestoredRaw", r.unrestoredRaw());
+                .field("unrestoredRaw", r.unrestoredRaw())
+                .field("unrestoredRawFrames", r.unrestoredRawFrames());
         counts(w, "byOp", r.byOp());
         counts(w, "expectedErrors", r.expectedErrors());
         w.name("injected").beginArray();

@@ -98,16 +98,7 @@ public final class TextRenderer {
             out.println("  filter:        " + r.filter() + " (lists and counts cover matching entries only)");
         }
         out.println("  region:        " + Fmt.count(r.nrSlots()) + " frames (maxPaddr " + Fmt.hex(r.maxPaddr()) + "), "
-                + (r.clean()
-                        ? "closed cleanly"
-                        : r.archive()
-                                ? ARCHIVE
-                                : r.writer() == null
-                                        ? "OPEN or not closed cleanly (writer live or died; see `recover`)"
-                                        : r.writer().startsWith("live")
-                                                ? "LIVE: a writer has it open, " + r.writer()
-                                                : "NOT CLOSED CLEANLY: its writer " + r.writer()
-                                                        + "; run `framejournal recover`"));
+                + regionState(r.clean(), r.archive(), r.writer()));
         if (r.at() != JournalIndex.NONE) {
             out.println("  as of:         journal index " + JournalIndex.format(r.at()));
         }
@@ -371,7 +362,11 @@ public final class TextRenderer {
         AuditReport a = r.leaks();
         out.println("diff " + r.dir() + " from "
                 + (r.from() == JournalIndex.NONE ? "the start" : JournalIndex.format(r.from()))
-                + " to " + JournalIndex.format(r.to()) + ": " + Fmt.count(r.events()) + " event(s); "
+                + " to " + JournalIndex.format(r.to())
+                + (r.stopReason() != null && r.lastRead() != r.to()
+                        ? " (reading stopped after " + JournalIndex.format(r.lastRead()) + ")"
+                        : "")
+                + ": " + Fmt.count(r.events()) + " event(s); "
                 + Fmt.count(r.changedCount()) + " frame(s) changed; " + Fmt.count(a.obligations())
                 + " obligation(s) minted in the window still outstanding (" + Fmt.count(a.leakGroupCount())
                 + " handle group(s)); " + Fmt.count(a.rawReferences())
@@ -465,12 +460,28 @@ public final class TextRenderer {
     private static final String ARCHIVE =
             "an archive of retired journal files (`retain --archive`): no status or slot table, nothing to recover";
 
+    /** How the region stands, for audit's and stats' region lines. */
+    private static String regionState(boolean clean, boolean archive, String writer) {
+        if (clean) {
+            return "closed cleanly";
+        }
+        if (archive) {
+            return ARCHIVE;
+        }
+        if (writer == null) {
+            return "OPEN or not closed cleanly (writer live or died; see `recover`)";
+        }
+        return writer.startsWith("live")
+                ? "LIVE: a writer has it open, " + writer
+                : "NOT CLOSED CLEANLY: its writer " + writer + "; run `framejournal recover`";
+    }
+
     public void stats(Stats.Report r) {
         double seconds = (r.lastTimestamp() - r.firstTimestamp()) / 1e9;
         out.println(
                 "stats of " + r.dir() + ": " + Fmt.count(r.events()) + " events in " + r.sessions() + " session(s), "
                         + r.cleanCloses() + " clean close(s), " + r.recoveries() + " recovery(ies); region "
-                        + (r.clean() ? "closed cleanly" : r.archive() ? ARCHIVE : "OPEN or not closed cleanly"));
+                        + regionState(r.clean(), r.archive(), r.writer()));
         out.println("  frames:  " + Fmt.count(r.nrSlots()) + " (maxPaddr " + Fmt.hex(r.maxPaddr()) + ")");
         out.println("  span:    "
                 + (r.events() == 0
@@ -572,8 +583,8 @@ public final class TextRenderer {
                 + Fmt.count(r.ops()) + " ops on " + r.threads() + " thread(s) in "
                 + String.format(java.util.Locale.ROOT, "%.2f s", r.nanos() / 1e9) + ", seed " + r.seed() + ", region "
                 + (r.created() ? "created" : "reopened") + " and closed cleanly");
-        out.println(
-                "  injected " + r.leakedHandles() + " leaked handles, " + r.unrestoredRaw() + " unrestored raw refs");
+        out.println("  injected " + r.leakedHandles() + " leaked handles, " + r.unrestoredRaw() + " unrestored raw refs"
+                + " over " + r.unrestoredRawFrames() + " frame(s) (audit counts them per frame)");
         out.println("  journal " + JournalIndex.format(r.firstIndex()) + " .. " + JournalIndex.format(r.lastIndex()));
         if (!r.expectedErrors().isEmpty()) {
             out.println("  allocator errors met and handled: " + r.expectedErrors());

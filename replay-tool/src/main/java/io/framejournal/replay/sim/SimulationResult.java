@@ -41,7 +41,16 @@ public record SimulationResult(
                 .count();
     }
 
+    /** Raw references injected, one per call (a segment's into_raw is one). */
     public long unrestoredRaw() {
         return injected.stream().filter(l -> l.kind().equals(InjectedLeak.RAW)).count();
+    }
+
+    /** The frames those raw references cover: what {@code audit} counts, per frame. */
+    public long unrestoredRawFrames() {
+        return injected.stream()
+                .filter(l -> l.kind().equals(InjectedLeak.RAW))
+                .mapToLong(InjectedLeak::pages)
+                .sum();
     }
 }

@@ -119,6 +119,12 @@ class BadInputCliTest {
         Result r = run("audit", "sample");
         assertOneLineError(r, "journal reading stopped early");
         assertThat(r.out()).contains("reading STOPPED after");
+        Result diff = run("diff", "sample");
+        assertThat(diff.exit()).isEqualTo(2);
+        assertThat(diff.out())
+                .as("the window's end is where reading stopped, not the region's recorded end alone")
+                .containsPattern(
+                        "^diff sample from the start to 0x[0-9a-f]+ \\(reading stopped after 0x[0-9a-f]+\\): ");
     }
 
     @Test

@@ -162,6 +162,11 @@ class FollowCliTest {
             w.destroyForcibly(); // SIGKILL: the region stays open, its writer gone
             w.waitFor(60, TimeUnit.SECONDS);
         }
+        JarRunner.Result stats = JarRunner.jar(tmp, 120, "stats", region.toString());
+        assertThat(stats.out())
+                .as("stats names the dead writer as audit does")
+                .contains("region NOT CLOSED CLEANLY: its writer died (pid " + w.pid() + " is gone); run `framejournal"
+                        + " recover`");
         Process follow = start("dead", "audit", region.toString(), "--follow");
         try {
             await().alias("the follower's status line says the writer died")

@@ -52,6 +52,13 @@ public record RegionLayout(Path dir) {
     /** Fails with a one-line message unless {@code dir} looks like a region: a directory with a config file. */
     public RegionLayout requireRegion() {
         if (!Files.exists(dir)) {
+            try {
+                Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new RegionException("cannot read " + dir + ": " + RegionException.reason(e, dir));
+            } catch (java.io.IOException | RuntimeException absent) {
+                // it does not exist: said below
+            }
             throw new RegionException(
                     dir + " does not exist; create a region with `framejournal simulate --dir " + dir + "`");
         }

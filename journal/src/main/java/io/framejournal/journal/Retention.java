@@ -139,7 +139,7 @@ public final class Retention {
                 } catch (IOException failure) {
                     throw new RegionException(
                             "cannot delete checkpoint " + e.file() + " whose record was retired: "
-                                    + failure.getMessage(),
+                                    + RegionException.reason(failure, e.file()),
                             failure);
                 }
             } else {
@@ -199,7 +199,7 @@ public final class Retention {
                 out.add(new QueueFile(p, (int) Math.floorDiv(millis - epoch, cycle.lengthInMillis()), Files.size(p)));
             }
         } catch (IOException e) {
-            throw new RegionException("cannot list journal " + journal + ": " + e.getMessage(), e);
+            throw new RegionException("cannot list journal " + journal + ": " + RegionException.reason(e, journal), e);
         }
         out.sort(java.util.Comparator.comparingInt(QueueFile::cycle));
         return out;
@@ -312,7 +312,7 @@ public final class Retention {
             }
             return tmp;
         } catch (IOException e) {
-            throw new RegionException("cannot read archive " + archive + ": " + e.getMessage(), e);
+            throw new RegionException("cannot read archive " + archive + ": " + RegionException.reason(e, archive), e);
         }
     }
 }

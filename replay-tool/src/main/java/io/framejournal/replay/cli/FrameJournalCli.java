@@ -130,14 +130,17 @@ public final class FrameJournalCli implements Runnable {
     /** One line for any failure: a {@link RegionException}'s message as it is, else the type and message. */
     static String describe(Throwable ex) {
         Throwable t = ex;
-        while (!(t instanceof RegionException) && t.getCause() != null && t.getMessage() == null) {
+        while (!(t instanceof RegionException)
+                && t.getCause() != null
+                && (t.getMessage() == null || t instanceof java.io.UncheckedIOException)) {
             t = t.getCause();
         }
         if (t instanceof RegionException || t instanceof IllegalArgumentException) {
             return firstLine(t.getMessage());
         }
         if (t instanceof IOException) {
-            return "I/O error: " + firstLine(String.valueOf(t.getMessage()));
+            // a file system error names its path and says why ("/x: permission denied"), never the path alone
+            return "I/O error: " + RegionException.oneLine(t);
         }
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m));

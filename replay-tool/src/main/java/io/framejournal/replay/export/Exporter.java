@@ -157,7 +157,7 @@ public final class Exporter {
                     throw new RegionException("output " + out + " exists and is not empty: name a new directory");
                 }
             } catch (IOException e) {
-                throw new RegionException("cannot list " + out + ": " + e.getMessage());
+                throw new RegionException("cannot list " + out + ": " + RegionException.reason(e, out));
             }
         }
     }
@@ -196,7 +196,7 @@ public final class Exporter {
             Files.createDirectories(out);
             spill = direct ? null : Files.createTempDirectory("framejournal-duckdb");
         } catch (IOException e) {
-            throw new RegionException("cannot create " + out + ": " + e.getMessage());
+            throw new RegionException("cannot create " + out + ": " + RegionException.reason(e, out));
         }
         try {
             for (ExportSchema.Table t : ExportSchema.TABLES) {
@@ -235,7 +235,7 @@ public final class Exporter {
         } catch (SQLException e) {
             throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
         } catch (IOException e) {
-            throw new RegionException("export to " + out + " failed: " + e.getMessage());
+            throw new RegionException("export to " + out + " failed: " + RegionException.oneLine(e));
         } finally {
             closeQuietly(db);
             this.db = null;

@@ -71,6 +71,13 @@ public final class Retention {
         if (keepCheckpoints < 1) {
             throw new RegionException("--keep-checkpoints must be at least 1, not " + keepCheckpoints);
         }
+        if (archive != null && RegionLayout.isInside(layout.dir(), archive)) {
+            throw new RegionException("archive " + archive + " is inside the region " + layout.dir()
+                    + ": name a directory outside it (retired files must leave the region)");
+        }
+        if (archive != null && Files.exists(archive) && !Files.isDirectory(archive)) {
+            throw new RegionException("archive " + archive + " exists and is not a directory: name a directory");
+        }
         int deleted = Checkpointer.prune(layout.checkpoints(), keepCheckpoints);
         List<CheckpointFile.Entry> valid = new ArrayList<>();
         for (CheckpointFile.Entry e : CheckpointFile.list(layout.checkpoints())) {

@@ -319,7 +319,7 @@ public final class MappedSlotTable implements SlotSource {
                     }
                 }
             } catch (IOException e) {
-                throw new RegionException("cannot read slot table " + file + ": " + e.getMessage());
+                throw new RegionException("cannot read slot table " + file + ": " + RegionException.reason(e, file));
             }
             if (t.getLong((int) hashLookupOuterSize) != 0) {
                 throw new Unsupported("slot table " + file + ": segment " + segment + " has an extra tier");
@@ -430,7 +430,7 @@ public final class MappedSlotTable implements SlotSource {
             try {
                 t = channel.map(FileChannel.MapMode.READ_ONLY, segmentsOffset + segment * tierSize, tierSize);
             } catch (IOException e) {
-                throw new RegionException("cannot map slot table " + file + ": " + e.getMessage());
+                throw new RegionException("cannot map slot table " + file + ": " + RegionException.reason(e, file));
             }
             t.order(ByteOrder.nativeOrder());
             tiers[segment] = t;

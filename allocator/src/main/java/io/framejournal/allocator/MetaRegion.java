@@ -166,7 +166,8 @@ public final class MetaRegion implements AutoCloseable {
         try {
             return redoPoints.keep();
         } catch (IOException e) {
-            throw new RegionException("cannot record the redo point of " + layout.dir() + ": " + e.getMessage(), e);
+            throw new RegionException(
+                    "cannot record the redo point of " + layout.dir() + ": " + RegionException.oneLine(e), e);
         }
     }
 
@@ -293,7 +294,7 @@ public final class MetaRegion implements AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
-            throw new RegionException("cannot create region " + dir + ": " + e.getMessage(), e);
+            throw new RegionException("cannot create region " + dir + ": " + RegionException.reason(e, dir), e);
         }
     }
 
@@ -384,7 +385,7 @@ public final class MetaRegion implements AutoCloseable {
             }
         } catch (IOException e) {
             lock.close();
-            throw new RegionException("cannot open region " + dir + ": " + e.getMessage(), e);
+            throw new RegionException("cannot open region " + dir + ": " + RegionException.reason(e, dir), e);
         } catch (RuntimeException e) {
             lock.close();
             throw e;

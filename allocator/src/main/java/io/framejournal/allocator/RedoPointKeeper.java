@@ -51,7 +51,9 @@ final class RedoPointKeeper implements AutoCloseable {
         } catch (IOException e) {
             file.close();
             throw new io.framejournal.journal.RegionException(
-                    "cannot open slot table " + slotTable + " to force it: " + e.getMessage(), e);
+                    "cannot open slot table " + slotTable + " to force it: "
+                            + io.framejournal.journal.RegionException.reason(e, slotTable),
+                    e);
         }
         RedoPointKeeper k = new RedoPointKeeper(journal, file, table, period);
         k.thread.start();

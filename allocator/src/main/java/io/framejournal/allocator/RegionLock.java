@@ -34,7 +34,7 @@ final class RegionLock implements AutoCloseable {
             throw new RegionException("region " + regionDir + " is already open for writing in this process");
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new RegionException("cannot lock region " + regionDir + ": " + e.getMessage());
+            throw new RegionException("cannot lock region " + regionDir + ": " + RegionException.reason(e, regionDir));
         }
     }
 

@@ -123,7 +123,7 @@ final class RegionRecovery {
                 table.close();
             }
         } catch (IOException e) {
-            throw new RegionException("cannot recover region " + dir + ": " + e.getMessage(), e);
+            throw new RegionException("cannot recover region " + dir + ": " + RegionException.reason(e, dir), e);
         }
     }
 

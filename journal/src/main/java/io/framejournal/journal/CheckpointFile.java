@@ -88,7 +88,8 @@ public final class CheckpointFile {
                 }
             });
         } catch (IOException e) {
-            throw new RegionException("cannot list checkpoints in " + checkpointsDir + ": " + e.getMessage());
+            throw new RegionException(
+                    "cannot list checkpoints in " + checkpointsDir + ": " + RegionException.reason(e, checkpointsDir));
         }
         out.sort(Comparator.comparing(Entry::index, Long::compareUnsigned));
         return out;
@@ -253,7 +254,7 @@ public final class CheckpointFile {
         } catch (NoSuchFileException e) {
             throw new RegionException("checkpoint " + file + " is missing");
         } catch (IOException e) {
-            throw new RegionException("cannot read checkpoint " + file + ": " + e.getMessage());
+            throw new RegionException("cannot read checkpoint " + file + ": " + RegionException.reason(e, file));
         }
     }
 
@@ -362,7 +363,7 @@ public final class CheckpointFile {
         } catch (NoSuchFileException e) {
             throw new RegionException("checkpoint " + file + " is missing");
         } catch (IOException e) {
-            throw new RegionException("cannot read checkpoint " + file + ": " + e.getMessage());
+            throw new RegionException("cannot read checkpoint " + file + ": " + RegionException.reason(e, file));
         }
     }
 

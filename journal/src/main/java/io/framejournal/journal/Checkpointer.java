@@ -227,7 +227,8 @@ public final class Checkpointer implements AutoCloseable {
                 deleted++;
             } catch (java.io.IOException e) {
                 throw new RegionException(
-                        "cannot delete old checkpoint " + all.get(i).file() + ": " + e.getMessage());
+                        "cannot delete old checkpoint " + all.get(i).file() + ": "
+                                + RegionException.reason(e, all.get(i).file()));
             }
         }
         return deleted;

@@ -163,7 +163,7 @@ public final class JournalReader implements AutoCloseable {
         try (var s = Files.list(journalDir)) {
             files = s.toList();
         } catch (java.io.IOException e) {
-            throw new RegionException("cannot list " + journalDir + ": " + e.getMessage());
+            throw new RegionException("cannot list " + journalDir + ": " + RegionException.reason(e, journalDir));
         }
         if (!anyCut(files)) {
             return null;
@@ -192,7 +192,7 @@ public final class JournalReader implements AutoCloseable {
         } catch (java.io.IOException e) {
             deleteView(view);
             throw new RegionException("cannot read journal " + journalDir + ": a queue file is cut and a padded copy"
-                    + " of it could not be made (" + e.getMessage() + ")");
+                    + " of it could not be made (" + RegionException.oneLine(e) + ")");
         }
     }
 
@@ -244,7 +244,7 @@ public final class JournalReader implements AutoCloseable {
         try (var files = Files.list(journalDir)) {
             return files.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"));
         } catch (java.io.IOException e) {
-            throw new RegionException("cannot list " + journalDir + ": " + e.getMessage());
+            throw new RegionException("cannot list " + journalDir + ": " + RegionException.reason(e, journalDir));
         }
     }
 

@@ -241,7 +241,7 @@ public final class QueueFileIndex implements AutoCloseable {
                 high = Math.max(high, c);
             }
         } catch (IOException | RuntimeException e) { // DirectoryIteratorException too
-            unknown("cannot list " + journalDir + ": " + e.getMessage());
+            unknown("cannot list " + journalDir + ": " + RegionException.reason(e, journalDir));
             return null;
         }
         if (high < 0) {

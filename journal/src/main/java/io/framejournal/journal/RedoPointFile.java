@@ -127,7 +127,7 @@ public final class RedoPointFile implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return new Read(null, 0, null);
         } catch (IOException e) {
-            return new Read(null, 0, "cannot read redo point " + file + ": " + e.getMessage());
+            return new Read(null, 0, "cannot read redo point " + file + ": " + RegionException.reason(e, file));
         }
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         CRC32C crc = new CRC32C();

@@ -97,7 +97,7 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr, Journ
         } catch (java.nio.charset.MalformedInputException e) {
             throw new RegionException(file + " is not a FrameJournal region config (not text)");
         } catch (IOException e) {
-            throw new RegionException("cannot read " + file + ": " + e.getMessage());
+            throw new RegionException("cannot read " + file + ": " + RegionException.reason(e, file));
         }
         Map<String, String> kv = parse(text, file);
         int format = intField(kv, "format", file);

@@ -1,5 +1,17 @@
 package io.framejournal.journal;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+import java.nio.file.Path;
+
 /**
  * A region or journal that cannot be used as asked: missing, not a region, a newer format, corrupt, in use.
  * The message is one line meant for a person and says what to do; tools print it without a stack trace.
@@ -18,10 +30,97 @@ public class RegionException extends RuntimeException {
     /**
      * A cause in one line, for a message: its type, then the first line of its message when it has one (an
      * interrupted channel's {@code ClosedByInterruptException} has none, and "…: null" told nobody anything).
+     * A file system error reads {@code path: reason} ({@code /r/region.lock: permission denied}): Java puts only the
+     * path in the message of an {@link AccessDeniedException} or a {@link NoSuchFileException}, and the reason of
+     * any {@link FileSystemException} apart, so its message alone never said why. A plain {@link IOException} with a
+     * message ("No space left on device") reads as that message, lower-cased like the reasons.
      */
     public static String oneLine(Throwable e) {
+        if (e instanceof FileSystemException f) {
+            String file = f.getFile();
+            String other = f.getOtherFile();
+            String where = (file == null ? "" : file) + (other == null ? "" : " -> " + other);
+            return firstLine(where.isEmpty() ? reasonOf(f) : where + ": " + reasonOf(f));
+        }
         String m = e.getMessage();
-        String s = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        if (e.getClass() == IOException.class && m != null && !m.isBlank()) {
+            return firstLine(lowerFirst(m.strip()));
+        }
+        return firstLine(e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+    }
+
+    /**
+     * Why {@code e} failed, for a message that already names {@code subject} ({@code "cannot read " + subject + ": "
+     * + reason(e, subject)}): only the reason ({@code permission denied}) when the error is about that very file,
+     * else {@link #oneLine} (which names the file it is about: a lock file in the region, a parent directory).
+     */
+    public static String reason(Throwable e, Path subject) {
+        if (e instanceof FileSystemException f && f.getOtherFile() == null && f.getFile() != null && subject != null) {
+            if (sameFile(f.getFile(), subject)) {
+                return firstLine(reasonOf(f));
+            }
+        }
+        return oneLine(e);
+    }
+
+    /** The reason alone of a file system error ({@code permission denied}), else {@link #oneLine}. */
+    public static String reason(Throwable e) {
+        return e instanceof FileSystemException f ? firstLine(reasonOf(f)) : oneLine(e);
+    }
+
+    private static String reasonOf(FileSystemException f) {
+        String r = f.getReason();
+        if (r != null && !r.isBlank()) {
+            return lowerFirst(r.strip());
+        }
+        if (f instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (f instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (f instanceof FileAlreadyExistsException) {
+            // Files.createDirectories names a parent that is a regular file this way
+            return f.getFile() != null && Files.isRegularFile(Path.of(f.getFile()))
+                    ? "exists and is not a directory"
+                    : "already exists";
+        }
+        if (f instanceof NotDirectoryException) {
+            return "not a directory";
+        }
+        if (f instanceof DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
+        if (f instanceof NotLinkException) {
+            return "not a symbolic link";
+        }
+        if (f instanceof FileSystemLoopException) {
+            return "too many levels of symbolic links";
+        }
+        return "file system error";
+    }
+
+    private static boolean sameFile(String file, Path subject) {
+        try {
+            return file.equals(subject.toString())
+                    || Path.of(file)
+                            .toAbsolutePath()
+                            .normalize()
+                            .equals(subject.toAbsolutePath().normalize());
+        } catch (RuntimeException notAPath) {
+            return false;
+        }
+    }
+
+    /** "Permission denied" → "permission denied", but "EOF" and "DuckDB" stay as they are. */
+    private static String lowerFirst(String s) {
+        if (s.length() >= 2 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))) {
+            return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+        }
+        return s;
+    }
+
+    private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
     }

@@ -49,9 +49,38 @@ public record RegionLayout(Path dir) {
         return dir.resolve(LOCK);
     }
 
+    /**
+     * Whether {@code path} is {@code dir} or lies inside it, once symbolic links are followed as far as the path
+     * exists (so that a link into the region, or a region reached through a link, counts too). For the commands that
+     * must never write into the region they read ({@code report -o}, {@code export --to}, {@code retain --archive}).
+     */
+    public static boolean isInside(Path dir, Path path) {
+        Path d = dir.toAbsolutePath().normalize();
+        Path p = path.toAbsolutePath().normalize();
+        return p.startsWith(d) || realOrNormal(p).startsWith(realOrNormal(d));
+    }
+
+    /** The real path of {@code p}, or of its longest existing ancestor with the rest appended. */
+    private static Path realOrNormal(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (java.io.IOException | RuntimeException e) {
+            Path parent = abs.getParent();
+            return parent == null ? abs : realOrNormal(parent).resolve(abs.getFileName());
+        }
+    }
+
     /** Fails with a one-line message unless {@code dir} looks like a region: a directory with a config file. */
     public RegionLayout requireRegion() {
         if (!Files.exists(dir)) {
+            try {
+                Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new RegionException("cannot read " + dir + ": " + RegionException.reason(e, dir));
+            } catch (java.io.IOException | RuntimeException absent) {
+                // it does not exist: said below
+            }
             throw new RegionException(
                     dir + " does not exist; create a region with `framejournal simulate --dir " + dir + "`");
         }

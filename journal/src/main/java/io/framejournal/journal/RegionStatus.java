@@ -53,7 +53,7 @@ public record RegionStatus(boolean clean, long session, long checkpoint) {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new RegionException(file + " is not a FrameJournal region status file (not text)");
         } catch (IOException e) {
-            throw new RegionException("cannot read " + file + ": " + e.getMessage());
+            throw new RegionException("cannot read " + file + ": " + RegionException.reason(e, file));
         }
         Map<String, String> kv = RegionConfig.parse(text, file);
         String state = kv.get("state");

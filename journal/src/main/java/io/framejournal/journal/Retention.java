@@ -72,6 +72,13 @@ public final class Retention {
         if (keepCheckpoints < 1) {
             throw new RegionException("--keep-checkpoints must be at least 1, not " + keepCheckpoints);
         }
+        if (archive != null && RegionLayout.isInside(layout.dir(), archive)) {
+            throw new RegionException("archive " + archive + " is inside the region " + layout.dir()
+                    + ": name a directory outside it (retired files must leave the region)");
+        }
+        if (archive != null && Files.exists(archive) && !Files.isDirectory(archive)) {
+            throw new RegionException("archive " + archive + " exists and is not a directory: name a directory");
+        }
         int deleted = Checkpointer.prune(layout.checkpoints(), keepCheckpoints);
         List<CheckpointFile.Entry> valid = new ArrayList<>();
         for (CheckpointFile.Entry e : CheckpointFile.list(layout.checkpoints())) {
@@ -140,7 +147,7 @@ public final class Retention {
                 } catch (IOException failure) {
                     throw new RegionException(
                             "cannot delete checkpoint " + e.file() + " whose record was retired: "
-                                    + failure.getMessage(),
+                                    + RegionException.reason(failure, e.file()),
                             failure);
                 }
             } else {
@@ -200,7 +207,7 @@ public final class Retention {
                 out.add(new QueueFile(p, (int) Math.floorDiv(millis - epoch, cycle.lengthInMillis()), Files.size(p)));
             }
         } catch (IOException e) {
-            throw new RegionException("cannot list journal " + journal + ": " + e.getMessage(), e);
+            throw new RegionException("cannot list journal " + journal + ": " + RegionException.reason(e, journal), e);
         }
         out.sort(java.util.Comparator.comparingInt(QueueFile::cycle));
         return out;
@@ -335,7 +342,7 @@ public final class Retention {
             }
             return tmp;
         } catch (IOException e) {
-            throw new RegionException("cannot read archive " + archive + ": " + e.getMessage(), e);
+            throw new RegionException("cannot read archive " + archive + ": " + RegionException.reason(e, archive), e);
         }
     }
 }

@@ -98,7 +98,8 @@ public final class SiteTable implements AutoCloseable {
         try {
             t.load();
         } catch (IOException e) {
-            throw new RegionException("cannot read call-site table " + file + ": " + e.getMessage(), e);
+            throw new RegionException(
+                    "cannot read call-site table " + file + ": " + RegionException.reason(e, file), e);
         }
         return t;
     }
@@ -288,7 +289,8 @@ public final class SiteTable implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return Sites.NONE;
         } catch (IOException e) {
-            return new Sites(Map.of(), 0, "cannot read " + file.getFileName() + ": " + e.getMessage(), true);
+            return new Sites(
+                    Map.of(), 0, "cannot read " + file.getFileName() + ": " + RegionException.reason(e, file), true);
         }
         return parse(file, bytes);
     }

@@ -49,6 +49,10 @@ final class ExportCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        if (to.toString().equals("-")) {
+            throw new IllegalArgumentException(
+                    "--to - : export writes a directory of tables, not one stream; name a new or empty directory");
+        }
         RegionInput region = RegionInput.open(dir);
         Exporter.checkOutput(region, to);
         long atIndex = checkedAt(region, at);

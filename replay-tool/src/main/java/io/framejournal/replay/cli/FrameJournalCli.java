@@ -77,6 +77,7 @@ public final class FrameJournalCli implements Runnable {
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(java.nio.file.Path.class, FrameJournalCli::path);
         cl.setParameterExceptionHandler((ex, a) -> {
             String sub = ex.getCommandLine().getCommandName();
             err.println("framejournal: " + firstLine(ex.getMessage()) + " (see `"
@@ -130,17 +131,37 @@ public final class FrameJournalCli implements Runnable {
     /** One line for any failure: a {@link RegionException}'s message as it is, else the type and message. */
     static String describe(Throwable ex) {
         Throwable t = ex;
-        while (!(t instanceof RegionException) && t.getCause() != null && t.getMessage() == null) {
+        while (!(t instanceof RegionException)
+                && t.getCause() != null
+                && (t.getMessage() == null || t instanceof java.io.UncheckedIOException)) {
             t = t.getCause();
         }
         if (t instanceof RegionException || t instanceof IllegalArgumentException) {
             return firstLine(t.getMessage());
         }
         if (t instanceof IOException) {
-            return "I/O error: " + firstLine(String.valueOf(t.getMessage()));
+            // a file system error names its path and says why ("/x: permission denied"), never the path alone
+            return "I/O error: " + RegionException.oneLine(t);
         }
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m));
+    }
+
+    /**
+     * A path argument. One the JVM cannot encode back into file-name bytes (a non-ASCII name under the C or POSIX
+     * locale, whose ASCII character set the JVM then uses for argv and file names) fails in one line that names the
+     * cause, rather than picocli's "cannot convert … (java.nio.file.InvalidPathException …)".
+     */
+    static java.nio.file.Path path(String value) {
+        try {
+            return java.nio.file.Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            String charset = System.getProperty(
+                    "sun.jnu.encoding",
+                    java.nio.charset.Charset.defaultCharset().name());
+            throw new CommandLine.TypeConversionException("'" + value + "' cannot be used as a file name under the"
+                    + " current locale (character set " + charset + "): run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+        }
     }
 
     static String firstLine(String s) {

@@ -6,6 +6,7 @@ import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.render.JsonWriter;
 import io.framejournal.replay.report.HtmlReport;
+import io.framejournal.replay.report.OutputFile;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +30,8 @@ final class ReportCommand extends BaseCommand {
             names = {"-o", "--out"},
             required = true,
             paramLabel = "FILE",
-            description = "The HTML file to write.")
+            description = "The HTML file to write (replaced atomically; a symbolic link is followed, a FIFO or a"
+                    + " character device is written into; - is standard output).")
     Path file;
 
     @Option(
@@ -43,9 +45,17 @@ final class ReportCommand extends BaseCommand {
     @Override
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
+        OutputFile o = OutputFile.of(file, region.dir(), "report", out());
+        if (o.isStdout() && json) {
+            throw new IllegalArgumentException(
+                    "-o - and --json would both write to standard output: name a file with -o, or drop --json");
+        }
         HtmlReport.Result r;
         try (Progress p = progress("reporting", region)) {
-            r = new HtmlReport(region, checkedAt(region, at), dir.toString()).write(file, p);
+            r = new HtmlReport(region, checkedAt(region, at), dir.toString()).write(o, p);
+        }
+        if (o.isStdout()) {
+            return exit(r.stopReason(), false); // standard output holds the HTML alone
         }
         if (json) {
             out().println(new JsonWriter(true)

@@ -39,7 +39,8 @@ final class RetainCommand extends BaseCommand {
     @Option(
             names = "--archive",
             paramLabel = "DIR",
-            description = "Move retired files here, gzip-compressed, instead of deleting them.")
+            description = "Move retired files here, gzip-compressed, instead of deleting them (a directory outside"
+                    + " the region).")
     Path archive;
 
     @Override

@@ -178,10 +178,16 @@ final class SimulateCommand extends BaseCommand {
         } else if (length != null && length.ops != null) {
             sim.ops(length.ops);
         }
-        BufferedWriter log = injectedOut == null
-                ? null
-                : Files.newBufferedWriter(
-                        injectedOut, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        BufferedWriter log;
+        try {
+            log = injectedOut == null
+                    ? null
+                    : Files.newBufferedWriter(
+                            injectedOut, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new io.framejournal.journal.RegionException("cannot open --injected-out " + injectedOut + ": "
+                    + io.framejournal.journal.RegionException.reason(e, injectedOut));
+        }
         if (log != null) {
             sim.onInjected(l -> append(log, l));
         }

@@ -7,6 +7,7 @@ import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RefCount;
 import io.framejournal.journal.RegionException;
+import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.ReplayStart;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
@@ -142,33 +143,22 @@ public final class Exporter {
     /** Checks that {@code out} may be written: outside the region, and absent or an empty directory. */
     public static void checkOutput(RegionInput region, Path out) {
         Path o = out.toAbsolutePath().normalize();
-        Path dir = realOrNormal(region.dir());
-        Path real = realOrNormal(o);
-        if (real.startsWith(dir) || o.startsWith(region.dir().toAbsolutePath().normalize())) {
+        if (RegionLayout.isInside(region.dir(), out)) {
             throw new RegionException("output " + out + " is inside the region " + region.dir()
                     + ": the region is read-only, write the export elsewhere");
         }
         if (Files.exists(o)) {
             if (!Files.isDirectory(o)) {
-                throw new RegionException("output " + out + " exists and is not a directory");
+                throw new RegionException(
+                        "output " + out + " exists and is not a directory: name a new or empty directory");
             }
             try (Stream<Path> s = Files.list(o)) {
                 if (s.findAny().isPresent()) {
                     throw new RegionException("output " + out + " exists and is not empty: name a new directory");
                 }
             } catch (IOException e) {
-                throw new RegionException("cannot list " + out + ": " + e.getMessage());
+                throw new RegionException("cannot list " + out + ": " + RegionException.reason(e, out));
             }
-        }
-    }
-
-    private static Path realOrNormal(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        try {
-            return abs.toRealPath();
-        } catch (IOException e) {
-            Path parent = abs.getParent();
-            return parent == null ? abs : realOrNormal(parent).resolve(abs.getFileName());
         }
     }
 
@@ -196,7 +186,7 @@ public final class Exporter {
             Files.createDirectories(out);
             spill = direct ? null : Files.createTempDirectory("framejournal-duckdb");
         } catch (IOException e) {
-            throw new RegionException("cannot create " + out + ": " + e.getMessage());
+            throw new RegionException("cannot create " + out + ": " + RegionException.reason(e, out));
         }
         try {
             for (ExportSchema.Table t : ExportSchema.TABLES) {
@@ -235,7 +225,7 @@ public final class Exporter {
         } catch (SQLException e) {
             throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
         } catch (IOException e) {
-            throw new RegionException("export to " + out + " failed: " + e.getMessage());
+            throw new RegionException("export to " + out + " failed: " + RegionException.oneLine(e));
         } finally {
             closeQuietly(db);
             this.db = null;

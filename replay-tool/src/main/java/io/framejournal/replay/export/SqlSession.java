@@ -68,7 +68,7 @@ public final class SqlSession implements AutoCloseable {
         } catch (IOException e) {
             Exporter.deleteTree(temp);
             Exporter.deleteTree(spill);
-            throw new RegionException("cannot create a temporary directory: " + e.getMessage());
+            throw new RegionException("cannot create a temporary directory: " + RegionException.oneLine(e));
         } catch (RuntimeException e) {
             Exporter.deleteTree(temp);
             Exporter.deleteTree(spill);
@@ -117,7 +117,8 @@ public final class SqlSession implements AutoCloseable {
         try (var in = Files.newBufferedReader(export.resolve(Exporter.MANIFEST))) {
             p.load(in);
         } catch (IOException e) {
-            throw new RegionException("cannot read " + export.resolve(Exporter.MANIFEST) + ": " + e.getMessage());
+            throw new RegionException("cannot read " + export.resolve(Exporter.MANIFEST) + ": "
+                    + RegionException.reason(e, export.resolve(Exporter.MANIFEST)));
         }
         String f = p.getProperty("format", "parquet");
         if (!f.equals("parquet") && !f.equals("csv")) {

@@ -4,7 +4,6 @@ import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RefCount;
-import io.framejournal.journal.RegionException;
 import io.framejournal.replay.analysis.AuditReport;
 import io.framejournal.replay.analysis.Auditor;
 import io.framejournal.replay.analysis.Fmt;
@@ -17,9 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,36 +85,17 @@ public final class HtmlReport {
         this.label = label;
     }
 
-    /** Audits, scans and writes the report to {@code out} (through a temporary file beside it, then a move). */
-    public Result write(Path out, Progress progress) {
-        Path o = out.toAbsolutePath().normalize();
-        if (o.startsWith(region.dir().toAbsolutePath().normalize())) {
-            throw new RegionException("output " + out + " is inside the region " + region.dir()
-                    + ": the region is read-only, write the report elsewhere");
-        }
-        if (Files.isDirectory(o)) {
-            throw new RegionException("output " + out + " is a directory: name the HTML file to write");
-        }
+    /** Audits, scans and writes the report to {@code out} ({@link OutputFile#of} checked it before any reading). */
+    public Result write(OutputFile out, Progress progress) {
         AuditReport audit = new Auditor(region, at, Auditor.DEFAULT_DETAIL_LIMIT).run(Progress.none());
         Watch watch = watch(audit);
         ReportScan scan = new ReportScan(region, at, COLUMNS, ROWS, watch.slots(), watch.marks());
         scan.run(progress);
         String html = render(audit, scan, watch);
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
-        try {
-            Path parent = o.getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Path tmp = (parent == null ? Path.of(".") : parent)
-                    .resolve("." + o.getFileName() + "." + Long.toHexString(new SecureRandom().nextLong()) + ".tmp");
-            Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
-            Files.move(tmp, o, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new RegionException("cannot write " + out + ": " + e.getMessage());
-        }
+        out.write(bytes);
         return new Result(
-                o,
+                out.target(),
                 bytes.length,
                 scan.events,
                 audit.findings(),

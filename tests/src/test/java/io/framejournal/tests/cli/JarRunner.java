@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code framejournal} jar (or any command) in a child process and captures what it printed. */
@@ -56,15 +57,21 @@ final class JarRunner {
     }
 
     static Result exec(Path cwd, long timeoutSeconds, List<String> cmd) {
+        return exec(cwd, timeoutSeconds, cmd, Map.of());
+    }
+
+    /** {@link #exec(Path, long, List)} with these variables added to (or replacing) the environment. */
+    static Result exec(Path cwd, long timeoutSeconds, List<String> cmd, Map<String, String> env) {
         try {
             Path out = Files.createTempFile("fj-out", ".txt");
             Path err = Files.createTempFile("fj-err", ".txt");
             try {
-                Process p = new ProcessBuilder(cmd)
+                ProcessBuilder pb = new ProcessBuilder(cmd)
                         .directory(cwd.toFile())
                         .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
+                        .redirectError(err.toFile());
+                pb.environment().putAll(env);
+                Process p = pb.start();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new AssertionError("timed out after " + timeoutSeconds + " s: " + cmd);

@@ -1,0 +1,79 @@
+package io.framejournal.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a cause reads in a one-line message: a file system error says why (Java keeps only the path in the message of
+ * an {@link AccessDeniedException} or a {@link NoSuchFileException}), never just the path.
+ */
+class RegionExceptionTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fileSystemErrorsNameThePathAndTheReason() {
+        assertThat(RegionException.oneLine(new AccessDeniedException("/r/region.lock")))
+                .isEqualTo("/r/region.lock: permission denied");
+        assertThat(RegionException.oneLine(new NoSuchFileException("/r/journal")))
+                .isEqualTo("/r/journal: no such file or directory");
+        assertThat(RegionException.oneLine(new NotDirectoryException("/a/file")))
+                .isEqualTo("/a/file: not a directory");
+        assertThat(RegionException.oneLine(new FileAlreadyExistsException("/nowhere/x")))
+                .isEqualTo("/nowhere/x: already exists");
+        // the reason the operating system gave wins over the type's generic one, lower-cased like the others
+        assertThat(RegionException.oneLine(new FileSystemException("/a/file/x", null, "Not a directory")))
+                .isEqualTo("/a/file/x: not a directory");
+        assertThat(RegionException.oneLine(new AccessDeniedException("/ro/x", null, "Read-only file system")))
+                .isEqualTo("/ro/x: read-only file system");
+        assertThat(RegionException.oneLine(new FileSystemException("/a", "/b", "Invalid cross-device link")))
+                .isEqualTo("/a -> /b: invalid cross-device link");
+        assertThat(RegionException.oneLine(new FileSystemException(null, null, null)))
+                .isEqualTo("file system error");
+    }
+
+    @Test
+    void aRegularFileInTheWayOfADirectoryIsSaidSo() throws IOException {
+        Path file = Files.writeString(tmp.resolve("afile"), "x");
+        // what Files.createDirectories throws for tmp/afile/x
+        assertThat(RegionException.oneLine(new FileAlreadyExistsException(file.toString())))
+                .isEqualTo(file + ": exists and is not a directory");
+    }
+
+    @Test
+    void otherErrorsKeepTheirMessageAndTheTypeWhenItSaysMore() {
+        assertThat(RegionException.oneLine(new IOException("No space left on device")))
+                .isEqualTo("no space left on device");
+        assertThat(RegionException.oneLine(new IOException("EOF")))
+                .as("an acronym stays as it is")
+                .isEqualTo("EOF");
+        assertThat(RegionException.oneLine(new ClosedByInterruptException())).isEqualTo("ClosedByInterruptException");
+        assertThat(RegionException.oneLine(new IllegalStateException("first\nsecond")))
+                .isEqualTo("IllegalStateException: first");
+    }
+
+    @Test
+    void theReasonAloneWhenTheMessageAlreadyNamesTheFile() {
+        Path lock = Path.of("/r/region.lock");
+        assertThat(RegionException.reason(new AccessDeniedException("/r/region.lock"), lock))
+                .isEqualTo("permission denied");
+        assertThat(RegionException.reason(new AccessDeniedException("/r/region.lock"), Path.of("/r")))
+                .as("about another file: that file is named")
+                .isEqualTo("/r/region.lock: permission denied");
+        assertThat(RegionException.reason(new IOException("Input/output error"), lock))
+                .isEqualTo("input/output error");
+        assertThat(RegionException.reason(new NoSuchFileException("/tmp/.r.html.1f.tmp")))
+                .isEqualTo("no such file or directory");
+    }
+}

@@ -74,6 +74,7 @@ public final class FrameJournalCli implements Runnable {
         if (cl == null) {
             cl = new CommandLine(root);
         }
+        versionEverywhere(cl, new Version());
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -125,6 +126,17 @@ public final class FrameJournalCli implements Runnable {
                 CommandLine.Model.CommandSpec.wrapWithoutInspection(root).name("framejournal"));
         top.addSubcommand("history", new CommandLine(new HistoryCommand()));
         return top;
+    }
+
+    /**
+     * Every subcommand's {@code -V}/{@code --version} (each one's help offers it) prints the root's version: picocli
+     * gives a subcommand its own, empty, version unless it names a provider. Also on {@link #oneSubcommand}'s line.
+     */
+    private static void versionEverywhere(CommandLine cl, Version version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            versionEverywhere(sub, version);
+        }
     }
 
     /** One line for any failure: a {@link RegionException}'s message as it is, else the type and message. */

@@ -100,18 +100,12 @@ final class AuditCommand extends BaseCommand {
         } else {
             text().audit(r);
         }
-        for (String w : r.warnings()) {
-            root.err.println("framejournal: warning: " + w);
-        }
-        if (r.stopReason() == null && !r.warnings().isEmpty()) {
-            return FrameJournalCli.BAD_INPUT;
-        }
-        return exit(r.stopReason(), r.findings() > 0);
+        return exit(r.stopReason(), r.findings() > 0, r.warnings());
     }
 
     /** {@code --follow}: the audit of everything read until the writer's close, {@code --until} or Ctrl-C. */
     private AuditReport follow(RegionInput region, EventFilter filter) {
-        Auditor auditor = new Auditor(region, JournalIndex.NONE, Math.max(1, limit));
+        Auditor auditor = new Auditor(region, JournalIndex.NONE, limit);
         auditor.filter(filter.withoutTimes());
         Follow f = new Follow(region, filter.until(), 250);
         StatusLine status = new StatusLine(root.err, Terminal.stderrIsTerminal());

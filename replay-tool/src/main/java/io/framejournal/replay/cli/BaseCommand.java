@@ -67,6 +67,21 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     /**
+     * {@link #exit(String, boolean)} after the report's warnings, each a line on stderr: a warning (a checkpoint that
+     * could not be used, a missing slot table, a damaged call-site table) says part of the input was unreadable, so
+     * it exits 2 as a journal not read to its end does, whatever was found.
+     */
+    int exit(String stopReason, boolean findings, java.util.List<String> warnings) {
+        for (String w : warnings) {
+            root.err.println("framejournal: warning: " + w);
+        }
+        if (stopReason == null && !warnings.isEmpty()) {
+            return FrameJournalCli.BAD_INPUT;
+        }
+        return exit(stopReason, findings);
+    }
+
+    /**
      * A {@code --at} position checked against the journal: {@code null} is the end; an index must lie in the journal
      * (a negative value such as -1 or 0x8000000000000000, or one outside first..last, is bad usage, never silently
      * "the end"); a time becomes the last event written at or before it (one pass), and a time before the first event

@@ -60,9 +60,6 @@ final class StateCommand extends BaseCommand {
         } else {
             text().state(r);
         }
-        for (String w : r.warnings()) {
-            root.err.println("framejournal: warning: " + w);
-        }
-        return exit(r.stopReason(), false);
+        return exit(r.stopReason(), false, r.warnings());
     }
 }

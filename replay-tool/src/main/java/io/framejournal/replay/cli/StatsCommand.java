@@ -31,9 +31,6 @@ final class StatsCommand extends BaseCommand {
         } else {
             text().stats(r);
         }
-        for (String w : r.frames().warnings()) {
-            root.err.println("framejournal: warning: " + w);
-        }
-        return exit(r.stopReason(), false);
+        return exit(r.stopReason(), false, r.frames().warnings());
     }
 }

@@ -102,10 +102,13 @@ final class DumpCommand extends BaseCommand {
     /** {@code --follow}: events as they arrive; the sink is flushed whenever the reader catches up. */
     private int follow(RegionInput region, EventFilter filter, EventSink sink) {
         Position end = filter.until();
-        if (to != null && (end == null || end.isTime())) {
-            end = Position.index(to); // --to ends a follow as an index --until does (a time --until still applies)
+        String endOption = "--until";
+        if (to != null && (end == null || end.isTime() || Long.compareUnsigned(to, end.value()) < 0)) {
+            // --to ends a follow as an index --until does, the earlier of the two (a time --until still applies)
+            end = Position.index(to);
+            endOption = "--to";
         }
-        Follow f = new Follow(region, end, 200);
+        Follow f = new Follow(region, end, endOption, 200);
         long max = limit == null ? Long.MAX_VALUE : limit;
         long[] shown = {0};
         Follow.End how;

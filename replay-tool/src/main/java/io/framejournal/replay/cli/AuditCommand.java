@@ -33,7 +33,11 @@ import picocli.CommandLine.Parameters;
                 + "findings by their event; --site keeps the leaks, raw references and leaked handles those call"
                 + " sites left (findings keep no site); --thread does not apply here.")
 final class AuditCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(
@@ -56,6 +60,7 @@ final class AuditCommand extends BaseCommand {
     @Option(
             names = "--limit",
             paramLabel = "N",
+            converter = Converters.IntCount.class,
             defaultValue = "" + Auditor.DEFAULT_DETAIL_LIMIT,
             description = "Findings of one category listed in detail (all are counted). Default: ${DEFAULT-VALUE}.")
     int limit;
@@ -85,7 +90,7 @@ final class AuditCommand extends BaseCommand {
             Auditor auditor = new Auditor(
                     region,
                     atIndex,
-                    Math.max(1, limit),
+                    limit,
                     sinceCheckpoint ? Auditor.Start.NEWEST_CHECKPOINT : Auditor.Start.BEGINNING);
             auditor.filter(filter.withTimesAsIndices(region));
             try (Progress p = progress("auditing", region)) {

@@ -88,20 +88,24 @@ abstract class BaseCommand implements Callable<Integer> {
      * is bad usage.
      */
     static long checkedAt(RegionInput region, Position at) {
+        return checkedAt(region, at, "--at");
+    }
+
+    /** {@link #checkedAt(RegionInput, Position)} for an option of another name ({@code diff --from}). */
+    static long checkedAt(RegionInput region, Position at, String option) {
         if (at == null) {
             return JournalIndex.NONE;
         }
         if (at.isTime()) {
             long index = EventFilter.lastAtOrBefore(region, at.value());
             if (index == JournalIndex.NONE) {
-                throw new IllegalArgumentException("--at " + at + " is before the journal's first event");
+                throw new IllegalArgumentException(option + " " + at + " is before the journal's first event");
             }
             return index;
         }
         long index = at.value();
-        if (index < 0) {
-            throw new IllegalArgumentException(
-                    "--at 0x" + Long.toHexString(index) + " is not a journal index (indices are positive)");
+        if (index < 0) { // the converters refuse these already; a caller that built a Position itself
+            throw new IllegalArgumentException(option + " " + Converters.notAnIndex(JournalIndex.format(index)));
         }
         long first;
         long last;
@@ -110,7 +114,7 @@ abstract class BaseCommand implements Callable<Integer> {
             last = reader.lastIndex();
         }
         if (first == JournalIndex.NONE || index < first || index > last) {
-            throw new IllegalArgumentException("--at " + JournalIndex.format(index) + " is outside the journal ("
+            throw new IllegalArgumentException(option + " " + JournalIndex.format(index) + " is outside the journal ("
                     + (first == JournalIndex.NONE
                             ? "it is empty"
                             : JournalIndex.format(first) + " .. " + JournalIndex.format(last))

@@ -23,20 +23,24 @@ import picocli.CommandLine.Parameters;
         description = "The journal's events, one per line (or JSON lines with --json), from --from to --to "
                 + "inclusive, those that pass every filter given. Output is buffered (64 KiB writes). Read-only.")
 final class DumpCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(
             names = "--from",
             paramLabel = "INDEX",
-            converter = Converters.Number.class,
+            converter = Converters.Index.class,
             description = "First journal index to print (0x… or decimal).")
     Long from;
 
     @Option(
             names = "--to",
             paramLabel = "INDEX",
-            converter = Converters.Number.class,
+            converter = Converters.Index.class,
             description = "Last journal index to print (0x… or decimal).")
     Long to;
 

@@ -18,7 +18,11 @@ import picocli.CommandLine.Parameters;
                 + "obligations, raw references), as of any journal index, rebuilt from nothing by replay. "
                 + "Read-only.")
 final class StateCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(

@@ -50,6 +50,13 @@ public final class FrameJournalCli implements Runnable {
     public static final int BAD_INPUT = 2;
 
     static {
+        // Chronicle Map's recovery of a crashed writer's slot table (recover, demo) logs what it repairs ("lock of
+        // segment 3 is not clear") at ERROR; the CLI reports what recovery did itself, and a table it cannot read is
+        // an exception, reported in one line: Chronicle's own log lines would only be noise with class names in them.
+        String mapLog = "org.slf4j.simpleLogger.log.net.openhft.chronicle.map.ChronicleMapBuilder";
+        if (System.getProperty(mapLog) == null) {
+            System.setProperty(mapLog, "off");
+        }
         Chronicle.quiet();
     }
 

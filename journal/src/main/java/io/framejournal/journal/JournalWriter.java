@@ -187,10 +187,15 @@ public final class JournalWriter implements AutoCloseable {
         if (rollCycle.toCycle(lastAppended) != queue.cycle()) {
             return;
         }
-        throw new RegionException("journal roll cycle full: " + (lastSeqInCycle + 1) + " records already in the"
-                + " current " + rollCycle.lengthInMillis() / 1000 + " s cycle (its most; last index "
-                + JournalIndex.format(lastAppended) + "); this record was not written. Writing stops: recover the"
-                + " region once the cycle has rolled, and give a region this busy a roll cycle with room for its rate");
+        throw new RollCycleFullException(
+                "journal roll cycle full: " + (lastSeqInCycle + 1) + " records already in the"
+                        + " current " + rollCycle.lengthInMillis() / 1000 + " s cycle (its most; last index "
+                        + JournalIndex.format(lastAppended) + "); this record was not written. Writing stops: recover"
+                        + " the region once the cycle has rolled, and give a region this busy a roll cycle with room"
+                        + " for its rate",
+                lastSeqInCycle + 1,
+                rollCycle.lengthInMillis(),
+                lastAppended);
     }
 
     /**

@@ -39,6 +39,13 @@ public final class EventFilter {
     private final int[] sites;
     private final Position since;
     private final Position until;
+    /**
+     * How {@link #describe} names a bound (after "since "/"until ") once times were resolved to indices: the time as
+     * given and what it resolved to; "" for a bound not to name; {@code null}: the bound itself.
+     */
+    private final String sinceShown;
+
+    private final String untilShown;
 
     private EventFilter(Builder b) {
         this.slotFrom = b.slotFrom;
@@ -51,6 +58,8 @@ public final class EventFilter {
         this.sites = sortedInts(b.sites);
         this.since = b.since;
         this.until = b.until;
+        this.sinceShown = b.sinceShown;
+        this.untilShown = b.untilShown;
     }
 
     public static Builder builder() {
@@ -184,18 +193,28 @@ public final class EventFilter {
             return this;
         }
         Builder b = toBuilder();
+        // the report names a time bound as given, with the event it resolved to or why nothing passes it
         if (since != null && since.isTime()) {
             long first = firstAtOrAfter(region, since.value());
             // nothing at or after it: a bound past the end, which no entry passes
             b.since(Position.index(first == JournalIndex.NONE ? -1L : first));
+            b.sinceShown = since
+                    + (first == JournalIndex.NONE
+                            ? " (after the last event)"
+                            : " (the first event at or after it: " + JournalIndex.format(first) + ")");
         }
         if (until != null && until.isTime()) {
             long last = lastAtOrBefore(region, until.value());
             if (last == JournalIndex.NONE) {
                 b.until(Position.index(0)); // before the first event: nothing passes
                 b.since(Position.index(-1L));
+                if (b.sinceShown == null) {
+                    b.sinceShown = since == null ? "" : since.toString();
+                }
+                b.untilShown = until + " (before the first event)";
             } else {
                 b.until(Position.index(last));
+                b.untilShown = until + " (the last event at or before it: " + JournalIndex.format(last) + ")";
             }
         }
         return new EventFilter(b); // not build(): "nothing passes" bounds may be the wrong way round on purpose
@@ -273,10 +292,16 @@ public final class EventFilter {
             parts.add("site "
                     + Arrays.stream(sites).mapToObj(Integer::toUnsignedString).collect(Collectors.joining(",")));
         }
-        if (since != null) {
+        if (sinceShown != null) {
+            if (!sinceShown.isEmpty()) {
+                parts.add("since " + sinceShown);
+            }
+        } else if (since != null) {
             parts.add("since " + since);
         }
-        if (until != null) {
+        if (untilShown != null) {
+            parts.add("until " + untilShown);
+        } else if (until != null) {
             parts.add("until " + until);
         }
         return String.join(", ", parts);
@@ -304,6 +329,8 @@ public final class EventFilter {
         }
         b.since = since;
         b.until = until;
+        b.sinceShown = sinceShown;
+        b.untilShown = untilShown;
         return b;
     }
 
@@ -331,6 +358,8 @@ public final class EventFilter {
         private final List<Integer> sites = new ArrayList<>();
         private Position since;
         private Position until;
+        private String sinceShown;
+        private String untilShown;
 
         public Builder frames(int from, int to) {
             this.slotFrom = from;

@@ -44,6 +44,7 @@ public final class Follow {
 
     private final RegionInput region;
     private final Position until;
+    private final String untilOption;
     private final long tickNanos;
     private volatile boolean stopRequested;
     private String stopReason;
@@ -56,8 +57,19 @@ public final class Follow {
      * @param tickMillis how often {@link Listener#tick} is called while events flow
      */
     public Follow(RegionInput region, Position until, long tickMillis) {
+        this(region, until, "--until", tickMillis);
+    }
+
+    /**
+     * @param region      the region to follow
+     * @param until       where to end, or {@code null}
+     * @param untilOption the option that gave {@code until} ({@code --until}, {@code dump --to}), for {@link #describe}
+     * @param tickMillis  how often {@link Listener#tick} is called while events flow
+     */
+    public Follow(RegionInput region, Position until, String untilOption, long tickMillis) {
         this.region = region;
         this.until = until;
+        this.untilOption = untilOption;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMillis);
     }
 
@@ -148,7 +160,7 @@ public final class Follow {
             case CLOSED:
                 return "followed to the writer's close: " + upTo;
             case UNTIL:
-                return "followed to --until " + f.until + ": " + upTo;
+                return "followed to " + f.untilOption + " " + f.until + ": " + upTo;
             case STOPPED:
                 return "stopped following (interrupted): " + upTo;
             default:

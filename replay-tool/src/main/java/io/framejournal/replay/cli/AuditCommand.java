@@ -36,7 +36,11 @@ import picocli.CommandLine.Parameters;
                 + "findings by their event; --site keeps the leaks, raw references and leaked handles those call"
                 + " sites left (findings keep no site); --thread does not apply here.")
 final class AuditCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(
@@ -59,6 +63,7 @@ final class AuditCommand extends BaseCommand {
     @Option(
             names = "--limit",
             paramLabel = "N",
+            converter = Converters.IntCount.class,
             defaultValue = "" + Auditor.DEFAULT_DETAIL_LIMIT,
             description = "Findings of one category listed in detail (all are counted). Default: ${DEFAULT-VALUE}.")
     int limit;
@@ -85,10 +90,7 @@ final class AuditCommand extends BaseCommand {
         }
         long atIndex = checkedAt(region, at);
         Auditor auditor = new Auditor(
-                region,
-                atIndex,
-                Math.max(1, limit),
-                sinceCheckpoint ? Auditor.Start.NEWEST_CHECKPOINT : Auditor.Start.BEGINNING);
+                region, atIndex, limit, sinceCheckpoint ? Auditor.Start.NEWEST_CHECKPOINT : Auditor.Start.BEGINNING);
         auditor.filter(filter.withTimesAsIndices(region));
         AuditReport r;
         try (Progress p = progress("auditing", region)) {
@@ -107,13 +109,7 @@ final class AuditCommand extends BaseCommand {
         } else {
             text().audit(r);
         }
-        for (String w : r.warnings()) {
-            root.err.println("framejournal: warning: " + w);
-        }
-        if (r.stopReason() == null && !r.warnings().isEmpty()) {
-            return FrameJournalCli.BAD_INPUT;
-        }
-        return exit(r.stopReason(), r.findings() > 0);
+        return exit(r.stopReason(), r.findings() > 0, r.warnings());
     }
 
     private long writerCheckedAt;
@@ -148,7 +144,7 @@ final class AuditCommand extends BaseCommand {
      * the interrupt hook lets the JVM go.
      */
     private int follow(RegionInput region, EventFilter filter) {
-        Auditor auditor = new Auditor(region, JournalIndex.NONE, Math.max(1, limit));
+        Auditor auditor = new Auditor(region, JournalIndex.NONE, limit);
         auditor.filter(filter.withoutTimes());
         Follow f = new Follow(region, filter.until(), 250);
         StatusLine status = new StatusLine(root.err, Terminal.stderrIsTerminal());

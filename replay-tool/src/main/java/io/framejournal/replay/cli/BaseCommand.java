@@ -67,26 +67,45 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     /**
+     * {@link #exit(String, boolean)} after the report's warnings, each a line on stderr: a warning (a checkpoint that
+     * could not be used, a missing slot table, a damaged call-site table) says part of the input was unreadable, so
+     * it exits 2 as a journal not read to its end does, whatever was found.
+     */
+    int exit(String stopReason, boolean findings, java.util.List<String> warnings) {
+        for (String w : warnings) {
+            root.err.println("framejournal: warning: " + w);
+        }
+        if (stopReason == null && !warnings.isEmpty()) {
+            return FrameJournalCli.BAD_INPUT;
+        }
+        return exit(stopReason, findings);
+    }
+
+    /**
      * A {@code --at} position checked against the journal: {@code null} is the end; an index must lie in the journal
      * (a negative value such as -1 or 0x8000000000000000, or one outside first..last, is bad usage, never silently
      * "the end"); a time becomes the last event written at or before it (one pass), and a time before the first event
      * is bad usage.
      */
     static long checkedAt(RegionInput region, Position at) {
+        return checkedAt(region, at, "--at");
+    }
+
+    /** {@link #checkedAt(RegionInput, Position)} for an option of another name ({@code diff --from}). */
+    static long checkedAt(RegionInput region, Position at, String option) {
         if (at == null) {
             return JournalIndex.NONE;
         }
         if (at.isTime()) {
             long index = EventFilter.lastAtOrBefore(region, at.value());
             if (index == JournalIndex.NONE) {
-                throw new IllegalArgumentException("--at " + at + " is before the journal's first event");
+                throw new IllegalArgumentException(option + " " + at + " is before the journal's first event");
             }
             return index;
         }
         long index = at.value();
-        if (index < 0) {
-            throw new IllegalArgumentException(
-                    "--at 0x" + Long.toHexString(index) + " is not a journal index (indices are positive)");
+        if (index < 0) { // the converters refuse these already; a caller that built a Position itself
+            throw new IllegalArgumentException(option + " " + Converters.notAnIndex(JournalIndex.format(index)));
         }
         long first;
         long last;
@@ -95,7 +114,7 @@ abstract class BaseCommand implements Callable<Integer> {
             last = reader.lastIndex();
         }
         if (first == JournalIndex.NONE || index < first || index > last) {
-            throw new IllegalArgumentException("--at " + JournalIndex.format(index) + " is outside the journal ("
+            throw new IllegalArgumentException(option + " " + JournalIndex.format(index) + " is outside the journal ("
                     + (first == JournalIndex.NONE
                             ? "it is empty"
                             : JournalIndex.format(first) + " .. " + JournalIndex.format(last))

@@ -25,7 +25,11 @@ import picocli.CommandLine.Parameters;
                 + " With --follow it keeps tailing and writes one every --every until the writer closes the region"
                 + " or Ctrl-C. Keeps the newest --keep checkpoint files.")
 final class CheckpointCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(names = "--follow", description = "Keep tailing the journal and checkpointing until the writer closes.")
@@ -41,13 +45,14 @@ final class CheckpointCommand extends BaseCommand {
     @Option(
             names = "--keep",
             paramLabel = "K",
+            converter = Converters.IntCount.class,
             defaultValue = "" + Checkpointer.Policy.DEFAULT_KEEP,
             description = "Checkpoint files kept (older ones are deleted). Default: ${DEFAULT-VALUE}.")
     int keep;
 
     @Override
     public Integer call() {
-        Checkpointer.Policy policy = Converters.checkpointPolicy("--every", every, keep);
+        Checkpointer.Policy policy = Converters.checkpointPolicy("--every", every, "--keep", keep);
         RegionInput region = RegionInput.open(dir);
         if (region.archive()) {
             throw io.framejournal.journal.Retention.notARegion(dir);

@@ -50,14 +50,18 @@ final class DemoCommand extends BaseCommand {
     @Option(
             names = "--dir",
             paramLabel = "DIR",
-            description = "Where to put the demo region (a new directory)." + " Default: a new temporary directory.")
+            converter = Converters.Dir.class,
+            description = "Where to put the demo: a new or empty directory, for its region/, injected.jsonl and"
+                    + " simulate.log. Default: a new temporary directory.")
     Path dir;
 
     @Option(
             names = "--events",
             paramLabel = "N",
+            converter = Converters.Count.class,
             defaultValue = "20000",
-            description = "Kill the child once its journal holds this many events. Default: ${DEFAULT-VALUE}.")
+            description = "Kill the child once its journal holds this many events (1 or more). Default:"
+                    + " ${DEFAULT-VALUE}.")
     long killAfter;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Workload seed. Default: 42.")
@@ -70,13 +74,53 @@ final class DemoCommand extends BaseCommand {
     @Override
     public Integer call() throws IOException, InterruptedException {
         JvmFlags.require(); // this JVM recovers and audits in-process: fail before making the demo directory
-        Path home = dir != null ? dir : Files.createTempDirectory("framejournal-demo");
+        boolean existed = dir != null && Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (existed) {
+            requireEmptyDirectory(dir);
+        }
+        Path home = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("framejournal-demo");
+        boolean done = false;
+        try {
+            int code = run(home);
+            done = true;
+            return code;
+        } finally {
+            if (!done) { // leave nothing behind: a temporary or new directory goes, an empty one is emptied again
+                deleteTree(home, existed);
+            }
+        }
+    }
+
+    /** {@code --dir} when it exists: a directory with nothing in it, else a one-line error before anything is written. */
+    private static void requireEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new RegionException("--dir " + dir + " is not a directory; give a new or empty directory");
+        }
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+                throw new RegionException("--dir " + dir + " is not empty; give a new or empty directory (the demo"
+                        + " writes region/, injected.jsonl and simulate.log in it)");
+            }
+        }
+    }
+
+    /** Deletes what is under {@code home}, and {@code home} itself unless {@code keepHome}; failures are ignored. */
+    private static void deleteTree(Path home, boolean keepHome) {
+        try (var files = Files.walk(home)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!(keepHome && p.equals(home))) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // what could not be deleted stays; the command's own error is the one to report
+        }
+    }
+
+    private int run(Path home) throws IOException, InterruptedException {
         Path region = home.resolve("region");
         Path injectedLog = home.resolve("injected.jsonl");
         Path childLog = home.resolve("simulate.log");
-        if (Files.exists(region)) {
-            throw new RegionException(region + " already exists; give --dir a new directory");
-        }
         PrintStream say = json ? root.err : out();
         warmUp(home);
         say.println("demo: simulating in a child JVM (2 threads, leak rate 0.01, seed " + seed + ") into " + region);
@@ -209,7 +253,8 @@ final class DemoCommand extends BaseCommand {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new RegionException("the simulation child wrote only " + count + " events in "
-                            + TimeUnit.NANOSECONDS.toSeconds(CHILD_TIMEOUT_NANOS) + " s; see " + childLog);
+                            + TimeUnit.NANOSECONDS.toSeconds(CHILD_TIMEOUT_NANOS) + " s; its last line: "
+                            + lastLine(childLog));
                 }
                 if (reader == null && Files.isRegularFile(new RegionLayout(region).status()) && hasQueueFile(journal)) {
                     reader = JournalReader.open(journal);

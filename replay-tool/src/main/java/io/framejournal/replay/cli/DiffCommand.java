@@ -29,10 +29,19 @@ import picocli.CommandLine.Parameters;
                     + " single-threaded runs of one seed. Read-only."
         })
 final class DiffCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory (A).")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory (A).")
     Path dir;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR_B", description = "A second region to compare with.")
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "DIR_B",
+            converter = Converters.Dir.class,
+            description = "A second region to compare with.")
     Path other;
 
     @Option(
@@ -52,6 +61,7 @@ final class DiffCommand extends BaseCommand {
     @Option(
             names = "--limit",
             paramLabel = "N",
+            converter = Converters.IntCount.class,
             defaultValue = "" + Auditor.DEFAULT_DETAIL_LIMIT,
             description = "Entries of one list shown (all are counted). Default: ${DEFAULT-VALUE}.")
     int limit;
@@ -76,15 +86,15 @@ final class DiffCommand extends BaseCommand {
             }
             return exit(r.stopReason(), r.parted());
         }
-        long fromIndex = checkedAt(a, from);
-        long toIndex = to == null ? lastIndex(a) : checkedAt(a, to);
+        long fromIndex = checkedAt(a, from, "--from");
+        long toIndex = to == null ? lastIndex(a) : checkedAt(a, to, "--to");
         if (fromIndex != JournalIndex.NONE && Long.compareUnsigned(fromIndex, toIndex) > 0) {
             throw new IllegalArgumentException(
                     "--from " + JournalIndex.format(fromIndex) + " is after --to " + JournalIndex.format(toIndex));
         }
         Diff.WindowReport r;
         try (Progress p = progress("replaying", a)) {
-            r = Diff.window(a, fromIndex, toIndex, Math.max(1, limit), p);
+            r = Diff.window(a, fromIndex, toIndex, limit, p);
         }
         if (json) {
             out().println(JsonRenderer.diffWindow(r));

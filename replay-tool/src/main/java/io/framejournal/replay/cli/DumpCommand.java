@@ -23,20 +23,24 @@ import picocli.CommandLine.Parameters;
         description = "The journal's events, one per line (or JSON lines with --json), from --from to --to "
                 + "inclusive, those that pass every filter given. Output is buffered (64 KiB writes). Read-only.")
 final class DumpCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(
             names = "--from",
             paramLabel = "INDEX",
-            converter = Converters.Number.class,
+            converter = Converters.Index.class,
             description = "First journal index to print (0x… or decimal).")
     Long from;
 
     @Option(
             names = "--to",
             paramLabel = "INDEX",
-            converter = Converters.Number.class,
+            converter = Converters.Index.class,
             description = "Last journal index to print (0x… or decimal).")
     Long to;
 
@@ -102,10 +106,13 @@ final class DumpCommand extends BaseCommand {
     /** {@code --follow}: events as they arrive; the sink is flushed whenever the reader catches up. */
     private int follow(RegionInput region, EventFilter filter, EventSink sink) {
         Position end = filter.until();
-        if (to != null && (end == null || end.isTime())) {
-            end = Position.index(to); // --to ends a follow as an index --until does (a time --until still applies)
+        String endOption = "--until";
+        if (to != null && (end == null || end.isTime() || Long.compareUnsigned(to, end.value()) < 0)) {
+            // --to ends a follow as an index --until does, the earlier of the two (a time --until still applies)
+            end = Position.index(to);
+            endOption = "--to";
         }
-        Follow f = new Follow(region, end, 200);
+        Follow f = new Follow(region, end, endOption, 200);
         long max = limit == null ? Long.MAX_VALUE : limit;
         long[] shown = {0};
         Follow.End how;

@@ -26,10 +26,19 @@ import picocli.CommandLine.Parameters;
                 + "part files inside; schema in docs/EXPORT.md. Reads the region only; OUT must be a new or empty "
                 + "directory outside it.")
 final class ExportCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
-    @Option(names = "--to", required = true, paramLabel = "OUT", description = "The output directory (new or empty).")
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "OUT",
+            converter = Converters.Dir.class,
+            description = "The output directory (new or empty).")
     Path to;
 
     @Option(

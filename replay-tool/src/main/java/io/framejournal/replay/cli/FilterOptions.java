@@ -177,7 +177,7 @@ final class FilterOptions {
 
     static Position position(String option, String text) {
         try {
-            return Position.parse(text);
+            return Converters.checked(text, Position.parse(text));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " " + e.getMessage());
         }

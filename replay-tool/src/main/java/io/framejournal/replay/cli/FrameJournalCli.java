@@ -50,6 +50,13 @@ public final class FrameJournalCli implements Runnable {
     public static final int BAD_INPUT = 2;
 
     static {
+        // Chronicle Map's recovery of a crashed writer's slot table (recover, demo) logs what it repairs ("lock of
+        // segment 3 is not clear") at ERROR; the CLI reports what recovery did itself, and a table it cannot read is
+        // an exception, reported in one line: Chronicle's own log lines would only be noise with class names in them.
+        String mapLog = "org.slf4j.simpleLogger.log.net.openhft.chronicle.map.ChronicleMapBuilder";
+        if (System.getProperty(mapLog) == null) {
+            System.setProperty(mapLog, "off");
+        }
         Chronicle.quiet();
     }
 
@@ -74,6 +81,7 @@ public final class FrameJournalCli implements Runnable {
         if (cl == null) {
             cl = new CommandLine(root);
         }
+        versionEverywhere(cl, new Version());
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -126,6 +134,17 @@ public final class FrameJournalCli implements Runnable {
                 CommandLine.Model.CommandSpec.wrapWithoutInspection(root).name("framejournal"));
         top.addSubcommand("history", new CommandLine(new HistoryCommand()));
         return top;
+    }
+
+    /**
+     * Every subcommand's {@code -V}/{@code --version} (each one's help offers it) prints the root's version: picocli
+     * gives a subcommand its own, empty, version unless it names a provider. Also on {@link #oneSubcommand}'s line.
+     */
+    private static void versionEverywhere(CommandLine cl, Version version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            versionEverywhere(sub, version);
+        }
     }
 
     /** One line for any failure: a {@link RegionException}'s message as it is, else the type and message. */

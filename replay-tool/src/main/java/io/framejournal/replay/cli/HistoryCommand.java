@@ -21,7 +21,11 @@ import picocli.CommandLine.Parameters;
                 + " Every event of the frames is replayed (verdicts and states stay exact); the filters choose"
                 + " which are listed. Read-only.")
 final class HistoryCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Mixin

@@ -23,7 +23,11 @@ import picocli.CommandLine.Parameters;
                 + "recorded a redo point newer than its newest checkpoint (simulate --redo-point-every) replays only "
                 + "the journal after it and checks the slots that touches (--verify-all: every slot).")
 final class RecoverCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(

@@ -23,7 +23,11 @@ import picocli.CommandLine.Parameters;
                 + "event rates by kind and op, and the audit's findings linked to the frames they name. Drawn from "
                 + "fixed-size grids: the file stays small and fast for any journal length. Read-only.")
 final class ReportCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(

@@ -20,12 +20,17 @@ import picocli.CommandLine.Parameters;
                 + " further files, oldest first, up to the newest checkpoint, until the journal fits. Never removes"
                 + " a file the newest valid checkpoint needs. Writers may keep running.")
 final class RetainCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(
             names = "--keep-checkpoints",
             paramLabel = "K",
+            converter = Converters.IntCount.class,
             defaultValue = "3",
             description = "Checkpoints kept. Default: ${DEFAULT-VALUE}.")
     int keep;
@@ -39,6 +44,7 @@ final class RetainCommand extends BaseCommand {
     @Option(
             names = "--archive",
             paramLabel = "DIR",
+            converter = Converters.Dir.class,
             description = "Move retired files here, gzip-compressed, instead of deleting them (a directory outside"
                     + " the region).")
     Path archive;
@@ -46,6 +52,10 @@ final class RetainCommand extends BaseCommand {
     @Override
     public Integer call() {
         long max = maxJournal == null ? 0 : Converters.size("--max-journal", maxJournal);
+        if (archive != null && java.nio.file.Files.exists(archive) && !java.nio.file.Files.isDirectory(archive)) {
+            throw new IllegalArgumentException(
+                    "--archive " + archive + " is a file; give a directory (one that does not exist yet is made)");
+        }
         RegionInput region = RegionInput.open(dir);
         Retention.Result r = Retention.retire(region.layout(), region.nrSlots(), keep, max, archive);
         if (json) {

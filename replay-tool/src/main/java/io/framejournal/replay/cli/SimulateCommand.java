@@ -1,6 +1,11 @@
 package io.framejournal.replay.cli;
 
 import io.framejournal.allocator.LeakDetection;
+import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.RegionConfig;
+import io.framejournal.journal.RegionException;
+import io.framejournal.journal.RollCycleFullException;
+import io.framejournal.replay.analysis.Fmt;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.sim.InjectedLeak;
@@ -29,15 +34,20 @@ import picocli.CommandLine.Option;
                 + "--leak-rate injects handles never closed and raw references never restored; what was "
                 + "injected is printed.")
 final class SimulateCommand extends BaseCommand {
-    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "The region directory.")
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            required = true,
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(
             names = "--max-paddr",
             paramLabel = "PADDR",
-            converter = Converters.Number.class,
-            description = "Physical memory size of a new region (0x… or decimal). Default: 0x80000000 (2 GiB).")
-    Long maxPaddr;
+            description = "Physical memory size of a new region (0x… or decimal; a multiple of the page size, 4096)."
+                    + " Default: 0x80000000 (2 GiB).")
+    String maxPaddr;
 
     @Option(
             names = "--roll-cycle",
@@ -52,7 +62,11 @@ final class SimulateCommand extends BaseCommand {
 
     /** {@code --ops} or {@code --duration}. */
     static final class Length {
-        @Option(names = "--ops", paramLabel = "N", description = "Operations to run in all. Default: 10000.")
+        @Option(
+                names = "--ops",
+                paramLabel = "N",
+                converter = Converters.CountOrZero.class,
+                description = "Operations to run in all (0: create or open the region and close it). Default: 10000.")
         Long ops;
 
         @Option(
@@ -63,7 +77,12 @@ final class SimulateCommand extends BaseCommand {
         Duration duration;
     }
 
-    @Option(names = "--threads", paramLabel = "T", defaultValue = "1", description = "Worker threads. Default: 1.")
+    @Option(
+            names = "--threads",
+            paramLabel = "T",
+            defaultValue = "1",
+            converter = Converters.IntCount.class,
+            description = "Worker threads. Default: 1.")
     int threads;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: 42.")
@@ -116,6 +135,7 @@ final class SimulateCommand extends BaseCommand {
     @Option(
             names = "--keep-checkpoints",
             paramLabel = "K",
+            converter = Converters.IntCount.class,
             defaultValue = "3",
             description = "Checkpoint files kept with --checkpoint-every. Default: ${DEFAULT-VALUE}.")
     int keepCheckpoints;
@@ -138,6 +158,7 @@ final class SimulateCommand extends BaseCommand {
     @Option(
             names = "--retain",
             paramLabel = "K",
+            converter = Converters.IntCount.class,
             description = "With --checkpoint-every: after each checkpoint keep the newest K checkpoints and delete"
                     + " the journal files older than the oldest of them (the disk use then plateaus).")
     Integer retain;
@@ -155,7 +176,7 @@ final class SimulateCommand extends BaseCommand {
             sim.pretouch(false);
         }
         if (maxPaddr != null) {
-            sim.maxPaddr(maxPaddr);
+            sim.maxPaddr(maxPaddr(maxPaddr));
         }
         if (retain != null && checkpointEvery == null) {
             throw new IllegalArgumentException(
@@ -163,7 +184,10 @@ final class SimulateCommand extends BaseCommand {
         }
         if (checkpointEvery != null) {
             var policy = Converters.checkpointPolicy(
-                    "--checkpoint-every", checkpointEvery, retain != null ? retain : keepCheckpoints);
+                    "--checkpoint-every",
+                    checkpointEvery,
+                    retain != null ? "--retain" : "--keep-checkpoints",
+                    retain != null ? retain : keepCheckpoints);
             sim.checkpoints(
                     retain == null ? policy : policy.retaining(io.framejournal.journal.Checkpointer.Retain.deleting()));
         }
@@ -202,6 +226,8 @@ final class SimulateCommand extends BaseCommand {
                     sim.onProgress(bar::update);
                 }
                 r = sim.run();
+            } catch (RuntimeException e) {
+                throw cycleFull(e);
             } finally {
                 if (log != null) {
                     log.close();
@@ -228,6 +254,37 @@ final class SimulateCommand extends BaseCommand {
      * up to 10 s for calls in flight; the checkpointer may be writing a checkpoint).
      */
     static final long STOP_WAIT_MILLIS = 30_000;
+
+    /** {@code --max-paddr} as given: a positive multiple of the page size, at most 2^28 frames; errors echo the text. */
+    static long maxPaddr(String text) {
+        long v = FilterOptions.number("--max-paddr", text, 0, Long.MAX_VALUE);
+        String given = "--max-paddr " + text.trim();
+        if (v == 0 || v % RegionConfig.PAGE_SIZE != 0) {
+            throw new IllegalArgumentException(given + " is not a positive multiple of the page size (4096, 0x1000);"
+                    + " e.g. 0x400000 (4 MiB, 1,024 frames)");
+        }
+        if (v / RegionConfig.PAGE_SIZE > (1 << 28)) {
+            throw new IllegalArgumentException(given + " is too large: at most 0x10000000000 (1 TiB, 2^28 frames)");
+        }
+        return v;
+    }
+
+    /**
+     * A run that stopped because the journal's roll cycle was full (a test roll cycle's 4,096 records in a second),
+     * as one line with what to do from here; any other failure as it is.
+     */
+    private RuntimeException cycleFull(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RollCycleFullException full) {
+                return new RegionException("simulate stopped: the journal's roll cycle is full ("
+                        + Fmt.count(full.records()) + " records in one " + full.cycleMillis() / 1000
+                        + " s cycle, its most; last index " + JournalIndex.format(full.lastIndex())
+                        + "); the region was left open: run `framejournal recover " + dir + "`, then go on at a"
+                        + " lower --rate, or simulate this fast in a new region with the default roll cycle (5min)");
+            }
+        }
+        return e;
+    }
 
     private static void append(BufferedWriter log, InjectedLeak l) {
         synchronized (log) {

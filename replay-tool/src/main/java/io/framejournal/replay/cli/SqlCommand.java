@@ -23,7 +23,11 @@ import picocli.CommandLine.Parameters;
                 + "cannot read or write any other file: DuckDB's external access is off and its configuration locked "
                 + "before the query runs. Example queries: docs/EXPORT.md.")
 final class SqlCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "A region directory or an export directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "A region directory or an export directory.")
     Path dir;
 
     @Parameters(
@@ -35,8 +39,9 @@ final class SqlCommand extends BaseCommand {
     @Option(
             names = "--max-rows",
             paramLabel = "N",
+            converter = Converters.IntCountOrZero.class,
             defaultValue = "1000",
-            description = "Rows printed at most (all are counted). Default: ${DEFAULT-VALUE}.")
+            description = "Rows printed at most (all are counted; 0 prints the count only). Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
     @Override
@@ -46,7 +51,7 @@ final class SqlCommand extends BaseCommand {
         try (Progress p = progress("exporting", dir);
                 SqlSession s = SqlSession.open(dir, p)) {
             stop = s.stopReason();
-            r = s.query(query, Math.max(0, maxRows));
+            r = s.query(query, maxRows);
         }
         if (json) {
             JsonWriter w = new JsonWriter(true)

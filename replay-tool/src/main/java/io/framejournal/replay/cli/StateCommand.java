@@ -18,7 +18,11 @@ import picocli.CommandLine.Parameters;
                 + "obligations, raw references), as of any journal index, rebuilt from nothing by replay. "
                 + "Read-only.")
 final class StateCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Option(
@@ -60,9 +64,6 @@ final class StateCommand extends BaseCommand {
         } else {
             text().state(r);
         }
-        for (String w : r.warnings()) {
-            root.err.println("framejournal: warning: " + w);
-        }
-        return exit(r.stopReason(), false);
+        return exit(r.stopReason(), false, r.warnings());
     }
 }

@@ -16,7 +16,11 @@ import picocli.CommandLine.Parameters;
         description = "Events by kind and by op, frames by status and usage, journal size and bytes per event, "
                 + "time span and sessions. Read-only.")
 final class StatsCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The region directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            converter = Converters.Dir.class,
+            description = "The region directory.")
     Path dir;
 
     @Override
@@ -31,9 +35,6 @@ final class StatsCommand extends BaseCommand {
         } else {
             text().stats(r);
         }
-        for (String w : r.frames().warnings()) {
-            root.err.println("framejournal: warning: " + w);
-        }
-        return exit(r.stopReason(), false);
+        return exit(r.stopReason(), false, r.frames().warnings());
     }
 }

@@ -464,7 +464,11 @@ public final class Simulator {
                 // InternalError: a write to a memory-mapped journal file on a full disk faults (SIGBUS), and the JVM
                 // may deliver the fault late, after the append that caused it returned: a failure, not a crash
                 shared.failure.compareAndSet(
-                        null, new IllegalStateException("simulation worker " + index + " failed: " + e, e));
+                        null,
+                        new IllegalStateException(
+                                "simulation worker " + index + " failed: "
+                                        + (e.getMessage() != null ? e.getMessage() : e.toString()),
+                                e));
             }
         }
 

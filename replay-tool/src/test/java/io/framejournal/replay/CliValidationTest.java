@@ -1,0 +1,299 @@
+package io.framejournal.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.framejournal.replay.Support.Result;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CLI's rules for what users type, in-process: every subcommand's {@code --version}, counts of 1 or more,
+ * indices of 0 or more, directory names, values echoed as given, warnings that exit 2.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliValidationTest {
+    Path tmp;
+    Path sample;
+    Path file;
+
+    @BeforeAll
+    void paths(@TempDir Path dir) throws IOException {
+        tmp = dir;
+        sample = Support.root().resolve("data/sample");
+        file = Files.writeString(tmp.resolve("file"), "a file, not a directory\n");
+    }
+
+    private static void oneLineError(Result r, String expected) {
+        assertThat(r.exit()).as("stdout %s%nstderr %s", r.out(), r.err()).isEqualTo(2);
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("framejournal: ")
+                .contains(expected)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"audit", "stats", "history", "dump", "demo", "simulate", "generate-completion"})
+    void everySubcommandPrintsTheRootsVersion(String sub) {
+        String version = Support.cli("--version").out();
+        assertThat(version).startsWith("framejournal ").contains("journal format");
+        for (String flag : List.of("-V", "--version")) {
+            Result r = Support.cli(sub, flag);
+            assertThat(r.exit()).as(sub + " " + flag).isZero();
+            assertThat(r.out()).as(sub + " " + flag).isEqualTo(version);
+            assertThat(r.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void historyWithItsArgumentsPrintsTheVersionToo() {
+        Result r = Support.cli("history", sample.toString(), "--frame", "1", "-V");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo(Support.cli("--version").out());
+    }
+
+    @Test
+    void countsBelowOneAreBadUsage() {
+        String s = sample.toString();
+        String none = tmp.resolve("none").toString();
+        for (String[] args : new String[][] {
+            {"audit", s, "--limit", "0"},
+            {"audit", s, "--limit", "-3"},
+            {"diff", s, "--limit", "0"},
+            {"diff", s, "--limit", "-5"},
+            {"dump", s, "--limit", "0"},
+            {"history", s, "--frame", "1", "--limit", "0"},
+            {"sql", s, "SELECT 1", "--max-rows", "-1"},
+            {"checkpoint", none, "--keep", "0"},
+            {"retain", none, "--keep-checkpoints", "0"},
+            {"simulate", "--dir", none, "--threads", "0"},
+            {"simulate", "--dir", none, "--ops", "-1"},
+            {"simulate", "--dir", none, "--checkpoint-every", "1s", "--keep-checkpoints", "0"},
+            {"simulate", "--dir", none, "--checkpoint-every", "1s", "--retain", "0"},
+            {"demo", "--events", "0"},
+            {"demo", "--events", "-1"},
+        }) {
+            Result r = Support.cli(args);
+            String value = args[args.length - 1];
+            oneLineError(r, "'" + args[args.length - 2] + "': '" + value + "' is not a count (a whole number, ");
+        }
+        assertThat(Support.cli("checkpoint", none, "--keep", "0").err())
+                .as("the option named is the one given")
+                .contains("'--keep'")
+                .doesNotContain("--keep-checkpoints");
+        assertThat(Files.exists(tmp.resolve("none"))).isFalse();
+    }
+
+    @Test
+    void zeroOperationsCreateTheRegionAndCloseIt() {
+        Path region = tmp.resolve("zero-ops");
+        Result r = Support.cli("simulate", "--dir", region.toString(), "--max-paddr", "0x400000", "--ops", "0");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("0 ops");
+        assertThat(Support.cli("stats", region.toString()).exit()).isZero();
+    }
+
+    @Test
+    void negativeIndicesAreBadUsage() {
+        String s = sample.toString();
+        String[][] journalIndices = {
+            {"dump", s, "--from", "-5"},
+            {"dump", s, "--to", "-1"},
+            {"dump", s, "--to", "0x8000000000000000"},
+            {"dump", s, "--since", "-1"},
+            {"audit", s, "--until", "-1"},
+            {"audit", s, "--at", "-1"},
+            {"state", s, "--at", "-1"},
+            {"diff", s, "--from", "-1"},
+            {"diff", s, "--to", "-2"},
+            {"report", s, "--at", "-1", "-o", tmp.resolve("r.html").toString()},
+            {"export", s, "--at", "-1", "--to", tmp.resolve("e").toString()},
+        };
+        for (String[] args : journalIndices) {
+            Result r = Support.cli(args);
+            oneLineError(r, "'" + args[3] + "' is not a journal index (those are 0 to 0x7fffffffffffffff)");
+            assertThat(r.err()).as("names the option given").contains(args[2]);
+        }
+        oneLineError(Support.cli("state", s, "--frame", "-1"), "'-1' is out of range (0..9223372036854775807)");
+        oneLineError(Support.cli("state", s, "--paddr", "-4096"), "'-4096' is out of range (0..9223372036854775807)");
+        oneLineError(Support.cli("dump", s, "--frame", "-1"), "--frame '-1' is out of range (0..9223372036854775807)");
+        assertThat(Files.exists(tmp.resolve("r.html"))).isFalse();
+        assertThat(Files.exists(tmp.resolve("e"))).isFalse();
+    }
+
+    @Test
+    void anEmptyDirectoryNameIsBadUsage() {
+        String s = sample.toString();
+        for (String[] args : new String[][] {
+            {"simulate", "--dir", ""},
+            {"simulate", "--dir", " "},
+            {"audit", ""},
+            {"stats", ""},
+            {"demo", "--dir", ""},
+            {"retain", s, "--archive", ""},
+            {"export", s, "--to", ""},
+            {"diff", s, ""},
+        }) {
+            oneLineError(Support.cli(args), "an empty name is no directory; give a directory's path");
+        }
+    }
+
+    @Test
+    void aDirectoryUnderAFileIsBadUsage() {
+        String under = file.resolve("x").toString();
+        for (String[] args : new String[][] {
+            {"simulate", "--dir", under},
+            {"retain", sample.toString(), "--archive", under},
+            {"audit", under},
+        }) {
+            oneLineError(Support.cli(args), "cannot be a directory: " + file + " is a file");
+        }
+        oneLineError(
+                Support.cli("retain", sample.toString(), "--archive", file.toString()),
+                "--archive " + file + " is a file; give a directory");
+    }
+
+    @Test
+    void valuesAreEchoedAsGiven() {
+        String dir = tmp.resolve("echo").toString();
+        oneLineError(
+                Support.cli("simulate", "--dir", dir, "--max-paddr", "0x1001"),
+                "--max-paddr 0x1001 is not a positive multiple of the page size (4096, 0x1000)");
+        oneLineError(
+                Support.cli("simulate", "--dir", dir, "--max-paddr", "0"), "--max-paddr 0 is not a positive multiple");
+        oneLineError(Support.cli("simulate", "--dir", dir, "--duration", "0s"), "'0s' is not a positive duration");
+        oneLineError(
+                Support.cli("simulate", "--dir", dir, "--redo-point-every", "-1s"), "'-1s' is not a positive duration");
+        assertThat(Files.exists(tmp.resolve("echo"))).isFalse();
+    }
+
+    @Test
+    void aTimeBoundOutsideTheJournalSaysSo() {
+        Result before = Support.cli("audit", sample.toString(), "--until", "2020-01-01T00:00:00Z");
+        assertThat(before.out())
+                .contains("filter:        until 2020-01-01T00:00:00.000000000Z (before the first event)")
+                .doesNotContain("0x0 (")
+                .doesNotContain("since none");
+        Result after = Support.cli("audit", sample.toString(), "--since", "2030-01-01T00:00:00Z");
+        assertThat(after.out())
+                .contains("filter:        since 2030-01-01T00:00:00.000000000Z (after the last event)")
+                .doesNotContain("since none");
+        Result inside = Support.cli("audit", sample.toString(), "--since", "2020-01-01T00:00:00Z");
+        assertThat(inside.out())
+                .containsPattern(
+                        "since 2020-01-01T00:00:00.000000000Z \\(the first event at or after it: 0x[0-9a-f]+\\)");
+    }
+
+    @Test
+    void aFollowEndedByToSaysTo() {
+        Result r = Support.cli("dump", sample.toString(), "--follow", "--to", "0x512f00000400");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("framejournal: followed to --to 0x512f00000400:");
+    }
+
+    @Test
+    void aFullTestRollCycleIsOnePlainLineWithAdviceForTheCli() {
+        Path region = tmp.resolve("cap");
+        Result r = Support.cli(
+                "simulate",
+                "--dir",
+                region.toString(),
+                "--max-paddr",
+                "0x400000",
+                "--roll-cycle",
+                "test-1s",
+                "--ops",
+                "400000");
+        oneLineError(r, "simulate stopped: the journal's roll cycle is full (4,096 records in one 1 s cycle");
+        assertThat(r.err())
+                .contains("run `framejournal recover " + region + "`")
+                .doesNotContain("close it")
+                .doesNotContain("java.lang")
+                .doesNotContain("RegionException");
+        // the advice works once the full cycle is over (recover journals its own record in the next one)
+        long nextSecond = (System.currentTimeMillis() / 1000 + 1) * 1000;
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= nextSecond);
+        Result recover = Support.cli("recover", region.toString());
+        assertThat(recover.exit()).as(recover.err()).isZero();
+    }
+
+    @Test
+    void aDamagedCheckpointIsAWarningAndExitTwoForEveryReader() throws IOException {
+        Path region = tmp.resolve("checkpointed");
+        Result sim = Support.cli(
+                "simulate", "--dir", region.toString(), "--max-paddr", "0x400000", "--ops", "1500", "--seed", "5");
+        assertThat(sim.exit()).as(sim.err()).isZero();
+        Result cp = Support.cli("checkpoint", region.toString());
+        assertThat(cp.exit()).as(cp.err()).isZero();
+        Path checkpoint;
+        try (Stream<Path> s = Files.list(region.resolve("checkpoints"))) {
+            checkpoint = s.filter(p -> p.toString().endsWith(".fjcp"))
+                    .sorted()
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
+        }
+        String at = "0x" + checkpoint.getFileName().toString().replace(".fjcp", "");
+        assertThat(Support.cli("stats", region.toString()).exit()).as("intact").isZero();
+        assertThat(Support.cli("state", region.toString(), "--at", at).exit())
+                .as("intact")
+                .isZero();
+
+        try (RandomAccessFile f = new RandomAccessFile(checkpoint.toFile(), "rw")) {
+            long middle = f.length() / 2;
+            f.seek(middle);
+            int b = f.read();
+            f.seek(middle);
+            f.write(b ^ 0xff);
+        }
+        Map<String, String> before = Support.checksums(region);
+        for (String[] args : new String[][] {
+            {"stats", region.toString()},
+            {"state", region.toString()},
+            {"state", region.toString(), "--at", at},
+            {"audit", region.toString(), "--since-checkpoint"},
+        }) {
+            Result r = Support.cli(args);
+            assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.out()).as("the report is still printed").isNotBlank();
+            assertThat(r.errLines().stream().filter(l -> !l.startsWith("framejournal: note: ")))
+                    .as(String.join(" ", args))
+                    .singleElement()
+                    .asString()
+                    .startsWith("framejournal: warning: checkpoint " + checkpoint.getFileName())
+                    .contains("an older checkpoint (or the journal's start) was used instead");
+        }
+        assertThat(Support.checksums(region))
+                .as("read-only commands change nothing")
+                .isEqualTo(before);
+    }
+
+    @Test
+    void demoNeedsANewOrEmptyDirectoryAndWritesNothingElse() throws IOException {
+        oneLineError(Support.cli("demo", "--dir", file.toString()), "--dir " + file + " is not a directory");
+        Path full = Files.createDirectories(tmp.resolve("full"));
+        Files.writeString(full.resolve("notes.txt"), "mine\n");
+        oneLineError(Support.cli("demo", "--dir", full.toString()), "--dir " + full + " is not empty");
+        try (Stream<Path> s = Files.list(full)) {
+            assertThat(s.toList()).containsExactly(full.resolve("notes.txt"));
+        }
+        assertThat(Files.readString(file)).isEqualTo("a file, not a directory\n");
+    }
+}

@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -187,12 +189,67 @@ public final class SqlSession implements AutoCloseable {
         }
     }
 
-    /** Values a renderer can print: numbers, booleans and strings as they are, anything else as its text. */
-    private static Object value(Object v) {
+    /**
+     * Values a renderer can print: numbers, booleans and strings as they are; times in ISO-8601 (a TIMESTAMP as
+     * {@code 2026-01-01T00:00:00}, with its offset when it has one, a DATE as {@code 2026-01-01}); a LIST, STRUCT or MAP
+     * as DuckDB's own text for it ({@code [1, 2]}, {@code {'a': 1}}); anything else as its text.
+     */
+    static Object value(Object v) throws SQLException {
         if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) {
             return v;
         }
+        return text(v);
+    }
+
+    private static String text(Object v) throws SQLException {
+        if (v == null) {
+            return "NULL";
+        }
+        if (v instanceof java.sql.Timestamp t) {
+            return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t.toLocalDateTime());
+        }
+        if (v instanceof java.time.temporal.TemporalAccessor t && t.isSupported(ChronoField.OFFSET_SECONDS)) {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t); // TIMESTAMP WITH TIME ZONE
+        }
+        if (v instanceof java.time.LocalDateTime t) {
+            return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+        }
+        if (v instanceof java.sql.Date d) {
+            return d.toLocalDate().toString();
+        }
+        if (v instanceof java.sql.Time t) {
+            return t.toLocalTime().toString();
+        }
+        if (v instanceof java.sql.Array a) {
+            Object items = a.getArray();
+            StringBuilder sb = new StringBuilder("[");
+            int n = items == null ? 0 : java.lang.reflect.Array.getLength(items);
+            for (int i = 0; i < n; i++) {
+                sb.append(i == 0 ? "" : ", ").append(text(java.lang.reflect.Array.get(items, i)));
+            }
+            return sb.append(']').toString();
+        }
+        if (v instanceof org.duckdb.DuckDBStruct s) {
+            return entries(s.getMap());
+        }
+        if (v instanceof java.util.Map<?, ?> m) {
+            return entries(m);
+        }
         return v.toString();
+    }
+
+    private static String entries(java.util.Map<?, ?> m) throws SQLException {
+        StringBuilder sb = new StringBuilder("{");
+        boolean first = true;
+        for (var e : m.entrySet()) {
+            sb.append(first ? "" : ", ")
+                    .append('\'')
+                    .append(e.getKey())
+                    .append("': ")
+                    .append(text(e.getValue()));
+            first = false;
+        }
+        return sb.append('}').toString();
     }
 
     @Override

@@ -35,6 +35,24 @@ class SqlSessionTest {
     }
 
     @Test
+    void timesAreIsoAndNestedValuesReadAsDuckDbWritesThem() {
+        Result r = Support.cli(
+                "sql",
+                SAMPLE.toString(),
+                "SELECT TIMESTAMP '2026-01-01 00:00:00' AS t, DATE '2026-01-02' AS d, [1, 2] AS l,"
+                        + " {'a': 1, 'b': 'x'} AS s, make_timestamp(min(\"time\") // 1000) AS first FROM events",
+                "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("\"2026-01-01T00:00:00\"")
+                .contains("\"2026-01-02\"")
+                .contains("\"[1, 2]\"")
+                .contains("\"{'a': 1, 'b': x}\"")
+                .containsPattern("\"20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+\"")
+                .doesNotContain(" 00:00:00.0");
+    }
+
+    @Test
     void jsonAndAnExportDirectory() {
         Path out = tmp.resolve("export");
         assertThat(Support.cli("export", SAMPLE.toString(), "--to", out.toString())

@@ -109,12 +109,7 @@ final class Converters {
             if (value.isBlank()) {
                 throw new TypeConversionException("an empty name is no directory; give a directory's path");
             }
-            java.nio.file.Path path;
-            try {
-                path = java.nio.file.Path.of(value);
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new TypeConversionException("'" + value + "' is not a path: " + e.getReason());
-            }
+            java.nio.file.Path path = FrameJournalCli.path(value); // a name the locale cannot encode says so
             for (java.nio.file.Path p = path.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
                 if (java.nio.file.Files.isDirectory(p)) {
                     break;

@@ -151,10 +151,11 @@ class OutputPathsCliTest {
     void aPathUnderARegularFileSaysWhy() throws IOException {
         Files.writeString(tmp.resolve("afile"), "x");
         Result sim = run("simulate", "--dir", "afile/x", "--ops", "10");
-        assertOneLineError(sim, "cannot create region afile/x: ");
-        assertThat(sim.err()).contains("afile: exists and is not a directory");
+        // a DIR argument is checked as it is parsed: the file in the way is named
+        assertOneLineError(sim, "'afile/x' cannot be a directory: ");
+        assertThat(sim.err()).contains("afile is a file; give a path under a directory");
         assertOneLineError(run("report", "sample", "-o", "afile/r.html"), "exists and is not a directory");
-        assertOneLineError(run("export", "sample", "--to", "afile/x"), "not a directory");
+        assertOneLineError(run("export", "sample", "--to", "afile/x"), "afile is a file");
         assertThat(Files.readString(tmp.resolve("afile"))).isEqualTo("x");
     }
 

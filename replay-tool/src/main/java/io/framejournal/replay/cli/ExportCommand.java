@@ -65,9 +65,26 @@ final class ExportCommand extends BaseCommand {
         RegionInput region = RegionInput.open(dir);
         Exporter.checkOutput(region, to);
         long atIndex = checkedAt(region, at);
+        Exporter exporter = new Exporter(region, to, format, atIndex);
+        // Ctrl-C or SIGTERM: the scan stops, what was written is removed, and that is said before the JVM exits
+        try (InterruptHook hook = InterruptHook.install(exporter::cancel)) {
+            int exit;
+            try {
+                exit = export(exporter, region, atIndex);
+            } catch (Exporter.Cancelled interrupted) {
+                root.err.println("framejournal: " + interrupted.getMessage());
+                exit = FrameJournalCli.BAD_INPUT;
+            }
+            out().flush();
+            hook.done();
+            return exit;
+        }
+    }
+
+    private int export(Exporter exporter, RegionInput region, long atIndex) {
         Exporter.Result r;
         try (Progress p = progress("exporting", region)) {
-            r = new Exporter(region, to, format, atIndex).run(p);
+            r = exporter.run(p);
         }
         if (json) {
             JsonWriter w = new JsonWriter(true)

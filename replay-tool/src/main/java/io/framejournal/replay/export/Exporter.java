@@ -162,7 +162,48 @@ public final class Exporter {
         }
     }
 
+    private volatile boolean cancelled;
+
+    /**
+     * Asks a running export to stop (any thread; returns at once): the scan ends at its next progress tick, and {@link
+     * #run} removes what it wrote and throws {@link Cancelled}.
+     */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** {@link #run} stopped by {@link #cancel()}; what it wrote was removed. */
+    public static final class Cancelled extends RegionException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled(Path out) {
+            super("export interrupted: " + out + " was left as it was before (nothing written)");
+        }
+    }
+
+    /**
+     * Writes the export. It is whole or absent: a failure (or {@link #cancel()}) removes what this run wrote, and the
+     * directory too when this run created it.
+     */
     public Result run(Progress progress) {
+        boolean created = !Files.exists(out);
+        boolean done = false;
+        try {
+            Result r = runChecked(progress);
+            done = true;
+            return r;
+        } finally {
+            if (!done) {
+                if (created) {
+                    deleteTree(out);
+                } else {
+                    deleteContents(out); // it was empty (checkOutput): empty again
+                }
+            }
+        }
+    }
+
+    private Result runChecked(Progress progress) {
         long t0 = System.nanoTime();
         checkOutput(region, out);
         // Direct Parquet needs no DuckDB; CSV (and the DuckDB reference) write every table through it.
@@ -334,6 +375,9 @@ public final class Exporter {
                     }
                     if ((++events & Progress.TICK_MASK) == 0) {
                         progress.update(events, reader.recordsRead());
+                        if (cancelled) {
+                            throw new Cancelled(out);
+                        }
                     }
                 }
                 stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
@@ -876,6 +920,16 @@ public final class Exporter {
             });
         }
         return total;
+    }
+
+    private static void deleteContents(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                deleteTree(p);
+            }
+        } catch (IOException e) {
+            // what could not be removed stays; the error the caller is handling says the export failed
+        }
     }
 
     static void deleteTree(Path dir) {

@@ -59,6 +59,11 @@ public final class SqlSession implements AutoCloseable {
             spill = Files.createTempDirectory("framejournal-sql-spill");
             if (isExport(dir)) {
                 tables = dir.toAbsolutePath().normalize();
+            } else if (Files.isDirectory(dir.resolve(ExportSchema.EVENTS.name()))
+                    && !Files.exists(dir.resolve(io.framejournal.journal.RegionLayout.CONFIG))) {
+                throw new RegionException(dir + " is an unfinished export (it has no " + Exporter.MANIFEST
+                        + ": the export was killed before it finished); run `framejournal export` again into a new"
+                        + " directory");
             } else {
                 RegionInput region = RegionInput.open(dir);
                 temp = Files.createTempDirectory("framejournal-sql");

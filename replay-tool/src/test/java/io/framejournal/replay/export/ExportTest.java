@@ -285,4 +285,43 @@ class ExportTest {
                 .hasMessageContaining("not empty");
         assertThat(copy.resolve("export")).doesNotExist();
     }
+
+    @Test
+    void aCancelledOrFailedExportLeavesNothingBehind() throws Exception {
+        Path dir = tmp.resolve("big");
+        Support.Result sim = Support.cli("simulate", "--dir", dir.toString(), "--ops", "20000", "--seed", "5");
+        assertThat(sim.exit()).as(sim.err()).isZero();
+        RegionInput region = RegionInput.open(dir);
+        Map<String, String> before = Support.checksums(dir);
+
+        Path fresh = tmp.resolve("fresh");
+        Exporter cancelled = new Exporter(region, fresh, Exporter.Format.PARQUET, JournalIndex.NONE);
+        cancelled.cancel(); // as Ctrl-C does: the scan stops at its next progress tick
+        assertThatThrownBy(() -> cancelled.run(Progress.none()))
+                .isInstanceOf(Exporter.Cancelled.class)
+                .hasMessage("export interrupted: " + fresh + " was left as it was before (nothing written)");
+        assertThat(fresh).as("a directory the export created is removed").doesNotExist();
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Exporter again = new Exporter(region, empty, Exporter.Format.CSV, JournalIndex.NONE);
+        again.cancel();
+        assertThatThrownBy(() -> again.run(Progress.none())).isInstanceOf(Exporter.Cancelled.class);
+        assertThat(empty).as("an empty directory given is empty again").isEmptyDirectory();
+
+        Path whole = tmp.resolve("whole");
+        new Exporter(region, whole, Exporter.Format.PARQUET, JournalIndex.NONE).run(Progress.none());
+        assertThat(whole.resolve(Exporter.MANIFEST)).exists();
+        assertThat(Support.checksums(dir)).as("the region is only read").isEqualTo(before);
+    }
+
+    @Test
+    void sqlNamesAnUnfinishedExport() throws Exception {
+        Path unfinished = Files.createDirectories(tmp.resolve("unfinished").resolve("events"));
+        Support.Result r = Support.cli("sql", unfinished.getParent().toString(), "SELECT 1");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("framejournal: " + unfinished.getParent() + " is an unfinished export (it has no "
+                        + Exporter.MANIFEST + ": the export was killed before it finished); run `framejournal export`"
+                        + " again into a new directory\n");
+    }
 }

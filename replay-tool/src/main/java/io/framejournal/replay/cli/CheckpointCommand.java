@@ -109,6 +109,7 @@ final class CheckpointCommand extends BaseCommand {
             out().println(new io.framejournal.replay.render.JsonWriter(false)
                     .beginObject()
                     .field("command", "checkpoint")
+                    .field("schema", io.framejournal.replay.render.JsonRenderer.SCHEMA)
                     .field("dir", dir.toString())
                     .field("file", file == null ? null : dir.relativize(file).toString())
                     .field("index", JournalIndex.format(c.lastCheckpointIndex()))

@@ -52,6 +52,20 @@ final class RecoverCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        // Ctrl-C or SIGTERM mid-recovery: the JVM exits at once, saying what that leaves (a recovery stopped part way
+        // is
+        // safe to run again: it starts over from the same journal and table, its own records included)
+        try (InterruptHook hook = InterruptHook.install(
+                () -> root.err.println("framejournal: recover interrupted: " + dir + " is not marked clean yet; run"
+                        + " `framejournal recover " + dir + "` again (a recovery stopped part way starts over safely)"),
+                0)) {
+            int exit = recover();
+            hook.done();
+            return exit;
+        }
+    }
+
+    private int recover() {
         RecoveryReport r = MetaRegion.recover(dir, reclaim, salvage, verifyAll);
         if (json) {
             out().println(JsonRenderer.recovery(r));

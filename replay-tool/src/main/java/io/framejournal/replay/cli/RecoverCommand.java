@@ -2,6 +2,8 @@ package io.framejournal.replay.cli;
 
 import io.framejournal.allocator.MetaRegion;
 import io.framejournal.allocator.RecoveryReport;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
 import io.framejournal.replay.render.JsonRenderer;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -55,14 +57,25 @@ final class RecoverCommand extends BaseCommand {
         // Ctrl-C or SIGTERM mid-recovery: the JVM exits at once, saying what that leaves (a recovery stopped part way
         // is
         // safe to run again: it starts over from the same journal and table, its own records included)
-        try (InterruptHook hook = InterruptHook.install(
-                () -> root.err.println("framejournal: recover interrupted: " + dir + " is not marked clean yet; run"
-                        + " `framejournal recover " + dir + "` again (a recovery stopped part way starts over safely)"),
-                0)) {
+        try (InterruptHook hook = InterruptHook.install(() -> root.err.println(interrupted()), 0)) {
             int exit = recover();
             hook.done();
             return exit;
         }
+    }
+
+    /** What Ctrl-C says: the recovery may have marked the region clean just before it came. */
+    private String interrupted() {
+        boolean clean;
+        try {
+            clean = RegionStatus.read(new RegionLayout(dir).status()).clean();
+        } catch (RuntimeException unreadable) {
+            clean = false;
+        }
+        return clean
+                ? "framejournal: recover interrupted after " + dir + " was marked clean: nothing is left to do"
+                : "framejournal: recover interrupted: " + dir + " is not marked clean yet; run `framejournal recover "
+                        + dir + "` again (a recovery stopped part way starts over safely)";
     }
 
     private int recover() {

@@ -101,6 +101,38 @@ class HistoryChainTest {
     }
 
     @Test
+    void an_unclean_region_with_a_redo_point_reads_its_tail_from_the_point_on() throws Exception {
+        Path dir = tmp.resolve("redo");
+        int slot;
+        try (MetaRegion region = MetaRegion.create(
+                dir,
+                RegionConfig.of(1L << 20),
+                io.framejournal.allocator.RegionOptions.defaults().withRedoPoint(java.time.Duration.ofHours(1)))) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            Frame<NoMeta> early = alloc.allocFrame();
+            slot = (int) (early.startPaddr() / 4096);
+            try (Frame<NoMeta> busy = alloc.allocFrame()) { // another frame: early still holds its own
+                early.close(); // the frame's last record: early in the session
+                for (int i = 0; i < 2_000; i++) {
+                    busy.clone().close(); // the rest of the session, on the other frame
+                }
+            }
+        } // a clean close records the redo point: every record is in the table
+        RegionLayout layout = new RegionLayout(dir);
+        assertThat(io.framejournal.journal.RedoPointFile.read(layout.redoPoint())
+                        .point())
+                .isNotNull();
+        markOpen(layout); // as if the writer had died after its last point
+        RegionInput input = RegionInput.open(dir);
+        History.Report chain = History.of(input, slot, Progress.none());
+        History.Report scan = scanOf(input, slot);
+        assertSame(chain, scan, slot);
+        assertThat(chain.events())
+                .as("the tail after the redo point, not the session after the frame's last record")
+                .isLessThan(scan.events() / 10);
+    }
+
+    @Test
     void a_broken_chain_falls_back_to_the_scan_with_a_note() throws Exception {
         Path dir = tmp.resolve("broken");
         int slot;

@@ -425,7 +425,8 @@ public final class History {
             }
             long session = region.status().checkpoint();
             long from = Long.compareUnsigned(newest + 1, session + 1) > 0 ? newest : session;
-            if (from != JournalIndex.NONE && !reader.moveTo(from)) {
+            boolean atPoint = redoPointAfter(reader, from); // then the reader stands at the point's anchor
+            if (!atPoint && from != JournalIndex.NONE && !reader.moveTo(from)) {
                 return FALLBACK;
             }
             long last = JournalIndex.NONE;
@@ -440,6 +441,22 @@ public final class History {
                 return FALLBACK;
             }
             return newest;
+        }
+
+        /**
+         * Positions {@code reader} at the anchor of the region's redo point when that lies after {@code from} and is
+         * the record the point names (its sequence number and stored CRC-32C): every record before it is in the slot
+         * table, as recovery trusts it (docs/DESIGN.md, "The redo point"), so the tail need not be read before it.
+         *
+         * @return whether the reader now stands there (else it stands anywhere: the caller positions it)
+         */
+        private boolean redoPointAfter(JournalReader reader, long from) {
+            io.framejournal.journal.RedoPoint p = io.framejournal.journal.RedoPointFile.read(
+                            region.layout().redoPoint())
+                    .point();
+            return p != null
+                    && Long.compareUnsigned(p.anchor() + 1, from + 1) > 0
+                    && reader.resumeAt(p.anchor(), p.seq(), p.crc()) == null;
         }
 
         private Report replay() {

@@ -139,13 +139,23 @@ public final class OutputFile {
             case STDOUT -> {
                 stdout.write(bytes, 0, bytes.length);
                 stdout.flush();
-                if (stdout.checkError()) {
+                if (stdout.checkError() && !stdoutIsPipe()) {
+                    // a pipe whose reader has gone (`| head`) is not an error, as for every other command's output
                     throw new RegionException(
                             "cannot write to standard output (closed, or its disk is full): nothing or part was written");
                 }
             }
             case STREAM -> inPlace(bytes);
             case FILE -> replace(bytes);
+        }
+    }
+
+    /** Whether standard output is a pipe (Linux: {@code /proc/self/fd/1} names {@code pipe:[…]}). */
+    private static boolean stdoutIsPipe() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString().startsWith("pipe:");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
         }
     }
 

@@ -49,6 +49,18 @@ public final class MappedSlotTable implements SlotSource {
         }
     }
 
+    /**
+     * The table's header is marked not ready: Chronicle Map's creation or its {@code recoverPersistedTo} (which a
+     * recovery runs) was cut short. Chronicle's recovery completes such a header; a reader cannot trust the table.
+     */
+    public static final class NotReady extends RegionException {
+        private static final long serialVersionUID = 1L;
+
+        NotReady(String message) {
+            super(message);
+        }
+    }
+
     private final Path file;
     private final FileChannel channel;
     private final int nrSlots;
@@ -117,10 +129,19 @@ public final class MappedSlotTable implements SlotSource {
      * @throws RegionException when it is missing, damaged or not a slot table
      */
     public static MappedSlotTable open(Path file, int nrSlots) {
+        return open(file, nrSlots, false);
+    }
+
+    /**
+     * {@link #open(Path, int)}; with {@code notReadyToo}, a header marked not ready is read as if it were ready when
+     * its bytes are whole (its checksum, taken as for a ready header, matches): for recovery, which checks such a table
+     * read-only before it lets Chronicle Map's recovery complete it ({@link #markReady}).
+     */
+    static MappedSlotTable open(Path file, int nrSlots, boolean notReadyToo) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
-            Map<String, Long> header = readHeader(file, channel);
+            Map<String, Long> header = readHeader(file, channel, notReadyToo);
             MappedSlotTable t = new MappedSlotTable(file, channel, nrSlots, header);
             for (int probe : new int[] {0, nrSlots / 2, nrSlots - 1}) {
                 t.valueOffsetOf(probe); // fails on a table that is not this region's or not readable so
@@ -141,7 +162,28 @@ public final class MappedSlotTable implements SlotSource {
         }
     }
 
-    private static Map<String, Long> readHeader(Path file, FileChannel channel) throws IOException {
+    /**
+     * Marks a not-ready header ready again, for recovery, after {@link #open(Path, int, boolean)} read the whole table
+     * with it: its bytes are as a completed header's, only the ready mark was left unset by a Chronicle Map recovery
+     * that was killed (Chronicle would otherwise wait a minute for it before recovering the map again).
+     */
+    static void markReady(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            if (ch.read(word, 8) < 4) {
+                throw new RegionException("slot table " + file + " is not a Chronicle Map slot table (too short)");
+            }
+            int sizeWord = word.getInt(0);
+            if ((sizeWord & NOT_COMPLETE) != 0) {
+                word.putInt(0, sizeWord & ~NOT_COMPLETE).rewind();
+                ch.write(word, 8);
+                ch.force(true);
+            }
+        }
+    }
+
+    private static Map<String, Long> readHeader(Path file, FileChannel channel, boolean notReadyToo)
+            throws IOException {
         ByteBuffer pre = ByteBuffer.allocate(PREAMBLE).order(ByteOrder.LITTLE_ENDIAN);
         if (channel.read(pre, 0) < PREAMBLE) {
             throw new RegionException("slot table " + file + " is not a Chronicle Map slot table (too short)");
@@ -149,8 +191,9 @@ public final class MappedSlotTable implements SlotSource {
         long checksum = pre.getLong(0);
         int sizeWord = pre.getInt(8);
         int length = sizeWord & LENGTH_MASK;
-        if ((sizeWord & NOT_COMPLETE) != 0) {
-            throw new RegionException("slot table " + file + " was never completed (its header is marked not ready:"
+        boolean notReady = (sizeWord & NOT_COMPLETE) != 0;
+        if (notReady && !notReadyToo) {
+            throw new NotReady("slot table " + file + " was never completed (its header is marked not ready:"
                     + " its creation or a recovery was cut short); recover the region");
         }
         if (length <= 0 || length > MAX_HEADER) {
@@ -163,9 +206,13 @@ public final class MappedSlotTable implements SlotSource {
                 throw new RegionException("slot table " + file + " is truncated inside its header");
             }
         }
+        if (notReady) {
+            all.putInt(8, sizeWord & ~NOT_COMPLETE); // the checksum is taken over the ready header
+        }
         if (XxHash64.hashBytes(all, 8, length + 4) != checksum) {
-            throw new RegionException("slot table " + file + " has a damaged header (checksum mismatch); nothing was"
-                    + " changed (recover --salvage rebuilds it from the journal)");
+            throw new RegionException("slot table " + file + " has a damaged header (checksum mismatch"
+                    + (notReady ? ", and marked not ready: its creation or a recovery was cut short" : "")
+                    + "); nothing was changed (recover --salvage rebuilds it from the journal)");
         }
         String text = new String(all.array(), PREAMBLE, length, StandardCharsets.ISO_8859_1);
         Map<String, Long> h = parseHeader(file, text);

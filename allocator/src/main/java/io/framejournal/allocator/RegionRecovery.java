@@ -101,7 +101,8 @@ final class RegionRecovery {
             boolean endsAtCheckpoint = status.clean() && salvaged == null && replay.lastGood == status.checkpoint();
             // Chronicle Map's recoverPersistedTo writes to the table: check it read-only first, so that a table whose
             // structure is damaged is refused with nothing changed (or, with --salvage, moved aside and rebuilt)
-            String tableProblem = tableProblem(layout, config);
+            boolean cutShort = headerNotReady(layout, config);
+            String tableProblem = tableProblem(layout, config, cutShort);
             String rebuilt = null;
             if (tableProblem != null) {
                 if (!salvage) {
@@ -111,9 +112,13 @@ final class RegionRecovery {
                 }
                 Path aside = rebuildTable(layout, config);
                 rebuilt = tableProblem + "; moved whole to " + aside + " and rebuilt from the journal";
+            } else if (cutShort) {
+                MappedSlotTable.markReady(layout.slots()); // whole, read: Chronicle's recovery below completes it
             }
             // Chronicle Map's recovery (which rewrites the dead writer's segment locks) only for a dead writer's table
-            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !endsAtCheckpoint);
+            // (and for a table whose header a recovery cut short left not ready: Chronicle's recovery completes it, and
+            // every slot is then verified against the replay like any dead writer's)
+            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !endsAtCheckpoint || cutShort);
             try {
                 if (endsAtCheckpoint && nothingToDo(table, replay.state, reclaim)) {
                     return clean(dir, status); // verified: the table is its journal's replay; nothing was changed
@@ -177,9 +182,9 @@ final class RegionRecovery {
      * Reads every slot of the table in place, read-only (its header, layout, and each slot's key and magic): a
      * structural problem, or {@code null}. A layout the read-only reader does not follow is left to Chronicle Map.
      */
-    private static String tableProblem(RegionLayout layout, RegionConfig config) {
+    private static String tableProblem(RegionLayout layout, RegionConfig config, boolean notReadyToo) {
         SlotState s = new SlotState();
-        try (MappedSlotTable t = MappedSlotTable.open(layout.slots(), config.nrSlots())) {
+        try (MappedSlotTable t = MappedSlotTable.open(layout.slots(), config.nrSlots(), notReadyToo)) {
             for (int slot = 0; slot < config.nrSlots(); slot++) {
                 t.load(slot, s);
             }
@@ -190,6 +195,22 @@ final class RegionRecovery {
             return damaged.getMessage();
         } catch (InternalError fault) {
             return "slot table " + layout.slots() + " faulted when read (" + fault.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Whether the table's header is marked not ready: a recovery killed inside Chronicle Map's {@code
+     * recoverPersistedTo} (or a creation cut short) leaves it so. Running recovery again is what completes it (docs/
+     * RELIABILITY.md: a recovery that is itself killed can simply run again).
+     */
+    @SuppressWarnings("try") // opened only to read its header
+    private static boolean headerNotReady(RegionLayout layout, RegionConfig config) {
+        try (MappedSlotTable t = MappedSlotTable.open(layout.slots(), config.nrSlots())) {
+            return false;
+        } catch (MappedSlotTable.NotReady cutShort) {
+            return true;
+        } catch (RegionException | InternalError other) {
+            return false; // tableProblem says what it is
         }
     }
 

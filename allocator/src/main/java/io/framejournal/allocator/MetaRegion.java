@@ -306,9 +306,12 @@ public final class MetaRegion implements AutoCloseable {
     private static void buildAtomically(Path dir, RegionConfig config) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path temp = parent.resolve(
-                "." + dir.getFileName() + ".creating-" + ProcessHandle.current().pid());
+        String staging = "." + dir.getFileName() + ".creating-";
+        Path temp = parent.resolve(staging + ProcessHandle.current().pid());
         Trees.delete(temp);
+        // what a creation of this region that was killed left (each named with its process id)
+        io.framejournal.journal.StaleTemps.deleteOfDeadProcesses(
+                parent, java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(staging) + "(\\d+)$"));
         RegionLayout t = new RegionLayout(temp);
         try {
             Files.createDirectories(t.journal());

@@ -104,6 +104,9 @@ public final class CheckpointFile {
      *
      * @return the checkpoint's file
      */
+    /** The temporary file of a checkpoint write: {@code .<checkpoint file>.tmp-<pid>}. */
+    private static final java.util.regex.Pattern KILLED_WRITE = java.util.regex.Pattern.compile("^\\..+\\.tmp-(\\d+)$");
+
     public static Path write(Path checkpointsDir, LedgerReplay replay, int journalFormat) {
         if (replay.lastRecord() == JournalIndex.NONE) {
             throw new IllegalStateException("nothing replayed yet: a checkpoint needs at least one record");
@@ -116,6 +119,7 @@ public final class CheckpointFile {
                 "." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(checkpointsDir);
+            StaleTemps.deleteOfDeadProcesses(checkpointsDir, KILLED_WRITE); // a checkpoint a kill cut short
             try (FileChannel ch = FileChannel.open(
                     tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 Out out = new Out(ch);

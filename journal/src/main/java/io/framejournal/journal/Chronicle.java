@@ -44,6 +44,27 @@ public final class Chronicle {
         setIfAbsent("chronicle.table.store.timeoutMS", "2000");
     }
 
+    /**
+     * {@link #quiet()}, and nothing Chronicle logs is printed at all: for a command-line tool, whose commands report in
+     * one line of their own what matters (a queue file retired under a reader, a damaged file), and whose users must
+     * never see Chronicle's lines and stack traces. A level set beforehand (a system property) is kept.
+     */
+    public static void silent() {
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "off");
+        for (String name : QUIETED) {
+            setIfAbsent("org.slf4j.simpleLogger.log." + name, "off");
+        }
+        quiet();
+    }
+
+    /** The loggers {@link #quiet()} sets to {@code error}, one by one (a child's level wins over its parent's). */
+    private static final String[] QUIETED = {
+        "net.openhft.chronicle.map.ChronicleMapBuilder",
+        "net.openhft.chronicle.queue.impl.single.SCQMeta",
+        "net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder",
+        "net.openhft.chronicle.queue.impl.single.ExternallyLockedQueueBuilder"
+    };
+
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);

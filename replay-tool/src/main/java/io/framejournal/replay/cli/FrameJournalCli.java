@@ -53,11 +53,13 @@ public final class FrameJournalCli implements Runnable {
         // Chronicle Map's recovery of a crashed writer's slot table (recover, demo) logs what it repairs ("lock of
         // segment 3 is not clear") at ERROR; the CLI reports what recovery did itself, and a table it cannot read is
         // an exception, reported in one line: Chronicle's own log lines would only be noise with class names in them.
-        String mapLog = "org.slf4j.simpleLogger.log.net.openhft.chronicle.map.ChronicleMapBuilder";
-        if (System.getProperty(mapLog) == null) {
-            System.setProperty(mapLog, "off");
+        // More generally, nothing Chronicle logs reaches the terminal (a queue file retired under a reader, a damaged
+        // file): what matters is reported by the command itself, in one line. -Dframejournal.debug=true keeps its log.
+        if (Boolean.getBoolean("framejournal.debug")) {
+            Chronicle.quiet();
+        } else {
+            Chronicle.silent();
         }
-        Chronicle.quiet();
     }
 
     final PrintStream out;

@@ -40,7 +40,11 @@ public final class Auditor {
     /** Findings of one category kept in detail; the rest are counted. */
     public static final int DEFAULT_DETAIL_LIMIT = 1000;
 
-    private final RegionInput region;
+    static final long CLOSE_STATUS_WAIT_MS = 2_000;
+
+    /** The region; a follow's report reads its status again at the end ({@link #finishFollowing}). */
+    private RegionInput region;
+
     private final long at;
     private final int limit;
     private final int nrSlots;
@@ -277,9 +281,26 @@ public final class Auditor {
      * the ledger, divergence from the slot table as far as a live region allows).
      */
     public AuditReport finishFollowing(String stopReason) {
+        return finishFollowing(stopReason, false);
+    }
+
+    /**
+     * {@link #finishFollowing(String)} for a follow that ended at the writer's close ({@code writerClosed}): the writer
+     * marks the region clean just after it appends its REGION_CLOSE, so its status is awaited a moment (at most {@value
+     * #CLOSE_STATUS_WAIT_MS} ms) before the report describes the region.
+     */
+    public AuditReport finishFollowing(String stopReason, boolean writerClosed) {
+        if (writerClosed) {
+            long deadline =
+                    System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_STATUS_WAIT_MS);
+            while (!region.statusNow().clean() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+        }
         if (replay == null) {
             replay = new LedgerReplay(nrSlots).listener(new FindingDetails());
         }
+        region = region.statusNow(); // a follow that ended at the writer's close finds the region clean
         writer = region.clean() ? null : WriterIdentity.describe(region.dir());
         return report(followEvents, followRecords, followFirst, followLast, stopReason, null, null);
     }

@@ -68,6 +68,18 @@ public record RegionInput(
         }
     }
 
+    /** The same region with its status read again (as it is now: a writer may have closed it since); an archive as is. */
+    public RegionInput statusNow() {
+        if (archive()) {
+            return this;
+        }
+        try {
+            return new RegionInput(layout, config, RegionStatus.read(layout.status()), null, origin);
+        } catch (RegionException e) {
+            return new RegionInput(layout, config, null, e.getMessage(), origin);
+        }
+    }
+
     /** Whether this is an archive of retired journal files (no status, no slot table), read from a temporary copy. */
     public boolean archive() {
         return !layout.dir().equals(origin);

@@ -178,7 +178,8 @@ final class AuditCommand extends BaseCommand {
             });
             status.clear();
             root.err.println("framejournal: " + Follow.describe(end, f));
-            AuditReport r = auditor.finishFollowing(end == Follow.End.UNREADABLE ? f.stopReason() : null);
+            AuditReport r = auditor.finishFollowing(
+                    end == Follow.End.UNREADABLE ? f.stopReason() : null, end == Follow.End.CLOSED);
             int exit = report(r);
             out().flush();
             hook.done(); // the report is written: an interrupt's hook may let the JVM exit now

@@ -91,6 +91,10 @@ class FollowCliTest {
                 .as("the followed audit covers every event, with the same findings")
                 .isEqualTo(after.out().lines().findFirst());
         assertThat(audit.exitValue()).isEqualTo(after.exit());
+        assertThat(followed)
+                .as("followed to the writer's close: the report's region is as the writer left it")
+                .contains(", closed cleanly")
+                .doesNotContain("LIVE");
         String status = read("audit.err");
         assertThat(status)
                 .as("stderr is a file: whole summary lines, never \\r frames")

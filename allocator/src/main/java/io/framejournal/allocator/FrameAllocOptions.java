@@ -11,7 +11,8 @@ public final class FrameAllocOptions {
     private final MetaRegion region;
 
     public FrameAllocOptions(MetaRegion region) {
-        this.region = region;
+        this.region = java.util.Objects.requireNonNull(
+                region, "the region is null: pass the open region to allocate frames from");
     }
 
     public Frame<NoMeta> allocFrame() {

@@ -33,6 +33,9 @@ public interface MetaCodec<M> {
      */
     @SuppressWarnings("unchecked")
     static <M> MetaCodec<M> of(Class<M> type) {
+        if (type == null) {
+            throw new NullPointerException("the metadata type is null: pass the class of the metadata the frames hold");
+        }
         Registry.Found last = Registry.last;
         if (last.type == type) {
             return (MetaCodec<M>) last.codec; // a codec, once registered, stays: no map lookup per allocation

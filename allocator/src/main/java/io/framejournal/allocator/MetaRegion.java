@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -153,9 +154,10 @@ public final class MetaRegion implements AutoCloseable {
      * from a moment of its choosing (before a long pause, after a burst).
      *
      * @return the point recorded (or the previous one, if no call ended since), {@code null} before any record
-     * @throws IllegalStateException when the region's options record no redo point, or the keeper failed
+     * @throws IllegalStateException when the region is closed or its options record no redo point, or the keeper failed
      */
     public io.framejournal.journal.RedoPoint recordRedoPoint() {
+        ensureOpen();
         if (redoPoints == null) {
             throw new IllegalStateException(
                     "this region records no redo point: open it with RegionOptions.withRedoPoint(period)");
@@ -260,7 +262,14 @@ public final class MetaRegion implements AutoCloseable {
         return create(dir, config, RegionOptions.defaults());
     }
 
+    /**
+     * Creates a region in {@code dir} (absent or empty) with every frame free, opened with {@code options}. Every
+     * argument is checked before anything is written: a null one leaves the disk untouched.
+     */
     public static MetaRegion create(Path dir, RegionConfig config, RegionOptions options) {
+        requireDir(dir, "create");
+        Objects.requireNonNull(config, "the region config is null: pass the config of the region to create");
+        requireOptions(options);
         return Interrupts.deferredDuring(() -> createNow(dir, config, options)); // see open
     }
 
@@ -327,6 +336,14 @@ public final class MetaRegion implements AutoCloseable {
         }
     }
 
+    private static void requireDir(Path dir, String what) {
+        Objects.requireNonNull(dir, () -> "the region directory is null: pass the directory of the region to " + what);
+    }
+
+    private static void requireOptions(RegionOptions options) {
+        Objects.requireNonNull(options, "the region options are null: leave them out to get the defaults");
+    }
+
     /** Bytes of slot table per frame, measured (Chronicle Map's entry plus its share of the segment tiers). */
     private static final long SLOT_TABLE_BYTES_PER_FRAME = 112;
 
@@ -358,7 +375,10 @@ public final class MetaRegion implements AutoCloseable {
         return open(dir, RegionOptions.defaults());
     }
 
+    /** Opens a region that was closed cleanly with {@code options}; null arguments are refused before any file is read. */
     public static MetaRegion open(Path dir, RegionOptions options) {
+        requireDir(dir, "open");
+        requireOptions(options);
         // opening reads and writes files through FileChannels, which an interrupt closes under it: on a thread whose
         // interrupt status is set, it would fail as if the slot table were damaged. Opening is not cancellable (nor
         // are create and recover): it runs with the status cleared and sets it again for the caller
@@ -425,6 +445,7 @@ public final class MetaRegion implements AutoCloseable {
      * point cannot be used).
      */
     public static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
+        requireDir(dir, "recover");
         JvmFlags.require(); // before anything touches the disk
         // see open: an interrupt must not pass for a damaged slot table
         return Interrupts.deferredDuring(() -> RegionRecovery.recover(dir, reclaim, salvage, verifyAll));
@@ -442,8 +463,9 @@ public final class MetaRegion implements AutoCloseable {
         return session;
     }
 
-    /** Index of the last event in the journal. */
+    /** Index of the last event in the journal; refused once the region is closed. */
     public long lastJournalIndex() {
+        ensureOpen();
         return journal.lastIndex();
     }
 
@@ -464,7 +486,10 @@ public final class MetaRegion implements AutoCloseable {
         return engine.snapshot(slot, into);
     }
 
-    /** Slot index of a page-aligned paddr inside the region; unchecked use is a programming error. */
+    /**
+     * Slot index of a page-aligned paddr inside the region; unchecked use is a programming error. A pure computation
+     * from the region's config: it reads no slot, so it still answers after {@link #close()}.
+     */
     public int slotOf(long paddr) {
         if ((paddr & pageMask) != 0 || paddr < 0 || paddr >= maxPaddr) {
             throw new IllegalArgumentException("paddr 0x" + Long.toHexString(paddr) + " is not a frame of this region");

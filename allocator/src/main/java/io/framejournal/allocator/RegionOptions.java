@@ -2,6 +2,7 @@ package io.framejournal.allocator;
 
 import io.framejournal.journal.Checkpointer;
 import java.time.Duration;
+import java.util.Objects;
 import net.openhft.chronicle.bytes.SyncMode;
 
 /**
@@ -28,6 +29,16 @@ public record RegionOptions(
     /** The system property that sets {@link #defaults()}'s {@code pretouch} ({@code true} unless "false"). */
     public static final String PRETOUCH_PROPERTY = "framejournal.pretouch";
 
+    /** Refuses options that would fail later, when the region opens or its keeper starts. */
+    public RegionOptions {
+        Objects.requireNonNull(leakDetection, "the leak detection level is null: pass one of its levels");
+        Objects.requireNonNull(syncMode, "the sync mode is null: pass one of its modes (NONE for the default)");
+        if (redoPointEvery != null && (redoPointEvery.isNegative() || redoPointEvery.isZero())) {
+            throw new IllegalArgumentException("a redo point period must be positive, not " + redoPointEvery
+                    + ": pass a positive duration, or null for no redo point");
+        }
+    }
+
     public static RegionOptions defaults() {
         return new RegionOptions(
                 LeakDetection.fromSystemProperty(),
@@ -50,7 +61,10 @@ public record RegionOptions(
         return new RegionOptions(leakDetection, syncMode, policy, redoPointEvery, pretouch);
     }
 
-    /** Records the redo point on a background thread every {@code period} while the region is open. */
+    /**
+     * Records the redo point on a background thread every {@code period} (positive) while the region is open;
+     * {@code null} records none.
+     */
     public RegionOptions withRedoPoint(Duration period) {
         return new RegionOptions(leakDetection, syncMode, checkpoints, period, pretouch);
     }

@@ -64,7 +64,9 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
             throw new GetFrameException(GetFrameError.NOT_ALIGNED, start % page != 0 ? start : end);
         }
         if (end > region.config().maxPaddr() || start < 0) {
-            throw new GetFrameException(GetFrameError.OUT_OF_BOUND, end);
+            // the seed's check is on the end (its addresses are unsigned); a negative start is reported as itself
+            throw new GetFrameException(
+                    GetFrameError.OUT_OF_BOUND, end > region.config().maxPaddr() ? end : start);
         }
         if (start >= end) {
             throw new FramePanicException(

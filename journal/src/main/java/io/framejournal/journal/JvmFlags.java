@@ -12,7 +12,9 @@ import java.util.Optional;
  * reading, so a JVM started without them gets one clear {@link MissingJvmFlagsException} and nothing is created on
  * disk.
  *
- * <p>The same list is in {@code config/chronicle.jvmopts} (a {@code java @argfile}) and in the
+ * <p>Twelve flags (five exports, seven opens); Java exports {@code jdk.unsupported/sun.misc} by default, so a JVM started
+ * without any lacks eleven. The same list is in the repository's {@code config/chronicle.jvmopts} (a {@code java
+ * @argfile}, with three Chronicle properties besides) and in the
  * {@code Add-Opens}/{@code Add-Exports} manifest entries of {@code framejournal.jar}; a test keeps the three equal.
  */
 public final class JvmFlags {
@@ -119,12 +121,14 @@ public final class JvmFlags {
         private final transient List<String> missing;
 
         MissingJvmFlagsException(List<String> missing) {
-            super("this JVM lacks the flags Chronicle needs (" + missing.size() + " missing: "
-                    + String.join(" ", missing) + "); start java with all of them: they are listed in"
-                    + " config/chronicle.jvmopts (java @config/chronicle.jvmopts ..., or Surefire's <argLine>), or"
-                    + " run an executable jar whose manifest has the entries 'Add-Opens: " + manifestAddOpens()
-                    + "' and 'Add-Exports: " + manifestAddExports() + "' (framejournal.jar has them); nothing was"
-                    + " created on disk");
+            super("this JVM lacks " + missing.size() + " of the "
+                    + commandLineFlags().size()
+                    + " flags Chronicle needs (" + String.join(" ", missing) + "); start java with all of them: the"
+                    + " FrameJournal README's \"JVM flags\" section lists them, and config/chronicle.jvmopts in its"
+                    + " repository holds them as a java @argfile (java @chronicle.jvmopts ..., or Surefire's"
+                    + " <argLine>); or run an executable jar whose manifest has the entries 'Add-Opens: "
+                    + manifestAddOpens() + "' and 'Add-Exports: " + manifestAddExports() + "' (framejournal.jar has"
+                    + " them); nothing was created on disk");
             this.missing = List.copyOf(missing);
         }
 

@@ -7,6 +7,7 @@ import io.framejournal.replay.Region;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +41,35 @@ public final class FrameJournalCrash {
         this.workload = workload;
     }
 
-    /** A crash of {@code workload} (a public class with a public no-argument constructor). */
+    /**
+     * A crash of {@code workload}: a public class (static if nested) with a public no-argument constructor, since the
+     * child JVM creates it from its name. Any other is refused here, before a child starts.
+     */
     public static FrameJournalCrash of(Class<? extends CrashWorkload> workload) {
+        if (workload == null) {
+            throw new NullPointerException("the workload class is null: pass the class of the workload to crash");
+        }
+        if (!creatableByName(workload)) {
+            throw new IllegalArgumentException("the workload class " + workload.getName() + " must be public, static"
+                    + " if nested, and have a public no-argument constructor: the child JVM creates it from its name");
+        }
         return new FrameJournalCrash(workload);
+    }
+
+    /** What the child's {@code getDeclaredConstructor().newInstance()} needs, checked in this JVM. */
+    private static boolean creatableByName(Class<?> type) {
+        int m = type.getModifiers();
+        if (!Modifier.isPublic(m) || Modifier.isAbstract(m) || type.isInterface()) {
+            return false;
+        }
+        if ((type.isMemberClass() && !Modifier.isStatic(m)) || type.isLocalClass() || type.isAnonymousClass()) {
+            return false;
+        }
+        try {
+            return Modifier.isPublic(type.getDeclaredConstructor().getModifiers());
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /** Kill the child right after its {@code n}-th counted call ({@link CrashWorkload.Calls#done()}). */

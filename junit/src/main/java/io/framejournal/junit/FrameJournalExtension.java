@@ -26,6 +26,9 @@ public final class FrameJournalExtension implements BeforeEachCallback, AfterEac
     private static final Namespace NS = Namespace.create(FrameJournalExtension.class);
     private static final String KEY = "region";
 
+    /** The temporary directory the last {@link #beforeEach} made (for this module's tests: is it gone?). */
+    static volatile Path lastTempDir;
+
     /** The fresh region of one test. */
     private static final class TestRegion {
         final Path dir;
@@ -43,8 +46,20 @@ public final class FrameJournalExtension implements BeforeEachCallback, AfterEac
     public void beforeEach(ExtensionContext context) throws IOException {
         FrameJournalTest config = settings(context);
         Path parent = Files.createTempDirectory("framejournal-test");
+        lastTempDir = parent;
         Path dir = parent.resolve("region");
-        MetaRegion region = MetaRegion.create(dir, RegionConfig.of(config.maxPaddr()));
+        MetaRegion region;
+        try {
+            region = MetaRegion.create(dir, RegionConfig.of(config.maxPaddr()));
+        } catch (RuntimeException | Error e) {
+            // a config the region refuses, or the JVM flags missing: the temporary directory goes too
+            try {
+                deleteTree(parent);
+            } catch (UncheckedIOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         context.getStore(NS).put(KEY, new TestRegion(dir, region));
     }
 

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Test methods (and {@code @BeforeEach}/{@code @AfterEach} methods) may declare parameters of type
  * {@link io.framejournal.allocator.MetaRegion}, {@link io.framejournal.allocator.FrameAllocOptions} and
  * {@link java.nio.file.Path} annotated {@link RegionDir} (the region's directory). The region is closed after
- * {@code @AfterEach} methods ran (a test may close it itself), then audited, then deleted.
+ * {@code @AfterEach} methods ran (a test may close it itself), then audited if the test passed and
+ * {@link #failOnFindings()} is on, then deleted. A test that failed already is not audited (its own failure is what
+ * it reports). When the region cannot be created (a {@code maxPaddr} the library refuses, the JVM flags missing) the
+ * test fails and its temporary directory is deleted.
  *
  * <pre>{@code
  * @FrameJournalTest
@@ -40,6 +43,9 @@ public @interface FrameJournalTest {
     /** End of the region's physical memory: 16 MiB (4,096 frames of 4 KiB) unless said otherwise. */
     long maxPaddr() default 16L << 20;
 
-    /** Whether a finding of the audit after the test fails it. */
+    /**
+     * Whether a passing test's region is audited, and any finding fails the test; {@code false} skips the audit and
+     * its report.
+     */
     boolean failOnFindings() default true;
 }

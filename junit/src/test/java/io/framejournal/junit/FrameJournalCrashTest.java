@@ -72,4 +72,39 @@ class FrameJournalCrashTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("killAfterCalls");
     }
+
+    /** Not public: the child JVM could not create it. */
+    private static final class HiddenWorkload implements CrashWorkload {
+        @Override
+        public void run(MetaRegion region, FrameAllocOptions alloc, Calls calls) {
+            calls.done();
+        }
+    }
+
+    /** Public, but only a constructor with an argument. */
+    public static final class NoDefaultConstructor implements CrashWorkload {
+        public NoDefaultConstructor(int ignored) {}
+
+        @Override
+        public void run(MetaRegion region, FrameAllocOptions alloc, Calls calls) {
+            calls.done();
+        }
+    }
+
+    @Test
+    void a_workload_the_child_cannot_create_is_refused_before_any_child_starts() {
+        Path dir = tmp.resolve("region");
+        assertThatThrownBy(() -> FrameJournalCrash.of(HiddenWorkload.class)
+                        .killAfterCalls(1)
+                        .run(dir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the workload class " + HiddenWorkload.class.getName() + " must be public, static if"
+                        + " nested, and have a public no-argument constructor: the child JVM creates it from its name");
+        assertThatThrownBy(() -> FrameJournalCrash.of(NoDefaultConstructor.class)
+                        .killAfterCalls(1)
+                        .run(dir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("have a public no-argument constructor");
+        assertThat(dir).doesNotExist();
+    }
 }

@@ -76,6 +76,40 @@ class FrameJournalTestTest {
         }
     }
 
+    /** A region the library refuses to create (smaller than a page). */
+    @FrameJournalTest(maxPaddr = 100)
+    @EnabledIf("io.framejournal.junit.FrameJournalTestTest#viaTestKit")
+    static class TooSmall {
+        @Test
+        void neverRuns(MetaRegion region) {
+            throw new AssertionError("the region of maxPaddr 100 was created: " + region.dir());
+        }
+    }
+
+    @Test
+    void a_region_that_cannot_be_created_fails_the_test_and_leaves_no_temporary_directory() {
+        FrameJournalExtension.lastTempDir = null;
+        Events tests;
+        viaTestKit = true;
+        try {
+            tests = EngineTestKit.engine("junit-jupiter")
+                    .selectors(selectClass(TooSmall.class))
+                    .execute()
+                    .testEvents();
+        } finally {
+            viaTestKit = false;
+        }
+        tests.assertStatistics(s -> s.started(1).failed(1));
+        tests.assertThatEvents()
+                .haveExactly(
+                        1,
+                        finishedWithFailure(message(m -> m.contains("100") && !m.contains("the region of maxPaddr"))));
+        Path made = FrameJournalExtension.lastTempDir;
+        assertThat(made).as("the extension made its temporary directory").isNotNull();
+        assertThat(made.getFileName().toString()).startsWith("framejournal-test");
+        assertThat(Files.exists(made)).as("%s is deleted", made).isFalse();
+    }
+
     @Test
     void clean_tests_pass_and_leaks_fail_with_the_audit_report() {
         SEEN.clear();

@@ -31,6 +31,21 @@ class JvmFlagsTest {
     }
 
     @Test
+    void the_readmes_jvm_flags_section_lists_exactly_the_flags_the_check_requires_and_counts_them() throws IOException {
+        String readme = Files.readString(root().resolve("README.md"));
+        int at = readme.indexOf("\n## JVM flags\n");
+        assertThat(at).as("the section the missing-flags message points to").isPositive();
+        String section = readme.substring(at + 1, readme.indexOf("\n## ", at + 1));
+        List<String> listed = section.lines()
+                .map(String::strip)
+                .filter(l -> l.startsWith("--add-"))
+                .toList();
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(JvmFlags.commandLineFlags());
+        assertThat(JvmFlags.commandLineFlags()).hasSize(12);
+        assertThat(section).startsWith("## JVM flags\n\nChronicle needs twelve flags");
+    }
+
+    @Test
     void the_argfile_and_the_jar_manifest_list_exactly_the_flags_the_check_requires() throws IOException {
         List<String> argfile = Files.readAllLines(root().resolve("config/chronicle.jvmopts")).stream()
                 .map(String::strip)
@@ -95,7 +110,9 @@ class JvmFlagsTest {
         assertThat(printed)
                 .contains("--add-opens=java.base/java.lang=ALL-UNNAMED")
                 .contains("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
-                .contains("config/chronicle.jvmopts")
+                .contains("this JVM lacks 11 of the 12 flags Chronicle needs") // sun.misc is exported by default
+                .contains("the FrameJournal README's \"JVM flags\" section lists them")
+                .contains("config/chronicle.jvmopts in its repository")
                 .contains("Add-Opens: " + JvmFlags.manifestAddOpens())
                 .contains("Add-Exports: " + JvmFlags.manifestAddExports());
         if (call.equals("create")) {

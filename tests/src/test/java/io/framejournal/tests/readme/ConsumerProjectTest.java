@@ -37,26 +37,12 @@ class ConsumerProjectTest {
         deleteTree(project);
         Files.createDirectories(project.resolve("src/main/java/com/example"));
         Files.createDirectories(project.resolve("src/test/java"));
-        String dependencies = ReadmeBlocks.block("consumer-pom");
-        int end = dependencies.lastIndexOf("</dependencies>");
-        dependencies =
-                dependencies.substring(0, end) + ReadmeBlocks.block("junit-dependencies") + dependencies.substring(end);
-        String buildSection = ReadmeBlocks.block("junit-surefire");
-        int plugins = buildSection.indexOf("<plugins>\n") + "<plugins>\n".length();
-        buildSection = buildSection.substring(0, plugins)
-                + """
-                    <plugin>
-                      <groupId>org.apache.maven.plugins</groupId>
-                      <artifactId>maven-compiler-plugin</artifactId>
-                      <version>3.14.0</version>
-                    </plugin>
-                    <plugin>
-                      <groupId>org.apache.maven.plugins</groupId>
-                      <artifactId>maven-resources-plugin</artifactId>
-                      <version>3.3.1</version>
-                    </plugin>
-                """
-                + buildSection.substring(plugins);
+        // the README's pom (dependencies and pinned build plugins), with the JUnit section's additions where it says
+        String pom = ReadmeBlocks.block("consumer-pom");
+        int end = pom.lastIndexOf("</dependencies>");
+        pom = pom.substring(0, end) + ReadmeBlocks.block("junit-dependencies") + pom.substring(end);
+        end = pom.lastIndexOf("  </plugins>");
+        pom = pom.substring(0, end) + ReadmeBlocks.block("junit-surefire") + pom.substring(end);
         Files.writeString(
                 project.resolve("pom.xml"),
                 """
@@ -71,7 +57,7 @@ class ConsumerProjectTest {
                     <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
                   </properties>
                 """
-                        + dependencies + buildSection + "</project>\n");
+                        + pom + "</project>\n");
         Files.writeString(
                 project.resolve("src/main/java/com/example/Example.java"), ReadmeBlocks.block("consumer-example"));
         Files.writeString(project.resolve("src/test/java/FrameHandlingTest.java"), ReadmeBlocks.block("junit-example"));

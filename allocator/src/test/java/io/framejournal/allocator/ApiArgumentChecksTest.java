@@ -1,0 +1,161 @@
+package io.framejournal.allocator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedding API's argument checks: a bad argument is refused up front, with a message that says which one and what
+ * to pass, before anything is written; a closed region refuses every call that reads it.
+ */
+class ApiArgumentChecksTest extends RegionTestBase {
+    private List<Path> entries(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void create_with_null_options_writes_nothing() throws IOException {
+        Path dir = tmp.resolve("never");
+        List<Path> before = entries(tmp);
+        assertThatThrownBy(() -> MetaRegion.create(dir, TestRegions.SMALL, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("the region options are null: leave them out to get the defaults");
+        assertThat(dir).doesNotExist();
+        assertThat(entries(tmp)).as("no region and no .creating sibling").isEqualTo(before);
+        MetaRegion.create(dir, TestRegions.SMALL).close(); // the directory is still usable
+    }
+
+    @Test
+    void create_with_a_null_dir_or_config_is_refused_with_what_to_pass() throws IOException {
+        List<Path> before = entries(tmp);
+        assertThatThrownBy(() -> MetaRegion.create(null, TestRegions.SMALL))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("the region directory is null: pass the directory of the region to create");
+        assertThatThrownBy(() -> MetaRegion.create(tmp.resolve("never"), null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("the region config is null: pass the config of the region to create");
+        assertThat(entries(tmp)).isEqualTo(before);
+    }
+
+    @Test
+    void open_and_recover_refuse_null_arguments() {
+        Path dir = region.dir();
+        region.close();
+        assertThatThrownBy(() -> MetaRegion.open(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("the region directory is null: pass the directory of the region to open");
+        assertThatThrownBy(() -> MetaRegion.open(dir, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("the region options are null: leave them out to get the defaults");
+        assertThatThrownBy(() -> MetaRegion.recover(null, false))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("the region directory is null: pass the directory of the region to recover");
+        MetaRegion.open(dir).close(); // the refused open took no lock and left the region clean
+    }
+
+    @Test
+    void a_closed_region_says_it_is_closed_for_every_read_of_its_state() {
+        region.close();
+        String closed = "region " + region.dir() + " is closed";
+        assertThatThrownBy(region::lastJournalIndex)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(closed);
+        assertThatThrownBy(() -> region.slotState(0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(closed);
+        assertThatThrownBy(() -> region.slot(0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(closed);
+        assertThatThrownBy(region::recordRedoPoint)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(closed);
+        // a pure computation from the config stays allowed, as its javadoc says
+        assertThat(region.slotOf(3L * PAGE)).isEqualTo(3);
+        assertThat(region.isClosed()).isTrue();
+    }
+
+    @Test
+    void a_redo_point_period_must_be_positive() {
+        RegionOptions options = RegionOptions.defaults();
+        assertThatThrownBy(() -> options.withRedoPoint(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a redo point period must be positive, not PT0S");
+        assertThatThrownBy(() -> options.withRedoPoint(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be positive");
+        assertThat(options.withRedoPoint(Duration.ofMillis(1)).redoPointEvery()).isEqualTo(Duration.ofMillis(1));
+        assertThat(options.withRedoPoint(null).redoPointEvery())
+                .as("null: no redo point")
+                .isNull();
+    }
+
+    @Test
+    void a_null_leak_detection_level_is_refused() {
+        assertThatThrownBy(() -> RegionOptions.defaults().withLeakDetection(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("leak detection level is null");
+    }
+
+    @Test
+    void an_allocator_needs_a_region() {
+        assertThatThrownBy(() -> new FrameAllocOptions(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("the region is null: pass the open region to allocate frames from");
+    }
+
+    @Test
+    void a_null_metadata_type_or_value_names_the_argument() {
+        RegionSnapshot before = RegionSnapshot.of(region);
+        assertThatThrownBy(() -> Frame.fromRaw(region, 0, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the metadata type is null");
+        assertThatThrownBy(() -> Frame.fromInUse(region, 0, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the metadata type is null");
+        assertThatThrownBy(() -> Frame.fromUnused(region, 0, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the metadata is null");
+        before.assertUnchanged(region);
+    }
+
+    @Test
+    void a_segment_with_a_negative_start_reports_the_start() {
+        RegionSnapshot before = RegionSnapshot.of(region);
+        assertThatThrownBy(() -> Segment.fromUnused(region, -PAGE, PAGE, p -> NoMeta.INSTANCE))
+                .isInstanceOfSatisfying(GetFrameException.class, e -> {
+                    assertThat(e.error()).isEqualTo(GetFrameError.OUT_OF_BOUND);
+                    assertThat(e.paddr()).isEqualTo(-PAGE);
+                });
+        long max = region.config().maxPaddr();
+        assertThatThrownBy(() -> Segment.fromUnused(region, -PAGE, max + PAGE, p -> NoMeta.INSTANCE))
+                .as("an end past max is the seed's check, and is reported first")
+                .isInstanceOfSatisfying(
+                        GetFrameException.class, e -> assertThat(e.paddr()).isEqualTo(max + PAGE));
+        before.assertUnchanged(region);
+    }
+
+    @Test
+    void a_reversed_range_keeps_the_seeds_outcomes() {
+        RegionSnapshot before = RegionSnapshot.of(region);
+        PaddrRange misaligned = new PaddrRange(2L * PAGE + 1, PAGE);
+        assertThatThrownBy(() -> Segment.fromUnused(region, misaligned, p -> NoMeta.INSTANCE))
+                .as("NotAligned comes before the seed's assert on start < end")
+                .isInstanceOfSatisfying(
+                        GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.NOT_ALIGNED));
+        PaddrRange reversed = new PaddrRange(2L * PAGE, PAGE);
+        assertThatThrownBy(() -> Segment.fromUnused(region, reversed, p -> NoMeta.INSTANCE))
+                .isInstanceOf(FramePanicException.class);
+        assertThatThrownBy(() -> Segment.fromRaw(region, reversed, NoMeta.class))
+                .isInstanceOf(FramePanicException.class);
+        before.assertUnchanged(region);
+    }
+}

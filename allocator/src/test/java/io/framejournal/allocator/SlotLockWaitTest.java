@@ -1,0 +1,53 @@
+package io.framejournal.allocator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A thread waiting for a slot that another call holds for long parks rather than spinning a core. */
+class SlotLockWaitTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void a_waiter_on_a_slot_held_by_a_running_metadata_function_parks() throws Exception {
+        try (MetaRegion region = TestRegions.create(tmp)) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<Segment<LongMeta>> segment = new AtomicReference<>();
+            Thread holder = new Thread(() -> segment.set(alloc.allocSegmentWith(2, paddr -> {
+                inside.countDown(); // slot 0 is locked now: the seed calls the metadata function under it
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new LongMeta(paddr, 0);
+            })));
+            holder.start();
+            assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+            AtomicReference<Frame<NoMeta>> frame = new AtomicReference<>();
+            Thread waiter = new Thread(() -> frame.set(alloc.allocFrame())); // its first try is slot 0
+            waiter.start();
+            await().alias("the waiter parks while the slot stays held")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+            release.countDown();
+            holder.join(30_000);
+            waiter.join(30_000);
+            assertThat(segment.get().nrPages()).isEqualTo(2);
+            assertThat(frame.get()).isNotNull();
+            frame.get().close();
+            segment.get().close();
+        }
+    }
+}

@@ -41,6 +41,8 @@ public final class Diff {
      * @param changed      the first {@code limit} of them, by frame
      * @param leaks        the audit at {@code to}, its lists cut to what was minted or forgotten in the window
      * @param stopReason   why reading stopped early, or {@code null}
+     * @param warnings     what limits the replayed states (a checkpoint that could not be used, a retired journal
+     *                     start that no checkpoint covers), one line each
      */
     public record WindowReport(
             Path dir,
@@ -51,7 +53,8 @@ public final class Diff {
             long changedCount,
             List<FrameChange> changed,
             AuditReport leaks,
-            String stopReason) {}
+            String stopReason,
+            List<String> warnings) {}
 
     /** The diff of {@code region} between journal indices {@code from} and {@code to} (both already checked). */
     public static WindowReport window(RegionInput region, long from, long to, int limit, Progress progress) {
@@ -88,7 +91,15 @@ public final class Diff {
                 changedCount,
                 List.copyOf(changed),
                 leaks,
-                stop);
+                stop,
+                warningsOf(a, b));
+    }
+
+    /** The two replays' warnings, each once. */
+    private static List<String> warningsOf(StateAt.ReplayResult a, StateAt.ReplayResult b) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(a.warnings());
+        all.addAll(b.warnings());
+        return List.copyOf(all);
     }
 
     private static SlotState copy(SlotState s) {

@@ -152,8 +152,21 @@ public final class History {
             }
             note = chain.brokenBecause;
         }
+        if (io.framejournal.journal.ReplayStart.journalStartRetired(
+                region.layout().journal())) {
+            // the whole journal is no longer the frame's whole history: say so rather than a chain "broken"
+            note = RETIRED;
+        }
         return scan(region, filter, limit, progress, note);
     }
+
+    /**
+     * The note of a history read from a journal whose early files were retired ({@code retain}): its states are
+     * replayed from the oldest kept record and miss what came before it (a command shows it as a warning).
+     */
+    public static final String RETIRED = "the journal's early files were retired (`retain`): this history starts at"
+            + " its oldest kept record, so the states shown miss what came before it; `framejournal state` gives a"
+            + " frame's state now, replayed from a checkpoint";
 
     /**
      * One frame's history by its record chain alone, its records located without Chronicle ({@code

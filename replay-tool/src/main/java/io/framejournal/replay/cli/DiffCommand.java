@@ -101,7 +101,7 @@ final class DiffCommand extends BaseCommand {
         } else {
             text().diffWindow(r);
         }
-        return exit(r.stopReason(), r.leaks().obligations() + r.leaks().rawReferences() > 0);
+        return exit(r.stopReason(), r.leaks().obligations() + r.leaks().rawReferences() > 0, r.warnings());
     }
 
     private static long lastIndex(RegionInput region) {

@@ -54,6 +54,9 @@ final class HistoryCommand extends BaseCommand {
         } else {
             text().history(r);
         }
-        return exit(r.stopReason(), false);
+        return exit(
+                r.stopReason(),
+                false,
+                History.RETIRED.equals(r.note()) ? java.util.List.of(History.RETIRED) : java.util.List.of());
     }
 }

@@ -55,11 +55,14 @@ final class ReportCommand extends BaseCommand {
                     "-o - and --json would both write to standard output: name a file with -o, or drop --json");
         }
         HtmlReport.Result r;
+        HtmlReport report = new HtmlReport(region, checkedAt(region, at), dir.toString());
         try (Progress p = progress("reporting", region)) {
-            r = new HtmlReport(region, checkedAt(region, at), dir.toString()).write(o, p);
+            r = report.write(o, p);
         }
+        java.util.List<String> warnings =
+                report.retired() ? java.util.List.of(HtmlReport.RETIRED) : java.util.List.of();
         if (o.isStdout()) {
-            return exit(r.stopReason(), false); // standard output holds the HTML alone
+            return exit(r.stopReason(), false, warnings); // standard output holds the HTML alone
         }
         if (json) {
             out().println(new JsonWriter(true)
@@ -86,6 +89,6 @@ final class ReportCommand extends BaseCommand {
                 out().println("  journal reading STOPPED: " + r.stopReason() + " (the report covers what was read)");
             }
         }
-        return exit(r.stopReason(), false);
+        return exit(r.stopReason(), false, warnings);
     }
 }

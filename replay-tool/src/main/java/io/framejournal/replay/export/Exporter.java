@@ -211,17 +211,18 @@ public final class Exporter {
         // The audit (for the leaks table) runs on its own thread. The direct scan feeds it the events it decodes; else
         // (and when the journal's start was retired, so that the audit starts from a checkpoint) it reads the journal
         // itself while the scan writes the tables.
-        Auditor fed = direct && !ReplayStart.journalStartRetired(region.layout().journal())
-                ? new Auditor(region, at, LEAK_LIMIT)
-                : null;
+        boolean retired = ReplayStart.journalStartRetired(region.layout().journal());
+        Auditor fed = direct && !retired ? new Auditor(region, at, LEAK_LIMIT) : null;
+        // a retired journal start: the slots table is the state this audit replays from its checkpoint, not the
+        // scan's replay of the kept journal alone (which misses what came before it)
+        Auditor separate = fed != null ? null : new Auditor(region, at, LEAK_LIMIT);
         java.util.concurrent.CompletableFuture<AuditReport> auditing = fed != null
                 ? null
-                : java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> new Auditor(region, at, LEAK_LIMIT).run(Progress.none()), r -> {
-                            Thread t = new Thread(r, "framejournal-export-audit");
-                            t.setDaemon(true);
-                            t.start();
-                        });
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> separate.run(Progress.none()), r -> {
+                    Thread t = new Thread(r, "framejournal-export-audit");
+                    t.setDaemon(true);
+                    t.start();
+                });
         Path spill;
         try {
             Files.createDirectories(out);
@@ -243,7 +244,12 @@ public final class Exporter {
             }
             scan.run(progress);
             AuditReport audit = fed != null ? fed.finishFollowing(scan.stopReason) : join(auditing);
-            writeSlots(scan.slots());
+            ReplayState fromCheckpoint = retired ? separate.acceptedState() : null;
+            writeSlots(fromCheckpoint != null ? fromCheckpoint : scan.slots());
+            if (retired) {
+                warnings.add("the journal's early files were retired (`retain`): the events and calls tables start at"
+                        + " its oldest kept record; the slots and leaks tables are replayed from a checkpoint");
+            }
             writeLeaks(audit, scan.siteOfIndex);
             writeSites(scan.sites, audit, scan.siteOfIndex);
             writeRegion(scan);

@@ -309,6 +309,9 @@ public final class JsonRenderer {
                 .field("events", r.events())
                 .field("changedCount", r.changedCount())
                 .field("stopReason", r.stopReason());
+        w.name("warnings").beginArray();
+        r.warnings().forEach(w::value);
+        w.endArray();
         w.name("changed").beginArray();
         for (var c : r.changed()) {
             w.beginObject()

@@ -79,6 +79,21 @@ public final class HtmlReport {
      * @param at     as of this journal index, or {@link JournalIndex#NONE}
      * @param label  how to name the region on the page (the DIR the user gave)
      */
+    /**
+     * What a report of a journal whose early files were retired says (on the page, and as the command's warning): its
+     * drawing replays the kept journal alone.
+     */
+    public static final String RETIRED = "the journal's early files were retired (`retain`): the report draws the kept"
+            + " journal only, so the frame states it shows miss what came before its oldest kept record (the audit's"
+            + " figures and lists are replayed from a checkpoint; `framejournal state` gives a frame's state now)";
+
+    private boolean retired;
+
+    /** Whether the report's journal start was retired (then {@link #RETIRED} is on the page); once written. */
+    public boolean retired() {
+        return retired;
+    }
+
     public HtmlReport(RegionInput region, long at, String label) {
         this.region = region;
         this.at = at;
@@ -87,6 +102,8 @@ public final class HtmlReport {
 
     /** Audits, scans and writes the report to {@code out} ({@link OutputFile#of} checked it before any reading). */
     public Result write(OutputFile out, Progress progress) {
+        retired = io.framejournal.journal.ReplayStart.journalStartRetired(
+                region.layout().journal());
         AuditReport audit = new Auditor(region, at, Auditor.DEFAULT_DETAIL_LIMIT).run(Progress.none());
         Watch watch = watch(audit);
         ReportScan scan = new ReportScan(region, at, COLUMNS, ROWS, watch.slots(), watch.marks());
@@ -261,6 +278,9 @@ public final class HtmlReport {
                     "span",
                     Fmt.time(s.firstTime) + " .. " + Fmt.time(s.lastTime)
                             + String.format(Locale.ROOT, " (%.3f s)", (s.lastTime - s.firstTime) / 1e9));
+        }
+        if (retired) {
+            kv(h, "warning", RETIRED);
         }
         kv(h, "findings", Fmt.count(a.findings()) + (a.findings() == 0 ? " (clean)" : ""));
         kv(

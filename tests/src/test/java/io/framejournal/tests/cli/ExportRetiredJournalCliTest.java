@@ -75,6 +75,40 @@ class ExportRetiredJournalCliTest {
                 "sql", csv.toString(), "SELECT kind, count(*) AS n FROM leaks GROUP BY kind ORDER BY kind", "--json");
         assertThat(leaks.out()).contains("\"obligation\"");
         assertThat(fromColumns(leaks.out())).isEqualTo(fromColumns(leaksCsv.out())); // all but the directory
+
+        // the slots table is the state replayed from the checkpoint, as audit's: not the kept journal's alone
+        JarRunner.Result audit = JarRunner.jar(tmp, 120, "audit", region.toString(), "--json");
+        long obligations = number(audit.out(), "\"obligations\": ");
+        JarRunner.Result slots = run("sql", parquet.toString(), "SELECT sum(obligations) AS o FROM slots", "--json");
+        assertThat(slots.out()).containsPattern("\\[\\s*\"?" + obligations + "\"?\\s*\\]");
+        JarRunner.Result export =
+                run("export", region.toString(), "--to", tmp.resolve("again").toString());
+        assertThat(export.err()).contains("framejournal: warning: the journal's early files were retired");
+
+        // a frame whose first records were retired: history and report say their states miss what came before
+        long slot = number(audit.out(), "\"slot\": "); // the first leak's first frame
+        JarRunner.Result history = JarRunner.jar(tmp, 120, "history", region.toString(), "--frame", "" + slot);
+        assertThat(history.exit()).as(history.err()).isEqualTo(2);
+        assertThat(history.err()).startsWith("framejournal: warning: the journal's early files were retired");
+        JarRunner.Result report = JarRunner.jar(
+                tmp,
+                120,
+                "report",
+                region.toString(),
+                "-o",
+                tmp.resolve("r.html").toString());
+        assertThat(report.exit()).as(report.err()).isEqualTo(2);
+        assertThat(report.err()).startsWith("framejournal: warning: the journal's early files were retired");
+        assertThat(Files.readString(tmp.resolve("r.html"))).contains("early files were retired");
+    }
+
+    /** The first whole number after {@code key} in {@code json}. */
+    private static long number(String json, String key) {
+        int at = json.indexOf(key);
+        assertThat(at).as(key).isNotNegative();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+").matcher(json.substring(at + key.length()));
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group());
     }
 
     private static String fromColumns(String json) {

@@ -621,7 +621,10 @@ public final class MetaRegion implements AutoCloseable {
         // the interrupt
         boolean interrupted = Interrupts.clear();
         try {
+            engine.refuseWith("region " + layout.dir() + " is closed");
             if (!engine.shutdown(wait)) {
+                engine.refuseWith("region " + layout.dir() + " is closing: close() timed out after " + wait.toMillis()
+                        + " ms waiting for calls in flight, and new calls are refused; close it again once they end");
                 synchronized (this) {
                     closed = false; // not closed: a later close() finishes it
                 }

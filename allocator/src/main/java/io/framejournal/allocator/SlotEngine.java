@@ -174,10 +174,18 @@ final class SlotEngine {
      * Marks the calling thread as inside an operation, so that closing the region waits for it instead of
      * unmapping the slot table under it. Nests; pair with {@link #unpin}.
      */
+    /** What a call refused by the closed gate is told ({@link #refuseWith}). */
+    private volatile String refusal = "region is closed";
+
+    /** Sets what calls refused from now on are told: the region's name, and whether a close is still pending. */
+    void refuseWith(String message) {
+        refusal = message;
+    }
+
     Ctx pin() {
         Ctx c = context();
         if (!gate.enter(c)) {
-            throw new IllegalStateException("region is closed");
+            throw new IllegalStateException(refusal);
         }
         return c;
     }

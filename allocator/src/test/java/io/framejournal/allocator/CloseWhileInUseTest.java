@@ -144,8 +144,10 @@ class CloseWhileInUseTest {
                 .as("the region's lock is still held: no second writer")
                 .hasMessageContaining("already open for writing");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FrameAllocOptions(region).allocFrame())
-                .as("new calls are refused")
-                .isInstanceOf(IllegalStateException.class);
+                .as("new calls are refused, and told why")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("region " + dir + " is closing: close() timed out after 200 ms waiting for calls in flight,"
+                        + " and new calls are refused; close it again once they end");
 
         release.countDown();
         caller.join(10_000);

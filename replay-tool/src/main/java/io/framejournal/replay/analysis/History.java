@@ -164,9 +164,45 @@ public final class History {
      * The note of a history read from a journal whose early files were retired ({@code retain}): its states are
      * replayed from the oldest kept record and miss what came before it (a command shows it as a warning).
      */
-    public static final String RETIRED = "the journal's early files were retired (`retain`): this history starts at"
-            + " its oldest kept record, so the states shown miss what came before it; `framejournal state` gives a"
-            + " frame's state now, replayed from a checkpoint";
+    public static final String RETIRED = "the journal's early files were retired (`retain`): the events listed start"
+            + " at its oldest kept record (their verdicts before the oldest checkpoint may be off), and the states"
+            + " shown as now are replayed from a checkpoint";
+
+    /** {@link #RETIRED} when no usable checkpoint covers the retired part: the states shown miss what came before. */
+    public static final String RETIRED_UNCOVERED = "the journal's early files were retired (`retain`) and no usable"
+            + " checkpoint covers them: this history starts at its oldest kept record, so the states shown miss what"
+            + " came before it";
+
+    /** Whether {@code note} says the journal's start was retired ({@link #RETIRED}, {@link #RETIRED_UNCOVERED}). */
+    public static boolean retired(String note) {
+        return RETIRED.equals(note) || RETIRED_UNCOVERED.equals(note);
+    }
+
+    /**
+     * A scan of a journal whose start was retired began from nothing at its oldest kept record: the frames' states now
+     * are taken instead from a replay that starts at a checkpoint, as {@code state} and {@code audit} do, for every
+     * frame of the range the scan met or that is not free now.
+     *
+     * @return false when no usable checkpoint covers the retired part (the states stay the scan's)
+     */
+    private static boolean nowFromCheckpoint(
+            RegionInput region, int from, int to, SortedMap<Integer, SlotState> states) {
+        Replays.Result now = Replays.upTo(region, io.framejournal.journal.JournalIndex.NONE, Progress.none());
+        if (now.checkpoint() == io.framejournal.journal.JournalIndex.NONE) {
+            return false;
+        }
+        io.framejournal.journal.ReplayState replayed = now.replay().state();
+        SlotState s = new SlotState();
+        for (int slot = from; slot <= to && slot < region.nrSlots(); slot++) {
+            replayed.load(slot, s);
+            if (states.containsKey(slot) || !s.isFree()) {
+                SlotState copy = new SlotState();
+                copy.copyFrom(s);
+                states.put(slot, copy);
+            }
+        }
+        return true;
+    }
 
     /**
      * One frame's history by its record chain alone, its records located without Chronicle ({@code
@@ -234,6 +270,9 @@ public final class History {
                 }
             }
             stop = JournalEnd.problem(reader, region, last, false);
+        }
+        if (RETIRED.equals(note) && !nowFromCheckpoint(region, from, to, states)) {
+            note = RETIRED_UNCOVERED;
         }
         SlotState first = states.getOrDefault(from, new SlotState());
         String[] siteProblem = {null};

@@ -55,8 +55,6 @@ final class HistoryCommand extends BaseCommand {
             text().history(r);
         }
         return exit(
-                r.stopReason(),
-                false,
-                History.RETIRED.equals(r.note()) ? java.util.List.of(History.RETIRED) : java.util.List.of());
+                r.stopReason(), false, History.retired(r.note()) ? java.util.List.of(r.note()) : java.util.List.of());
     }
 }

@@ -90,6 +90,10 @@ class ExportRetiredJournalCliTest {
         JarRunner.Result history = JarRunner.jar(tmp, 120, "history", region.toString(), "--frame", "" + slot);
         assertThat(history.exit()).as(history.err()).isEqualTo(2);
         assertThat(history.err()).startsWith("framejournal: warning: the journal's early files were retired");
+        assertThat(history.out())
+                .as("the frame holds a leak now: its state is replayed from the checkpoint, not from nothing")
+                .containsPattern("now: +(shared|unique)")
+                .doesNotContain("now: free");
         JarRunner.Result report = JarRunner.jar(
                 tmp,
                 120,

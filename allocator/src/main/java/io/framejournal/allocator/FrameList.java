@@ -7,7 +7,9 @@ import java.util.Iterator;
 
 /**
  * A linked list of unique frames (OSTD's {@code LinkedList<M>}): pushing sets a frame's {@code inList} to this list's
- * id, popping clears it; both are journaled. The list owns the frames it holds. Not thread-safe.
+ * id, popping clears it; both are journaled. The list owns the frames it holds. A frame closed (or reset) while on the
+ * list leaves it with that call, which clears its {@code inList} in the same record: the list then no longer counts,
+ * shows or hands out that handle. Not thread-safe.
  *
  * @param <M> the metadata type
  */
@@ -28,15 +30,17 @@ public final class FrameList<M> implements Iterable<UniqueFrame<M>> {
     }
 
     public int size() {
+        forgetClosed();
         return frames.size();
     }
 
     public boolean isEmpty() {
-        return frames.isEmpty();
+        return size() == 0;
     }
 
     /** Whether {@code frame} (this very handle) is on the list. */
     public boolean contains(UniqueFrame<M> frame) {
+        forgetClosed();
         for (UniqueFrame<M> f : frames) {
             if (f == frame) {
                 return true;
@@ -47,11 +51,13 @@ public final class FrameList<M> implements Iterable<UniqueFrame<M>> {
 
     /** The first frame without removing it, or {@code null} when empty. */
     public UniqueFrame<M> peekFront() {
+        forgetClosed();
         return frames.peekFirst();
     }
 
     /** The last frame without removing it, or {@code null} when empty. */
     public UniqueFrame<M> peekBack() {
+        forgetClosed();
         return frames.peekLast();
     }
 
@@ -61,6 +67,7 @@ public final class FrameList<M> implements Iterable<UniqueFrame<M>> {
      */
     @Override
     public Iterator<UniqueFrame<M>> iterator() {
+        forgetClosed();
         return Collections.unmodifiableCollection(frames).iterator();
     }
 
@@ -76,13 +83,23 @@ public final class FrameList<M> implements Iterable<UniqueFrame<M>> {
 
     /** @return the first frame, no longer on the list, or {@code null} when empty */
     public UniqueFrame<M> popFront() {
+        forgetClosed();
         UniqueFrame<M> f = frames.pollFirst();
         return f == null ? null : unlink(f);
     }
 
     public UniqueFrame<M> popBack() {
+        forgetClosed();
         UniqueFrame<M> f = frames.pollLast();
         return f == null ? null : unlink(f);
+    }
+
+    /**
+     * Drops the handles closed while on the list: their frames left it when they were released (possibly to be
+     * claimed and listed again by another handle since), so the list must not count or hand them out.
+     */
+    private void forgetClosed() {
+        frames.removeIf(Handle::isClosed);
     }
 
     private void link(UniqueFrame<M> frame) {

@@ -180,6 +180,10 @@ class UniqueFrameTest extends RegionTestBase {
         SlotState s = slot(paddr);
         assertThat(s.isFree()).isTrue();
         assertThat(s.inList).isZero();
+        assertThat(list.isEmpty())
+                .as("the list no longer holds the closed handle")
+                .isTrue();
+        assertThat(list.contains(unique)).isFalse();
     }
 
     @Test
@@ -195,10 +199,11 @@ class UniqueFrameTest extends RegionTestBase {
         b.pushBack(reused);
 
         RegionSnapshot before = RegionSnapshot.of(region);
-        assertThatThrownBy(a::popFront)
-                .as("list a still held the closed handle")
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed");
+        assertThat(a.size()).as("the closed handle left list a with its frame").isZero();
+        assertThat(a.contains(stale)).isFalse();
+        assertThat(a.peekFront()).isNull();
+        assertThat(a.iterator().hasNext()).isFalse();
+        assertThat(a.popFront()).as("nothing to pop: no other frame is touched").isNull();
         before.assertUnchanged(region);
         assertThat(slot(paddr).inList).as("the frame is still on list b").isEqualTo(b.id());
         assertThat(a.isEmpty()).isTrue();

@@ -16,6 +16,7 @@ import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Trees;
 import io.framejournal.journal.WriterIdentity;
 import java.io.IOException;
 import java.nio.file.Files;

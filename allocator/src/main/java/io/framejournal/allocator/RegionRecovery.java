@@ -18,6 +18,7 @@ import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.ReplayStart;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.RefCount;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Trees;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Scratch directories and the repository root. */
@@ -28,11 +27,8 @@ final class Dirs {
     }
 
     static void delete(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            io.framejournal.journal.Trees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete scratch directory " + dir, e);
         }

@@ -12,6 +12,21 @@ import net.openhft.chronicle.queue.impl.single.WriteLock;
  * any Chronicle class initializes (the launcher and test JVMs also pass {@code config/chronicle.jvmopts}).
  */
 public final class Chronicle {
+    /**
+     * The loggers {@link #quiet()} sets to {@code error} (and {@link #silent()} off, one by one: a child's level wins
+     * over its parent's). Chronicle Map's builder: audits and inspections read a private copy of the slot table
+     * through its recovery on purpose, and recovery uses it by design, so its "recovery needs exclusive access"
+     * warnings say nothing. The queue's metadata and builders: an existing queue's metadata names its roll cycle and
+     * wins over the builder's (the journal is read with the cycle it was written with), which Chronicle warns about.
+     * Declared first: the static initializer below calls {@link #quiet()}.
+     */
+    private static final String[] QUIETED = {
+        "net.openhft.chronicle.map.ChronicleMapBuilder",
+        "net.openhft.chronicle.queue.impl.single.SCQMeta",
+        "net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder",
+        "net.openhft.chronicle.queue.impl.single.ExternallyLockedQueueBuilder"
+    };
+
     /** Queue files grow in blocks of this size (sparse on disk). */
     public static final long QUEUE_BLOCK_SIZE = 4L << 20;
 
@@ -28,18 +43,9 @@ public final class Chronicle {
         setIfAbsent("chronicle.disk.monitor.disable", "true");
         setIfAbsent("disable.resource.warning", "true");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        // Audits and inspections read a private copy of the slot table through Chronicle Map's recovery on purpose,
-        // and recovery uses it by design; its two "recovery needs exclusive access" warnings say nothing then.
-        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft.chronicle.map.ChronicleMapBuilder", "error");
-        // An existing queue's metadata names its roll cycle and wins over the builder's (the journal is read with the
-        // cycle it was written with); Chronicle warns about that on stderr, which a user must not see.
-        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.SCQMeta", "error");
-        setIfAbsent(
-                "org.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder",
-                "error");
-        setIfAbsent(
-                "org.slf4j.simpleLogger.log.net.openhft.chronicle.queue.impl.single.ExternallyLockedQueueBuilder",
-                "error");
+        for (String name : QUIETED) {
+            setIfAbsent("org.slf4j.simpleLogger.log." + name, "error");
+        }
         // A damaged metadata.cq4t can leave its file lock unobtainable; give up after 2 s (Chronicle waits 10 s).
         setIfAbsent("chronicle.table.store.timeoutMS", "2000");
     }
@@ -56,14 +62,6 @@ public final class Chronicle {
         }
         quiet();
     }
-
-    /** The loggers {@link #quiet()} sets to {@code error}, one by one (a child's level wins over its parent's). */
-    private static final String[] QUIETED = {
-        "net.openhft.chronicle.map.ChronicleMapBuilder",
-        "net.openhft.chronicle.queue.impl.single.SCQMeta",
-        "net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder",
-        "net.openhft.chronicle.queue.impl.single.ExternallyLockedQueueBuilder"
-    };
 
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {

@@ -224,16 +224,7 @@ public final class JournalReader implements AutoCloseable {
     }
 
     private static void deleteView(Path view) {
-        if (view == null) {
-            return;
-        }
-        try (var s = Files.walk(view)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (java.io.IOException | RuntimeException ignored) {
-            // a temporary directory: nothing of the region
-        }
+        Trees.deleteQuietly(view); // a temporary directory: nothing of the region
     }
 
     /** Whether a directory holds any queue file ({@code *.cq4}). */

@@ -40,6 +40,18 @@ public record RegionStatus(boolean clean, long session, long checkpoint) {
         }
     }
 
+    /**
+     * Whether {@code file} reads as a clean status now; false when it does not, or cannot be read this moment (a
+     * writer rewriting it, or damage): for a reader that only asks whether a writer has gone.
+     */
+    public static boolean readsClean(Path file) {
+        try {
+            return read(file).clean();
+        } catch (RegionException unreadable) {
+            return false;
+        }
+    }
+
     public static RegionStatus read(Path file) {
         String text;
         try {

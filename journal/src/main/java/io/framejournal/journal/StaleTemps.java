@@ -5,10 +5,8 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Temporary files and directories that a killed process left behind, each named with the process id that made it
@@ -33,7 +31,7 @@ public final class StaleTemps {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 Matcher m = name.matcher(p.getFileName().toString());
-                if (m.matches() && gone(m.group(1)) && deleteTree(p)) {
+                if (m.matches() && gone(m.group(1)) && Trees.deleteQuietly(p)) {
                     deleted++;
                 }
             }
@@ -52,16 +50,5 @@ public final class StaleTemps {
         }
         return pid != ProcessHandle.current().pid()
                 && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
-    }
-
-    private static boolean deleteTree(Path p) {
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(q);
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 }

@@ -9,9 +9,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.AnnotatedElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -127,13 +125,8 @@ public final class FrameJournalExtension implements BeforeEachCallback, AfterEac
     }
 
     static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            io.framejournal.journal.Trees.delete(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the test region " + root, e);
         }

@@ -293,7 +293,9 @@ public final class Auditor {
         if (writerClosed) {
             long deadline =
                     System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_STATUS_WAIT_MS);
-            while (!region.statusNow().clean() && System.nanoTime() < deadline) {
+            while (!io.framejournal.journal.RegionStatus.readsClean(
+                            region.layout().status())
+                    && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
             }
         }

@@ -53,19 +53,10 @@ public record RegionInput(
      */
     private static RegionInput openArchive(Path archive) {
         Path expanded = io.framejournal.journal.Retention.expandArchive(archive);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(expanded)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> io.framejournal.journal.Trees.deleteQuietly(expanded)));
         RegionLayout layout = new RegionLayout(expanded).requireRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         return new RegionInput(layout, config, null, "an archive of retired journal files has no status", archive);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException | RuntimeException ignored) {
-            // a temporary directory; the system cleans it eventually
-        }
     }
 
     /** The same region with its status read again (as it is now: a writer may have closed it since); an archive as is. */

@@ -122,21 +122,13 @@ final class AuditCommand extends BaseCommand {
     private String deadWriter(Path dir, long now) {
         if (writerCheckedAt == 0 || now - writerCheckedAt >= 5_000_000_000L) {
             writerCheckedAt = now;
-            String w = clean(dir) ? null : WriterIdentity.describe(dir);
+            String w = RegionStatus.readsClean(new RegionLayout(dir).status()) ? null : WriterIdentity.describe(dir);
             writerDied = w != null && w.startsWith("died")
                     ? "caught up: the writer " + w + ", so nothing more comes until `framejournal recover " + dir
                             + "` or a new session (Ctrl-C ends the follow)"
                     : null;
         }
         return writerDied;
-    }
-
-    private static boolean clean(Path dir) {
-        try {
-            return RegionStatus.read(new RegionLayout(dir).status()).clean();
-        } catch (RuntimeException unreadable) {
-            return false; // being rewritten this moment, or damaged: the writer's record decides
-        }
     }
 
     /**

@@ -86,7 +86,11 @@ final class DemoCommand extends BaseCommand {
             return code;
         } finally {
             if (!done) { // leave nothing behind: a temporary or new directory goes, an empty one is emptied again
-                deleteTree(home, existed);
+                if (existed) {
+                    io.framejournal.journal.Trees.deleteContentsQuietly(home);
+                } else {
+                    io.framejournal.journal.Trees.deleteQuietly(home);
+                }
             }
         }
     }
@@ -101,19 +105,6 @@ final class DemoCommand extends BaseCommand {
                 throw new RegionException("--dir " + dir + " is not empty; give a new or empty directory (the demo"
                         + " writes region/, injected.jsonl and simulate.log in it)");
             }
-        }
-    }
-
-    /** Deletes what is under {@code home}, and {@code home} itself unless {@code keepHome}; failures are ignored. */
-    private static void deleteTree(Path home, boolean keepHome) {
-        try (var files = Files.walk(home)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                if (!(keepHome && p.equals(home))) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // what could not be deleted stays; the command's own error is the one to report
         }
     }
 
@@ -168,11 +159,7 @@ final class DemoCommand extends BaseCommand {
         try (JournalReader r = JournalReader.open(dir)) {
             r.next(new JournalEvent());
         }
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        io.framejournal.journal.Trees.delete(dir);
     }
 
     /** {@code java @<root>/config/chronicle.jvmopts -cp <jar or classpath> FrameJournalCli simulate …}. */

@@ -66,13 +66,7 @@ final class RecoverCommand extends BaseCommand {
 
     /** What Ctrl-C says: the recovery may have marked the region clean just before it came. */
     private String interrupted() {
-        boolean clean;
-        try {
-            clean = RegionStatus.read(new RegionLayout(dir).status()).clean();
-        } catch (RuntimeException unreadable) {
-            clean = false;
-        }
-        return clean
+        return RegionStatus.readsClean(new RegionLayout(dir).status())
                 ? "framejournal: recover interrupted after " + dir + " was marked clean: nothing is left to do"
                 : "framejournal: recover interrupted: " + dir + " is not marked clean yet; run `framejournal recover "
                         + dir + "` again (a recovery stopped part way starts over safely)";

@@ -11,6 +11,7 @@ import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.ReplayStart;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Trees;
 import io.framejournal.journal.Usage;
 import io.framejournal.replay.analysis.AuditReport;
 import io.framejournal.replay.analysis.Auditor;
@@ -195,9 +196,9 @@ public final class Exporter {
         } finally {
             if (!done) {
                 if (created) {
-                    deleteTree(out);
+                    Trees.deleteQuietly(out);
                 } else {
-                    deleteContents(out); // it was empty (checkOutput): empty again
+                    Trees.deleteContentsQuietly(out); // it was empty (checkOutput): empty again
                 }
             }
         }
@@ -276,7 +277,7 @@ public final class Exporter {
         } finally {
             closeQuietly(db);
             this.db = null;
-            deleteTree(spill);
+            Trees.deleteQuietly(spill);
         }
     }
 
@@ -926,28 +927,5 @@ public final class Exporter {
             });
         }
         return total;
-    }
-
-    private static void deleteContents(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                deleteTree(p);
-            }
-        } catch (IOException e) {
-            // what could not be removed stays; the error the caller is handling says the export failed
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a temporary directory that could not be removed is left behind; nothing else depends on it
-        }
     }
 }

@@ -73,12 +73,12 @@ public final class SqlSession implements AutoCloseable {
                 stop = r.stopReason();
             }
         } catch (IOException e) {
-            Exporter.deleteTree(temp);
-            Exporter.deleteTree(spill);
+            io.framejournal.journal.Trees.deleteQuietly(temp);
+            io.framejournal.journal.Trees.deleteQuietly(spill);
             throw new RegionException("cannot create a temporary directory: " + RegionException.oneLine(e));
         } catch (RuntimeException e) {
-            Exporter.deleteTree(temp);
-            Exporter.deleteTree(spill);
+            io.framejournal.journal.Trees.deleteQuietly(temp);
+            io.framejournal.journal.Trees.deleteQuietly(spill);
             throw e;
         }
         DuckDBConnection db = null;
@@ -101,8 +101,8 @@ public final class SqlSession implements AutoCloseable {
             return s;
         } catch (SQLException e) {
             closeQuietly(db);
-            Exporter.deleteTree(temp);
-            Exporter.deleteTree(spill);
+            io.framejournal.journal.Trees.deleteQuietly(temp);
+            io.framejournal.journal.Trees.deleteQuietly(spill);
             throw new RegionException("cannot open the tables in " + dir + ": " + DuckDb.message(e));
         }
     }
@@ -260,8 +260,8 @@ public final class SqlSession implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(db);
-        Exporter.deleteTree(temp);
-        Exporter.deleteTree(spill);
+        io.framejournal.journal.Trees.deleteQuietly(temp);
+        io.framejournal.journal.Trees.deleteQuietly(spill);
     }
 
     private static void closeQuietly(DuckDBConnection db) {

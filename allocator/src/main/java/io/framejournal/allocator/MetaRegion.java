@@ -118,7 +118,7 @@ public final class MetaRegion implements AutoCloseable {
                     config.pageSize(),
                     session,
                     (short) config.formatVersion());
-        } catch (RuntimeException | AssertionError e) {
+        } catch (Exception | AssertionError e) {
             closeQuietly(journal);
             if (sites != null) {
                 sites.close();
@@ -231,7 +231,7 @@ public final class MetaRegion implements AutoCloseable {
     private static JournalWriter openJournal(RegionLayout layout, RegionOptions options, SiteTable sites) {
         try {
             return JournalWriter.open(layout.journal(), options.syncMode(), options.pretouch());
-        } catch (RuntimeException | AssertionError e) {
+        } catch (Exception | AssertionError e) {
             if (sites != null) {
                 sites.close();
             }
@@ -253,7 +253,7 @@ public final class MetaRegion implements AutoCloseable {
     private static void closeQuietly(JournalWriter journal) {
         try {
             journal.close();
-        } catch (RuntimeException | AssertionError ignored) {
+        } catch (Exception | AssertionError ignored) {
             // already failing with the first error
         }
     }

@@ -401,7 +401,7 @@ final class RegionRecovery {
                     1,
                     0,
                     (short) 0);
-        } catch (RuntimeException | AssertionError failure) {
+        } catch (Exception | AssertionError failure) {
             throw MetaRegion.journalFailure(layout, failure);
         }
         new RegionStatus(true, status.session(), last).write(layout.status());
@@ -457,7 +457,7 @@ final class RegionRecovery {
                         copied++;
                     }
                 }
-            } catch (RuntimeException | AssertionError | InternalError e) {
+            } catch (Exception | AssertionError | InternalError e) {
                 Trees.delete(fresh);
                 throw new RegionException(
                         "cannot salvage " + layout.dir() + ": copying the readable records failed ("
@@ -505,7 +505,7 @@ final class RegionRecovery {
     private static JournalWriter openJournal(RegionLayout layout) {
         try {
             return JournalWriter.open(layout.journal(), SyncMode.NONE);
-        } catch (RuntimeException | AssertionError e) {
+        } catch (Exception | AssertionError e) {
             throw MetaRegion.journalFailure(layout, e);
         }
     }

@@ -245,7 +245,7 @@ public final class Retention {
     private static void refreshListing(Path journal) {
         try (SingleChronicleQueue q = Chronicle.writableQueue(journal, SyncMode.NONE)) {
             q.refreshDirectoryListing();
-        } catch (RuntimeException | AssertionError e) {
+        } catch (Exception | AssertionError e) {
             // readers skip retired cycles on their own; the listing is refreshed by the next writer too
         }
     }

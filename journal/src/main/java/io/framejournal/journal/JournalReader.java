@@ -103,7 +103,7 @@ public final class JournalReader implements AutoCloseable {
             if (next != Integer.MIN_VALUE && next >= 0) {
                 tailer.moveToCycle(next);
             }
-        } catch (java.text.ParseException | RuntimeException | AssertionError e) {
+        } catch (Exception | AssertionError e) {
             // the first read reports what is wrong
         }
     }
@@ -136,7 +136,7 @@ public final class JournalReader implements AutoCloseable {
                     ? Chronicle.readOnlyQueue(journalDir)
                     : Chronicle.readOnlyQueue(view, JournalCycle.ofJournalDir(journalDir));
             return new JournalReader(queue, fastPath, view, journalDir);
-        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+        } catch (Exception | AssertionError | InternalError | StackOverflowError e) {
             if (queue != null) {
                 queue.close();
             }
@@ -248,7 +248,7 @@ public final class JournalReader implements AutoCloseable {
         origin = index;
         try {
             return tailer.moveToIndex(index);
-        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+        } catch (Exception | AssertionError | InternalError | StackOverflowError e) {
             stopReason = "cannot seek to index " + JournalIndex.format(index) + ": " + RegionException.oneLine(e);
             return false;
         }
@@ -511,7 +511,7 @@ public final class JournalReader implements AutoCloseable {
                 startFast(in, dc.wire().usePadding());
             }
             return recordV1 ? EVENT : RECORD;
-        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+        } catch (Exception | AssertionError | InternalError | StackOverflowError e) {
             // InternalError: a read past the end of a truncated, memory-mapped file (SIGBUS);
             // StackOverflowError: Chronicle recursing over damaged cycle bookkeeping in metadata.cq4t
             stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " ("
@@ -541,6 +541,11 @@ public final class JournalReader implements AutoCloseable {
                 if (lastGoodEnd + 8 > fileLength && !wholeFile(fileLength)) {
                     return leaveFast(); // a cut file's tail, or a file grown since it was mapped: the tailer's checks
                 }
+                if (!mapped.readable(p, 4)) {
+                    return unreadablePage("the journal cannot be read past file offset " + p + " of "
+                            + mapped.file().getName() + " (after index " + JournalIndex.format(lastGoodIndex)
+                            + "): the page there");
+                }
                 int header = mapped.header(p);
                 if ((header & DocumentHeader.NOT_COMPLETE) != 0 || header == 0) {
                     return leaveFast(); // the end for now, a document being written, or the end of this cycle
@@ -557,6 +562,10 @@ public final class JournalReader implements AutoCloseable {
                     return leaveFast(); // past the cut of a padded copy's original: the tailer's checks say so
                 }
                 long index = lastGoodIndex + 1; // data documents of one cycle are numbered consecutively
+                if (!mapped.readable(p, 4L + len)) {
+                    return unreadablePage("record at index " + JournalIndex.format(index) + ", at file offset " + p
+                            + " of " + mapped.file().getName() + ", lies partly on a page that");
+                }
                 String problem = readMapped(p + 4, len, index, into);
                 if (problem != null) {
                     stopReason = problem;
@@ -577,6 +586,17 @@ public final class JournalReader implements AutoCloseable {
         } catch (RuntimeException | InternalError e) {
             return leaveFast(); // e.g. a file truncated under the mapping: the tailer meets it and says so
         }
+    }
+
+    /**
+     * Stops where a page of the mapped queue file cannot be read ({@link ReadablePages}: a hole on a full tmpfs, left
+     * by a writer that filled it): neither the fast path nor the tailer may touch it.
+     */
+    private int unreadablePage(String where) {
+        stopReason = where + " cannot be read: its file system has no room to"
+                + " provide it (a tmpfs that filled while the journal was written); free space there and read again";
+        fast = false;
+        return STOP;
     }
 
     private int leaveFast() {
@@ -633,7 +653,7 @@ public final class JournalReader implements AutoCloseable {
             }
             stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + ": its queue"
                     + " index and its documents disagree; the file was damaged there";
-        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+        } catch (Exception | AssertionError | InternalError | StackOverflowError e) {
             stopReason = "journal unreadable after index " + JournalIndex.format(lastGoodIndex) + " ("
                     + RegionException.oneLine(e) + "): the file was truncated or damaged there";
         }
@@ -775,7 +795,7 @@ public final class JournalReader implements AutoCloseable {
             } finally {
                 store.close();
             }
-        } catch (RuntimeException | AssertionError | InternalError e) {
+        } catch (Exception | AssertionError | InternalError e) {
             return "journal ends at index " + JournalIndex.format(lastGoodIndex) + " and its queue bookkeeping is"
                     + " unreadable (" + RegionException.oneLine(e) + ")";
         }
@@ -826,7 +846,7 @@ public final class JournalReader implements AutoCloseable {
         long last;
         try {
             last = queue.lastIndex();
-        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+        } catch (Exception | AssertionError | InternalError | StackOverflowError e) {
             stopReason = "journal ends at index " + JournalIndex.format(lastGoodIndex)
                     + " and its index past it is unreadable (" + RegionException.oneLine(e)
                     + "): the file was truncated or damaged there";
@@ -852,7 +872,7 @@ public final class JournalReader implements AutoCloseable {
             int next =
                     queue.nextCycle(cycle.toCycle(lastGoodIndex), net.openhft.chronicle.queue.TailerDirection.FORWARD);
             return next >= 0 && next != Integer.MIN_VALUE && tailer.moveToIndex(cycle.toIndex(next, 0));
-        } catch (java.text.ParseException | RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+        } catch (Exception | AssertionError | InternalError | StackOverflowError e) {
             return false;
         }
     }
@@ -880,7 +900,7 @@ public final class JournalReader implements AutoCloseable {
         long first;
         try {
             first = queue.firstIndex();
-        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+        } catch (Exception | AssertionError | InternalError | StackOverflowError e) {
             throw new RegionException("journal index unreadable: " + RegionException.oneLine(e));
         }
         return first == Long.MAX_VALUE || first < 0 ? JournalIndex.NONE : first;
@@ -891,7 +911,7 @@ public final class JournalReader implements AutoCloseable {
         long last;
         try {
             last = queue.lastIndex();
-        } catch (RuntimeException | AssertionError | InternalError | StackOverflowError e) {
+        } catch (Exception | AssertionError | InternalError | StackOverflowError e) {
             throw new RegionException("journal index unreadable: " + RegionException.oneLine(e));
         }
         return last < 0 ? JournalIndex.NONE : last;

@@ -51,6 +51,9 @@ public final class JournalWriter implements AutoCloseable {
     /** The clock the queue finds roll cycles by: during an append, the record's own timestamp. */
     private final AppendClock clock;
 
+    /** The queue file's disk space, reserved ahead of the appends (guarded by the append lock). */
+    private final JournalSpace space = new JournalSpace();
+
     /** Faults in the queue file's pages ahead of the appends on a background thread, or {@code null}. */
     private final Pretoucher pretoucher;
 
@@ -268,9 +271,11 @@ public final class JournalWriter implements AutoCloseable {
             if (lastAppended != JournalIndex.NONE && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
                 requireRoomInCycle();
             }
+            space.beforeAppend(l.record.length()); // a full disk refuses the record here, before any byte of it
             long seq = nextSeq++;
             seqTaken = true;
             appender.writeBytes(l.record.sealBytes(seq, l.threadId, timestamp));
+            space.afterAppend(appender);
             long index = appender.lastIndexAppended();
             lastAppended = index;
             lastAppendedSeq = seq;
@@ -309,6 +314,11 @@ public final class JournalWriter implements AutoCloseable {
         return combiner;
     }
 
+    /** The journal's space reservation (for tests). */
+    JournalSpace space() {
+        return space;
+    }
+
     /** Records a thread appended for another (flat combining) so far. */
     long appendedForOthers() {
         return combiner.servedForOthers();
@@ -333,6 +343,7 @@ public final class JournalWriter implements AutoCloseable {
             for (Lane l : lanes) {
                 l.close();
             }
+            space.close();
         } finally {
             combiner.unlock();
         }

@@ -36,9 +36,20 @@ final class MappedQueueFile implements AutoCloseable {
     private long base;
     private long end;
 
+    /** Whether pages must be populated before they are read ({@link ReadablePages}: the file lies on tmpfs). */
+    private final boolean checkPages;
+    /** File offsets of the pages of the current window known readable ({@link #readable}). */
+    private long readableFrom;
+
+    private long readableTo;
+
+    /** Pages populated at once by {@link #readable}: the reader moves through them without another call. */
+    static final long READABLE_STEP = 1L << 20;
+
     private MappedQueueFile(File file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
+        this.checkPages = ReadablePages.needed(file.toPath());
     }
 
     /** Opens a queue file read-only; {@code null} when it cannot be opened (the caller keeps using the tailer). */
@@ -84,10 +95,37 @@ final class MappedQueueFile implements AutoCloseable {
             records = map.duplicate();
             base = newBase;
             end = newEnd;
+            readableFrom = readableTo = newBase;
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether {@code [from, from + size)} (covered) can be read without a fault that kills the JVM: on tmpfs, a page
+     * of the file that was never written while its disk was full cannot be read at all ({@link ReadablePages}). Pages
+     * are checked {@value #READABLE_STEP} bytes at a time, so a reader moving through the file pays one system call
+     * per step; elsewhere this is always true.
+     */
+    boolean readable(long from, long size) {
+        if (!checkPages || (from >= readableFrom && from + size <= readableTo)) {
+            return true;
+        }
+        long lo = from & -PAGE;
+        long need = Math.min(end, (from + size + PAGE - 1) & -PAGE);
+        long ahead = Math.min(end, Math.max(need, lo + READABLE_STEP));
+        if (ReadablePages.readable(mapAddress + (lo - base), ahead - lo)) {
+            readableFrom = lo;
+            readableTo = ahead;
+            return true;
+        }
+        if (ahead > need && ReadablePages.readable(mapAddress + (lo - base), need - lo)) {
+            readableFrom = lo; // a page further on cannot be read: step no further than needed
+            readableTo = need;
+            return true;
+        }
+        return false;
     }
 
     /** The 4-byte document header at {@code at} (covered, 4-aligned), read with acquire semantics. */

@@ -46,8 +46,19 @@ public class RegionException extends RuntimeException {
         if (e.getClass() == IOException.class && m != null && !m.isBlank()) {
             return firstLine(lowerFirst(m.strip()));
         }
+        if (e instanceof InternalError && m != null && m.contains("unsafe memory access")) {
+            return PAGE_FAULT;
+        }
         return firstLine(e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
     }
+
+    /**
+     * What the JVM's "a fault occurred in a recent unsafe memory access operation" (a SIGBUS in a read or write of a
+     * memory-mapped file, turned into an {@code InternalError}) means for a region's files.
+     */
+    static final String PAGE_FAULT =
+            "a page of a memory-mapped file could not be read or written (SIGBUS): the file was"
+                    + " cut short under its mapping, or its file system had no room to provide the page (a full disk or tmpfs)";
 
     /**
      * Why {@code e} failed, for a message that already names {@code subject} ({@code "cannot read " + subject + ": "

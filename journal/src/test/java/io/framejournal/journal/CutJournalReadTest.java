@@ -2,6 +2,7 @@ package io.framejournal.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class CutJournalReadTest {
         }
     }
 
-    private static long dataEnd(Path f) throws Exception {
+    static long dataEnd(Path f) throws IOException {
         byte[] b = Files.readAllBytes(f);
         int end = b.length;
         while (end > 0 && b[end - 1] == 0) {

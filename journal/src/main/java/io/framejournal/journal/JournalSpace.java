@@ -1,0 +1,173 @@
+package io.framejournal.journal;
+
+import java.io.File;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.MappedFile;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.posix.PosixAPI;
+
+/**
+ * Reserves the journal's disk space ahead of its appends, so that a full disk refuses a record before any byte of it
+ * is written.
+ *
+ * <p>Chronicle writes records through a memory mapping of a sparse queue file. When the disk (or tmpfs) has no room for
+ * a page the mapping touches, the write takes a SIGBUS, which the JVM turns into an {@code InternalError} thrown some
+ * time <em>after</em> the faulting store: Chronicle has by then completed the document's header over bytes that never
+ * reached the file, and the calls appended meanwhile have returned as if journaled. What is left is a record readers
+ * cannot check (a hole, or zeros) and calls lost behind it: recovery then has to salvage.
+ *
+ * <p>Here the queue file's blocks are allocated with {@code fallocate} (keeping its size) from its start to
+ * {@value #AHEAD} bytes past the record being appended, whenever fewer than {@value #SLACK} bytes (room for an index
+ * page Chronicle may write after the record) would be left past it: one system call per ~{@value #AHEAD} bytes of
+ * journal. When the disk is full that call fails with {@code ENOSPC} before the record is written, and the append is
+ * refused with a {@link RegionException}: nothing of the call is in the journal, and every record in it stays whole.
+ * On tmpfs an allocated page is never taken back, so the mapping's writes cannot fault; on a disk file system the
+ * blocks are unwritten extents, which the writes convert without allocating.
+ *
+ * <p>Not guarded: a record that opens a new queue file (a roll to a new cycle: Chronicle creates the file inside the
+ * append), the first record a writer appends, and file systems without {@code fallocate} (or platforms without the
+ * POSIX binding), where appending is as unguarded as before ({@link #unguardedBecause()}). Used under the append lock
+ * only.
+ */
+final class JournalSpace implements AutoCloseable {
+    /** Reserved past a record's end when a reservation is made. */
+    static final long AHEAD = 1L << 20;
+    /** A reservation is made when less than this would be left past a record's end. */
+    static final long SLACK = 256L << 10;
+
+    private static final int FALLOC_FL_KEEP_SIZE = 1;
+    private static final int O_RDWR = 2;
+    private static final int EINTR = 4;
+    private static final int ENOSPC = 28;
+    private static final int EDQUOT = 122;
+
+    private PosixAPI posix;
+    private String unguardedBecause;
+
+    /** The queue file appended to, its descriptor (ours, for fallocate), and how far it is reserved. */
+    private File file;
+
+    /** Chronicle's mapping of that file the last append wrote through (compared by reference on every append). */
+    private MappedFile mapped;
+
+    private int fd = -1;
+    private long reservedTo;
+    /** Where the next record's document header goes, as the last append left it; -1 when unknown. */
+    private long next = -1;
+
+    /** Reservations made so far (for tests and benchmarks). */
+    private long reservations;
+
+    /**
+     * Called before appending a record of {@code len} bytes to the file the last append wrote to: reserves the space
+     * it needs when what is reserved falls short.
+     *
+     * @throws RegionException when the disk has no room for it: nothing was written
+     */
+    void beforeAppend(int len) {
+        if (fd < 0 || next < 0) {
+            return;
+        }
+        long end = next + 8L + len; // the header and at most 3 bytes of padding before it
+        if (end + SLACK <= reservedTo) {
+            return;
+        }
+        reserve(end + AHEAD, len);
+    }
+
+    /** Called after an append through {@code appender}: notes where it left off (and which file it writes). */
+    void afterAppend(ExcerptAppender appender) {
+        if (unguardedBecause != null) {
+            return;
+        }
+        try {
+            Bytes<?> bytes = appender.wire().bytes();
+            if (!(bytes instanceof MappedBytes)) {
+                next = -1;
+                return;
+            }
+            MappedFile mf = ((MappedBytes) bytes).mappedFile();
+            if (mf != mapped) { // another queue file (a roll), or the same one mapped anew
+                mapped = mf;
+                if (!mf.file().equals(file)) {
+                    switchTo(mf.file());
+                }
+            }
+            next = bytes.writePosition();
+        } catch (RuntimeException e) {
+            next = -1; // no position to go by: the next append is not guarded
+        }
+    }
+
+    private void switchTo(File f) {
+        closeFd();
+        file = f;
+        next = -1;
+        reservedTo = 0;
+        if (posix == null) {
+            posix = NativePosix.API;
+            if (posix == null) {
+                unguardedBecause = "no POSIX binding on this platform";
+                return;
+            }
+        }
+        int opened = posix.open(f.getPath(), O_RDWR, 0);
+        if (opened < 0) {
+            unguardedBecause =
+                    "cannot open " + f.getName() + " to reserve its space: " + posix.strerror(posix.lastError());
+            return;
+        }
+        fd = opened;
+    }
+
+    private void reserve(long to, int len) {
+        for (int attempt = 0; ; attempt++) {
+            if (posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, reservedTo, to - reservedTo) == 0) {
+                reservedTo = to;
+                reservations++;
+                return;
+            }
+            int errno = posix.lastError();
+            if (errno == EINTR && attempt < 8) {
+                continue;
+            }
+            if (errno == ENOSPC || errno == EDQUOT) {
+                throw new RegionException("no space left on the journal's disk: " + (to - reservedTo) + " bytes past"
+                        + " file offset " + reservedTo + " of " + file.getName()
+                        + " cannot be reserved for a record of "
+                        + len + " bytes; it was not written (free space, then recover the region)");
+            }
+            // EOPNOTSUPP (a file system without fallocate) and the rest: append unguarded, as before
+            unguardedBecause = "fallocate on " + file.getName() + " failed: " + posix.strerror(errno);
+            closeFd();
+            return;
+        }
+    }
+
+    /** Why appends are not guarded (no binding, no fallocate on this file system), or {@code null}. */
+    String unguardedBecause() {
+        return unguardedBecause;
+    }
+
+    /** The file offset up to which the current queue file is reserved. */
+    long reservedTo() {
+        return reservedTo;
+    }
+
+    long reservations() {
+        return reservations;
+    }
+
+    private void closeFd() {
+        if (fd >= 0) {
+            posix.close(fd);
+            fd = -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeFd();
+    }
+}

@@ -1,6 +1,10 @@
 package io.framejournal.journal;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedFile;
@@ -25,12 +29,15 @@ import net.openhft.posix.PosixAPI;
  * On tmpfs an allocated page is never taken back, so the mapping's writes cannot fault; on a disk file system the
  * blocks are unwritten extents, which the writes convert without allocating.
  *
- * <p>Not guarded: a record that opens a new queue file (a roll to a new cycle: Chronicle creates the file inside the
- * append), the first record a writer appends, and file systems without {@code fallocate} (or platforms without the
- * POSIX binding), where appending is as unguarded as before ({@link #unguardedBecause()}). Used under the append lock
- * only.
+ * <p>A record whose place is not known before it is appended (a writer's first, and the one that opens a new cycle's
+ * queue file inside the append) is checked against the file system's free space instead ({@link #NEW_FILE_ROOM}
+ * besides the record): a check, not a reservation. File systems without {@code fallocate} and platforms without the
+ * POSIX binding go unguarded ({@link #unguardedBecause()}): there a full disk fails the append as before, late. Used
+ * under the append lock only.
  */
 final class JournalSpace implements AutoCloseable {
+    /** Free space a record needs besides its own bytes when it may open a new queue file. */
+    static final long NEW_FILE_ROOM = 1L << 20;
     /** Reserved past a record's end when a reservation is made. */
     static final long AHEAD = 1L << 20;
     /** A reservation is made when less than this would be left past a record's end. */
@@ -41,6 +48,9 @@ final class JournalSpace implements AutoCloseable {
     private static final int EINTR = 4;
     private static final int ENOSPC = 28;
     private static final int EDQUOT = 122;
+
+    private final Path journalDir;
+    private FileStore store;
 
     private PosixAPI posix;
     private String unguardedBecause;
@@ -59,14 +69,22 @@ final class JournalSpace implements AutoCloseable {
     /** Reservations made so far (for tests and benchmarks). */
     private long reservations;
 
+    JournalSpace(Path journalDir) {
+        this.journalDir = journalDir;
+    }
+
     /**
      * Called before appending a record of {@code len} bytes to the file the last append wrote to: reserves the space
      * it needs when what is reserved falls short.
      *
      * @throws RegionException when the disk has no room for it: nothing was written
      */
-    void beforeAppend(int len) {
-        if (fd < 0 || next < 0) {
+    void beforeAppend(int len, boolean newFile) {
+        if (newFile || next < 0) {
+            requireRoomForNewFile(len);
+            return;
+        }
+        if (fd < 0) {
             return;
         }
         long end = next + 8L + len; // the header and at most 3 bytes of padding before it
@@ -74,6 +92,56 @@ final class JournalSpace implements AutoCloseable {
             return;
         }
         reserve(end + AHEAD, len);
+    }
+
+    /**
+     * Before a record whose place is not known yet (a writer's first, or the first of a new cycle, for which
+     * Chronicle creates a queue file inside the append): refuses it when the journal's file system has less than
+     * {@link #NEW_FILE_ROOM} bytes free, by {@code statvfs}. Chronicle writes a new file's header and first index pages
+     * through the mapping, and a full disk there faults in Chronicle's own code (which prints the process's mappings
+     * to stderr on its way out). A check, not a reservation: space taken by others between it and the append is not
+     * covered.
+     */
+    private void requireRoomForNewFile(int len) {
+        if (unguardedBecause != null) {
+            return;
+        }
+        long free;
+        try {
+            if (store == null) {
+                store = Files.getFileStore(journalDir);
+            }
+            free = store.getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return; // cannot tell: append unguarded
+        }
+        if (free < NEW_FILE_ROOM + len) {
+            throw new RegionException("no space left on the journal's disk: " + free + " bytes free in " + journalDir
+                    + ", where a record of " + len + " bytes and the queue file it may open need "
+                    + (NEW_FILE_ROOM + len) + "; it was not written (free space, then recover the region)");
+        }
+    }
+
+    /**
+     * Before a writer opens a journal: refuses when its file system has less than {@link #NEW_FILE_ROOM} bytes free.
+     * Chronicle writes its metadata file ({@code metadata.cq4t}) and a queue file's header through mappings as it opens
+     * them, and a full disk there faults inside Chronicle.
+     */
+    static void requireRoomToOpen(Path journalDir) {
+        Path existing = journalDir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent(); // a journal not created yet: the disk it will be created on
+        }
+        long free;
+        try {
+            free = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return; // cannot tell: open unguarded
+        }
+        if (free < NEW_FILE_ROOM) {
+            throw new RegionException("no space left on the journal's disk: " + free + " bytes free in " + journalDir
+                    + ", a writer needs " + NEW_FILE_ROOM + " to open the journal (free space, then try again)");
+        }
     }
 
     /** Called after an append through {@code appender}: notes where it left off (and which file it writes). */
@@ -133,10 +201,9 @@ final class JournalSpace implements AutoCloseable {
                 continue;
             }
             if (errno == ENOSPC || errno == EDQUOT) {
-                throw new RegionException("no space left on the journal's disk: " + (to - reservedTo) + " bytes past"
-                        + " file offset " + reservedTo + " of " + file.getName()
-                        + " cannot be reserved for a record of "
-                        + len + " bytes; it was not written (free space, then recover the region)");
+                throw new RegionException("no space left on the journal's disk: " + file.getName() + " cannot be given"
+                        + " room up to file offset " + to + " for a record of " + len + " bytes; it was not written"
+                        + " (free space, then recover the region)");
             }
             // EOPNOTSUPP (a file system without fallocate) and the rest: append unguarded, as before
             unguardedBecause = "fallocate on " + file.getName() + " failed: " + posix.strerror(errno);

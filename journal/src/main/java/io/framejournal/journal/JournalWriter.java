@@ -52,7 +52,7 @@ public final class JournalWriter implements AutoCloseable {
     private final AppendClock clock;
 
     /** The queue file's disk space, reserved ahead of the appends (guarded by the append lock). */
-    private final JournalSpace space = new JournalSpace();
+    private final JournalSpace space;
 
     /** Faults in the queue file's pages ahead of the appends on a background thread, or {@code null}. */
     private final Pretoucher pretoucher;
@@ -63,6 +63,7 @@ public final class JournalWriter implements AutoCloseable {
         this.nextSeq = nextSeq;
         this.pretoucher = pretoucher;
         this.rollCycle = queue.rollCycle();
+        this.space = new JournalSpace(queue.file().toPath());
         this.lastSeqInCycle = rollCycle.maxMessagesPerCycle() - 1;
         long last = queue.lastIndex();
         this.lastAppended = last < 0 ? JournalIndex.NONE : last;
@@ -82,6 +83,7 @@ public final class JournalWriter implements AutoCloseable {
      */
     public static JournalWriter open(Path journalDir, SyncMode syncMode, boolean pretouch) {
         long next = nextSeqOf(journalDir);
+        JournalSpace.requireRoomToOpen(journalDir);
         JournalCycle cycle = JournalCycle.ofJournalDir(journalDir);
         AppendClock clock = new AppendClock();
         AppendLockAsWriteLock writeLock = new AppendLockAsWriteLock();
@@ -236,6 +238,7 @@ public final class JournalWriter implements AutoCloseable {
     /** The append lock's pass: one clock read, then each record served, Chronicle's clock set to it meanwhile. */
     private final class Combiner extends AppendCombiner<Lane> {
         private long timestamp;
+        private int cycle;
 
         @Override
         void beginPass(Lane server) {
@@ -243,11 +246,12 @@ public final class JournalWriter implements AutoCloseable {
             // clock (the queue's cycle, here and in writeBytes) reads it: a record lands in the cycle it names
             timestamp = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
             clock.appending(timestamp);
+            cycle = queue.cycle(); // by the clock just set: the cycle this pass's records land in
         }
 
         @Override
         void serve(Lane server, Lane l) {
-            JournalWriter.this.serve(server.appender, l, timestamp);
+            JournalWriter.this.serve(server.appender, l, timestamp, cycle);
         }
 
         @Override
@@ -261,7 +265,7 @@ public final class JournalWriter implements AutoCloseable {
      * the calling thread's appender and leaves it its index or what went wrong. After one append has thrown, every
      * later one is refused unwritten: its sequence number was taken, so a record written after it would follow a gap.
      */
-    private void serve(ExcerptAppender appender, Lane l, long timestamp) {
+    private void serve(ExcerptAppender appender, Lane l, long timestamp, int cycle) {
         boolean seqTaken = false;
         try {
             if (appendFailure != null) {
@@ -271,7 +275,9 @@ public final class JournalWriter implements AutoCloseable {
             if (lastAppended != JournalIndex.NONE && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
                 requireRoomInCycle();
             }
-            space.beforeAppend(l.record.length()); // a full disk refuses the record here, before any byte of it
+            // a full disk refuses the record here, before any byte of it (or of a new cycle's queue file) is written
+            space.beforeAppend(
+                    l.record.length(), lastAppended == JournalIndex.NONE || rollCycle.toCycle(lastAppended) != cycle);
             long seq = nextSeq++;
             seqTaken = true;
             appender.writeBytes(l.record.sealBytes(seq, l.threadId, timestamp));

@@ -56,7 +56,7 @@ public class RegionException extends RuntimeException {
      * What the JVM's "a fault occurred in a recent unsafe memory access operation" (a SIGBUS in a read or write of a
      * memory-mapped file, turned into an {@code InternalError}) means for a region's files.
      */
-    static final String PAGE_FAULT =
+    public static final String PAGE_FAULT =
             "a page of a memory-mapped file could not be read or written (SIGBUS): the file was"
                     + " cut short under its mapping, or its file system had no room to provide the page (a full disk or tmpfs)";
 

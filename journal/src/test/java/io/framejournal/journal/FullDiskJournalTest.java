@@ -75,6 +75,41 @@ class FullDiskJournalTest {
     }
 
     @Test
+    void a_writer_on_a_full_tmpfs_refuses_its_first_record_and_a_new_writer_is_refused_at_open() throws Exception {
+        Path fs = mountTmpfs("4m");
+        try {
+            Path journal = Files.createDirectories(fs.resolve("journal"));
+            Throwable refused;
+            try (JournalWriter writer = JournalWriter.open(journal, SyncMode.NONE)) {
+                fill(fs.resolve("filler"));
+                refused = catchThrowable(() -> appendUntilRefused(writer, 1, new long[1]));
+            }
+            assertThat(refused)
+                    .as("the first append, where a new queue file would be created")
+                    .isInstanceOf(RegionException.class)
+                    .hasMessageContaining("no space left on the journal's disk")
+                    .hasMessageContaining("it was not written");
+            try (Stream<Path> s = Files.list(journal)) {
+                assertThat(s.map(p -> p.getFileName().toString()))
+                        .as("no queue file was started")
+                        .noneMatch(n -> n.endsWith(".cq4"));
+            }
+
+            Path fresh = Files.createDirectories(fs.resolve("fresh"));
+            assertThat(catchThrowable(
+                            () -> JournalWriter.open(fresh, SyncMode.NONE).close()))
+                    .as("a writer opened on the full disk")
+                    .isInstanceOf(RegionException.class)
+                    .hasMessageContaining("no space left on the journal's disk");
+            try (Stream<Path> s = Files.list(fresh)) {
+                assertThat(s).as("nothing of Chronicle's was created").isEmpty();
+            }
+        } finally {
+            umount(fs);
+        }
+    }
+
+    @Test
     void a_record_on_a_page_a_full_tmpfs_cannot_provide_stops_the_reader_not_the_jvm() throws Exception {
         Path fs = mountTmpfs("8m");
         try {

@@ -59,12 +59,12 @@ public final class Progress implements AutoCloseable {
 
     /** A bar counting {@code unit}s when stderr is a terminal, a no-op otherwise. */
     public static Progress onStderr(String label, String unit, long total) {
-        return new Progress(Terminal.stderrIsTerminal() ? System.err : null, label, unit, total, 0);
+        return new Progress(Terminal.stderrIsTerminal() ? Terminal.stderr() : null, label, unit, total, 0);
     }
 
     /** A bar for a run of a fixed duration (the share is elapsed time), when stderr is a terminal. */
     public static Progress timed(String label, String unit, Duration duration) {
-        return new Progress(Terminal.stderrIsTerminal() ? System.err : null, label, unit, 0, duration.toNanos());
+        return new Progress(Terminal.stderrIsTerminal() ? Terminal.stderr() : null, label, unit, 0, duration.toNanos());
     }
 
     /** A progress that never draws. */

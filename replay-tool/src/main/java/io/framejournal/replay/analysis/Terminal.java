@@ -23,7 +23,28 @@ import java.util.Locale;
 public final class Terminal {
     public static final String PROPERTY = "framejournal.stderrIsTerminal";
 
+    /** The process's standard error as the command found it (see {@link #detachStderr}). */
+    private static volatile java.io.PrintStream stderr = System.err;
+
     private Terminal() {}
+
+    /**
+     * Points {@code System.err} at nothing and returns the stream it was, for the command's own messages. Chronicle
+     * prints straight to {@code System.err} in places its loggers do not cover (on a SIGBUS while it creates a queue
+     * file it prints the process's memory mappings); none of that may reach a user. Progress bars keep drawing on the
+     * real stream ({@link #stderr()}).
+     */
+    public static java.io.PrintStream detachStderr() {
+        java.io.PrintStream real = System.err;
+        stderr = real;
+        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream(), true));
+        return real;
+    }
+
+    /** Standard error for progress frames: the real one, also after {@link #detachStderr}. */
+    public static java.io.PrintStream stderr() {
+        return stderr;
+    }
 
     public static boolean stderrIsTerminal() {
         if ("dumb".equals(System.getenv("TERM"))) {

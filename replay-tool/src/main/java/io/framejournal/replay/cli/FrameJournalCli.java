@@ -71,7 +71,12 @@ public final class FrameJournalCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
+        // Chronicle's direct prints to System.err (beyond its loggers, which Chronicle.silent() turns off) go nowhere;
+        // -Dframejournal.debug=true keeps them
+        java.io.PrintStream err = Boolean.getBoolean("framejournal.debug")
+                ? System.err
+                : io.framejournal.replay.analysis.Terminal.detachStderr();
+        int code = run(args, System.out, err);
         System.out.flush();
         System.exit(code);
     }
@@ -104,7 +109,9 @@ public final class FrameJournalCli implements Runnable {
         try {
             return cl.execute(args);
         } catch (RuntimeException | Error e) {
-            err.println("framejournal: internal error: " + describe(e));
+            String what = describe(e);
+            // a SIGBUS on a mapped file is the disk's doing (full, or a file cut short), not ours
+            err.println("framejournal: " + (what.equals(RegionException.PAGE_FAULT) ? "" : "internal error: ") + what);
             if (Boolean.getBoolean("framejournal.debug")) {
                 e.printStackTrace(err);
             }
@@ -164,8 +171,7 @@ public final class FrameJournalCli implements Runnable {
             // a file system error names its path and says why ("/x: permission denied"), never the path alone
             return "I/O error: " + RegionException.oneLine(t);
         }
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m));
+        return RegionException.oneLine(t);
     }
 
     /**

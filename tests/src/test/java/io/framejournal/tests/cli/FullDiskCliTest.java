@@ -32,6 +32,7 @@ class FullDiskCliTest {
     private static void assertOneLineErrors(Result r) {
         assertThat(r.err().lines().toList())
                 .as("stderr of exit %d; stdout: %s", r.exit(), r.out())
+                .hasSizeLessThanOrEqualTo(1)
                 .allMatch(l -> l.startsWith("framejournal:"))
                 .noneMatch(l -> l.contains("\tat ") || l.contains("Exception in thread"));
     }
@@ -71,6 +72,13 @@ class FullDiskCliTest {
                     .as("the journal is read to its end")
                     .doesNotContain("reading STOPPED")
                     .contains("divergence:    0 slot(s)");
+
+            Result refused = JarRunner.jar(JarRunner.root(), 60, "recover", region.toString());
+            assertThat(refused.exit())
+                    .as("recover with no room: %s%n%s", refused.out(), refused.err())
+                    .isEqualTo(2);
+            assertOneLineErrors(refused);
+            assertThat(refused.err()).contains("no space left on the journal's disk");
 
             assertThat(run("mount", "-o", "remount,size=64m", fs.toString()))
                     .as("room again")

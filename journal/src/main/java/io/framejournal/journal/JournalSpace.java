@@ -63,8 +63,16 @@ final class JournalSpace implements AutoCloseable {
 
     private int fd = -1;
     private long reservedTo;
-    /** Where the next record's document header goes, as the last append left it; -1 when unknown. */
+    /**
+     * Where the next record's document header goes, as the last append left it (or past it: see {@link #afterAppend});
+     * -1 when unknown.
+     */
     private long next = -1;
+
+    /** Records between two reads of Chronicle's write position. */
+    static final int READ_POSITION_EVERY = 32;
+
+    private int untilRead;
 
     /** Reservations made so far (for tests and benchmarks). */
     private long reservations;
@@ -144,8 +152,18 @@ final class JournalSpace implements AutoCloseable {
         }
     }
 
-    /** Called after an append through {@code appender}: notes where it left off (and which file it writes). */
-    void afterAppend(ExcerptAppender appender) {
+    /**
+     * Called after an append of a record of {@code len} bytes through {@code appender}: notes where the next record
+     * goes. Chronicle's write position (and the file it writes) is read every {@value #READ_POSITION_EVERY} records and
+     * after a record that may have opened a new file ({@code force}); in between the position is advanced by each
+     * record's length and header (an index page Chronicle inserts meanwhile is within {@link #SLACK}).
+     */
+    void afterAppend(ExcerptAppender appender, int len, boolean force) {
+        if (!force && --untilRead > 0 && next >= 0) {
+            next += 8L + len;
+            return;
+        }
+        untilRead = READ_POSITION_EVERY;
         if (unguardedBecause != null) {
             return;
         }
@@ -164,7 +182,7 @@ final class JournalSpace implements AutoCloseable {
             }
             next = bytes.writePosition();
         } catch (RuntimeException e) {
-            next = -1; // no position to go by: the next append is not guarded
+            next = -1; // no position to go by: the next append is checked against the free space
         }
     }
 

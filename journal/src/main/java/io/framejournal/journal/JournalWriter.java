@@ -37,6 +37,12 @@ public final class JournalWriter implements AutoCloseable {
     private final long nanoTimeAtStart = System.nanoTime();
     private volatile boolean closed;
 
+    /**
+     * When the cycle of the last record appended ends, in epoch nanoseconds (guarded by the append lock): a record
+     * stamped at or past it may open a new queue file. {@code Long.MIN_VALUE} before the first append.
+     */
+    private long cycleEndsAt = Long.MIN_VALUE;
+
     /** The queue's roll cycle (the region's, or the one its existing files were written with). */
     private final RollCycle rollCycle;
     /** The last sequence number within a cycle that Chronicle can index. */
@@ -182,6 +188,12 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
+    /** When the cycle of the record at {@code index} ends, in epoch nanoseconds, by the queue's epoch. */
+    private long cycleEnd(long index) {
+        long endMillis = queue.epoch() + (rollCycle.toCycle(index) + 1L) * rollCycle.lengthInMillis();
+        return endMillis > Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE : endMillis * 1_000_000L;
+    }
+
     /**
      * Called under the append lock when the last record took the cycle's last indexable sequence number: unless the
      * clock has moved on to a new cycle (the next record then opens a new queue file), refuses the record. Chronicle
@@ -238,7 +250,6 @@ public final class JournalWriter implements AutoCloseable {
     /** The append lock's pass: one clock read, then each record served, Chronicle's clock set to it meanwhile. */
     private final class Combiner extends AppendCombiner<Lane> {
         private long timestamp;
-        private int cycle;
 
         @Override
         void beginPass(Lane server) {
@@ -246,12 +257,11 @@ public final class JournalWriter implements AutoCloseable {
             // clock (the queue's cycle, here and in writeBytes) reads it: a record lands in the cycle it names
             timestamp = epochNanosAtStart + (System.nanoTime() - nanoTimeAtStart);
             clock.appending(timestamp);
-            cycle = queue.cycle(); // by the clock just set: the cycle this pass's records land in
         }
 
         @Override
         void serve(Lane server, Lane l) {
-            JournalWriter.this.serve(server.appender, l, timestamp, cycle);
+            JournalWriter.this.serve(server.appender, l, timestamp);
         }
 
         @Override
@@ -265,7 +275,7 @@ public final class JournalWriter implements AutoCloseable {
      * the calling thread's appender and leaves it its index or what went wrong. After one append has thrown, every
      * later one is refused unwritten: its sequence number was taken, so a record written after it would follow a gap.
      */
-    private void serve(ExcerptAppender appender, Lane l, long timestamp, int cycle) {
+    private void serve(ExcerptAppender appender, Lane l, long timestamp) {
         boolean seqTaken = false;
         try {
             if (appendFailure != null) {
@@ -276,13 +286,17 @@ public final class JournalWriter implements AutoCloseable {
                 requireRoomInCycle();
             }
             // a full disk refuses the record here, before any byte of it (or of a new cycle's queue file) is written
-            space.beforeAppend(
-                    l.record.length(), lastAppended == JournalIndex.NONE || rollCycle.toCycle(lastAppended) != cycle);
+            int length = l.record.length();
+            boolean mayOpenFile = timestamp >= cycleEndsAt; // the first record, or one past its cycle's end
+            space.beforeAppend(length, mayOpenFile);
             long seq = nextSeq++;
             seqTaken = true;
             appender.writeBytes(l.record.sealBytes(seq, l.threadId, timestamp));
-            space.afterAppend(appender);
             long index = appender.lastIndexAppended();
+            space.afterAppend(appender, length, mayOpenFile);
+            if (mayOpenFile) {
+                cycleEndsAt = cycleEnd(index);
+            }
             lastAppended = index;
             lastAppendedSeq = seq;
             lastAppendedCrc = l.record.sealedCrc();

@@ -60,7 +60,7 @@ final class ReportCommand extends BaseCommand {
             r = report.write(o, p);
         }
         java.util.List<String> warnings =
-                report.retired() ? java.util.List.of(HtmlReport.RETIRED) : java.util.List.of();
+                report.warning() != null ? java.util.List.of(report.warning()) : java.util.List.of();
         if (o.isStdout()) {
             return exit(r.stopReason(), false, warnings); // standard output holds the HTML alone
         }

@@ -80,18 +80,28 @@ public final class HtmlReport {
      * @param label  how to name the region on the page (the DIR the user gave)
      */
     /**
-     * What a report of a journal whose early files were retired says (on the page, and as the command's warning): its
-     * drawing replays the kept journal alone.
+     * What a report of a journal whose early files were retired, and no usable checkpoint covers, says (on the page,
+     * and as the command's warning): its drawing replays the kept journal alone.
      */
-    public static final String RETIRED = "the journal's early files were retired (`retain`): the report draws the kept"
-            + " journal only, so the frame states it shows miss what came before its oldest kept record (the audit's"
-            + " figures and lists are replayed from a checkpoint; `framejournal state` gives a frame's state now)";
+    public static final String RETIRED_UNCOVERED = "the journal's early files were retired (`retain`) and no usable"
+            + " checkpoint covers them: the report draws the kept journal only, so the frame states it shows miss what"
+            + " came before its oldest kept record (`framejournal state` gives a frame's state now)";
 
-    private boolean retired;
+    /** The page's note when the states at a retired journal's oldest kept record were derived from a checkpoint. */
+    static String retiredFrom(long checkpoint) {
+        return "the journal's early files were retired (`retain`): the report draws the kept journal, each frame's"
+                + " state at its oldest kept record derived from checkpoint " + JournalIndex.format(checkpoint)
+                + " (the state there, taken back to the values the first kept events started from)";
+    }
 
-    /** Whether the report's journal start was retired (then {@link #RETIRED} is on the page); once written. */
-    public boolean retired() {
-        return retired;
+    private String warning;
+
+    /**
+     * What the report warns of, or {@code null}: {@link #RETIRED_UNCOVERED} when the journal's start was retired and
+     * no checkpoint covers it. Set by {@link #write}.
+     */
+    public String warning() {
+        return warning;
     }
 
     public HtmlReport(RegionInput region, long at, String label) {
@@ -102,12 +112,17 @@ public final class HtmlReport {
 
     /** Audits, scans and writes the report to {@code out} ({@link OutputFile#of} checked it before any reading). */
     public Result write(OutputFile out, Progress progress) {
-        retired = io.framejournal.journal.ReplayStart.journalStartRetired(
+        boolean retired = io.framejournal.journal.ReplayStart.journalStartRetired(
                 region.layout().journal());
         AuditReport audit = new Auditor(region, at, Auditor.DEFAULT_DETAIL_LIMIT).run(Progress.none());
         Watch watch = watch(audit);
         ReportScan scan = new ReportScan(region, at, COLUMNS, ROWS, watch.slots(), watch.marks());
-        scan.run(progress);
+        if (retired) {
+            scan.runRetired(progress);
+            warning = scan.seededFrom == JournalIndex.NONE ? RETIRED_UNCOVERED : null;
+        } else {
+            scan.run(progress);
+        }
         String html = render(audit, scan, watch);
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
         out.write(bytes);
@@ -279,8 +294,11 @@ public final class HtmlReport {
                     Fmt.time(s.firstTime) + " .. " + Fmt.time(s.lastTime)
                             + String.format(Locale.ROOT, " (%.3f s)", (s.lastTime - s.firstTime) / 1e9));
         }
-        if (retired) {
-            kv(h, "warning", RETIRED);
+        if (s.seededFrom != JournalIndex.NONE) {
+            kv(h, "note", retiredFrom(s.seededFrom));
+        }
+        if (warning != null) {
+            kv(h, "warning", warning);
         }
         kv(h, "findings", Fmt.count(a.findings()) + (a.findings() == 0 ? " (clean)" : ""));
         kv(

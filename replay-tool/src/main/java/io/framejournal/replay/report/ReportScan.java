@@ -11,6 +11,7 @@ import io.framejournal.journal.SlotState;
 import io.framejournal.replay.analysis.JournalEnd;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
+import io.framejournal.replay.analysis.Replays;
 import io.framejournal.replay.export.EventFields;
 import java.util.Arrays;
 
@@ -61,7 +62,13 @@ final class ReportScan {
     private final long[] curOps = new long[OpCode.values().length];
     final long[] totalKinds = new long[EventKind.values().length];
     final long[] totalOps = new long[OpCode.values().length];
-    final ReplayState state;
+    ReplayState state;
+    /**
+     * The checkpoint the frames' states at the oldest kept record were derived from, for a journal whose early files
+     * were retired ({@link #runRetired}), or {@link JournalIndex#NONE}.
+     */
+    long seededFrom = JournalIndex.NONE;
+
     long events;
     long first = JournalIndex.NONE;
     long last = JournalIndex.NONE;
@@ -131,56 +138,147 @@ final class ReportScan {
         return rc == 0 ? BUSY : ILLEGAL;
     }
 
+    /** Draws the whole journal from its start. */
     void run(Progress progress) {
+        try (JournalReader reader = region.journal()) {
+            scan(reader, progress);
+        }
+    }
+
+    /**
+     * Draws a journal whose early files were retired, from its oldest kept record, each frame's state there derived
+     * back from a checkpoint ({@link #seededFrom}): the state at the journal's end is replayed from the newest usable
+     * checkpoint, then every field the drawing shows (refcount, obligations, raw references) is set to the value the
+     * first kept event about it started from ({@code before}: journal continuity, which the audit checks, makes that
+     * the value at the oldest kept record); a field no kept event touches has its end value all along. Without a
+     * usable checkpoint every frame starts free at the oldest kept record ({@link #seededFrom} stays
+     * {@link JournalIndex#NONE}).
+     */
+    void runRetired(Progress progress) {
+        ReplayState start = stateAtOldestKeptRecord();
+        if (start != null) {
+            seed(start);
+        }
+        run(progress);
+    }
+
+    /**
+     * Every frame's state at the kept journal's oldest record, derived from a checkpoint (see {@link #runRetired}),
+     * only its drawn fields exact; {@link #seededFrom} names the checkpoint. {@code null} without a usable checkpoint.
+     */
+    ReplayState stateAtOldestKeptRecord() {
+        Replays.Result end = Replays.upTo(region, JournalIndex.NONE, Progress.none());
+        if (end.checkpoint() == JournalIndex.NONE) {
+            return null;
+        }
+        ReplayState s = end.replay().state();
+        deriveStart(s);
+        seededFrom = end.checkpoint();
+        return s;
+    }
+
+    private static final int FIELDS = 3;
+
+    /** Which drawn field an event is about: 0 refcount, 1 obligations, 2 raw references, -1 none of them. */
+    private static int field(EventKind kind) {
+        switch (kind) {
+            case REFCOUNT:
+                return 0;
+            case MINT:
+            case REDEEM:
+                return 1;
+            case RAW_FORGET:
+            case RAW_RESTORE:
+                return 2;
+            default:
+                return -1;
+        }
+    }
+
+    /** Turns the end state {@code s} into the state at the kept journal's first record (see {@link #runRetired}). */
+    private void deriveStart(ReplayState s) {
+        java.util.BitSet set = new java.util.BitSet(nrSlots * FIELDS);
+        JournalEvent e = new JournalEvent();
+        SlotState slot = new SlotState();
+        try (JournalReader reader = region.journal()) {
+            while (reader.next(e)) {
+                int f = e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots ? field(e.kind) : -1;
+                if (f < 0 || set.get(e.slot * FIELDS + f)) {
+                    continue;
+                }
+                set.set(e.slot * FIELDS + f);
+                s.load(e.slot, slot);
+                if (f == 0) {
+                    slot.refCount = e.before;
+                } else if (f == 1) {
+                    slot.obligations = e.before;
+                } else {
+                    slot.raw = e.before;
+                }
+                s.store(e.slot, slot);
+            }
+        }
+    }
+
+    /** Takes {@code from} as every frame's state where the drawing starts: the rows' status counts follow. */
+    private void seed(ReplayState from) {
+        state = from;
+        for (long[] counts : rowCounts) {
+            Arrays.fill(counts, 0);
+        }
+        for (int slot = 0; slot < nrSlots; slot++) {
+            rowCounts[rowOf(slot)][status(state.refCount(slot))]++;
+        }
+    }
+
+    private void scan(JournalReader reader, Progress progress) {
         JournalEvent e = new JournalEvent();
         SlotState scratch = new SlotState();
         int mark = 0;
         boolean stoppedAt = false;
-        try (JournalReader reader = region.journal()) {
-            while (reader.next(e)) {
-                if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
-                    stoppedAt = true;
-                    break;
+        while (reader.next(e)) {
+            if (at != JournalIndex.NONE && Long.compareUnsigned(e.index, at) > 0) {
+                stoppedAt = true;
+                break;
+            }
+            if (first == JournalIndex.NONE) {
+                first = e.index;
+                firstTime = e.timestamp;
+            }
+            last = e.index;
+            lastTime = e.timestamp;
+            while (mark < marks.length && marks[mark] < e.index) {
+                mark++;
+            }
+            if (mark < marks.length && marks[mark] == e.index && markOrdinal[mark] < 0) {
+                markOrdinal[mark] = events;
+                markSite[mark] = EventFields.site(e);
+            }
+            int slot = e.slot;
+            if (e.kind.changesSlot() && slot >= 0 && slot < nrSlots) {
+                int before = status(state.refCount(slot));
+                state.apply(e, scratch);
+                int after = status(state.refCount(slot));
+                if (before != after) {
+                    long[] rc = rowCounts[rowOf(slot)];
+                    rc[before]--;
+                    rc[after]++;
                 }
-                if (first == JournalIndex.NONE) {
-                    first = e.index;
-                    firstTime = e.timestamp;
-                }
-                last = e.index;
-                lastTime = e.timestamp;
-                while (mark < marks.length && marks[mark] < e.index) {
-                    mark++;
-                }
-                if (mark < marks.length && marks[mark] == e.index && markOrdinal[mark] < 0) {
-                    markOrdinal[mark] = events;
-                    markSite[mark] = EventFields.site(e);
-                }
-                int slot = e.slot;
-                if (e.kind.changesSlot() && slot >= 0 && slot < nrSlots) {
-                    int before = status(state.refCount(slot));
-                    state.apply(e, scratch);
-                    int after = status(state.refCount(slot));
-                    if (before != after) {
-                        long[] rc = rowCounts[rowOf(slot)];
-                        rc[before]--;
-                        rc[after]++;
-                    }
-                    int w = watchOf[slot];
-                    if (w >= 0) {
-                        eventsOnWatched[w]++;
-                    }
-                }
-                curKinds[e.kind.ordinal()]++;
-                curOps[e.op]++;
-                if ((++events & Progress.TICK_MASK) == 0) {
-                    progress.update(events, reader.recordsRead());
-                }
-                if (events % bucket == 0) {
-                    column(e.index, e.timestamp);
+                int w = watchOf[slot];
+                if (w >= 0) {
+                    eventsOnWatched[w]++;
                 }
             }
-            stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
+            curKinds[e.kind.ordinal()]++;
+            curOps[e.op]++;
+            if ((++events & Progress.TICK_MASK) == 0) {
+                progress.update(events, reader.recordsRead());
+            }
+            if (events % bucket == 0) {
+                column(e.index, e.timestamp);
+            }
         }
+        stopReason = JournalEnd.problem(reader, region, last, stoppedAt || at != JournalIndex.NONE);
         if (events % bucket != 0) {
             column(last, lastTime);
         }

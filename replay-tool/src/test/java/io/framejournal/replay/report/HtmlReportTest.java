@@ -2,7 +2,10 @@ package io.framejournal.replay.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.ReplayState;
 import io.framejournal.replay.Support;
 import io.framejournal.replay.Support.Result;
 import io.framejournal.replay.analysis.AuditReport;
@@ -23,6 +26,95 @@ class HtmlReportTest {
     Path tmp;
 
     static final Path SAMPLE = Support.root().resolve("data/sample");
+
+    /**
+     * After {@code retain}, the drawing starts at the oldest kept record with every frame's drawn state (refcount,
+     * obligations, raw references) derived back from a checkpoint: it equals the state a replay of the whole journal
+     * (taken before the retain) has there, and the page's end state equals {@code state}'s.
+     */
+    @Test
+    void aRetiredJournalIsDrawnFromTheStateItsOldestKeptRecordStartedFrom() throws Exception {
+        Path region = tmp.resolve("r");
+        ok(Support.cli(
+                "simulate",
+                "--dir",
+                region.toString(),
+                "--max-paddr",
+                "0x400000",
+                "--roll-cycle",
+                "test-1s",
+                "--ops",
+                "1500",
+                "--seed",
+                "3",
+                "--leak-rate",
+                "0.02"));
+        long second = java.time.Instant.now().getEpochSecond();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(5))
+                .until(() -> java.time.Instant.now().getEpochSecond() > second); // the next session: a file of its own
+        ok(Support.cli("checkpoint", region.toString()));
+        ok(Support.cli("simulate", "--dir", region.toString(), "--ops", "1500", "--seed", "4", "--leak-rate", "0.02"));
+        ok(Support.cli("checkpoint", region.toString()));
+        Path whole = tmp.resolve("whole");
+        Support.copyTree(region, whole);
+        assertThat(ok(Support.cli("retain", region.toString(), "--keep-checkpoints", "1"))
+                        .out())
+                .contains("retired");
+
+        long kept;
+        try (JournalReader r = JournalReader.open(region.resolve("journal"))) {
+            JournalEvent e = new JournalEvent();
+            assertThat(r.next(e)).isTrue();
+            kept = e.index;
+        }
+        RegionInput input = RegionInput.open(region);
+        ReplayState truth = new ReplayState(input.nrSlots());
+        long before = 0;
+        try (JournalReader r = JournalReader.open(whole.resolve("journal"))) {
+            JournalEvent e = new JournalEvent();
+            while (r.next(e) && e.index != kept) {
+                truth.apply(e);
+                before++;
+            }
+        }
+        assertThat(before).as("events retired").isPositive();
+
+        ReportScan scan = new ReportScan(input, JournalIndex.NONE, 8, 8, new int[0], new long[0]);
+        ReplayState derived = scan.stateAtOldestKeptRecord();
+        assertThat(derived).as("a checkpoint covers the retired files").isNotNull();
+        assertThat(scan.seededFrom).isNotEqualTo(JournalIndex.NONE);
+        int notFree = 0;
+        for (int slot = 0; slot < input.nrSlots(); slot++) {
+            assertThat(new long[] {derived.refCount(slot), derived.obligations(slot), derived.raw(slot)})
+                    .as("frame %d at the oldest kept record", slot)
+                    .containsExactly(truth.refCount(slot), truth.obligations(slot), truth.raw(slot));
+            notFree += derived.refCount(slot) == io.framejournal.journal.RefCount.UNUSED ? 0 : 1;
+        }
+        assertThat(notFree).as("frames in use where the kept journal starts").isPositive();
+
+        Path file = tmp.resolve("retired.html");
+        Result report = Support.cli("report", region.toString(), "-o", file.toString());
+        assertThat(report.exit()).as(report.err()).isZero();
+        assertThat(report.err()).isEmpty();
+        String html = Files.readString(file);
+        assertThat(html).contains("each frame&#39;s state at its oldest kept record derived from checkpoint");
+        Result state = ok(Support.cli("state", region.toString()));
+        Matcher m = Pattern.compile("(?m)^\\s+(free|unique|shared|busy)\\s+([\\d,]+)\\s*$")
+                .matcher(state.out());
+        int statuses = 0;
+        while (m.find()) {
+            assertThat(html).contains(m.group(1) + " " + m.group(2));
+            statuses++;
+        }
+        assertThat(statuses).as("statuses in `state`'s summary").isEqualTo(4);
+    }
+
+    private static Result ok(Result r) {
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        return r;
+    }
 
     @Test
     void sampleReportHasEverySectionAndEveryFrameLinkResolves() throws Exception {

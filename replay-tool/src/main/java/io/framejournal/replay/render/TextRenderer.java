@@ -285,6 +285,34 @@ public final class TextRenderer {
 
     // ---------------------------------------------------------------- history
 
+    /** Frames of a range listed as "now" in text at most (all of them in JSON). */
+    static final int RANGE_NOW_LINES = 20;
+
+    /**
+     * A range's frames now: how many are free and in use, then the frames in use (a leak's are among them), at most as
+     * many lines as events were shown or {@value #RANGE_NOW_LINES}, whichever is more.
+     */
+    private void rangeNow(History.Report r) {
+        long inUse = r.states().values().stream().filter(st -> !st.isFree()).count();
+        out.println("  " + Fmt.count(r.states().size()) + " frame(s) of the range touched; now: "
+                + Fmt.count(r.states().size() - inUse) + " free, " + Fmt.count(inUse) + " in use"
+                + (inUse == 0 ? "" : ":"));
+        int room = Math.max(RANGE_NOW_LINES, r.entries().size());
+        int shown = 0;
+        for (var s : r.states().entrySet()) {
+            if (s.getValue().isFree()) {
+                continue;
+            }
+            if (shown == room) {
+                out.println("    ... " + Fmt.count(inUse - shown) + " more in use (--json lists every frame; `state DIR"
+                        + " --frame N` shows one)");
+                break;
+            }
+            out.println("    " + s.getKey() + " (" + Fmt.paddr(s.getKey()) + "): " + slotState(s.getValue()));
+            shown++;
+        }
+    }
+
     public void history(History.Report r) {
         String what = r.oneFrame()
                 ? "frame " + r.slot() + " (paddr " + Fmt.paddr(r.slot()) + ")"
@@ -299,9 +327,7 @@ public final class TextRenderer {
         if (r.oneFrame()) {
             out.println("  now: " + slotState(r.finalState()));
         } else {
-            out.println("  " + r.states().size() + " frame(s) of the range touched; now:");
-            r.states()
-                    .forEach((slot, st) -> out.println("    " + slot + " (" + Fmt.paddr(slot) + "): " + slotState(st)));
+            rangeNow(r);
         }
         long bad = r.entries().stream().filter(e -> !e.verdict().equals("OK")).count();
         if (bad > 0) {

@@ -177,6 +177,27 @@ class FiltersAndOutputCliTest {
     }
 
     @Test
+    void aRangesHistoryListsTheFramesInUseNowNotEveryFrameItTouched() throws IOException {
+        Result h = run("history", "data/sample", "--frame", "0..1023", "--limit", "3");
+        assertThat(h.exit()).as(h.err()).isZero();
+        Result json = run("history", "data/sample", "--frame", "0..1023", "--limit", "3", "--json");
+        String states = json.out().substring(json.out().indexOf("\"states\""));
+        long touched = states.lines().filter(l -> l.contains("\"status\": ")).count();
+        long inUse = touched
+                - states.lines().filter(l -> l.contains("\"status\": \"free\"")).count();
+        assertThat(touched).as("frames of the range in the JSON").isGreaterThan(100);
+        assertThat(h.out())
+                .contains(touched + " frame(s) of the range touched; now: " + (touched - inUse) + " free, " + inUse
+                        + " in use")
+                .doesNotContain("): free, refCount UNUSED");
+        long nowLines = h.out()
+                .lines()
+                .filter(l -> l.matches("    \\d+ \\(0x[0-9a-f]+\\): .*"))
+                .count();
+        assertThat(nowLines).as("frames listed as now").isEqualTo(Math.min(inUse, 20));
+    }
+
+    @Test
     void badFilterValuesAreOneLineErrors() {
         String[][] bad = {
             {"dump", "data/sample", "--op", "FRAME_CLONEX"},

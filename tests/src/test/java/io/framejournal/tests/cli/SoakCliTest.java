@@ -148,7 +148,11 @@ class SoakCliTest {
         assertThat(audit.stopReason()).isNull();
         assertThat(audit.checkpointFindings()).isEmpty();
         assertThat(audit.warnings()).isEmpty();
-        // the plateau: the second half of the run holds no more than the first half's peak, give or take a file
+        // the plateau: the second half of the run holds no more than the first half's peak, give or take a file, or
+        // (the short run, whose first half may end before retention has run long enough, on a loaded machine) than
+        // the files the kept checkpoints span: 3 checkpoints 3 s apart over 1-second files, plus one in progress and
+        // a slow checkpoint's worth; without retention a file a second would pile up past it
+        long steadyFiles = FULL ? 4 : 3 * 3 + 5;
         long firstHalfPeak = 0;
         long secondHalfPeak = 0;
         for (long[] s : samples) {
@@ -160,7 +164,7 @@ class SoakCliTest {
         }
         assertThat(secondHalfPeak)
                 .as("journal files stop growing once retention runs: %s", figures)
-                .isLessThanOrEqualTo(Math.max(firstHalfPeak + 2, 4));
+                .isLessThanOrEqualTo(Math.max(firstHalfPeak + 2, steadyFiles));
     }
 
     private static long diskKiB(Path dir) throws IOException, InterruptedException {

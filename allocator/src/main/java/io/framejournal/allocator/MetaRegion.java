@@ -202,7 +202,11 @@ public final class MetaRegion implements AutoCloseable {
     /** The background checkpointer, or {@code null} when the region's options take no checkpoints. */
     private final Checkpointer checkpointer;
 
-    /** Stops the background checkpointer and takes a checkpoint at REGION_CLOSE, so the next replay starts there. */
+    /**
+     * Stops the background checkpointer and takes a checkpoint at REGION_CLOSE, so the next replay starts there. That
+     * checkpoint only shortens the next replay: one that cannot be written (a full disk) is skipped, reported by {@link
+     * #checkpointProblem()}, and the region is still closed clean, its journal ending in REGION_CLOSE.
+     */
     private void finalCheckpoint() {
         if (checkpointer == null) {
             return;
@@ -210,17 +214,33 @@ public final class MetaRegion implements AutoCloseable {
         try {
             checkpointer.stop();
             checkpointer.catchUpFully();
-            if (checkpointer.problem() == null) {
-                checkpointer.checkpointNow();
+            if (checkpointer.problem() == null || checkpointer.retrying()) {
+                try {
+                    checkpointer.checkpointNow();
+                } catch (RegionException e) {
+                    finalCheckpointFailure = "the checkpoint at close was not taken (the next replay starts at an"
+                            + " older one): " + e.getMessage();
+                }
             }
         } finally {
             checkpointer.close();
         }
     }
 
-    /** Why the background checkpointer stopped, or {@code null} (also when there is none). */
+    /** Why the checkpoint at close could not be written, or {@code null}. */
+    private volatile String finalCheckpointFailure;
+
+    /**
+     * Why the background checkpointer stopped, or why its last checkpoint failed while it retries (a full disk: it tries
+     * again every period and this clears once one is written), or, after close, why the checkpoint at close was not
+     * taken; {@code null} when all is well (also when there is none).
+     */
     public String checkpointProblem() {
-        return checkpointer == null ? null : checkpointer.problem();
+        if (checkpointer == null) {
+            return null;
+        }
+        String p = checkpointer.problem();
+        return p != null ? p : finalCheckpointFailure;
     }
 
     /** Checkpoints the background checkpointer has written in this session. */

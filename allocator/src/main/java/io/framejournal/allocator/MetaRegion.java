@@ -291,6 +291,7 @@ public final class MetaRegion implements AutoCloseable {
         requireDir(dir, "create");
         Objects.requireNonNull(config, "the region config is null: pass the config of the region to create");
         requireOptions(options);
+        requireRetainArchive(dir, options);
         return Interrupts.deferredDuring(() -> createNow(dir, config, options)); // see open
     }
 
@@ -365,6 +366,17 @@ public final class MetaRegion implements AutoCloseable {
         Objects.requireNonNull(options, "the region options are null: leave them out to get the defaults");
     }
 
+    /**
+     * An archive for the checkpointer's retention that it could never use (inside the region, or not a directory) is
+     * refused before anything is written, not found by the background thread after the first checkpoint.
+     */
+    private static void requireRetainArchive(Path dir, RegionOptions options) {
+        Checkpointer.Policy policy = options.checkpoints();
+        if (policy != null && policy.retain() != null) {
+            io.framejournal.journal.Retention.checkArchive(dir, policy.retain().archive());
+        }
+    }
+
     /** Bytes of slot table per frame, measured (Chronicle Map's entry plus its share of the segment tiers). */
     private static final long SLOT_TABLE_BYTES_PER_FRAME = 112;
 
@@ -400,6 +412,7 @@ public final class MetaRegion implements AutoCloseable {
     public static MetaRegion open(Path dir, RegionOptions options) {
         requireDir(dir, "open");
         requireOptions(options);
+        requireRetainArchive(dir, options);
         // opening reads and writes files through FileChannels, which an interrupt closes under it: on a thread whose
         // interrupt status is set, it would fail as if the slot table were damaged. Opening is not cancellable (nor
         // are create and recover): it runs with the status cleared and sets it again for the caller

@@ -124,6 +124,22 @@ class ApiArgumentChecksTest extends RegionTestBase {
     }
 
     @Test
+    void a_handle_that_outlived_its_region_says_what_it_holds_and_how_to_release_it() {
+        Frame<NoMeta> frame = alloc.allocFrame();
+        Segment<NoMeta> segment = alloc.allocSegment(2);
+        region.close();
+        for (Runnable use : List.<Runnable>of(frame::close, frame::clone, segment::close)) {
+            assertThatThrownBy(use::run)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("region " + region.dir() + " is closed: this ")
+                    .hasMessageContaining("handle was live when it closed")
+                    .hasMessageContaining("MetaRegion.recover(dir, true)");
+        }
+        RecoveryReport reclaimed = MetaRegion.recover(region.dir(), true);
+        assertThat(reclaimed.framesReclaimed()).as("what the message promises").isEqualTo(3);
+    }
+
+    @Test
     void a_redo_point_period_must_be_positive() {
         RegionOptions options = RegionOptions.defaults();
         assertThatThrownBy(() -> options.withRedoPoint(Duration.ZERO))

@@ -56,6 +56,14 @@ abstract class Handle implements AutoCloseable {
             throw new IllegalStateException(
                     kind() + " handle " + id + " was already " + retiredBy + "; it cannot be used");
         }
+        if (region.isClosed()) {
+            // a handle that outlived its region's close: say what became of what it holds, and how to release it
+            throw new IllegalStateException("region " + region.dir() + " is closed: this " + kind() + " handle was"
+                    + " live when it closed, so what it holds stays outstanding in the journal (audit lists it) and"
+                    + " reopening the region does not release it; close handles before their region, or release"
+                    + " everything such handles held with MetaRegion.recover(dir, true) (`framejournal recover"
+                    + " --reclaim`) while the region is closed");
+        }
         region.ensureOpen();
     }
 

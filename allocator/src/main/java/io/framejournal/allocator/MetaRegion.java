@@ -202,7 +202,11 @@ public final class MetaRegion implements AutoCloseable {
     /** The background checkpointer, or {@code null} when the region's options take no checkpoints. */
     private final Checkpointer checkpointer;
 
-    /** Stops the background checkpointer and takes a checkpoint at REGION_CLOSE, so the next replay starts there. */
+    /**
+     * Stops the background checkpointer and takes a checkpoint at REGION_CLOSE, so the next replay starts there. That
+     * checkpoint only shortens the next replay: one that cannot be written (a full disk) is skipped, reported by {@link
+     * #checkpointProblem()}, and the region is still closed clean, its journal ending in REGION_CLOSE.
+     */
     private void finalCheckpoint() {
         if (checkpointer == null) {
             return;
@@ -210,17 +214,33 @@ public final class MetaRegion implements AutoCloseable {
         try {
             checkpointer.stop();
             checkpointer.catchUpFully();
-            if (checkpointer.problem() == null) {
-                checkpointer.checkpointNow();
+            if (checkpointer.problem() == null || checkpointer.retrying()) {
+                try {
+                    checkpointer.checkpointNow();
+                } catch (RegionException e) {
+                    finalCheckpointFailure = "the checkpoint at close was not taken (the next replay starts at an"
+                            + " older one): " + e.getMessage();
+                }
             }
         } finally {
             checkpointer.close();
         }
     }
 
-    /** Why the background checkpointer stopped, or {@code null} (also when there is none). */
+    /** Why the checkpoint at close could not be written, or {@code null}. */
+    private volatile String finalCheckpointFailure;
+
+    /**
+     * Why the background checkpointer stopped, or why its last checkpoint failed while it retries (a full disk: it tries
+     * again every period and this clears once one is written), or, after close, why the checkpoint at close was not
+     * taken; {@code null} when all is well (also when there is none).
+     */
     public String checkpointProblem() {
-        return checkpointer == null ? null : checkpointer.problem();
+        if (checkpointer == null) {
+            return null;
+        }
+        String p = checkpointer.problem();
+        return p != null ? p : finalCheckpointFailure;
     }
 
     /** Checkpoints the background checkpointer has written in this session. */
@@ -271,6 +291,7 @@ public final class MetaRegion implements AutoCloseable {
         requireDir(dir, "create");
         Objects.requireNonNull(config, "the region config is null: pass the config of the region to create");
         requireOptions(options);
+        requireRetainArchive(dir, options);
         return Interrupts.deferredDuring(() -> createNow(dir, config, options)); // see open
     }
 
@@ -345,6 +366,17 @@ public final class MetaRegion implements AutoCloseable {
         Objects.requireNonNull(options, "the region options are null: leave them out to get the defaults");
     }
 
+    /**
+     * An archive for the checkpointer's retention that it could never use (inside the region, or not a directory) is
+     * refused before anything is written, not found by the background thread after the first checkpoint.
+     */
+    private static void requireRetainArchive(Path dir, RegionOptions options) {
+        Checkpointer.Policy policy = options.checkpoints();
+        if (policy != null && policy.retain() != null) {
+            io.framejournal.journal.Retention.checkArchive(dir, policy.retain().archive());
+        }
+    }
+
     /** Bytes of slot table per frame, measured (Chronicle Map's entry plus its share of the segment tiers). */
     private static final long SLOT_TABLE_BYTES_PER_FRAME = 112;
 
@@ -380,6 +412,7 @@ public final class MetaRegion implements AutoCloseable {
     public static MetaRegion open(Path dir, RegionOptions options) {
         requireDir(dir, "open");
         requireOptions(options);
+        requireRetainArchive(dir, options);
         // opening reads and writes files through FileChannels, which an interrupt closes under it: on a thread whose
         // interrupt status is set, it would fail as if the slot table were damaged. Opening is not cancellable (nor
         // are create and recover): it runs with the status cleared and sets it again for the caller

@@ -3,6 +3,8 @@ package io.framejournal.allocator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.framejournal.journal.Checkpointer;
+import io.framejournal.journal.RegionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,44 @@ class ApiArgumentChecksTest extends RegionTestBase {
     }
 
     @Test
+    void a_retention_archive_the_checkpointer_could_never_use_is_refused_before_anything_is_written()
+            throws IOException {
+        Path dir = region.dir();
+        region.close();
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        Checkpointer.Policy inside =
+                Checkpointer.Policy.everyRecords(1).retaining(new Checkpointer.Retain(0, dir.resolve("archive")));
+        Checkpointer.Policy notADirectory =
+                Checkpointer.Policy.everyRecords(1).retaining(new Checkpointer.Retain(0, file));
+        List<Path> before = entries(dir);
+        long journalEnd = io.framejournal.journal.RegionStatus.read(dir.resolve("region.status"))
+                .checkpoint();
+
+        assertThatThrownBy(() -> MetaRegion.open(dir, RegionOptions.defaults().withCheckpoints(inside)))
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("is inside the region")
+                .hasMessageContaining("name a directory outside it");
+        assertThatThrownBy(() -> MetaRegion.open(dir, RegionOptions.defaults().withCheckpoints(notADirectory)))
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("exists and is not a directory");
+        assertThat(entries(dir)).as("nothing written: no session opened").isEqualTo(before);
+        assertThat(io.framejournal.journal.RegionStatus.read(dir.resolve("region.status"))
+                        .checkpoint())
+                .isEqualTo(journalEnd);
+
+        Path fresh = tmp.resolve("fresh");
+        assertThatThrownBy(() -> MetaRegion.create(
+                        fresh,
+                        TestRegions.SMALL,
+                        RegionOptions.defaults()
+                                .withCheckpoints(Checkpointer.Policy.everyRecords(1)
+                                        .retaining(new Checkpointer.Retain(0, fresh.resolve("archive"))))))
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("is inside the region");
+        assertThat(fresh).doesNotExist();
+    }
+
+    @Test
     void open_and_recover_refuse_null_arguments() {
         Path dir = region.dir();
         region.close();
@@ -81,6 +121,22 @@ class ApiArgumentChecksTest extends RegionTestBase {
         // a pure computation from the config stays allowed, as its javadoc says
         assertThat(region.slotOf(3L * PAGE)).isEqualTo(3);
         assertThat(region.isClosed()).isTrue();
+    }
+
+    @Test
+    void a_handle_that_outlived_its_region_says_what_it_holds_and_how_to_release_it() {
+        Frame<NoMeta> frame = alloc.allocFrame();
+        Segment<NoMeta> segment = alloc.allocSegment(2);
+        region.close();
+        for (Runnable use : List.<Runnable>of(frame::close, frame::clone, segment::close)) {
+            assertThatThrownBy(use::run)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("region " + region.dir() + " is closed: this ")
+                    .hasMessageContaining("handle was live when it closed")
+                    .hasMessageContaining("MetaRegion.recover(dir, true)");
+        }
+        RecoveryReport reclaimed = MetaRegion.recover(region.dir(), true);
+        assertThat(reclaimed.framesReclaimed()).as("what the message promises").isEqualTo(3);
     }
 
     @Test

@@ -31,6 +31,9 @@ public final class Checkpointer implements AutoCloseable {
     private long checkpointsWritten;
     private volatile boolean stopping;
     private volatile String problem;
+    /** Why the background thread's last checkpoint failed, while it retries; {@code null} once one succeeds. */
+    private volatile String failing;
+
     private volatile boolean sawClose;
     private Thread thread;
 
@@ -122,18 +125,40 @@ public final class Checkpointer implements AutoCloseable {
     }
 
     private void run() {
+        long retryAt = System.nanoTime();
         try {
             while (!stopping && problem == null) {
                 long read = catchUp();
-                if (due()) {
-                    checkpointNow();
-                } else if (read == 0) {
+                boolean tried = false;
+                if (due() && System.nanoTime() - retryAt >= 0) {
+                    tried = true;
+                    try {
+                        checkpointNow();
+                        failing = null;
+                    } catch (RegionException e) {
+                        // a checkpoint or its retention that could not be written or deleted (a full disk, an archive
+                        // directory gone): the replay is intact, so the next attempt may well succeed. Stopping here
+                        // for good would stop retention for the rest of the session, and the journal would grow
+                        // without bound after a disk that was full for a moment
+                        retryAt = System.nanoTime() + retryNanos();
+                        failing = "the last checkpoint failed, retrying every " + retryNanos() / 1_000_000 + " ms: "
+                                + (e.getMessage() == null ? e.toString() : e.getMessage());
+                    }
+                }
+                if (!tried && read == 0) {
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                 }
             }
         } catch (RuntimeException | Error e) { // a background thread: whatever stops it is reported, never lost
             problem = "checkpointer stopped: " + (e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    /** How long the background thread waits before it tries again after a checkpoint failed: the period, or 1 s. */
+    private long retryNanos() {
+        return policy.every().isZero()
+                ? TimeUnit.SECONDS.toNanos(1)
+                : policy.every().toNanos();
     }
 
     /**
@@ -244,9 +269,21 @@ public final class Checkpointer implements AutoCloseable {
         return start.warnings();
     }
 
-    /** Why the checkpointer stopped, or {@code null} while it is well. */
+    /**
+     * Why the checkpointer stopped, or why the background thread's last checkpoint failed while it retries (see {@link
+     * #retrying()}), or {@code null} while it is well.
+     */
     public String problem() {
-        return problem;
+        String p = problem;
+        return p != null ? p : failing;
+    }
+
+    /**
+     * Whether the background thread is running and retrying a checkpoint (or its retention) that failed: {@link
+     * #problem()} says why, and clears once a checkpoint is written again.
+     */
+    public boolean retrying() {
+        return problem == null && failing != null;
     }
 
     /** Whether the last marker read was the writer's REGION_CLOSE (the writer has finished, for now). */

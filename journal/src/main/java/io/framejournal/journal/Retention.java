@@ -60,6 +60,20 @@ public final class Retention {
             String note) {}
 
     /**
+     * Refuses an archive directory retention could never use: one inside the region {@code regionDir} (links
+     * followed), or a path that exists and is not a directory. {@code null} (delete instead) passes.
+     */
+    public static void checkArchive(Path regionDir, Path archive) {
+        if (archive != null && RegionLayout.isInside(regionDir, archive)) {
+            throw new RegionException("archive " + archive + " is inside the region " + regionDir
+                    + ": name a directory outside it (retired files must leave the region)");
+        }
+        if (archive != null && Files.exists(archive) && !Files.isDirectory(archive)) {
+            throw new RegionException("archive " + archive + " exists and is not a directory: name a directory");
+        }
+    }
+
+    /**
      * @param layout          the region
      * @param nrSlots         its frames (to check checkpoints)
      * @param keepCheckpoints checkpoint files kept (the oldest kept bounds what is retired)
@@ -72,13 +86,7 @@ public final class Retention {
         if (keepCheckpoints < 1) {
             throw new RegionException("--keep-checkpoints must be at least 1, not " + keepCheckpoints);
         }
-        if (archive != null && RegionLayout.isInside(layout.dir(), archive)) {
-            throw new RegionException("archive " + archive + " is inside the region " + layout.dir()
-                    + ": name a directory outside it (retired files must leave the region)");
-        }
-        if (archive != null && Files.exists(archive) && !Files.isDirectory(archive)) {
-            throw new RegionException("archive " + archive + " exists and is not a directory: name a directory");
-        }
+        checkArchive(layout.dir(), archive);
         int deleted = Checkpointer.prune(layout.checkpoints(), keepCheckpoints);
         List<CheckpointFile.Entry> valid = new ArrayList<>();
         for (CheckpointFile.Entry e : CheckpointFile.list(layout.checkpoints())) {

@@ -18,7 +18,9 @@ import java.util.Map;
  * @param injected         leaks injected, in the order they were made
  * @param firstIndex       journal index of this session's REGION_OPEN... (first event this run wrote)
  * @param lastIndex        journal index of the region's last event after close
- * @param checkpointProblem why the background checkpointer stopped during the run, or {@code null}
+ * @param checkpointProblem why the background checkpointer stopped during the run, or why its checkpoints were still
+ *                          failing at the end (it retries them), or why the checkpoint at close was not taken; or
+ *                          {@code null}
  * @param stopped          whether the run was stopped early ({@link Simulator#stop()}: Ctrl-C in the CLI)
  */
 public record SimulationResult(

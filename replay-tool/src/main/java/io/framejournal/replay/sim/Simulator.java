@@ -277,8 +277,10 @@ public final class Simulator {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("simulation interrupted", e);
         } finally {
-            checkpointProblem = region.checkpointProblem();
+            String running = region.checkpointProblem();
             region.close();
+            // a checkpointer failing at the end of the run, else a checkpoint at close that could not be written
+            checkpointProblem = running != null ? running : region.checkpointProblem();
         }
         long nanos = System.nanoTime() - start;
         long last = RegionStatus.read(new RegionLayout(dir).status()).checkpoint();

@@ -60,6 +60,20 @@ public record RecoveryReport(
     public static final String REPAIRED = "repaired";
     public static final String SALVAGED = "salvaged";
 
+    /** The report's components, journal indices in hex ({@code 0x…}) as everywhere else (a record's default is decimal). */
+    @Override
+    public String toString() {
+        return "RecoveryReport[dir=" + dir + ", alreadyClean=" + alreadyClean + ", verdict=" + verdict + ", fromIndex="
+                + io.framejournal.journal.JournalIndex.format(fromIndex) + ", recordsScanned=" + recordsScanned
+                + ", eventsScanned=" + eventsScanned + ", slotsRedone=" + slotsRedone + ", slotsAhead=" + slotsAhead
+                + ", slotsDisagreed=" + slotsDisagreed + ", repairs=" + repairs + ", locksCleared=" + locksCleared
+                + ", framesReclaimed=" + framesReclaimed + ", obligationsRedeemed=" + obligationsRedeemed
+                + ", rawRestored=" + rawRestored + ", journalProblem=" + journalProblem + ", salvage=" + salvage
+                + ", lastIndex=" + io.framejournal.journal.JournalIndex.format(lastIndex) + ", checkpointIndex="
+                + io.framejournal.journal.JournalIndex.format(checkpointIndex) + ", warnings=" + warnings
+                + ", redoPoint=" + redoPoint + "]";
+    }
+
     /** Slots whose table state was replaced by the journal's. */
     public int slotsRepaired() {
         return slotsRedone + slotsAhead + slotsDisagreed;

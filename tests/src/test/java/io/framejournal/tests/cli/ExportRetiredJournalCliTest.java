@@ -103,7 +103,9 @@ class ExportRetiredJournalCliTest {
                 "-o",
                 tmp.resolve("r.html").toString());
         assertThat(report.exit()).as(report.err()).isZero();
-        assertThat(report.err()).as("the drawing's states are derived from the checkpoint: nothing to warn of").isEmpty();
+        assertThat(report.err())
+                .as("the drawing's states are derived from the checkpoint: nothing to warn of")
+                .isEmpty();
         assertThat(Files.readString(tmp.resolve("r.html")))
                 .contains("each frame&#39;s state at its oldest kept record derived from checkpoint");
     }

@@ -61,6 +61,13 @@ class UnreadableStatusTest {
                     .contains("region.status")
                     .contains("the region is taken as not closed cleanly");
         }
+        for (String command : List.of("audit", "stats", "state")) {
+            Result json = Support.cli(command, copy.toString(), "--json");
+            assertThat(json.exit()).isEqualTo(2);
+            assertThat(json.out())
+                    .as("%s --json", command)
+                    .containsPattern("\"warnings\": \\[\\s*\"region status unreadable \\(");
+        }
         assertThat(Support.checksums(copy)).isEqualTo(before);
     }
 

@@ -69,6 +69,7 @@ public final class Diff {
         // "To the end" is where the replay could read to: a journal cut or damaged before the end it should have
         // (a clean region's close) then says so, where the queue's own last index would have ended the window quietly.
         long end = to == JournalIndex.NONE ? b.last() : to;
+        long shownTo = to != JournalIndex.NONE ? to : b.stopReason() != null ? queueLast(region, end) : end;
         List<FrameChange> changed = new ArrayList<>();
         long changedCount = 0;
         SlotState sa = new SlotState();
@@ -91,7 +92,7 @@ public final class Diff {
         return new WindowReport(
                 region.dir(),
                 from,
-                end,
+                shownTo,
                 b.last(),
                 b.events() - a.events(),
                 changedCount,
@@ -99,6 +100,16 @@ public final class Diff {
                 leaks,
                 stop,
                 warningsOf(a, b));
+    }
+
+    /** The last index the journal's queue claims (where a window to the end meant to go), else {@code fallback}. */
+    private static long queueLast(RegionInput region, long fallback) {
+        try (io.framejournal.journal.JournalReader reader = region.journal()) {
+            long last = reader.lastIndex();
+            return last == JournalIndex.NONE || last < fallback ? fallback : last;
+        } catch (RuntimeException unreadable) {
+            return fallback;
+        }
     }
 
     /** The two replays' warnings, each once. */

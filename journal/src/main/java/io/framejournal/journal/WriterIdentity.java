@@ -102,6 +102,30 @@ public final class WriterIdentity {
                     p.get().info().startInstant().map(Instant::toEpochMilli).orElse(started);
             alive = Math.abs(actual - started) < 2_000; // the same process, not a later one given its pid
         }
+        if (alive && exitedNotReaped(pid)) {
+            return "died (pid " + pid + " has exited; its parent has not reaped it yet)";
+        }
         return alive ? "live (pid " + pid + ")" : "died (pid " + pid + " is gone)";
+    }
+
+    /**
+     * Whether a process has exited but was not yet waited for by its parent (Linux: state {@code Z} or {@code X} in
+     * {@code /proc/PID/stat}). Such a process holds nothing any more (its mappings, files and locks went with its
+     * exit), yet {@link ProcessHandle#isAlive()} counts it as alive: a writer killed under a parent that does not
+     * reap it (a hung supervisor, a container whose first process reaps nothing) would read as a live writer for
+     * as long as the parent lives. Anywhere {@code /proc} cannot be read, {@code false}.
+     */
+    static boolean exitedNotReaped(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int name = stat.lastIndexOf(')'); // the command name in parentheses may itself hold spaces and ')'
+            if (name < 0 || name + 2 >= stat.length()) {
+                return false;
+            }
+            char state = stat.charAt(name + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

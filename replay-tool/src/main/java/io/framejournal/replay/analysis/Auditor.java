@@ -128,6 +128,9 @@ public final class Auditor {
         // that what was read of the table can only be behind what is read of the journal (write-ahead), and a slot
         // ahead of the journal is real divergence. Only lastIndex decides that comparison; the table is read in place.
         writer = region.clean() ? null : WriterIdentity.describe(region.dir());
+        if (region.statusWarning() != null) {
+            warnings.add(region.statusWarning());
+        }
         long[] early = null;
         String earlyProblem = null;
         if (!region.clean() && at == JournalIndex.NONE && region.hasSlotTable()) {

@@ -56,13 +56,20 @@ public final class Diff {
             String stopReason,
             List<String> warnings) {}
 
-    /** The diff of {@code region} between journal indices {@code from} and {@code to} (both already checked). */
+    /**
+     * The diff of {@code region} between journal indices {@code from} and {@code to} (both already checked;
+     * {@code to} {@link JournalIndex#NONE} for the end of the journal).
+     */
     public static WindowReport window(RegionInput region, long from, long to, int limit, Progress progress) {
         StateAt.ReplayResult a = from == JournalIndex.NONE
                 ? new StateAt.ReplayResult(
                         new ReplayState(region.nrSlots()), 0, JournalIndex.NONE, null, java.util.List.of())
                 : StateAt.replay(region, from, progress);
         StateAt.ReplayResult b = StateAt.replay(region, to, progress);
+        // "To the end" is where the replay could read to: a journal cut or damaged before the end it should have
+        // (a clean region's close) then says so, where the queue's own last index would have ended the window quietly.
+        long end = to == JournalIndex.NONE ? b.last() : to;
+        long shownTo = to != JournalIndex.NONE ? to : b.stopReason() != null ? queueLast(region, end) : end;
         List<FrameChange> changed = new ArrayList<>();
         long changedCount = 0;
         SlotState sa = new SlotState();
@@ -80,12 +87,12 @@ public final class Diff {
         EventFilter window = from == JournalIndex.NONE
                 ? EventFilter.ALL
                 : EventFilter.builder().since(Position.index(from + 1)).build();
-        AuditReport leaks = new Auditor(region, to, limit).filter(window).run(Progress.none());
+        AuditReport leaks = new Auditor(region, end, limit).filter(window).run(Progress.none());
         String stop = a.stopReason() != null ? a.stopReason() : b.stopReason();
         return new WindowReport(
                 region.dir(),
                 from,
-                to,
+                shownTo,
                 b.last(),
                 b.events() - a.events(),
                 changedCount,
@@ -93,6 +100,16 @@ public final class Diff {
                 leaks,
                 stop,
                 warningsOf(a, b));
+    }
+
+    /** The last index the journal's queue claims (where a window to the end meant to go), else {@code fallback}. */
+    private static long queueLast(RegionInput region, long fallback) {
+        try (io.framejournal.journal.JournalReader reader = region.journal()) {
+            long last = reader.lastIndex();
+            return last == JournalIndex.NONE || last < fallback ? fallback : last;
+        } catch (RuntimeException unreadable) {
+            return fallback;
+        }
     }
 
     /** The two replays' warnings, each once. */
@@ -175,9 +192,11 @@ public final class Diff {
                 boolean hasA = ra.next(ea);
                 boolean hasB = rb.next(eb);
                 if (!hasA || !hasB) {
-                    stop = ra.stopReason() != null
-                            ? "A: " + ra.stopReason()
-                            : rb.stopReason() != null ? "B: " + rb.stopReason() : null;
+                    // A side that ended is checked as every read to the end is: against its queue's index and,
+                    // for a clean region, the close its status names (a cut there reads like a shorter run).
+                    String problemA = hasA ? null : JournalEnd.problem(ra, a, ra.lastGoodIndex(), false);
+                    String problemB = hasB ? null : JournalEnd.problem(rb, b, rb.lastGoodIndex(), false);
+                    stop = problemA != null ? "A: " + problemA : problemB != null ? "B: " + problemB : null;
                     if (hasA == hasB) {
                         return new PartReport(a.dir(), b.dir(), compared, false, null, null, null, stop);
                     }

@@ -247,16 +247,39 @@ public final class EventFilter {
 
     /** Index of the last event written at or before {@code time}, or {@link JournalIndex#NONE}. */
     public static long lastAtOrBefore(RegionInput region, long time) {
+        return lastAtOrBeforeChecked(region, time).index();
+    }
+
+    /**
+     * Where a time falls in a journal, and whether the answer can be trusted.
+     *
+     * @param index      the last event written at or before the time, or {@link JournalIndex#NONE}
+     * @param lastRead   the last event that could be read, or {@link JournalIndex#NONE}
+     * @param unreadPast when reading stopped before the end and no event read was written after the time (so the
+     *                   time may fall in the part that could not be read), why reading stopped; else {@code null}
+     */
+    public record AtOrBefore(long index, long lastRead, String unreadPast) {}
+
+    /**
+     * {@link #lastAtOrBefore}, telling a time that lies past where a damaged or cut journal could be read (then the
+     * last readable event is not the last one at or before it) from one the readable part answers.
+     */
+    public static AtOrBefore lastAtOrBeforeChecked(RegionInput region, long time) {
         JournalEvent e = new JournalEvent();
         long last = JournalIndex.NONE;
+        long lastRead = JournalIndex.NONE;
+        boolean later = false;
         try (JournalReader reader = region.journal()) {
             while (reader.next(e)) {
+                lastRead = e.index;
                 if (e.timestamp <= time) {
                     last = e.index;
+                } else {
+                    later = true;
                 }
             }
+            return new AtOrBefore(last, lastRead, later ? null : JournalEnd.problem(reader, region, lastRead, false));
         }
-        return last;
     }
 
     /** One line for report headers: {@code frames 21..23, op FRAME_CLONE, since 0x…}; empty for {@link #ALL}. */

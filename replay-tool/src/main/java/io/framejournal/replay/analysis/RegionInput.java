@@ -71,6 +71,19 @@ public record RegionInput(
         }
     }
 
+    /**
+     * For a region (not an archive) whose {@code region.status} is missing or unreadable, a one-line warning saying so
+     * (it is then read as not closed cleanly, and where a clean close put the journal's end is unknown, so a journal
+     * cut there cannot be told from a shorter one); else {@code null}.
+     */
+    public String statusWarning() {
+        if (statusProblem == null || archive()) {
+            return null;
+        }
+        return "region status unreadable (" + statusProblem + "): the region is taken as not closed cleanly, and"
+                + " whether its journal ends where it was closed cannot be checked";
+    }
+
     /** Whether this is an archive of retired journal files (no status, no slot table), read from a temporary copy. */
     public boolean archive() {
         return !layout.dir().equals(origin);

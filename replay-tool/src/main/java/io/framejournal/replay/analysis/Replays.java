@@ -36,6 +36,9 @@ public final class Replays {
     /** Replays up to and including {@code at} ({@link JournalIndex#NONE}: the end). */
     public static Result upTo(RegionInput region, long at, Progress progress) {
         List<String> warnings = new ArrayList<>();
+        if (region.statusWarning() != null) {
+            warnings.add(region.statusWarning());
+        }
         try (ReplayStart start = ReplayStart.open(
                 region.layout().journal(), region.layout().checkpoints(), region.nrSlots(), at, true)) {
             warnings.addAll(start.warnings());

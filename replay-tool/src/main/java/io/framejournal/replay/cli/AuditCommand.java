@@ -169,7 +169,9 @@ final class AuditCommand extends BaseCommand {
                 }
             });
             status.clear();
-            root.err.println("framejournal: " + Follow.describe(end, f));
+            if (end != Follow.End.UNREADABLE) { // else the report's own "journal reading stopped early" line says it
+                root.err.println("framejournal: " + Follow.describe(end, f));
+            }
             AuditReport r = auditor.finishFollowing(
                     end == Follow.End.UNREADABLE ? f.stopReason() : null, end == Follow.End.CLOSED);
             int exit = report(r);

@@ -2,6 +2,7 @@ package io.framejournal.replay.cli;
 
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
+import io.framejournal.journal.RegionException;
 import io.framejournal.replay.analysis.EventFilter;
 import io.framejournal.replay.analysis.Position;
 import io.framejournal.replay.analysis.Progress;
@@ -97,11 +98,18 @@ abstract class BaseCommand implements Callable<Integer> {
             return JournalIndex.NONE;
         }
         if (at.isTime()) {
-            long index = EventFilter.lastAtOrBefore(region, at.value());
-            if (index == JournalIndex.NONE) {
+            EventFilter.AtOrBefore found = EventFilter.lastAtOrBeforeChecked(region, at.value());
+            if (found.unreadPast() != null) { // the time may fall in what could not be read: no answer is right
+                throw new RegionException(option + " " + at + " lies past where the journal could be read ("
+                        + (found.lastRead() == JournalIndex.NONE
+                                ? "no event could be read"
+                                : "its last readable event is " + JournalIndex.format(found.lastRead()))
+                        + "): " + found.unreadPast());
+            }
+            if (found.index() == JournalIndex.NONE) {
                 throw new IllegalArgumentException(option + " " + at + " is before the journal's first event");
             }
-            return index;
+            return found.index();
         }
         long index = at.value();
         if (index < 0) { // the converters refuse these already; a caller that built a Position itself
@@ -112,6 +120,17 @@ abstract class BaseCommand implements Callable<Integer> {
         try (JournalReader reader = region.journal()) {
             first = reader.firstIndex();
             last = reader.lastIndex();
+        }
+        if (first != JournalIndex.NONE
+                && Long.compareUnsigned(index, last) > 0
+                && region.clean()
+                && region.status().checkpoint() != JournalIndex.NONE
+                && Long.compareUnsigned(index, region.status().checkpoint()) <= 0) {
+            throw new RegionException(option + " " + JournalIndex.format(index) + " lies past where the journal can"
+                    + " be read (" + JournalIndex.format(first) + " .. " + JournalIndex.format(last)
+                    + ") but not past the region's close at "
+                    + JournalIndex.format(region.status().checkpoint())
+                    + ": the journal is truncated or damaged");
         }
         if (first == JournalIndex.NONE || index < first || index > last) {
             throw new IllegalArgumentException(option + " " + JournalIndex.format(index) + " is outside the journal ("

@@ -87,8 +87,13 @@ final class DiffCommand extends BaseCommand {
             return exit(r.stopReason(), r.parted());
         }
         long fromIndex = checkedAt(a, from, "--from");
-        long toIndex = to == null ? lastIndex(a) : checkedAt(a, to, "--to");
-        if (fromIndex != JournalIndex.NONE && Long.compareUnsigned(fromIndex, toIndex) > 0) {
+        if (to == null) {
+            lastIndex(a); // an empty journal is refused here
+        }
+        long toIndex = to == null ? JournalIndex.NONE : checkedAt(a, to, "--to"); // NONE: the end, as far as it reads
+        if (fromIndex != JournalIndex.NONE
+                && toIndex != JournalIndex.NONE
+                && Long.compareUnsigned(fromIndex, toIndex) > 0) {
             throw new IllegalArgumentException(
                     "--from " + JournalIndex.format(fromIndex) + " is after --to " + JournalIndex.format(toIndex));
         }

@@ -277,6 +277,9 @@ public final class JsonRenderer {
                 .field("events", r.events())
                 .field("frames", r.nrSlots())
                 .field("stopReason", r.stopReason());
+        w.name("warnings").beginArray();
+        r.warnings().forEach(w::value);
+        w.endArray();
         counts(w, "byStatus", r.byStatus());
         counts(w, "byUsage", r.byUsage());
         w.field("obligations", r.obligations()).field("raw", r.raw()).field("onLists", r.onLists());
@@ -377,6 +380,9 @@ public final class JsonRenderer {
                 .field("bytesPerEvent", Math.round(r.bytesPerEvent() * 100) / 100.0)
                 .field("slotTableBytes", r.slotTableBytes())
                 .field("stopReason", r.stopReason());
+        w.name("warnings").beginArray();
+        r.frames().warnings().forEach(w::value);
+        w.endArray();
         counts(w, "byKind", r.byKind());
         counts(w, "byOp", r.byOp());
         StateAt.Report f = r.frames();

@@ -99,7 +99,7 @@ final class JournalSpace implements AutoCloseable {
         if (end + SLACK <= reservedTo) {
             return;
         }
-        reserve(end + AHEAD, len);
+        reserve(end, len);
     }
 
     /**
@@ -207,7 +207,13 @@ final class JournalSpace implements AutoCloseable {
         fd = opened;
     }
 
-    private void reserve(long to, int len) {
+    /**
+     * Reserves up to {@value #AHEAD} bytes past {@code end} (where a record of {@code len} bytes ends), or, when the
+     * disk has no room for that much, {@value #SLACK} past it (room for the record and an index page Chronicle may
+     * write before it): a nearly full disk still takes the records that fit.
+     */
+    private void reserve(long end, int len) {
+        long to = end + AHEAD;
         for (int attempt = 0; ; attempt++) {
             if (posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, reservedTo, to - reservedTo) == 0) {
                 reservedTo = to;
@@ -216,6 +222,10 @@ final class JournalSpace implements AutoCloseable {
             }
             int errno = posix.lastError();
             if (errno == EINTR && attempt < 8) {
+                continue;
+            }
+            if ((errno == ENOSPC || errno == EDQUOT) && to > end + SLACK) {
+                to = end + SLACK; // as little as the record needs
                 continue;
             }
             if (errno == ENOSPC || errno == EDQUOT) {

@@ -49,6 +49,9 @@ public class RegionException extends RuntimeException {
         if (e instanceof InternalError && m != null && m.contains("unsafe memory access")) {
             return PAGE_FAULT;
         }
+        if (e instanceof RegionException && m != null && !m.isBlank()) {
+            return firstLine(m); // written for the user: no class name before it
+        }
         return firstLine(e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
     }
 

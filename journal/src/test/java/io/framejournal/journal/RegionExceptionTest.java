@@ -76,4 +76,17 @@ class RegionExceptionTest {
         assertThat(RegionException.reason(new NoSuchFileException("/tmp/.r.html.1f.tmp")))
                 .isEqualTo("no such file or directory");
     }
+
+    @Test
+    void ourOwnMessagesAndTheJvmsSigbusReadAsWhatTheyMean() {
+        assertThat(RegionException.oneLine(new RegionException("no space left on the journal's disk: …\nmore")))
+                .isEqualTo("no space left on the journal's disk: …");
+        assertThat(RegionException.oneLine(new InternalError(
+                        "a fault occurred in a recent unsafe memory access operation in compiled Java" + " code")))
+                .isEqualTo(RegionException.PAGE_FAULT)
+                .contains("SIGBUS")
+                .contains("full disk");
+        assertThat(RegionException.oneLine(new InternalError("something else")))
+                .isEqualTo("InternalError: something else");
+    }
 }

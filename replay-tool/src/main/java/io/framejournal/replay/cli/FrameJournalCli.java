@@ -164,7 +164,11 @@ public final class FrameJournalCli implements Runnable {
                 && (t.getMessage() == null || t instanceof java.io.UncheckedIOException)) {
             t = t.getCause();
         }
-        if (t instanceof RegionException || t instanceof IllegalArgumentException) {
+        if (t instanceof RegionException
+                || t instanceof IllegalArgumentException
+                || (t instanceof IllegalStateException && t.getMessage() != null)) {
+            // messages written for the user ("region … is closed", "simulation worker 0 failed: journal append
+            // failed (no space left …)"): no Java class name before them
             return firstLine(t.getMessage());
         }
         if (t instanceof IOException) {

@@ -34,7 +34,8 @@ class FullDiskCliTest {
                 .as("stderr of exit %d; stdout: %s", r.exit(), r.out())
                 .hasSizeLessThanOrEqualTo(1)
                 .allMatch(l -> l.startsWith("framejournal:"))
-                .noneMatch(l -> l.contains("\tat ") || l.contains("Exception in thread"));
+                .noneMatch(l -> l.contains("\tat ") || l.contains("Exception in thread"))
+                .noneMatch(l -> l.contains("Exception:") || l.contains("Error:"));
     }
 
     @Test

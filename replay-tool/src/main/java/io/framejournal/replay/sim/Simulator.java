@@ -469,7 +469,9 @@ public final class Simulator {
                         null,
                         new IllegalStateException(
                                 "simulation worker " + index + " failed: "
-                                        + (e.getMessage() != null ? e.getMessage() : e.toString()),
+                                        + (e instanceof InternalError || e.getMessage() == null
+                                                ? io.framejournal.journal.RegionException.oneLine(e)
+                                                : e.getMessage()),
                                 e));
             }
         }

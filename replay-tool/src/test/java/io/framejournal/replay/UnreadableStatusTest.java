@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A region whose {@code region.status} is garbage or missing (damaged in transit, or never copied) was read as "OPEN or
  * not closed cleanly" with no word that the file could not be read, exit 0 or 1; without the status a journal cut
  * where the region was closed also reads as complete (found 2026-11-27 by exploratory testing). Now {@code audit},
- * {@code stats} and {@code state} warn, naming the file and why, and exit 2 after their report.
+ * {@code stats}, {@code state}, {@code report} and {@code export} warn, naming the file and why, and exit 2 after their
+ * report.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UnreadableStatusTest {
@@ -50,7 +51,9 @@ class UnreadableStatusTest {
                 new String[] {"audit", copy.toString(), "--json"},
                 new String[] {"stats", copy.toString()},
                 new String[] {"state", copy.toString()},
-                new String[] {"state", copy.toString(), "--frame", "1"})) {
+                new String[] {"state", copy.toString(), "--frame", "1"},
+                new String[] {"report", copy.toString(), "-o", copy + ".html"},
+                new String[] {"export", copy.toString(), "--to", copy + ".export"})) {
             Result r = Support.cli(args);
             assertThat(r.exit()).as("%s: %s", List.of(args), r.err()).isEqualTo(2);
             assertThat(r.out()).as("the report is written first").isNotEmpty();

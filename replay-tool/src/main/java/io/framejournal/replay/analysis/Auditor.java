@@ -307,6 +307,10 @@ public final class Auditor {
         }
         region = region.statusNow(); // a follow that ended at the writer's close finds the region clean
         writer = region.clean() ? null : WriterIdentity.describe(region.dir());
+        String status = region.statusWarning();
+        if (status != null && !warnings.contains(status)) {
+            warnings.add(status); // as run() says it (an export feeds this audit; audit --follow ends here)
+        }
         return report(followEvents, followRecords, followFirst, followLast, stopReason, null, null);
     }
 

@@ -138,6 +138,10 @@ final class ExportCommand extends BaseCommand {
                 root.err.println("framejournal: warning: " + w);
             }
         }
+        if (r.stopReason() == null && !r.unreadable().isEmpty()) {
+            return FrameJournalCli
+                    .BAD_INPUT; // part of the input could not be read, as audit says with the same warning
+        }
         return exit(r.stopReason(), false);
     }
 

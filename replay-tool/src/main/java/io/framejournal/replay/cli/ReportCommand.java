@@ -59,8 +59,10 @@ final class ReportCommand extends BaseCommand {
         try (Progress p = progress("reporting", region)) {
             r = report.write(o, p);
         }
-        java.util.List<String> warnings =
-                report.warning() != null ? java.util.List.of(report.warning()) : java.util.List.of();
+        java.util.List<String> warnings = new java.util.ArrayList<>(report.auditWarnings());
+        if (report.warning() != null) {
+            warnings.add(report.warning());
+        }
         if (o.isStdout()) {
             return exit(r.stopReason(), false, warnings); // standard output holds the HTML alone
         }

@@ -84,6 +84,8 @@ public final class Exporter {
      * @param stopReason why reading stopped early, or {@code null}
      * @param warnings   what limited the export
      * @param nanos      wall time
+     * @param unreadable the audit's warnings among them: part of the input could not be read (an unusable checkpoint,
+     *                   an unreadable status or slot table, a damaged call-site table); the command then exits 2
      */
     public record Result(
             Path out,
@@ -95,7 +97,8 @@ public final class Exporter {
             long lastIndex,
             String stopReason,
             List<String> warnings,
-            long nanos) {
+            long nanos,
+            List<String> unreadable) {
         public long events() {
             return rows.getOrDefault(ExportSchema.EVENTS.name(), 0L);
         }
@@ -112,6 +115,7 @@ public final class Exporter {
     private final long at;
     private final int chunk;
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> unreadable = new ArrayList<>();
     private final Map<String, Long> rows = new TreeMap<>();
     private long files;
     /** Tests: group every chunk's calls rows by index, also when each record has one entry. */
@@ -251,6 +255,12 @@ public final class Exporter {
                 warnings.add("the journal's early files were retired (`retain`): the events and calls tables start at"
                         + " its oldest kept record; the slots and leaks tables are replayed from a checkpoint");
             }
+            for (String w : audit.warnings()) {
+                if (!warnings.contains(w)) {
+                    warnings.add(w);
+                    unreadable.add(w);
+                }
+            }
             writeLeaks(audit, scan.siteOfIndex);
             writeSites(scan.sites, audit, scan.siteOfIndex);
             writeRegion(scan);
@@ -269,7 +279,8 @@ public final class Exporter {
                     scan.last,
                     scan.stopReason,
                     List.copyOf(warnings),
-                    System.nanoTime() - t0);
+                    System.nanoTime() - t0,
+                    List.copyOf(unreadable));
         } catch (SQLException e) {
             throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
         } catch (IOException e) {

@@ -96,6 +96,14 @@ public final class HtmlReport {
 
     private String warning;
 
+    /** The audit's warnings (part of the input could not be read); set by {@link #write}. */
+    private java.util.List<String> auditWarnings = java.util.List.of();
+
+    /** The audit's warnings, also on the page: part of the input could not be read. */
+    public java.util.List<String> auditWarnings() {
+        return auditWarnings;
+    }
+
     /**
      * What the report warns of, or {@code null}: {@link #RETIRED_UNCOVERED} when the journal's start was retired and
      * no checkpoint covers it. Set by {@link #write}.
@@ -115,6 +123,7 @@ public final class HtmlReport {
         boolean retired = io.framejournal.journal.ReplayStart.journalStartRetired(
                 region.layout().journal());
         AuditReport audit = new Auditor(region, at, Auditor.DEFAULT_DETAIL_LIMIT).run(Progress.none());
+        auditWarnings = audit.warnings();
         Watch watch = watch(audit);
         ReportScan scan = new ReportScan(region, at, COLUMNS, ROWS, watch.slots(), watch.marks());
         if (retired) {

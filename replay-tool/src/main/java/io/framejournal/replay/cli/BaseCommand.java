@@ -107,7 +107,8 @@ abstract class BaseCommand implements Callable<Integer> {
                         + "): " + found.unreadPast());
             }
             if (found.index() == JournalIndex.NONE) {
-                throw new IllegalArgumentException(option + " " + at + " is before the journal's first event");
+                throw new IllegalArgumentException(
+                        option + " " + at + " is before the journal's first event" + retiredPart(region));
             }
             return found.index();
         }
@@ -137,8 +138,25 @@ abstract class BaseCommand implements Callable<Integer> {
                     + (first == JournalIndex.NONE
                             ? "it is empty"
                             : JournalIndex.format(first) + " .. " + JournalIndex.format(last))
-                    + ")");
+                    + ")" + (first != JournalIndex.NONE && index < first ? retiredPart(region) : ""));
         }
         return index;
+    }
+
+    /**
+     * For a point before the journal's first kept record: what became of the part before it, when its files were
+     * retired ({@code retain}); else nothing.
+     */
+    private static String retiredPart(RegionInput region) {
+        try {
+            if (!io.framejournal.journal.ReplayStart.journalStartRetired(
+                    region.layout().journal())) {
+                return "";
+            }
+        } catch (RuntimeException unreadable) {
+            return "";
+        }
+        return ": that part of the journal was retired (`retain`); an archive of it, if one was kept (`retain"
+                + " --archive DIR`), is read as a region of its own (`framejournal state DIR --at …`)";
     }
 }

@@ -109,6 +109,12 @@ class HtmlReportTest {
             statuses++;
         }
         assertThat(statuses).as("statuses in `state`'s summary").isEqualTo(4);
+
+        Result retiredTime = Support.cli("state", region.toString(), "--at", "2020-01-01T00:00:00Z");
+        assertThat(retiredTime.exit()).isEqualTo(2);
+        assertThat(retiredTime.err())
+                .as("a time in the retired part says so")
+                .contains("is before the journal's first event: that part of the journal was retired (`retain`)");
     }
 
     private static Result ok(Result r) {

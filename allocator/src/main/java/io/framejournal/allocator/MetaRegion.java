@@ -428,6 +428,15 @@ public final class MetaRegion implements AutoCloseable {
         try {
             RegionStatus status = RegionStatus.read(layout.status());
             if (!status.clean()) {
+                String writer = io.framejournal.journal.WriterIdentity.describe(dir);
+                if (writer != null && writer.endsWith(", this process)")) {
+                    // the region's lock was free, so the MetaRegion that had it open here is gone: dropped unclosed
+                    io.framejournal.journal.WriterIdentity.forgetHere(dir);
+                    throw new RegionException("region " + dir + " was opened by this process and never closed: a"
+                            + " MetaRegion dropped without close() (collecting it released its lock); close every"
+                            + " region you open, and run MetaRegion.recover(dir, false) (`framejournal recover " + dir
+                            + "`) first");
+                }
                 throw new RegionException("region " + dir + " was not closed cleanly (its writer died?); run"
                         + " `framejournal recover " + dir + "` first");
             }

@@ -72,9 +72,15 @@ public record RegionStatus(boolean clean, long session, long checkpoint) {
         if (!"clean".equals(state) && !"open".equals(state)) {
             throw new RegionException(file + ": state must be clean or open");
         }
-        return new RegionStatus(
-                "clean".equals(state),
-                RegionConfig.longField(kv, "session", file),
-                RegionConfig.longField(kv, "checkpoint", file));
+        long session = RegionConfig.longField(kv, "session", file);
+        long checkpoint = RegionConfig.longField(kv, "checkpoint", file);
+        if (session < 0) {
+            throw new RegionException(file + ": session must be 0 or more, not " + session);
+        }
+        if (checkpoint < JournalIndex.NONE) { // -1 (none) or a journal index, which is never negative
+            throw new RegionException(
+                    file + ": checkpoint must be a journal index (0 or more) or -1, not " + checkpoint);
+        }
+        return new RegionStatus("clean".equals(state), session, checkpoint);
     }
 }

@@ -36,7 +36,13 @@ class UnreadableStatusTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"garbage", "state=closed\nsession=1\ncheckpoint=7\n", "missing"})
+    @ValueSource(
+            strings = {
+                "garbage",
+                "state=closed\nsession=1\ncheckpoint=7\n",
+                "state=clean\nsession=1\ncheckpoint=-5\n",
+                "missing"
+            })
     void audit_stats_and_state_say_the_status_is_unreadable(String status) throws IOException {
         Path copy = tmp.resolve("copy-" + Integer.toHexString(status.hashCode()));
         copyRegion(region, copy);

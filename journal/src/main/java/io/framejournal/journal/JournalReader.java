@@ -604,6 +604,11 @@ public final class JournalReader implements AutoCloseable {
         return FALLBACK;
     }
 
+    /** The directory whose file system {@link #pagesNeedCheck} describes ({@link ReadablePages#needed}). */
+    private Path pagesCheckedFor;
+
+    private boolean pagesNeedCheck;
+
     /** After a record read through the tailer from a mapped queue file: the next documents come from the mapping. */
     private void startFast(net.openhft.chronicle.bytes.Bytes<?> in, boolean usePadding) {
         if (!(in instanceof MappedBytes)) {
@@ -614,7 +619,12 @@ public final class JournalReader implements AutoCloseable {
             if (mapped != null) {
                 mapped.close();
             }
-            mapped = MappedQueueFile.open(file);
+            Path dir = file.toPath().getParent();
+            if (dir != null && !dir.equals(pagesCheckedFor)) {
+                pagesCheckedFor = dir; // one file-store lookup per directory, not per queue file (~0.4 ms each)
+                pagesNeedCheck = ReadablePages.needed(dir);
+            }
+            mapped = MappedQueueFile.open(file, pagesNeedCheck);
         }
         if (mapped != null) {
             fast = true;

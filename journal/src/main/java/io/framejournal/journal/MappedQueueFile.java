@@ -46,16 +46,20 @@ final class MappedQueueFile implements AutoCloseable {
     /** Pages populated at once by {@link #readable}: the reader moves through them without another call. */
     static final long READABLE_STEP = 1L << 20;
 
-    private MappedQueueFile(File file, FileChannel channel) {
+    private MappedQueueFile(File file, FileChannel channel, boolean checkPages) {
         this.file = file;
         this.channel = channel;
-        this.checkPages = ReadablePages.needed(file.toPath());
+        this.checkPages = checkPages;
     }
 
-    /** Opens a queue file read-only; {@code null} when it cannot be opened (the caller keeps using the tailer). */
-    static MappedQueueFile open(File file) {
+    /**
+     * Opens a queue file read-only; {@code null} when it cannot be opened (the caller keeps using the tailer).
+     * {@code checkPages}: whether its pages must be checked before they are read ({@link ReadablePages#needed} of its
+     * directory, which a reader of many queue files asks once).
+     */
+    static MappedQueueFile open(File file, boolean checkPages) {
         try {
-            return new MappedQueueFile(file, FileChannel.open(file.toPath(), StandardOpenOption.READ));
+            return new MappedQueueFile(file, FileChannel.open(file.toPath(), StandardOpenOption.READ), checkPages);
         } catch (IOException | RuntimeException e) {
             return null;
         }

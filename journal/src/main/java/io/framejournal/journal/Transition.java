@@ -55,8 +55,49 @@ public final class Transition {
         s.lastIndex = e.index;
     }
 
+    /** One more than the largest number {@link #undoneField} returns: fields numbered 0..FIELDS-1. */
+    public static final int FIELDS = 8;
+
+    /**
+     * The field an event of {@code kind} is about, when its {@code before} is that field's previous value (refcount,
+     * usage, obligations, raw references, list): a number below {@link #FIELDS}, the same for every kind about the same
+     * field (MINT and REDEEM, RAW_FORGET and RAW_RESTORE). -1 for a kind whose {@code before} is not a previous value
+     * (META_WRITE and META_DROP carry payloads) or that changes no slot.
+     */
+    public static int undoneField(EventKind kind) {
+        byte effect = EFFECT[kind.code() & 0xff];
+        return effect == SET_META || effect == CLEAR_META || effect == NO_EFFECT ? -1 : effect;
+    }
+
+    /**
+     * Sets the field {@code e} is about back to the value it held before {@code e} ({@code e.before}); nothing for a
+     * kind {@link #undoneField} says -1 of. {@code lastIndex} is left as it is. A state taken back through the first
+     * event about each field after a point is the state at that point (journal continuity), for those fields.
+     */
+    public static void undo(SlotState s, JournalEvent e) {
+        switch (EFFECT[e.kind.code() & 0xff]) {
+            case SET_REF:
+                s.refCount = e.before;
+                break;
+            case SET_USAGE:
+                s.usage = (byte) e.before;
+                break;
+            case SET_OBLIGATIONS:
+                s.obligations = e.before;
+                break;
+            case SET_RAW:
+                s.raw = e.before;
+                break;
+            case SET_LIST:
+                s.inList = (int) e.before;
+                break;
+            default:
+                break; // metadata payloads, and events that change no slot: nothing to take back from
+        }
+    }
+
     // What each kind does to a slot, as an effect code: the one mapping from kinds to the fields they set, read by
-    // redo (a SlotState) and redoEntry (ReplayState's packed words) alike.
+    // redo (a SlotState), redoEntry (ReplayState's packed words) and undo alike.
     private static final byte NO_EFFECT = 0;
     private static final byte SET_REF = 1;
     private static final byte SET_USAGE = 2;

@@ -75,4 +75,62 @@ class ReplayStateTest {
     private static long pick(SplittableRandom rnd) {
         return rnd.nextInt(4) == 0 ? rnd.nextLong() : VALUES[rnd.nextInt(VALUES.length)];
     }
+
+    /**
+     * {@link Transition#undo} takes back what {@link Transition#redo} did, for every kind whose {@code before} is the
+     * field's previous value, and names one field per kind ({@link Transition#undoneField}); metadata kinds and kinds
+     * that change no slot are left alone.
+     */
+    @Test
+    void undoTakesBackWhatRedoDidForEveryKindThatCarriesThePreviousValue() {
+        java.util.Map<Integer, java.util.Set<EventKind>> kindsByField = new java.util.HashMap<>();
+        for (EventKind kind : EventKind.values()) {
+            SlotState before = new SlotState();
+            before.refCount = 3;
+            before.usage = 2;
+            before.obligations = 4;
+            before.raw = 1;
+            before.inList = 7;
+            before.metaType = 2;
+            before.meta0 = 11;
+            before.meta1 = 12;
+            JournalEvent e = new JournalEvent().set(kind, OpCode.FRAME_CLONE, 0, 0, 0, 1);
+            e.before = switch (kind) {
+                case REFCOUNT -> 3;
+                case USAGE -> 2;
+                case MINT, REDEEM -> 4;
+                case RAW_FORGET, RAW_RESTORE -> 1;
+                case LIST -> 7;
+                default -> 5;
+            };
+            e.after = e.before + 1;
+            e.index = 9;
+            SlotState s = new SlotState();
+            s.copyFrom(before);
+            Transition.redo(s, e);
+            Transition.undo(s, e);
+            int field = Transition.undoneField(kind);
+            if (field >= 0) {
+                assertThat(field).isLessThan(Transition.FIELDS);
+                kindsByField
+                        .computeIfAbsent(field, f -> new java.util.HashSet<>())
+                        .add(kind);
+                assertThat(s.sameAs(before, false))
+                        .as("%s redone and undone: %s", kind, s.diff(before))
+                        .isTrue();
+            } else {
+                SlotState redone = new SlotState();
+                redone.copyFrom(before);
+                Transition.redo(redone, e);
+                assertThat(s.sameAs(redone, true)).as("%s is not undone", kind).isTrue();
+            }
+        }
+        assertThat(kindsByField.values())
+                .containsExactlyInAnyOrder(
+                        java.util.Set.of(EventKind.REFCOUNT),
+                        java.util.Set.of(EventKind.USAGE),
+                        java.util.Set.of(EventKind.MINT, EventKind.REDEEM),
+                        java.util.Set.of(EventKind.RAW_FORGET, EventKind.RAW_RESTORE),
+                        java.util.Set.of(EventKind.LIST));
+    }
 }

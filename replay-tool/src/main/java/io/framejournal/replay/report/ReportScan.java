@@ -8,6 +8,7 @@ import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RefCount;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SlotState;
+import io.framejournal.journal.Transition;
 import io.framejournal.replay.analysis.JournalEnd;
 import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
@@ -148,11 +149,11 @@ final class ReportScan {
     /**
      * Draws a journal whose early files were retired, from its oldest kept record, each frame's state there derived
      * back from a checkpoint ({@link #seededFrom}): the state at the journal's end is replayed from the newest usable
-     * checkpoint, then every field the drawing shows (refcount, obligations, raw references) is set to the value the
-     * first kept event about it started from ({@code before}: journal continuity, which the audit checks, makes that
-     * the value at the oldest kept record); a field no kept event touches has its end value all along. Without a
-     * usable checkpoint every frame starts free at the oldest kept record ({@link #seededFrom} stays
-     * {@link JournalIndex#NONE}).
+     * checkpoint, then every field whose events carry its previous value (refcount, usage, obligations, raw
+     * references, list: {@link Transition#undo}) is set to the value the first kept event about it started from
+     * (journal continuity, which the audit checks, makes that the value at the oldest kept record); a field no kept
+     * event touches has its end value all along. Without a usable checkpoint every frame starts free at the oldest kept
+     * record ({@link #seededFrom} stays {@link JournalIndex#NONE}).
      */
     void runRetired(Progress progress) {
         ReplayState start = stateAtOldestKeptRecord();
@@ -164,7 +165,8 @@ final class ReportScan {
 
     /**
      * Every frame's state at the kept journal's oldest record, derived from a checkpoint (see {@link #runRetired}),
-     * only its drawn fields exact; {@link #seededFrom} names the checkpoint. {@code null} without a usable checkpoint.
+     * exact but for metadata (whose events carry payloads, not previous values); {@link #seededFrom} names the
+     * checkpoint. {@code null} without a usable checkpoint.
      */
     ReplayState stateAtOldestKeptRecord() {
         Replays.Result end = Replays.upTo(region, JournalIndex.NONE, Progress.none());
@@ -177,44 +179,20 @@ final class ReportScan {
         return s;
     }
 
-    private static final int FIELDS = 3;
-
-    /** Which drawn field an event is about: 0 refcount, 1 obligations, 2 raw references, -1 none of them. */
-    private static int field(EventKind kind) {
-        switch (kind) {
-            case REFCOUNT:
-                return 0;
-            case MINT:
-            case REDEEM:
-                return 1;
-            case RAW_FORGET:
-            case RAW_RESTORE:
-                return 2;
-            default:
-                return -1;
-        }
-    }
-
     /** Turns the end state {@code s} into the state at the kept journal's first record (see {@link #runRetired}). */
     private void deriveStart(ReplayState s) {
-        java.util.BitSet set = new java.util.BitSet(nrSlots * FIELDS);
+        java.util.BitSet taken = new java.util.BitSet(nrSlots * Transition.FIELDS);
         JournalEvent e = new JournalEvent();
         SlotState slot = new SlotState();
         try (JournalReader reader = region.journal()) {
             while (reader.next(e)) {
-                int f = e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots ? field(e.kind) : -1;
-                if (f < 0 || set.get(e.slot * FIELDS + f)) {
+                int f = e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots ? Transition.undoneField(e.kind) : -1;
+                if (f < 0 || taken.get(e.slot * Transition.FIELDS + f)) {
                     continue;
                 }
-                set.set(e.slot * FIELDS + f);
+                taken.set(e.slot * Transition.FIELDS + f);
                 s.load(e.slot, slot);
-                if (f == 0) {
-                    slot.refCount = e.before;
-                } else if (f == 1) {
-                    slot.obligations = e.before;
-                } else {
-                    slot.raw = e.before;
-                }
+                Transition.undo(slot, e);
                 s.store(e.slot, slot);
             }
         }

@@ -87,9 +87,20 @@ class HtmlReportTest {
         assertThat(scan.seededFrom).isNotEqualTo(JournalIndex.NONE);
         int notFree = 0;
         for (int slot = 0; slot < input.nrSlots(); slot++) {
-            assertThat(new long[] {derived.refCount(slot), derived.obligations(slot), derived.raw(slot)})
+            assertThat(new long[] {
+                        derived.refCount(slot),
+                        derived.obligations(slot),
+                        derived.raw(slot),
+                        derived.usage(slot),
+                        derived.inList(slot)
+                    })
                     .as("frame %d at the oldest kept record", slot)
-                    .containsExactly(truth.refCount(slot), truth.obligations(slot), truth.raw(slot));
+                    .containsExactly(
+                            truth.refCount(slot),
+                            truth.obligations(slot),
+                            truth.raw(slot),
+                            truth.usage(slot),
+                            truth.inList(slot));
             notFree += derived.refCount(slot) == io.framejournal.journal.RefCount.UNUSED ? 0 : 1;
         }
         assertThat(notFree).as("frames in use where the kept journal starts").isPositive();

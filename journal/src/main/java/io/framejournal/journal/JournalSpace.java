@@ -2,7 +2,6 @@ package io.framejournal.journal;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
@@ -50,7 +49,6 @@ final class JournalSpace implements AutoCloseable {
     private static final int EDQUOT = 122;
 
     private final Path journalDir;
-    private FileStore store;
 
     private PosixAPI posix;
     private String unguardedBecause;
@@ -111,22 +109,14 @@ final class JournalSpace implements AutoCloseable {
      * covered.
      */
     private void requireRoomForNewFile(int len) {
-        if (unguardedBecause != null) {
-            return;
-        }
-        long free;
-        try {
-            if (store == null) {
-                store = Files.getFileStore(journalDir);
-            }
-            free = store.getUsableSpace();
-        } catch (IOException | RuntimeException e) {
-            return; // cannot tell: append unguarded
-        }
-        if (free < NEW_FILE_ROOM + len) {
-            throw new RegionException("no space left on the journal's disk: " + free + " bytes free in " + journalDir
-                    + ", where a record of " + len + " bytes and the queue file it may open need "
-                    + (NEW_FILE_ROOM + len) + "; it was not written (free space, then recover the region)");
+        if (unguardedBecause == null) {
+            requireFree(
+                    journalDir,
+                    NEW_FILE_ROOM + len,
+                    "where a record of " + len + " bytes and the queue file it may"
+                            + " open need " + (NEW_FILE_ROOM + len)
+                            + "; it was not written (free space, then recover the"
+                            + " region)");
         }
     }
 
@@ -136,7 +126,18 @@ final class JournalSpace implements AutoCloseable {
      * them, and a full disk there faults inside Chronicle.
      */
     static void requireRoomToOpen(Path journalDir) {
-        Path existing = journalDir.toAbsolutePath();
+        requireFree(
+                journalDir,
+                NEW_FILE_ROOM,
+                "a writer needs " + NEW_FILE_ROOM + " to open the journal (free space," + " then try again)");
+    }
+
+    /**
+     * Refuses with "no space left" when the file system {@code dir} lies on (or will, for a directory not created yet)
+     * has fewer than {@code need} bytes free; nothing when that cannot be told.
+     */
+    private static void requireFree(Path dir, long need, String what) {
+        Path existing = dir.toAbsolutePath();
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent(); // a journal not created yet: the disk it will be created on
         }
@@ -144,11 +145,11 @@ final class JournalSpace implements AutoCloseable {
         try {
             free = Files.getFileStore(existing).getUsableSpace();
         } catch (IOException | RuntimeException e) {
-            return; // cannot tell: open unguarded
+            return; // cannot tell: unguarded
         }
-        if (free < NEW_FILE_ROOM) {
-            throw new RegionException("no space left on the journal's disk: " + free + " bytes free in " + journalDir
-                    + ", a writer needs " + NEW_FILE_ROOM + " to open the journal (free space, then try again)");
+        if (free < need) {
+            throw new RegionException(
+                    "no space left on the journal's disk: " + free + " bytes free in " + dir + ", " + what);
         }
     }
 

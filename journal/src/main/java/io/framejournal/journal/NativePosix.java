@@ -5,7 +5,8 @@ import net.openhft.posix.internal.noop.NoOpPosixAPI;
 
 /**
  * Chronicle's POSIX binding ({@code net.openhft.posix}, through JNR), loaded on first use: the journal's guards against
- * a full disk ({@link JournalSpace}, {@link ReadablePages}) call it, and a JVM that never needs them never loads it.
+ * a full disk ({@link JournalSpace}, {@link ReadablePages}) and the {@link Pretoucher} call it, and a JVM that never
+ * needs them never loads it.
  */
 final class NativePosix {
     /** The binding, or {@code null} where there is none (another OS, or no native library for it). */

@@ -10,7 +10,6 @@ import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.Wire;
 import net.openhft.posix.PosixAPI;
-import net.openhft.posix.internal.noop.NoOpPosixAPI;
 
 /**
  * Faults in, on a background thread, the pages of the journal's queue file just ahead of where records are appended,
@@ -159,15 +158,9 @@ public final class Pretoucher implements AutoCloseable {
     }
 
     private void run() {
-        PosixAPI posix;
-        try {
-            posix = PosixAPI.posix();
-        } catch (Throwable t) {
-            problem = "no POSIX binding (" + t + ")";
-            return;
-        }
-        if (posix instanceof NoOpPosixAPI) {
-            problem = "no POSIX binding on this platform";
+        PosixAPI posix = NativePosix.API;
+        if (posix == null) {
+            problem = "no POSIX binding on this platform (or no native library for it)";
             return;
         }
         long seen = -1;

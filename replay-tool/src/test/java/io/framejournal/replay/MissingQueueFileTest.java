@@ -64,7 +64,7 @@ class MissingQueueFileTest {
             }
         }
         cut = tmp.resolve("cut");
-        copy(whole, cut);
+        Support.copyTree(whole, cut);
         List<Path> files = queueFiles(cut);
         assertThat(files).hasSizeGreaterThanOrEqualTo(2);
         Files.delete(files.get(files.size() - 1));
@@ -146,19 +146,6 @@ class MissingQueueFileTest {
             return s.filter(p -> p.getFileName().toString().endsWith(".cq4"))
                     .sorted()
                     .toList();
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
         }
     }
 }

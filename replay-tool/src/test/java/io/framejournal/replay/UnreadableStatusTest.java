@@ -45,7 +45,7 @@ class UnreadableStatusTest {
             })
     void audit_stats_and_state_say_the_status_is_unreadable(String status) throws IOException {
         Path copy = tmp.resolve("copy-" + Integer.toHexString(status.hashCode()));
-        copyRegion(region, copy);
+        Support.copyTree(region, copy);
         if (status.equals("missing")) {
             Files.delete(copy.resolve("region.status"));
         } else {
@@ -78,18 +78,5 @@ class UnreadableStatusTest {
                     .containsPattern("\"warnings\": \\[\\s*\"region status unreadable \\(");
         }
         assertThat(Support.checksums(copy)).isEqualTo(before);
-    }
-
-    private static void copyRegion(Path from, Path to) throws IOException {
-        try (var s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.framejournal.tests.cli;
 
+import static io.framejournal.tests.cli.JarRunner.assertOneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.framejournal.tests.cli.JarRunner.Result;
@@ -30,16 +31,6 @@ class BadInputCliTest {
 
     private Result run(String... args) {
         return JarRunner.jar(tmp, 60, args);
-    }
-
-    private static void assertOneLineError(Result r, String expected) {
-        assertThat(r.exit()).as("stdout %s stderr %s", r.out(), r.err()).isEqualTo(2);
-        assertThat(r.errLines())
-                .singleElement()
-                .asString()
-                .startsWith("framejournal: ")
-                .contains(expected);
-        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.framejournal.tests.cli;
 
+import static io.framejournal.tests.cli.JarRunner.assertOneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.framejournal.journal.JournalEvent;
@@ -99,16 +100,6 @@ class ExportSqlCliTest {
         Result json = run("sql", tmp.resolve("runs/b/region").toString(), "SELECT count(*) AS n FROM events", "--json");
         assertThat(json.exit()).as(json.err()).isZero();
         assertThat(json.out()).contains("\"rowCount\": 1").contains(Long.toString(expected.get("b")));
-    }
-
-    private static void assertOneLineError(Result r, String expected) {
-        assertThat(r.exit()).as("stdout %s stderr %s", r.out(), r.err()).isEqualTo(2);
-        assertThat(r.errLines())
-                .singleElement()
-                .asString()
-                .startsWith("framejournal: ")
-                .contains(expected);
-        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
     }
 
     @Test

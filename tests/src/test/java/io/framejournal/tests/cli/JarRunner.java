@@ -1,5 +1,7 @@
 package io.framejournal.tests.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +26,20 @@ final class JarRunner {
         List<String> errLines() {
             return err.isBlank() ? List.of() : List.of(err.strip().split("\n"));
         }
+    }
+
+    /**
+     * What bad input must give: exit 2, exactly one line on stderr, {@code framejournal: …} containing
+     * {@code expected}, and no stack trace.
+     */
+    static void assertOneLineError(Result r, String expected) {
+        assertThat(r.exit()).as("stdout %s stderr %s", r.out(), r.err()).isEqualTo(2);
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("framejournal: ")
+                .contains(expected);
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
     }
 
     /** The repository root, from the {@code framejournal.root} property Surefire sets. */

@@ -46,13 +46,8 @@ class OutputPathsCliTest {
     }
 
     private static void assertOneLineError(Result r, String expected) {
-        assertThat(r.exit()).as("stdout %s stderr %s", r.out(), r.err()).isEqualTo(2);
-        assertThat(r.errLines())
-                .singleElement()
-                .asString()
-                .startsWith("framejournal: ")
-                .contains(expected);
-        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+        JarRunner.assertOneLineError(r, expected);
+        assertThat(r.err()).doesNotContain("Exception");
     }
 
     /** Files whose name marks them as a half-written report ({@code .NAME.<hex>.tmp}). */

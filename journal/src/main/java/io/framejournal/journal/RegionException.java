@@ -134,8 +134,39 @@ public class RegionException extends RuntimeException {
         return s;
     }
 
-    private static String firstLine(String s) {
+    /**
+     * The first line of {@code s}, safe to print on a terminal: what follows its first {@code \n} (a stack trace, a
+     * memory map) is dropped, and any other control character left in it is written as {@code \}uXXXX. Chronicle
+     * quotes a damaged file's bytes in its messages: one flipped bit in a queue's metadata turned an {@code M} of its
+     * roll-cycle format into a carriage return, which split the "one-line" error, and an escape sequence read from a
+     * hostile file must not reach the user's terminal. Bidi overrides and line separators are escaped as well.
+     */
+    public static String firstLine(String s) {
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return printable(nl < 0 ? s : s.substring(0, nl));
+    }
+
+    private static String printable(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            boolean unsafe = ch < 0x20 && ch != '\t'
+                    || (ch >= 0x7f && ch <= 0x9f)
+                    || ch == 0x2028
+                    || ch == 0x2029
+                    || (ch >= 0x202a && ch <= 0x202e)
+                    || (ch >= 0x2066 && ch <= 0x2069);
+            if (unsafe && out == null) {
+                out = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (out != null) {
+                if (unsafe) {
+                    out.append(String.format("\\u%04x", (int) ch));
+                } else {
+                    out.append(ch);
+                }
+            }
+        }
+        return out == null ? s : out.toString();
     }
 }

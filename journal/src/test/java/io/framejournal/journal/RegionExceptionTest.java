@@ -89,4 +89,16 @@ class RegionExceptionTest {
         assertThat(RegionException.oneLine(new InternalError("something else")))
                 .isEqualTo("InternalError: something else");
     }
+
+    @Test
+    void bytesQuotedFromADamagedFileCannotSplitTheLineOrReachTheTerminal() {
+        // what Chronicle threw on a metadata.cq4t whose roll-cycle format had one bit flipped: M (0x4d) became CR
+        assertThat(RegionException.oneLine(new IllegalStateException(
+                        "Can't find an appropriate RollCycles to override to of length yyyyM\rdd-HHmm'V'")))
+                .isEqualTo("IllegalStateException: Can't find an appropriate RollCycles to override to of length"
+                        + " yyyyM\\u000ddd-HHmm'V'");
+        assertThat(RegionException.oneLine(new RegionException("a\u001b[2Jb\u2028c\u202ed\u0085e\tf")))
+                .isEqualTo("a\\u001b[2Jb\\u2028c\\u202ed\\u0085e\tf");
+        assertThat(RegionException.firstLine("plain text, as it was")).isEqualTo("plain text, as it was");
+    }
 }

@@ -199,8 +199,7 @@ public final class FrameJournalCli implements Runnable {
         if (s == null) {
             return "";
         }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
+        return RegionException.firstLine(s).strip();
     }
 
     /** The version, from the build ({@code version.properties}). */

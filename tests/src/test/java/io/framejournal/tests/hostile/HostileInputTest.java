@@ -199,6 +199,12 @@ class HostileInputTest {
                     d -> flipBits(new RegionLayout(d).journal().resolve("metadata.cq4t"), new SplittableRandom(r)),
                     EnumSet.noneOf(Op.class)));
         }
+        // a seed found on a fresh clone (-2383909433775263771's case 29): Chronicle quotes the damaged roll-cycle
+        // format in its message, and an M turned carriage return split the one-line error
+        cases.add(new Case(
+                CQ4T_FLIPPED + ": a carriage return in the roll-cycle format",
+                d -> flipFirst(new RegionLayout(d).journal().resolve("metadata.cq4t"), "yyyyMM", 5, 0x40),
+                EnumSet.noneOf(Op.class)));
         Set<Op> slotUsers = EnumSet.of(Op.SLOTS, Op.OPEN, Op.RECOVER);
         cases.add(new Case("slot table missing", d -> Files.delete(slots(d)), slotUsers));
         cases.add(new Case("slot table empty", d -> truncate(slots(d), 0), slotUsers));
@@ -568,6 +574,22 @@ class HostileInputTest {
                 raf.write(b ^ (1 << rnd.nextInt(8)));
             }
         }
+    }
+
+    /** Flips {@code mask} in the byte at {@code offset} into the first occurrence of {@code ascii} in {@code f}. */
+    static void flipFirst(Path f, String ascii, int offset, int mask) throws IOException {
+        byte[] bytes = Files.readAllBytes(f);
+        byte[] needle = ascii.getBytes(StandardCharsets.US_ASCII);
+        for (int at = 0; at + needle.length <= bytes.length; at++) {
+            if (java.util.Arrays.equals(bytes, at, at + needle.length, needle, 0, needle.length)) {
+                try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+                    raf.seek(at + offset);
+                    raf.write(bytes[at + offset] ^ mask);
+                }
+                return;
+            }
+        }
+        throw new AssertionError(ascii + " not found in " + f);
     }
 
     static void truncate(Path f, long size) throws IOException {

@@ -8,10 +8,13 @@ import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Trees;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.hash.Data;
@@ -105,17 +108,70 @@ public final class SlotTable implements SlotSource {
                     + " (audit can still replay its journal)");
         }
         checkHeader(file);
+        ByteBuffer readyWord = recover ? readyWord(file) : null;
         ChronicleMap<Integer, byte[]> map;
         try {
             map = recover
                     ? builder(nrSlots).recoverPersistedTo(f, true)
                     : builder(nrSlots).createPersistedTo(f);
         } catch (IOException | RuntimeException e) {
+            if (heldByAnotherMap(e)) {
+                if (readyWord != null) {
+                    restoreReadyWord(file, readyWord);
+                }
+                throw new RegionException("slot table " + file + " is still held by another open Chronicle Map (its"
+                        + " file lock): a region of this process still has it, or one dropped without close() whose"
+                        + " memory has not been released yet; close that region first, or retry once it is collected."
+                        + " The file itself was not changed");
+            }
             throw new RegionException("slot table " + file + " is unreadable: " + RegionException.oneLine(e));
         }
         SlotTable table = new SlotTable(map, nrSlots, null);
         table.validate(file);
         return table;
+    }
+
+    /**
+     * The word of a Chronicle Map's header that says whether the map is ready (its top bit set: "not complete"), when
+     * it says ready. Chronicle's recovery sets that bit before it asks for its exclusive file lock, and leaves it set
+     * when the lock is refused: a table another map of this process still held read as never finished afterwards.
+     */
+    private static ByteBuffer readyWord(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer word = ByteBuffer.allocate(READY_WORD_LENGTH);
+            while (word.hasRemaining() && ch.read(word, READY_WORD_AT + word.position()) > 0) {
+                // read on until the word is whole or the file ends
+            }
+            boolean ready = !word.hasRemaining() && (word.get(READY_WORD_LENGTH - 1) & 0x80) == 0;
+            return ready ? word.flip() : null;
+        }
+    }
+
+    /** Puts back the word {@link #readyWord} read, after a recovery Chronicle refused for its file lock. */
+    private static void restoreReadyWord(Path file, ByteBuffer word) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            while (word.hasRemaining()) {
+                ch.write(word, READY_WORD_AT + word.position());
+            }
+        }
+    }
+
+    /** Where the word {@link #readyWord} reads sits: after the header's 8-byte checksum, little-endian. */
+    private static final int READY_WORD_AT = 8;
+
+    private static final int READY_WORD_LENGTH = 4;
+
+    /**
+     * Whether opening failed on Chronicle Map's own file lock: another map over the same file holds it. A region's
+     * writer lock keeps other processes out before the table is opened, so the holder is a map in this process.
+     */
+    private static boolean heldByAnotherMap(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof net.openhft.chronicle.hash.ChronicleFileLockException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

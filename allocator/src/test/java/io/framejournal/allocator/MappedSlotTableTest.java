@@ -124,4 +124,32 @@ class MappedSlotTableTest {
     private static String sha256(Path f) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
     }
+
+    /**
+     * A table another map of this process still holds (a region dropped without close, not yet collected) is named as
+     * held, not as unreadable: nothing is wrong with the file.
+     */
+    @Test
+    void aTableStillHeldByAnotherMapIsNamedAsHeldNotAsUnreadable() throws Exception {
+        Path file = tmp.resolve("held.cm3");
+        int nrSlots = 64;
+        SlotTable.create(file, nrSlots).close();
+        try (SlotTable holder = SlotTable.open(file, nrSlots, false)) {
+            byte[] before = Files.readAllBytes(file);
+            assertThatThrownBy(() -> SlotTable.open(file, nrSlots, true))
+                    .isInstanceOf(RegionException.class)
+                    .hasMessageContaining("still held by another open Chronicle Map")
+                    .hasMessageContaining("close that region first")
+                    .hasMessageNotContaining("unreadable")
+                    .hasMessageNotContaining("\n");
+            assertThat(Files.readAllBytes(file))
+                    .as("the refused open changed nothing")
+                    .isEqualTo(before);
+            assertThat(holder.nrSlots()).isEqualTo(nrSlots);
+        }
+        // Chronicle marks the header "not complete" before it asks for the lock; left so, a plain open then refused it
+        try (SlotTable again = SlotTable.open(file, nrSlots, false)) {
+            assertThat(again.nrSlots()).isEqualTo(nrSlots);
+        }
+    }
 }

@@ -144,7 +144,10 @@ public final class MetaRegion implements AutoCloseable {
         return redoPoints == null ? 0 : redoPoints.written();
     }
 
-    /** Why the redo point keeper stopped early, or {@code null} (also when there is none). */
+    /**
+     * Why the redo point keeper's last try failed (it tries again every period, and this clears once a point is
+     * written), or {@code null} when all is well (also when there is none).
+     */
     public String redoPointProblem() {
         return redoPoints == null ? null : redoPoints.problem();
     }
@@ -155,16 +158,14 @@ public final class MetaRegion implements AutoCloseable {
      * from a moment of its choosing (before a long pause, after a burst).
      *
      * @return the point recorded (or the previous one, if no call ended since), {@code null} before any record
-     * @throws IllegalStateException when the region is closed or its options record no redo point, or the keeper failed
+     * @throws IllegalStateException when the region is closed or its options record no redo point
+     * @throws RegionException when the point cannot be recorded now (the keeper tries again at its next period)
      */
     public io.framejournal.journal.RedoPoint recordRedoPoint() {
         ensureOpen();
         if (redoPoints == null) {
             throw new IllegalStateException(
                     "this region records no redo point: open it with RegionOptions.withRedoPoint(period)");
-        }
-        if (redoPoints.problem() != null) {
-            throw new IllegalStateException(redoPoints.problem());
         }
         try {
             return redoPoints.keep();
@@ -183,9 +184,7 @@ public final class MetaRegion implements AutoCloseable {
             return;
         }
         try {
-            if (redoPoints.problem() == null) {
-                redoPoints.keep();
-            }
+            redoPoints.keep();
         } catch (IOException | RuntimeException ignored) {
             // the previous point stays valid: recovery replays a little more
         } finally {

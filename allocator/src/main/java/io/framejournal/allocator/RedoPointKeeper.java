@@ -20,11 +20,18 @@ import java.util.concurrent.locks.LockSupport;
  * replays only the journal after it.
  *
  * <p>It never blocks or slows a writer beyond the append lock it takes for a few lane reads each period, and it never
- * throws into one: a failure stops it and is kept as {@link #problem()} (the last point written stays valid; recovery
- * just replays more).
+ * throws into one: a failure (the slot table's disk refusing a flush for a moment) is kept as {@link #problem()} and
+ * tried again the next period; the first point written after it clears it. Meanwhile the last point written stays
+ * valid: recovery just replays more.
  */
 final class RedoPointKeeper implements AutoCloseable {
-    private final JournalWriter journal;
+    /** Where the point comes from: {@link JournalWriter#redoPoint()}. */
+    @FunctionalInterface
+    interface Source {
+        RedoPoint redoPoint();
+    }
+
+    private final Source journal;
     private final RedoPointFile file;
     private final FileChannel table;
     private final long periodNanos;
@@ -32,9 +39,10 @@ final class RedoPointKeeper implements AutoCloseable {
     private volatile boolean stop;
     private volatile String problem;
     private volatile long written;
+    private volatile long failures;
     private RedoPoint last;
 
-    private RedoPointKeeper(JournalWriter journal, RedoPointFile file, FileChannel table, Duration period) {
+    private RedoPointKeeper(Source journal, RedoPointFile file, FileChannel table, Duration period) {
         this.journal = journal;
         this.file = file;
         this.table = table;
@@ -44,6 +52,10 @@ final class RedoPointKeeper implements AutoCloseable {
     }
 
     static RedoPointKeeper start(JournalWriter journal, Path redoFile, Path slotTable, Duration period) {
+        return start((Source) journal::redoPoint, redoFile, slotTable, period);
+    }
+
+    static RedoPointKeeper start(Source journal, Path redoFile, Path slotTable, Duration period) {
         RedoPointFile file = RedoPointFile.openForWrite(redoFile);
         FileChannel table;
         try {
@@ -69,11 +81,15 @@ final class RedoPointKeeper implements AutoCloseable {
             try {
                 keep();
             } catch (RuntimeException | IOException e) {
-                problem = "the redo point could not be recorded (" + RegionException.oneLine(e)
-                        + "); recovery replays from the last one written";
-                return;
+                failed(e); // tried again next period
             }
         }
+    }
+
+    private void failed(Exception e) {
+        failures++;
+        problem = "the redo point could not be recorded (" + RegionException.oneLine(e)
+                + "); recovery replays from the last one written, and the keeper tries again every period";
     }
 
     /**
@@ -82,15 +98,21 @@ final class RedoPointKeeper implements AutoCloseable {
      * @return the newest point recorded, or {@code null} when the journal has no record of this writer yet
      */
     synchronized RedoPoint keep() throws IOException {
-        RedoPoint p = journal.redoPoint();
-        if (p == null || p.equals(last)) {
+        try {
+            RedoPoint p = journal.redoPoint();
+            if (p != null && !p.equals(last)) {
+                table.force(
+                        false); // every slot store before p is in the page cache now; put it on disk before naming p
+                file.write(p);
+                last = p;
+                written++;
+            }
+            problem = null; // the point is as current as it can be again
             return last;
+        } catch (RuntimeException | IOException e) {
+            failed(e);
+            throw e;
         }
-        table.force(false); // every slot store before p is in the page cache now; put it on disk before naming p
-        file.write(p);
-        last = p;
-        written++;
-        return p;
     }
 
     /** Redo points written in this session. */
@@ -98,9 +120,14 @@ final class RedoPointKeeper implements AutoCloseable {
         return written;
     }
 
-    /** Why the keeper stopped early, or {@code null}. */
+    /** Why the last try to record the point failed, until one succeeds again; else {@code null}. */
     String problem() {
         return problem;
+    }
+
+    /** Tries that failed in this session, whether or not a later one succeeded. */
+    long failures() {
+        return failures;
     }
 
     /** Stops the thread and waits for it; the file keeps the last point written. */

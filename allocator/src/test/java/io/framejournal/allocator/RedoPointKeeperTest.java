@@ -1,0 +1,67 @@
+package io.framejournal.allocator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.framejournal.journal.RedoPoint;
+import io.framejournal.journal.RedoPointFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The redo point keeper outlives a failure: it keeps the reason while it lasts, tries again every period, and the
+ * first point written after it clears the reason. It used to stop for good at its first error, so one moment of a
+ * refused flush left a region that ran for weeks replaying its whole journal after a crash.
+ */
+class RedoPointKeeperTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFailedTryIsReportedAndTriedAgainUntilAPointIsWritten() throws IOException {
+        Path redo = tmp.resolve("redo.point");
+        Path table = Files.write(tmp.resolve("slots.cm3"), new byte[4096]);
+        AtomicReference<RuntimeException> failing = new AtomicReference<>(new IllegalStateException("disk away"));
+        AtomicInteger tries = new AtomicInteger();
+        RedoPointKeeper.Source source = () -> {
+            tries.incrementAndGet();
+            RuntimeException e = failing.get();
+            if (e != null) {
+                throw e;
+            }
+            return new RedoPoint(0x1_0000_002aL, 42, 7, true);
+        };
+        try (RedoPointKeeper keeper = RedoPointKeeper.start(source, redo, table, Duration.ofMillis(5))) {
+            Awaitility.await("two failed tries, the keeper still running")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> keeper.failures() >= 2);
+            assertThat(keeper.problem())
+                    .contains("the redo point could not be recorded")
+                    .contains("disk away")
+                    .contains("tries again every period");
+            assertThat(keeper.written()).isZero();
+            assertThatThrownBy(keeper::keep)
+                    .as("an explicit try while it fails says why")
+                    .hasMessageContaining("disk away");
+
+            failing.set(null);
+            Awaitility.await("a point written once the cause is gone")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> keeper.written() == 1);
+            Awaitility.await("the reason cleared by the point written")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> keeper.problem() == null);
+            assertThat(tries.get()).isGreaterThan(2);
+        }
+        RedoPointFile.Read read = RedoPointFile.read(redo);
+        assertThat(read.problem()).isNull();
+        assertThat(read.point()).isEqualTo(new RedoPoint(0x1_0000_002aL, 42, 7, true));
+    }
+}

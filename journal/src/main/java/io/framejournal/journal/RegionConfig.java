@@ -65,8 +65,9 @@ public record RegionConfig(int formatVersion, int pageSize, long maxPaddr, Journ
     public void requireWritable(Path dir) {
         if (formatVersion != FORMAT_VERSION) {
             throw new RegionException(dir + " is a format-" + formatVersion + " region; this build appends format "
-                    + FORMAT_VERSION + " only, so it cannot open, recover or write it (audit, history, state, dump and"
-                    + " stats still read it)");
+                    + FORMAT_VERSION
+                    + " only, so it cannot open, recover or write it (every read-only command still reads it:"
+                    + " audit, history, state, dump, diff, stats, report, export, sql)");
         }
     }
 

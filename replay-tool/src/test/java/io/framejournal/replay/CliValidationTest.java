@@ -296,4 +296,89 @@ class CliValidationTest {
         }
         assertThat(Files.readString(file)).isEqualTo("a file, not a directory\n");
     }
+
+    @Test
+    void optionsThatOnlyMeanSomethingWithAnotherAreRefusedWithoutIt() {
+        String none = tmp.resolve("needs").toString();
+        oneLineError(Support.cli("checkpoint", none, "--every", "5s"), "--every needs --follow");
+        oneLineError(
+                Support.cli("simulate", "--dir", none, "--keep-checkpoints", "2"),
+                "--keep-checkpoints needs --checkpoint-every");
+        oneLineError(
+                Support.cli(
+                        "simulate",
+                        "--dir",
+                        none,
+                        "--checkpoint-every",
+                        "1s",
+                        "--retain",
+                        "2",
+                        "--keep-checkpoints",
+                        "2"),
+                "give --retain or --keep-checkpoints, not both");
+        assertThat(Files.exists(tmp.resolve("needs"))).as("nothing was created").isFalse();
+    }
+
+    @Test
+    void generateCompletionRefusesWordsItDoesNotTake() {
+        Result script = Support.cli("generate-completion");
+        assertThat(script.exit()).isZero();
+        assertThat(script.out()).startsWith("#!/usr/bin/env bash");
+        for (String[] args : new String[][] {{"generate-completion", "--json"}, {"generate-completion", "zsh"}}) {
+            Result r = Support.cli(args);
+            oneLineError(r, args[1]);
+            assertThat(r.out())
+                    .as("no script for a command line it did not take")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aHandleThatIsNoHandleIsNamedWholeWithBothFormsItTakes() {
+        for (String h : List.of("1:x", "x", "1-57")) {
+            oneLineError(
+                    Support.cli("dump", sample.toString(), "--handle", h),
+                    "--handle '" + h + "' is not a handle: give it as printed, session:counter (e.g. 1:57), or its id");
+        }
+    }
+
+    /**
+     * {@code checkpoint --follow} and {@code dump --follow} end, once caught up, at a region that was closed or recovered
+     * before they began: no REGION_CLOSE follows a checkpoint taken at the close, nor a recovery. They waited forever.
+     */
+    @Test
+    void aFollowEndsAtARegionClosedOrRecoveredBeforeIt() throws Exception {
+        Path region = tmp.resolve("closed-before");
+        assertThat(Support.cli("simulate", "--dir", region.toString(), "--max-paddr", "0x400000", "--ops", "50")
+                        .exit())
+                .isZero();
+        assertThat(Support.cli("checkpoint", region.toString()).exit()).isZero(); // at the REGION_CLOSE
+        Result closed = followed("checkpoint", region.toString(), "--follow");
+        assertThat(closed.exit()).as(closed.err()).isZero();
+        assertThat(closed.out()).contains("nothing new since the checkpoint");
+
+        Path status = region.resolve("region.status");
+        Files.writeString(status, Files.readString(status).replace("state=clean", "state=open")); // a writer died
+        assertThat(Support.cli("recover", region.toString()).exit()).isZero();
+        Result checkpoint = followed("checkpoint", region.toString(), "--follow");
+        assertThat(checkpoint.exit()).as(checkpoint.err()).isZero();
+        assertThat(checkpoint.out()).contains("wrote checkpoints/");
+        Result dump = followed("dump", region.toString(), "--follow", "--kind", "RECOVERY");
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        assertThat(dump.out()).contains("finished");
+        assertThat(dump.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("framejournal: followed to the writer's close");
+    }
+
+    /** Runs a following command line on another thread and waits for it to end by itself. */
+    private static Result followed(String... args) throws Exception {
+        java.util.concurrent.CompletableFuture<Result> run =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> Support.cli(args));
+        await("`" + String.join(" ", args) + "` ends by itself")
+                .atMost(Duration.ofMinutes(2))
+                .until(run::isDone);
+        return run.get();
+    }
 }

@@ -109,7 +109,7 @@ public final class Follow {
                 long now = System.nanoTime();
                 lastTick = now;
                 listener.tick(now);
-                if (closed) {
+                if (closed || region.closedAt(last)) { // closedAt: a region closed, or recovered, before we caught up
                     return End.CLOSED;
                 }
                 if (until != null && until.isTime() && System.currentTimeMillis() * 1_000_000L > until.value()) {

@@ -103,6 +103,19 @@ public record RegionInput(
         return status != null && status.clean();
     }
 
+    /**
+     * Whether the region is closed, as of now, with its journal ending at {@code lastIndex}: its status, read again,
+     * says clean (closed by its writer, or recovered) and names {@code lastIndex} as where it was left. A follow caught
+     * up there has nothing more to wait for (a recovery writes no REGION_CLOSE). An archive never is.
+     */
+    public boolean closedAt(long lastIndex) {
+        if (archive() || lastIndex == io.framejournal.journal.JournalIndex.NONE) {
+            return false;
+        }
+        RegionInput now = statusNow();
+        return now.clean() && now.status().checkpoint() == lastIndex;
+    }
+
     public boolean hasSlotTable() {
         return Files.isRegularFile(layout.slots());
     }

@@ -10,8 +10,10 @@ import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.render.TextRenderer;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** What every subcommand shares: the output streams, {@code --json}, the progress bar and the exit-code rules. */
 abstract class BaseCommand implements Callable<Integer> {
@@ -20,6 +22,14 @@ abstract class BaseCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Write JSON (schema in docs/JSON.md) instead of text.")
     boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Whether the user gave {@code option} (an option with a default value holds it either way). */
+    boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
 
     PrintStream out() {
         return root.out;

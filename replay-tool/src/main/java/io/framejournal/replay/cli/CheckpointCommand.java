@@ -53,6 +53,10 @@ final class CheckpointCommand extends BaseCommand {
     @Override
     public Integer call() {
         Checkpointer.Policy policy = Converters.checkpointPolicy("--every", every, "--keep", keep);
+        if (!follow && given("--every")) {
+            throw new IllegalArgumentException(
+                    "--every needs --follow: without it one checkpoint is taken, at the journal's end");
+        }
         RegionInput region = RegionInput.open(dir);
         if (region.archive()) {
             throw io.framejournal.journal.Retention.notARegion(dir);
@@ -77,14 +81,22 @@ final class CheckpointCommand extends BaseCommand {
             long from = c.lastCheckpointIndex();
             c.catchUpFully();
             write(c, from);
-            while (follow && !interrupted.get() && c.problem() == null && !c.writerClosed()) {
+            while (follow && !interrupted.get() && c.problem() == null) {
                 long before = c.lastCheckpointIndex();
-                if (c.catchUp() == 0) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                }
-                if (c.due() || c.writerClosed()) {
+                boolean idle = c.catchUp() == 0;
+                // closed: a REGION_CLOSE read, or, caught up, a region its status calls clean at the last record
+                // read (closed before this follow began, or recovered: no REGION_CLOSE comes then)
+                boolean closed =
+                        c.writerClosed() || (idle && region.closedAt(c.replay().lastRecord()));
+                if (c.due() || (closed && c.replay().lastRecord() != before)) {
                     c.catchUpFully();
                     write(c, before);
+                }
+                if (closed) {
+                    break;
+                }
+                if (idle) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 }
             }
             if (c.problem() != null) {

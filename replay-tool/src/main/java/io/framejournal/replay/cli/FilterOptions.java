@@ -167,12 +167,19 @@ final class FilterOptions {
     static long handle(String text) {
         String t = text.trim();
         int colon = t.indexOf(':');
-        if (colon < 0) {
-            return number("--handle", t, 0, Long.MAX_VALUE);
+        try {
+            if (colon < 0) {
+                return number("--handle", t, 0, Long.MAX_VALUE);
+            }
+            long session = number("--handle", t.substring(0, colon), 0, (1L << (63 - Fmt.SESSION_SHIFT)) - 1);
+            long counter = number("--handle", t.substring(colon + 1), 0, (1L << Fmt.SESSION_SHIFT) - 1);
+            return session << Fmt.SESSION_SHIFT | counter;
+        } catch (IllegalArgumentException e) {
+            // the whole value as given, and both forms a handle takes (a part alone, "'x' is not a number", says
+            // neither)
+            throw new IllegalArgumentException("--handle '" + text + "' is not a handle: give it as printed,"
+                    + " session:counter (e.g. 1:57), or its id (decimal or 0x… hex)");
         }
-        long session = number("--handle", t.substring(0, colon), 0, (1L << (63 - Fmt.SESSION_SHIFT)) - 1);
-        long counter = number("--handle", t.substring(colon + 1), 0, (1L << Fmt.SESSION_SHIFT) - 1);
-        return session << Fmt.SESSION_SHIFT | counter;
     }
 
     static Position position(String option, String text) {

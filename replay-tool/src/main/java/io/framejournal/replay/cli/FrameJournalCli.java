@@ -89,6 +89,12 @@ public final class FrameJournalCli implements Runnable {
             cl = new CommandLine(root);
         }
         versionEverywhere(cl, new Version());
+        CommandLine completion = cl.getSubcommands().get("generate-completion");
+        if (completion != null) {
+            // picocli marks its completion command a help command, whose parse stops at its name: every word after
+            // it (`--json`, a typo) was ignored and the script printed all the same
+            completion.getCommandSpec().helpCommand(false);
+        }
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

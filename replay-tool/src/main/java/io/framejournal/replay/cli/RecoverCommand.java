@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
                 + "against the replay, "
                 + "bring slots that are behind forward and repair (and report) slots that are ahead of the journal or "
                 + "disagree with it, then mark the region clean. A journal that does not read to its end is refused "
-                + "with nothing changed, unless --salvage. A clean region is left untouched. Exit 1 when damage was "
+                + "with nothing changed, unless --salvage. A clean region is left untouched, but for what --reclaim "
+                + "finds still held and releases. Exit 1 when damage was "
                 + "repaired or the journal salvaged (the region is recovered all the same). A region whose writer "
                 + "recorded a redo point newer than its newest checkpoint (simulate --redo-point-every) replays only "
                 + "the journal after it and checks the slots that touches (--verify-all: every slot).")

@@ -182,6 +182,16 @@ final class SimulateCommand extends BaseCommand {
             throw new IllegalArgumentException(
                     "--retain needs --checkpoint-every: files are retired after checkpoints");
         }
+        if (given("--keep-checkpoints")) {
+            if (checkpointEvery == null) {
+                throw new IllegalArgumentException("--keep-checkpoints needs --checkpoint-every: without it the run"
+                        + " takes no checkpoint to keep");
+            }
+            if (retain != null) {
+                throw new IllegalArgumentException(
+                        "give --retain or --keep-checkpoints, not both (--retain K keeps the newest K checkpoints too)");
+            }
+        }
         if (checkpointEvery != null) {
             var policy = Converters.checkpointPolicy(
                     "--checkpoint-every",

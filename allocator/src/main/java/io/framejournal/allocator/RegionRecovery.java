@@ -67,13 +67,18 @@ final class RegionRecovery {
 
     @SuppressWarnings("try") // the region lock is held for the whole recovery, never referenced
     private static RecoveryReport recoverChecked(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
-        RegionLayout layout = new RegionLayout(dir).requireWritableRegion();
+        RegionLayout layout = new RegionLayout(dir);
+        String salvageFinished = finishInterruptedSalvage(layout);
+        layout.requireWritableRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         config.requireWritable(dir);
         try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {
             RegionStatus status = RegionStatus.read(layout.status());
             JournalGeometryCheck.verify(layout.journal(), config);
             List<String> redoWarnings = new ArrayList<>();
+            if (salvageFinished != null) {
+                redoWarnings.add(salvageFinished);
+            }
             if (!salvage && !verifyAll && !status.clean()) {
                 RecoveryReport fromRedo = fromRedoPoint(layout, config, status, reclaim, redoWarnings);
                 if (fromRedo != null) {
@@ -164,6 +169,7 @@ final class RegionRecovery {
             return null;
         }
         Replay replay = new Replay();
+        replay.warnings = List.copyOf(warnings);
         replay.state = redo.state;
         replay.records = redo.records;
         replay.events = redo.events;
@@ -177,6 +183,46 @@ final class RegionRecovery {
         } finally {
             table.close();
         }
+    }
+
+    /**
+     * A salvage killed between its two moves (the damaged journal moved aside, its whole copy not yet in place) left
+     * the region without a journal: puts the copy in place, under the region's lock, so that this recovery goes on from
+     * it as the salvage would have.
+     *
+     * @return what was done, for the report's warnings, or {@code null} when there was nothing to finish
+     */
+    @SuppressWarnings("try") // the region lock is held for the move, never referenced
+    private static String finishInterruptedSalvage(RegionLayout layout) {
+        if (!layout.salvageInterrupted()
+                || !Files.isRegularFile(layout.config())
+                || !Files.isRegularFile(layout.status())) {
+            return null; // not a region, or nothing to finish: said by requireWritableRegion as usual
+        }
+        try (RegionLock lock = RegionLock.acquire(layout.lock(), layout.dir())) {
+            if (!layout.salvageInterrupted()) {
+                return null; // another recovery finished it meanwhile
+            }
+            Files.move(layout.salvaging(), layout.journal(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RegionException(
+                    "cannot recover " + layout.dir() + ": cannot put the records a stopped salvage"
+                            + " kept (" + layout.salvaging() + ") in the journal's place: "
+                            + RegionException.reason(e, layout.salvaging()),
+                    e);
+        }
+        String aside;
+        try (var entries = Files.list(layout.dir())) {
+            aside = entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(RegionLayout.JOURNAL + ".damaged-"))
+                    .max(String::compareTo)
+                    .map(n -> "; the damaged journal is in " + layout.dir().resolve(n))
+                    .orElse("");
+        } catch (IOException e) {
+            aside = "";
+        }
+        return "a salvage stopped part way (killed after it moved the damaged journal aside) was finished first: the"
+                + " records it kept are the journal now" + aside;
     }
 
     /**
@@ -438,7 +484,7 @@ final class RegionRecovery {
      */
     private static RecoveryReport.Salvage salvageJournal(RegionLayout layout, Replay replay) throws IOException {
         String stamp = stamp();
-        Path fresh = layout.dir().resolve("journal.salvaging");
+        Path fresh = layout.salvaging();
         Trees.delete(fresh);
         long copied = 0;
         if (replay.lastGood != JournalIndex.NONE) {
@@ -472,13 +518,15 @@ final class RegionRecovery {
                         e);
             }
         }
-        Path damaged = layout.dir().resolve("journal.damaged-" + stamp);
-        Files.move(layout.journal(), damaged, StandardCopyOption.ATOMIC_MOVE);
-        if (copied == 0) {
-            Files.createDirectories(layout.journal());
-        } else {
-            Files.move(fresh, layout.journal(), StandardCopyOption.ATOMIC_MOVE);
+        if (copied == 0) { // nothing kept: an empty journal takes the damaged one's place
+            Trees.delete(fresh);
+            Files.createDirectories(fresh);
         }
+        // two moves, not one: a kill between them leaves the whole copy beside no journal, which the next recovery
+        // puts in place (finishInterruptedSalvage)
+        Path damaged = layout.dir().resolve(RegionLayout.JOURNAL + ".damaged-" + stamp);
+        Files.move(layout.journal(), damaged, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(fresh, layout.journal(), StandardCopyOption.ATOMIC_MOVE);
         Path report = layout.dir().resolve("salvage-" + stamp + ".txt");
         Files.writeString(
                 report,

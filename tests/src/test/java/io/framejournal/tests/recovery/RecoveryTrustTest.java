@@ -124,6 +124,74 @@ class RecoveryTrustTest {
         assertThat(readsToTheEnd(dir)).isTrue();
     }
 
+    /**
+     * A {@code recover --salvage} killed between its two moves (the damaged journal moved aside, the whole copy of the
+     * records it keeps not yet in place) left a region with no journal, which every command, {@code recover} and
+     * {@code recover --salvage} included, refused for good ("has no journal"). Made here as the kill leaves it: the
+     * records before the damage copied, with their indices, into {@code journal.salvaging/} as the salvage copies them,
+     * and the journal moved aside.
+     */
+    @Test
+    void aSalvageKilledBetweenItsTwoMovesIsFinishedByTheNextRecovery() throws IOException {
+        Path dir = crashedRegion("salvage-killed");
+        Path cq4 = QueueFiles.of(dir);
+        long header = headerOfRecordNumber(dir, cq4, 500);
+        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+            f.seek(header + 3);
+            int b = f.read();
+            f.seek(header + 3);
+            f.write(b | 0x40);
+        }
+        RegionLayout layout = new RegionLayout(dir);
+        try (JournalReader reader = JournalReader.open(layout.journal());
+                var queue = io.framejournal.journal.Chronicle.writableQueue(
+                        layout.salvaging(), net.openhft.chronicle.bytes.SyncMode.SYNC);
+                var appender = queue.createAppender()) {
+            JournalEvent e = new JournalEvent();
+            long last = -1;
+            int copied = 0;
+            while (reader.next(e)) {
+                if (e.index != last) {
+                    last = e.index;
+                    ((net.openhft.chronicle.queue.impl.single.InternalAppender) appender)
+                            .writeBytes(
+                                    e.index,
+                                    net.openhft.chronicle.bytes.Bytes.wrapForRead(reader.recordBytes())
+                                            .readLimit(reader.recordLength()));
+                    copied++;
+                }
+            }
+            assertThat(copied).as("the records before the damage").isEqualTo(500);
+        }
+        Files.move(layout.journal(), dir.resolve("journal.damaged-20261127-120000"));
+
+        assertThatThrownBy(() -> MetaRegion.open(dir))
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("journal.salvaging")
+                .hasMessageContaining("framejournal recover " + dir)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+
+        RecoveryReport r = MetaRegion.recover(dir, false); // plain: what the message says to run
+        assertThat(r.warnings())
+                .anySatisfy(w ->
+                        assertThat(w).contains("salvage stopped part way").contains("journal.damaged-20261127-120000"));
+        assertThat(layout.salvaging()).doesNotExist();
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+        assertThat(readsToTheEnd(dir)).isTrue();
+        try (JournalReader reader = JournalReader.open(layout.journal())) {
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                // count the records
+            }
+            assertThat(reader.recordsRead())
+                    .as("the 500 kept records and recovery's markers")
+                    .isGreaterThan(500);
+        }
+        assertThat(MetaRegion.recover(dir, false, true).alreadyClean())
+                .as("run again, even with --salvage: nothing left to do")
+                .isTrue();
+    }
+
     @Test
     void aDamagedSlotTableIsRepairedFromTheJournalAndReported() throws IOException {
         Path dir = crashedRegion("table");

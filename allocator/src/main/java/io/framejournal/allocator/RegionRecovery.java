@@ -108,10 +108,19 @@ final class RegionRecovery {
             // Chronicle Map's recoverPersistedTo writes to the table: check it read-only first, so that a table whose
             // structure is damaged is refused with nothing changed (or, with --salvage, moved aside and rebuilt)
             boolean cutShort = headerNotReady(layout, config);
-            String tableProblem = tableProblem(layout, config, cutShort);
+            String tableProblem;
+            boolean lostByKilledRecovery = false;
+            try {
+                tableProblem = tableProblem(layout, config, cutShort);
+            } catch (LostEntries lost) {
+                // what a Chronicle Map recovery killed part way loses (the entry it was moving), and only that: the
+                // journal read to its end, so the table it holds is rebuilt from it, as salvage would, unasked
+                tableProblem = lost.getMessage();
+                lostByKilledRecovery = true;
+            }
             String rebuilt = null;
             if (tableProblem != null) {
-                if (!salvage) {
+                if (!salvage && !lostByKilledRecovery) {
                     throw new RegionException("cannot recover " + dir + ": " + tableProblem + "; nothing was changed."
                             + " `framejournal recover --salvage " + dir + "` moves the damaged table aside and rebuilds"
                             + " it from the journal");
@@ -232,16 +241,56 @@ final class RegionRecovery {
     private static String tableProblem(RegionLayout layout, RegionConfig config, boolean notReadyToo) {
         SlotState s = new SlotState();
         try (MappedSlotTable t = MappedSlotTable.open(layout.slots(), config.nrSlots(), notReadyToo)) {
+            if (notReadyToo) {
+                // a Chronicle Map recovery killed part way: it takes each entry out of its segment's hash lookup and
+                // puts it back at its home position, one by one, which leaves later entries out of a lookup's reach
+                // until it runs again (and the one it was moving, if the kill came then, out of the lookup for good).
+                // What it reads is every entry in the hash lookup: check that, not lookups
+                everySlotOnce(t, config.nrSlots(), layout);
+                return null;
+            }
             for (int slot = 0; slot < config.nrSlots(); slot++) {
                 t.load(slot, s);
             }
             return null;
         } catch (MappedSlotTable.Unsupported notFollowed) {
             return null;
+        } catch (LostEntries lost) {
+            throw lost; // the caller rebuilds such a table
         } catch (RegionException damaged) {
             return damaged.getMessage();
         } catch (InternalError fault) {
             return "slot table " + layout.slots() + " faulted when read (" + fault.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Every slot is in its segment's hash lookup exactly once (key and magic checked by {@link
+     * MappedSlotTable#forEachEntry}).
+     *
+     * @throws LostEntries when that holds but for slots missing from it
+     */
+    private static void everySlotOnce(MappedSlotTable t, int nrSlots, RegionLayout layout) {
+        java.util.BitSet seen = new java.util.BitSet(nrSlots);
+        t.forEachEntry((slot, state) -> {
+            if (seen.get(slot)) {
+                throw new RegionException("slot table " + layout.slots() + " holds slot " + slot + " twice");
+            }
+            seen.set(slot);
+        });
+        int missing = nrSlots - seen.cardinality();
+        if (missing > 0) {
+            throw new LostEntries("slot table " + layout.slots() + " lost " + missing + " of its entries (slot "
+                    + seen.nextClearBit(0) + (missing > 1 ? ", ..." : "") + ") in a recovery of it that was killed");
+        }
+    }
+
+    /** Entries missing from a table a killed Chronicle Map recovery left marked not ready, and nothing else wrong. */
+    private static final class LostEntries extends RegionException {
+        private static final long serialVersionUID = 1L;
+
+        LostEntries(String message) {
+            super(message);
         }
     }
 

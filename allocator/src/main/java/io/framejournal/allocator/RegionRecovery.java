@@ -126,14 +126,17 @@ final class RegionRecovery {
                             + " it from the journal");
                 }
                 Path aside = rebuildTable(layout, config);
-                rebuilt = tableProblem + "; moved whole to " + aside + " and rebuilt from the journal";
+                rebuilt = tableProblem + (aside != null ? "; moved whole to " + aside : "")
+                        + " and rebuilt from the journal";
             } else if (cutShort) {
                 MappedSlotTable.markReady(layout.slots()); // whole, read: Chronicle's recovery below completes it
             }
             // Chronicle Map's recovery (which rewrites the dead writer's segment locks) only for a dead writer's table
             // (and for a table whose header a recovery cut short left not ready: Chronicle's recovery completes it, and
             // every slot is then verified against the replay like any dead writer's)
-            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !endsAtCheckpoint || cutShort);
+            // (a table just rebuilt was made and closed here: nothing to recover in it)
+            SlotTable table = SlotTable.open(
+                    layout.slots(), config.nrSlots(), rebuilt == null && (!endsAtCheckpoint || cutShort));
             try {
                 if (endsAtCheckpoint && nothingToDo(table, replay.state, reclaim)) {
                     return clean(dir, status); // verified: the table is its journal's replay; nothing was changed
@@ -310,14 +313,36 @@ final class RegionRecovery {
         }
     }
 
-    /** Moves a structurally damaged table aside (whole) and creates a new one, every frame free, to be filled. */
+    /**
+     * Puts a new table, every frame free, to be filled from the replay, in the place of a structurally damaged one, which
+     * is kept whole under another name. The new table is made beside it and renamed over it, so a recovery killed
+     * while it makes one leaves the old table in place (and the next recovery does this again), never none or half a
+     * one. The redo point goes first: it says which records the old table held, and the new one holds none until it is
+     * filled, so a recovery killed while it fills it must not trust it.
+     *
+     * @return where the damaged table is kept, or {@code null} when there was none
+     */
     private static Path rebuildTable(RegionLayout layout, RegionConfig config) throws IOException {
-        String stamp = stamp();
-        Path aside = layout.dir().resolve(RegionLayout.SLOTS + ".damaged-" + stamp);
-        Files.move(layout.slots(), aside, StandardCopyOption.ATOMIC_MOVE);
-        try (SlotTable fresh = SlotTable.create(layout.slots(), config.nrSlots())) {
-            fresh.nrSlots();
+        Path fresh = layout.dir().resolve(RegionLayout.SLOTS + ".rebuilding");
+        Files.deleteIfExists(fresh); // a rebuild killed part way
+        try (SlotTable made = SlotTable.create(fresh, config.nrSlots())) {
+            made.nrSlots();
         }
+        Files.deleteIfExists(layout.redoPoint());
+        Path aside = null;
+        if (Files.exists(layout.slots(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            String name = RegionLayout.SLOTS + ".damaged-" + stamp();
+            aside = layout.dir().resolve(name);
+            for (int n = 2; Files.exists(aside, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+                aside = layout.dir().resolve(name + "-" + n); // one kept in the same second: keep both
+            }
+            try {
+                Files.createLink(aside, layout.slots());
+            } catch (IOException | UnsupportedOperationException noLinks) {
+                Files.copy(layout.slots(), aside, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(fresh, layout.slots(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return aside;
     }
 

@@ -250,6 +250,51 @@ class RecoveryTrustTest {
         }
     }
 
+    /**
+     * A table rebuild (salvage, or a table a killed recovery left short of entries) moved the damaged table away and
+     * then made the new one in its place: a recovery killed in between left no table or half of one, refused by the next
+     * plain {@code recover}, and kept the redo point, which names records the new table does not hold until it is
+     * filled. The new table is now made beside the old one and renamed over it, and the redo point goes first. Here:
+     * what a rebuild killed while it made the new table leaves (a partial {@code slots.cm3.rebuilding}).
+     */
+    @Test
+    void aTableRebuildKilledPartWayLeavesTheDamagedTableInPlaceAndNoRedoPointToTrust() throws IOException {
+        Path dir = tmp.resolve("rebuild-killed");
+        new Simulator(dir)
+                .maxPaddr(0x400000)
+                .ops(3_000)
+                .seed(11)
+                .redoPointEvery(java.time.Duration.ofHours(1))
+                .run();
+        RegionLayout layout = new RegionLayout(dir);
+        RegionStatus clean = RegionStatus.read(layout.status());
+        new RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        assertThat(layout.redoPoint()).exists();
+        long damagedLength;
+        try (RandomAccessFile f = new RandomAccessFile(layout.slots().toFile(), "rw")) {
+            damagedLength = f.length() / 2;
+            f.setLength(damagedLength);
+        }
+        Path rebuilding = dir.resolve("slots.cm3.rebuilding");
+        Files.write(rebuilding, new byte[4096]);
+
+        RecoveryReport r = MetaRegion.recover(dir, false, true);
+
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.REPAIRED);
+        assertThat(r.repairs().get(0)).contains("moved whole to").contains("rebuilt from the journal");
+        assertThat(rebuilding).doesNotExist();
+        assertThat(layout.redoPoint())
+                .as("it named records of the old table: gone before the new one took its place")
+                .doesNotExist();
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("slots.cm3.damaged-")))
+                    .as("the damaged table is kept, whole")
+                    .singleElement()
+                    .satisfies(n -> assertThat(dir.resolve(n)).hasSize(damagedLength));
+        }
+    }
+
     @ParameterizedTest(name = "slot table {0}")
     @ValueSource(strings = {"truncated", "header zeroed"})
     void aStructurallyDamagedTableIsRefusedUntouchedThenRebuiltBySalvage(String damage) throws IOException {

@@ -361,7 +361,7 @@ public final class Retention {
      */
     public static Path expandArchive(Path archive) {
         try {
-            Path tmp = Files.createTempDirectory("framejournal-archive-");
+            Path tmp = StaleTemps.createTempDirectory("framejournal-archive");
             Files.copy(archive.resolve(RegionLayout.CONFIG), tmp.resolve(RegionLayout.CONFIG));
             if (Files.isRegularFile(archive.resolve(RegionLayout.SITES))) {
                 Files.copy(archive.resolve(RegionLayout.SITES), tmp.resolve(RegionLayout.SITES));

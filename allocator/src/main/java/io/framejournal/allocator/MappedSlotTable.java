@@ -353,6 +353,17 @@ public final class MappedSlotTable implements SlotSource {
      */
     @Override
     public void forEach(SlotVisitor visitor) {
+        long seen = forEachEntry(visitor);
+        if (seen != nrSlots) {
+            throw new RegionException("slot table " + file + " holds " + seen + " slots, the region has " + nrSlots);
+        }
+    }
+
+    /**
+     * {@link #forEach} without its count check: visits every entry of every segment's hash lookup (checked for key and
+     * magic), however many there are, and returns how many.
+     */
+    long forEachEntry(SlotVisitor visitor) {
         ByteBuffer t = ByteBuffer.allocate((int) tierSize).order(ByteOrder.nativeOrder());
         SlotState s = new SlotState();
         long seen = 0;
@@ -396,9 +407,29 @@ public final class MappedSlotTable implements SlotSource {
                 visitor.visit(slot, s);
             }
         }
-        if (seen != nrSlots) {
-            throw new RegionException("slot table " + file + " holds " + seen + " slots, the region has " + nrSlots);
+        return seen;
+    }
+
+    /**
+     * Where the slot's entry in its segment's hash lookup lies in the file (its {@link #hashLookupEntrySize()} bytes):
+     * for the tests that make what a Chronicle Map recovery killed while it moved that entry leaves.
+     */
+    long hashLookupEntryOffset(int slot) {
+        int segment = segmentOf(slot);
+        ByteBuffer t = tier(segment);
+        for (long pos = 0; pos <= capacityMask * slotSize; pos += slotSize) {
+            long entry = slotSize == 4 ? t.getInt((int) pos) & 0xffff_ffffL : t.getLong((int) pos);
+            long chunk = (entry >>> keyBits) & valueMask;
+            if (entry != 0 && chunk < chunksPerTier && t.getInt((int) (entrySpaceOffset + chunk * chunkSize)) == slot) {
+                return segmentsOffset + segment * tierSize + pos;
+            }
         }
+        throw new RegionException("slot table " + file + " has no entry for slot " + slot);
+    }
+
+    /** Bytes of one hash-lookup entry (4 or 8). */
+    int hashLookupEntrySize() {
+        return slotSize;
     }
 
     /** Segments mapped so far (each {@code tierSize} bytes of the file). */

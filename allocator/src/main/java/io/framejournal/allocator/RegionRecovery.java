@@ -67,13 +67,18 @@ final class RegionRecovery {
 
     @SuppressWarnings("try") // the region lock is held for the whole recovery, never referenced
     private static RecoveryReport recoverChecked(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
-        RegionLayout layout = new RegionLayout(dir).requireWritableRegion();
+        RegionLayout layout = new RegionLayout(dir);
+        String salvageFinished = finishInterruptedSalvage(layout);
+        layout.requireWritableRegion();
         RegionConfig config = RegionConfig.read(layout.config());
         config.requireWritable(dir);
         try (RegionLock lock = RegionLock.acquire(layout.lock(), dir)) {
             RegionStatus status = RegionStatus.read(layout.status());
             JournalGeometryCheck.verify(layout.journal(), config);
             List<String> redoWarnings = new ArrayList<>();
+            if (salvageFinished != null) {
+                redoWarnings.add(salvageFinished);
+            }
             if (!salvage && !verifyAll && !status.clean()) {
                 RecoveryReport fromRedo = fromRedoPoint(layout, config, status, reclaim, redoWarnings);
                 if (fromRedo != null) {
@@ -103,23 +108,35 @@ final class RegionRecovery {
             // Chronicle Map's recoverPersistedTo writes to the table: check it read-only first, so that a table whose
             // structure is damaged is refused with nothing changed (or, with --salvage, moved aside and rebuilt)
             boolean cutShort = headerNotReady(layout, config);
-            String tableProblem = tableProblem(layout, config, cutShort);
+            String tableProblem;
+            boolean lostByKilledRecovery = false;
+            try {
+                tableProblem = tableProblem(layout, config, cutShort);
+            } catch (LostEntries lost) {
+                // what a Chronicle Map recovery killed part way loses (the entry it was moving), and only that: the
+                // journal read to its end, so the table it holds is rebuilt from it, as salvage would, unasked
+                tableProblem = lost.getMessage();
+                lostByKilledRecovery = true;
+            }
             String rebuilt = null;
             if (tableProblem != null) {
-                if (!salvage) {
+                if (!salvage && !lostByKilledRecovery) {
                     throw new RegionException("cannot recover " + dir + ": " + tableProblem + "; nothing was changed."
                             + " `framejournal recover --salvage " + dir + "` moves the damaged table aside and rebuilds"
                             + " it from the journal");
                 }
                 Path aside = rebuildTable(layout, config);
-                rebuilt = tableProblem + "; moved whole to " + aside + " and rebuilt from the journal";
+                rebuilt = tableProblem + (aside != null ? "; moved whole to " + aside : "")
+                        + " and rebuilt from the journal";
             } else if (cutShort) {
                 MappedSlotTable.markReady(layout.slots()); // whole, read: Chronicle's recovery below completes it
             }
             // Chronicle Map's recovery (which rewrites the dead writer's segment locks) only for a dead writer's table
             // (and for a table whose header a recovery cut short left not ready: Chronicle's recovery completes it, and
             // every slot is then verified against the replay like any dead writer's)
-            SlotTable table = SlotTable.open(layout.slots(), config.nrSlots(), !endsAtCheckpoint || cutShort);
+            // (a table just rebuilt was made and closed here: nothing to recover in it)
+            SlotTable table = SlotTable.open(
+                    layout.slots(), config.nrSlots(), rebuilt == null && (!endsAtCheckpoint || cutShort));
             try {
                 if (endsAtCheckpoint && nothingToDo(table, replay.state, reclaim)) {
                     return clean(dir, status); // verified: the table is its journal's replay; nothing was changed
@@ -164,6 +181,7 @@ final class RegionRecovery {
             return null;
         }
         Replay replay = new Replay();
+        replay.warnings = List.copyOf(warnings);
         replay.state = redo.state;
         replay.records = redo.records;
         replay.events = redo.events;
@@ -180,22 +198,102 @@ final class RegionRecovery {
     }
 
     /**
+     * A salvage killed between its two moves (the damaged journal moved aside, its whole copy not yet in place) left
+     * the region without a journal: puts the copy in place, under the region's lock, so that this recovery goes on from
+     * it as the salvage would have.
+     *
+     * @return what was done, for the report's warnings, or {@code null} when there was nothing to finish
+     */
+    @SuppressWarnings("try") // the region lock is held for the move, never referenced
+    private static String finishInterruptedSalvage(RegionLayout layout) {
+        if (!layout.salvageInterrupted()
+                || !Files.isRegularFile(layout.config())
+                || !Files.isRegularFile(layout.status())) {
+            return null; // not a region, or nothing to finish: said by requireWritableRegion as usual
+        }
+        try (RegionLock lock = RegionLock.acquire(layout.lock(), layout.dir())) {
+            if (!layout.salvageInterrupted()) {
+                return null; // another recovery finished it meanwhile
+            }
+            Files.move(layout.salvaging(), layout.journal(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RegionException(
+                    "cannot recover " + layout.dir() + ": cannot put the records a stopped salvage"
+                            + " kept (" + layout.salvaging() + ") in the journal's place: "
+                            + RegionException.reason(e, layout.salvaging()),
+                    e);
+        }
+        String aside;
+        try (var entries = Files.list(layout.dir())) {
+            aside = entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(RegionLayout.JOURNAL + ".damaged-"))
+                    .max(String::compareTo)
+                    .map(n -> "; the damaged journal is in " + layout.dir().resolve(n))
+                    .orElse("");
+        } catch (IOException e) {
+            aside = "";
+        }
+        return "a salvage stopped part way (killed after it moved the damaged journal aside) was finished first: the"
+                + " records it kept are the journal now" + aside;
+    }
+
+    /**
      * Reads every slot of the table in place, read-only (its header, layout, and each slot's key and magic): a
      * structural problem, or {@code null}. A layout the read-only reader does not follow is left to Chronicle Map.
      */
     private static String tableProblem(RegionLayout layout, RegionConfig config, boolean notReadyToo) {
         SlotState s = new SlotState();
         try (MappedSlotTable t = MappedSlotTable.open(layout.slots(), config.nrSlots(), notReadyToo)) {
+            if (notReadyToo) {
+                // a Chronicle Map recovery killed part way: it takes each entry out of its segment's hash lookup and
+                // puts it back at its home position, one by one, which leaves later entries out of a lookup's reach
+                // until it runs again (and the one it was moving, if the kill came then, out of the lookup for good).
+                // What it reads is every entry in the hash lookup: check that, not lookups
+                everySlotOnce(t, config.nrSlots(), layout);
+                return null;
+            }
             for (int slot = 0; slot < config.nrSlots(); slot++) {
                 t.load(slot, s);
             }
             return null;
         } catch (MappedSlotTable.Unsupported notFollowed) {
             return null;
+        } catch (LostEntries lost) {
+            throw lost; // the caller rebuilds such a table
         } catch (RegionException damaged) {
             return damaged.getMessage();
         } catch (InternalError fault) {
             return "slot table " + layout.slots() + " faulted when read (" + fault.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Every slot is in its segment's hash lookup exactly once (key and magic checked by {@link
+     * MappedSlotTable#forEachEntry}).
+     *
+     * @throws LostEntries when that holds but for slots missing from it
+     */
+    private static void everySlotOnce(MappedSlotTable t, int nrSlots, RegionLayout layout) {
+        java.util.BitSet seen = new java.util.BitSet(nrSlots);
+        t.forEachEntry((slot, state) -> {
+            if (seen.get(slot)) {
+                throw new RegionException("slot table " + layout.slots() + " holds slot " + slot + " twice");
+            }
+            seen.set(slot);
+        });
+        int missing = nrSlots - seen.cardinality();
+        if (missing > 0) {
+            throw new LostEntries("slot table " + layout.slots() + " lost " + missing + " of its entries (slot "
+                    + seen.nextClearBit(0) + (missing > 1 ? ", ..." : "") + ") in a recovery of it that was killed");
+        }
+    }
+
+    /** Entries missing from a table a killed Chronicle Map recovery left marked not ready, and nothing else wrong. */
+    private static final class LostEntries extends RegionException {
+        private static final long serialVersionUID = 1L;
+
+        LostEntries(String message) {
+            super(message);
         }
     }
 
@@ -215,14 +313,36 @@ final class RegionRecovery {
         }
     }
 
-    /** Moves a structurally damaged table aside (whole) and creates a new one, every frame free, to be filled. */
+    /**
+     * Puts a new table, every frame free, to be filled from the replay, in the place of a structurally damaged one, which
+     * is kept whole under another name. The new table is made beside it and renamed over it, so a recovery killed
+     * while it makes one leaves the old table in place (and the next recovery does this again), never none or half a
+     * one. The redo point goes first: it says which records the old table held, and the new one holds none until it is
+     * filled, so a recovery killed while it fills it must not trust it.
+     *
+     * @return where the damaged table is kept, or {@code null} when there was none
+     */
     private static Path rebuildTable(RegionLayout layout, RegionConfig config) throws IOException {
-        String stamp = stamp();
-        Path aside = layout.dir().resolve(RegionLayout.SLOTS + ".damaged-" + stamp);
-        Files.move(layout.slots(), aside, StandardCopyOption.ATOMIC_MOVE);
-        try (SlotTable fresh = SlotTable.create(layout.slots(), config.nrSlots())) {
-            fresh.nrSlots();
+        Path fresh = layout.dir().resolve(RegionLayout.SLOTS + ".rebuilding");
+        Files.deleteIfExists(fresh); // a rebuild killed part way
+        try (SlotTable made = SlotTable.create(fresh, config.nrSlots())) {
+            made.nrSlots();
         }
+        Files.deleteIfExists(layout.redoPoint());
+        Path aside = null;
+        if (Files.exists(layout.slots(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            String name = RegionLayout.SLOTS + ".damaged-" + stamp();
+            aside = layout.dir().resolve(name);
+            for (int n = 2; Files.exists(aside, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+                aside = layout.dir().resolve(name + "-" + n); // one kept in the same second: keep both
+            }
+            try {
+                Files.createLink(aside, layout.slots());
+            } catch (IOException | UnsupportedOperationException noLinks) {
+                Files.copy(layout.slots(), aside, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(fresh, layout.slots(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return aside;
     }
 
@@ -438,7 +558,7 @@ final class RegionRecovery {
      */
     private static RecoveryReport.Salvage salvageJournal(RegionLayout layout, Replay replay) throws IOException {
         String stamp = stamp();
-        Path fresh = layout.dir().resolve("journal.salvaging");
+        Path fresh = layout.salvaging();
         Trees.delete(fresh);
         long copied = 0;
         if (replay.lastGood != JournalIndex.NONE) {
@@ -472,13 +592,15 @@ final class RegionRecovery {
                         e);
             }
         }
-        Path damaged = layout.dir().resolve("journal.damaged-" + stamp);
-        Files.move(layout.journal(), damaged, StandardCopyOption.ATOMIC_MOVE);
-        if (copied == 0) {
-            Files.createDirectories(layout.journal());
-        } else {
-            Files.move(fresh, layout.journal(), StandardCopyOption.ATOMIC_MOVE);
+        if (copied == 0) { // nothing kept: an empty journal takes the damaged one's place
+            Trees.delete(fresh);
+            Files.createDirectories(fresh);
         }
+        // two moves, not one: a kill between them leaves the whole copy beside no journal, which the next recovery
+        // puts in place (finishInterruptedSalvage)
+        Path damaged = layout.dir().resolve(RegionLayout.JOURNAL + ".damaged-" + stamp);
+        Files.move(layout.journal(), damaged, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(fresh, layout.journal(), StandardCopyOption.ATOMIC_MOVE);
         Path report = layout.dir().resolve("salvage-" + stamp + ".txt");
         Files.writeString(
                 report,

@@ -198,7 +198,7 @@ public final class SlotTable implements SlotSource {
                         "slot table " + file + " is " + (Files.exists(file) ? "not readable" : "missing"));
             }
             checkHeader(file);
-            dir = Files.createTempDirectory("framejournal-slots");
+            dir = io.framejournal.journal.StaleTemps.createTempDirectory("framejournal-slots");
             Path copy = dir.resolve(file.getFileName());
             Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
             ChronicleMap<Integer, byte[]> map = builder(nrSlots).recoverPersistedTo(copy.toFile(), true);
@@ -257,7 +257,7 @@ public final class SlotTable implements SlotSource {
         if (known != null) {
             return known;
         }
-        Path dir = Files.createTempDirectory("framejournal-geometry");
+        Path dir = io.framejournal.journal.StaleTemps.createTempDirectory("framejournal-geometry");
         try {
             Path probe = dir.resolve("probe.cm3");
             builder(nrSlots).createPersistedTo(probe.toFile()).close();

@@ -176,7 +176,7 @@ public final class JournalReader implements AutoCloseable {
         }
         Path view = null;
         try {
-            view = Files.createTempDirectory("framejournal-journal");
+            view = StaleTemps.createTempDirectory("framejournal-journal");
             for (Path f : files) {
                 Path to = view.resolve(f.getFileName().toString());
                 if (isCut(f)) {

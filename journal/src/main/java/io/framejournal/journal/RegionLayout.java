@@ -15,6 +15,12 @@ public record RegionLayout(Path dir) {
     public static final String SITES = "sites.fjs";
     /** The redo point ({@link RedoPointFile}); absent in regions whose writers never recorded one. */
     public static final String REDO_POINT = "redo.point";
+    /**
+     * Where {@code recover --salvage} copies the records it keeps; once the copy is whole, the damaged journal is moved
+     * aside and this directory takes the journal's place. Found beside a missing journal, it is a salvage killed between
+     * those two moves, which the next {@code recover} finishes.
+     */
+    public static final String SALVAGING = "journal.salvaging";
 
     public Path config() {
         return dir.resolve(CONFIG);
@@ -47,6 +53,16 @@ public record RegionLayout(Path dir) {
 
     public Path lock() {
         return dir.resolve(LOCK);
+    }
+
+    /** See {@link #SALVAGING}. */
+    public Path salvaging() {
+        return dir.resolve(SALVAGING);
+    }
+
+    /** A salvage stopped between moving the damaged journal aside and putting its copy in place ({@link #SALVAGING}). */
+    public boolean salvageInterrupted() {
+        return !Files.exists(journal(), java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(salvaging());
     }
 
     /**
@@ -92,6 +108,11 @@ public record RegionLayout(Path dir) {
         }
         if (!Files.isReadable(config())) {
             throw new RegionException("cannot read " + config() + ": permission denied");
+        }
+        if (salvageInterrupted()) {
+            throw new RegionException(dir + " has no journal: a `recover --salvage` was stopped after it moved the"
+                    + " damaged journal aside and before it put the records it kept (" + SALVAGING + "/) in its place;"
+                    + " run `framejournal recover " + dir + "` to finish it");
         }
         if (!Files.isDirectory(journal())) {
             throw new RegionException(dir + " has no journal (" + JOURNAL + "/ is missing)");

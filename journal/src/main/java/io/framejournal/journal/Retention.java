@@ -87,14 +87,17 @@ public final class Retention {
             throw new RegionException("--keep-checkpoints must be at least 1, not " + keepCheckpoints);
         }
         checkArchive(layout.dir(), archive);
-        int deleted = Checkpointer.prune(layout.checkpoints(), keepCheckpoints);
+        List<QueueFile> files = queueFiles(layout.journal());
+        // first the checkpoints an earlier pass, killed between retiring their record's file and deleting them, left
+        // behind: never usable again, they would count among the K kept and be warned about by every replay
+        int deleted = deleteOrphans(layout, files, nrSlots);
+        deleted += Checkpointer.prune(layout.checkpoints(), keepCheckpoints);
         List<CheckpointFile.Entry> valid = new ArrayList<>();
         for (CheckpointFile.Entry e : CheckpointFile.list(layout.checkpoints())) {
             if (usable(layout, e, nrSlots)) {
                 valid.add(e);
             }
         }
-        List<QueueFile> files = queueFiles(layout.journal());
         if (valid.isEmpty()) {
             return new Result(
                     0,
@@ -123,6 +126,21 @@ public final class Retention {
                 break;
             }
         }
+        int lastRetiredCycle = retire.isEmpty() ? Integer.MIN_VALUE : retire.get(retire.size() - 1).cycle;
+        // the checkpoints whose record goes with those files are deleted first: a kill in between then leaves files
+        // the next pass retires, never a checkpoint that names a record no longer there (the newest valid one stays:
+        // its file is never retired)
+        int kept = 0;
+        long protectedFrom = JournalIndex.NONE;
+        for (CheckpointFile.Entry e : valid) {
+            if (cycleOf(layout.journal(), e.index()) <= lastRetiredCycle) {
+                deleteCheckpoint(e.file());
+                deleted++;
+            } else {
+                kept++;
+                protectedFrom = protectedFrom == JournalIndex.NONE ? e.index() : protectedFrom;
+            }
+        }
         long bytes = 0;
         List<Path> retired = new ArrayList<>();
         try {
@@ -145,23 +163,6 @@ public final class Retention {
                 refreshListing(layout.journal());
             }
         }
-        int lastRetiredCycle = retire.isEmpty() ? Integer.MIN_VALUE : retire.get(retire.size() - 1).cycle;
-        int kept = 0;
-        for (CheckpointFile.Entry e : valid) {
-            if (cycleOf(layout.journal(), e.index()) <= lastRetiredCycle) {
-                try {
-                    Files.deleteIfExists(e.file()); // its record is gone: it could never be resumed from
-                    deleted++;
-                } catch (IOException failure) {
-                    throw new RegionException(
-                            "cannot delete checkpoint " + e.file() + " whose record was retired: "
-                                    + RegionException.reason(failure, e.file()),
-                            failure);
-                }
-            } else {
-                kept++;
-            }
-        }
         String note = retire.isEmpty()
                 ? "every journal file holds records at or after the oldest checkpoint kept ("
                         + JournalIndex.format(oldestKept) + "): nothing to retire yet"
@@ -172,9 +173,40 @@ public final class Retention {
                 List.copyOf(retired),
                 bytes,
                 archive,
-                oldestKept,
+                protectedFrom,
                 sizeOf(queueFiles(layout.journal())),
                 note);
+    }
+
+    /** Deletes a checkpoint whose record is (or is about to be) retired: it could never be resumed from. */
+    private static void deleteCheckpoint(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException failure) {
+            throw new RegionException(
+                    "cannot delete checkpoint " + file + " whose record is retired: "
+                            + RegionException.reason(failure, file),
+                    failure);
+        }
+    }
+
+    /**
+     * Deletes the checkpoints whose record lies in a cycle before the journal's first file (retired by an earlier pass
+     * that was stopped before it deleted them) and that cannot be used; returns how many.
+     */
+    private static int deleteOrphans(RegionLayout layout, List<QueueFile> files, int nrSlots) {
+        if (files.isEmpty()) {
+            return 0;
+        }
+        int first = files.get(0).cycle;
+        int n = 0;
+        for (CheckpointFile.Entry e : CheckpointFile.list(layout.checkpoints())) {
+            if (cycleOf(layout.journal(), e.index()) < first && !usable(layout, e, nrSlots)) {
+                deleteCheckpoint(e.file());
+                n++;
+            }
+        }
+        return n;
     }
 
     private static boolean usable(RegionLayout layout, CheckpointFile.Entry e, int nrSlots) {
@@ -329,7 +361,7 @@ public final class Retention {
      */
     public static Path expandArchive(Path archive) {
         try {
-            Path tmp = Files.createTempDirectory("framejournal-archive-");
+            Path tmp = StaleTemps.createTempDirectory("framejournal-archive");
             Files.copy(archive.resolve(RegionLayout.CONFIG), tmp.resolve(RegionLayout.CONFIG));
             if (Files.isRegularFile(archive.resolve(RegionLayout.SITES))) {
                 Files.copy(archive.resolve(RegionLayout.SITES), tmp.resolve(RegionLayout.SITES));

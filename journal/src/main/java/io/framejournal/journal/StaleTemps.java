@@ -41,6 +41,20 @@ public final class StaleTemps {
         return deleted;
     }
 
+    /**
+     * A new directory in {@code java.io.tmpdir} named {@code prefix-PID-…}, made after deleting the ones of the same
+     * prefix whose process is gone: a command killed while it used one (a slot table's probe, a journal's padded copy,
+     * an archive expanded, a database's spill) left it there for good, up to the size of what it copied. For temporary
+     * directories the process deletes itself when done, never for one kept for the user.
+     */
+    public static Path createTempDirectory(String prefix) throws IOException {
+        String tmp = System.getProperty("java.io.tmpdir");
+        if (tmp != null) {
+            deleteOfDeadProcesses(Path.of(tmp), Pattern.compile("^" + Pattern.quote(prefix + "-") + "(\\d+)-.*$"));
+        }
+        return Files.createTempDirectory(prefix + "-" + ProcessHandle.current().pid() + "-");
+    }
+
     private static boolean gone(String pidText) {
         long pid;
         try {

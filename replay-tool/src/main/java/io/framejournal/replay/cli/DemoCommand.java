@@ -116,13 +116,22 @@ final class DemoCommand extends BaseCommand {
         warmUp(home);
         say.println("demo: simulating in a child JVM (2 threads, leak rate 0.01, seed " + seed + ") into " + region);
         List<String> cmd = childCommand(region, injectedLog);
+        // the child's standard input stays a pipe from this process: if this process dies (even by SIGKILL), the
+        // child reads its end and stops (--stop-when-stdin-closes); on Ctrl-C or SIGTERM the hook kills it first
         Process child = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(childLog.toFile())
                 .start();
         long events;
-        try {
+        try (InterruptHook hook = InterruptHook.install(
+                () -> {
+                    child.destroyForcibly();
+                    root.err.println("framejournal: demo interrupted: its simulation child was killed; the region"
+                            + " it left is in " + region + " (`framejournal recover " + region + "` to recover it)");
+                },
+                0)) {
             events = waitForEvents(region, child, childLog);
+            hook.done();
         } finally {
             child.destroyForcibly();
             child.waitFor(10, TimeUnit.SECONDS);
@@ -196,7 +205,8 @@ final class DemoCommand extends BaseCommand {
                 Long.toString(seed),
                 "--drop-leaks",
                 "--injected-out",
-                injectedLog.toString()));
+                injectedLog.toString(),
+                "--stop-when-stdin-closes"));
         return cmd;
     }
 

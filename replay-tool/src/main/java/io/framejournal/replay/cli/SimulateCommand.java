@@ -147,6 +147,14 @@ final class SimulateCommand extends BaseCommand {
                     + " \"Threads\").")
     boolean noPretouch;
 
+    /**
+     * For a parent that runs this command as its child ({@code demo}): the parent holds the other end of standard
+     * input, so end of input means the parent is gone (killed, even with SIGKILL), and the run stops as at Ctrl-C
+     * instead of writing on for the rest of its duration with nobody to kill it.
+     */
+    @Option(names = "--stop-when-stdin-closes", hidden = true)
+    boolean stopWhenStdinCloses;
+
     @Option(
             names = "--rate",
             paramLabel = "OPS",
@@ -225,6 +233,9 @@ final class SimulateCommand extends BaseCommand {
         if (log != null) {
             sim.onInjected(l -> append(log, l));
         }
+        if (stopWhenStdinCloses) {
+            stopAtEndOfInput(sim);
+        }
         // Ctrl-C or SIGTERM: the workers stop as at the end of a --duration, the region is closed cleanly and the
         // summary printed before the JVM exits with the signal's status (the hook waits for it, bounded)
         try (InterruptHook hook = InterruptHook.install(sim::stop, STOP_WAIT_MILLIS)) {
@@ -257,6 +268,25 @@ final class SimulateCommand extends BaseCommand {
             hook.done(); // everything written: an interrupt's hook may let the JVM exit
             return exit;
         }
+    }
+
+    /** A daemon thread that reads standard input to its end (what the parent writes is ignored), then stops {@code sim}. */
+    private static void stopAtEndOfInput(Simulator sim) {
+        Thread t = new Thread(
+                () -> {
+                    byte[] ignored = new byte[256];
+                    try {
+                        while (System.in.read(ignored) >= 0) {
+                            // the parent writes nothing; only the end of input counts
+                        }
+                    } catch (IOException closed) {
+                        // as the end of input
+                    }
+                    sim.stop();
+                },
+                "framejournal-parent-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

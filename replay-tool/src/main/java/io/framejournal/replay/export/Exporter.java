@@ -231,7 +231,7 @@ public final class Exporter {
         Path spill;
         try {
             Files.createDirectories(out);
-            spill = direct ? null : Files.createTempDirectory("framejournal-duckdb");
+            spill = direct ? null : io.framejournal.journal.StaleTemps.createTempDirectory("framejournal-duckdb");
         } catch (IOException e) {
             throw new RegionException("cannot create " + out + ": " + RegionException.reason(e, out));
         }

@@ -56,7 +56,7 @@ public final class SqlSession implements AutoCloseable {
         String stop = null;
         Path tables;
         try {
-            spill = Files.createTempDirectory("framejournal-sql-spill");
+            spill = io.framejournal.journal.StaleTemps.createTempDirectory("framejournal-sql-spill");
             if (isExport(dir)) {
                 tables = dir.toAbsolutePath().normalize();
             } else if (Files.isDirectory(dir.resolve(ExportSchema.EVENTS.name()))
@@ -66,7 +66,7 @@ public final class SqlSession implements AutoCloseable {
                         + " directory");
             } else {
                 RegionInput region = RegionInput.open(dir);
-                temp = Files.createTempDirectory("framejournal-sql");
+                temp = io.framejournal.journal.StaleTemps.createTempDirectory("framejournal-sql");
                 tables = temp.resolve("export");
                 Exporter.Result r =
                         new Exporter(region, tables, Exporter.Format.PARQUET, JournalIndex.NONE).run(progress);

@@ -179,6 +179,51 @@ class RetentionTest {
                 .isNotEqualTo(JournalIndex.NONE);
     }
 
+    /**
+     * A retention pass killed after it deleted a queue file and before it deleted the checkpoints whose record that file
+     * held left checkpoints no replay could use: every audit warned about them and exited 2, and later passes neither
+     * deleted them (they were not valid, so not looked at) nor kept K usable ones (they counted among the K files).
+     */
+    @Test
+    void aCheckpointLeftByAPassKilledAfterItRetiredItsFileIsDeletedByTheNext() throws IOException {
+        Path dir =
+                manyCycles("killed-pass", Checkpointer.Policy.everyRecords(700).keeping(10));
+        RegionLayout layout = new RegionLayout(dir);
+        List<Path> files = queueFiles(dir);
+        long orphans;
+        try (var queue = io.framejournal.journal.Chronicle.readOnlyQueue(layout.journal())) {
+            List<CheckpointFile.Entry> all = CheckpointFile.list(layout.checkpoints());
+            int firstCycle = queue.rollCycle().toCycle(all.get(0).index());
+            orphans = all.stream()
+                    .filter(e -> queue.rollCycle().toCycle(e.index()) == firstCycle)
+                    .count();
+        }
+        assertThat(orphans).as("checkpoints whose record is in the first file").isPositive();
+        Files.delete(files.get(0)); // the pass was killed here: its checkpoints not yet deleted
+        AuditReport left = new Auditor(RegionInput.open(dir), JournalIndex.NONE, 10).run(Progress.none());
+        assertThat(left.warnings()).as("what the kill left is warned about").isNotEmpty();
+        int before = CheckpointFile.list(layout.checkpoints()).size();
+
+        Retention.Result r = Retention.retire(layout, NR_SLOTS, 10, 0, null);
+
+        assertThat(r.checkpointsDeleted()).isEqualTo((int) orphans);
+        assertThat(CheckpointFile.list(layout.checkpoints())).hasSize(before - (int) orphans);
+        AuditReport after = new Auditor(RegionInput.open(dir), JournalIndex.NONE, 10).run(Progress.none());
+        assertThat(after.warnings()).isEmpty();
+        assertThat(after.stopReason()).isNull();
+
+        Retention.Result far = Retention.retire(layout, NR_SLOTS, 10, 1, null); // as far as it goes
+        List<CheckpointFile.Entry> kept = CheckpointFile.list(layout.checkpoints());
+        assertThat(far.checkpointsKept()).isEqualTo(kept.size());
+        assertThat(far.protectedFrom())
+                .as("what it says it kept from is a checkpoint it kept")
+                .isEqualTo(kept.get(0).index());
+        assertThat(new Auditor(RegionInput.open(dir), JournalIndex.NONE, 10)
+                        .run(Progress.none())
+                        .warnings())
+                .isEmpty();
+    }
+
     @Test
     void withoutAValidCheckpointNothingIsRetired() throws IOException {
         Path dir = tmp.resolve("none");

@@ -124,6 +124,74 @@ class RecoveryTrustTest {
         assertThat(readsToTheEnd(dir)).isTrue();
     }
 
+    /**
+     * A {@code recover --salvage} killed between its two moves (the damaged journal moved aside, the whole copy of the
+     * records it keeps not yet in place) left a region with no journal, which every command, {@code recover} and
+     * {@code recover --salvage} included, refused for good ("has no journal"). Made here as the kill leaves it: the
+     * records before the damage copied, with their indices, into {@code journal.salvaging/} as the salvage copies them,
+     * and the journal moved aside.
+     */
+    @Test
+    void aSalvageKilledBetweenItsTwoMovesIsFinishedByTheNextRecovery() throws IOException {
+        Path dir = crashedRegion("salvage-killed");
+        Path cq4 = QueueFiles.of(dir);
+        long header = headerOfRecordNumber(dir, cq4, 500);
+        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+            f.seek(header + 3);
+            int b = f.read();
+            f.seek(header + 3);
+            f.write(b | 0x40);
+        }
+        RegionLayout layout = new RegionLayout(dir);
+        try (JournalReader reader = JournalReader.open(layout.journal());
+                var queue = io.framejournal.journal.Chronicle.writableQueue(
+                        layout.salvaging(), net.openhft.chronicle.bytes.SyncMode.SYNC);
+                var appender = queue.createAppender()) {
+            JournalEvent e = new JournalEvent();
+            long last = -1;
+            int copied = 0;
+            while (reader.next(e)) {
+                if (e.index != last) {
+                    last = e.index;
+                    ((net.openhft.chronicle.queue.impl.single.InternalAppender) appender)
+                            .writeBytes(
+                                    e.index,
+                                    net.openhft.chronicle.bytes.Bytes.wrapForRead(reader.recordBytes())
+                                            .readLimit(reader.recordLength()));
+                    copied++;
+                }
+            }
+            assertThat(copied).as("the records before the damage").isEqualTo(500);
+        }
+        Files.move(layout.journal(), dir.resolve("journal.damaged-20261127-120000"));
+
+        assertThatThrownBy(() -> MetaRegion.open(dir))
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("journal.salvaging")
+                .hasMessageContaining("framejournal recover " + dir)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+
+        RecoveryReport r = MetaRegion.recover(dir, false); // plain: what the message says to run
+        assertThat(r.warnings())
+                .anySatisfy(w ->
+                        assertThat(w).contains("salvage stopped part way").contains("journal.damaged-20261127-120000"));
+        assertThat(layout.salvaging()).doesNotExist();
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+        assertThat(readsToTheEnd(dir)).isTrue();
+        try (JournalReader reader = JournalReader.open(layout.journal())) {
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                // count the records
+            }
+            assertThat(reader.recordsRead())
+                    .as("the 500 kept records and recovery's markers")
+                    .isGreaterThan(500);
+        }
+        assertThat(MetaRegion.recover(dir, false, true).alreadyClean())
+                .as("run again, even with --salvage: nothing left to do")
+                .isTrue();
+    }
+
     @Test
     void aDamagedSlotTableIsRepairedFromTheJournalAndReported() throws IOException {
         Path dir = crashedRegion("table");
@@ -179,6 +247,51 @@ class RecoveryTrustTest {
             try (var dc = tailer.readingDocument()) {
                 return dc.wire().bytes().readPosition() - 4; // mapped bytes: positions are file offsets
             }
+        }
+    }
+
+    /**
+     * A table rebuild (salvage, or a table a killed recovery left short of entries) moved the damaged table away and
+     * then made the new one in its place: a recovery killed in between left no table or half of one, refused by the next
+     * plain {@code recover}, and kept the redo point, which names records the new table does not hold until it is
+     * filled. The new table is now made beside the old one and renamed over it, and the redo point goes first. Here:
+     * what a rebuild killed while it made the new table leaves (a partial {@code slots.cm3.rebuilding}).
+     */
+    @Test
+    void aTableRebuildKilledPartWayLeavesTheDamagedTableInPlaceAndNoRedoPointToTrust() throws IOException {
+        Path dir = tmp.resolve("rebuild-killed");
+        new Simulator(dir)
+                .maxPaddr(0x400000)
+                .ops(3_000)
+                .seed(11)
+                .redoPointEvery(java.time.Duration.ofHours(1))
+                .run();
+        RegionLayout layout = new RegionLayout(dir);
+        RegionStatus clean = RegionStatus.read(layout.status());
+        new RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        assertThat(layout.redoPoint()).exists();
+        long damagedLength;
+        try (RandomAccessFile f = new RandomAccessFile(layout.slots().toFile(), "rw")) {
+            damagedLength = f.length() / 2;
+            f.setLength(damagedLength);
+        }
+        Path rebuilding = dir.resolve("slots.cm3.rebuilding");
+        Files.write(rebuilding, new byte[4096]);
+
+        RecoveryReport r = MetaRegion.recover(dir, false, true);
+
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.REPAIRED);
+        assertThat(r.repairs().get(0)).contains("moved whole to").contains("rebuilt from the journal");
+        assertThat(rebuilding).doesNotExist();
+        assertThat(layout.redoPoint())
+                .as("it named records of the old table: gone before the new one took its place")
+                .doesNotExist();
+        assertThat(RegionChecks.tableVersusReplay(dir)).isEmpty();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("slots.cm3.damaged-")))
+                    .as("the damaged table is kept, whole")
+                    .singleElement()
+                    .satisfies(n -> assertThat(dir.resolve(n)).hasSize(damagedLength));
         }
     }
 

@@ -37,7 +37,8 @@ public final class Stats {
      * @param frames          frames by status and usage at the end ({@link StateAt.Report})
      * @param journalFiles    queue files
      * @param journalBytes    apparent size of the journal directory (queue files are sparse, grown in 4 MiB blocks)
-     * @param slotTableBytes  size of the slot table file (0 for an archive)
+     * @param slotTableBytes  size of the slot table file (0 for an archive, or when it is missing)
+     * @param slotTableMissing a region (not an archive) without its slot table file
      * @param writer          for a region not closed cleanly: whether its writer is live or died ({@code "live (pid
      *                        N)"}, {@code "died (pid N is gone)"}), or {@code null} when clean or not on record
      * @param stopReason      why reading stopped early, or {@code null}
@@ -65,6 +66,7 @@ public final class Stats {
             long journalFiles,
             long journalBytes,
             long slotTableBytes,
+            boolean slotTableMissing,
             String stopReason) {
         /** Journal bytes per event, measured. */
         public double bytesPerEvent() {
@@ -105,8 +107,15 @@ public final class Stats {
                 byOp.put(o.name(), ops[o.code()]);
             }
         }
+        java.util.List<String> warnings = new java.util.ArrayList<>(r.warnings());
+        if (!region.archive() && !region.hasSlotTable()) {
+            // counted from the journal all the same, but a region without its table cannot be opened or recovered:
+            // "0 B slot table" and exit 0 said nothing of it
+            warnings.add("slot table " + region.layout().slots() + " is missing: these counts come from the journal;"
+                    + " the region cannot be opened or recovered without it");
+        }
         StateAt.Report frames = StateAt.summarize(
-                region, JournalIndex.NONE, -1, new StateAt.ReplayResult(state, events, last, stop, r.warnings()));
+                region, JournalIndex.NONE, -1, new StateAt.ReplayResult(state, events, last, stop, warnings));
         long[] files = journalFiles(region.layout().journal());
         long slotBytes = sizeOf(region.layout().slots());
         return new Report(
@@ -132,6 +141,7 @@ public final class Stats {
                 files[0],
                 files[1],
                 slotBytes,
+                !region.archive() && !region.hasSlotTable(),
                 stop);
     }
 

@@ -526,7 +526,12 @@ public final class TextRenderer {
                                 "; %.1f apparent bytes/event",
                                 r.journalBytes() / (double) r.events())
                         : ""));
-        out.println("  slots:   " + Fmt.bytes(r.slotTableBytes()) + " slot table");
+        if (!r.archive()) {
+            out.println("  slots:   "
+                    + (r.slotTableMissing()
+                            ? "no slot table (missing)"
+                            : Fmt.bytes(r.slotTableBytes()) + " slot table"));
+        }
         if (r.stopReason() != null) {
             out.println("  journal: reading STOPPED: " + r.stopReason());
         }

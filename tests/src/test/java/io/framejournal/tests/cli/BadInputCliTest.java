@@ -126,6 +126,11 @@ class BadInputCliTest {
         assertThat(r.out())
                 .contains("Outstanding obligations (leaks)")
                 .contains("not checked: the slot table is missing");
+        // stats counted from the journal too, but printed "0 B slot table" and exited 0 (found 2026-11-27)
+        Result stats = run("stats", "sample");
+        assertOneLineError(stats, "slot table");
+        assertThat(stats.err()).contains("is missing").contains("cannot be opened or recovered");
+        assertThat(stats.out()).contains("slots:   no slot table (missing)").doesNotContain("0 B slot table");
     }
 
     @Test

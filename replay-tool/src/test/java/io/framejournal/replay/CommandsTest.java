@@ -247,6 +247,37 @@ class CommandsTest {
         assertThat(audit.exit()).isZero();
     }
 
+    /**
+     * A recovery that starts at a checkpoint no record follows (a writer that checkpointed its close, its status then
+     * marked open) says so: it printed "scanned: 0 records (0 events) from none".
+     */
+    @Test
+    void aRecoveryWithNoRecordAfterItsCheckpointSaysSo() throws java.io.IOException {
+        Path dir = tmp.resolve("checkpointed-end");
+        Result sim = Support.cli(
+                "simulate",
+                "--dir",
+                dir.toString(),
+                "--max-paddr",
+                "0x100000",
+                "--ops",
+                "500",
+                "--seed",
+                "4",
+                "--checkpoint-every",
+                "1s");
+        assertThat(sim.exit()).as(sim.err()).isZero();
+        java.nio.file.Path status = dir.resolve("region.status");
+        String text = java.nio.file.Files.readString(status);
+        assertThat(text).contains("state=clean");
+        java.nio.file.Files.writeString(status, text.replace("state=clean", "state=open"));
+        Result recover = Support.cli("recover", dir.toString());
+        assertThat(recover.exit()).as(recover.err()).isZero();
+        assertThat(recover.out())
+                .containsPattern("scanned:   no record: none follows the checkpoint at 0x[0-9a-f]+\\n")
+                .doesNotContain("from none");
+    }
+
     private String firstLeakedPaddr() {
         Matcher m = Pattern.compile("\\n  \\d+:\\d+\\s+\\S+\\s+\\d+\\s+0x\\S+\\s+(0x[0-9a-f]+)")
                 .matcher(Support.cli("audit", region.toString()).out());

@@ -38,6 +38,21 @@ public final class SqlSession implements AutoCloseable {
         this.spill = spill;
     }
 
+    /**
+     * The region to export for the query. A directory that is not one is not an export either (that was checked
+     * first), and the refusal names both, as {@code sql} takes both.
+     */
+    private static RegionInput openRegion(Path dir) {
+        try {
+            return RegionInput.open(dir);
+        } catch (RegionException e) {
+            if (Files.isDirectory(dir) && !Files.exists(dir.resolve(io.framejournal.journal.RegionLayout.CONFIG))) {
+                throw new RegionException(e.getMessage() + ", nor an export of one (no " + Exporter.MANIFEST + ")", e);
+            }
+            throw e;
+        }
+    }
+
     /** Whether {@code dir} is an export directory (it has the manifest). */
     public static boolean isExport(Path dir) {
         return Files.isRegularFile(dir.resolve(Exporter.MANIFEST));
@@ -65,7 +80,7 @@ public final class SqlSession implements AutoCloseable {
                         + ": the export was killed before it finished); run `framejournal export` again into a new"
                         + " directory");
             } else {
-                RegionInput region = RegionInput.open(dir);
+                RegionInput region = openRegion(dir);
                 temp = io.framejournal.journal.StaleTemps.createTempDirectory("framejournal-sql");
                 tables = temp.resolve("export");
                 Exporter.Result r =

@@ -324,4 +324,15 @@ class ExportTest {
                         + Exporter.MANIFEST + ": the export was killed before it finished); run `framejournal export`"
                         + " again into a new directory\n");
     }
+
+    @Test
+    void sqlOnADirectoryThatIsNeitherSaysItIsNeitherARegionNorAnExport() throws Exception {
+        Path neither = Files.createDirectories(tmp.resolve("neither"));
+        Support.Result r = Support.cli("sql", neither.toString(), "SELECT 1");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("framejournal: " + neither + " is not a FrameJournal region (no region.conf), nor an export"
+                        + " of one (no " + Exporter.MANIFEST + ")\n");
+        assertThat(neither).isEmptyDirectory();
+    }
 }

@@ -90,7 +90,7 @@ public final class Frame<M> extends Handle {
     /** The frame's metadata, decoded from its slot. */
     public M meta() {
         ensureLive();
-        var st = region.engine().snapshot(slot, new io.framejournal.journal.SlotState());
+        var st = region.engine().metaOf(slot, new io.framejournal.journal.SlotState());
         return codec.decode(st.meta0, st.meta1);
     }
 

@@ -63,10 +63,11 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         if (start % page != 0 || end % page != 0) {
             throw new GetFrameException(GetFrameError.NOT_ALIGNED, start % page != 0 ? start : end);
         }
-        if (end > region.config().maxPaddr() || start < 0) {
-            // the seed's check is on the end (its addresses are unsigned); a negative start is reported as itself
-            throw new GetFrameException(
-                    GetFrameError.OUT_OF_BOUND, end > region.config().maxPaddr() ? end : start);
+        // the seed's check is on the end, and its addresses are unsigned: a negative end is past MAX_PADDR too. A
+        // negative start (no seed address) is out of bound as well, reported as itself (docs/DESIGN.md)
+        boolean endOut = end > region.config().maxPaddr() || end < 0;
+        if (endOut || start < 0) {
+            throw new GetFrameException(GetFrameError.OUT_OF_BOUND, endOut ? end : start);
         }
         if (start >= end) {
             throw new FramePanicException(

@@ -915,7 +915,12 @@ final class SlotEngine {
         }
     }
 
-    /** A copy of one slot's state, read under its lock. */
+    /**
+     * A copy of one slot's state, read under its lock. From inside a call of this thread (a segment's metadata
+     * function), a slot the call holds is read as it was before the call; a slot below the highest one it holds is
+     * refused: waiting for that lock breaks the ascending lock order, and deadlocks with another call that holds the
+     * slot and waits for one of this call's (a frame's metadata is read without the lock: {@link #metaOf}).
+     */
     SlotState snapshot(int slot, SlotState into) {
         Ctx c = pin();
         try {
@@ -924,6 +929,13 @@ final class SlotEngine {
                 // yet, so the table shows the slot as it was before the call (taking the lock again would wait forever)
                 table.load(slot, into);
                 return into;
+            }
+            if (c.inCall && slot < highestHeld(c)) {
+                throw new IllegalStateException("slot " + slot + " was read from inside a " + c.op + " call on this"
+                        + " thread (from the segment's metadata function), which holds the locks of slots up to "
+                        + highestHeld(c) + ": waiting for the lock of a slot below them could deadlock with another"
+                        + " call that holds it and waits for this call's; read it before or after the " + c.op
+                        + " call (a frame's metadata can be read through its handle)");
             }
             table.lock(slot);
             try {
@@ -935,6 +947,32 @@ final class SlotEngine {
         } finally {
             unpin(c);
         }
+    }
+
+    /**
+     * The metadata words of a slot a live handle holds ({@code metaType}, {@code meta0}, {@code meta1} of {@code into};
+     * its other fields are not to be used), read without the slot lock: while a handle holds the frame nothing else
+     * changes them (a shared frame's metadata is fixed until its last reference is dropped, a unique frame's changes
+     * only through its one handle). Lock-free, so a segment's metadata function may read any frame's metadata without
+     * waiting for a lock against the ascending order (see {@link #snapshot}).
+     */
+    SlotState metaOf(int slot, SlotState into) {
+        Ctx c = pin();
+        try {
+            table.load(slot, into);
+            return into;
+        } finally {
+            unpin(c);
+        }
+    }
+
+    /** The highest slot the calling thread's call in progress holds, or -1. */
+    private static int highestHeld(Ctx c) {
+        int max = -1;
+        for (int i = 0; i < c.n; i++) {
+            max = Math.max(max, c.slots[i]);
+        }
+        return max;
     }
 
     /** Journals a record that changes no slot (region, leak and recovery markers). @return its index */

@@ -71,7 +71,7 @@ public final class UniqueFrame<M> extends Handle {
 
     public M meta() {
         ensureLive();
-        SlotState st = region.engine().snapshot(slot, new SlotState());
+        SlotState st = region.engine().metaOf(slot, new SlotState());
         return codec.decode(st.meta0, st.meta1);
     }
 

@@ -145,6 +145,28 @@ class ContractErrorsTest extends RegionTestBase {
         assertPanics(() -> Segment.fromUnused(region, maxPaddr(), maxPaddr(), p -> NoMeta.INSTANCE));
     }
 
+    /**
+     * The seed's {@code range.end > MAX_PADDR} compares unsigned addresses: an aligned negative end (2^64 - 4096, or
+     * 2^63) is past MAX_PADDR, so {@code Err(OutOfBound)}, not the {@code start < end} panic that follows the check.
+     */
+    @Test
+    void segment_with_a_negative_end_is_out_of_bound_not_a_panic() {
+        List<Long> metaCalls = new java.util.ArrayList<>();
+        for (long end : new long[] {-PAGE, Long.MIN_VALUE}) {
+            assertGetFrameError(
+                    GetFrameError.OUT_OF_BOUND,
+                    () -> Segment.fromUnused(region, 0, end, p -> {
+                        metaCalls.add(p);
+                        return NoMeta.INSTANCE;
+                    }));
+            assertThatThrownBy(() -> Segment.fromUnused(region, 2 * PAGE, end, p -> NoMeta.INSTANCE))
+                    .isInstanceOfSatisfying(
+                            GetFrameException.class, e -> assertThat(e.paddr()).isEqualTo(end));
+        }
+        assertGetFrameError(GetFrameError.NOT_ALIGNED, () -> Segment.fromUnused(region, 0, -1, p -> NoMeta.INSTANCE));
+        assertThat(metaCalls).as("no frame is made").isEmpty();
+    }
+
     @Test
     void segment_reaching_max_paddr_is_in_bound() throws GetFrameException {
         Segment<NoMeta> tail = Segment.fromUnused(region, maxPaddr() - 2 * PAGE, maxPaddr(), p -> NoMeta.INSTANCE);

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +103,95 @@ class NestedCallTest {
                 assertThat(elsewhere).hasSize(2);
             }
             elsewhere.forEach(Frame::close);
+        }
+    }
+
+    /**
+     * Two segment calls, each in its metadata function, each reading a slot the other call holds: B (over slots 5..8,
+     * its first slot a frame in use) reads slot 11 upwards, as its lock order allows; A (over 10..13) reads the
+     * metadata of the frame at slot 5, below its slots. Before, A's read waited for slot 5's lock (held by B, waiting
+     * for A's slot 11): both waited forever. A frame's metadata is now read through its handle without the lock.
+     */
+    @Test
+    void metadata_functions_of_two_calls_reading_each_others_slots_do_not_deadlock() throws Exception {
+        try (MetaRegion region = TestRegions.create(tmp)) {
+            int page = TestRegions.PAGE;
+            Frame<LongMeta> parent = Frame.fromUnused(region, 5L * page, new LongMeta(77, 0));
+            CountDownLatch bHolds5 = new CountDownLatch(1);
+            CountDownLatch aHolds11 = new CountDownLatch(1);
+            CompletableFuture<Throwable> b = CompletableFuture.supplyAsync(() -> {
+                try {
+                    Segment.fromUnused(region, 5L * page, 8L * page, p -> {
+                                bHolds5.countDown();
+                                await(aHolds11);
+                                region.slotState(11L * page);
+                                return NoMeta.INSTANCE;
+                            })
+                            .close();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Segment<LongMeta> a = assertTimeoutPreemptively(
+                    NO_HANG,
+                    () -> Segment.fromUnused(region, 10L * page, 13L * page, p -> {
+                        if (p == 11L * page) {
+                            aHolds11.countDown();
+                            await(bHolds5);
+                        }
+                        return new LongMeta(parent.meta().tag(), p);
+                    }));
+            Throwable bFailure = assertTimeoutPreemptively(NO_HANG, () -> b.get());
+            assertThat(bFailure)
+                    .as("B reached its first frame, in use")
+                    .isInstanceOfSatisfying(
+                            GetFrameException.class, e -> assertThat(e.error()).isEqualTo(GetFrameError.IN_USE));
+            assertThat(region.slotState(11L * page).meta0).isEqualTo(77);
+            a.close();
+            parent.close();
+        }
+    }
+
+    /**
+     * A metadata function reading a slot below those its call holds (not through a handle) is refused at once: waiting
+     * for that lock would break the ascending lock order. Slots above are read as usual. The call fails, nothing
+     * journaled.
+     */
+    @Test
+    void a_metadata_function_reading_a_slot_below_its_calls_slots_is_refused() throws GetFrameException {
+        try (MetaRegion region = TestRegions.create(tmp)) {
+            int page = TestRegions.PAGE;
+            long before = region.lastJournalIndex();
+            List<Long> above = new ArrayList<>();
+            try (Segment<NoMeta> s = Segment.fromUnused(region, 10L * page, 12L * page, p -> {
+                above.add(region.slotState(p + 5L * page).refCount);
+                return NoMeta.INSTANCE;
+            })) {
+                assertThat(above).containsExactly(RefCount.UNUSED, RefCount.UNUSED);
+            }
+            long afterFirst = region.lastJournalIndex();
+            assertThatThrownBy(() -> Segment.fromUnused(region, 10L * page, 13L * page, p -> {
+                        if (p == 12L * page) {
+                            region.slotState(3L * page);
+                        }
+                        return NoMeta.INSTANCE;
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("slot 3 was read from inside a SEGMENT_FROM_UNUSED call")
+                    .hasMessageContaining("read it before or after");
+            assertThat(region.lastJournalIndex()).as("nothing journaled").isEqualTo(afterFirst);
+            assertThat(afterFirst).isGreaterThan(before);
+            assertThat(region.slotState(10L * page).isFree()).isTrue();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -22,8 +22,10 @@ import io.framejournal.replay.analysis.RegionInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -923,7 +925,15 @@ public final class Exporter {
         sb.append("lastIndex=").append(JournalIndex.format(scan.last)).append('\n');
         sb.append("complete=").append(scan.stopReason == null).append('\n');
         sb.append("partBytes=").append(bytes).append('\n');
-        Files.writeString(out.resolve(MANIFEST), sb.toString(), StandardCharsets.UTF_8);
+        // written beside and renamed into place: the manifest is what says the export is whole, and one cut short by a
+        // kill (an empty file) read as an export of "schema version ''" rather than an unfinished one
+        Path tmp = out.resolve("." + MANIFEST + ".tmp");
+        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, out.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, out.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private long[] sizes() throws IOException {

@@ -311,6 +311,9 @@ class ExportTest {
         Path whole = tmp.resolve("whole");
         new Exporter(region, whole, Exporter.Format.PARQUET, JournalIndex.NONE).run(Progress.none());
         assertThat(whole.resolve(Exporter.MANIFEST)).exists();
+        assertThat(whole.resolve("." + Exporter.MANIFEST + ".tmp"))
+                .as("the manifest is renamed into place whole")
+                .doesNotExist();
         assertThat(Support.checksums(dir)).as("the region is only read").isEqualTo(before);
     }
 

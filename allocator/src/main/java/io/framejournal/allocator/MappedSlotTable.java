@@ -33,6 +33,9 @@ import java.util.Map;
  */
 public final class MappedSlotTable implements SlotSource {
     private static final int PREAMBLE = 12;
+    /** The header's size word, after its 8-byte checksum; its top bit says the map is not complete (not ready). */
+    private static final int SIZE_WORD_AT = 8;
+
     private static final int NOT_COMPLETE = 0x8000_0000;
     private static final int LENGTH_MASK = 0x3FFF_FFFF;
     private static final int MAX_HEADER = 16 << 10;
@@ -182,6 +185,32 @@ public final class MappedSlotTable implements SlotSource {
         }
     }
 
+    /**
+     * The header's size word when it says the map is ready (then it is not negative: {@link #NOT_COMPLETE} is its sign
+     * bit), else -1 (marked not complete, or the file too short to hold it). For {@link #writeSizeWord} to put back.
+     */
+    static int readySizeWord(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer pre = ByteBuffer.allocate(PREAMBLE).order(ByteOrder.LITTLE_ENDIAN);
+            while (pre.hasRemaining() && ch.read(pre, pre.position()) > 0) {
+                // read on until the preamble is whole or the file ends
+            }
+            int sizeWord = pre.getInt(SIZE_WORD_AT);
+            return pre.hasRemaining() || (sizeWord & NOT_COMPLETE) != 0 ? -1 : sizeWord;
+        }
+    }
+
+    /** Writes the header's size word ({@link #readySizeWord}), nothing else. */
+    static void writeSizeWord(Path file, int sizeWord) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer word = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            word.putInt(0, sizeWord);
+            while (word.hasRemaining()) {
+                ch.write(word, SIZE_WORD_AT + word.position());
+            }
+        }
+    }
+
     private static Map<String, Long> readHeader(Path file, FileChannel channel, boolean notReadyToo)
             throws IOException {
         ByteBuffer pre = ByteBuffer.allocate(PREAMBLE).order(ByteOrder.LITTLE_ENDIAN);
@@ -189,7 +218,7 @@ public final class MappedSlotTable implements SlotSource {
             throw new RegionException("slot table " + file + " is not a Chronicle Map slot table (too short)");
         }
         long checksum = pre.getLong(0);
-        int sizeWord = pre.getInt(8);
+        int sizeWord = pre.getInt(SIZE_WORD_AT);
         int length = sizeWord & LENGTH_MASK;
         boolean notReady = (sizeWord & NOT_COMPLETE) != 0;
         if (notReady && !notReadyToo) {

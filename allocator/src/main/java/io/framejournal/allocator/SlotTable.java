@@ -8,13 +8,10 @@ import io.framejournal.journal.SlotState;
 import io.framejournal.journal.Trees;
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.hash.Data;
@@ -108,7 +105,10 @@ public final class SlotTable implements SlotSource {
                     + " (audit can still replay its journal)");
         }
         checkHeader(file);
-        ByteBuffer readyWord = recover ? readyWord(file) : null;
+        // Chronicle's recovery marks the header not complete before it asks for its exclusive file lock, and leaves it
+        // so
+        // when the lock is refused: a table another map of this process still held then read as never finished
+        int readyWord = recover ? MappedSlotTable.readySizeWord(file) : -1;
         ChronicleMap<Integer, byte[]> map;
         try {
             map = recover
@@ -116,8 +116,8 @@ public final class SlotTable implements SlotSource {
                     : builder(nrSlots).createPersistedTo(f);
         } catch (IOException | RuntimeException e) {
             if (heldByAnotherMap(e)) {
-                if (readyWord != null) {
-                    restoreReadyWord(file, readyWord);
+                if (readyWord >= 0) {
+                    MappedSlotTable.writeSizeWord(file, readyWord);
                 }
                 throw new RegionException("slot table " + file + " is still held by another open Chronicle Map (its"
                         + " file lock): a region of this process still has it, or one dropped without close() whose"
@@ -130,36 +130,6 @@ public final class SlotTable implements SlotSource {
         table.validate(file);
         return table;
     }
-
-    /**
-     * The word of a Chronicle Map's header that says whether the map is ready (its top bit set: "not complete"), when
-     * it says ready. Chronicle's recovery sets that bit before it asks for its exclusive file lock, and leaves it set
-     * when the lock is refused: a table another map of this process still held read as never finished afterwards.
-     */
-    private static ByteBuffer readyWord(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer word = ByteBuffer.allocate(READY_WORD_LENGTH);
-            while (word.hasRemaining() && ch.read(word, READY_WORD_AT + word.position()) > 0) {
-                // read on until the word is whole or the file ends
-            }
-            boolean ready = !word.hasRemaining() && (word.get(READY_WORD_LENGTH - 1) & 0x80) == 0;
-            return ready ? word.flip() : null;
-        }
-    }
-
-    /** Puts back the word {@link #readyWord} read, after a recovery Chronicle refused for its file lock. */
-    private static void restoreReadyWord(Path file, ByteBuffer word) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            while (word.hasRemaining()) {
-                ch.write(word, READY_WORD_AT + word.position());
-            }
-        }
-    }
-
-    /** Where the word {@link #readyWord} reads sits: after the header's 8-byte checksum, little-endian. */
-    private static final int READY_WORD_AT = 8;
-
-    private static final int READY_WORD_LENGTH = 4;
 
     /**
      * Whether opening failed on Chronicle Map's own file lock: another map over the same file holds it. A region's

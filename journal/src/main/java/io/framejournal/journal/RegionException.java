@@ -143,27 +143,35 @@ public class RegionException extends RuntimeException {
      */
     public static String firstLine(String s) {
         int nl = s.indexOf('\n');
-        return printable(nl < 0 ? s : s.substring(0, nl));
+        return printable(nl < 0 ? s : s.substring(0, nl), false);
     }
 
-    private static String printable(String s) {
+    /**
+     * {@code s} as a terminal may show it: control characters, line separators and bidi overrides written as
+     * {@code \}uXXXX; with {@code reversible}, tabs and backslashes too, so that the text reads back unambiguously
+     * (a call site's strings, {@link SiteTable#printable}).
+     */
+    static String printable(String s, boolean reversible) {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
-            boolean unsafe = ch < 0x20 && ch != '\t'
+            boolean unsafe = (ch < 0x20 && (reversible || ch != '\t'))
                     || (ch >= 0x7f && ch <= 0x9f)
                     || ch == 0x2028
                     || ch == 0x2029
                     || (ch >= 0x202a && ch <= 0x202e)
-                    || (ch >= 0x2066 && ch <= 0x2069);
+                    || (ch >= 0x2066 && ch <= 0x2069)
+                    || (reversible && ch == '\\');
             if (unsafe && out == null) {
                 out = new StringBuilder(s.length() + 16).append(s, 0, i);
             }
             if (out != null) {
-                if (unsafe) {
-                    out.append(String.format("\\u%04x", (int) ch));
-                } else {
+                if (!unsafe) {
                     out.append(ch);
+                } else if (ch == '\\') {
+                    out.append("\\\\");
+                } else {
+                    out.append(String.format("\\u%04x", (int) ch));
                 }
             }
         }

@@ -491,27 +491,11 @@ public final class SiteTable implements AutoCloseable {
         }
     }
 
-    /** A string as a terminal may show it: control characters, escapes and bidi overrides written as {@code \}uXXXX. */
+    /**
+     * A string as a terminal may show it: control characters, escapes, line separators and bidi overrides written as
+     * {@code \}uXXXX, backslashes doubled ({@link RegionException#printable}).
+     */
     public static String printable(String s) {
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            boolean unsafe = ch < 0x20
-                    || (ch >= 0x7f && ch <= 0x9f)
-                    || (ch >= 0x202a && ch <= 0x202e)
-                    || (ch >= 0x2066 && ch <= 0x2069)
-                    || ch == '\\';
-            if (unsafe && out == null) {
-                out = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (out != null) {
-                if (unsafe) {
-                    out.append(ch == '\\' ? "\\\\" : String.format("\\u%04x", (int) ch));
-                } else {
-                    out.append(ch);
-                }
-            }
-        }
-        return out == null ? s : out.toString();
+        return RegionException.printable(s, true);
     }
 }

@@ -101,14 +101,7 @@ class RecoveryTrustTest {
     @Test
     void aRecordSkippedByChroniclesFramingIsSeenAndRefusedUntouchedThenSalvaged() throws IOException {
         Path dir = crashedRegion("metabit");
-        Path cq4 = QueueFiles.of(dir);
-        long header = headerOfRecordNumber(dir, cq4, 500);
-        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
-            f.seek(header + 3);
-            int b = f.read();
-            f.seek(header + 3);
-            f.write(b | 0x40); // Chronicle's metadata bit: every tailer now skips this document silently
-        }
+        hideRecordNumber(dir, 500);
         Map<String, String> before = FileHashes.of(dir);
         assertThatThrownBy(() -> MetaRegion.recover(dir, false))
                 .isInstanceOf(RegionException.class)
@@ -134,14 +127,7 @@ class RecoveryTrustTest {
     @Test
     void aSalvageKilledBetweenItsTwoMovesIsFinishedByTheNextRecovery() throws IOException {
         Path dir = crashedRegion("salvage-killed");
-        Path cq4 = QueueFiles.of(dir);
-        long header = headerOfRecordNumber(dir, cq4, 500);
-        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
-            f.seek(header + 3);
-            int b = f.read();
-            f.seek(header + 3);
-            f.write(b | 0x40);
-        }
+        hideRecordNumber(dir, 500);
         RegionLayout layout = new RegionLayout(dir);
         try (JournalReader reader = JournalReader.open(layout.journal());
                 var queue = io.framejournal.journal.Chronicle.writableQueue(
@@ -219,6 +205,21 @@ class RecoveryTrustTest {
                 // read to the end
             }
             return reader.stopReason() == null;
+        }
+    }
+
+    /**
+     * Sets Chronicle's metadata bit in the header of the n-th data document (0-based): every tailer then skips that
+     * document silently, and only our sequence numbers show it missing.
+     */
+    private static void hideRecordNumber(Path dir, int n) throws IOException {
+        Path cq4 = QueueFiles.of(dir);
+        long header = headerOfRecordNumber(dir, cq4, n);
+        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+            f.seek(header + 3);
+            int b = f.read();
+            f.seek(header + 3);
+            f.write(b | 0x40);
         }
     }
 

@@ -584,8 +584,17 @@ public final class MetaRegion implements AutoCloseable {
         return (session << 40) | engine.nextHandleNumber(handleIds);
     }
 
+    /**
+     * A new list id: the session's low 15 bits over a number that wraps every 65,536 lists of the session (ids of
+     * lists long gone are reused). The number is never 0, so no id is 0, which a slot's {@code inList} reads as "on no
+     * list" (session 32,768's 65,536th list had id 0, and its frames could be pushed on a second list).
+     */
     int nextListId() {
-        return (int) (((session & 0x7fff) << 16) | (listIds.incrementAndGet() & 0xffff));
+        int n;
+        do {
+            n = listIds.incrementAndGet() & 0xffff;
+        } while (n == 0);
+        return (int) (((session & 0x7fff) << 16) | n);
     }
 
     void ensureOpen() {

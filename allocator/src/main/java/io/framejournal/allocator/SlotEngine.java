@@ -220,8 +220,8 @@ final class SlotEngine {
      * Refuses new operations and waits (up to {@code timeout}) for those in flight on other threads to finish. @return
      * whether they did (new operations stay refused either way)
      */
-    boolean shutdown(java.time.Duration timeout) {
-        return gate.shutAndWait(timeout.toNanos());
+    boolean shutdown(long timeoutNanos) {
+        return gate.shutAndWait(timeoutNanos);
     }
 
     /** Engine contexts registered (one per live thread that has called the region, plus dead ones not yet swept). */

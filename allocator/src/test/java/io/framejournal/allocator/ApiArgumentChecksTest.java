@@ -124,6 +124,34 @@ class ApiArgumentChecksTest extends RegionTestBase {
     }
 
     @Test
+    void a_close_with_a_null_wait_is_refused_and_leaves_the_region_open_and_closable() {
+        Frame<NoMeta> frame = alloc.allocFrame();
+        assertThatThrownBy(() -> region.close(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the wait is null");
+        assertThat(region.isClosed()).as("nothing was done").isFalse();
+        frame.close(); // calls go on
+        region.close(); // and a later close closes it clean (before the fix: it returned at once, nothing closed)
+        assertThat(io.framejournal.journal.RegionStatus.read(
+                                new io.framejournal.journal.RegionLayout(region.dir()).status())
+                        .clean())
+                .isTrue();
+    }
+
+    @Test
+    void a_close_with_a_wait_too_long_for_nanoseconds_or_negative_closes_clean() {
+        Path dir = region.dir();
+        region.close(Duration.ofSeconds(Long.MAX_VALUE)); // toNanos() overflows: before the fix, half closed
+        assertThat(io.framejournal.journal.RegionStatus.read(new io.framejournal.journal.RegionLayout(dir).status())
+                        .clean())
+                .isTrue();
+        region = MetaRegion.open(dir, RegionOptions.defaults().withLeakDetection(LeakDetection.DISABLED));
+        region.close(Duration.ofSeconds(-1)); // no call in flight: closes without waiting
+        assertThat(region.isClosed()).isTrue();
+        MetaRegion.open(dir).close();
+    }
+
+    @Test
     void a_handle_that_outlived_its_region_says_what_it_holds_and_how_to_release_it() {
         Frame<NoMeta> frame = alloc.allocFrame();
         Segment<NoMeta> segment = alloc.allocSegment(2);

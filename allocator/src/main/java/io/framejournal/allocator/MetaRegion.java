@@ -155,7 +155,8 @@ public final class MetaRegion implements AutoCloseable {
     /**
      * Records the redo point now rather than at the keeper's next period: the slot table is forced to disk, then the
      * point before which every call is in it is written to {@code redo.point}. For a writer that wants a short recovery
-     * from a moment of its choosing (before a long pause, after a burst).
+     * from a moment of its choosing (before a long pause, after a burst). Not cancellable: on an interrupted thread it
+     * still records the point (with the interrupt status cleared meanwhile, set again for the caller).
      *
      * @return the point recorded (or the previous one, if no call ended since), {@code null} before any record
      * @throws IllegalStateException when the region is closed or its options record no redo point

@@ -523,8 +523,17 @@ public final class MetaRegion implements AutoCloseable {
         return engine.snapshot(slotOf(paddr), new SlotState());
     }
 
-    /** A consistent copy of slot {@code slot}. */
+    /**
+     * A consistent copy of slot {@code slot} into {@code into}.
+     *
+     * @throws IllegalArgumentException when {@code slot} is not in {@code [0, config().nrSlots())}
+     */
     public SlotState slotStateAt(int slot, SlotState into) {
+        Objects.requireNonNull(into, "the slot state to copy into is null: pass a new SlotState()");
+        if (slot < 0 || slot >= nrSlots) {
+            throw new IllegalArgumentException(
+                    "slot " + slot + " is not a slot of this region: its slots are 0.." + (nrSlots - 1));
+        }
         ensureOpen();
         return engine.snapshot(slot, into);
     }

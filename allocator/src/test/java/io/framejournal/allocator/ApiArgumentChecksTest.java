@@ -212,6 +212,56 @@ class ApiArgumentChecksTest extends RegionTestBase {
     }
 
     @Test
+    void every_null_argument_is_named_and_changes_nothing() {
+        UniqueFrame<NoMeta> unique = alloc.allocUniqueFrameWith(NoMeta.INSTANCE);
+        UniqueFrame<LongMeta> tagged = alloc.allocUniqueFrameWith(new LongMeta(1, 2));
+        RegionSnapshot before = RegionSnapshot.of(region);
+        long last = region.lastJournalIndex();
+        FrameList<NoMeta> list = new FrameList<>(region);
+        List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> metadata = List.of(
+                () -> alloc.allocUniqueFrameWith(null),
+                () -> UniqueFrame.fromUnused(region, 0, null),
+                () -> unique.setMeta(null), // before the fix: journaled a metadata write of zeros for NoMeta
+                () -> tagged.setMeta(null),
+                () -> unique.repurpose(null));
+        for (var call : metadata) {
+            assertThatThrownBy(call)
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("the metadata is null: pass the value the frame is to hold");
+        }
+        assertThatThrownBy(() -> alloc.allocSegmentWith(2, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the metadata function is null");
+        assertThatThrownBy(() -> Segment.fromUnused(region, 0, PAGE, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the metadata function is null");
+        assertThatThrownBy(() -> Segment.fromUnused(region, null, p -> NoMeta.INSTANCE))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the paddr range is null");
+        assertThatThrownBy(() -> Segment.fromRaw(region, null, NoMeta.class))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the paddr range is null");
+        assertThatThrownBy(() -> list.pushBack(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the frame is null");
+        assertThatThrownBy(() -> new FrameList<NoMeta>(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the region is null");
+        assertThatThrownBy(() -> region.slotStateAt(0, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the slot state to copy into is null");
+        for (int slot : new int[] {-1, region.config().nrSlots(), Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            assertThatThrownBy(() -> region.slotStateAt(slot, new io.framejournal.journal.SlotState()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("slot " + slot + " is not a slot of this region: its slots are 0..255");
+        }
+        assertThat(region.lastJournalIndex()).as("nothing journaled").isEqualTo(last);
+        before.assertUnchanged(region);
+        unique.close();
+        tagged.close();
+    }
+
+    @Test
     void a_segment_with_a_negative_start_reports_the_start() {
         RegionSnapshot before = RegionSnapshot.of(region);
         assertThatThrownBy(() -> Segment.fromUnused(region, -PAGE, PAGE, p -> NoMeta.INSTANCE))

@@ -99,6 +99,11 @@ final class CloseGate {
         return false;
     }
 
+    /** Whether the gate has been shut (the region is closing or closed). */
+    boolean isShut() {
+        return shut;
+    }
+
     /** Shuts the gate; @return whether no registered pin is inside a call at this moment. */
     boolean shutAndCheckQuiet() {
         shut = true;

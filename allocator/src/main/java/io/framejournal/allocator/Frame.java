@@ -23,10 +23,7 @@ public final class Frame<M> extends Handle {
     /** Frame::from_unused: claims a free frame, writes its metadata, refcount 1. */
     @SuppressWarnings("unchecked")
     public static <M> Frame<M> fromUnused(MetaRegion region, long paddr, M meta) throws GetFrameException {
-        if (meta == null) {
-            throw new NullPointerException("the metadata is null: pass the value the frame is to hold");
-        }
-        MetaCodec<M> codec = MetaCodec.of((Class<M>) meta.getClass());
+        MetaCodec<M> codec = MetaCodec.of((Class<M>) MetaCodec.requireMeta(meta).getClass());
         region.ensureOpen();
         int slot = region.checkedSlot(paddr);
         long h = region.nextHandleId();

@@ -72,6 +72,8 @@ public final class FrameAllocOptions {
 
     /** Allocates {@code nrFrames} contiguous free frames; {@code metaFn} gives each frame's metadata by paddr. */
     public <M> Segment<M> allocSegmentWith(int nrFrames, LongFunction<M> metaFn) {
+        java.util.Objects.requireNonNull(
+                metaFn, "the metadata function is null: pass one giving each frame's metadata by paddr");
         region.ensureOpen();
         if (nrFrames <= 0) {
             throw new IllegalArgumentException("a segment needs at least one frame, not " + nrFrames);

@@ -19,6 +19,7 @@ public final class FrameList<M> implements Iterable<UniqueFrame<M>> {
     private final ArrayDeque<UniqueFrame<M>> frames = new ArrayDeque<>();
 
     public FrameList(MetaRegion region) {
+        java.util.Objects.requireNonNull(region, "the region is null: pass the open region of the list's frames");
         region.ensureOpen();
         this.region = region;
         this.id = region.nextListId();
@@ -103,6 +104,7 @@ public final class FrameList<M> implements Iterable<UniqueFrame<M>> {
     }
 
     private void link(UniqueFrame<M> frame) {
+        java.util.Objects.requireNonNull(frame, "the frame is null: pass a live UniqueFrame of this list's region");
         frame.ensureLive();
         if (frame.region != region) {
             throw new IllegalArgumentException("frame belongs to another region");

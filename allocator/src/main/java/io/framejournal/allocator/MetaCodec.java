@@ -26,6 +26,14 @@ public interface MetaCodec<M> {
         return Registry.register(codec);
     }
 
+    /** {@code meta}, refused when null with what to pass (before anything is read or journaled). */
+    static <M> M requireMeta(M meta) {
+        if (meta == null) {
+            throw new NullPointerException("the metadata is null: pass the value the frame is to hold");
+        }
+        return meta;
+    }
+
     /**
      * The codec for a metadata value's class; an unregistered class is an {@link IllegalArgumentException}. The class
      * is initialized first, so a codec that {@code type} registers in its own static initializer (e.g. a record's

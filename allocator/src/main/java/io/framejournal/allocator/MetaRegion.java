@@ -155,7 +155,8 @@ public final class MetaRegion implements AutoCloseable {
     /**
      * Records the redo point now rather than at the keeper's next period: the slot table is forced to disk, then the
      * point before which every call is in it is written to {@code redo.point}. For a writer that wants a short recovery
-     * from a moment of its choosing (before a long pause, after a burst).
+     * from a moment of its choosing (before a long pause, after a burst). Not cancellable: on an interrupted thread it
+     * still records the point (with the interrupt status cleared meanwhile, set again for the caller).
      *
      * @return the point recorded (or the previous one, if no call ended since), {@code null} before any record
      * @throws IllegalStateException when the region is closed or its options record no redo point
@@ -522,8 +523,17 @@ public final class MetaRegion implements AutoCloseable {
         return engine.snapshot(slotOf(paddr), new SlotState());
     }
 
-    /** A consistent copy of slot {@code slot}. */
+    /**
+     * A consistent copy of slot {@code slot} into {@code into}.
+     *
+     * @throws IllegalArgumentException when {@code slot} is not in {@code [0, config().nrSlots())}
+     */
     public SlotState slotStateAt(int slot, SlotState into) {
+        Objects.requireNonNull(into, "the slot state to copy into is null: pass a new SlotState()");
+        if (slot < 0 || slot >= nrSlots) {
+            throw new IllegalArgumentException(
+                    "slot " + slot + " is not a slot of this region: its slots are 0.." + (nrSlots - 1));
+        }
         ensureOpen();
         return engine.snapshot(slot, into);
     }
@@ -653,9 +663,16 @@ public final class MetaRegion implements AutoCloseable {
      * {@link #close()}, waiting at most {@code wait} for calls in flight on other threads (a segment's metadata function
      * that blocks, say). When they have not finished by then it throws {@link IllegalStateException} and the region
      * stays open for writing: new calls are refused, the calls in flight go on and are journaled, the region's lock is
-     * kept (so no other writer can open it meanwhile), and a later {@code close} finishes the job.
+     * kept (so no other writer can open it meanwhile), and a later {@code close} finishes the job. A zero or negative
+     * {@code wait} does not wait (the region closes only if no call is in flight), one too long to count in nanoseconds
+     * waits for as long as the calls take; a {@code null} one is refused before anything is done, the region still open.
      */
     public void close(Duration wait) {
+        Objects.requireNonNull(
+                wait,
+                "the wait is null: pass how long close may wait for the calls in flight"
+                        + " (MetaRegion.CLOSE_WAIT, or use close())");
+        long waitNanos = nanosOf(wait); // before anything changes: a wait that cannot be counted must not half-close
         if (!closed && engine.callingThreadInsideCall()) {
             throw new IllegalStateException("close() of region " + layout.dir() + " was called from inside a call on it"
                     + " on the same thread (from a segment's metadata function): that call would never end; close the"
@@ -673,14 +690,15 @@ public final class MetaRegion implements AutoCloseable {
         boolean interrupted = Interrupts.clear();
         try {
             engine.refuseWith("region " + layout.dir() + " is closed");
-            if (!engine.shutdown(wait)) {
-                engine.refuseWith("region " + layout.dir() + " is closing: close() timed out after " + wait.toMillis()
+            if (!engine.shutdown(waitNanos)) {
+                long waitedMs = waitNanos / 1_000_000;
+                engine.refuseWith("region " + layout.dir() + " is closing: close() timed out after " + waitedMs
                         + " ms waiting for calls in flight, and new calls are refused; close it again once they end");
                 synchronized (this) {
                     closed = false; // not closed: a later close() finishes it
                 }
                 throw new IllegalStateException("threads are still inside calls on region " + layout.dir() + " after "
-                        + wait.toMillis() + " ms; it stays open (its lock held, new calls refused): let those calls"
+                        + waitedMs + " ms; it stays open (its lock held, new calls refused): let those calls"
                         + " finish, then close it again");
             }
             try {
@@ -694,6 +712,18 @@ public final class MetaRegion implements AutoCloseable {
             }
         } finally {
             Interrupts.restore(interrupted);
+        }
+    }
+
+    /** {@code wait} in nanoseconds: 0 for a negative one, {@code Long.MAX_VALUE} (no deadline) for one too long. */
+    private static long nanosOf(Duration wait) {
+        if (wait.isNegative()) {
+            return 0;
+        }
+        try {
+            return wait.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 

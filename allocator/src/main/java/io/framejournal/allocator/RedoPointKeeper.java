@@ -1,5 +1,6 @@
 package io.framejournal.allocator;
 
+import io.framejournal.journal.Interrupts;
 import io.framejournal.journal.JournalWriter;
 import io.framejournal.journal.RedoPoint;
 import io.framejournal.journal.RedoPointFile;
@@ -33,18 +34,25 @@ final class RedoPointKeeper implements AutoCloseable {
 
     private final Source journal;
     private final RedoPointFile file;
-    private final FileChannel table;
+    private final Path slotTable;
+    /** Read-only, for {@code force}; reopened by {@link #keep} when an interrupt closed it (guarded by this). */
+    private FileChannel table;
+
     private final long periodNanos;
     private final Thread thread;
     private volatile boolean stop;
+    /** Set by {@link #close} under this object's lock: no {@link #keep} after it. */
+    private boolean closed;
+
     private volatile String problem;
     private volatile long written;
     private volatile long failures;
     private RedoPoint last;
 
-    private RedoPointKeeper(Source journal, RedoPointFile file, FileChannel table, Duration period) {
+    private RedoPointKeeper(Source journal, RedoPointFile file, Path slotTable, FileChannel table, Duration period) {
         this.journal = journal;
         this.file = file;
+        this.slotTable = slotTable;
         this.table = table;
         this.periodNanos = Math.max(1_000_000L, period.toNanos());
         this.thread = new Thread(this::run, "framejournal-redo-point");
@@ -67,7 +75,7 @@ final class RedoPointKeeper implements AutoCloseable {
                             + io.framejournal.journal.RegionException.reason(e, slotTable),
                     e);
         }
-        RedoPointKeeper k = new RedoPointKeeper(journal, file, table, period);
+        RedoPointKeeper k = new RedoPointKeeper(journal, file, slotTable, table, period);
         k.thread.start();
         return k;
     }
@@ -93,14 +101,24 @@ final class RedoPointKeeper implements AutoCloseable {
     }
 
     /**
-     * Records the redo point now, if it moved: table forced first, then the point.
+     * Records the redo point now, if it moved: table forced first, then the point. Runs with the calling thread's
+     * interrupt status cleared and sets it again afterwards ({@link Interrupts}): {@code MetaRegion.recordRedoPoint()}
+     * calls it on the embedder's thread, and an interrupt would close both channels under the force and the write, for
+     * the keeper too; a channel closed all the same (an interrupt that arrives during them) is reopened at the next try.
      *
      * @return the newest point recorded, or {@code null} when the journal has no record of this writer yet
      */
     synchronized RedoPoint keep() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the redo point keeper is closed");
+        }
+        boolean interrupted = Interrupts.clear();
         try {
             RedoPoint p = journal.redoPoint();
             if (p != null && !p.equals(last)) {
+                if (!table.isOpen()) {
+                    table = FileChannel.open(slotTable, StandardOpenOption.READ);
+                }
                 table.force(
                         false); // every slot store before p is in the page cache now; put it on disk before naming p
                 file.write(p);
@@ -112,6 +130,8 @@ final class RedoPointKeeper implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             failed(e);
             throw e;
+        } finally {
+            Interrupts.restore(interrupted);
         }
     }
 
@@ -136,11 +156,14 @@ final class RedoPointKeeper implements AutoCloseable {
         stop = true;
         LockSupport.unpark(thread);
         Threads.awaitEnd(thread, Duration.ofSeconds(10));
-        file.close();
-        try {
-            table.close();
-        } catch (IOException ignored) {
-            // read-only channel: nothing pending
+        synchronized (this) { // a keep() on another thread ends first, and none after it reopens a channel
+            closed = true;
+            file.close();
+            try {
+                table.close();
+            } catch (IOException ignored) {
+                // read-only channel: nothing pending
+            }
         }
     }
 }

@@ -46,6 +46,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
     /** Segment::from_unused over {@code range}; see {@link #fromUnused(MetaRegion, long, long, LongFunction)}. */
     public static <M> Segment<M> fromUnused(MetaRegion region, PaddrRange range, LongFunction<M> metaFn)
             throws GetFrameException {
+        requireRange(range);
         return fromUnused(region, range.start(), range.end(), metaFn);
     }
 
@@ -58,6 +59,9 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
      */
     public static <M> Segment<M> fromUnused(MetaRegion region, long start, long end, LongFunction<M> metaFn)
             throws GetFrameException {
+        requireRegion(region);
+        java.util.Objects.requireNonNull(
+                metaFn, "the metadata function is null: pass one giving each frame's metadata by paddr");
         region.ensureOpen();
         int page = region.config().pageSize();
         if (start % page != 0 || end % page != 0) {
@@ -94,6 +98,14 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         return new Segment<>(region, s0, s1, codec.get(), h, OpCode.SEGMENT_FROM_UNUSED);
     }
 
+    private static void requireRegion(MetaRegion region) {
+        java.util.Objects.requireNonNull(region, "the region is null: pass the open region the frames belong to");
+    }
+
+    private static void requireRange(PaddrRange range) {
+        java.util.Objects.requireNonNull(range, "the paddr range is null: pass the frames' [start, end)");
+    }
+
     @SuppressWarnings("unchecked")
     private static <M> MetaCodec<M> codecOf(M meta) {
         if (meta == null) {
@@ -108,6 +120,8 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
      * segment's {@code intoRaw()} returns gives back an empty segment (the seed allows one): nothing is journaled.
      */
     public static <M> Segment<M> fromRaw(MetaRegion region, PaddrRange range, Class<M> type) {
+        requireRegion(region);
+        requireRange(range);
         region.ensureOpen();
         MetaCodec<M> codec = MetaCodec.of(type);
         if (range.start() == range.end()

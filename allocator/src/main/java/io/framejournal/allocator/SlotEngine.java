@@ -200,7 +200,18 @@ final class SlotEngine {
     }
 
     private Ctx otherContext(Ctx cached) {
-        Ctx c = contexts.get();
+        Ctx c;
+        try {
+            c = contexts.get(); // a thread's first call makes its context, with a journal lane (a Chronicle appender)
+        } catch (RuntimeException e) {
+            if (gate.isShut()) {
+                // a first call that raced close() past its region.ensureOpen(): the journal is closing or closed, and
+                // Chronicle says so in its own words ("SingleChronicleQueue closed for Thread-3"); say what the others
+                // are told
+                throw new IllegalStateException(refusal, e);
+            }
+            throw e;
+        }
         if (cached == null || (cached != c && !cached.ownerAlive())) {
             first = c; // the first caller, or the first after it died
         }
@@ -220,8 +231,8 @@ final class SlotEngine {
      * Refuses new operations and waits (up to {@code timeout}) for those in flight on other threads to finish. @return
      * whether they did (new operations stay refused either way)
      */
-    boolean shutdown(java.time.Duration timeout) {
-        return gate.shutAndWait(timeout.toNanos());
+    boolean shutdown(long timeoutNanos) {
+        return gate.shutAndWait(timeoutNanos);
     }
 
     /** Engine contexts registered (one per live thread that has called the region, plus dead ones not yet swept). */

@@ -30,7 +30,7 @@ public final class UniqueFrame<M> extends Handle {
     /** UniqueFrame::from_unused: claims a free frame as UNIQUE with {@code meta}. */
     @SuppressWarnings("unchecked")
     public static <M> UniqueFrame<M> fromUnused(MetaRegion region, long paddr, M meta) throws GetFrameException {
-        MetaCodec<M> codec = MetaCodec.of((Class<M>) meta.getClass());
+        MetaCodec<M> codec = MetaCodec.of((Class<M>) MetaCodec.requireMeta(meta).getClass());
         region.ensureOpen();
         int slot = region.checkedSlot(paddr);
         long h = region.nextHandleId();
@@ -75,8 +75,12 @@ public final class UniqueFrame<M> extends Handle {
         return codec.decode(st.meta0, st.meta1);
     }
 
-    /** Rewrites the metadata in place (same type). */
+    /**
+     * Rewrites the metadata in place (same type). A {@code null} one is refused (a {@link NullPointerException}) with
+     * nothing journaled.
+     */
     public void setMeta(M meta) {
+        MetaCodec.requireMeta(meta);
         ensureLive();
         region.engine().updateMeta(slot, id, codec.typeId(), codec.word0(meta), codec.word1(meta));
     }
@@ -85,7 +89,7 @@ public final class UniqueFrame<M> extends Handle {
     @SuppressWarnings("unchecked")
     public <N> UniqueFrame<N> repurpose(N meta) {
         ensureLive();
-        MetaCodec<N> next = MetaCodec.of((Class<N>) meta.getClass());
+        MetaCodec<N> next = MetaCodec.of((Class<N>) MetaCodec.requireMeta(meta).getClass());
         region.engine().repurpose(slot, id, next.typeId(), next.word0(meta), next.word1(meta));
         retire("repurposed");
         return new UniqueFrame<>(this, next);

@@ -124,6 +124,34 @@ class ApiArgumentChecksTest extends RegionTestBase {
     }
 
     @Test
+    void a_close_with_a_null_wait_is_refused_and_leaves_the_region_open_and_closable() {
+        Frame<NoMeta> frame = alloc.allocFrame();
+        assertThatThrownBy(() -> region.close(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the wait is null");
+        assertThat(region.isClosed()).as("nothing was done").isFalse();
+        frame.close(); // calls go on
+        region.close(); // and a later close closes it clean (before the fix: it returned at once, nothing closed)
+        assertThat(io.framejournal.journal.RegionStatus.read(
+                                new io.framejournal.journal.RegionLayout(region.dir()).status())
+                        .clean())
+                .isTrue();
+    }
+
+    @Test
+    void a_close_with_a_wait_too_long_for_nanoseconds_or_negative_closes_clean() {
+        Path dir = region.dir();
+        region.close(Duration.ofSeconds(Long.MAX_VALUE)); // toNanos() overflows: before the fix, half closed
+        assertThat(io.framejournal.journal.RegionStatus.read(new io.framejournal.journal.RegionLayout(dir).status())
+                        .clean())
+                .isTrue();
+        region = MetaRegion.open(dir, RegionOptions.defaults().withLeakDetection(LeakDetection.DISABLED));
+        region.close(Duration.ofSeconds(-1)); // no call in flight: closes without waiting
+        assertThat(region.isClosed()).isTrue();
+        MetaRegion.open(dir).close();
+    }
+
+    @Test
     void a_handle_that_outlived_its_region_says_what_it_holds_and_how_to_release_it() {
         Frame<NoMeta> frame = alloc.allocFrame();
         Segment<NoMeta> segment = alloc.allocSegment(2);
@@ -181,6 +209,56 @@ class ApiArgumentChecksTest extends RegionTestBase {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageStartingWith("the metadata is null");
         before.assertUnchanged(region);
+    }
+
+    @Test
+    void every_null_argument_is_named_and_changes_nothing() {
+        UniqueFrame<NoMeta> unique = alloc.allocUniqueFrameWith(NoMeta.INSTANCE);
+        UniqueFrame<LongMeta> tagged = alloc.allocUniqueFrameWith(new LongMeta(1, 2));
+        RegionSnapshot before = RegionSnapshot.of(region);
+        long last = region.lastJournalIndex();
+        FrameList<NoMeta> list = new FrameList<>(region);
+        List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> metadata = List.of(
+                () -> alloc.allocUniqueFrameWith(null),
+                () -> UniqueFrame.fromUnused(region, 0, null),
+                () -> unique.setMeta(null), // before the fix: journaled a metadata write of zeros for NoMeta
+                () -> tagged.setMeta(null),
+                () -> unique.repurpose(null));
+        for (var call : metadata) {
+            assertThatThrownBy(call)
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("the metadata is null: pass the value the frame is to hold");
+        }
+        assertThatThrownBy(() -> alloc.allocSegmentWith(2, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the metadata function is null");
+        assertThatThrownBy(() -> Segment.fromUnused(region, 0, PAGE, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the metadata function is null");
+        assertThatThrownBy(() -> Segment.fromUnused(region, null, p -> NoMeta.INSTANCE))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the paddr range is null");
+        assertThatThrownBy(() -> Segment.fromRaw(region, null, NoMeta.class))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the paddr range is null");
+        assertThatThrownBy(() -> list.pushBack(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the frame is null");
+        assertThatThrownBy(() -> new FrameList<NoMeta>(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the region is null");
+        assertThatThrownBy(() -> region.slotStateAt(0, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith("the slot state to copy into is null");
+        for (int slot : new int[] {-1, region.config().nrSlots(), Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            assertThatThrownBy(() -> region.slotStateAt(slot, new io.framejournal.journal.SlotState()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("slot " + slot + " is not a slot of this region: its slots are 0..255");
+        }
+        assertThat(region.lastJournalIndex()).as("nothing journaled").isEqualTo(last);
+        before.assertUnchanged(region);
+        unique.close();
+        tagged.close();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,37 @@ class CloseWhileInUseTest {
             assertThat(again.slotState(0).refCount)
                     .as("the segment's frame, leaked at close")
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_threads_first_call_that_races_close_is_told_the_region_is_closed() throws Exception {
+        Path dir = tmp.resolve("raced");
+        MetaRegion region = MetaRegion.create(
+                dir, TestRegions.SMALL, RegionOptions.defaults().withLeakDetection(LeakDetection.DISABLED));
+        new FrameAllocOptions(region).allocFrame().close();
+        region.close();
+        // what a thread's first call meets when close() ran between its region.ensureOpen() and the engine: the engine
+        // makes the thread's context (and journal lane) then. Before the fix, Chronicle's or the journal's own words
+        // ("SingleChronicleQueue closed for Thread-3", "journal is closed")
+        AtomicReference<Throwable> pin = new AtomicReference<>();
+        AtomicReference<Throwable> handleId = new AtomicReference<>();
+        Thread fresh = new Thread(() -> {
+            try {
+                region.engine().pin();
+            } catch (Throwable t) {
+                pin.set(t);
+            }
+            try {
+                region.nextHandleId();
+            } catch (Throwable t) {
+                handleId.set(t);
+            }
+        });
+        fresh.start();
+        fresh.join();
+        for (Throwable t : List.of(pin.get(), handleId.get())) {
+            assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("region " + dir + " is closed");
         }
     }
 }

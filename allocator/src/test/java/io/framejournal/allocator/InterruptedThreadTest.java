@@ -56,6 +56,40 @@ class InterruptedThreadTest {
     }
 
     @Test
+    void a_redo_point_recorded_on_an_interrupted_thread_is_written_and_the_keeper_goes_on() {
+        Path dir = tmp.resolve("region");
+        MetaRegion region = MetaRegion.create(
+                dir,
+                TestRegions.SMALL,
+                RegionOptions.defaults()
+                        .withLeakDetection(LeakDetection.DISABLED)
+                        .withRedoPoint(Duration.ofHours(1))); // the keeper's own tries stay out of the way
+        FrameAllocOptions alloc = new FrameAllocOptions(region);
+        alloc.allocFrame().close();
+        io.framejournal.journal.RedoPoint first;
+        Thread.currentThread().interrupt();
+        try {
+            // before the fix: ClosedByInterruptException, and the keeper's channels stayed closed for the session
+            first = region.recordRedoPoint();
+        } finally {
+            assertThat(Thread.interrupted())
+                    .as("the caller's interrupt is kept")
+                    .isTrue();
+        }
+        assertThat(first).isNotNull();
+        alloc.allocFrame().close();
+        io.framejournal.journal.RedoPoint second = region.recordRedoPoint();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(region.redoPointProblem()).isNull();
+        assertThat(region.redoPointsWritten()).isEqualTo(2);
+        region.close();
+        assertThat(io.framejournal.journal.RedoPointFile.read(new RegionLayout(dir).redoPoint())
+                        .point())
+                .as("the file names the last point (no call ended since, so close wrote none)")
+                .isEqualTo(second);
+    }
+
+    @Test
     void a_call_site_met_on_an_interrupted_thread_is_recorded_and_later_ones_too() {
         Path dir = tmp.resolve("region");
         try (MetaRegion region = MetaRegion.create(

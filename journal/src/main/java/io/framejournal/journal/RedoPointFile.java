@@ -41,14 +41,23 @@ public final class RedoPointFile implements AutoCloseable {
     private static final long MAGIC = 0x0a0d4f4445524a46L; // "FJREDO\r\n" little-endian
     private static final int FLAG_INCLUSIVE = 1;
 
-    private final FileChannel channel;
+    private final Path file;
+    /** Reopened by {@link #write} when an interrupt closed it (an interrupted writer closes a channel for good). */
+    private FileChannel channel;
+
     private final ByteBuffer buf = ByteBuffer.allocateDirect(SLOT).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
     private long generation;
+    private boolean closed;
 
-    private RedoPointFile(FileChannel channel, long generation) {
+    private RedoPointFile(Path file, FileChannel channel, long generation) {
+        this.file = file;
         this.channel = channel;
         this.generation = generation;
+    }
+
+    private static FileChannel openChannel(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /**
@@ -61,17 +70,28 @@ public final class RedoPointFile implements AutoCloseable {
             if (previous.point() != null) {
                 generation = previous.generation();
             }
-            return new RedoPointFile(
-                    FileChannel.open(
-                            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                    generation);
+            return new RedoPointFile(file, openChannel(file), generation);
         } catch (IOException e) {
             throw new RegionException("cannot open redo point " + file + ": " + RegionException.oneLine(e), e);
         }
     }
 
-    /** Writes {@code p} as the newest redo point and forces it to disk. */
+    /**
+     * Writes {@code p} as the newest redo point and forces it to disk. A channel an interrupt closed under an earlier
+     * write (a {@code ClosedByInterruptException}: nothing of the failed write counts, its generation was not taken) is
+     * reopened first, so one interrupted writer does not stop every later point.
+     */
     public void write(RedoPoint p) {
+        if (closed) {
+            throw new IllegalStateException("redo point file " + file + " is closed");
+        }
+        if (!channel.isOpen()) {
+            try {
+                channel = openChannel(file);
+            } catch (IOException e) {
+                throw new RegionException("cannot reopen redo point " + file + ": " + RegionException.oneLine(e), e);
+            }
+        }
         long g = generation + 1;
         buf.clear();
         buf.putLong(0, MAGIC);
@@ -99,6 +119,7 @@ public final class RedoPointFile implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             channel.close();
         } catch (IOException ignored) {

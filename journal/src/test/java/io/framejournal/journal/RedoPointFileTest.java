@@ -43,6 +43,30 @@ class RedoPointFileTest {
     }
 
     @Test
+    void aWriteAnInterruptFailedClosesNothingForGood() {
+        Path f = tmp.resolve("redo.point");
+        RedoPoint a = new RedoPoint(100, 1, 7, false);
+        RedoPoint b = new RedoPoint(200, 2, 8, true);
+        try (RedoPointFile w = RedoPointFile.openForWrite(f)) {
+            w.write(a);
+            Thread.currentThread().interrupt();
+            try {
+                // the interrupt closes the channel under the write (ClosedByInterruptException)
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.write(b))
+                        .isInstanceOf(RegionException.class);
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(RedoPointFile.read(f).point())
+                    .as("the failed write took no generation")
+                    .isEqualTo(a);
+            w.write(b); // before the fix: ClosedChannelException at every later write
+            assertThat(RedoPointFile.read(f).point()).isEqualTo(b);
+            assertThat(RedoPointFile.read(f).generation()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aTornOrFlippedSlotFallsBackToTheOtherOne() throws IOException {
         Path f = tmp.resolve("redo.point");
         RedoPoint older = new RedoPoint(100, 1, 7, false);

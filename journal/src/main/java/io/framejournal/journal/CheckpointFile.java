@@ -347,8 +347,7 @@ public final class CheckpointFile {
                     throw bad(file, "has slot entry " + slot + " out of order, outside the region or malformed");
                 }
                 prevSlot = slot;
-                r.lastOp[slot] = (byte) op;
-                r.lastHandle[slot] = handle;
+                r.setLast(slot, op, handle);
                 long packed = 0;
                 for (int k = 0; k < 7; k++) {
                     packed = in.getLong();

@@ -21,8 +21,16 @@ public final class LedgerReplay {
     final ReplayState state;
     final SlotLedger obligations;
     final SlotLedger raw;
-    final byte[] lastOp;
-    final long[] lastHandle;
+    /**
+     * Each slot's last op and handle, in pages of {@code 1 << PAGE_BITS} slots made when a slot in them is first
+     * written, as {@link ReplayState}'s: memory follows the slots the journal touched, not the region's size (whole
+     * arrays were 9 bytes a frame before the first event: 2.4 GiB for a region.conf that claims 2^28 frames).
+     */
+    private final byte[][] lastOps;
+
+    private final long[][] lastHandles;
+    private static final int PAGE_BITS = 12;
+    private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
     final long[] counters = new long[Counter.SIZE];
     /**
      * Slots whose last event lacked the op-end flag (format 2: only between the events of one record): one bit per
@@ -46,8 +54,8 @@ public final class LedgerReplay {
         this.state = new ReplayState(nrSlots);
         this.obligations = new SlotLedger(nrSlots);
         this.raw = new SlotLedger(nrSlots);
-        this.lastOp = new byte[nrSlots];
-        this.lastHandle = new long[nrSlots];
+        this.lastOps = new byte[(nrSlots + PAGE_MASK) >>> PAGE_BITS][];
+        this.lastHandles = new long[lastOps.length][];
         this.midOp = new long[(nrSlots + 63) >>> 6];
         counters[Counter.FIRST_INDEX] = JournalIndex.NONE;
     }
@@ -101,8 +109,7 @@ public final class LedgerReplay {
         if (missing != 0) {
             unattributed(e, missing);
         }
-        lastOp[slot] = (byte) e.op;
-        lastHandle[slot] = e.handle;
+        setLast(slot, e.op, e.handle);
         if (e.isOpEnd()) {
             clearMidOp(slot);
             state.load(slot, scratch); // the slot at its quiet point: one load per record group, not per event
@@ -248,8 +255,7 @@ public final class LedgerReplay {
                     unattributed(e, missing);
                 }
             }
-            lastOp[slot] = (byte) op;
-            lastHandle[slot] = handle;
+            setLast(slot, op, handle);
             if (midOpCount != 0) { // only a format-1 journal's unfinished operation leaves a slot mid-op
                 clearMidOp(slot);
             }
@@ -376,11 +382,25 @@ public final class LedgerReplay {
     }
 
     public int lastOp(int slot) {
-        return lastOp[slot] & 0xff;
+        byte[] p = lastOps[slot >>> PAGE_BITS];
+        return p == null ? 0 : p[slot & PAGE_MASK] & 0xff;
+    }
+
+    /** Sets a slot's last op and handle (for loading a checkpoint, and as each slot's group is applied). */
+    void setLast(int slot, int op, long handle) {
+        int page = slot >>> PAGE_BITS;
+        byte[] ops = lastOps[page];
+        if (ops == null) {
+            ops = lastOps[page] = new byte[1 << PAGE_BITS];
+            lastHandles[page] = new long[1 << PAGE_BITS];
+        }
+        ops[slot & PAGE_MASK] = (byte) op;
+        lastHandles[page][slot & PAGE_MASK] = handle;
     }
 
     public long lastHandle(int slot) {
-        return lastHandle[slot];
+        long[] p = lastHandles[slot >>> PAGE_BITS];
+        return p == null ? 0 : p[slot & PAGE_MASK];
     }
 
     public boolean midOp(int slot) {

@@ -192,7 +192,8 @@ public final class CheckpointFile {
             out.putInt(r.lastOp(slot)); // op in the low byte, 3 reserved bytes 0
             out.putLong(r.lastHandle(slot));
             for (int k = 0; k < 7; k++) {
-                out.putLong(state.word(slot, k));
+                long w = state.word(slot, k);
+                out.putLong(k == ReplayState.PACKED ? ReplayState.withoutLastOp(w) : w); // the op is saved above
             }
         }
         writeLedger(out, r.obligations(), nr);
@@ -347,7 +348,6 @@ public final class CheckpointFile {
                     throw bad(file, "has slot entry " + slot + " out of order, outside the region or malformed");
                 }
                 prevSlot = slot;
-                r.setLast(slot, op, handle);
                 long packed = 0;
                 for (int k = 0; k < 7; k++) {
                     packed = in.getLong();
@@ -356,6 +356,7 @@ public final class CheckpointFile {
                 if ((packed >>> 56) != 0) {
                     throw bad(file, "has slot " + slot + " with reserved bits set");
                 }
+                r.setLast(slot, op, handle); // after the words: the op lives in the packed word's top byte
             }
             readLedger(in, file, r.obligations(), h.obligations(), nrSlots);
             readLedger(in, file, r.raw(), h.raw(), nrSlots);

@@ -21,16 +21,6 @@ public final class LedgerReplay {
     final ReplayState state;
     final SlotLedger obligations;
     final SlotLedger raw;
-    /**
-     * Each slot's last op and handle, in pages of {@code 1 << PAGE_BITS} slots made when a slot in them is first
-     * written, as {@link ReplayState}'s: memory follows the slots the journal touched, not the region's size (whole
-     * arrays were 9 bytes a frame before the first event: 2.4 GiB for a region.conf that claims 2^28 frames).
-     */
-    private final byte[][] lastOps;
-
-    private final long[][] lastHandles;
-    private static final int PAGE_BITS = 12;
-    private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
     final long[] counters = new long[Counter.SIZE];
     /**
      * Slots whose last event lacked the op-end flag (format 2: only between the events of one record): one bit per
@@ -54,8 +44,6 @@ public final class LedgerReplay {
         this.state = new ReplayState(nrSlots);
         this.obligations = new SlotLedger(nrSlots);
         this.raw = new SlotLedger(nrSlots);
-        this.lastOps = new byte[(nrSlots + PAGE_MASK) >>> PAGE_BITS][];
-        this.lastHandles = new long[lastOps.length][];
         this.midOp = new long[(nrSlots + 63) >>> 6];
         counters[Counter.FIRST_INDEX] = JournalIndex.NONE;
     }
@@ -109,7 +97,7 @@ public final class LedgerReplay {
         if (missing != 0) {
             unattributed(e, missing);
         }
-        setLast(slot, e.op, e.handle);
+        state.setLast(slot, e.op, e.handle);
         if (e.isOpEnd()) {
             clearMidOp(slot);
             state.load(slot, scratch); // the slot at its quiet point: one load per record group, not per event
@@ -255,7 +243,8 @@ public final class LedgerReplay {
                     unattributed(e, missing);
                 }
             }
-            setLast(slot, op, handle);
+            w[b + ReplayState.PACKED] = ReplayState.withLastOp(w[b + ReplayState.PACKED], op); // in the slot's line
+            w[b + ReplayState.LAST_HANDLE] = handle;
             if (midOpCount != 0) { // only a format-1 journal's unfinished operation leaves a slot mid-op
                 clearMidOp(slot);
             }
@@ -381,26 +370,19 @@ public final class LedgerReplay {
         return raw;
     }
 
+    /** The op of the last record that touched the slot (0 before any). */
     public int lastOp(int slot) {
-        byte[] p = lastOps[slot >>> PAGE_BITS];
-        return p == null ? 0 : p[slot & PAGE_MASK] & 0xff;
+        return state.lastOp(slot);
     }
 
-    /** Sets a slot's last op and handle (for loading a checkpoint, and as each slot's group is applied). */
+    /** Sets a slot's last op and handle (for loading a checkpoint). */
     void setLast(int slot, int op, long handle) {
-        int page = slot >>> PAGE_BITS;
-        byte[] ops = lastOps[page];
-        if (ops == null) {
-            ops = lastOps[page] = new byte[1 << PAGE_BITS];
-            lastHandles[page] = new long[1 << PAGE_BITS];
-        }
-        ops[slot & PAGE_MASK] = (byte) op;
-        lastHandles[page][slot & PAGE_MASK] = handle;
+        state.setLast(slot, op, handle);
     }
 
+    /** The call handle of the last record that touched the slot (0 before any). */
     public long lastHandle(int slot) {
-        long[] p = lastHandles[slot >>> PAGE_BITS];
-        return p == null ? 0 : p[slot & PAGE_MASK];
+        return state.lastHandle(slot);
     }
 
     public boolean midOp(int slot) {

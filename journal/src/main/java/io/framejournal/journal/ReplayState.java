@@ -11,7 +11,14 @@ package io.framejournal.journal;
  *
  * <pre>
  *  word 0 refCount  1 lastIndex  2 meta0  3 meta1  4 raw  5 obligations
- *  6 inList (bits 0..31) | metaType (32..47) | usage (48..55)   7 unused
+ *  6 inList (bits 0..31) | metaType (32..47) | usage (48..55) | last op (56..63)   7 last handle
+ * </pre>
+ *
+ * <p>The last op and handle are not slot state: {@link LedgerReplay} keeps each slot's in the slot's own line, where
+ * applying a record has it in hand (no array sized by the region, no second cache line per slot); {@link #load},
+ * {@link #store}, {@link #apply} and the invariants leave them alone.
+ *
+ * <pre>
  * </pre>
  */
 public final class ReplayState {
@@ -35,6 +42,23 @@ public final class ReplayState {
     private static final long IN_LIST_BITS = 0xffff_ffffL;
     private static final long META_TYPE_BITS = 0xffffL << 32;
     private static final long USAGE_BITS = 0xffL << 48;
+    /** {@link LedgerReplay}'s last op of the slot, in {@link #PACKED}'s top byte (not slot state). */
+    private static final long LAST_OP_BITS = 0xffL << 56;
+    /** {@link LedgerReplay}'s last handle of the slot (not slot state). */
+    static final int LAST_HANDLE = 7;
+
+    static int lastOpOf(long packed) {
+        return (int) (packed >>> 56);
+    }
+
+    static long withLastOp(long packed, int op) {
+        return (packed & ~LAST_OP_BITS) | (op & 0xffL) << 56;
+    }
+
+    /** {@link #PACKED} as slot state alone (as a checkpoint saves it). */
+    static long withoutLastOp(long packed) {
+        return packed & ~LAST_OP_BITS;
+    }
 
     static int inListOf(long packed) {
         return (int) packed;
@@ -142,6 +166,22 @@ public final class ReplayState {
         return pageForWrite(slot);
     }
 
+    /** Sets {@link LedgerReplay}'s last op and handle of a slot (not slot state: a loaded copy stays valid). */
+    void setLast(int slot, int op, long handle) {
+        long[] w = pageForWrite(slot);
+        int b = (slot & PAGE_MASK) * WORDS;
+        w[b + PACKED] = withLastOp(w[b + PACKED], op);
+        w[b + LAST_HANDLE] = handle;
+    }
+
+    int lastOp(int slot) {
+        return lastOpOf(word(slot, PACKED));
+    }
+
+    long lastHandle(int slot) {
+        return word(slot, LAST_HANDLE);
+    }
+
     /** Where a slot's words start in the array {@link #wordsForWrite} gives. */
     static int base(int slot) {
         return (slot & PAGE_MASK) * WORDS;
@@ -186,7 +226,8 @@ public final class ReplayState {
         w[b + META1] = s.meta1;
         w[b + RAW] = s.raw;
         w[b + OBLIGATIONS] = s.obligations;
-        w[b + PACKED] = withUsage(withMetaType(withInList(0, s.inList), s.metaType), s.usage);
+        w[b + PACKED] =
+                withUsage(withMetaType(withInList(w[b + PACKED] & LAST_OP_BITS, s.inList), s.metaType), s.usage);
     }
 
     /**

@@ -3,16 +3,22 @@ package io.framejournal.journal;
 import java.util.Arrays;
 
 /**
- * Who holds what on each slot, for attribution: a list of entries (handle, op, journal index, count) per slot,
- * kept in pooled primitive arrays (doubly linked per slot, newest first, freed entries reused), so that adding
- * and removing allocates nothing once the pool has grown to the peak number of live entries.
+ * Who holds what on each slot, for attribution: a list of entries (handle, op, journal index, count) per slot, newest
+ * first, kept in pooled primitive arrays (freed entries reused), so that adding and removing allocates nothing once
+ * the pool has grown to the peak number of live entries.
  *
- * <p>A slot's list is walked to find a handle's entry while it is short (a few entries: the usual case). A slot that
+ * <p>A slot's list is singly linked and walked to find a handle's entry while it is short (under {@value #INDEX_AT}
+ * entries: the usual case, and the audit's hot path, which this keeps as lean as a walk of a few entries). A slot that
  * holds many (one frame cloned under thousands of live handles, or a hostile journal minting on one slot under as many
- * handles) is indexed instead: a hash table from (slot, handle) to the handle's newest entry there, each entry linked
- * to the same handle's next older one on the slot. Finding a handle then costs one probe, not a walk of the list, so
- * a replay stays linear in the journal however many handles share a slot (walking made it quadratic: 80,000 handles on
- * one slot took half a minute). The table's hash is seeded per ledger, so a journal cannot choose handles that collide.
+ * handles) is <em>indexed</em> instead: its list is also linked backward (so its oldest entry is at hand), and a hash
+ * table maps (slot, handle) to the handle's newest entry there, each entry linked to the same handle's next older one
+ * on the slot. Finding a handle then costs one probe, not a walk of the list, so a replay stays linear in the journal
+ * however many handles share a slot (walking made it quadratic: 80,000 handles on one slot took half a minute). The
+ * table's hash is seeded per ledger, so a journal cannot choose handles that collide. A slot goes back to a plain list
+ * at {@value #UNINDEX_AT} entries.
+ *
+ * <p>The slots' list heads are kept in pages of 4,096 slots made when a slot in them first gets an entry, so memory
+ * follows the slots the journal touched, not the region's size (a region.conf may claim 2^28 frames).
  */
 public final class SlotLedger {
     private static final int NIL = -1;
@@ -21,23 +27,15 @@ public final class SlotLedger {
     /** ... and stops being indexed when it is down to this many (apart, so that a slot at the edge does not flap). */
     static final int UNINDEX_AT = 4;
 
-    /** Words per slot in {@link #slots}: its newest entry, its oldest, its number of entries, whether indexed. */
-    private static final int HEAD = 0;
-
-    private static final int TAIL = 1;
-    private static final int SIZE = 2;
-    private static final int INDEXED = 3;
-    private static final int WORDS = 4;
-    /** Slots per page of {@link #slots}: a page is made when a slot in it first gets an entry. */
     private static final int PAGE_BITS = 12;
-
     private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
 
     /**
-     * Pages of {@code 1 << PAGE_BITS} slots, {@link #WORDS} ints each; {@code null} while no slot in it ever had an
-     * entry, so memory follows the slots the journal touched, not the region's size (as {@link ReplayState}'s).
+     * Per slot, in pages of {@code 1 << PAGE_BITS} ({@code null}: no slot in it ever had an entry): the slot's newest
+     * entry, {@link #NIL} for none, or for an indexed slot {@code -2 - n}, where {@code n} is its number in {@link
+     * #bigs}, which holds its newest and oldest entry and their count.
      */
-    private final int[][] slots;
+    private final int[][] heads;
 
     private long[] handle;
     private long[] index;
@@ -46,9 +44,9 @@ public final class SlotLedger {
     private int[] site;
     /** Toward the older entry on the slot. */
     private int[] next;
-    /** Toward the newer entry on the slot. */
+    /** Toward the newer entry on the slot (indexed slots only). */
     private int[] prev;
-    /** The entry's slot (the key of {@link #table}, with its handle). */
+    /** The entry's slot (indexed slots only: the key of {@link #table}, with its handle). */
     private int[] slotOf;
     /** Toward the same handle's older entry on the slot (indexed slots only). */
     private int[] older;
@@ -59,14 +57,37 @@ public final class SlotLedger {
     private int used;
     private long live;
 
+    /** The indexed slots, by number; {@code null} where a number is free. */
+    private Indexed[] bigs = new Indexed[8];
+
+    private int bigsUsed;
+    private int[] bigsFree = new int[8];
+    private int bigsFreeCount;
+
     /** Open addressing (linear probing, backward-shift deletion): (slot, handle) to the handle's newest entry. */
     private int[] table = new int[16];
 
     private int tableSize;
     private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
 
+    private int[] scratch = new int[16];
+
+    /** An indexed slot: its newest and oldest entries and how many it has. */
+    private static final class Indexed {
+        final int number;
+        final int slot;
+        int head;
+        int tail;
+        int size;
+
+        Indexed(int number, int slot) {
+            this.number = number;
+            this.slot = slot;
+        }
+    }
+
     public SlotLedger(int nrSlots) {
-        slots = new int[(nrSlots + PAGE_MASK) >>> PAGE_BITS][];
+        heads = new int[(nrSlots + PAGE_MASK) >>> PAGE_BITS][];
         Arrays.fill(table, NIL);
         int cap = 1024;
         handle = new long[cap];
@@ -88,19 +109,21 @@ public final class SlotLedger {
 
     /** {@link #add(int, long, int, long, long)}, noting the call site of the record (0 for none). */
     public void add(int slot, long h, int opCode, long journalIndex, long n, int callSite) {
-        int i = newestOf(slot, h);
-        while (i != NIL && op[i] != (byte) opCode) {
-            i = isIndexed(slot) ? older[i] : olderOfHandle(i, h);
-        }
-        if (i != NIL) {
-            count[i] += n;
-            live += n;
-            if (site[i] == 0) {
-                site[i] = callSite;
-            }
+        int[] page = heads[slot >>> PAGE_BITS];
+        int first = page == null ? NIL : page[slot & PAGE_MASK];
+        if (first < NIL) {
+            addIndexed(bigs[-2 - first], h, opCode, journalIndex, n, callSite);
             return;
         }
-        push(slot, h, opCode, journalIndex, n, callSite);
+        int length = 0;
+        for (int i = first; i != NIL; i = next[i]) {
+            if (handle[i] == h && op[i] == (byte) opCode) {
+                merge(i, n, callSite);
+                return;
+            }
+            length++;
+        }
+        pushListed(slot, first, length, newEntry(h, opCode, journalIndex, n, callSite));
     }
 
     /**
@@ -108,40 +131,79 @@ public final class SlotLedger {
      * oldest entry first, so that the list ends up as it was saved.
      */
     public void push(int slot, long h, int opCode, long journalIndex, long n, int callSite) {
+        int first = rawHead(slot);
+        int e = newEntry(h, opCode, journalIndex, n, callSite);
+        if (first < NIL) {
+            pushIndexed(bigs[-2 - first], e);
+            return;
+        }
+        int length = 0;
+        for (int i = first; i != NIL && length < INDEX_AT; i = next[i]) {
+            length++;
+        }
+        pushListed(slot, first, length, e);
+    }
+
+    private void merge(int i, long n, int callSite) {
+        count[i] += n;
+        live += n;
+        if (site[i] == 0) {
+            site[i] = callSite;
+        }
+    }
+
+    private int newEntry(long h, int opCode, long journalIndex, long n, int callSite) {
         int e = allocate();
-        site[e] = callSite;
         handle[e] = h;
         op[e] = (byte) opCode;
+        site[e] = callSite;
         index[e] = journalIndex;
         count[e] = n;
-        slotOf[e] = slot;
-        prev[e] = NIL;
-        int h0 = head(slot);
-        next[e] = h0;
-        if (h0 != NIL) {
-            prev[h0] = e;
-        } else {
-            set(slot, TAIL, e);
-        }
-        set(slot, HEAD, e);
         live += n;
-        int size = get(slot, SIZE) + 1;
-        set(slot, SIZE, size);
-        if (isIndexed(slot)) {
-            linkHandle(e);
-        } else if (size >= INDEX_AT) {
-            index(slot);
+        return e;
+    }
+
+    /** Links {@code e} in front of a plain list of {@code length} entries starting at {@code first}. */
+    private void pushListed(int slot, int first, int length, int e) {
+        next[e] = first;
+        setRawHead(slot, e);
+        if (length + 1 >= INDEX_AT) {
+            index(slot, e, length + 1);
         }
     }
 
     /** Number of entries on a slot. */
     public int entries(int slot) {
-        return get(slot, SIZE);
+        int first = rawHead(slot);
+        if (first < NIL) {
+            return bigs[-2 - first].size;
+        }
+        int n = 0;
+        for (int i = first; i != NIL; i = next[i]) {
+            n++;
+        }
+        return n;
     }
 
     /** Visits the slot's entries oldest first (the order {@link #push} rebuilds them in). */
     public void forEachOldestFirst(int slot, SiteEntryVisitor visitor) {
-        for (int i = get(slot, TAIL); i != NIL; i = prev[i]) {
+        int first = rawHead(slot);
+        if (first < NIL) {
+            for (int i = bigs[-2 - first].tail; i != NIL; i = prev[i]) {
+                visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i], site[i]);
+            }
+            return;
+        }
+        int n = 0;
+        for (int i = first; i != NIL; i = next[i]) {
+            if (n == scratch.length) {
+                scratch = Arrays.copyOf(scratch, n * 2);
+            }
+            scratch[n++] = i;
+        }
+        int[] order = scratch;
+        for (int j = n - 1; j >= 0; j--) {
+            int i = order[j];
             visitor.visit(slot, handle[i], op[i] & 0xff, index[i], count[i], site[i]);
         }
     }
@@ -163,13 +225,31 @@ public final class SlotLedger {
      */
     public long removeFrom(int slot, long h, long n) {
         while (n > 0) {
-            int i = newestOf(slot, h);
+            int first = rawHead(slot);
+            if (first < NIL) {
+                Indexed b = bigs[-2 - first];
+                int i = table[find(slot, h)];
+                if (i == NIL) {
+                    removeOldest(slot, n);
+                    return n;
+                }
+                long k = Math.min(n, count[i]);
+                takeIndexed(b, i, k);
+                n -= k;
+                continue;
+            }
+            int before = NIL;
+            int i = first;
+            while (i != NIL && handle[i] != h) {
+                before = i;
+                i = next[i];
+            }
             if (i == NIL) {
                 removeOldest(slot, n);
                 return n;
             }
             long k = Math.min(n, count[i]);
-            take(slot, i, k);
+            takeListed(slot, before, i, k);
             n -= k;
         }
         return 0;
@@ -177,80 +257,75 @@ public final class SlotLedger {
 
     /** Removes {@code n}, newest entries first (raw references carry no handle when restored). */
     public void removeNewest(int slot, long n) {
-        while (n > 0 && head(slot) != NIL) {
-            int i = head(slot);
-            long k = Math.min(n, count[i]);
-            take(slot, i, k);
-            n -= k;
+        while (n > 0) {
+            int first = rawHead(slot);
+            if (first == NIL) {
+                return;
+            }
+            if (first < NIL) {
+                Indexed b = bigs[-2 - first];
+                long k = Math.min(n, count[b.head]);
+                takeIndexed(b, b.head, k);
+                n -= k;
+            } else {
+                long k = Math.min(n, count[first]);
+                takeListed(slot, NIL, first, k);
+                n -= k;
+            }
         }
     }
 
     private void removeOldest(int slot, long n) {
-        while (n > 0 && get(slot, TAIL) != NIL) {
-            int i = get(slot, TAIL);
+        while (n > 0) {
+            int first = rawHead(slot);
+            if (first == NIL) {
+                return;
+            }
+            if (first < NIL) {
+                Indexed b = bigs[-2 - first];
+                long k = Math.min(n, count[b.tail]);
+                takeIndexed(b, b.tail, k);
+                n -= k;
+                continue;
+            }
+            int before = NIL;
+            int i = first;
+            while (next[i] != NIL) { // a plain list is short: walked to its end
+                before = i;
+                i = next[i];
+            }
             long k = Math.min(n, count[i]);
-            take(slot, i, k);
+            takeListed(slot, before, i, k);
             n -= k;
         }
     }
 
     /** Forgets everything on a slot (recovery's reclaim releases it all at once). */
     public void clear(int slot) {
-        while (head(slot) != NIL) {
-            int i = head(slot);
-            take(slot, i, count[i]);
+        for (int first = rawHead(slot); first != NIL; first = rawHead(slot)) {
+            if (first < NIL) {
+                Indexed b = bigs[-2 - first];
+                takeIndexed(b, b.head, count[b.head]);
+            } else {
+                takeListed(slot, NIL, first, count[first]);
+            }
         }
     }
 
-    /** The newest entry of {@code h} on {@code slot}, or NIL. */
-    private int newestOf(int slot, long h) {
-        if (isIndexed(slot)) {
-            return lookup(slot, h);
-        }
-        int i = head(slot);
-        while (i != NIL && handle[i] != h) {
-            i = next[i];
-        }
-        return i;
-    }
-
-    /** The next older entry of {@code h} after {@code i} on a slot that is not indexed, or NIL. */
-    private int olderOfHandle(int i, long h) {
-        i = next[i];
-        while (i != NIL && handle[i] != h) {
-            i = next[i];
-        }
-        return i;
-    }
-
-    private void take(int slot, int i, long k) {
+    /** Takes {@code k} from entry {@code i} of a plain list, whose entry before it is {@code before}. */
+    private void takeListed(int slot, int before, int i, long k) {
         count[i] -= k;
         live -= k;
         if (count[i] > 0) {
             return;
         }
-        if (isIndexed(slot)) {
-            unlinkHandle(i);
-        }
-        int p = prev[i];
-        int q = next[i];
-        if (p == NIL) {
-            set(slot, HEAD, q);
+        if (before == NIL) {
+            setRawHead(slot, next[i]);
         } else {
-            next[p] = q;
-        }
-        if (q == NIL) {
-            set(slot, TAIL, p);
-        } else {
-            prev[q] = p;
+            next[before] = next[i];
         }
         next[i] = free;
         free = i;
-        int size = get(slot, SIZE) - 1;
-        set(slot, SIZE, size);
-        if (size <= UNINDEX_AT && isIndexed(slot)) {
-            unindex(slot);
-        }
     }
 
     private int allocate() {
@@ -275,47 +350,110 @@ public final class SlotLedger {
         return used++;
     }
 
-    // ---------------------------------------------------------------- the index of slots with many entries
-
-    private boolean isIndexed(int slot) {
-        return get(slot, INDEXED) != 0;
+    private int rawHead(int slot) {
+        int[] page = heads[slot >>> PAGE_BITS];
+        return page == null ? NIL : page[slot & PAGE_MASK];
     }
 
-    private int head(int slot) {
-        return get(slot, HEAD);
-    }
-
-    private int get(int slot, int word) {
-        int[] p = slots[slot >>> PAGE_BITS];
-        return p == null ? (word == HEAD || word == TAIL ? NIL : 0) : p[(slot & PAGE_MASK) * WORDS + word];
-    }
-
-    private void set(int slot, int word, int value) {
-        int[] p = slots[slot >>> PAGE_BITS];
-        if (p == null) {
-            p = new int[WORDS << PAGE_BITS];
-            for (int b = 0; b < p.length; b += WORDS) {
-                p[b + HEAD] = NIL;
-                p[b + TAIL] = NIL;
-            }
-            slots[slot >>> PAGE_BITS] = p;
+    private void setRawHead(int slot, int value) {
+        int[] page = heads[slot >>> PAGE_BITS];
+        if (page == null) {
+            page = heads[slot >>> PAGE_BITS] = new int[1 << PAGE_BITS];
+            Arrays.fill(page, NIL);
         }
-        p[(slot & PAGE_MASK) * WORDS + word] = value;
+        page[slot & PAGE_MASK] = value;
     }
 
-    /** Puts every entry of the slot in the table, oldest first, so that each handle's chain runs newest first. */
-    private void index(int slot) {
-        set(slot, INDEXED, 1);
-        for (int i = get(slot, TAIL); i != NIL; i = prev[i]) {
+    /** The slot's newest entry, or NIL. */
+    private int head(int slot) {
+        int first = rawHead(slot);
+        return first < NIL ? bigs[-2 - first].head : first;
+    }
+
+    // ---------------------------------------------------------------- slots with many entries
+
+    /** Indexes a slot whose plain list (newest entry {@code first}) has grown to {@code size} entries. */
+    private void index(int slot, int first, int size) {
+        int number = bigsFreeCount > 0 ? bigsFree[--bigsFreeCount] : bigsUsed++;
+        if (number == bigs.length) {
+            bigs = Arrays.copyOf(bigs, number * 2);
+        }
+        Indexed b = bigs[number] = new Indexed(number, slot);
+        b.head = first;
+        b.size = size;
+        int last = NIL;
+        for (int i = first; i != NIL; i = next[i]) {
+            prev[i] = last;
+            slotOf[i] = slot;
+            last = i;
+        }
+        b.tail = last;
+        for (int i = last; i != NIL; i = prev[i]) { // oldest first, so that each handle's chain runs newest first
             linkHandle(i);
         }
+        setRawHead(slot, -2 - number);
     }
 
-    private void unindex(int slot) {
-        for (int i = head(slot); i != NIL; i = next[i]) {
+    private void unindex(Indexed b) {
+        for (int i = b.head; i != NIL; i = next[i]) {
             unlinkHandle(i);
         }
-        set(slot, INDEXED, 0);
+        setRawHead(b.slot, b.head);
+        bigs[b.number] = null;
+        if (bigsFreeCount == bigsFree.length) {
+            bigsFree = Arrays.copyOf(bigsFree, bigsFreeCount * 2);
+        }
+        bigsFree[bigsFreeCount++] = b.number;
+    }
+
+    private void addIndexed(Indexed b, long h, int opCode, long journalIndex, long n, int callSite) {
+        for (int i = table[find(b.slot, h)]; i != NIL; i = older[i]) {
+            if (op[i] == (byte) opCode) {
+                merge(i, n, callSite);
+                return;
+            }
+        }
+        pushIndexed(b, newEntry(h, opCode, journalIndex, n, callSite));
+    }
+
+    private void pushIndexed(Indexed b, int e) {
+        slotOf[e] = b.slot;
+        prev[e] = NIL;
+        next[e] = b.head;
+        if (b.head != NIL) {
+            prev[b.head] = e;
+        } else {
+            b.tail = e;
+        }
+        b.head = e;
+        b.size++;
+        linkHandle(e);
+    }
+
+    private void takeIndexed(Indexed b, int i, long k) {
+        count[i] -= k;
+        live -= k;
+        if (count[i] > 0) {
+            return;
+        }
+        unlinkHandle(i);
+        int p = prev[i];
+        int q = next[i];
+        if (p == NIL) {
+            b.head = q;
+        } else {
+            next[p] = q;
+        }
+        if (q == NIL) {
+            b.tail = p;
+        } else {
+            prev[q] = p;
+        }
+        next[i] = free;
+        free = i;
+        if (--b.size <= UNINDEX_AT) {
+            unindex(b);
+        }
     }
 
     /** Makes {@code e} the newest entry of its handle on its slot. */
@@ -352,10 +490,6 @@ public final class SlotLedger {
         } else {
             delete(t);
         }
-    }
-
-    private int lookup(int slot, long h) {
-        return table[find(slot, h)];
     }
 
     /** The table position of (slot, h): where it is, or the empty one where it would go. */
@@ -416,7 +550,7 @@ public final class SlotLedger {
     }
 
     public boolean isEmpty(int slot) {
-        return head(slot) == NIL;
+        return rawHead(slot) == NIL;
     }
 
     /** Visits every entry on a slot, newest first. */

@@ -37,7 +37,21 @@ final class ReportScan {
     final int rows;
     final int maxCols;
     final int[] watched;
-    private final int[] watchOf;
+    /**
+     * Each watched slot's place in {@link #watched}, in pages of {@code 1 << PAGE_BITS} slots made only for pages that
+     * hold a watched slot: a region.conf may claim 2^28 frames, and a whole array cost 1 GiB to find a few.
+     */
+    private final int[][] watchOf;
+
+    private static final int PAGE_BITS = 12;
+    private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
+
+    static {
+        if (Transition.FIELDS > Byte.SIZE) { // deriveStart keeps a slot's undone fields in one byte
+            throw new AssertionError("Transition.FIELDS is " + Transition.FIELDS + ": more than a byte's bits");
+        }
+    }
+
     private final long[] marks;
     final long[] markOrdinal;
     final int[] markSite;
@@ -92,10 +106,14 @@ final class ReportScan {
         this.rows = Math.max(1, Math.min(nrSlots, maxRows));
         this.maxCols = maxCols;
         this.watched = watched;
-        this.watchOf = new int[nrSlots];
-        Arrays.fill(watchOf, -1);
+        this.watchOf = new int[(nrSlots + PAGE_MASK) >>> PAGE_BITS][];
         for (int i = 0; i < watched.length; i++) {
-            watchOf[watched[i]] = i;
+            int[] page = watchOf[watched[i] >>> PAGE_BITS];
+            if (page == null) {
+                page = watchOf[watched[i] >>> PAGE_BITS] = new int[1 << PAGE_BITS];
+                Arrays.fill(page, -1);
+            }
+            page[watched[i] & PAGE_MASK] = i;
         }
         this.marks = marks;
         this.markOrdinal = new long[marks.length];
@@ -181,16 +199,26 @@ final class ReportScan {
 
     /** Turns the end state {@code s} into the state at the kept journal's first record (see {@link #runRetired}). */
     private void deriveStart(ReplayState s) {
-        java.util.BitSet taken = new java.util.BitSet(nrSlots * Transition.FIELDS);
+        // per slot, a bit per field already undone; in pages made for the slots the journal touches (nrSlots * FIELDS
+        // bits overflowed an int at 2^28 frames, and a whole bitmap is 256 MiB there)
+        byte[][] taken = new byte[(nrSlots + PAGE_MASK) >>> PAGE_BITS][];
         JournalEvent e = new JournalEvent();
         SlotState slot = new SlotState();
         try (JournalReader reader = region.journal()) {
             while (reader.next(e)) {
                 int f = e.kind.changesSlot() && e.slot >= 0 && e.slot < nrSlots ? Transition.undoneField(e.kind) : -1;
-                if (f < 0 || taken.get(e.slot * Transition.FIELDS + f)) {
+                if (f < 0) {
                     continue;
                 }
-                taken.set(e.slot * Transition.FIELDS + f);
+                byte[] page = taken[e.slot >>> PAGE_BITS];
+                if (page == null) {
+                    page = taken[e.slot >>> PAGE_BITS] = new byte[1 << PAGE_BITS];
+                }
+                int bit = 1 << f; // Transition.FIELDS is 8: one byte a slot
+                if ((page[e.slot & PAGE_MASK] & bit) != 0) {
+                    continue;
+                }
+                page[e.slot & PAGE_MASK] |= (byte) bit;
                 s.load(e.slot, slot);
                 Transition.undo(slot, e);
                 s.store(e.slot, slot);
@@ -242,7 +270,8 @@ final class ReportScan {
                     rc[before]--;
                     rc[after]++;
                 }
-                int w = watchOf[slot];
+                int[] page = watchOf[slot >>> PAGE_BITS];
+                int w = page == null ? -1 : page[slot & PAGE_MASK];
                 if (w >= 0) {
                     eventsOnWatched[w]++;
                 }

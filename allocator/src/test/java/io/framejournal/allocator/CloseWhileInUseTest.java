@@ -104,6 +104,35 @@ class CloseWhileInUseTest {
     }
 
     /**
+     * A close that waits for a call held long (a metadata function waiting on something) parks between its looks
+     * instead of yielding in a loop, so it costs no core while it waits (up to 10 s). Before, the closing thread stayed
+     * RUNNABLE throughout.
+     */
+    @Test
+    void a_close_waiting_for_a_long_call_parks() throws Exception {
+        MetaRegion region = TestRegions.create(tmp);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread closer = new Thread(region::close, "closer");
+        Segment<LongMeta> seg = Segment.fromUnused(region, 0, 2L * TestRegions.PAGE, paddr -> {
+            if (paddr == 0) {
+                closer.start();
+                await().alias("the closer parks while the call stays in flight")
+                        .atMost(Duration.ofSeconds(9))
+                        .pollInterval(Duration.ofMillis(1))
+                        .until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+                release.countDown();
+            }
+            return new LongMeta(7, paddr);
+        });
+        closer.join(10_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(release.getCount()).isZero();
+        assertThat(region.isClosed()).isTrue();
+        assertThat(seg.isClosed()).as("the call completed before the close").isFalse();
+        JournalAssertions.assertReplayMatchesTable(region.dir());
+    }
+
+    /**
      * A call that does not finish within close's wait (a metadata function that blocks): close throws and the region
      * stays open for writing, its lock held, so that no other writer can open it while that call is still to be
      * journaled; once the call is done, a second close closes it clean. Before, the first close released the region's

@@ -23,6 +23,7 @@ public final class Frame<M> extends Handle {
     /** Frame::from_unused: claims a free frame, writes its metadata, refcount 1. */
     @SuppressWarnings("unchecked")
     public static <M> Frame<M> fromUnused(MetaRegion region, long paddr, M meta) throws GetFrameException {
+        MetaRegion.require(region);
         MetaCodec<M> codec = MetaCodec.of((Class<M>) MetaCodec.requireMeta(meta).getClass());
         region.ensureOpen();
         int slot = region.checkedSlot(paddr);
@@ -34,6 +35,7 @@ public final class Frame<M> extends Handle {
 
     /** Frame::from_in_use: another handle to a frame in use, which must hold metadata of {@code type}. */
     public static <M> Frame<M> fromInUse(MetaRegion region, long paddr, Class<M> type) throws GetFrameException {
+        MetaRegion.require(region);
         MetaCodec<M> codec = MetaCodec.of(type);
         region.ensureOpen();
         int slot = region.checkedSlot(paddr);
@@ -56,6 +58,7 @@ public final class Frame<M> extends Handle {
      * (a double free) is an {@link IllegalStateException}; another metadata type a {@link MetaTypeMismatchException}.
      */
     public static <M> Frame<M> fromRaw(MetaRegion region, long paddr, Class<M> type) {
+        MetaRegion.require(region);
         MetaCodec<M> codec = MetaCodec.of(type);
         region.ensureOpen();
         int slot = region.slotOf(paddr);

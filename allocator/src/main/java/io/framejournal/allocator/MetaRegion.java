@@ -607,6 +607,11 @@ public final class MetaRegion implements AutoCloseable {
         return (int) (((session & 0x7fff) << 16) | n);
     }
 
+    /** {@code region}, refused when null with what to pass (the static factories' first check). */
+    static MetaRegion require(MetaRegion region) {
+        return Objects.requireNonNull(region, "the region is null: pass the open region the frames belong to");
+    }
+
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("region " + layout.dir() + " is closed");

@@ -59,7 +59,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
      */
     public static <M> Segment<M> fromUnused(MetaRegion region, long start, long end, LongFunction<M> metaFn)
             throws GetFrameException {
-        requireRegion(region);
+        MetaRegion.require(region);
         java.util.Objects.requireNonNull(
                 metaFn, "the metadata function is null: pass one giving each frame's metadata by paddr");
         region.ensureOpen();
@@ -98,10 +98,6 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
         return new Segment<>(region, s0, s1, codec.get(), h, OpCode.SEGMENT_FROM_UNUSED);
     }
 
-    private static void requireRegion(MetaRegion region) {
-        java.util.Objects.requireNonNull(region, "the region is null: pass the open region the frames belong to");
-    }
-
     private static void requireRange(PaddrRange range) {
         java.util.Objects.requireNonNull(range, "the paddr range is null: pass the frames' [start, end)");
     }
@@ -120,7 +116,7 @@ public final class Segment<M> extends Handle implements Iterable<Frame<M>> {
      * segment's {@code intoRaw()} returns gives back an empty segment (the seed allows one): nothing is journaled.
      */
     public static <M> Segment<M> fromRaw(MetaRegion region, PaddrRange range, Class<M> type) {
-        requireRegion(region);
+        MetaRegion.require(region);
         requireRange(range);
         region.ensureOpen();
         MetaCodec<M> codec = MetaCodec.of(type);

@@ -30,6 +30,7 @@ public final class UniqueFrame<M> extends Handle {
     /** UniqueFrame::from_unused: claims a free frame as UNIQUE with {@code meta}. */
     @SuppressWarnings("unchecked")
     public static <M> UniqueFrame<M> fromUnused(MetaRegion region, long paddr, M meta) throws GetFrameException {
+        MetaRegion.require(region);
         MetaCodec<M> codec = MetaCodec.of((Class<M>) MetaCodec.requireMeta(meta).getClass());
         region.ensureOpen();
         int slot = region.checkedSlot(paddr);

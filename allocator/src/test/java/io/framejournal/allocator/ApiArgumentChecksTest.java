@@ -212,6 +212,27 @@ class ApiArgumentChecksTest extends RegionTestBase {
     }
 
     @Test
+    void a_null_region_is_named_by_every_static_factory() {
+        List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> factories = List.of(
+                () -> Frame.fromUnused(null, 0, NoMeta.INSTANCE),
+                () -> Frame.fromInUse(null, 0, NoMeta.class),
+                () -> Frame.fromInUse(null, 0),
+                () -> Frame.fromRaw(null, 0, NoMeta.class),
+                () -> Frame.fromRaw(null, 0),
+                () -> UniqueFrame.fromUnused(null, 0, NoMeta.INSTANCE),
+                () -> Segment.fromUnused(null, 0, PAGE, p -> NoMeta.INSTANCE),
+                () -> Segment.fromUnused(null, new PaddrRange(0, PAGE), p -> NoMeta.INSTANCE),
+                () -> Segment.fromRaw(null, new PaddrRange(0, PAGE), NoMeta.class),
+                () -> new FrameAllocOptions(null),
+                () -> new FrameList<NoMeta>(null));
+        for (var factory : factories) {
+            assertThatThrownBy(factory)
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageStartingWith("the region is null: pass the open region");
+        }
+    }
+
+    @Test
     void every_null_argument_is_named_and_changes_nothing() {
         UniqueFrame<NoMeta> unique = alloc.allocUniqueFrameWith(NoMeta.INSTANCE);
         UniqueFrame<LongMeta> tagged = alloc.allocUniqueFrameWith(new LongMeta(1, 2));

@@ -146,7 +146,9 @@ public final class MetaRegion implements AutoCloseable {
 
     /**
      * Why the redo point keeper's last try failed (it tries again every period, and this clears once a point is
-     * written), or {@code null} when all is well (also when there is none).
+     * written), or why it records no more points this session (the slot table could not be forced to disk: a later
+     * flush would prove nothing about the writes that one lost), or {@code null} when all is well (also when there is
+     * none). Still answered after {@link #close()}.
      */
     public String redoPointProblem() {
         return redoPoints == null ? null : redoPoints.problem();
@@ -159,7 +161,8 @@ public final class MetaRegion implements AutoCloseable {
      *
      * @return the point recorded (or the previous one, if no call ended since), {@code null} before any record
      * @throws IllegalStateException when the region is closed or its options record no redo point
-     * @throws RegionException when the point cannot be recorded now (the keeper tries again at its next period)
+     * @throws RegionException when the point cannot be recorded now (the keeper tries again at its next period), or
+     *     at all any more in this session (the slot table could not be forced to disk once)
      */
     public io.framejournal.journal.RedoPoint recordRedoPoint() {
         ensureOpen();

@@ -265,6 +265,10 @@ final class SimulateCommand extends BaseCommand {
                 root.err.println("framejournal: " + r.checkpointProblem());
                 exit = FrameJournalCli.BAD_INPUT;
             }
+            if (r.redoPointProblem() != null) {
+                root.err.println("framejournal: " + r.redoPointProblem());
+                exit = FrameJournalCli.BAD_INPUT;
+            }
             hook.done(); // everything written: an interrupt's hook may let the JVM exit
             return exit;
         }

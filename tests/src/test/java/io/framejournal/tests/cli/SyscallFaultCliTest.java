@@ -1,0 +1,96 @@
+package io.framejournal.tests.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.framejournal.journal.RedoPointFile;
+import io.framejournal.journal.RegionLayout;
+import io.framejournal.tests.cli.JarRunner.Result;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * System calls failed under the real CLI with {@code strace -e inject=…:error=…}, each on one file ({@code -P}): the
+ * command must say so in one line and exit non-zero, and never take a failed flush for a later success (found
+ * 2026-11-28 by fault-injection testing). Skipped where strace is missing or cannot trace (no ptrace).
+ */
+class SyscallFaultCliTest {
+    @TempDir
+    Path tmp;
+
+    private static boolean strace;
+
+    @BeforeAll
+    static void findStrace() {
+        try {
+            Process p = new ProcessBuilder("strace", "-f", "-qq", "-o", "/dev/null", "true")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            strace = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (Exception e) {
+            strace = false;
+        }
+    }
+
+    /** Runs the jar under strace, failing {@code syscall} with {@code errno} at its {@code when} on {@code file}. */
+    private Result injected(String syscall, String errno, String when, Path file, String... args) {
+        assumeTrue(strace, "strace is missing or cannot trace here");
+        List<String> cmd = new ArrayList<>(List.of(
+                "strace",
+                "-f",
+                "-qq",
+                "-o",
+                "/dev/null",
+                "-P",
+                file.toString(),
+                "-e",
+                "trace=" + syscall,
+                "-e",
+                "inject=" + syscall + ":error=" + errno + ":when=" + when));
+        cmd.addAll(JarRunner.command(args));
+        return JarRunner.exec(tmp, 180, cmd);
+    }
+
+    /**
+     * The redo point keeper's flush of the slot table fails once (its second, as a lost write-back reports itself to
+     * the next fsync only): every later flush succeeds, but none may be believed. It used to write newer points after
+     * the failure and {@code simulate} exited 0 without a word.
+     */
+    @Test
+    @Timeout(240)
+    void a_failed_flush_of_the_slot_table_ends_the_redo_points_and_simulate_says_so() {
+        Path region = tmp.resolve("r");
+        RegionLayout layout = new RegionLayout(region);
+        Result r = injected(
+                "fdatasync",
+                "EIO",
+                "2",
+                layout.slots(),
+                "simulate",
+                "--dir",
+                region.toString(),
+                "--max-paddr",
+                "0x1000000",
+                "--ops",
+                "30000",
+                "--leak-detection",
+                "DISABLED",
+                "--redo-point-every",
+                "5ms");
+        JarRunner.assertOneLineError(r, "the slot table could not be forced to disk (input/output error)");
+        assertThat(r.out()).contains("WARNING: the slot table could not be forced to disk");
+        assertThat(r.err()).contains("no redo point is recorded for the rest of this session");
+        RedoPointFile.Read point = RedoPointFile.read(layout.redoPoint());
+        assertThat(point.problem()).isNull();
+        assertThat(point.generation())
+                .as("only the point whose flush succeeded, before the failed one, was written")
+                .isEqualTo(1);
+    }
+}

@@ -3,9 +3,11 @@ package io.framejournal.tests.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.framejournal.journal.CheckpointFile;
 import io.framejournal.journal.RedoPointFile;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.tests.cli.JarRunner.Result;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,5 +94,38 @@ class SyscallFaultCliTest {
         assertThat(point.generation())
                 .as("only the point whose flush succeeded, before the failed one, was written")
                 .isEqualTo(1);
+    }
+
+    /** A region of one closed simulate session, without checkpoints. */
+    private Path simulated(String name) {
+        Path region = tmp.resolve(name);
+        Result made = JarRunner.jar(
+                tmp, 120, "simulate", "--dir", region.toString(), "--max-paddr", "0x1000000", "--ops", "2000");
+        assertThat(made.exit()).as(made.err()).isZero();
+        return region;
+    }
+
+    /**
+     * The checkpoint's file is forced and renamed into place, and then its directory's {@code fsync} fails: the rename
+     * may not be on disk. It used to be ignored (as for a file system that cannot force a directory), {@code
+     * checkpoint} exited 0 and retention could rely on a checkpoint a power loss takes back.
+     */
+    @Test
+    @Timeout(240)
+    void a_checkpoint_whose_directory_cannot_be_forced_fails_and_is_absent() throws Exception {
+        Path region = simulated("r");
+        RegionLayout layout = new RegionLayout(region);
+        Result r = injected("fsync", "EIO", "1", layout.checkpoints(), "checkpoint", region.toString());
+        JarRunner.assertOneLineError(r, "cannot write checkpoint");
+        assertThat(r.err()).contains("cannot force directory").contains("input/output error");
+        try (var left = Files.list(layout.checkpoints())) {
+            assertThat(left.toList())
+                    .as("neither the checkpoint nor its temporary file")
+                    .isEmpty();
+        }
+
+        Result again = JarRunner.jar(tmp, 120, "checkpoint", region.toString());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(CheckpointFile.list(layout.checkpoints())).hasSize(1);
     }
 }

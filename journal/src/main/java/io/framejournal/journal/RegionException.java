@@ -43,6 +43,9 @@ public class RegionException extends RuntimeException {
             return firstLine(where.isEmpty() ? reasonOf(f) : where + ": " + reasonOf(f));
         }
         String m = e.getMessage();
+        if (e.getClass() == IOException.class && m != null && m.startsWith(FALLOCATE_FAILED)) {
+            return fallocateFailed();
+        }
         if (e.getClass() == IOException.class && m != null && !m.isBlank()) {
             return firstLine(lowerFirst(m.strip()));
         }
@@ -53,6 +56,28 @@ public class RegionException extends RuntimeException {
             return firstLine(m); // written for the user: no class name before it
         }
         return firstLine(e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+    }
+
+    /** How Chronicle Map says that it could not allocate its file's space (it drops the errno). */
+    private static final String FALLOCATE_FAILED = "posix_fallocate() returned";
+
+    /**
+     * Chronicle Map's {@code posix_fallocate() returned -1}, which said nothing of why (a full disk, most often): the
+     * errno the binding kept for this thread, read when the message is made, in the catch of the failed call.
+     */
+    private static String fallocateFailed() {
+        String why = null;
+        net.openhft.posix.PosixAPI posix = NativePosix.API;
+        if (posix != null) {
+            try {
+                int errno = posix.lastError();
+                why = errno > 0 ? posix.strerror(errno) : null;
+            } catch (RuntimeException | LinkageError unknown) {
+                why = null;
+            }
+        }
+        return "cannot allocate the file's disk space (fallocate failed"
+                + (why == null ? "; is the disk full?" : ": " + lowerFirst(why.strip())) + ")";
     }
 
     /**

@@ -41,7 +41,10 @@ class SyscallFaultCliTest {
         }
     }
 
-    /** Runs the jar under strace, failing {@code syscall} with {@code errno} at its {@code when} on {@code file}. */
+    /**
+     * Runs the jar under strace, failing {@code syscall} with {@code errno} at its {@code when} (counted per thread) on
+     * {@code file}, or on any file when it is {@code null}.
+     */
     private Result injected(String syscall, String errno, String when, Path file, String... args) {
         assumeTrue(strace, "strace is missing or cannot trace here");
         List<String> cmd = new ArrayList<>(List.of(
@@ -50,12 +53,13 @@ class SyscallFaultCliTest {
                 "-qq",
                 "-o",
                 "/dev/null",
-                "-P",
-                file.toString(),
                 "-e",
                 "trace=" + syscall,
                 "-e",
                 "inject=" + syscall + ":error=" + errno + ":when=" + when));
+        if (file != null) {
+            cmd.addAll(5, List.of("-P", file.toString()));
+        }
         cmd.addAll(JarRunner.command(args));
         return JarRunner.exec(tmp, 180, cmd);
     }
@@ -127,5 +131,35 @@ class SyscallFaultCliTest {
         Result again = JarRunner.jar(tmp, 120, "checkpoint", region.toString());
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(CheckpointFile.list(layout.checkpoints())).hasSize(1);
+    }
+
+    /**
+     * A region made on a disk with no room for its slot table: Chronicle Map's {@code posix_fallocate() returned -1}
+     * used to be the whole message.
+     */
+    @Test
+    @Timeout(240)
+    void a_region_whose_slot_table_finds_no_room_says_so() throws Exception {
+        Path region = tmp.resolve("full");
+        Result r = injected(
+                "fallocate",
+                "ENOSPC",
+                "1+",
+                null,
+                "simulate",
+                "--dir",
+                region.toString(),
+                "--max-paddr",
+                "0x1000000",
+                "--ops",
+                "10");
+        JarRunner.assertOneLineError(r, "cannot create region " + region);
+        assertThat(r.err()).contains("fallocate failed: no space left on device");
+        assertThat(region).doesNotExist();
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("no half-made region left beside it")
+                    .noneMatch(n -> n.contains("creating"));
+        }
     }
 }

@@ -162,4 +162,88 @@ class SyscallFaultCliTest {
                     .noneMatch(n -> n.contains("creating"));
         }
     }
+
+    /**
+     * {@code retain --archive} deletes a journal file once its archived copy is in place; that copy's name must be on
+     * disk first. It never forced the archive's directory (so a power loss could keep the deletion and lose the
+     * copy), and a copy that failed (a full archive disk) left its temporary file behind, holding the space.
+     */
+    @Test
+    @Timeout(240)
+    void retain_archive_deletes_nothing_it_could_not_make_durable_and_leaves_no_temporary_file() throws Exception {
+        Path region = tmp.resolve("r");
+        Result made = JarRunner.jar(
+                tmp,
+                120,
+                "simulate",
+                "--dir",
+                region.toString(),
+                "--max-paddr",
+                "0x1000000",
+                "--roll-cycle",
+                "test-1s",
+                "--duration",
+                "3s",
+                "--rate",
+                "1000",
+                "--checkpoint-every",
+                "500");
+        assertThat(made.exit()).as(made.err()).isZero();
+        Path journal = new RegionLayout(region).journal();
+        List<String> files = queueFiles(journal);
+        assertThat(files).as("queue files to retire").hasSizeGreaterThan(2);
+        Path archive = tmp.resolve("archive");
+        Path archived = archive.resolve("journal");
+        Path firstTmp = archived.resolve("." + files.get(0) + ".gz.tmp");
+
+        Result full = injected(
+                "write",
+                "ENOSPC",
+                "1+",
+                firstTmp,
+                "retain",
+                "--keep-checkpoints",
+                "1",
+                "--archive",
+                archive.toString(),
+                region.toString());
+        JarRunner.assertOneLineError(full, "retention stopped after 0 file(s): no space left on device");
+        assertThat(queueFiles(journal)).as("nothing retired").isEqualTo(files);
+        try (var left = Files.list(archived)) {
+            assertThat(left.toList())
+                    .as("no temporary file left in the archive")
+                    .isEmpty();
+        }
+
+        Result unforced = injected(
+                "fsync",
+                "EIO",
+                "1",
+                archived,
+                "retain",
+                "--keep-checkpoints",
+                "1",
+                "--archive",
+                archive.toString(),
+                region.toString());
+        JarRunner.assertOneLineError(unforced, "retention stopped after 0 file(s): cannot force directory");
+        assertThat(queueFiles(journal))
+                .as("the file whose archived name may not be on disk is still in the region")
+                .isEqualTo(files);
+
+        Result r = JarRunner.jar(
+                tmp, 120, "retain", "--keep-checkpoints", "1", "--archive", archive.toString(), region.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(queueFiles(journal)).doesNotContain(files.get(0));
+        assertThat(archived.resolve(files.get(0) + ".gz")).isRegularFile();
+    }
+
+    private static List<String> queueFiles(Path journal) throws java.io.IOException {
+        try (var s = Files.list(journal)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".cq4"))
+                    .sorted()
+                    .toList();
+        }
+    }
 }

@@ -246,4 +246,37 @@ class SyscallFaultCliTest {
                     .toList();
         }
     }
+
+    /**
+     * {@code simulate --injected-out FILE} whose file the disk stops taking: it used to fail with {@code simulation
+     * worker 0 failed: java.io.IOException: No space left on device}, naming neither the file nor the option.
+     */
+    @Test
+    @Timeout(240)
+    void an_injected_out_file_that_cannot_be_written_is_named() throws Exception {
+        Path region = tmp.resolve("r");
+        Path injectedOut = tmp.resolve("injected.jsonl");
+        Result r = injected(
+                "write",
+                "ENOSPC",
+                "2",
+                injectedOut,
+                "simulate",
+                "--dir",
+                region.toString(),
+                "--max-paddr",
+                "0x1000000",
+                "--ops",
+                "5000",
+                "--leak-rate",
+                "0.05",
+                "--injected-out",
+                injectedOut.toString());
+        JarRunner.assertOneLineError(r, "cannot write --injected-out " + injectedOut + ": no space left on device");
+        assertThat(r.err()).doesNotContain("IOException");
+        Result audit = JarRunner.jar(tmp, 120, "audit", region.toString());
+        assertThat(audit.exit())
+                .as("the region was closed cleanly: %s", audit.err())
+                .isLessThan(2);
+    }
 }

@@ -43,6 +43,14 @@ public class RegionException extends RuntimeException {
             return firstLine(where.isEmpty() ? reasonOf(f) : where + ": " + reasonOf(f));
         }
         String m = e.getMessage();
+        if (e instanceof java.io.FileNotFoundException && m != null) {
+            // java.io's opens (FileOutputStream, RandomAccessFile: Chronicle's, Parquet's) say "path (Reason)" for
+            // every failure to open, a full file table or a read-only disk as much as a missing file
+            java.util.regex.Matcher pr = PATH_AND_REASON.matcher(m.strip());
+            if (pr.matches()) {
+                return firstLine(pr.group(1) + ": " + lowerFirst(pr.group(2)));
+            }
+        }
         if (e.getClass() == IOException.class && m != null && m.startsWith(FALLOCATE_FAILED)) {
             return fallocateFailed();
         }
@@ -57,6 +65,9 @@ public class RegionException extends RuntimeException {
         }
         return firstLine(e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
     }
+
+    private static final java.util.regex.Pattern PATH_AND_REASON =
+            java.util.regex.Pattern.compile("(.+) \\(([^()]+)\\)");
 
     /** How Chronicle Map says that it could not allocate its file's space (it drops the errno). */
     private static final String FALLOCATE_FAILED = "posix_fallocate() returned";

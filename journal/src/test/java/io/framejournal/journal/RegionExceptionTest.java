@@ -115,4 +115,18 @@ class RegionExceptionTest {
         assertThat(RegionException.oneLine(new IOException("posix_fallocate() returned -1")))
                 .isEqualTo("cannot allocate the file's disk space (fallocate failed: bad file descriptor)");
     }
+
+    /**
+     * {@code FileNotFoundException}, which java.io's opens throw for any failure (an export's part file when the
+     * process has no file descriptor left), read {@code FileNotFoundException: /x/part-00000.parquet (Too many open
+     * files)} (found 2026-11-28 by fault injection: {@code strace -e inject=openat:error=EMFILE}).
+     */
+    @Test
+    void a_file_not_found_exception_reads_as_path_and_reason() {
+        assertThat(RegionException.oneLine(
+                        new java.io.FileNotFoundException("/x/calls/part-00000.parquet (Too many open files)")))
+                .isEqualTo("/x/calls/part-00000.parquet: too many open files");
+        assertThat(RegionException.oneLine(new java.io.FileNotFoundException("odd message")))
+                .isEqualTo("FileNotFoundException: odd message");
+    }
 }

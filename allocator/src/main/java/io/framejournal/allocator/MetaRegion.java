@@ -125,15 +125,40 @@ public final class MetaRegion implements AutoCloseable {
             }
             throw journalFailure(layout, e);
         }
-        this.status = previous.opened(openIndex);
-        status.write(layout.status());
-        WriterIdentity.claim(layout.dir());
-        this.checkpointer = options.checkpoints() == null
-                ? null
-                : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());
-        this.redoPoints = options.redoPointEvery() == null
-                ? null
-                : RedoPointKeeper.start(journal, layout.redoPoint(), layout.slots(), options.redoPointEvery());
+        Checkpointer startedCheckpointer = null;
+        RedoPointKeeper startedKeeper = null;
+        try {
+            this.status = previous.opened(openIndex);
+            status.write(layout.status());
+            WriterIdentity.claim(layout.dir());
+            startedCheckpointer = options.checkpoints() == null
+                    ? null
+                    : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());
+            startedKeeper = options.redoPointEvery() == null
+                    ? null
+                    : RedoPointKeeper.start(journal, layout.redoPoint(), layout.slots(), options.redoPointEvery());
+        } catch (IOException | RuntimeException e) {
+            // REGION_OPEN is journaled: the region cannot be left clean, but nothing of this session may outlive the
+            // failed open (the caller closes the table and releases the lock)
+            if (startedCheckpointer != null) {
+                try {
+                    startedCheckpointer.close();
+                } catch (RuntimeException ignored) {
+                    // the open fails with the first cause
+                }
+            }
+            WriterIdentity.forgetHere(layout.dir());
+            closeQuietly(journal);
+            if (sites != null) {
+                sites.close();
+            }
+            throw new RegionException(
+                    "cannot open region " + layout.dir() + " (" + RegionException.oneLine(e) + "); its journal has"
+                            + " this session's REGION_OPEN, so it is left unclean: run `framejournal recover` on it",
+                    e);
+        }
+        this.checkpointer = startedCheckpointer;
+        this.redoPoints = startedKeeper;
     }
 
     /** The background redo point keeper, or {@code null} when the region's options record no redo point. */

@@ -279,4 +279,27 @@ class SyscallFaultCliTest {
                 .as("the region was closed cleanly: %s", audit.err())
                 .isLessThan(2);
     }
+
+    /**
+     * Opening a region measures the slot table's length with a probe table made in {@code java.io.tmpdir}; a full
+     * temporary disk there said {@code cannot … region R: posix_fallocate() returned -1}, as if the region's own disk
+     * were full.
+     */
+    @Test
+    @Timeout(240)
+    void a_probe_table_that_finds_no_room_in_the_temporary_directory_is_named() throws Exception {
+        Path region = simulated("r");
+        Result r = injected("fallocate", "ENOSPC", "1+", null, "simulate", "--dir", region.toString(), "--ops", "10");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .contains("probe table")
+                .contains("(in java.io.tmpdir)")
+                .contains("fallocate failed: no space left on device");
+        Result again = JarRunner.jar(tmp, 120, "simulate", "--dir", region.toString(), "--ops", "10");
+        assertThat(again.exit())
+                .as("the region was left as it was: %s", again.err())
+                .isZero();
+    }
 }

@@ -291,6 +291,14 @@ public final class MetaRegion implements AutoCloseable {
         if (e instanceof RegionException) {
             return (RegionException) e;
         }
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof IOException io) {
+                // the system refused a file operation (no file descriptor, no space, no permission, an I/O error):
+                // nothing says the files are damaged
+                return new RegionException(
+                        "cannot append to journal " + layout.journal() + " (" + RegionException.oneLine(io) + ")", e);
+            }
+        }
         return new RegionException(
                 "cannot append to journal " + layout.journal() + " (" + RegionException.oneLine(e)
                         + "); its files are damaged: audit it, do not write to it",
@@ -349,6 +357,7 @@ public final class MetaRegion implements AutoCloseable {
                 }
             } catch (RuntimeException | IOException e) {
                 lock.close();
+                undoCreation(layout);
                 throw e;
             }
         } catch (IOException e) {
@@ -382,6 +391,23 @@ public final class MetaRegion implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             Trees.delete(temp);
             throw e;
+        }
+    }
+
+    /**
+     * After the first open of a region this call created failed: when nothing was journaled (no queue file, as when
+     * the first one could not be created: no file descriptor left, a disk filled since the creation's check), the
+     * region is deleted, as a creation that failed leaves nothing. Left, it was refused by every command, {@code
+     * recover} included, for want of a journal file. A region with a queue file is kept for {@code recover}.
+     */
+    private static void undoCreation(RegionLayout layout) {
+        if (io.framejournal.journal.JournalReader.hasQueueFiles(layout.journal())) {
+            return;
+        }
+        try {
+            Trees.delete(layout.dir());
+        } catch (IOException | RuntimeException ignored) {
+            // the open's failure is what is reported; what is left is refused as before
         }
     }
 

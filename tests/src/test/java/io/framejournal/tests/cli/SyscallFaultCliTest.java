@@ -302,4 +302,41 @@ class SyscallFaultCliTest {
                 .as("the region was left as it was: %s", again.err())
                 .isZero();
     }
+
+    /**
+     * A new region whose first queue file cannot be created (no file descriptor left, here; a disk another process
+     * filled since the creation's check does the same): the creation used to leave a region with no journal file,
+     * which {@code simulate}, {@code audit} and {@code recover} all refused for good ("holds no journal files"), and
+     * the error called the journal's files damaged.
+     */
+    @Test
+    @Timeout(240)
+    void a_region_whose_first_queue_file_cannot_be_created_is_not_left_behind() throws Exception {
+        Path region = tmp.resolve("r");
+        Path journal = new RegionLayout(region).journal();
+        // the default roll cycle's files (5 minutes each): the one of now, and the next in case the run crosses it
+        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmm'V.cq4'")
+                .withZone(java.time.ZoneOffset.UTC);
+        long now = System.currentTimeMillis();
+        long cycle = 5 * 60_000L;
+        List<String> strace = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null"));
+        for (long t = now - now % cycle; t <= now + 2 * cycle; t += cycle) {
+            strace.addAll(List.of(
+                    "-P",
+                    journal.resolve(names.format(java.time.Instant.ofEpochMilli(t)))
+                            .toString()));
+        }
+        assumeTrue(SyscallFaultCliTest.strace, "strace is missing or cannot trace here");
+        strace.addAll(List.of("-e", "trace=openat", "-e", "inject=openat:error=EMFILE:when=1+"));
+        strace.addAll(
+                JarRunner.command("simulate", "--dir", region.toString(), "--max-paddr", "0x1000000", "--ops", "10"));
+        Result r = JarRunner.exec(tmp, 180, strace);
+
+        JarRunner.assertOneLineError(r, "cannot append to journal " + journal);
+        assertThat(r.err()).contains("too many open files").doesNotContain("damaged");
+        assertThat(region).as("the creation was undone").doesNotExist();
+        Result again = JarRunner.jar(
+                tmp, 120, "simulate", "--dir", region.toString(), "--max-paddr", "0x1000000", "--ops", "10");
+        assertThat(again.exit()).as(again.err()).isZero();
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.framejournal.journal.CheckpointFile;
 import io.framejournal.journal.RedoPointFile;
 import io.framejournal.journal.RegionLayout;
+import io.framejournal.journal.RegionStatus;
 import io.framejournal.tests.cli.JarRunner.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,10 +128,7 @@ class SyscallFaultCliTest {
                     .as("neither the checkpoint nor its temporary file")
                     .isEmpty();
         }
-
-        Result again = JarRunner.jar(tmp, 120, "checkpoint", region.toString());
-        assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(CheckpointFile.list(layout.checkpoints())).hasSize(1);
+        assertThat(CheckpointFile.list(layout.checkpoints())).isEmpty();
     }
 
     /**
@@ -183,7 +181,7 @@ class SyscallFaultCliTest {
                 "--roll-cycle",
                 "test-1s",
                 "--duration",
-                "3s",
+                "2s",
                 "--rate",
                 "1000",
                 "--checkpoint-every",
@@ -191,7 +189,7 @@ class SyscallFaultCliTest {
         assertThat(made.exit()).as(made.err()).isZero();
         Path journal = new RegionLayout(region).journal();
         List<String> files = queueFiles(journal);
-        assertThat(files).as("queue files to retire").hasSizeGreaterThan(2);
+        assertThat(files).as("queue files, the first to retire").hasSizeGreaterThan(1);
         Path archive = tmp.resolve("archive");
         Path archived = archive.resolve("journal");
         Path firstTmp = archived.resolve("." + files.get(0) + ".gz.tmp");
@@ -297,10 +295,9 @@ class SyscallFaultCliTest {
                 .contains("probe table")
                 .contains("(in java.io.tmpdir)")
                 .contains("fallocate failed: no space left on device");
-        Result again = JarRunner.jar(tmp, 120, "simulate", "--dir", region.toString(), "--ops", "10");
-        assertThat(again.exit())
-                .as("the region was left as it was: %s", again.err())
-                .isZero();
+        assertThat(RegionStatus.read(new RegionLayout(region).status()).clean())
+                .as("the region was left as it was")
+                .isTrue();
     }
 
     /**
@@ -335,8 +332,8 @@ class SyscallFaultCliTest {
         JarRunner.assertOneLineError(r, "cannot append to journal " + journal);
         assertThat(r.err()).contains("too many open files").doesNotContain("damaged");
         assertThat(region).as("the creation was undone").doesNotExist();
-        Result again = JarRunner.jar(
-                tmp, 120, "simulate", "--dir", region.toString(), "--max-paddr", "0x1000000", "--ops", "10");
-        assertThat(again.exit()).as(again.err()).isZero();
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("creating"));
+        }
     }
 }

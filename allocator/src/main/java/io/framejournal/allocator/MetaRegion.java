@@ -125,15 +125,40 @@ public final class MetaRegion implements AutoCloseable {
             }
             throw journalFailure(layout, e);
         }
-        this.status = previous.opened(openIndex);
-        status.write(layout.status());
-        WriterIdentity.claim(layout.dir());
-        this.checkpointer = options.checkpoints() == null
-                ? null
-                : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());
-        this.redoPoints = options.redoPointEvery() == null
-                ? null
-                : RedoPointKeeper.start(journal, layout.redoPoint(), layout.slots(), options.redoPointEvery());
+        Checkpointer startedCheckpointer = null;
+        RedoPointKeeper startedKeeper = null;
+        try {
+            this.status = previous.opened(openIndex);
+            status.write(layout.status());
+            WriterIdentity.claim(layout.dir());
+            startedCheckpointer = options.checkpoints() == null
+                    ? null
+                    : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());
+            startedKeeper = options.redoPointEvery() == null
+                    ? null
+                    : RedoPointKeeper.start(journal, layout.redoPoint(), layout.slots(), options.redoPointEvery());
+        } catch (IOException | RuntimeException e) {
+            // REGION_OPEN is journaled: the region cannot be left clean, but nothing of this session may outlive the
+            // failed open (the caller closes the table and releases the lock)
+            if (startedCheckpointer != null) {
+                try {
+                    startedCheckpointer.close();
+                } catch (RuntimeException ignored) {
+                    // the open fails with the first cause
+                }
+            }
+            WriterIdentity.forgetHere(layout.dir());
+            closeQuietly(journal);
+            if (sites != null) {
+                sites.close();
+            }
+            throw new RegionException(
+                    "cannot open region " + layout.dir() + " (" + RegionException.oneLine(e) + "); its journal has"
+                            + " this session's REGION_OPEN, so it is left unclean: run `framejournal recover` on it",
+                    e);
+        }
+        this.checkpointer = startedCheckpointer;
+        this.redoPoints = startedKeeper;
     }
 
     /** The background redo point keeper, or {@code null} when the region's options record no redo point. */
@@ -146,7 +171,9 @@ public final class MetaRegion implements AutoCloseable {
 
     /**
      * Why the redo point keeper's last try failed (it tries again every period, and this clears once a point is
-     * written), or {@code null} when all is well (also when there is none).
+     * written), or why it records no more points this session (the slot table could not be forced to disk: a later
+     * flush would prove nothing about the writes that one lost), or {@code null} when all is well (also when there is
+     * none). Still answered after {@link #close()}.
      */
     public String redoPointProblem() {
         return redoPoints == null ? null : redoPoints.problem();
@@ -160,7 +187,8 @@ public final class MetaRegion implements AutoCloseable {
      *
      * @return the point recorded (or the previous one, if no call ended since), {@code null} before any record
      * @throws IllegalStateException when the region is closed or its options record no redo point
-     * @throws RegionException when the point cannot be recorded now (the keeper tries again at its next period)
+     * @throws RegionException when the point cannot be recorded now (the keeper tries again at its next period), or
+     *     at all any more in this session (the slot table could not be forced to disk once)
      */
     public io.framejournal.journal.RedoPoint recordRedoPoint() {
         ensureOpen();
@@ -264,6 +292,14 @@ public final class MetaRegion implements AutoCloseable {
         if (e instanceof RegionException) {
             return (RegionException) e;
         }
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof IOException io) {
+                // the system refused a file operation (no file descriptor, no space, no permission, an I/O error):
+                // nothing says the files are damaged
+                return new RegionException(
+                        "cannot append to journal " + layout.journal() + " (" + RegionException.oneLine(io) + ")", e);
+            }
+        }
         return new RegionException(
                 "cannot append to journal " + layout.journal() + " (" + RegionException.oneLine(e)
                         + "); its files are damaged: audit it, do not write to it",
@@ -322,6 +358,7 @@ public final class MetaRegion implements AutoCloseable {
                 }
             } catch (RuntimeException | IOException e) {
                 lock.close();
+                undoCreation(layout);
                 throw e;
             }
         } catch (IOException e) {
@@ -355,6 +392,23 @@ public final class MetaRegion implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             Trees.delete(temp);
             throw e;
+        }
+    }
+
+    /**
+     * After the first open of a region this call created failed: when nothing was journaled (no queue file, as when
+     * the first one could not be created: no file descriptor left, a disk filled since the creation's check), the
+     * region is deleted, as a creation that failed leaves nothing. Left, it was refused by every command, {@code
+     * recover} included, for want of a journal file. A region with a queue file is kept for {@code recover}.
+     */
+    private static void undoCreation(RegionLayout layout) {
+        if (io.framejournal.journal.JournalReader.hasQueueFiles(layout.journal())) {
+            return;
+        }
+        try {
+            Trees.delete(layout.dir());
+        } catch (IOException | RuntimeException ignored) {
+            // the open's failure is what is reported; what is left is refused as before
         }
     }
 

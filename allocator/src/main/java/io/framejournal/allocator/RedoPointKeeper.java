@@ -21,9 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  * replays only the journal after it.
  *
  * <p>It never blocks or slows a writer beyond the append lock it takes for a few lane reads each period, and it never
- * throws into one: a failure (the slot table's disk refusing a flush for a moment) is kept as {@link #problem()} and
- * tried again the next period; the first point written after it clears it. Meanwhile the last point written stays
- * valid: recovery just replays more.
+ * throws into one: a failure (the journal's point not to be had, {@code redo.point} not written) is kept as {@link
+ * #problem()} and tried again the next period; the first point written after it clears it. Meanwhile the last point
+ * written stays valid: recovery just replays more.
+ *
+ * <p>A failed flush of the slot table is different, and final for the session: the kernel may have dropped the
+ * table's pages it could not write (marking them clean), and a later flush that succeeds says nothing about them
+ * (the "fsyncgate" mistake). So from then on no point is written, {@link #problem()} says why until the session ends,
+ * and recovery replays from the last point written before the failure, which still holds: every table page was on
+ * disk at least as of that point.
  */
 final class RedoPointKeeper implements AutoCloseable {
     /** Where the point comes from: {@link JournalWriter#redoPoint()}. */
@@ -32,28 +38,40 @@ final class RedoPointKeeper implements AutoCloseable {
         RedoPoint redoPoint();
     }
 
+    /** Forces the slot table's file to disk ({@code FileChannel.force}); a seam for tests. */
+    @FunctionalInterface
+    interface Flush {
+        void force() throws IOException;
+    }
+
     private final Source journal;
     private final RedoPointFile file;
     private final Path slotTable;
-    /** Read-only, for {@code force}; reopened by {@link #keep} when an interrupt closed it (guarded by this). */
+    /** Read-only, for {@code force}; reopened by {@link #forceChannel} when an interrupt closed it (guarded by this). */
     private FileChannel table;
+
+    private final Flush flush;
+
+    /** Set by {@link #close} under this object's lock: no {@link #keep} after it. */
+    private boolean closed;
+    /** Why the slot table could not be forced, once it could not: no point is written after it. */
+    private volatile String flushFailed;
 
     private final long periodNanos;
     private final Thread thread;
     private volatile boolean stop;
-    /** Set by {@link #close} under this object's lock: no {@link #keep} after it. */
-    private boolean closed;
-
     private volatile String problem;
     private volatile long written;
     private volatile long failures;
     private RedoPoint last;
 
-    private RedoPointKeeper(Source journal, RedoPointFile file, Path slotTable, FileChannel table, Duration period) {
+    private RedoPointKeeper(
+            Source journal, RedoPointFile file, Path slotTable, FileChannel table, Flush flush, Duration period) {
         this.journal = journal;
         this.file = file;
         this.slotTable = slotTable;
         this.table = table;
+        this.flush = flush != null ? flush : this::forceChannel;
         this.periodNanos = Math.max(1_000_000L, period.toNanos());
         this.thread = new Thread(this::run, "framejournal-redo-point");
         thread.setDaemon(true);
@@ -64,6 +82,11 @@ final class RedoPointKeeper implements AutoCloseable {
     }
 
     static RedoPointKeeper start(Source journal, Path redoFile, Path slotTable, Duration period) {
+        return start(journal, redoFile, slotTable, period, null);
+    }
+
+    /** {@code flush}, when not {@code null}, forces the table instead of its channel (tests). */
+    static RedoPointKeeper start(Source journal, Path redoFile, Path slotTable, Duration period, Flush flush) {
         RedoPointFile file = RedoPointFile.openForWrite(redoFile);
         FileChannel table;
         try {
@@ -75,13 +98,13 @@ final class RedoPointKeeper implements AutoCloseable {
                             + io.framejournal.journal.RegionException.reason(e, slotTable),
                     e);
         }
-        RedoPointKeeper k = new RedoPointKeeper(journal, file, slotTable, table, period);
+        RedoPointKeeper k = new RedoPointKeeper(journal, file, slotTable, table, flush, period);
         k.thread.start();
         return k;
     }
 
     private void run() {
-        while (!stop) {
+        while (!stop && flushFailed == null) {
             LockSupport.parkNanos(periodNanos);
             if (stop) {
                 break;
@@ -95,6 +118,10 @@ final class RedoPointKeeper implements AutoCloseable {
     }
 
     private void failed(Exception e) {
+        if (flushFailed != null) {
+            problem = flushFailed; // counted and said once, and for good
+            return;
+        }
         failures++;
         problem = "the redo point could not be recorded (" + RegionException.oneLine(e)
                 + "); recovery replays from the last one written, and the keeper tries again every period";
@@ -112,15 +139,14 @@ final class RedoPointKeeper implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the redo point keeper is closed");
         }
+        if (flushFailed != null) {
+            throw new RegionException(flushFailed);
+        }
         boolean interrupted = Interrupts.clear();
         try {
             RedoPoint p = journal.redoPoint();
             if (p != null && !p.equals(last)) {
-                if (!table.isOpen()) {
-                    table = FileChannel.open(slotTable, StandardOpenOption.READ);
-                }
-                table.force(
-                        false); // every slot store before p is in the page cache now; put it on disk before naming p
+                forceTable(); // every slot store before p is in the page cache now; put it on disk before naming p
                 file.write(p);
                 last = p;
                 written++;
@@ -135,12 +161,43 @@ final class RedoPointKeeper implements AutoCloseable {
         }
     }
 
+    /** The default flush: forces the table's channel, reopened first if an interrupt closed it. */
+    private void forceChannel() throws IOException {
+        if (!table.isOpen()) {
+            table = FileChannel.open(slotTable, StandardOpenOption.READ);
+        }
+        table.force(false);
+    }
+
+    /**
+     * Forces the slot table to disk; when that fails, no point is ever written again in this session (see the class
+     * comment): the reason is kept as {@link #problem()} for good.
+     */
+    private void forceTable() throws IOException {
+        try {
+            flush.force();
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw e; // an interrupt closed the channel (the kernel refused nothing): reopened and tried next time
+        } catch (IOException | RuntimeException e) {
+            failures++;
+            flushFailed = "the slot table could not be forced to disk (" + RegionException.oneLine(e)
+                    + "): writes to it since the last redo point may never reach the disk, and a later flush that"
+                    + " succeeds would not say otherwise, so no redo point is recorded for the rest of this session;"
+                    + " recovery replays from the last one written";
+            problem = flushFailed;
+            throw new RegionException(flushFailed, e);
+        }
+    }
+
     /** Redo points written in this session. */
     long written() {
         return written;
     }
 
-    /** Why the last try to record the point failed, until one succeeds again; else {@code null}. */
+    /**
+     * Why the last try to record the point failed, until one succeeds again; after a failed flush of the slot table,
+     * why none is recorded any more; else {@code null}.
+     */
     String problem() {
         return problem;
     }

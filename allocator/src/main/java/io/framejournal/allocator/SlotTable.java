@@ -230,7 +230,15 @@ public final class SlotTable implements SlotSource {
         Path dir = io.framejournal.journal.StaleTemps.createTempDirectory("framejournal-geometry");
         try {
             Path probe = dir.resolve("probe.cm3");
-            builder(nrSlots).createPersistedTo(probe.toFile()).close();
+            try {
+                builder(nrSlots).createPersistedTo(probe.toFile()).close();
+            } catch (IOException | RuntimeException e) {
+                // a temporary file, on java.io.tmpdir's disk: say so, or a full /tmp reads as a full region disk
+                throw new IOException(
+                        "cannot make the probe table that measures a slot table's length, " + probe
+                                + " (in java.io.tmpdir): " + RegionException.oneLine(e),
+                        e);
+            }
             long length = Files.size(probe);
             EXPECTED_LENGTH.put(nrSlots, length);
             return length;

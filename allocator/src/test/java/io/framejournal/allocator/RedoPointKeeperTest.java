@@ -64,4 +64,53 @@ class RedoPointKeeperTest {
         assertThat(read.problem()).isNull();
         assertThat(read.point()).isEqualTo(new RedoPoint(0x1_0000_002aL, 42, 7, true));
     }
+
+    /**
+     * A failed flush of the slot table is final: the kernel may have dropped the pages it could not write, so a later
+     * flush that succeeds proves nothing about them, and a point written after it would vouch for table writes that
+     * may be lost. It used to be retried like any failure, and the next successful flush wrote a newer point.
+     */
+    @Test
+    void aFailedFlushOfTheSlotTableIsNeverFollowedByANewerPoint() throws IOException {
+        Path redo = tmp.resolve("redo.point");
+        Path table = Files.write(tmp.resolve("slots.cm3"), new byte[4096]);
+        java.util.concurrent.atomic.AtomicLong anchor = new java.util.concurrent.atomic.AtomicLong(0x1_0000_0010L);
+        RedoPointKeeper.Source source = () -> new RedoPoint(anchor.get(), anchor.get() & 0xffff, 7, true);
+        AtomicInteger flushes = new AtomicInteger();
+        AtomicReference<IOException> flushFails = new AtomicReference<>();
+        RedoPointKeeper.Flush flush = () -> {
+            flushes.incrementAndGet();
+            IOException e = flushFails.getAndSet(null); // fails once, as fsync does after a lost write-back
+            if (e != null) {
+                throw e;
+            }
+        };
+        RedoPoint first;
+        try (RedoPointKeeper keeper = RedoPointKeeper.start(source, redo, table, Duration.ofHours(1), flush)) {
+            first = keeper.keep();
+            assertThat(keeper.written()).isEqualTo(1);
+
+            anchor.incrementAndGet();
+            flushFails.set(new IOException("Input/output error"));
+            assertThatThrownBy(keeper::keep).hasMessageContaining("input/output error");
+            int flushesAtFailure = flushes.get();
+
+            anchor.incrementAndGet();
+            assertThatThrownBy(keeper::keep)
+                    .as("a later try, whose flush would now succeed")
+                    .hasMessageContaining("could not be forced to disk")
+                    .hasMessageContaining("no redo point is recorded for the rest of this session");
+            assertThat(flushes.get())
+                    .as("the table is not flushed again to be believed")
+                    .isEqualTo(flushesAtFailure);
+            assertThat(keeper.written()).isEqualTo(1);
+            assertThat(keeper.problem())
+                    .as("said for the rest of the session")
+                    .contains("input/output error")
+                    .contains("recovery replays from the last one written");
+        }
+        assertThat(RedoPointFile.read(redo).point())
+                .as("the point written before the failed flush stays")
+                .isEqualTo(first);
+    }
 }

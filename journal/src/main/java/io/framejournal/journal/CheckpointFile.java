@@ -132,7 +132,14 @@ public final class CheckpointFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
-            forceDirectory(checkpointsDir);
+            try {
+                forceDirectory(checkpointsDir);
+            } catch (IOException e) {
+                // the rename may not be on disk, and forcing again later would not say: a checkpoint that failed is
+                // absent, so that nothing (retention) relies on it
+                Files.deleteIfExists(file);
+                throw e;
+            }
             return file;
         } catch (IOException e) {
             try {
@@ -432,12 +439,27 @@ public final class CheckpointFile {
         return new RegionException("checkpoint " + file.getFileName() + " " + what);
     }
 
-    private static void forceDirectory(Path dir) {
+    /**
+     * Forces a directory's entries to disk. A file system that cannot force a directory ({@code EINVAL}, {@code
+     * ENOTSUP}) is let be: the rename is still atomic. Any other failure ({@code EIO}) is thrown: the rename may be
+     * lost.
+     */
+    static void forceDirectory(Path dir) throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
-        } catch (IOException | UnsupportedOperationException notSupported) {
-            // some file systems cannot force a directory; the rename is still atomic
+        } catch (UnsupportedOperationException notSupported) {
+            // no directory channels here
+        } catch (IOException e) {
+            if (!cannotForceDirectories(e)) {
+                throw new IOException("cannot force directory " + dir + " to disk: " + RegionException.oneLine(e), e);
+            }
         }
+    }
+
+    /** Whether {@code e} is how a file system that cannot force a directory answers (by its errno's text). */
+    private static boolean cannotForceDirectories(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.equals("Invalid argument") || m.equals("Operation not supported"));
     }
 
     /** Buffered little-endian output that keeps a CRC-32C of everything written. */

@@ -31,8 +31,10 @@ import net.openhft.posix.PosixAPI;
  * <p>A record whose place is not known before it is appended (a writer's first, and the one that opens a new cycle's
  * queue file inside the append) is checked against the file system's free space instead ({@link #NEW_FILE_ROOM}
  * besides the record): a check, not a reservation. File systems without {@code fallocate} and platforms without the
- * POSIX binding go unguarded ({@link #unguardedBecause()}): there a full disk fails the append as before, late. Used
- * under the append lock only.
+ * POSIX binding go unguarded ({@link #unguardedBecause()}): there a full disk fails the append as before, late. Any
+ * other failure of {@code fallocate} ({@code EIO}, {@code EROFS}, {@code EFBIG}...) refuses the record as a full disk
+ * does: the disk has said it cannot take writes to that file, and writes through the mapping would be lost or fault.
+ * Used under the append lock only.
  */
 final class JournalSpace implements AutoCloseable {
     /** Free space a record needs besides its own bytes when it may open a new queue file. */
@@ -45,8 +47,20 @@ final class JournalSpace implements AutoCloseable {
     private static final int FALLOC_FL_KEEP_SIZE = 1;
     private static final int O_RDWR = 2;
     private static final int EINTR = 4;
+    private static final int ENODEV = 19;
+    private static final int EINVAL = 22;
     private static final int ENOSPC = 28;
+    private static final int ENOSYS = 38;
+    private static final int EOPNOTSUPP = 95;
     private static final int EDQUOT = 122;
+
+    /** {@code fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, length)}: 0, or the errno it failed with. A seam for tests. */
+    @FunctionalInterface
+    interface Fallocate {
+        int reserve(int fd, long offset, long length);
+    }
+
+    private Fallocate fallocate = this::posixFallocate;
 
     private final Path journalDir;
 
@@ -216,12 +230,12 @@ final class JournalSpace implements AutoCloseable {
     private void reserve(long end, int len) {
         long to = end + AHEAD;
         for (int attempt = 0; ; attempt++) {
-            if (posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, reservedTo, to - reservedTo) == 0) {
+            int errno = fallocate.reserve(fd, reservedTo, to - reservedTo);
+            if (errno == 0) {
                 reservedTo = to;
                 reservations++;
                 return;
             }
-            int errno = posix.lastError();
             if (errno == EINTR && attempt < 8) {
                 continue;
             }
@@ -234,11 +248,31 @@ final class JournalSpace implements AutoCloseable {
                         + " room up to file offset " + to + " for a record of " + len + " bytes; it was not written"
                         + " (free space, then recover the region)");
             }
-            // EOPNOTSUPP (a file system without fallocate) and the rest: append unguarded, as before
-            unguardedBecause = "fallocate on " + file.getName() + " failed: " + posix.strerror(errno);
-            closeFd();
-            return;
+            if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL || errno == ENODEV) {
+                // a file system that cannot reserve space: append unguarded, as before
+                unguardedBecause = "fallocate on " + file.getName() + " failed: " + strerror(errno);
+                closeFd();
+                return;
+            }
+            // EIO, EROFS, EFBIG...: the disk refuses writes to this file; those through the mapping would be lost
+            throw new RegionException("cannot reserve the journal's disk space: fallocate on " + file.getName()
+                    + " up to file offset " + to + " failed (" + strerror(errno) + "), so the record of " + len
+                    + " bytes was not written (check the disk, then recover the region)");
         }
+    }
+
+    private int posixFallocate(int fd, long offset, long length) {
+        return posix.fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, length) == 0 ? 0 : posix.lastError();
+    }
+
+    private String strerror(int errno) {
+        String s = posix == null ? null : posix.strerror(errno);
+        return s == null ? "errno " + errno : s.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Makes every later reservation go through {@code f} (tests: a disk that fails with a chosen errno). */
+    void fallocateForTests(Fallocate f) {
+        fallocate = f;
     }
 
     /** Why appends are not guarded (no binding, no fallocate on this file system), or {@code null}. */

@@ -99,6 +99,9 @@ public final class JournalWriter implements AutoCloseable {
         JournalWriter writer =
                 new JournalWriter(queue, clock, next, pretouch ? startPretoucher(regionName(journalDir)) : null);
         writeLock.bind(writer.combiner);
+        if (syncMode != SyncMode.NONE) {
+            writer.watchSyncs();
+        }
         return writer;
     }
 
@@ -144,6 +147,45 @@ public final class JournalWriter implements AutoCloseable {
                     + ") is unreadable" + (reader.stopReason() == null ? "" : " (" + reader.stopReason() + ")")
                     + "; recover the region first");
         }
+    }
+
+    /**
+     * Why Chronicle could not force a queue file to disk (its {@code msync} failed), or {@code null}: once set, every
+     * append is refused and {@link #close()} throws, since records already appended may not be on disk, and a later
+     * {@code msync} that succeeds would not say so (see {@link SyncFailures}). Watched only with a sync mode.
+     */
+    private volatile String syncFailure;
+
+    private SyncFailures.Watcher syncWatch;
+
+    private void watchSyncs() {
+        java.io.File dir = queue.file();
+        syncWatch = new SyncFailures.Watcher() {
+            @Override
+            public java.io.File journalDir() {
+                return dir;
+            }
+
+            @Override
+            public void syncFailed(String chronicleMessage) {
+                if (syncFailure == null) {
+                    syncFailure = chronicleMessage;
+                }
+            }
+        };
+        SyncFailures.watch(syncWatch);
+    }
+
+    /** Why the journal could not be forced to disk, or {@code null}: see {@link #syncFailure}. */
+    public String syncFailure() {
+        return syncFailure;
+    }
+
+    private RegionException syncFailed() {
+        return new RegionException(
+                "the journal could not be forced to disk (" + SyncFailures.describe(syncFailure)
+                        + "): records appended before may not survive a power loss, and a later sync that succeeds would not"
+                        + " say so; nothing more is appended, and the region is left unclean: run `framejournal recover` on it");
     }
 
     /** The calling thread's lane; keep it for the length of one operation to skip the thread-local lookup. */
@@ -282,6 +324,9 @@ public final class JournalWriter implements AutoCloseable {
                 throw new RegionException("an earlier journal append failed (" + RegionException.oneLine(appendFailure)
                         + "); this record was not written");
             }
+            if (syncFailure != null) {
+                throw syncFailed();
+            }
             if (lastAppended != JournalIndex.NONE && rollCycle.toSequenceNumber(lastAppended) >= lastSeqInCycle) {
                 requireRoomInCycle();
             }
@@ -367,7 +412,16 @@ public final class JournalWriter implements AutoCloseable {
         } finally {
             combiner.unlock();
         }
-        queue.close();
+        try {
+            queue.close(); // forces the last block, with a sync mode
+        } finally {
+            if (syncWatch != null) {
+                SyncFailures.unwatch(syncWatch);
+            }
+        }
+        if (syncFailure != null) {
+            throw syncFailed();
+        }
     }
 
     /** One thread's way into the journal. Not thread-safe; owned by the thread that made it. */

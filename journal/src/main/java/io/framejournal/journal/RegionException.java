@@ -43,6 +43,17 @@ public class RegionException extends RuntimeException {
             return firstLine(where.isEmpty() ? reasonOf(f) : where + ": " + reasonOf(f));
         }
         String m = e.getMessage();
+        if (e instanceof java.io.FileNotFoundException && m != null) {
+            // java.io's opens (FileOutputStream, RandomAccessFile: Chronicle's, Parquet's) say "path (Reason)" for
+            // every failure to open, a full file table or a read-only disk as much as a missing file
+            java.util.regex.Matcher pr = PATH_AND_REASON.matcher(m.strip());
+            if (pr.matches()) {
+                return firstLine(pr.group(1) + ": " + lowerFirst(pr.group(2)));
+            }
+        }
+        if (e.getClass() == IOException.class && m != null && m.startsWith(FALLOCATE_FAILED)) {
+            return fallocateFailed();
+        }
         if (e.getClass() == IOException.class && m != null && !m.isBlank()) {
             return firstLine(lowerFirst(m.strip()));
         }
@@ -53,6 +64,31 @@ public class RegionException extends RuntimeException {
             return firstLine(m); // written for the user: no class name before it
         }
         return firstLine(e.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+    }
+
+    private static final java.util.regex.Pattern PATH_AND_REASON =
+            java.util.regex.Pattern.compile("(.+) \\(([^()]+)\\)");
+
+    /** How Chronicle Map says that it could not allocate its file's space (it drops the errno). */
+    private static final String FALLOCATE_FAILED = "posix_fallocate() returned";
+
+    /**
+     * Chronicle Map's {@code posix_fallocate() returned -1}, which said nothing of why (a full disk, most often): the
+     * errno the binding kept for this thread, read when the message is made, in the catch of the failed call.
+     */
+    private static String fallocateFailed() {
+        String why = null;
+        net.openhft.posix.PosixAPI posix = NativePosix.API;
+        if (posix != null) {
+            try {
+                int errno = posix.lastError();
+                why = errno > 0 ? posix.strerror(errno) : null;
+            } catch (RuntimeException | LinkageError unknown) {
+                why = null;
+            }
+        }
+        return "cannot allocate the file's disk space (fallocate failed"
+                + (why == null ? "; is the disk full?" : ": " + lowerFirst(why.strip())) + ")";
     }
 
     /**

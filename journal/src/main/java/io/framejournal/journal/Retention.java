@@ -310,19 +310,34 @@ public final class Retention {
         }
     }
 
+    /**
+     * Archives {@code from} as {@code to}: a temporary sibling written and forced, renamed, and the archive's directory
+     * forced, so that the archived file's name is on disk before the caller deletes the original. A failure deletes the
+     * temporary file (on a full disk it would hold the space the next pass needs) and is thrown: the original stays.
+     */
     private static void gzip(Path from, Path to) throws IOException {
         Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
-        try (InputStream in = Files.newInputStream(from);
-                OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-            in.transferTo(out);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
         try {
-            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING);
+            try (InputStream in = Files.newInputStream(from);
+                    OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                in.transferTo(out);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+            CheckpointFile.forceDirectory(to.getParent());
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the failure is thrown; a later pass writes the temporary file anew
+            }
+            throw e;
         }
     }
 

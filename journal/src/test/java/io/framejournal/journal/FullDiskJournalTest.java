@@ -14,6 +14,8 @@ import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.posix.PosixAPI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A journal on a disk that fills: the writer refuses a record it has no room for before writing any byte of it
@@ -39,6 +41,52 @@ class FullDiskJournalTest {
                     .as("reserved past the last record, with room for the next")
                     .isGreaterThanOrEqualTo(end + JournalSpace.SLACK - 8 - 128);
         }
+    }
+
+    /**
+     * {@code fallocate} failing with an I/O error (or a file system gone read-only) refuses the record as a full disk
+     * does. It used to turn the reservation off for the rest of the session, silently, and the writer went on
+     * appending through the mapping to a file the disk had just refused (found 2026-11-28 by fault injection:
+     * {@code strace -e inject=fallocate:error=EIO}).
+     */
+    @ParameterizedTest(name = "errno {0}")
+    @CsvSource({"5, input/output error", "30, read-only file system"})
+    void a_reservation_failing_with_an_io_error_refuses_the_record_and_the_journal_stays_whole(int errno, String reason)
+            throws Exception {
+        long appended;
+        Throwable refused;
+        try (JournalWriter writer = JournalWriter.open(tmp, SyncMode.NONE)) {
+            long[] count = new long[1];
+            appendUntilRefused(writer, 100, count);
+            JournalSpace space = writer.space();
+            assumeTrue(
+                    space.unguardedBecause() == null && space.reservations() > 0,
+                    () -> "no fallocate for this file system here: " + space.unguardedBecause());
+            space.fallocateForTests((fd, offset, length) -> errno);
+            long[] more = new long[1];
+            refused = catchThrowable(() -> appendUntilRefused(writer, 200_000, more));
+            appended = count[0] + more[0];
+            assertThat(space.unguardedBecause()).as("the guard stays on").isNull();
+        }
+        assertThat(refused)
+                .as("the append whose reservation failed")
+                .isInstanceOf(RegionException.class)
+                .hasMessageContaining("cannot reserve the journal's disk space")
+                .hasMessageContaining(reason)
+                .hasMessageContaining("was not written");
+        assertThat(appended)
+                .as("records appended before the reservation failed")
+                .isGreaterThan(100);
+
+        long read = 0;
+        try (JournalReader reader = JournalReader.open(tmp)) {
+            JournalEvent e = new JournalEvent();
+            while (reader.next(e)) {
+                read++;
+            }
+            assertThat(reader.stopReason()).as("every record is whole").isNull();
+        }
+        assertThat(read).as("records read back").isEqualTo(appended);
     }
 
     @Test

@@ -101,4 +101,32 @@ class RegionExceptionTest {
                 .isEqualTo("a\\u001b[2Jb\\u2028c\\u202ed\\u0085e\tf");
         assertThat(RegionException.firstLine("plain text, as it was")).isEqualTo("plain text, as it was");
     }
+
+    /**
+     * Chronicle Map's "posix_fallocate() returned -1" (a slot table made on a full disk: {@code cannot create region
+     * R: posix_fallocate() returned -1}) said nothing of why; the binding's errno for this thread says it (found
+     * 2026-11-28 by fault injection: {@code strace -e inject=fallocate:error=ENOSPC}).
+     */
+    @Test
+    void chronicle_maps_failed_fallocate_says_why() {
+        net.openhft.posix.PosixAPI posix = NativePosix.API;
+        org.junit.jupiter.api.Assumptions.assumeTrue(posix != null, "no POSIX binding here");
+        assertThat(posix.fallocate(-1, 0, 0, 4096)).as("fallocate on no file").isNegative(); // errno EBADF
+        assertThat(RegionException.oneLine(new IOException("posix_fallocate() returned -1")))
+                .isEqualTo("cannot allocate the file's disk space (fallocate failed: bad file descriptor)");
+    }
+
+    /**
+     * {@code FileNotFoundException}, which java.io's opens throw for any failure (an export's part file when the
+     * process has no file descriptor left), read {@code FileNotFoundException: /x/part-00000.parquet (Too many open
+     * files)} (found 2026-11-28 by fault injection: {@code strace -e inject=openat:error=EMFILE}).
+     */
+    @Test
+    void a_file_not_found_exception_reads_as_path_and_reason() {
+        assertThat(RegionException.oneLine(
+                        new java.io.FileNotFoundException("/x/calls/part-00000.parquet (Too many open files)")))
+                .isEqualTo("/x/calls/part-00000.parquet: too many open files");
+        assertThat(RegionException.oneLine(new java.io.FileNotFoundException("odd message")))
+                .isEqualTo("FileNotFoundException: odd message");
+    }
 }

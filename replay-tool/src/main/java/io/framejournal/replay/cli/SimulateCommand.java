@@ -13,7 +13,6 @@ import io.framejournal.replay.sim.SimulationResult;
 import io.framejournal.replay.sim.Simulator;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,7 +230,7 @@ final class SimulateCommand extends BaseCommand {
                     + io.framejournal.journal.RegionException.reason(e, injectedOut));
         }
         if (log != null) {
-            sim.onInjected(l -> append(log, l));
+            sim.onInjected(l -> append(log, l, injectedOut));
         }
         if (stopWhenStdinCloses) {
             stopAtEndOfInput(sim);
@@ -263,6 +262,10 @@ final class SimulateCommand extends BaseCommand {
             int exit = FrameJournalCli.OK;
             if (r.checkpointProblem() != null) {
                 root.err.println("framejournal: " + r.checkpointProblem());
+                exit = FrameJournalCli.BAD_INPUT;
+            }
+            if (r.redoPointProblem() != null) {
+                root.err.println("framejournal: " + r.redoPointProblem());
                 exit = FrameJournalCli.BAD_INPUT;
             }
             hook.done(); // everything written: an interrupt's hook may let the JVM exit
@@ -326,14 +329,18 @@ final class SimulateCommand extends BaseCommand {
         return e;
     }
 
-    private static void append(BufferedWriter log, InjectedLeak l) {
+    private static void append(BufferedWriter log, InjectedLeak l, Path file) {
         synchronized (log) {
             try {
                 log.write(l.toJson());
                 log.newLine();
                 log.flush();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // named, in one line: the worker that injected the leak fails with it and the run stops
+                throw new io.framejournal.journal.RegionException(
+                        "cannot write --injected-out " + file + ": "
+                                + io.framejournal.journal.RegionException.reason(e, file),
+                        e);
             }
         }
     }

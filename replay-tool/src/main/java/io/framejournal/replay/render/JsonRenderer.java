@@ -457,6 +457,7 @@ public final class JsonRenderer {
                 .int64("seed", r.seed())
                 .field("threads", r.threads())
                 .field("checkpointProblem", r.checkpointProblem())
+                .field("redoPointProblem", r.redoPointProblem())
                 .field("ops", r.ops())
                 .int64("nanos", r.nanos())
                 .field("firstIndex", index(r.firstIndex()))

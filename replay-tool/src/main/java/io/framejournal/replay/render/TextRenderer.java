@@ -633,6 +633,9 @@ public final class TextRenderer {
         if (r.checkpointProblem() != null) {
             out.println("  WARNING: " + r.checkpointProblem());
         }
+        if (r.redoPointProblem() != null) {
+            out.println("  WARNING: " + r.redoPointProblem());
+        }
         out.println();
         counts("OP", "COUNT", r.byOp());
         if (!r.injected().isEmpty()) {

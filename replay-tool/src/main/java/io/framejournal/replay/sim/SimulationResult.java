@@ -21,6 +21,9 @@ import java.util.Map;
  * @param checkpointProblem why the background checkpointer stopped during the run, or why its checkpoints were still
  *                          failing at the end (it retries them), or why the checkpoint at close was not taken; or
  *                          {@code null}
+ * @param redoPointProblem  with {@code --redo-point-every}: why the redo point could not be recorded at the end of the
+ *                          run (the slot table could not be forced to disk, after which none is recorded for the rest
+ *                          of the session), or {@code null}
  * @param stopped          whether the run was stopped early ({@link Simulator#stop()}: Ctrl-C in the CLI)
  */
 public record SimulationResult(
@@ -36,6 +39,7 @@ public record SimulationResult(
         long firstIndex,
         long lastIndex,
         String checkpointProblem,
+        String redoPointProblem,
         boolean stopped) {
     public long leakedHandles() {
         return injected.stream()

@@ -281,6 +281,7 @@ public final class Simulator {
             region.close();
             // a checkpointer failing at the end of the run, else a checkpoint at close that could not be written
             checkpointProblem = running != null ? running : region.checkpointProblem();
+            redoPointProblem = region.redoPointProblem(); // as the close's last point left it
         }
         long nanos = System.nanoTime() - start;
         long last = RegionStatus.read(new RegionLayout(dir).status()).checkpoint();
@@ -310,10 +311,12 @@ public final class Simulator {
                 first,
                 last,
                 checkpointProblem,
+                redoPointProblem,
                 stopRequested);
     }
 
     private String checkpointProblem;
+    private String redoPointProblem;
     private volatile boolean stopRequested;
 
     /**

@@ -52,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code framejournal.crash.seed} (run that one seed, decimal or 0x-hex).
  */
 class CrashRecoveryTest {
-    static final int DEFAULT_ITERATIONS = 50;
+    static final int DEFAULT_ITERATIONS = 32;
     /** Generous: recovery of a 1024-frame region takes well under a second unless it waits on a dead writer's lock. */
     static final long RECOVERY_LIMIT_MILLIS = 30_000;
 

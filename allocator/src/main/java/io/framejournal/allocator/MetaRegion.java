@@ -796,6 +796,9 @@ public final class MetaRegion implements AutoCloseable {
             journal.close();
             closeSites();
             table.close();
+            // the clean mark says the table is its journal's state: the table's pages go to disk first, or a power
+            // loss could keep the mark and lose them, and open would trust a table behind its journal
+            SlotTable.force(layout.slots());
             status = status.closed(closeIndex);
             status.write(layout.status());
             WriterIdentity.release(layout.dir());

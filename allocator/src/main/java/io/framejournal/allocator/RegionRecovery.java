@@ -328,6 +328,7 @@ final class RegionRecovery {
         try (SlotTable made = SlotTable.create(fresh, config.nrSlots())) {
             made.nrSlots();
         }
+        SlotTable.force(fresh); // on disk before it replaces the old table
         Files.deleteIfExists(layout.redoPoint());
         Path aside = null;
         if (Files.exists(layout.slots(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -524,6 +525,7 @@ final class RegionRecovery {
         } catch (Exception | AssertionError failure) {
             throw MetaRegion.journalFailure(layout, failure);
         }
+        SlotTable.force(layout.slots()); // the repaired table on disk before the clean mark vouches for it
         new RegionStatus(true, status.session(), last).write(layout.status());
         io.framejournal.journal.WriterIdentity.release(layout.dir());
         String verdict = salvaged != null

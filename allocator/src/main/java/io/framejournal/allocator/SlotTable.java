@@ -96,6 +96,18 @@ public final class SlotTable implements SlotSource {
         return new SlotTable(map, nrSlots, null);
     }
 
+    /**
+     * Puts the table file's pages on disk ({@code fdatasync}), those written through a mapping included: before a
+     * clean mark says the table is its journal's state, and before a rebuilt table replaces the old one. A failure is
+     * final for what it was forcing (see the redo point keeper: a later force that succeeds proves nothing).
+     */
+    static void force(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            ch.force(false);
+        }
+    }
+
     /** Opens an existing table; {@code recover} after a crash (Chronicle resets the dead writer's locks). */
     public static SlotTable open(Path file, int nrSlots, boolean recover) throws IOException {
         checkLength(file, nrSlots);

@@ -33,6 +33,10 @@ public record RegionStatus(boolean clean, long session, long checkpoint) {
                 + "checkpoint=" + checkpoint + '\n';
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(false); // its bytes on disk before the rename names them: never an empty status after a power loss
+        }
         try {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

@@ -46,7 +46,7 @@ class FullDiskJournalTest {
     /**
      * {@code fallocate} failing with an I/O error (or a file system gone read-only) refuses the record as a full disk
      * does. It used to turn the reservation off for the rest of the session, silently, and the writer went on
-     * appending through the mapping to a file the disk had just refused (found 2026-11-28 by fault injection:
+     * appending through the mapping to a file the disk had just refused (found 2026-11-27 by fault injection:
      * {@code strace -e inject=fallocate:error=EIO}).
      */
     @ParameterizedTest(name = "errno {0}")

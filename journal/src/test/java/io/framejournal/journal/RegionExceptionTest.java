@@ -105,7 +105,7 @@ class RegionExceptionTest {
     /**
      * Chronicle Map's "posix_fallocate() returned -1" (a slot table made on a full disk: {@code cannot create region
      * R: posix_fallocate() returned -1}) said nothing of why; the binding's errno for this thread says it (found
-     * 2026-11-28 by fault injection: {@code strace -e inject=fallocate:error=ENOSPC}).
+     * 2026-11-27 by fault injection: {@code strace -e inject=fallocate:error=ENOSPC}).
      */
     @Test
     void chronicle_maps_failed_fallocate_says_why() {
@@ -119,7 +119,7 @@ class RegionExceptionTest {
     /**
      * {@code FileNotFoundException}, which java.io's opens throw for any failure (an export's part file when the
      * process has no file descriptor left), read {@code FileNotFoundException: /x/part-00000.parquet (Too many open
-     * files)} (found 2026-11-28 by fault injection: {@code strace -e inject=openat:error=EMFILE}).
+     * files)} (found 2026-11-27 by fault injection: {@code strace -e inject=openat:error=EMFILE}).
      */
     @Test
     void a_file_not_found_exception_reads_as_path_and_reason() {

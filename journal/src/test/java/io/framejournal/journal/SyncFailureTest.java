@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A queue file Chronicle could not force to disk (its {@code msync} failed: {@code EIO}) under a sync mode. Chronicle
  * only logs it ("msync failed, …", from {@code MappedBytesStore}) and goes on; the writer went on appending and closed
- * as if every record were durable, and the region was marked clean (found 2026-11-28 by fault injection: {@code strace
+ * as if every record were durable, and the region was marked clean (found 2026-11-27 by fault injection: {@code strace
  * -e inject=msync:error=EIO} on a writer with {@code SyncMode.SYNC}). The report is made here as Chronicle makes it,
  * through {@code Jvm.error()}.
  */

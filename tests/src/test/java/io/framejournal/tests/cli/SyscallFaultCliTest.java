@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * System calls failed under the real CLI with {@code strace -e inject=…:error=…}, each on one file ({@code -P}): the
  * command must say so in one line and exit non-zero, and never take a failed flush for a later success (found
- * 2026-11-28 by fault-injection testing). Skipped where strace is missing or cannot trace (no ptrace).
+ * 2026-11-27 by fault-injection testing). Skipped where strace is missing or cannot trace (no ptrace).
  */
 class SyscallFaultCliTest {
     @TempDir

@@ -173,13 +173,13 @@ public final class MappedSlotTable implements SlotSource {
     static void markReady(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            if (ch.read(word, 8) < 4) {
+            if (ch.read(word, SIZE_WORD_AT) < 4) {
                 throw new RegionException("slot table " + file + " is not a Chronicle Map slot table (too short)");
             }
             int sizeWord = word.getInt(0);
             if ((sizeWord & NOT_COMPLETE) != 0) {
                 word.putInt(0, sizeWord & ~NOT_COMPLETE).rewind();
-                ch.write(word, 8);
+                ch.write(word, SIZE_WORD_AT);
                 ch.force(true);
             }
         }

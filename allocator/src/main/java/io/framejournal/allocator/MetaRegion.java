@@ -2,6 +2,7 @@ package io.framejournal.allocator;
 
 import io.framejournal.journal.Checkpointer;
 import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.Durable;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.Interrupts;
 import io.framejournal.journal.JournalEndCheck;
@@ -798,7 +799,7 @@ public final class MetaRegion implements AutoCloseable {
             table.close();
             // the clean mark says the table is its journal's state: the table's pages go to disk first, or a power
             // loss could keep the mark and lose them, and open would trust a table behind its journal
-            SlotTable.force(layout.slots());
+            Durable.forceFile(layout.slots());
             status = status.closed(closeIndex);
             status.write(layout.status());
             WriterIdentity.release(layout.dir());

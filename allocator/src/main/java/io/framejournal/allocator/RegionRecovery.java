@@ -2,6 +2,7 @@ package io.framejournal.allocator;
 
 import io.framejournal.journal.CheckpointFile;
 import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.Durable;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalGeometryCheck;
@@ -328,7 +329,7 @@ final class RegionRecovery {
         try (SlotTable made = SlotTable.create(fresh, config.nrSlots())) {
             made.nrSlots();
         }
-        SlotTable.force(fresh); // on disk before it replaces the old table
+        Durable.forceFile(fresh); // on disk before it replaces the old table
         Files.deleteIfExists(layout.redoPoint());
         Path aside = null;
         if (Files.exists(layout.slots(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -525,7 +526,7 @@ final class RegionRecovery {
         } catch (Exception | AssertionError failure) {
             throw MetaRegion.journalFailure(layout, failure);
         }
-        SlotTable.force(layout.slots()); // the repaired table on disk before the clean mark vouches for it
+        Durable.forceFile(layout.slots()); // the repaired table on disk before the clean mark vouches for it
         new RegionStatus(true, status.session(), last).write(layout.status());
         io.framejournal.journal.WriterIdentity.release(layout.dir());
         String verdict = salvaged != null

@@ -941,10 +941,11 @@ final class SlotEngine {
                 table.load(slot, into);
                 return into;
             }
-            if (c.inCall && slot < highestHeld(c)) {
+            int highest = c.n == 0 ? -1 : c.slots[c.n - 1]; // slots are locked in ascending order
+            if (c.inCall && slot < highest) {
                 throw new IllegalStateException("slot " + slot + " was read from inside a " + c.op + " call on this"
                         + " thread (from the segment's metadata function), which holds the locks of slots up to "
-                        + highestHeld(c) + ": waiting for the lock of a slot below them could deadlock with another"
+                        + highest + ": waiting for the lock of a slot below them could deadlock with another"
                         + " call that holds it and waits for this call's; read it before or after the " + c.op
                         + " call (a frame's metadata can be read through its handle)");
             }
@@ -975,15 +976,6 @@ final class SlotEngine {
         } finally {
             unpin(c);
         }
-    }
-
-    /** The highest slot the calling thread's call in progress holds, or -1. */
-    private static int highestHeld(Ctx c) {
-        int max = -1;
-        for (int i = 0; i < c.n; i++) {
-            max = Math.max(max, c.slots[i]);
-        }
-        return max;
     }
 
     /** Journals a record that changes no slot (region, leak and recovery markers). @return its index */

@@ -96,18 +96,6 @@ public final class SlotTable implements SlotSource {
         return new SlotTable(map, nrSlots, null);
     }
 
-    /**
-     * Puts the table file's pages on disk ({@code fdatasync}), those written through a mapping included: before a
-     * clean mark says the table is its journal's state, and before a rebuilt table replaces the old one. A failure is
-     * final for what it was forcing (see the redo point keeper: a later force that succeeds proves nothing).
-     */
-    static void force(Path file) throws IOException {
-        try (java.nio.channels.FileChannel ch =
-                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
-            ch.force(false);
-        }
-    }
-
     /** Opens an existing table; {@code recover} after a crash (Chronicle resets the dead writer's locks). */
     public static SlotTable open(Path file, int nrSlots, boolean recover) throws IOException {
         checkLength(file, nrSlots);
@@ -118,8 +106,7 @@ public final class SlotTable implements SlotSource {
         }
         checkHeader(file);
         // Chronicle's recovery marks the header not complete before it asks for its exclusive file lock, and leaves it
-        // so
-        // when the lock is refused: a table another map of this process still held then read as never finished
+        // so when the lock is refused: a table another map of this process still held then read as never finished
         int readyWord = recover ? MappedSlotTable.readySizeWord(file) : -1;
         ChronicleMap<Integer, byte[]> map;
         try {

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -127,13 +125,9 @@ public final class CheckpointFile {
                 out.finish();
                 ch.force(true);
             }
+            Durable.replace(tmp, file);
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try {
-                forceDirectory(checkpointsDir);
+                Durable.forceDirectory(checkpointsDir);
             } catch (IOException e) {
                 // the rename may not be on disk, and forcing again later would not say: a checkpoint that failed is
                 // absent, so that nothing (retention) relies on it
@@ -363,7 +357,7 @@ public final class CheckpointFile {
                 if ((packed >>> 56) != 0) {
                     throw bad(file, "has slot " + slot + " with reserved bits set");
                 }
-                r.setLast(slot, op, handle); // after the words: the op lives in the packed word's top byte
+                state.setLast(slot, op, handle); // after the words: the op lives in the packed word's top byte
             }
             readLedger(in, file, r.obligations(), h.obligations(), nrSlots);
             readLedger(in, file, r.raw(), h.raw(), nrSlots);
@@ -437,29 +431,6 @@ public final class CheckpointFile {
 
     private static RegionException bad(Path file, String what) {
         return new RegionException("checkpoint " + file.getFileName() + " " + what);
-    }
-
-    /**
-     * Forces a directory's entries to disk. A file system that cannot force a directory ({@code EINVAL}, {@code
-     * ENOTSUP}) is let be: the rename is still atomic. Any other failure ({@code EIO}) is thrown: the rename may be
-     * lost.
-     */
-    static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (UnsupportedOperationException notSupported) {
-            // no directory channels here
-        } catch (IOException e) {
-            if (!cannotForceDirectories(e)) {
-                throw new IOException("cannot force directory " + dir + " to disk: " + RegionException.oneLine(e), e);
-            }
-        }
-    }
-
-    /** Whether {@code e} is how a file system that cannot force a directory answers (by its errno's text). */
-    private static boolean cannotForceDirectories(IOException e) {
-        String m = e.getMessage();
-        return m != null && (m.equals("Invalid argument") || m.equals("Operation not supported"));
     }
 
     /** Buffered little-endian output that keeps a CRC-32C of everything written. */

@@ -243,8 +243,7 @@ public final class LedgerReplay {
                     unattributed(e, missing);
                 }
             }
-            w[b + ReplayState.PACKED] = ReplayState.withLastOp(w[b + ReplayState.PACKED], op); // in the slot's line
-            w[b + ReplayState.LAST_HANDLE] = handle;
+            ReplayState.setLast(w, b, op, handle); // in the slot's line, in hand
             if (midOpCount != 0) { // only a format-1 journal's unfinished operation leaves a slot mid-op
                 clearMidOp(slot);
             }
@@ -373,11 +372,6 @@ public final class LedgerReplay {
     /** The op of the last record that touched the slot (0 before any). */
     public int lastOp(int slot) {
         return state.lastOp(slot);
-    }
-
-    /** Sets a slot's last op and handle (for loading a checkpoint). */
-    void setLast(int slot, int op, long handle) {
-        state.setLast(slot, op, handle);
     }
 
     /** The call handle of the last record that touched the slot (0 before any). */

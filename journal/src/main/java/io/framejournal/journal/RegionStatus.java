@@ -2,11 +2,9 @@ package io.framejournal.journal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -33,15 +31,9 @@ public record RegionStatus(boolean clean, long session, long checkpoint) {
                 + "checkpoint=" + checkpoint + '\n';
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try (java.nio.channels.FileChannel ch =
-                java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.force(false); // its bytes on disk before the rename names them: never an empty status after a power loss
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Durable.forceFile(
+                tmp); // its bytes on disk before the rename names them: never an empty status after a power loss
+        Durable.replace(tmp, file);
     }
 
     /**

@@ -45,13 +45,13 @@ public final class ReplayState {
     /** {@link LedgerReplay}'s last op of the slot, in {@link #PACKED}'s top byte (not slot state). */
     private static final long LAST_OP_BITS = 0xffL << 56;
     /** {@link LedgerReplay}'s last handle of the slot (not slot state). */
-    static final int LAST_HANDLE = 7;
+    private static final int LAST_HANDLE = 7;
 
-    static int lastOpOf(long packed) {
+    private static int lastOpOf(long packed) {
         return (int) (packed >>> 56);
     }
 
-    static long withLastOp(long packed, int op) {
+    private static long withLastOp(long packed, int op) {
         return (packed & ~LAST_OP_BITS) | (op & 0xffL) << 56;
     }
 
@@ -168,8 +168,11 @@ public final class ReplayState {
 
     /** Sets {@link LedgerReplay}'s last op and handle of a slot (not slot state: a loaded copy stays valid). */
     void setLast(int slot, int op, long handle) {
-        long[] w = pageForWrite(slot);
-        int b = (slot & PAGE_MASK) * WORDS;
+        setLast(pageForWrite(slot), (slot & PAGE_MASK) * WORDS, op, handle);
+    }
+
+    /** {@link #setLast(int, int, long)} on a slot's words in hand ({@link #wordsForWrite}, {@link #base}). */
+    static void setLast(long[] w, int b, int op, long handle) {
         w[b + PACKED] = withLastOp(w[b + PACKED], op);
         w[b + LAST_HANDLE] = handle;
     }

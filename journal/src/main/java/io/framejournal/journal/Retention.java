@@ -325,12 +325,8 @@ public final class Retention {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING);
-            }
-            CheckpointFile.forceDirectory(to.getParent());
+            Durable.replace(tmp, to);
+            Durable.forceDirectory(to.getParent());
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(tmp);

@@ -226,30 +226,21 @@ public final class SlotLedger {
     public long removeFrom(int slot, long h, long n) {
         while (n > 0) {
             int first = rawHead(slot);
-            if (first < NIL) {
-                Indexed b = bigs[-2 - first];
-                int i = table[find(slot, h)];
-                if (i == NIL) {
-                    removeOldest(slot, n);
-                    return n;
-                }
-                long k = Math.min(n, count[i]);
-                takeIndexed(b, i, k);
-                n -= k;
-                continue;
-            }
             int before = NIL;
-            int i = first;
-            while (i != NIL && handle[i] != h) {
-                before = i;
-                i = next[i];
+            int i;
+            if (first < NIL) {
+                i = table[find(slot, h)]; // the handle's newest entry there
+            } else {
+                for (i = first; i != NIL && handle[i] != h; i = next[i]) {
+                    before = i;
+                }
             }
             if (i == NIL) {
                 removeOldest(slot, n);
                 return n;
             }
             long k = Math.min(n, count[i]);
-            takeListed(slot, before, i, k);
+            take(slot, first, before, i, k);
             n -= k;
         }
         return 0;
@@ -257,45 +248,27 @@ public final class SlotLedger {
 
     /** Removes {@code n}, newest entries first (raw references carry no handle when restored). */
     public void removeNewest(int slot, long n) {
-        while (n > 0) {
-            int first = rawHead(slot);
-            if (first == NIL) {
-                return;
-            }
-            if (first < NIL) {
-                Indexed b = bigs[-2 - first];
-                long k = Math.min(n, count[b.head]);
-                takeIndexed(b, b.head, k);
-                n -= k;
-            } else {
-                long k = Math.min(n, count[first]);
-                takeListed(slot, NIL, first, k);
-                n -= k;
-            }
+        for (int first = rawHead(slot); n > 0 && first != NIL; first = rawHead(slot)) {
+            int i = first < NIL ? bigs[-2 - first].head : first;
+            long k = Math.min(n, count[i]);
+            take(slot, first, NIL, i, k);
+            n -= k;
         }
     }
 
     private void removeOldest(int slot, long n) {
-        while (n > 0) {
-            int first = rawHead(slot);
-            if (first == NIL) {
-                return;
-            }
-            if (first < NIL) {
-                Indexed b = bigs[-2 - first];
-                long k = Math.min(n, count[b.tail]);
-                takeIndexed(b, b.tail, k);
-                n -= k;
-                continue;
-            }
+        for (int first = rawHead(slot); n > 0 && first != NIL; first = rawHead(slot)) {
             int before = NIL;
-            int i = first;
-            while (next[i] != NIL) { // a plain list is short: walked to its end
-                before = i;
-                i = next[i];
+            int i;
+            if (first < NIL) {
+                i = bigs[-2 - first].tail;
+            } else {
+                for (i = first; next[i] != NIL; i = next[i]) { // a plain list is short: walked to its end
+                    before = i;
+                }
             }
             long k = Math.min(n, count[i]);
-            takeListed(slot, before, i, k);
+            take(slot, first, before, i, k);
             n -= k;
         }
     }
@@ -303,12 +276,20 @@ public final class SlotLedger {
     /** Forgets everything on a slot (recovery's reclaim releases it all at once). */
     public void clear(int slot) {
         for (int first = rawHead(slot); first != NIL; first = rawHead(slot)) {
-            if (first < NIL) {
-                Indexed b = bigs[-2 - first];
-                takeIndexed(b, b.head, count[b.head]);
-            } else {
-                takeListed(slot, NIL, first, count[first]);
-            }
+            int i = first < NIL ? bigs[-2 - first].head : first;
+            take(slot, first, NIL, i, count[i]);
+        }
+    }
+
+    /**
+     * Takes {@code k} from entry {@code i} of the slot whose head word is {@code first}: of its plain list (the entry
+     * before {@code i} is {@code before}) or of its indexed one.
+     */
+    private void take(int slot, int first, int before, int i, long k) {
+        if (first < NIL) {
+            takeIndexed(bigs[-2 - first], i, k);
+        } else {
+            takeListed(slot, before, i, k);
         }
     }
 

@@ -2,11 +2,9 @@ package io.framejournal.journal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -38,11 +36,7 @@ public final class WriterIdentity {
                 "# FrameJournal: the process writing this region; deleted at its clean close\npid=" + self.pid()
                         + "\nstarted=" + started + "\n",
                 StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Durable.replace(tmp, file);
         OPEN_HERE.add(key(regionDir));
     }
 

@@ -22,10 +22,8 @@ import io.framejournal.replay.analysis.RegionInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -929,11 +927,7 @@ public final class Exporter {
         // kill (an empty file) read as an export of "schema version ''" rather than an unfinished one
         Path tmp = out.resolve("." + MANIFEST + ".tmp");
         Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, out.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, out.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING);
-        }
+        io.framejournal.journal.Durable.replace(tmp, out.resolve(MANIFEST));
     }
 
     private long[] sizes() throws IOException {

@@ -566,22 +566,19 @@ public final class TextRenderer {
                     default -> "region is consistent and marked clean";
                 };
         out.println("recover " + r.dir() + ": " + what);
+        String start = r.redoPoint() != null
+                ? "the redo point (" + r.redoPoint() + ")"
+                : r.checkpointIndex() == JournalIndex.NONE
+                        ? null
+                        : "the checkpoint at " + JournalIndex.format(r.checkpointIndex());
         if (r.recordsScanned() == 0 && r.fromIndex() == JournalIndex.NONE) {
             // "0 records (0 events) from none" said nothing: no record follows where the replay started
-            out.println("  scanned:   no record: "
-                    + (r.redoPoint() != null
-                            ? "none follows the redo point (" + r.redoPoint() + ")"
-                            : r.checkpointIndex() == JournalIndex.NONE
-                                    ? "the journal has none"
-                                    : "none follows the checkpoint at " + JournalIndex.format(r.checkpointIndex())));
+            out.println(
+                    "  scanned:   no record: " + (start == null ? "the journal has none" : "none follows " + start));
         } else {
             out.println("  scanned:   " + Fmt.count(r.recordsScanned()) + " records (" + Fmt.count(r.eventsScanned())
                     + " events) from " + JournalIndex.format(r.fromIndex())
-                    + (r.redoPoint() != null
-                            ? ", replayed from the redo point (" + r.redoPoint() + ")"
-                            : r.checkpointIndex() == JournalIndex.NONE
-                                    ? ", the whole journal, replayed"
-                                    : ", replayed from the checkpoint at " + JournalIndex.format(r.checkpointIndex())));
+                    + (start == null ? ", the whole journal, replayed" : ", replayed from " + start));
         }
         for (String warning : r.warnings()) {
             out.println("  warning:   " + warning);

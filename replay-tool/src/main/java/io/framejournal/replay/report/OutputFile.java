@@ -6,12 +6,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
@@ -181,11 +179,7 @@ public final class OutputFile {
                         "cannot write " + given + ": permission denied (no new file may be made in " + parent + ")");
             }
             keepPermissions(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            io.framejournal.journal.Durable.replace(tmp, target);
         } catch (IOException e) {
             throw new RegionException("cannot write " + given + ": " + why(e, tmp));
         } finally {

@@ -47,20 +47,20 @@ class SyscallFaultCliTest {
      * {@code file}, or on any file when it is {@code null}.
      */
     private Result injected(String syscall, String errno, String when, Path file, String... args) {
-        assumeTrue(strace, "strace is missing or cannot trace here");
-        List<String> cmd = new ArrayList<>(List.of(
-                "strace",
-                "-f",
-                "-qq",
-                "-o",
-                "/dev/null",
-                "-e",
-                "trace=" + syscall,
-                "-e",
-                "inject=" + syscall + ":error=" + errno + ":when=" + when));
+        List<String> options = new ArrayList<>(List.of("-o", "/dev/null"));
         if (file != null) {
-            cmd.addAll(5, List.of("-P", file.toString()));
+            options.addAll(List.of("-P", file.toString()));
         }
+        options.addAll(
+                List.of("-e", "trace=" + syscall, "-e", "inject=" + syscall + ":error=" + errno + ":when=" + when));
+        return underStrace(options, args);
+    }
+
+    /** Runs the jar's {@code args} under {@code strace -f -qq} with {@code options} (an {@code -o} among them). */
+    private Result underStrace(List<String> options, String... args) {
+        assumeTrue(strace, "strace is missing or cannot trace here");
+        List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-qq"));
+        cmd.addAll(options);
         cmd.addAll(JarRunner.command(args));
         return JarRunner.exec(tmp, 180, cmd);
     }
@@ -316,18 +316,16 @@ class SyscallFaultCliTest {
                 .withZone(java.time.ZoneOffset.UTC);
         long now = System.currentTimeMillis();
         long cycle = 5 * 60_000L;
-        List<String> strace = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null"));
+        List<String> options = new ArrayList<>(List.of("-o", "/dev/null"));
         for (long t = now - now % cycle; t <= now + 2 * cycle; t += cycle) {
-            strace.addAll(List.of(
+            options.addAll(List.of(
                     "-P",
                     journal.resolve(names.format(java.time.Instant.ofEpochMilli(t)))
                             .toString()));
         }
-        assumeTrue(SyscallFaultCliTest.strace, "strace is missing or cannot trace here");
-        strace.addAll(List.of("-e", "trace=openat", "-e", "inject=openat:error=EMFILE:when=1+"));
-        strace.addAll(
-                JarRunner.command("simulate", "--dir", region.toString(), "--max-paddr", "0x1000000", "--ops", "10"));
-        Result r = JarRunner.exec(tmp, 180, strace);
+        options.addAll(List.of("-e", "trace=openat", "-e", "inject=openat:error=EMFILE:when=1+"));
+        Result r =
+                underStrace(options, "simulate", "--dir", region.toString(), "--max-paddr", "0x1000000", "--ops", "10");
 
         JarRunner.assertOneLineError(r, "cannot append to journal " + journal);
         assertThat(r.err()).contains("too many open files").doesNotContain("damaged");
@@ -362,19 +360,9 @@ class SyscallFaultCliTest {
 
     /** Runs the jar under strace, tracing flushes and renames with the files they name; @return the trace */
     private List<String> traced(String name, String... args) throws Exception {
-        assumeTrue(strace, "strace is missing or cannot trace here");
         Path trace = tmp.resolve(name + ".strace");
-        List<String> cmd = new ArrayList<>(List.of(
-                "strace",
-                "-f",
-                "-qq",
-                "-y",
-                "-o",
-                trace.toString(),
-                "-e",
-                "trace=fsync,fdatasync,rename,renameat,renameat2"));
-        cmd.addAll(JarRunner.command(args));
-        Result r = JarRunner.exec(tmp, 180, cmd);
+        Result r = underStrace(
+                List.of("-y", "-o", trace.toString(), "-e", "trace=fsync,fdatasync,rename,renameat,renameat2"), args);
         assertThat(r.exit()).as("%s: %s", name, r.err()).isIn(0, 1);
         return Files.readAllLines(trace);
     }

@@ -44,7 +44,7 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input.",
             "Run `framejournal demo` for a guided crash, recovery and audit."
         })
-public final class FrameJournalCli implements Runnable {
+public final class FrameJournalCli implements java.util.concurrent.Callable<Integer> {
     public static final int OK = 0;
     public static final int FINDINGS = 1;
     public static final int BAD_INPUT = 2;
@@ -125,9 +125,15 @@ public final class FrameJournalCli implements Runnable {
         }
     }
 
+    /**
+     * {@code framejournal} with no command: bad usage. The usage goes to stderr, after one line saying what is
+     * missing, and the exit is {@link #BAD_INPUT}; {@code --help} asks for it and gets it on stdout, exit 0.
+     */
     @Override
-    public void run() {
-        new CommandLine(this).usage(out);
+    public Integer call() {
+        err.println("framejournal: no command given; run one of the commands below");
+        new CommandLine(this).usage(err);
+        return BAD_INPUT;
     }
 
     /**

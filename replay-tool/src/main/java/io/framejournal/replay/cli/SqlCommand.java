@@ -7,6 +7,7 @@ import io.framejournal.replay.render.JsonRenderer;
 import io.framejournal.replay.render.JsonWriter;
 import io.framejournal.replay.render.Table;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Parameters;
         name = "sql",
         mixinStandardHelpOptions = true,
         header = "Query the journal's tables with SQL (embedded DuckDB).",
-        description = "Run one SQL query over the tables of docs/EXPORT.md (events, calls, slots, leaks, sites, "
-                + "region), as views in an embedded DuckDB. DIR is a region (exported to a private temporary "
+        description = "Run SQL over the tables of docs/EXPORT.md (events, calls, slots, leaks, sites, "
+                + "region), as views in an embedded DuckDB; several statements (separated by ';') are run in order and "
+                + "each one's result printed. DIR is a region (exported to a private temporary "
                 + "directory first) or a directory written by `framejournal export` (queried where it is). Queries "
                 + "cannot read or write any other file: DuckDB's external access is off and its configuration locked "
                 + "before the query runs. Example queries: docs/EXPORT.md.")
@@ -33,7 +35,8 @@ final class SqlCommand extends BaseCommand {
     @Parameters(
             index = "1",
             paramLabel = "QUERY",
-            description = "The SQL query, e.g. \"SELECT op, count(*) FROM events GROUP BY op\".")
+            description = "The SQL query, e.g. \"SELECT op, count(*) FROM events GROUP BY op\", or several statements"
+                    + " separated by ';'.")
     String query;
 
     @Option(
@@ -46,53 +49,86 @@ final class SqlCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        SqlSession.Result r;
+        List<SqlSession.Result> results = new ArrayList<>(); // for JSON; text is printed as each statement ends
+        int[] printed = {0};
         String stop;
         try (Progress p = progress("exporting", dir);
                 SqlSession s = SqlSession.open(dir, p)) {
             stop = s.stopReason();
-            r = s.query(query, maxRows);
+            s.queryEach(query, maxRows, r -> {
+                if (json) {
+                    results.add(r);
+                } else {
+                    printText(r, printed[0]++ == 0);
+                }
+            });
         }
         if (json) {
-            JsonWriter w = new JsonWriter(true)
-                    .beginObject()
-                    .field("command", "sql")
-                    .field("schema", JsonRenderer.SCHEMA)
-                    .field("dir", dir.toString())
-                    .field("query", query);
-            w.name("columns").beginArray();
-            for (int i = 0; i < r.columns().size(); i++) {
-                w.beginObject()
-                        .field("name", r.columns().get(i))
-                        .field("type", r.types().get(i))
-                        .endObject();
-            }
-            w.endArray().name("rows").beginArray();
-            for (List<Object> row : r.rows()) {
-                w.beginArray();
-                for (Object v : row) {
-                    value(w, v);
-                }
-                w.endArray();
-            }
-            w.endArray()
-                    .field("rowCount", r.totalRows())
-                    .field("truncated", r.totalRows() > r.rows().size())
-                    .field("stopReason", stop);
-            out().println(w.endObject().take());
-        } else {
-            Table t = new Table(r.columns().stream().map(SqlCommand::safe).toArray(String[]::new));
-            for (List<Object> row : r.rows()) {
-                t.row(row.stream()
-                        .map(v -> v == null ? "NULL" : safe(v.toString()))
-                        .toArray());
-            }
-            t.print(out(), "");
-            long more = r.totalRows() - r.rows().size();
-            out().println("(" + Fmt.count(r.totalRows()) + " row" + (r.totalRows() == 1 ? "" : "s")
-                    + (more > 0 ? ", " + Fmt.count(more) + " not shown: raise --max-rows" : "") + ")");
+            out().println(json(results, stop));
         }
         return exit(stop, false);
+    }
+
+    /**
+     * One JSON document: a query of one statement is described at the top level ({@code columns}, {@code rows}, ...);
+     * one of several statements has a {@code results} array of those, one per statement in order.
+     */
+    private String json(List<SqlSession.Result> results, String stop) {
+        JsonWriter w = new JsonWriter(true)
+                .beginObject()
+                .field("command", "sql")
+                .field("schema", JsonRenderer.SCHEMA)
+                .field("dir", dir.toString())
+                .field("query", query);
+        if (results.size() == 1) {
+            resultFields(w, results.get(0));
+        } else {
+            w.name("results").beginArray();
+            for (SqlSession.Result r : results) {
+                w.beginObject().field("statement", r.statement());
+                resultFields(w, r);
+                w.endObject();
+            }
+            w.endArray();
+        }
+        return w.field("stopReason", stop).endObject().take();
+    }
+
+    private static void resultFields(JsonWriter w, SqlSession.Result r) {
+        w.name("columns").beginArray();
+        for (int i = 0; i < r.columns().size(); i++) {
+            w.beginObject()
+                    .field("name", r.columns().get(i))
+                    .field("type", r.types().get(i))
+                    .endObject();
+        }
+        w.endArray().name("rows").beginArray();
+        for (List<Object> row : r.rows()) {
+            w.beginArray();
+            for (Object v : row) {
+                value(w, v);
+            }
+            w.endArray();
+        }
+        w.endArray()
+                .field("rowCount", r.totalRows())
+                .field("truncated", r.totalRows() > r.rows().size());
+    }
+
+    /** One statement's result as a table and its row count; a blank line before each but the first. */
+    private void printText(SqlSession.Result r, boolean first) {
+        if (!first) {
+            out().println();
+        }
+        Table t = new Table(r.columns().stream().map(SqlCommand::safe).toArray(String[]::new));
+        for (List<Object> row : r.rows()) {
+            t.row(row.stream().map(v -> v == null ? "NULL" : safe(v.toString())).toArray());
+        }
+        t.print(out(), "");
+        long more = r.totalRows() - r.rows().size();
+        out().println("(" + Fmt.count(r.totalRows()) + " row" + (r.totalRows() == 1 ? "" : "s")
+                + (more > 0 ? ", " + Fmt.count(more) + " not shown: raise --max-rows" : "") + ")");
+        out().flush();
     }
 
     private static Progress progress(String label, Path dir) {

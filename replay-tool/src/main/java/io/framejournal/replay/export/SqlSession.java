@@ -16,6 +16,7 @@ import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -166,21 +167,46 @@ public final class SqlSession implements AutoCloseable {
     }
 
     /**
-     * A query's result.
+     * A statement's result.
      *
+     * @param statement the statement, as {@link SqlStatements#split} cut it from the query
      * @param columns   column names
      * @param types     DuckDB type names
      * @param rows      the rows kept (values as JDBC returns them: Long, Integer, String, Boolean, Double, ... or null)
-     * @param totalRows rows the query returned in all
+     * @param totalRows rows the statement returned in all
      */
-    public record Result(List<String> columns, List<String> types, List<List<Object>> rows, long totalRows) {}
+    public record Result(
+            String statement, List<String> columns, List<String> types, List<List<Object>> rows, long totalRows) {}
 
-    /** Runs one query, keeping at most {@code maxRows} rows (all are counted). */
-    public Result query(String sql, int maxRows) {
+    /**
+     * Runs each statement of {@code sql} in order ({@link SqlStatements#split}), as DuckDB would run them, and hands
+     * each one's result to {@code each} before the next runs, keeping at most {@code maxRows} rows of each (all are
+     * counted). A statement that fails stops the run; the message names which statement it was when there are
+     * several.
+     */
+    public void queryEach(String sql, int maxRows, Consumer<Result> each) {
+        List<String> statements = SqlStatements.split(sql);
+        for (int i = 0; i < statements.size(); i++) {
+            Result r;
+            try {
+                r = run(statements.get(i), maxRows);
+            } catch (SQLException e) {
+                String which = statements.size() == 1 ? "" : "statement " + (i + 1) + " of " + statements.size() + ": ";
+                throw new RegionException("sql: " + which + DuckDb.message(e));
+            }
+            each.accept(r);
+        }
+    }
+
+    private Result run(String sql, int maxRows) throws SQLException {
         try (Statement s = db.createStatement()) {
             if (!s.execute(sql)) {
                 return new Result(
-                        List.of("Count"), List.of("BIGINT"), List.of(List.of((Object) (long) s.getUpdateCount())), 1);
+                        sql,
+                        List.of("Count"),
+                        List.of("BIGINT"),
+                        List.of(List.of((Object) (long) s.getUpdateCount())),
+                        1);
             }
             try (ResultSet rs = s.getResultSet()) {
                 ResultSetMetaData md = rs.getMetaData();
@@ -202,10 +228,8 @@ public final class SqlSession implements AutoCloseable {
                         rows.add(row);
                     }
                 }
-                return new Result(List.copyOf(names), List.copyOf(types), rows, total);
+                return new Result(sql, List.copyOf(names), List.copyOf(types), rows, total);
             }
-        } catch (SQLException e) {
-            throw new RegionException("sql: " + DuckDb.message(e));
         }
     }
 

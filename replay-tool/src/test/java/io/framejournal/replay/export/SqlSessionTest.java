@@ -35,6 +35,55 @@ class SqlSessionTest {
     }
 
     @Test
+    void severalStatementsPrintEachResultInOrderAndLeaveTheRegionAsItWas() {
+        Map<String, String> before = Support.checksums(SAMPLE);
+        Result r = Support.cli(
+                "sql",
+                SAMPLE.toString(),
+                "SELECT count(*) AS events FROM events; CREATE TEMP TABLE t (s VARCHAR);"
+                        + " INSERT INTO t VALUES ('a;b'), ('c'); SELECT s FROM t ORDER BY s -- what the others made");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out())
+                .startsWith("events\n11621\n(1 row)\n\n")
+                .contains("\n\nCount\n2\n(1 row)\n\n")
+                .endsWith("\n\ns\na;b\nc\n(2 rows)\n");
+        assertThat(Support.checksums(SAMPLE)).isEqualTo(before);
+    }
+
+    @Test
+    void severalStatementsInJsonAreOneDocumentWithAResultEach() {
+        Result r = Support.cli("sql", SAMPLE.toString(), "SELECT 1 AS one; SELECT 'x;y' AS two", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out())
+                .containsOnlyOnce("\"command\": \"sql\"")
+                .contains("\"query\": \"SELECT 1 AS one; SELECT 'x;y' AS two\"")
+                .containsSubsequence(
+                        "\"results\": [",
+                        "\"statement\": \"SELECT 1 AS one\"",
+                        "\"name\": \"one\"",
+                        "\"rowCount\": 1",
+                        "\"statement\": \"SELECT 'x;y' AS two\"",
+                        "\"name\": \"two\"",
+                        "\"x;y\"",
+                        "\"stopReason\": null");
+        Result one = Support.cli("sql", SAMPLE.toString(), "SELECT 1 AS one;", "--json");
+        assertThat(one.out()).contains("\"columns\": [").doesNotContain("\"results\"");
+    }
+
+    @Test
+    void aFailingStatementStopsTheRunAfterTheResultsBeforeItAndIsNamed() {
+        Result r = Support.cli("sql", SAMPLE.toString(), "SELECT 1 AS one; SELECT * FROM nosuchtable; SELECT 3");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEqualTo("one\n1\n(1 row)\n");
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("framejournal: sql: statement 2 of 3: ")
+                .contains("nosuchtable");
+    }
+
+    @Test
     void timesAreIsoAndNestedValuesReadAsDuckDbWritesThem() {
         Result r = Support.cli(
                 "sql",

@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * Compound operations that have begun and not yet ended, keyed by compound id: an open-addressing table
- * (linear probing, backward-shift deletion) over primitive arrays, so BEGIN/END cost no allocation.
+ * (linear probing, backward-shift deletion) over primitive arrays, so BEGIN/END cost no allocation. The hash is seeded
+ * per table, as {@link SlotLedger}'s is: compound ids come from the journal, and a crafted format-1 journal could
+ * otherwise choose ids that all probe from one home and make {@code audit} and {@code history} quadratic.
  */
 public final class OpenCompounds {
     private static final long EMPTY = 0; // compound ids are session << 40 | counter, never 0
@@ -17,6 +19,7 @@ public final class OpenCompounds {
     private byte[] op;
     private int size;
     private int mask;
+    private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
 
     public OpenCompounds() {
         resize(64);
@@ -46,9 +49,28 @@ public final class OpenCompounds {
         }
     }
 
-    private static int hash(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
+    /** The key mixed with this table's seed (a 64-bit finalizer, so every bit of the key reaches the low bits). */
+    private int hash(long key) {
+        long x = (key ^ seed) * 0x9E3779B97F4A7C15L;
+        x = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
+        x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        return (int) (x ^ (x >>> 33));
+    }
+
+    /** Where {@code compoundId} would start probing in this table as it is now (for tests). */
+    int home(long compoundId) {
+        return hash(compoundId) & mask;
+    }
+
+    /** The farthest any open compound lies from its home: the longest probe a lookup makes (for tests). */
+    int longestProbe() {
+        int longest = 0;
+        for (int i = 0; i < id.length; i++) {
+            if (id[i] != EMPTY) {
+                longest = Math.max(longest, (i - home(id[i])) & mask);
+            }
+        }
+        return longest;
     }
 
     public void put(long compoundId, int opCode, int startSlot, long nrPages, long h, long index) {

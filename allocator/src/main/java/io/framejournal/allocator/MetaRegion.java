@@ -199,10 +199,23 @@ public final class MetaRegion implements AutoCloseable {
         }
         try {
             return redoPoints.keep();
-        } catch (IOException e) {
-            throw new RegionException(
-                    "cannot record the redo point of " + layout.dir() + ": " + RegionException.oneLine(e), e);
+        } catch (IOException | RuntimeException e) {
+            if (closed) {
+                // close() ran between the check above and the keeper (it stops the keeper and closes its files):
+                // refused as any call after close is, not in the words of the keeper's internals
+                throw new IllegalStateException(closedMessage(), e);
+            }
+            if (e instanceof IOException io) {
+                throw new RegionException(
+                        "cannot record the redo point of " + layout.dir() + ": " + RegionException.oneLine(io), io);
+            }
+            throw (RuntimeException) e;
         }
+    }
+
+    /** The keeper of the redo point, or {@code null}; for tests that must hold it while the region closes. */
+    RedoPointKeeper redoPointKeeper() {
+        return redoPoints;
     }
 
     /**
@@ -669,8 +682,13 @@ public final class MetaRegion implements AutoCloseable {
 
     void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("region " + layout.dir() + " is closed");
+            throw new IllegalStateException(closedMessage());
         }
+    }
+
+    /** What a call on this region after {@link #close()} is told. */
+    private String closedMessage() {
+        return "region " + layout.dir() + " is closed";
     }
 
     public boolean isClosed() {
@@ -749,7 +767,7 @@ public final class MetaRegion implements AutoCloseable {
         // the interrupt
         boolean interrupted = Interrupts.clear();
         try {
-            engine.refuseWith("region " + layout.dir() + " is closed");
+            engine.refuseWith(closedMessage());
             if (!engine.shutdown(waitNanos)) {
                 long waitedMs = waitNanos / 1_000_000;
                 engine.refuseWith("region " + layout.dir() + " is closing: close() timed out after " + waitedMs

@@ -225,4 +225,43 @@ class CloseWhileInUseTest {
             assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("region " + dir + " is closed");
         }
     }
+
+    /**
+     * {@code recordRedoPoint()} past its check that the region is open when {@code close()} stops the keeper: made
+     * deterministic by holding the keeper's lock, which {@code keep()} takes, while this thread closes the region (the
+     * lock is reentrant: the close's last point and the keeper's close take it here too). Before the fix the caller was
+     * told "the redo point keeper is closed", about an object it never saw.
+     */
+    @Test
+    void a_redo_point_recorded_while_the_region_closes_is_told_the_region_is_closed() throws Exception {
+        Path dir = tmp.resolve("redo");
+        MetaRegion region = MetaRegion.create(
+                dir,
+                TestRegions.SMALL,
+                RegionOptions.defaults()
+                        .withLeakDetection(LeakDetection.DISABLED)
+                        .withRedoPoint(Duration.ofHours(1))); // the keeper's own tries stay out of the way
+        new FrameAllocOptions(region).allocFrame().close();
+        RedoPointKeeper keeper = region.redoPointKeeper();
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        Thread recorder = new Thread(
+                () -> {
+                    try {
+                        region.recordRedoPoint();
+                    } catch (Throwable t) {
+                        refused.set(t);
+                    }
+                },
+                "recorder");
+        synchronized (keeper) {
+            recorder.start();
+            await("the recorder past the region's check, waiting for the keeper")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> recorder.getState() == Thread.State.BLOCKED);
+            region.close();
+        }
+        recorder.join();
+        assertThat(region.isClosed()).isTrue();
+        assertThat(refused.get()).isInstanceOf(IllegalStateException.class).hasMessage("region " + dir + " is closed");
+    }
 }

@@ -259,6 +259,10 @@ public final class MetaRegion implements AutoCloseable {
             if (checkpointer.problem() == null || checkpointer.retrying()) {
                 try {
                     checkpointer.checkpointNow();
+                } catch (Checkpointer.OldFilesKept e) {
+                    finalCheckpointFailure = "the checkpoint at close was taken, but removing the old files after"
+                            + " it failed (" + e.getCause().getMessage() + "); they stay until a later checkpoint"
+                            + " removes them: fix that and nothing else is needed";
                 } catch (RegionException e) {
                     finalCheckpointFailure = "the checkpoint at close was not taken (the next replay starts at an"
                             + " older one): " + e.getMessage();
@@ -274,8 +278,9 @@ public final class MetaRegion implements AutoCloseable {
 
     /**
      * Why the background checkpointer stopped, or why its last checkpoint failed while it retries (a full disk: it tries
-     * again every period and this clears once one is written), or, after close, why the checkpoint at close was not
-     * taken; {@code null} when all is well (also when there is none).
+     * again every period and this clears once one is written), or that its last checkpoint was taken but the old files
+     * after it could not be removed (a later checkpoint removes them), or, after close, why the checkpoint at close was
+     * not taken or its old files not removed; {@code null} when all is well (also when there is none).
      */
     public String checkpointProblem() {
         if (checkpointer == null) {

@@ -85,4 +85,71 @@ class CheckpointFailureTest {
         }
         JournalAssertions.assertReplayMatchesTable(dir);
     }
+
+    /**
+     * A closed region whose oldest "checkpoint" cannot be deleted: a non-empty directory under a checkpoint's name
+     * (index 1, before any record), which {@code Files.delete} refuses also as root. Every checkpoint written after it
+     * is followed by a failed prune.
+     */
+    private Path regionWithAnUndeletableOldCheckpoint() throws Exception {
+        Path dir = tmp.resolve("region");
+        MetaRegion.create(dir, TestRegions.SMALL, RegionOptions.defaults().withLeakDetection(LeakDetection.DISABLED))
+                .close();
+        Path stuck = CheckpointFile.fileFor(dir.resolve("checkpoints"), 1);
+        Files.createDirectories(stuck);
+        Files.writeString(stuck.resolve("keeps-it"), "not empty");
+        return dir;
+    }
+
+    @Test
+    void aCheckpointTakenWhoseOldOnesCannotBeRemovedIsNotCalledFailed() throws Exception {
+        Path dir = regionWithAnUndeletableOldCheckpoint();
+        Path checkpoints = dir.resolve("checkpoints");
+        try (MetaRegion region = MetaRegion.open(
+                dir,
+                CHECKPOINTS.withCheckpoints(
+                        Checkpointer.Policy.every(Duration.ofMillis(20)).keeping(1)))) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                alloc.allocFrame().close();
+                return region.checkpointProblem() != null;
+            });
+            // before the fix: "the last checkpoint failed, retrying every 20 ms: cannot delete old checkpoint …"
+            assertThat(region.checkpointProblem())
+                    .startsWith("checkpoint " + checkpoints)
+                    .contains("was taken, but removing the old files after it failed")
+                    .contains("cannot delete old checkpoint " + CheckpointFile.fileFor(checkpoints, 1))
+                    .contains("a later checkpoint removes them")
+                    .doesNotContain("checkpoint failed");
+            assertThat(region.checkpointsWritten()).isPositive();
+            assertThat(CheckpointFile.list(checkpoints)).hasSizeGreaterThan(1); // the stuck one and what was taken
+        }
+    }
+
+    @Test
+    void aCheckpointAtCloseWhoseOldOnesCannotBeRemovedIsSaidToBeTaken() throws Exception {
+        Path dir = regionWithAnUndeletableOldCheckpoint();
+        // a period the test never reaches: the one checkpoint attempted is the one at close
+        MetaRegion region = MetaRegion.open(
+                dir,
+                CHECKPOINTS.withCheckpoints(
+                        Checkpointer.Policy.every(Duration.ofHours(1)).keeping(1)));
+        FrameAllocOptions alloc = new FrameAllocOptions(region);
+        for (int i = 0; i < 10; i++) {
+            alloc.allocFrame().close();
+        }
+        region.close();
+        // before the fix: "the checkpoint at close was not taken (the next replay starts at an older one): …"
+        assertThat(region.checkpointProblem())
+                .startsWith("the checkpoint at close was taken, but removing the old files after it failed")
+                .contains("cannot delete old checkpoint")
+                .doesNotContain("not taken");
+        assertThat(CheckpointFile.list(dir.resolve("checkpoints")))
+                .as("the stuck one, and the checkpoint at close")
+                .extracting(CheckpointFile.Entry::index)
+                .hasSize(2)
+                .contains(1L)
+                .last()
+                .isNotEqualTo(1L);
+    }
 }

@@ -135,6 +135,11 @@ public final class Checkpointer implements AutoCloseable {
                     try {
                         checkpointNow();
                         failing = null;
+                    } catch (OldFilesKept e) {
+                        // the checkpoint is there: only what it made obsolete is not gone yet, and the next
+                        // checkpoint removes it once it can
+                        retryAt = System.nanoTime() + retryNanos();
+                        failing = e.getMessage();
                     } catch (RegionException e) {
                         // a checkpoint or its retention that could not be written or deleted (a full disk, an archive
                         // directory gone): the replay is intact, so the next attempt may well succeed. Stopping here
@@ -211,9 +216,12 @@ public final class Checkpointer implements AutoCloseable {
     }
 
     /**
-     * Writes a checkpoint at the last record replayed, unless one is already there.
+     * Writes a checkpoint at the last record replayed, unless one is already there, then removes what it made obsolete
+     * (see {@link Policy}).
      *
      * @return the file written, or {@code null} when nothing new was replayed since the last checkpoint
+     * @throws OldFilesKept when the checkpoint was written but removing the obsolete files failed
+     * @throws RegionException when the checkpoint could not be written
      */
     public Path checkpointNow() {
         if (!reader.atRecordEnd()) {
@@ -229,6 +237,16 @@ public final class Checkpointer implements AutoCloseable {
         lastCheckpointNanos = System.nanoTime();
         recordsSinceCheckpoint = 0;
         checkpointsWritten++;
+        try {
+            removeObsolete();
+        } catch (RegionException e) {
+            throw new OldFilesKept(file, e);
+        }
+        return file;
+    }
+
+    /** After a checkpoint: the policy's retention, or all but the newest {@link Policy#keep} checkpoints deleted. */
+    private void removeObsolete() {
         if (policy.retain() != null) {
             lastRetention = Retention.retire(
                     layout,
@@ -239,7 +257,31 @@ public final class Checkpointer implements AutoCloseable {
         } else {
             prune(layout.checkpoints(), policy.keep());
         }
-        return file;
+    }
+
+    /**
+     * {@link #checkpointNow} wrote its checkpoint, but removing what it made obsolete (old checkpoints, or the journal
+     * files retention retires) failed: the checkpoint is there and usable, the old files only take space until a later
+     * checkpoint removes them.
+     */
+    public static final class OldFilesKept extends RegionException {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Path checkpoint;
+
+        OldFilesKept(Path checkpoint, RegionException cause) {
+            super(
+                    "checkpoint " + checkpoint + " was taken, but removing the old files after it failed ("
+                            + cause.getMessage() + "); they stay until a later checkpoint removes them: fix that and"
+                            + " nothing else is needed",
+                    cause);
+            this.checkpoint = checkpoint;
+        }
+
+        /** The checkpoint that was written. */
+        public Path checkpoint() {
+            return checkpoint;
+        }
     }
 
     /** Deletes all but the newest {@code keep} checkpoint files; returns how many were deleted. */
@@ -271,7 +313,8 @@ public final class Checkpointer implements AutoCloseable {
 
     /**
      * Why the checkpointer stopped, or why the background thread's last checkpoint failed while it retries (see {@link
-     * #retrying()}), or {@code null} while it is well.
+     * #retrying()}), or that it was taken but the old files after it could not be removed (until a later checkpoint
+     * removes them), or {@code null} while it is well.
      */
     public String problem() {
         String p = problem;

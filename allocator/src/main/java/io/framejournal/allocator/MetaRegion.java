@@ -131,7 +131,7 @@ public final class MetaRegion implements AutoCloseable {
         try {
             this.status = previous.opened(openIndex);
             status.write(layout.status());
-            WriterIdentity.claim(layout.dir());
+            WriterIdentity.claim(layout.dir(), status.session());
             startedCheckpointer = options.checkpoints() == null
                     ? null
                     : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());

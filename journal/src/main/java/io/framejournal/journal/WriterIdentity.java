@@ -11,11 +11,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who writes a region ({@code region.writer}): the writing process's id and start time, written when a writer opens
- * the region and deleted at its clean close or by recovery. A reader tells a live writer from a dead one without
- * touching the writer's lock (a POSIX lock probe from the writer's own process would release its lock): the process
- * must exist and have started at the recorded time (pids are reused), and in the reader's own process the region must
- * be open here.
+ * Who writes a region ({@code region.writer}): the writing process's id and start time and the session it opened,
+ * written when a writer opens the region and deleted at its clean close or by recovery. A reader tells a live writer
+ * from a dead one without touching the writer's lock (a POSIX lock probe from the writer's own process would release
+ * its lock): the process must exist and have started at the recorded time (pids are reused), and in the reader's own
+ * process the region must be open here.
+ *
+ * <p>The file is only a record of a session's writer while {@code region.status} names that session: one left behind
+ * (its deletion at a clean close failed, or the process was killed between the clean mark and the deletion) names an
+ * earlier session's writer, which may still run, and a later session that died before it recorded itself (killed
+ * between marking the region open and writing this file) would otherwise read as that process's, "live".
  */
 public final class WriterIdentity {
     public static final String FILE = "region.writer";
@@ -25,8 +30,8 @@ public final class WriterIdentity {
 
     private WriterIdentity() {}
 
-    /** Records this process as the region's writer. */
-    public static void claim(Path regionDir) throws IOException {
+    /** Records this process as the writer of the region's session {@code session} (as {@code region.status} says). */
+    public static void claim(Path regionDir, long session) throws IOException {
         ProcessHandle self = ProcessHandle.current();
         long started = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
         Path file = regionDir.resolve(FILE);
@@ -34,7 +39,7 @@ public final class WriterIdentity {
         Files.writeString(
                 tmp,
                 "# FrameJournal: the process writing this region; deleted at its clean close\npid=" + self.pid()
-                        + "\nstarted=" + started + "\n",
+                        + "\nstarted=" + started + "\nsession=" + session + "\n",
                 StandardCharsets.UTF_8);
         Durable.replace(tmp, file);
         OPEN_HERE.add(key(regionDir));
@@ -62,18 +67,22 @@ public final class WriterIdentity {
     /**
      * For a region whose status is not clean: one line on its writer.
      *
-     * @return "live (pid N)", "died (pid N is gone)", or {@code null} when no writer is on record
+     * @return "live (pid N)", "died (pid N is gone)", or {@code null} when no writer of the region's current session is
+     *     on record (none, or a file an earlier session's writer left behind)
      */
     public static String describe(Path regionDir) {
         Path file = regionDir.resolve(FILE);
         long pid = -1;
         long started = 0;
+        long session = -1; // a file of a build before 2026-11-28 names none
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.startsWith("pid=")) {
                     pid = Long.parseLong(line.substring(4).trim());
                 } else if (line.startsWith("started=")) {
                     started = Long.parseLong(line.substring(8).trim());
+                } else if (line.startsWith("session=")) {
+                    session = Long.parseLong(line.substring(8).trim());
                 }
             }
         } catch (NoSuchFileException e) {
@@ -81,7 +90,7 @@ public final class WriterIdentity {
         } catch (IOException | NumberFormatException e) {
             return null;
         }
-        if (pid <= 0) {
+        if (pid <= 0 || leftBehind(regionDir, session)) {
             return null;
         }
         if (pid == ProcessHandle.current().pid()) {
@@ -100,6 +109,22 @@ public final class WriterIdentity {
             return "died (pid " + pid + " has exited; its parent has not reaped it yet)";
         }
         return alive ? "live (pid " + pid + ")" : "died (pid " + pid + " is gone)";
+    }
+
+    /**
+     * Whether the file names another session than the one {@code region.status} is in: it was left behind by an
+     * earlier session's writer and says nothing of the current one. A status that cannot be read, or a file that names
+     * no session, cannot be judged and is taken as it is.
+     */
+    private static boolean leftBehind(Path regionDir, long session) {
+        if (session < 0) {
+            return false;
+        }
+        try {
+            return RegionStatus.read(regionDir.resolve(RegionLayout.STATUS)).session() != session;
+        } catch (RegionException unreadable) {
+            return false;
+        }
     }
 
     /**

@@ -60,4 +60,52 @@ class WriterIdentityTest {
             assertThat(parent.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    /**
+     * {@code region.writer} left behind by session 1's writer (its deletion at the clean close failed), a process that
+     * still runs, read while the region is open in session 2 (whose writer died before it recorded itself): before
+     * the file named its session, that read as "live (pid …)" of the old process, and {@code audit --follow} would
+     * have waited on it.
+     */
+    @Test
+    void a_file_an_earlier_sessions_writer_left_says_nothing_of_the_current_session() throws Exception {
+        Process other = new ProcessBuilder("sleep", "60").start(); // the old writer, alive and well
+        try {
+            long started =
+                    other.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+            new RegionStatus(false, 2, JournalIndex.NONE).write(dir.resolve(RegionLayout.STATUS));
+            Path file = dir.resolve(WriterIdentity.FILE);
+            String identity = "pid=" + other.pid() + "\nstarted=" + started + "\n";
+
+            Files.writeString(file, identity + "session=1\n");
+            assertThat(WriterIdentity.describe(dir))
+                    .as("session 1's writer, read in session 2")
+                    .isNull();
+
+            Files.writeString(file, identity + "session=2\n");
+            assertThat(WriterIdentity.describe(dir)).isEqualTo("live (pid " + other.pid() + ")");
+
+            Files.writeString(file, identity); // written by a build that named no session: taken as it is
+            assertThat(WriterIdentity.describe(dir)).isEqualTo("live (pid " + other.pid() + ")");
+        } finally {
+            other.destroyForcibly();
+            assertThat(other.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void a_claim_names_the_session_it_writes_for() throws Exception {
+        new RegionStatus(false, 7, JournalIndex.NONE).write(dir.resolve(RegionLayout.STATUS));
+        WriterIdentity.claim(dir, 7);
+        try {
+            assertThat(Files.readString(dir.resolve(WriterIdentity.FILE)))
+                    .contains("pid=" + ProcessHandle.current().pid() + "\n")
+                    .contains("session=7\n");
+            assertThat(WriterIdentity.describe(dir))
+                    .isEqualTo("live (pid " + ProcessHandle.current().pid() + ", this process)");
+        } finally {
+            WriterIdentity.release(dir);
+        }
+        assertThat(dir.resolve(WriterIdentity.FILE)).doesNotExist();
+    }
 }

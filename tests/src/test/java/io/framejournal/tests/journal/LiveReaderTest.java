@@ -120,4 +120,44 @@ class LiveReaderTest {
                 .as("recovery forgets the dead writer")
                 .doesNotExist();
     }
+
+    /**
+     * {@code region.writer} left behind by a writer that closed cleanly but could not delete it and still runs, read
+     * after the next session's writer died between marking the region open and recording itself: before the file named
+     * its session, {@code audit} called the region "LIVE" on the old process's word (and {@code audit --follow} would
+     * have waited for it).
+     */
+    @Test
+    void aWriterFileAnEarlierSessionLeftDoesNotMakeTheRegionLive() throws Exception {
+        Path dir = tmp.resolve("left-behind");
+        new io.framejournal.replay.sim.Simulator(dir)
+                .maxPaddr(4L << 20)
+                .ops(200)
+                .run();
+        long lastSession = io.framejournal.journal.RegionStatus.read(new RegionLayout(dir).status())
+                .session();
+        Process oldWriter = new ProcessBuilder("sleep", "60").start(); // still running
+        try {
+            long started = oldWriter
+                    .info()
+                    .startInstant()
+                    .map(java.time.Instant::toEpochMilli)
+                    .orElse(0L);
+            java.nio.file.Files.writeString(
+                    dir.resolve(io.framejournal.journal.WriterIdentity.FILE),
+                    "pid=" + oldWriter.pid() + "\nstarted=" + started + "\nsession=" + lastSession + "\n");
+            io.framejournal.tests.support.DeadWriter.markOpenInANewSession(dir);
+
+            io.framejournal.replay.analysis.AuditReport r = io.framejournal.replay.analysis.Auditor.audit(
+                    io.framejournal.replay.analysis.RegionInput.open(dir), io.framejournal.journal.JournalIndex.NONE);
+            assertThat(r.writer()).as("no writer of this session is on record").isNull();
+            assertThat(r.divergence().reason())
+                    .contains("a writer may be live")
+                    .doesNotContain("pid " + oldWriter.pid());
+        } finally {
+            oldWriter.destroyForcibly();
+            assertThat(oldWriter.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+        }
+    }
 }

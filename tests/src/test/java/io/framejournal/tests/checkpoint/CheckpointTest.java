@@ -21,6 +21,7 @@ import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.analysis.StateAt;
 import io.framejournal.replay.analysis.Stats;
 import io.framejournal.replay.sim.Simulator;
+import io.framejournal.tests.support.DeadWriter;
 import io.framejournal.tests.support.FileHashes;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
@@ -222,9 +223,7 @@ class CheckpointTest {
     void recoveryStartsFromTheNewestCheckpointAndStillVerifiesEverySlot() throws IOException {
         Path dir = regionWithCheckpointMidway("recover");
         RegionLayout layout = new RegionLayout(dir);
-        RegionStatus clean = RegionStatus.read(layout.status());
-        new RegionStatus(false, clean.session(), clean.checkpoint())
-                .write(layout.status()); // as a dead writer leaves it
+        DeadWriter.markOpen(dir);
         long checkpoint = CheckpointFile.list(layout.checkpoints()).get(0).index();
 
         RecoveryReport r = MetaRegion.recover(dir, false);
@@ -238,8 +237,7 @@ class CheckpointTest {
     void recoveryWithADamagedCheckpointFallsBackToTheJournalsStart() throws IOException {
         Path dir = regionWithCheckpointMidway("recover-damaged");
         RegionLayout layout = new RegionLayout(dir);
-        RegionStatus clean = RegionStatus.read(layout.status());
-        new RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        DeadWriter.markOpen(dir);
         Path file = CheckpointFile.list(layout.checkpoints()).get(0).file();
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.seek(200);

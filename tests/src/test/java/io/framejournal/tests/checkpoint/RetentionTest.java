@@ -9,7 +9,6 @@ import io.framejournal.journal.Checkpointer;
 import io.framejournal.journal.JournalCycle;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.RegionLayout;
-import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.Retention;
 import io.framejournal.replay.analysis.AuditReport;
 import io.framejournal.replay.analysis.Auditor;
@@ -17,6 +16,7 @@ import io.framejournal.replay.analysis.Progress;
 import io.framejournal.replay.analysis.RegionInput;
 import io.framejournal.replay.sim.Simulator;
 import io.framejournal.tests.support.Cycles;
+import io.framejournal.tests.support.DeadWriter;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,8 +94,7 @@ class RetentionTest {
         assertThat(fromOldest.warnings()).isEmpty();
         assertThat(fromOldest.stopReason()).isNull();
 
-        RegionStatus clean = RegionStatus.read(layout.status());
-        new RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        DeadWriter.markOpen(dir);
         RecoveryReport rec = MetaRegion.recover(dir, false);
         assertThat(rec.verdict()).isEqualTo(RecoveryReport.CONSISTENT);
         assertThat(rec.checkpointIndex()).isNotEqualTo(JournalIndex.NONE);
@@ -113,8 +112,7 @@ class RetentionTest {
                 .redoPointEvery(java.time.Duration.ofHours(1))
                 .run();
         RegionLayout layout = new RegionLayout(dir);
-        RegionStatus s = RegionStatus.read(layout.status());
-        new RegionStatus(false, s.session(), s.checkpoint()).write(layout.status());
+        DeadWriter.markOpen(dir);
         io.framejournal.journal.RedoPoint point =
                 io.framejournal.journal.RedoPointFile.read(layout.redoPoint()).point();
         assertThat(point).isNotNull();

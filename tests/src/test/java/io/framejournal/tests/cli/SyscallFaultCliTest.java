@@ -8,6 +8,7 @@ import io.framejournal.journal.RedoPointFile;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
 import io.framejournal.tests.cli.JarRunner.Result;
+import io.framejournal.tests.support.DeadWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -350,9 +351,7 @@ class SyscallFaultCliTest {
                 traced("close", "simulate", "--dir", region.toString(), "--max-paddr", "0x100000", "--ops", "50");
         assertFlushedBeforeTheCleanMark(close, region);
 
-        RegionStatus closed = RegionStatus.read(layout.status());
-        new RegionStatus(false, closed.session(), closed.checkpoint())
-                .write(layout.status()); // as a dead writer leaves it
+        DeadWriter.markOpen(region);
         List<String> recover = traced("recover", "recover", region.toString());
         assertFlushedBeforeTheCleanMark(recover, region);
         assertThat(RegionStatus.read(layout.status()).clean()).isTrue();

@@ -27,6 +27,7 @@ import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotState;
+import io.framejournal.tests.support.DeadWriter;
 import io.framejournal.tests.support.FileHashes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -180,7 +181,7 @@ class HostileInputTest {
             cases.add(new Case(
                     UNCLEAN_TRUNCATED + " #" + i,
                     d -> {
-                        markOpen(d);
+                        DeadWriter.markOpen(d);
                         truncateJournal(d, new SplittableRandom(r));
                     },
                     EnumSet.of(Op.OPEN)));
@@ -552,14 +553,6 @@ class HostileInputTest {
         Path f = cq4(d);
         long end = writtenEnd(f);
         truncate(f, Math.max(0, end - 1 - rnd.nextInt(400)));
-    }
-
-    /** Rewrites region.status as a writer that died would have left it (state=open). */
-    static void markOpen(Path d) throws IOException {
-        Path status = new RegionLayout(d).status();
-        String text = Files.readString(status, StandardCharsets.UTF_8);
-        assertThat(text).contains("state=clean");
-        Files.writeString(status, text.replace("state=clean", "state=open"), StandardCharsets.UTF_8);
     }
 
     static void flipBits(Path f, SplittableRandom rnd) throws IOException {

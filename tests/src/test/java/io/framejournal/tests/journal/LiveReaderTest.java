@@ -102,9 +102,7 @@ class LiveReaderTest {
                 .maxPaddr(4L << 20)
                 .ops(500)
                 .run();
-        io.framejournal.journal.RegionLayout layout = new io.framejournal.journal.RegionLayout(dir);
-        io.framejournal.journal.RegionStatus clean = io.framejournal.journal.RegionStatus.read(layout.status());
-        new io.framejournal.journal.RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        io.framejournal.tests.support.DeadWriter.markOpen(dir);
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         java.nio.file.Files.writeString(

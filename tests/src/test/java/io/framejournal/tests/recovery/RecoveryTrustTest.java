@@ -11,9 +11,9 @@ import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.RegionLayout;
-import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.SlotState;
 import io.framejournal.replay.sim.Simulator;
+import io.framejournal.tests.support.DeadWriter;
 import io.framejournal.tests.support.FileHashes;
 import io.framejournal.tests.support.QueueFiles;
 import io.framejournal.tests.support.RegionChecks;
@@ -41,9 +41,7 @@ class RecoveryTrustTest {
         Path dir = tmp.resolve(name);
         // frames, unique frames, segments, raw references, lists, on one thread: reproducible
         new Simulator(dir).maxPaddr(0x400000).ops(3_000).seed(11).run();
-        RegionLayout layout = new RegionLayout(dir);
-        RegionStatus clean = RegionStatus.read(layout.status());
-        new RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        DeadWriter.markOpen(dir);
         return dir;
     }
 
@@ -267,9 +265,8 @@ class RecoveryTrustTest {
                 .seed(11)
                 .redoPointEvery(java.time.Duration.ofHours(1))
                 .run();
+        DeadWriter.markOpen(dir);
         RegionLayout layout = new RegionLayout(dir);
-        RegionStatus clean = RegionStatus.read(layout.status());
-        new RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
         assertThat(layout.redoPoint()).exists();
         long damagedLength;
         try (RandomAccessFile f = new RandomAccessFile(layout.slots().toFile(), "rw")) {

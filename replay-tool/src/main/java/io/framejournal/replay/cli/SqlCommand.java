@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
                 + "each one's result printed. DIR is a region (exported to a private temporary "
                 + "directory first) or a directory written by `framejournal export` (queried where it is). Queries "
                 + "cannot read or write any other file: DuckDB's external access is off and its configuration locked "
-                + "before the query runs. Example queries: docs/EXPORT.md.")
+                + "before the query runs. DuckDB's allowed directory is writable too: a `COPY ... TO` into an export "
+                + "directory queried where it is can write there (a region is never reachable: it is queried through "
+                + "a private export). Example queries: docs/EXPORT.md.")
 final class SqlCommand extends BaseCommand {
     @Parameters(
             index = "0",

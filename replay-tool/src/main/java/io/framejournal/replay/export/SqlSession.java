@@ -24,7 +24,9 @@ import org.duckdb.DuckDBConnection;
  * temporary directory first (deleted on close); given an export directory ({@link Exporter#MANIFEST}), its part
  * files are queried where they are. Before any user query runs, DuckDB's external access is switched off with
  * only that directory readable, and the configuration is locked: a query cannot read or write any other file,
- * attach a database or load an extension.
+ * attach a database or load an extension. DuckDB's allowed directory is writable as well: an export directory queried
+ * where it is can be written by a {@code COPY … TO} naming a file in it (a region never: it is queried through a
+ * private export).
  */
 public final class SqlSession implements AutoCloseable {
     private final DuckDBConnection db;

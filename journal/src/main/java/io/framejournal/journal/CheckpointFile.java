@@ -46,6 +46,11 @@ import java.util.zip.CRC32C;
  * Trailer, {@value #TRAILER} bytes: CRC-32C of every byte before it (4), magic "FJCE" (4)
  * </pre>
  *
+ * Builds of 2026-11-26 before call sites (19:11 to 20:19) wrote the same version 1 with ledger entries of
+ * {@value #LEDGER_NO_SITES} bytes, without the call site and its reserved word. Such a file is told by its length (the
+ * header's counts give one length for each layout, and the two differ whenever it holds a ledger entry) and read with
+ * site 0 (none) for every entry: those builds recorded no call sites.
+ *
  * A file whose length, magic, version, geometry, order of entries or CRC is wrong is refused with a one-line reason;
  * nothing in it is trusted before the CRC has been checked over the whole file.
  */
@@ -57,6 +62,9 @@ public final class CheckpointFile {
     static final int COUNTER = 16;
     static final int SLOT = 72;
     static final int LEDGER = 40;
+    /** A ledger entry as the builds before call sites wrote it: no call site, no reserved word after it. */
+    static final int LEDGER_NO_SITES = 32;
+
     static final int TRAILER = 8;
 
     private static final long MAGIC = 0x0a0d54504b434a46L; // "FJCKPT\r\n" little-endian
@@ -242,13 +250,39 @@ public final class CheckpointFile {
             int slots,
             int counters,
             long obligations,
-            long raw) {
+            long raw,
+            int ledgerEntry) {
+        /** Whether its ledger entries have no call site (a build of 2026-11-26 before call sites wrote it). */
+        public boolean withoutSites() {
+            return ledgerEntry == LEDGER_NO_SITES;
+        }
+
         long expectedLength() {
+            return lengthWith(ledgerEntry);
+        }
+
+        private long lengthWith(int ledgerBytes) {
             return HEADER
                     + (long) COUNTER * counters
                     + (long) SLOT * slots
-                    + (long) LEDGER * (obligations + raw)
+                    + (long) ledgerBytes * (obligations + raw)
                     + TRAILER;
+        }
+
+        private Header withLedgerEntry(int ledgerBytes) {
+            return new Header(
+                    file,
+                    nrSlots,
+                    index,
+                    seq,
+                    recordCrc,
+                    journalFormat,
+                    created,
+                    slots,
+                    counters,
+                    obligations,
+                    raw,
+                    ledgerBytes);
         }
     }
 
@@ -290,7 +324,8 @@ public final class CheckpointFile {
                 in.getInt(),
                 in.getInt(),
                 in.getLong(),
-                in.getLong());
+                in.getLong(),
+                LEDGER);
         for (int i = 0; i < 3; i++) {
             in.getLong();
         }
@@ -302,6 +337,9 @@ public final class CheckpointFile {
         }
         if (h.obligations() < 0 || h.raw() < 0 || h.obligations() > (1L << 40) || h.raw() > (1L << 40)) {
             throw bad(file, "claims " + h.obligations() + " obligation and " + h.raw() + " raw entries");
+        }
+        if (h.expectedLength() != size && h.obligations() + h.raw() > 0 && h.lengthWith(LEDGER_NO_SITES) == size) {
+            h = h.withLedgerEntry(LEDGER_NO_SITES); // an older build's layout; its CRC is still checked over the file
         }
         if (h.expectedLength() != size) {
             throw bad(
@@ -359,8 +397,8 @@ public final class CheckpointFile {
                 }
                 state.setLast(slot, op, handle); // after the words: the op lives in the packed word's top byte
             }
-            readLedger(in, file, r.obligations(), h.obligations(), nrSlots);
-            readLedger(in, file, r.raw(), h.raw(), nrSlots);
+            readLedger(in, file, r.obligations(), h.obligations(), nrSlots, h.withoutSites());
+            readLedger(in, file, r.raw(), h.raw(), nrSlots, h.withoutSites());
             r.lastRecord = h.index();
             r.lastSeq = h.seq();
             r.lastCrc = h.recordCrc();
@@ -375,7 +413,8 @@ public final class CheckpointFile {
     /** A checkpoint read whole: its header and the replay it saved. */
     public record Loaded(Header header, LedgerReplay replay) {}
 
-    private static void readLedger(In in, Path file, SlotLedger ledger, long n, int nrSlots) throws IOException {
+    private static void readLedger(In in, Path file, SlotLedger ledger, long n, int nrSlots, boolean withoutSites)
+            throws IOException {
         int prevSlot = -1;
         for (long i = 0; i < n; i++) {
             int slot = in.getInt();
@@ -383,8 +422,11 @@ public final class CheckpointFile {
             long handle = in.getLong();
             long index = in.getLong();
             long count = in.getLong();
-            int site = in.getInt();
-            in.getInt();
+            int site = 0;
+            if (!withoutSites) {
+                site = in.getInt();
+                in.getInt();
+            }
             if (slot < prevSlot || slot >= nrSlots || (op & ~0xff) != 0 || count <= 0) {
                 throw bad(file, "has a ledger entry for slot " + slot + " out of order or malformed");
             }

@@ -1,5 +1,6 @@
 package io.framejournal.replay.analysis;
 
+import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.JournalReader;
@@ -223,6 +224,9 @@ public final class Diff {
 
     static String differences(JournalEvent a, JournalEvent b) {
         List<String> out = new ArrayList<>();
+        // a REGION_OPEN carries the journal's format version, maxPaddr and page size in these fields: named as such (a
+        // format-1 run against a format-2 one parts at "format", not at a metadata type)
+        boolean open = a.kind == EventKind.REGION_OPEN && b.kind == EventKind.REGION_OPEN;
         if (a.kind != b.kind) {
             out.add("kind");
         }
@@ -236,13 +240,13 @@ public final class Diff {
             out.add("slot");
         }
         if (a.metaType != b.metaType) {
-            out.add("metaType");
+            out.add(open ? "format" : "metaType");
         }
         if (a.before != b.before) {
-            out.add("before");
+            out.add(open ? "maxPaddr" : "before");
         }
         if (a.after != b.after) {
-            out.add("after");
+            out.add(open ? "pageSize" : "after");
         }
         if (a.handle != b.handle) {
             out.add("handle");

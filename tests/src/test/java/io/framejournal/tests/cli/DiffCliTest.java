@@ -109,6 +109,18 @@ class DiffCliTest {
     }
 
     @Test
+    void aFormatOneRunAgainstAFormatTwoRunPartsAtTheFormatNotAMetadataType() {
+        Path root = JarRunner.root();
+        Result r = run(root, "diff", "data/v1-sample", "data/sample");
+        assertThat(r.exit()).isEqualTo(1);
+        // the samples differ in format and in size; a REGION_OPEN's fields are named as what they hold
+        assertThat(r.out()).contains("they part after 0 equal event(s): format, maxPaddr\n");
+        assertThat(r.out()).contains("format=1").contains("format=2");
+        assertThat(run(root, "diff", "data/v1-sample", "data/sample", "--json").out())
+                .contains("\"fields\": \"format, maxPaddr\"");
+    }
+
+    @Test
     void badDiffUsageIsOneLine() {
         Path root = JarRunner.root();
         String[][] bad = {

@@ -1,6 +1,8 @@
 package io.framejournal.replay.cli;
 
 import io.framejournal.journal.JournalIndex;
+import io.framejournal.journal.RecordFormat;
+import io.framejournal.journal.RegionException;
 import io.framejournal.journal.Retention;
 import io.framejournal.replay.analysis.Fmt;
 import io.framejournal.replay.analysis.RegionInput;
@@ -57,6 +59,13 @@ final class RetainCommand extends BaseCommand {
                     "--archive " + archive + " is a file; give a directory (one that does not exist yet is made)");
         }
         RegionInput region = RegionInput.open(dir);
+        if (region.config().formatVersion() != RecordFormat.VERSION) {
+            // retention keeps what the newest checkpoints need, and checkpoints are of format-2 journals only
+            throw new RegionException(dir + " is a format-" + region.config().formatVersion()
+                    + " region: it has no checkpoints (they are taken of format-" + RecordFormat.VERSION
+                    + " journals only), so every journal file is needed and retain retires none; the read-only"
+                    + " commands still read all of it");
+        }
         Retention.Result r = Retention.retire(region.layout(), region.nrSlots(), keep, max, archive);
         if (json) {
             out().println(io.framejournal.replay.render.JsonRenderer.retention(dir, r));

@@ -57,4 +57,31 @@ class FormatOneSampleCliTest {
         assertThat(r.err().strip()).contains("format-1 region").doesNotContain("\n");
         assertThat(FileHashes.of(copy)).isEqualTo(before);
     }
+
+    @Test
+    void retainRefusesAFormatOneRegionWithOneLineInsteadOfAdvisingACheckpointThatIsRefusedToo() throws IOException {
+        Path root = JarRunner.root();
+        Path copy = tmp.resolve("v1");
+        FileHashes.copyTree(root.resolve("data/v1-sample"), copy);
+        Map<String, String> before = FileHashes.of(copy);
+        Path archive = tmp.resolve("archive");
+        for (String[] args : new String[][] {
+            {"retain", copy.toString()}, {"retain", copy.toString(), "--archive", archive.toString()}
+        }) {
+            Result r = JarRunner.jar(root, 60, args);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.errLines())
+                    .singleElement()
+                    .asString()
+                    .startsWith("framejournal: ")
+                    .contains("format-1 region: it has no checkpoints")
+                    .doesNotContain("framejournal checkpoint");
+        }
+        assertThat(archive).doesNotExist();
+        assertThat(FileHashes.of(copy)).isEqualTo(before);
+        Result checkpoint = JarRunner.jar(root, 60, "checkpoint", copy.toString());
+        assertThat(checkpoint.exit()).isEqualTo(2);
+        assertThat(checkpoint.err()).contains("format-1 region");
+    }
 }

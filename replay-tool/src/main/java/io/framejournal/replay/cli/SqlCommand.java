@@ -117,10 +117,18 @@ final class SqlCommand extends BaseCommand {
                 .field("truncated", r.totalRows() > r.rows().size());
     }
 
-    /** One statement's result as a table and its row count; a blank line before each but the first. */
+    /**
+     * One statement's result as a table and its row count, or {@code OK} for a statement that returns nothing (CREATE,
+     * SET, ...); a blank line before each but the first.
+     */
     private void printText(SqlSession.Result r, boolean first) {
         if (!first) {
             out().println();
+        }
+        if (r.columns().isEmpty()) {
+            out().println("OK");
+            out().flush();
+            return;
         }
         Table t = new Table(r.columns().stream().map(SqlCommand::safe).toArray(String[]::new));
         for (List<Object> row : r.rows()) {

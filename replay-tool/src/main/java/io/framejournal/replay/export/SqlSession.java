@@ -203,12 +203,11 @@ public final class SqlSession implements AutoCloseable {
     private Result run(String sql, int maxRows) throws SQLException {
         try (Statement s = db.createStatement()) {
             if (!s.execute(sql)) {
-                return new Result(
-                        sql,
-                        List.of("Count"),
-                        List.of("BIGINT"),
-                        List.of(List.of((Object) (long) s.getUpdateCount())),
-                        1);
+                long changed = s.getUpdateCount();
+                if (changed < 0) { // a statement that returns nothing (CREATE, SET, ...): no columns, no rows
+                    return new Result(sql, List.of(), List.of(), List.of(), 0);
+                }
+                return new Result(sql, List.of("Count"), List.of("BIGINT"), List.of(List.of((Object) changed)), 1);
             }
             try (ResultSet rs = s.getResultSet()) {
                 ResultSetMetaData md = rs.getMetaData();

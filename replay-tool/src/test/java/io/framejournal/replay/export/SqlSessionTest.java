@@ -46,7 +46,8 @@ class SqlSessionTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out())
                 .startsWith("events\n11621\n(1 row)\n\n")
-                .contains("\n\nCount\n2\n(1 row)\n\n")
+                .contains("\n\nOK\n\n", "\n\nCount\n2\n(1 row)\n\n")
+                .doesNotContain("-1")
                 .endsWith("\n\ns\na;b\nc\n(2 rows)\n");
         assertThat(Support.checksums(SAMPLE)).isEqualTo(before);
     }
@@ -67,6 +68,16 @@ class SqlSessionTest {
                         "\"name\": \"two\"",
                         "\"x;y\"",
                         "\"stopReason\": null");
+        Result ddl =
+                Support.cli("sql", SAMPLE.toString(), "CREATE TEMP TABLE t (s VARCHAR); SELECT 1 AS one", "--json");
+        assertThat(ddl.out())
+                .as("a statement that returns nothing: no columns, no rows")
+                .containsSubsequence(
+                        "\"statement\": \"CREATE TEMP TABLE t (s VARCHAR)\"",
+                        "\"columns\": []",
+                        "\"rows\": []",
+                        "\"rowCount\": 0",
+                        "\"statement\": \"SELECT 1 AS one\"");
         Result one = Support.cli("sql", SAMPLE.toString(), "SELECT 1 AS one;", "--json");
         assertThat(one.out()).contains("\"columns\": [").doesNotContain("\"results\"");
     }

@@ -235,12 +235,7 @@ class CloseWhileInUseTest {
     @Test
     void a_redo_point_recorded_while_the_region_closes_is_told_the_region_is_closed() throws Exception {
         Path dir = tmp.resolve("redo");
-        MetaRegion region = MetaRegion.create(
-                dir,
-                TestRegions.SMALL,
-                RegionOptions.defaults()
-                        .withLeakDetection(LeakDetection.DISABLED)
-                        .withRedoPoint(Duration.ofHours(1))); // the keeper's own tries stay out of the way
+        MetaRegion region = TestRegions.withIdleRedoPointKeeper(dir);
         new FrameAllocOptions(region).allocFrame().close();
         RedoPointKeeper keeper = region.redoPointKeeper();
         AtomicReference<Throwable> refused = new AtomicReference<>();

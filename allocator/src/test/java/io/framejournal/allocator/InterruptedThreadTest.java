@@ -58,12 +58,7 @@ class InterruptedThreadTest {
     @Test
     void a_redo_point_recorded_on_an_interrupted_thread_is_written_and_the_keeper_goes_on() {
         Path dir = tmp.resolve("region");
-        MetaRegion region = MetaRegion.create(
-                dir,
-                TestRegions.SMALL,
-                RegionOptions.defaults()
-                        .withLeakDetection(LeakDetection.DISABLED)
-                        .withRedoPoint(Duration.ofHours(1))); // the keeper's own tries stay out of the way
+        MetaRegion region = TestRegions.withIdleRedoPointKeeper(dir);
         FrameAllocOptions alloc = new FrameAllocOptions(region);
         alloc.allocFrame().close();
         io.framejournal.journal.RedoPoint first;

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Compound operations that have begun and not yet ended, keyed by compound id: an open-addressing table
  * (linear probing, backward-shift deletion) over primitive arrays, so BEGIN/END cost no allocation. The hash is seeded
- * per table, as {@link SlotLedger}'s is: compound ids come from the journal, and a crafted format-1 journal could
+ * per table ({@link SeededHash}, as {@link SlotLedger}'s is): compound ids come from the journal, and a crafted format-1 journal could
  * otherwise choose ids that all probe from one home and make {@code audit} and {@code history} quadratic.
  */
 public final class OpenCompounds {
@@ -19,7 +19,7 @@ public final class OpenCompounds {
     private byte[] op;
     private int size;
     private int mask;
-    private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
+    private final SeededHash hash = new SeededHash();
 
     public OpenCompounds() {
         resize(64);
@@ -49,17 +49,9 @@ public final class OpenCompounds {
         }
     }
 
-    /** The key mixed with this table's seed (a 64-bit finalizer, so every bit of the key reaches the low bits). */
-    private int hash(long key) {
-        long x = (key ^ seed) * 0x9E3779B97F4A7C15L;
-        x = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
-        x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
-        return (int) (x ^ (x >>> 33));
-    }
-
-    /** Where {@code compoundId} would start probing in this table as it is now (for tests). */
+    /** Where {@code compoundId} starts probing in this table as it is now. */
     int home(long compoundId) {
-        return hash(compoundId) & mask;
+        return hash.of(compoundId, 0) & mask;
     }
 
     /** The farthest any open compound lies from its home: the longest probe a lookup makes (for tests). */
@@ -80,7 +72,7 @@ public final class OpenCompounds {
         if ((size + 1) * 2 > id.length) {
             resize(id.length * 2);
         }
-        int i = hash(compoundId) & mask;
+        int i = home(compoundId);
         while (id[i] != EMPTY && id[i] != compoundId) {
             i = (i + 1) & mask;
         }
@@ -100,7 +92,7 @@ public final class OpenCompounds {
         if (compoundId == EMPTY) {
             return false;
         }
-        int i = hash(compoundId) & mask;
+        int i = home(compoundId);
         while (id[i] != compoundId) {
             if (id[i] == EMPTY) {
                 return false;
@@ -115,7 +107,7 @@ public final class OpenCompounds {
             if (id[j] == EMPTY) {
                 return true;
             }
-            int home = hash(id[j]) & mask;
+            int home = home(id[j]);
             boolean movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
             if (movable) {
                 id[i] = id[j];

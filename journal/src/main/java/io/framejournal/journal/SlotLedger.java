@@ -68,7 +68,7 @@ public final class SlotLedger {
     private int[] table = new int[16];
 
     private int tableSize;
-    private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
+    private final SeededHash hash = new SeededHash();
 
     private int[] scratch = new int[16];
 
@@ -476,7 +476,7 @@ public final class SlotLedger {
     /** The table position of (slot, h): where it is, or the empty one where it would go. */
     private int find(int slot, long h) {
         int mask = table.length - 1;
-        int t = hash(slot, h) & mask;
+        int t = hash.of(h, slot) & mask;
         for (int e = table[t]; e != NIL; e = table[t]) {
             if (handle[e] == h && slotOf[e] == slot) {
                 return t;
@@ -484,13 +484,6 @@ public final class SlotLedger {
             t = (t + 1) & mask;
         }
         return t;
-    }
-
-    private int hash(int slot, long h) {
-        long x = (h ^ seed) * 0x9E3779B97F4A7C15L + slot;
-        x = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
-        x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
-        return (int) (x ^ (x >>> 33));
     }
 
     private void delete(int t) {
@@ -504,7 +497,7 @@ public final class SlotLedger {
             if (e == NIL) {
                 return;
             }
-            int home = hash(slotOf[e], handle[e]) & mask;
+            int home = hash.of(handle[e], slotOf[e]) & mask;
             boolean movable = t <= j ? (home <= t || home > j) : (home <= t && home > j);
             if (movable) {
                 table[t] = e;

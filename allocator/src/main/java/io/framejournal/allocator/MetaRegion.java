@@ -532,10 +532,12 @@ public final class MetaRegion implements AutoCloseable {
     }
 
     /**
-     * Recovers a region whose writer died: replays the whole journal (each record is one whole call), brings every
-     * slot of the table to the replay's state (redo of a dead writer's last calls; slots ahead of the journal or
-     * disagreeing with it are repaired and reported) and marks the region clean. A journal that does not read to its
-     * end is refused with nothing changed (see {@link #recover(Path, boolean, boolean)} to salvage it). With
+     * Recovers a region whose writer died: replays the journal from its newest usable checkpoint, or its start (each
+     * record is one whole call), brings every slot of the table to the replay's state (redo of a dead writer's last
+     * calls; slots ahead of the journal or disagreeing with it are repaired and reported) and marks the region clean.
+     * Only the records from where the replay starts are read: one damaged before that checkpoint is not seen ({@link
+     * RecoveryReport#journalReadWhole()} says whether every record was read; an audit reads them all). A journal that
+     * does not read to its end is refused with nothing changed (see {@link #recover(Path, boolean, boolean)} to salvage it). With
      * {@code reclaim}, also releases everything the dead process held.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim) {
@@ -556,9 +558,12 @@ public final class MetaRegion implements AutoCloseable {
      * {@link #recover(Path, boolean, boolean)}. A region whose writer recorded a redo point ({@link
      * RegionOptions#withRedoPoint}) newer than its newest checkpoint is recovered from it: the table is trusted up to
      * the point (it was forced to disk there; every slot is still checked structurally) and only the journal after it
-     * is replayed, each slot it touches checked against the journal's chain. {@code verifyAll} ignores the redo point
-     * and compares every slot with a replay from the newest checkpoint (what recovery does anyway whenever the redo
-     * point cannot be used).
+     * is replayed, each slot it touches checked against the journal's chain; the records before the point are not
+     * read, so a record damaged there is not seen. {@code verifyAll} ignores the redo point and compares every slot with
+     * a replay from the newest checkpoint (what recovery does anyway whenever the redo point cannot be used), and also
+     * reads and checks every record before that checkpoint: damage there is named in {@link
+     * RecoveryReport#damageBeforeStart()} and left as it is (recovery does not need those records), and the report
+     * counts as damage found.
      */
     public static RecoveryReport recover(Path dir, boolean reclaim, boolean salvage, boolean verifyAll) {
         requireDir(dir, "recover");

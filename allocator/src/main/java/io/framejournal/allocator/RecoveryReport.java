@@ -5,17 +5,25 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What {@link MetaRegion#recover} found and did. Recovery replays the whole journal, checks every slot of the table
- * against that replay and says which of three things happened: the table was only behind the journal (a writer died
+ * What {@link MetaRegion#recover} found and did. Recovery replays the journal from its start, from the newest usable
+ * checkpoint or (when the writer recorded one) from the redo point, checks the slot table against that replay and says
+ * which of three things happened: the table was only behind the journal (a writer died
  * between appending and storing: redone, {@link #CONSISTENT}); the table was ahead of the journal or disagreed with
  * it (its tail lost or the table damaged: every such slot set to the journal's state, {@link #REPAIRED}); or the
  * journal itself was damaged and {@code --salvage} cut it at the last record that checks ({@link #SALVAGED}).
+ *
+ * <p>What it read is what it vouches for: the records from {@link #fromIndex} to the journal's end, each checked
+ * (CRC-32C, sequence number). A recovery that started at a checkpoint or at the redo point never read the records
+ * before it ({@link #journalReadWhole} is false): a record damaged there is not seen, and the verdict says nothing
+ * about it. {@code verifyAll} ({@code recover --verify-all}) reads and checks those too, and names damage there in
+ * {@link #damageBeforeStart}; so does an audit ({@code framejournal audit}), which reads the journal from its start.
  *
  * @param dir                the region
  * @param alreadyClean       the region was clean and nothing needed doing: nothing was read or changed
  * @param verdict            {@link #CONSISTENT}, {@link #REPAIRED} or {@link #SALVAGED} (or {@link #CONSISTENT} when
  *                           already clean)
- * @param fromIndex          the first index replayed: the journal's first, or the first after the checkpoint used
+ * @param fromIndex          the first index replayed: the journal's first, or the first after the checkpoint or redo
+ *                           point used; the records before it were not read unless {@code journalReadWhole}
  * @param recordsScanned     journal records (calls and markers) read
  * @param eventsScanned      slot events and markers in them
  * @param slotsRedone        slots behind the journal, brought forward (redo)
@@ -34,6 +42,14 @@ import java.util.List;
  * @param warnings           checkpoints (or a redo point) that could not be used, one line each
  * @param redoPoint          the redo point the replay started from (the table trusted up to it, only slots the
  *                           journal after it touches replayed and compared), or {@code null}
+ * @param journalReadWhole   every record the journal holds was read and checked (CRC-32C, sequence number) by this
+ *                           recovery: it replayed from the journal's start, or {@code verifyAll} read the records before
+ *                           the checkpoint it replayed from and found them whole. False when the records before the
+ *                           checkpoint or redo point it started at were not read, or did not read
+ * @param damageBeforeStart  with {@code verifyAll}: why the journal before the checkpoint the replay started from does
+ *                           not read (a record that fails its check), or {@code null}. Recovery does not need those
+ *                           records (the checkpoint holds their state) and changes nothing in them, but every command
+ *                           that reads the journal from its start stops there
  */
 public record RecoveryReport(
         Path dir,
@@ -55,7 +71,9 @@ public record RecoveryReport(
         long lastIndex,
         long checkpointIndex,
         List<String> warnings,
-        io.framejournal.journal.RedoPoint redoPoint) {
+        io.framejournal.journal.RedoPoint redoPoint,
+        boolean journalReadWhole,
+        String damageBeforeStart) {
     public static final String CONSISTENT = "consistent";
     public static final String REPAIRED = "repaired";
     public static final String SALVAGED = "salvaged";
@@ -71,7 +89,8 @@ public record RecoveryReport(
                 + ", rawRestored=" + rawRestored + ", journalProblem=" + journalProblem + ", salvage=" + salvage
                 + ", lastIndex=" + io.framejournal.journal.JournalIndex.format(lastIndex) + ", checkpointIndex="
                 + io.framejournal.journal.JournalIndex.format(checkpointIndex) + ", warnings=" + warnings
-                + ", redoPoint=" + redoPoint + "]";
+                + ", redoPoint=" + redoPoint + ", journalReadWhole=" + journalReadWhole + ", damageBeforeStart="
+                + damageBeforeStart + "]";
     }
 
     /** Slots whose table state was replaced by the journal's. */
@@ -79,9 +98,12 @@ public record RecoveryReport(
         return slotsRedone + slotsAhead + slotsDisagreed;
     }
 
-    /** Whether recovery found damage (slots ahead or disagreeing, or a salvaged journal), not only a dead writer. */
+    /**
+     * Whether recovery found damage (slots ahead or disagreeing, a salvaged journal, or with {@code verifyAll} a journal
+     * damaged before the checkpoint it replayed from), not only a dead writer.
+     */
     public boolean foundDamage() {
-        return !verdict.equals(CONSISTENT);
+        return !verdict.equals(CONSISTENT) || damageBeforeStart != null;
     }
 
     /**

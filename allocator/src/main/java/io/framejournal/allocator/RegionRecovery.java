@@ -39,8 +39,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 /**
  * Recovery of a region whose writer died; see {@link MetaRegion#recover}. It verifies before it certifies:
  * <ol>
- *   <li>the whole journal is replayed read-only ({@link ReplayState}, through the one transition). A journal that does
- *       not read to its end (a record that fails its CRC or sequence check, a cut, a damaged file) is refused with
+ *   <li>the journal is replayed read-only ({@link ReplayState}, through the one transition) from the newest usable
+ *       checkpoint (or its start) to its end; the records before that checkpoint are read and checked, not applied,
+ *       only with {@code verifyAll}. A journal that does not read to its end (a record that fails its CRC or sequence check, a cut, a damaged file) is refused with
  *       nothing written, unless {@code salvage} asks to cut it at the last record that checks;</li>
  *   <li>only then is the slot table opened, and every slot compared with the replay: a slot behind the journal (the
  *       writer died between append and store) is brought forward; a slot ahead of the journal (its tail was lost) or
@@ -94,12 +95,22 @@ final class RegionRecovery {
             if (replay.problem != null && salvage && replay.checkpoint != JournalIndex.NONE) {
                 replay = replay(layout, config, false); // salvage keeps what reads from the journal's very start
             }
+            if (verifyAll && replay.problem == null && replay.checkpoint != JournalIndex.NONE) {
+                // every record, not only those after the checkpoint: read and checked, not applied (the checkpoint
+                // holds their state); damage there is reported, and left as it is
+                replay.damageBeforeStart = damageBefore(layout, replay.checkpoint);
+                replay.readWhole = replay.damageBeforeStart == null;
+            }
             RecoveryReport.Salvage salvaged = null;
             if (replay.problem != null) {
                 if (!salvage) {
                     throw new RegionException("cannot recover " + dir + ": " + replay.problem + "; nothing was changed."
                             + " `framejournal recover --salvage " + dir + "` keeps the " + replay.records
-                            + " record(s) before it, moves the damaged journal aside and rebuilds the slot table");
+                            + " record(s) before it, moves the damaged journal aside and rebuilds the slot table"
+                            + (verifyAll && !status.clean() && Files.exists(layout.redoPoint())
+                                    ? " (without --verify-all, recovery starts at the region's redo point and reads"
+                                            + " only the records after it)"
+                                    : ""));
                 }
                 salvaged = salvageJournal(layout, replay);
             }
@@ -140,7 +151,7 @@ final class RegionRecovery {
                     layout.slots(), config.nrSlots(), rebuilt == null && (!endsAtCheckpoint || cutShort));
             try {
                 if (endsAtCheckpoint && nothingToDo(table, replay.state, reclaim)) {
-                    return clean(dir, status); // verified: the table is its journal's replay; nothing was changed
+                    return clean(dir, status, replay); // verified: the table is its journal's replay; nothing changed
                 }
                 return repairAndMark(layout, config, status, table, replay, reclaim, salvaged, rebuilt);
             } finally {
@@ -348,7 +359,32 @@ final class RegionRecovery {
         return aside;
     }
 
-    private static RecoveryReport clean(Path dir, RegionStatus status) {
+    /**
+     * Reads and checks (CRC-32C, sequence numbers) every record of the journal before {@code checkpoint}, the record a
+     * replay started after, without applying any.
+     *
+     * @return why those records do not read, or {@code null}
+     */
+    private static String damageBefore(RegionLayout layout, long checkpoint) {
+        try (JournalReader reader = JournalReader.open(layout.journal())) {
+            JournalEvent e = new JournalEvent();
+            for (int got; (got = reader.nextWhole(e)) != JournalReader.NOTHING; ) {
+                long at = got == JournalReader.WHOLE_RECORD ? reader.lastGoodIndex() : e.index;
+                if (Long.compareUnsigned(at, checkpoint) >= 0) {
+                    return null;
+                }
+            }
+            String why = reader.stopReason() != null ? reader.stopReason() : reader.unreadableTail();
+            return "the journal before the checkpoint at " + JournalIndex.format(checkpoint) + " does not read: "
+                    + (why != null ? why : "it ends before that record") + " (after "
+                    + reader.recordsRead() + " record(s) that check)";
+        } catch (RegionException unreadable) {
+            return "the journal before the checkpoint at " + JournalIndex.format(checkpoint) + " does not read: "
+                    + unreadable.getMessage();
+        }
+    }
+
+    private static RecoveryReport clean(Path dir, RegionStatus status, Replay replay) {
         return new RecoveryReport(
                 dir,
                 true,
@@ -369,7 +405,9 @@ final class RegionRecovery {
                 status.checkpoint(),
                 JournalIndex.NONE,
                 List.of(),
-                null);
+                null,
+                replay.readWhole,
+                replay.damageBeforeStart);
     }
 
     /** The journal replayed from the newest usable checkpoint (or its start) to its end. */
@@ -386,6 +424,13 @@ final class RegionRecovery {
         RedoReplay redo;
 
         RedoPoint redoPoint;
+        /**
+         * Every record the journal holds was read and checked: the replay started at its start, or a verify-all read
+         * the records before its checkpoint. Not after a start at the redo point.
+         */
+        boolean readWhole;
+        /** Why the records before the checkpoint do not read (verify-all), or {@code null}. */
+        String damageBeforeStart;
     }
 
     /**
@@ -399,6 +444,7 @@ final class RegionRecovery {
             r.state = start.replay().state();
             r.warnings = start.warnings();
             r.checkpoint = start.fromCheckpoint() ? start.checkpoint().index() : JournalIndex.NONE;
+            r.readWhole = !start.fromCheckpoint();
             JournalReader reader = start.reader();
             // every record applied whole, in place (slots outside the region are not applied)
             r.events = r.state.applyAll(reader);
@@ -552,7 +598,9 @@ final class RegionRecovery {
                 last,
                 replay.checkpoint,
                 List.copyOf(replay.warnings),
-                replay.redoPoint);
+                replay.redoPoint,
+                replay.readWhole,
+                replay.damageBeforeStart);
     }
 
     /**

@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
                 + "finds still held and releases. Exit 1 when damage was "
                 + "repaired or the journal salvaged (the region is recovered all the same). A region whose writer "
                 + "recorded a redo point newer than its newest checkpoint (simulate --redo-point-every) replays only "
-                + "the journal after it and checks the slots that touches (--verify-all: every slot).")
+                + "the journal after it and checks the slots that touches (--verify-all: every slot). Only the "
+                + "records from where the replay starts are read and checked: one damaged before the checkpoint or "
+                + "redo point is not seen (audit reads the whole journal, and so does --verify-all).")
 final class RecoverCommand extends BaseCommand {
     @Parameters(
             index = "0",
@@ -50,7 +52,9 @@ final class RecoverCommand extends BaseCommand {
             names = "--verify-all",
             description = "Ignore the region's redo point: replay from the newest checkpoint (or the journal's start)"
                     + " and compare every slot of the table with the replay, not only the slots the journal after the"
-                    + " redo point touches. For a table you do not trust (copied, restored, edited).")
+                    + " redo point touches; and read and check every record of the journal, those before the"
+                    + " checkpoint too (damage there is reported, exit 1, and left as it is: recovery does not need"
+                    + " those records). For a table or journal you do not trust (copied, restored, edited).")
     boolean verifyAll;
 
     @Override

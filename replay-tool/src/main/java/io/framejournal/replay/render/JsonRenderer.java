@@ -430,7 +430,9 @@ public final class JsonRenderer {
                         r.redoPoint() == null ? null : index(r.redoPoint().anchor()))
                 .field(
                         "redoPointInclusive",
-                        r.redoPoint() != null && r.redoPoint().inclusive());
+                        r.redoPoint() != null && r.redoPoint().inclusive())
+                .field("journalReadWhole", r.journalReadWhole())
+                .field("damageBeforeStart", r.damageBeforeStart());
         w.name("repairs").beginArray();
         r.repairs().forEach(w::value);
         w.endArray();

@@ -554,6 +554,9 @@ public final class TextRenderer {
     public void recovery(RecoveryReport r) {
         if (r.alreadyClean()) {
             out.println("recover " + r.dir() + ": already clean, nothing to do (nothing was changed)");
+            if (r.damageBeforeStart() != null) {
+                out.println("  DAMAGE:    " + damageBeforeStart(r));
+            }
             return;
         }
         String what =
@@ -565,7 +568,8 @@ public final class TextRenderer {
                                 + " the region is now consistent and marked clean";
                     default -> "region is consistent and marked clean";
                 };
-        out.println("recover " + r.dir() + ": " + what);
+        out.println("recover " + r.dir() + ": " + what
+                + (r.damageBeforeStart() != null ? "; its journal is DAMAGED before the checkpoint (below)" : ""));
         String start = r.redoPoint() != null
                 ? "the redo point (" + r.redoPoint() + ")"
                 : r.checkpointIndex() == JournalIndex.NONE
@@ -579,6 +583,10 @@ public final class TextRenderer {
             out.println("  scanned:   " + Fmt.count(r.recordsScanned()) + " records (" + Fmt.count(r.eventsScanned())
                     + " events) from " + JournalIndex.format(r.fromIndex())
                     + (start == null ? ", the whole journal, replayed" : ", replayed from " + start));
+        }
+        out.println("  journal:   " + journalRead(r, start));
+        if (r.damageBeforeStart() != null) {
+            out.println("  DAMAGE:    " + damageBeforeStart(r));
         }
         for (String warning : r.warnings()) {
             out.println("  warning:   " + warning);
@@ -612,6 +620,32 @@ public final class TextRenderer {
                         + (r.slotsAhead() + r.slotsDisagreed() - r.repairs().size()) + " more");
             }
         }
+    }
+
+    /**
+     * Which records recovery read and checked (CRC-32C, sequence numbers): never more than it did. A start at a
+     * checkpoint or at the redo point leaves the records before it unread, and a record damaged there unseen.
+     */
+    private static String journalRead(RecoveryReport r, String from) {
+        String start = from != null ? from : "where the replay started";
+        if (r.journalReadWhole()) {
+            return "every record it holds read and checked (CRC-32C, sequence numbers)";
+        }
+        if (r.damageBeforeStart() != null) {
+            return "read and checked to its end; DAMAGED before " + start + " (below)";
+        }
+        String read = r.fromIndex() == JournalIndex.NONE
+                ? "no record follows " + start + "; the records before it"
+                : "read and checked from " + JournalIndex.format(r.fromIndex())
+                        + " to its end only; the records before " + start;
+        return read + " were not read (recovery does not need them), so a record damaged there is not seen:"
+                + " `framejournal audit " + r.dir() + "` or `recover --verify-all` reads them all";
+    }
+
+    private static String damageBeforeStart(RecoveryReport r) {
+        return r.damageBeforeStart() + "; recovery did not need those records (the checkpoint holds their state) and"
+                + " left them as they are, but audit, history, dump and state read the journal from its start and stop"
+                + " there";
     }
 
     // ---------------------------------------------------------------- simulate

@@ -20,6 +20,7 @@ import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.SlotState;
 import io.framejournal.tests.support.FileHashes;
+import io.framejournal.tests.support.QueueFiles;
 import io.framejournal.tests.support.RegionChecks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -290,6 +291,137 @@ class RedoPointTest {
         assertThat(r.warnings()).isEmpty();
         assertThat(r.recordsScanned()).isEqualTo(records(image) - 2); // all but the two RECOVERY records it wrote
         assertThat(RegionChecks.tableVersusReplay(image)).isEmpty();
+    }
+
+    /**
+     * A record before the redo point damaged (a flipped byte: its CRC-32C fails). Recovery from the point never reads
+     * it, and rightly so (the table holds its call, forced at the point), but it must not say more than it checked: the
+     * report, text and JSON, says the journal was read from the point on only and how to read it all; the audit, which
+     * reads the journal from its start, and {@code recover --verify-all} (here: no checkpoint, so the whole journal is
+     * the replay) find the damage.
+     */
+    @Test
+    void aRecordDamagedBeforeThePointIsNotReadAndTheRecoverySaysItReadOnlyFromThePoint() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(100);
+        RedoPoint point = region.recordRedoPoint();
+        work(20);
+        Path api = crashImage(dir, "before-point-api", null);
+        Path text = crashImage(dir, "before-point-text", null);
+        Path json = crashImage(dir, "before-point-json", null);
+        Path all = crashImage(dir, "before-point-verify-all", null);
+        long damaged = QueueFiles.damageRecordNumber(api, 10);
+        for (Path image : List.of(text, json, all)) {
+            assertThat(QueueFiles.damageRecordNumber(image, 10)).isEqualTo(damaged);
+        }
+        assertThat(Long.compareUnsigned(damaged, point.anchor())).isNegative();
+
+        RecoveryReport r = MetaRegion.recover(api, false);
+
+        assertThat(r.redoPoint()).isEqualTo(point);
+        assertThat(r.verdict()).isEqualTo(RecoveryReport.CONSISTENT);
+        assertThat(r.journalReadWhole())
+                .as("the records before the point were not read: the report must not say they were")
+                .isFalse();
+        assertThat(Long.compareUnsigned(r.fromIndex(), point.anchor())).isPositive();
+        assertThat(r.damageBeforeStart()).isNull();
+
+        Cli t = cli("recover", text.toString());
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.out())
+                .contains("replayed from the redo point (")
+                .contains("  journal:   read and checked from 0x")
+                .contains("to its end only; the records before the redo point")
+                .contains("were not read")
+                .contains("`framejournal audit " + text + "` or `recover --verify-all` reads them all")
+                .doesNotContain("the whole journal")
+                .doesNotContain("every record it holds");
+
+        Cli j = cli("recover", "--json", json.toString());
+        assertThat(j.exit()).as(j.err()).isZero();
+        assertThat(j.out())
+                .containsPattern("\"journalReadWhole\"\\s*:\\s*false")
+                .containsPattern("\"damageBeforeStart\"\\s*:\\s*null");
+
+        Cli audit = cli("audit", text.toString());
+        assertThat(audit.exit())
+                .as("the audit reads the journal from its start")
+                .isNotZero();
+        assertThat(audit.out() + audit.err()).contains(io.framejournal.journal.JournalIndex.format(damaged));
+
+        Cli verifyAll = cli("recover", "--verify-all", all.toString());
+        assertThat(verifyAll.exit()).isEqualTo(2);
+        assertThat(verifyAll.out()).isEmpty();
+        assertThat(verifyAll.err().strip())
+                .doesNotContain("\n")
+                .contains("cannot recover " + all)
+                .contains(io.framejournal.journal.JournalIndex.format(damaged))
+                .contains("nothing was changed")
+                .contains("without --verify-all, recovery starts at the region's redo point");
+    }
+
+    /**
+     * The same damage before a checkpoint older than the redo point: {@code recover --verify-all} replays from the
+     * checkpoint (it needs nothing before it) but reads and checks the records before it too, names the damaged one,
+     * exits 1 and recovers the region all the same; without {@code --verify-all} the recovery from the point says it did
+     * not read them.
+     */
+    @Test
+    void verifyAllReadsTheRecordsBeforeTheCheckpointAndReportsOneDamagedThere() throws IOException {
+        Path dir = open(Duration.ofHours(1));
+        work(100);
+        Cli checkpoint = cli("checkpoint", dir.toString());
+        assertThat(checkpoint.exit()).as(checkpoint.err()).isZero();
+        work(20);
+        RedoPoint point = region.recordRedoPoint();
+        work(20);
+        Path plain = crashImage(dir, "before-checkpoint-plain", null);
+        Path all = crashImage(dir, "before-checkpoint-verify-all", null);
+        Path json = crashImage(dir, "before-checkpoint-json", null);
+        long damaged = QueueFiles.damageRecordNumber(all, 10);
+        QueueFiles.damageRecordNumber(plain, 10);
+        QueueFiles.damageRecordNumber(json, 10);
+
+        Cli p = cli("recover", plain.toString());
+        assertThat(p.exit()).as(p.err()).isZero();
+        assertThat(p.out()).contains("replayed from the redo point (").contains("were not read");
+
+        Cli v = cli("recover", "--verify-all", all.toString());
+        assertThat(v.exit()).as("damage found: " + v.err()).isEqualTo(1);
+        assertThat(v.out())
+                .contains("region is consistent and marked clean; its journal is DAMAGED before the checkpoint")
+                .contains("replayed from the checkpoint at ")
+                .contains("  DAMAGE:    the journal before the checkpoint at ")
+                .contains(io.framejournal.journal.JournalIndex.format(damaged))
+                .contains("recovery did not need those records");
+        assertThat(MetaRegion.recover(all, false).alreadyClean())
+                .as("recovered all the same: the table equals the replay from the checkpoint, every slot")
+                .isTrue();
+
+        RecoveryReport r = MetaRegion.recover(json, false, false, true);
+        assertThat(r.redoPoint()).isNull();
+        assertThat(r.checkpointIndex()).isNotEqualTo(io.framejournal.journal.JournalIndex.NONE);
+        assertThat(Long.compareUnsigned(r.checkpointIndex(), point.anchor())).isNegative();
+        assertThat(r.journalReadWhole()).isFalse();
+        assertThat(r.damageBeforeStart()).contains(io.framejournal.journal.JournalIndex.format(damaged));
+        assertThat(r.foundDamage()).isTrue();
+    }
+
+    /** What one in-process run of the CLI printed and returned. */
+    private record Cli(int exit, String out, String err) {}
+
+    private static Cli cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code;
+        try (java.io.PrintStream o = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+                java.io.PrintStream e = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            code = io.framejournal.replay.cli.FrameJournalCli.run(args, o, e);
+        }
+        return new Cli(
+                code,
+                out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

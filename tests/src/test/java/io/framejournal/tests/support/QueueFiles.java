@@ -1,7 +1,11 @@
 package io.framejournal.tests.support;
 
+import io.framejournal.journal.Chronicle;
+import io.framejournal.journal.JournalEvent;
+import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.RegionLayout;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -25,5 +29,49 @@ public final class QueueFiles {
             end--;
         }
         return end;
+    }
+
+    /**
+     * Flips one byte inside the n-th record (0-based) of the region's journal, past Chronicle's 4-byte header: the
+     * record then fails its CRC-32C, and every reader stops there.
+     *
+     * @return the damaged record's index
+     */
+    public static long damageRecordNumber(Path regionDir, int n) throws IOException {
+        long target = -1;
+        try (JournalReader reader = JournalReader.open(new RegionLayout(regionDir).journal())) {
+            JournalEvent e = new JournalEvent();
+            long last = -1;
+            int seen = -1;
+            while (reader.next(e)) {
+                if (e.index != last) {
+                    last = e.index;
+                    if (++seen == n) {
+                        target = e.index;
+                        break;
+                    }
+                }
+            }
+        }
+        if (target < 0) {
+            throw new IllegalArgumentException(regionDir + " has no record number " + n);
+        }
+        long header;
+        try (var queue = Chronicle.readOnlyQueue(new RegionLayout(regionDir).journal());
+                var tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(target)) {
+                throw new IllegalStateException("cannot move to " + target);
+            }
+            try (var dc = tailer.readingDocument()) {
+                header = dc.wire().bytes().readPosition() - 4; // mapped bytes: positions are file offsets
+            }
+        }
+        try (RandomAccessFile f = new RandomAccessFile(of(regionDir).toFile(), "rw")) {
+            f.seek(header + 4 + 20);
+            int b = f.read();
+            f.seek(header + 4 + 20);
+            f.write(b ^ 0x5a);
+        }
+        return target;
     }
 }

@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
  * to DONE) or the lock is free, in which case it takes the lock and serves itself and the others. The server is
  * sticky: a thread other than the one that served the last pass posts its request and leaves it to that thread's next
  * pass for a while even when the lock is free, so that appends stay on one core while the threads keep coming (see
- * {@link #awaitServer}). Every submitted request is served exactly once, under the lock. The protocol is here alone, apart from what a request is, so that
+ * {@link #awaitServer}). Every submitted request is served exactly once, under the lock (a serving that throws
+ * included: the request is never served again, and its owner gets what was thrown). The protocol is here alone, apart from what a request is, so that
  * jcstress can check it without a queue ({@code AppendCombinerStress} in the {@code jcstress} module).
  *
  * <p>A request's word: {@link #IDLE} (nothing posted), {@link #PENDING} (posted with a release store: whatever its
@@ -35,6 +36,12 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         /** {@link #IDLE}, {@link #PENDING} or {@link #DONE}. */
         @SuppressWarnings("unused") // through STATE
         volatile int state;
+
+        /**
+         * What {@link #serve} threw for this request, or {@code null}: written by the thread that served it before it
+         * marked it DONE, thrown to the owner by {@link #submit} (and cleared).
+         */
+        Throwable thrown;
     }
 
     /** 0 free, 1 held: taken with a CAS, released with a release store. */
@@ -59,9 +66,19 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
     /**
      * Under the lock: serves one request, on the calling thread, whose own request is {@code server} (the same object
      * as {@code request} when it serves itself: whatever the thread owns, e.g. a Chronicle appender, is reached through
-     * it). Must not throw (a failure goes into the request).
+     * it). Should not throw (a failure goes into the request); whatever it throws all the same (a {@code
+     * StackOverflowError}, a bug) is caught, the request counts as served (never served again: the serving may have
+     * done its work before it threw), {@link #servingThrew} is told, and {@link #submit} throws it to the request's
+     * owner.
      */
     abstract void serve(R server, R request);
+
+    /**
+     * Under the lock: {@link #serve} threw {@code thrown} for {@code request}, which will not be served again; its
+     * owner gets {@code thrown} from {@link #submit}. The place to refuse what follows (the journal writer fails for
+     * good: it cannot know whether the record was written). Must not throw; does nothing unless overridden.
+     */
+    void servingThrew(R server, R request, Throwable thrown) {}
 
     /** Under the lock, once per pass, after its last {@link #serve} (also when one threw). */
     abstract void endPass();
@@ -73,12 +90,25 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         requests = grown;
     }
 
-    /** Has {@code self} (registered, owned by the calling thread, IDLE) served exactly once, by this thread or another. */
+    /**
+     * Has {@code self} (registered, owned by the calling thread, IDLE) served exactly once, by this thread or another.
+     * Throws what its serving threw, if it did (see {@link #serve}).
+     */
     final void submit(R self) {
-        if (lastServer == self && serveIfFree(self)) { // the thread that served last, the lock free
-            return;
+        if (lastServer != self || !serveIfFree(self)) { // unless the thread that served last found the lock free
+            submitAfterAnother(self);
         }
-        submitAfterAnother(self);
+        Throwable t = self.thrown; // the server wrote it before its release store of DONE, read with acquire after
+        if (t != null) {
+            self.thrown = null;
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new RegionException("appending failed (" + RegionException.oneLine(t) + ")", t); // thrown undeclared
+        }
     }
 
     /** {@link #submit} for a thread that did not serve the last pass, or that found the lock held. */
@@ -168,7 +198,7 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         beginPass(self);
         try {
             if (serveSelf) {
-                serve(self, self);
+                serveOne(self, self);
             }
             if (requests.length > 1) {
                 serveOthers(self);
@@ -182,10 +212,25 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
     private void serveOthers(R self) {
         for (Request r : requests) {
             if (r != self && (int) STATE.getAcquire(r) == PENDING) {
-                serve(self, (R) r);
-                servedForOthers++;
-                STATE.setRelease(r, DONE);
+                try {
+                    serveOne(self, (R) r);
+                } finally {
+                    // DONE whatever happened: a request left PENDING after its serving began would be served again by
+                    // its owner or the next holder (an append written twice); what was thrown is in r.thrown
+                    servedForOthers++;
+                    STATE.setRelease(r, DONE);
+                }
             }
+        }
+    }
+
+    /** {@link #serve}, with whatever it throws kept for the request's owner (see {@link #serve}). */
+    private void serveOne(R self, R r) {
+        try {
+            serve(self, r);
+        } catch (Throwable t) { // NOPMD: a StackOverflowError or a bug must not leave the request to be served again
+            r.thrown = t; // a plain store first: the owner is told even if the hook below fails
+            servingThrew(self, r, t);
         }
     }
 

@@ -310,6 +310,18 @@ public final class JournalWriter implements AutoCloseable {
         void endPass() {
             clock.done();
         }
+
+        /**
+         * A serving threw past {@link JournalWriter#serve}'s own catch (a {@code StackOverflowError} in its last
+         * steps, say): whether the record was written is not known, so the writer fails as after an append that threw
+         * having taken its sequence number; every later record is refused, none can follow a gap or repeat this one.
+         */
+        @Override
+        void servingThrew(Lane server, Lane l, Throwable thrown) {
+            if (appendFailure == null) {
+                appendFailure = thrown;
+            }
+        }
     }
 
     /**
@@ -351,7 +363,7 @@ public final class JournalWriter implements AutoCloseable {
                 l.inFlight = index; // plain: redoPoint() reads it under this lock
             }
             l.resultIndex = index;
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) { // Exception: Chronicle throws checked ones undeclared
             if (seqTaken && appendFailure == null) {
                 appendFailure = e;
             }
@@ -500,7 +512,10 @@ public final class JournalWriter implements AutoCloseable {
                 if (failed instanceof Error) {
                     throw (Error) failed;
                 }
-                throw (RuntimeException) failed;
+                if (failed instanceof RuntimeException) {
+                    throw (RuntimeException) failed;
+                }
+                throw new RegionException("appending failed (" + RegionException.oneLine(failed) + ")", failed);
             }
             return resultIndex;
         }

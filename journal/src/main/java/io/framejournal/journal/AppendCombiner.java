@@ -101,14 +101,26 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         Throwable t = self.thrown; // the server wrote it before its release store of DONE, read with acquire after
         if (t != null) {
             self.thrown = null;
-            if (t instanceof RuntimeException re) {
-                throw re;
-            }
             if (t instanceof Error e) {
                 throw e;
             }
-            throw new RegionException("appending failed (" + RegionException.oneLine(t) + ")", t); // thrown undeclared
+            throw unchecked(t);
         }
+    }
+
+    /**
+     * {@code t} as an unchecked exception: itself, or, for a checked one (Chronicle throws some undeclared), a wrapper
+     * whose cause it is (an {@link java.io.IOException} stays in the cause chain, where the region's error messages
+     * look for it).
+     */
+    static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            return re;
+        }
+        if (t instanceof java.io.IOException io) {
+            return new java.io.UncheckedIOException(RegionException.oneLine(io), io);
+        }
+        return new IllegalStateException(RegionException.oneLine(t), t);
     }
 
     /** {@link #submit} for a thread that did not serve the last pass, or that found the lock held. */

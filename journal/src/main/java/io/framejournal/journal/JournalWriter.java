@@ -512,10 +512,7 @@ public final class JournalWriter implements AutoCloseable {
                 if (failed instanceof Error) {
                     throw (Error) failed;
                 }
-                if (failed instanceof RuntimeException) {
-                    throw (RuntimeException) failed;
-                }
-                throw new RegionException("appending failed (" + RegionException.oneLine(failed) + ")", failed);
+                throw AppendCombiner.unchecked(failed); // a checked one: Chronicle throws some undeclared
             }
             return resultIndex;
         }

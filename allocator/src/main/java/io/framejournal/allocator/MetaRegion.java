@@ -738,7 +738,8 @@ public final class MetaRegion implements AutoCloseable {
 
     /**
      * Refuses new calls, waits for the calls in flight (segment calls included: each is one record), journals
-     * REGION_CLOSE, closes journal and slot table and marks the region clean. Live handles stay leaked. A region whose
+     * REGION_CLOSE, closes journal and slot table, forces both to disk (whatever the sync mode: a region closed clean
+     * survives a power loss) and marks the region clean. Live handles stay leaked. A region whose
      * journal failed (an append threw) is closed without REGION_CLOSE and stays unclean: recover it. Waits up to
      * {@link #CLOSE_WAIT} for the calls in flight; see {@link #close(Duration)}.
      */
@@ -823,6 +824,10 @@ public final class MetaRegion implements AutoCloseable {
             long closeIndex = engine.closingMarker(EventKind.REGION_CLOSE, OpCode.REGION, session);
             finalCheckpoint();
             journal.close();
+            // the clean mark vouches for the journal up to REGION_CLOSE: its pages go to disk first, whatever the sync
+            // mode (NONE forces nothing while the region runs), or a power loss could keep the mark and the forced
+            // table below and lose journal pages under them, a hole open would not see (it checks the journal's end)
+            journal.forceWritten();
             closeSites();
             table.close();
             // the clean mark says the table is its journal's state: the table's pages go to disk first, or a power

@@ -10,7 +10,12 @@ import net.openhft.chronicle.bytes.SyncMode;
  *
  * @param leakDetection how closely handles are watched for leaks
  * @param syncMode      {@link SyncMode#NONE} (default): every event survives a process kill, as the page cache keeps
- *                      it; {@link SyncMode#SYNC} or {@link SyncMode#ASYNC} also msyncs queue files, for power loss
+ *                      it, and nothing is forced to disk while the region runs, so a power loss keeps only what the
+ *                      kernel had written back; {@link SyncMode#SYNC} or {@link SyncMode#ASYNC} also msyncs each
+ *                      queue block as Chronicle releases it, narrowing that window. In every mode a clean {@link
+ *                      MetaRegion#close()} forces the journal's queue files, then the slot table, then the clean
+ *                      status ({@code fdatasync}, once per close, costing what the kernel had not yet written back):
+ *                      a region closed clean survives a power loss whole
  * @param checkpoints   when to take checkpoints on a background thread of the writing process, or {@code null} for
  *                      none (then {@code framejournal checkpoint --follow} can take them from another process)
  * @param redoPointEvery how often a background thread records the redo point ({@code redo.point}: the slot table

@@ -572,6 +572,9 @@ final class RegionRecovery {
         } catch (Exception | AssertionError failure) {
             throw MetaRegion.journalFailure(layout, failure);
         }
+        // the clean mark vouches for the journal (the dead writer's records, which it may have left in the page cache
+        // only, and this recovery's) and for the table: both on disk first, whatever the sync mode
+        JournalWriter.forceAll(layout.journal());
         Durable.forceFile(layout.slots()); // the repaired table on disk before the clean mark vouches for it
         new RegionStatus(true, status.session(), last).write(layout.status());
         io.framejournal.journal.WriterIdentity.release(layout.dir());

@@ -1,5 +1,6 @@
 package io.framejournal.journal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -63,7 +64,21 @@ public final class JournalWriter implements AutoCloseable {
     /** Faults in the queue file's pages ahead of the appends on a background thread, or {@code null}. */
     private final Pretoucher pretoucher;
 
-    private JournalWriter(SingleChronicleQueue queue, AppendClock clock, long nextSeq, Pretoucher pretoucher) {
+    /** The journal directory. */
+    private final Path journalDir;
+
+    /** The queue files' cycle naming ({@code null} when the queue's roll cycle is none of ours: every file is forced). */
+    private final JournalCycle cycle;
+
+    /**
+     * The cycle of the newest queue file there was when this writer opened, or {@code Long.MIN_VALUE}: every file this
+     * writer can have written to is of this cycle or a later one (see {@link #forceWritten()}).
+     */
+    private final long firstCycleWritten;
+
+    private JournalWriter(
+            Path journalDir, SingleChronicleQueue queue, AppendClock clock, long nextSeq, Pretoucher pretoucher) {
+        this.journalDir = journalDir;
         this.queue = queue;
         this.clock = clock;
         this.nextSeq = nextSeq;
@@ -73,6 +88,8 @@ public final class JournalWriter implements AutoCloseable {
         this.lastSeqInCycle = rollCycle.maxMessagesPerCycle() - 1;
         long last = queue.lastIndex();
         this.lastAppended = last < 0 ? JournalIndex.NONE : last;
+        this.cycle = cycleNamed(rollCycle);
+        this.firstCycleWritten = newestCycle(journalDir, cycle);
     }
 
     /**
@@ -96,13 +113,85 @@ public final class JournalWriter implements AutoCloseable {
         SingleChronicleQueue queue = Chronicle.writableQueueBuilder(journalDir, cycle, syncMode, writeLock)
                 .timeProvider(clock)
                 .build();
-        JournalWriter writer =
-                new JournalWriter(queue, clock, next, pretouch ? startPretoucher(regionName(journalDir)) : null);
+        JournalWriter writer = new JournalWriter(
+                journalDir, queue, clock, next, pretouch ? startPretoucher(regionName(journalDir)) : null);
         writeLock.bind(writer.combiner);
         if (syncMode != SyncMode.NONE) {
             writer.watchSyncs();
         }
         return writer;
+    }
+
+    /**
+     * Puts on disk ({@code fdatasync}) every queue file this writer can have written to (those of the cycle that was the
+     * newest when it opened, and later ones), the queue's metadata file and the journal directory (a queue file made
+     * in this session is named there). Whatever the sync mode: {@link SyncMode#NONE} forces nothing while the writer
+     * runs, and {@link SyncMode#ASYNC} only schedules the write-back, so a region's clean mark, which vouches for the
+     * journal, is written only after this. Costs what the kernel had not yet written back. Call it after {@link
+     * #close()} (or at a point where nothing is appended).
+     *
+     * @throws IOException when a file cannot be forced: the kernel may have dropped the pages it could not write, so
+     *     the journal must not be vouched for (a later force that succeeds would not say so)
+     */
+    public void forceWritten() throws IOException {
+        forceFiles(journalDir, cycle, firstCycleWritten);
+    }
+
+    /**
+     * {@link #forceWritten()} for every queue file of the journal in {@code journalDir}: for a recovery, which vouches for
+     * the dead writer's records too.
+     */
+    public static void forceAll(Path journalDir) throws IOException {
+        forceFiles(journalDir, null, Long.MIN_VALUE);
+    }
+
+    private static void forceFiles(Path journalDir, JournalCycle cycle, long fromCycle) throws IOException {
+        java.util.List<Path> files;
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.list(journalDir)) {
+            files = all.filter(p -> {
+                        String name = p.getFileName().toString();
+                        if (name.endsWith(".cq4t")) {
+                            return true; // the queue's metadata (its listing of the cycles)
+                        }
+                        if (!name.endsWith(".cq4")) {
+                            return false;
+                        }
+                        long c = cycle == null ? -1 : cycle.cycleOfFileName(name);
+                        return c < 0 || c >= fromCycle; // a name of another cycle: forced, to be safe
+                    })
+                    .sorted()
+                    .toList();
+        }
+        for (Path file : files) {
+            Durable.forceFile(file);
+        }
+        Durable.forceDirectory(journalDir);
+    }
+
+    /** Ours of the queue's roll cycle, or {@code null}. */
+    private static JournalCycle cycleNamed(RollCycle rollCycle) {
+        for (JournalCycle c : JournalCycle.values()) {
+            if (c.rollCycle().equals(rollCycle)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The newest cycle of a queue file in {@code journalDir}, or {@code Long.MIN_VALUE} (none, or not known). */
+    private static long newestCycle(Path journalDir, JournalCycle cycle) {
+        if (cycle == null) {
+            return Long.MIN_VALUE;
+        }
+        long newest = Long.MIN_VALUE;
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.list(journalDir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                newest = Math.max(newest, cycle.cycleOfFileName(p.getFileName().toString()));
+            }
+        } catch (java.io.IOException | RuntimeException unlisted) {
+            return Long.MIN_VALUE; // then every file is forced
+        }
+        return newest < 0 ? Long.MIN_VALUE : newest;
     }
 
     /** The name a journal's threads carry: its region directory's (the journal's parent), else its own. */

@@ -340,11 +340,14 @@ class SyscallFaultCliTest {
      * The order of what a clean mark rests on, traced (as ALICE checks an application's persistence order): a clean
      * close, and a recovery's clean mark, flush the slot table and the new status file before the rename that makes
      * the status "clean". A power loss could otherwise keep the clean mark and lose table pages, and open trusts the
-     * table of a clean region. Before, neither flushed the table (found 2026-11-27 by fault-injection testing).
+     * table of a clean region. Before, neither flushed the table (found 2026-11-27 by fault-injection testing). Both
+     * also flush the journal's queue file first, in the default SyncMode.NONE too: before 2026-11-28 nothing did, so
+     * a power loss could keep the mark and the forced table over a journal that lost pages.
      */
     @Test
     @Timeout(240)
-    void the_clean_mark_is_renamed_into_place_only_after_the_slot_table_and_the_status_are_flushed() throws Exception {
+    void the_clean_mark_is_renamed_into_place_only_after_the_journal_the_slot_table_and_the_status_are_flushed()
+            throws Exception {
         Path region = tmp.resolve("r");
         RegionLayout layout = new RegionLayout(region);
         List<String> close =
@@ -390,5 +393,12 @@ class SyscallFaultCliTest {
         assertThat(between)
                 .as("a flush of the new status before its rename")
                 .anyMatch(l -> (l.contains("fsync(") || l.contains("fdatasync(")) && l.contains(tmpStatus + ">"));
+        // the mark vouches for the journal too: with SyncMode.NONE (the default) nothing else forces its queue file
+        String journal = region.resolve("journal").toString() + "/";
+        assertThat(between)
+                .as("a flush of the journal's queue file before the clean mark, in the default SyncMode.NONE")
+                .anyMatch(l -> (l.contains("fsync(") || l.contains("fdatasync("))
+                        && l.contains(journal)
+                        && l.contains(".cq4>"));
     }
 }

@@ -141,18 +141,7 @@ public final class MetaRegion implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // REGION_OPEN is journaled: the region cannot be left clean, but nothing of this session may outlive the
             // failed open (the caller closes the table and releases the lock)
-            if (startedCheckpointer != null) {
-                try {
-                    startedCheckpointer.close();
-                } catch (RuntimeException ignored) {
-                    // the open fails with the first cause
-                }
-            }
-            WriterIdentity.forgetHere(layout.dir());
-            closeQuietly(journal);
-            if (sites != null) {
-                sites.close();
-            }
+            releaseSession(layout, startedKeeper, startedCheckpointer, journal, sites);
             throw new RegionException(
                     "cannot open region " + layout.dir() + " (" + RegionException.oneLine(e) + "); its journal has"
                             + " this session's REGION_OPEN, so it is left unclean: run `framejournal recover` on it",
@@ -231,12 +220,6 @@ public final class MetaRegion implements AutoCloseable {
         } catch (IOException | RuntimeException ignored) {
             // the previous point stays valid: recovery replays a little more
         } finally {
-            redoPoints.close();
-        }
-    }
-
-    private void stopRedoPoints() {
-        if (redoPoints != null) {
             redoPoints.close();
         }
     }
@@ -851,17 +834,37 @@ public final class MetaRegion implements AutoCloseable {
 
     /** Stops the background threads and closes journal, call-site table and slot table; the region stays unclean. */
     private void releaseUnclean() {
-        stopRedoPoints();
+        releaseSession(layout, redoPoints, checkpointer, journal, sites);
+        table.close();
+    }
+
+    /**
+     * Stops a session's background threads (redo point keeper, checkpointer: either may be {@code null}, not started),
+     * forgets that this process has the region open, and closes the journal and the call-site table ({@code null}
+     * when there is none); the region stays unclean. What a close that cannot mark the region clean and an open that
+     * failed after REGION_OPEN both release; the slot table and the lock stay the caller's. Throws nothing: the caller
+     * is already failing, or must go on closing the rest.
+     */
+    private static void releaseSession(
+            RegionLayout layout,
+            RedoPointKeeper keeper,
+            Checkpointer checkpointer,
+            JournalWriter journal,
+            SiteTable sites) {
+        if (keeper != null) {
+            keeper.close();
+        }
         WriterIdentity.forgetHere(layout.dir());
         if (checkpointer != null) {
             try {
                 checkpointer.close();
             } catch (RuntimeException ignored) {
-                // closing the rest matters more; the region is unclean already
+                // closing the rest matters more; the region is unclean already (an open fails with its first cause)
             }
         }
         closeQuietly(journal);
-        closeSites();
-        table.close();
+        if (sites != null) {
+            sites.close();
+        }
     }
 }

@@ -99,7 +99,9 @@ final class AuditCommand extends BaseCommand {
         for (String note : auditor.notes()) {
             root.err.println("framejournal: note: " + note);
         }
-        return report(r);
+        int exit = report(r);
+        noteEmptyRange(r.findings() == 0 && r.stopReason() == null, JournalRange.of(filter), region);
+        return exit;
     }
 
     /** Prints the audit and its warnings; the exit code. */

@@ -94,8 +94,8 @@ final class DiffCommand extends BaseCommand {
         if (fromIndex != JournalIndex.NONE
                 && toIndex != JournalIndex.NONE
                 && Long.compareUnsigned(fromIndex, toIndex) > 0) {
-            throw new IllegalArgumentException(
-                    "--from " + JournalIndex.format(fromIndex) + " is after --to " + JournalIndex.format(toIndex));
+            throw new IllegalArgumentException("--from " + JournalIndex.format(fromIndex) + " is after --to "
+                    + JournalIndex.format(toIndex) + ": give the earlier point as --from");
         }
         Diff.WindowReport r;
         try (Progress p = progress("replaying", a)) {

@@ -79,6 +79,7 @@ final class AuditCommand extends BaseCommand {
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
         EventFilter filter = filters.build(region);
+        requireHeap(region, 1, HeapCheck.BASE);
         if (follow) {
             if (at != null) {
                 throw new IllegalArgumentException("give --follow or --at, not both (--until ends a follow)");

@@ -93,6 +93,17 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     /**
+     * Before a replay: refuses in one line, before reading anything, a region whose replay could need more heap than
+     * the JVM has ({@link HeapCheck}, the one check of every replaying command).
+     *
+     * @param states replay states the command holds at once
+     * @param base   heap it needs besides them
+     */
+    void requireHeap(RegionInput region, int states, long base) {
+        HeapCheck.require(spec.name(), region, states, base);
+    }
+
+    /**
      * After a report that lists nothing ({@code empty}): a note on stderr when that is because the range asked for
      * ({@code --since}/{@code --until}) holds none of the journal. Nothing when no range was given.
      */

@@ -418,8 +418,7 @@ class CliValidationTest {
         assertThat(closed.exit()).as(closed.err()).isZero();
         assertThat(closed.out()).contains("nothing new since the checkpoint");
 
-        Path status = region.resolve("region.status");
-        Files.writeString(status, Files.readString(status).replace("state=clean", "state=open")); // a writer died
+        io.framejournal.journal.testsupport.DeadWriter.markOpen(region); // a writer died
         assertThat(Support.cli("recover", region.toString()).exit()).isZero();
         Result checkpoint = followed("checkpoint", region.toString(), "--follow");
         assertThat(checkpoint.exit()).as(checkpoint.err()).isZero();

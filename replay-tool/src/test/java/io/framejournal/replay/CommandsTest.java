@@ -267,10 +267,7 @@ class CommandsTest {
                 "--checkpoint-every",
                 "1s");
         assertThat(sim.exit()).as(sim.err()).isZero();
-        java.nio.file.Path status = dir.resolve("region.status");
-        String text = java.nio.file.Files.readString(status);
-        assertThat(text).contains("state=clean");
-        java.nio.file.Files.writeString(status, text.replace("state=clean", "state=open"));
+        io.framejournal.journal.testsupport.DeadWriter.markOpen(dir); // it was closed cleanly; now as a writer died
         Result recover = Support.cli("recover", dir.toString());
         assertThat(recover.exit()).as(recover.err()).isZero();
         assertThat(recover.out())

@@ -118,10 +118,7 @@ class CallSiteTest {
         }
         Path file = dir.resolve(RegionLayout.SITES);
         byte[] before = Files.readAllBytes(file);
-        RegionLayout layout = new RegionLayout(dir);
-        io.framejournal.journal.RegionStatus clean = io.framejournal.journal.RegionStatus.read(layout.status());
-        // what a writer that died leaves behind: the status still says open
-        new io.framejournal.journal.RegionStatus(false, clean.session(), clean.checkpoint()).write(layout.status());
+        io.framejournal.journal.testsupport.DeadWriter.markOpen(dir); // the status a writer that died leaves behind
         MetaRegion.recover(dir, true);
         assertThat(Files.readAllBytes(file))
                 .as("recovery leaves the site table alone")

@@ -905,6 +905,57 @@ public final class JournalReader implements AutoCloseable {
         return queue.rollCycle();
     }
 
+    /**
+     * Bytes written to the journal's queue files, by their own write positions (records, their headers and
+     * Chronicle's index arrays; not the sparse files' apparent size): read from each file's header, no record read.
+     * A file whose header cannot be read counts its apparent size.
+     */
+    public long bytesWritten() {
+        long total = 0;
+        try {
+            int cycle = queue.firstCycle();
+            int last = queue.lastCycle();
+            if (cycle == Integer.MAX_VALUE || cycle < 0 || last < 0) {
+                return 0;
+            }
+            while (cycle != Integer.MIN_VALUE && cycle >= 0 && cycle <= last) {
+                var store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+                if (store != null) {
+                    try {
+                        total += Math.max(0, store.writePosition());
+                    } finally {
+                        store.close();
+                    }
+                }
+                int next = queue.nextCycle(cycle, net.openhft.chronicle.queue.TailerDirection.FORWARD);
+                if (next <= cycle) {
+                    break;
+                }
+                cycle = next;
+            }
+        } catch (Exception | AssertionError | InternalError e) {
+            throw new RegionException("journal files unreadable: " + RegionException.oneLine(e));
+        }
+        return total;
+    }
+
+    /**
+     * How many records the journal holds at most, from Chronicle's indices (no record read): those between its first
+     * and last index, plus one.
+     */
+    public long recordsAtMost() {
+        long first = firstIndex();
+        long last = lastIndex();
+        if (first == JournalIndex.NONE || last == JournalIndex.NONE) {
+            return 0;
+        }
+        try {
+            return queue.countExcerpts(first, last) + 1;
+        } catch (Exception | AssertionError | InternalError e) {
+            throw new RegionException("journal index unreadable: " + RegionException.oneLine(e));
+        }
+    }
+
     /** Index of the first event, or {@link JournalIndex#NONE} for an empty journal. */
     public long firstIndex() {
         long first;

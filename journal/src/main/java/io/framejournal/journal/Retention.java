@@ -57,7 +57,17 @@ public final class Retention {
             Path archivedTo,
             long protectedFrom,
             long journalBytes,
-            String note) {}
+            String note) {
+        /**
+         * What the pass kept, in words, whatever it did: everything from the oldest checkpoint kept, or, with no valid
+         * checkpoint, the whole journal (the one wording of the CLI's {@code kept:} line and its JSON {@code kept}).
+         */
+        public String kept() {
+            return protectedFrom == JournalIndex.NONE
+                    ? "the whole journal (no valid checkpoint: every file is still needed)"
+                    : "everything from the oldest checkpoint kept, " + JournalIndex.format(protectedFrom);
+        }
+    }
 
     /**
      * Refuses an archive directory retention could never use: one inside the region {@code regionDir} (links

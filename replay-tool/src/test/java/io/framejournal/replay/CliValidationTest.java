@@ -199,6 +199,67 @@ class CliValidationTest {
                         "since 2020-01-01T00:00:00.000000000Z \\(the first event at or after it: 0x[0-9a-f]+\\)");
     }
 
+    /**
+     * A range that holds none of the journal (dump printed nothing and exited 0 without a word, 2026-11-28) is an
+     * empty answer, exit 0, said in one note on stderr by every command that takes a range.
+     */
+    @Test
+    void aRangeThatHoldsNothingOfTheJournalIsSaidInOneNote() {
+        String s = sample.toString();
+        String span = "(the journal holds 0x512f00000000 .. 0x512f0000074c): the range holds no event";
+        Map<List<String>, String> cases = Map.of(
+                List.of("dump", s, "--to", "0x1"),
+                "--to 0x1 is before the journal's first record " + span,
+                List.of("dump", s, "--from", "0x512f00000800"),
+                "--from 0x512f00000800 is after the journal's last record " + span,
+                List.of("dump", s, "--json", "--since", "0x512f00000800"),
+                "--since 0x512f00000800 is after the journal's last record " + span,
+                List.of("dump", s, "--until", "2020-01-01T00:00:00Z"),
+                "--until 2020-01-01T00:00:00.000000000Z is before the journal's first event " + span,
+                List.of("dump", s, "--from", "0x512f00000700", "--until", "2026-11-26T19:16:25.5Z"),
+                "--from 0x512f00000700 is after --until 2026-11-26T19:16:25.500000000Z (0x512f00000059): no record"
+                        + " lies between them: the range holds no event",
+                List.of("dump", s, "--op", "LIST_PUSH", "--kind", "MINT"),
+                "no event passes the filters given",
+                List.of("history", s, "--frame", "21", "--since", "0x512f00000800"),
+                "--since 0x512f00000800 is after the journal's last record " + span,
+                List.of("history", s, "--frame", "21", "--until", "2020-01-01T00:00:00Z"),
+                "--until 2020-01-01T00:00:00.000000000Z is before the journal's first event " + span,
+                List.of("audit", s, "--until", "0x1"),
+                "--until 0x1 is before the journal's first record " + span);
+        cases.forEach((args, note) -> {
+            Result r = Support.cli(args.toArray(String[]::new));
+            assertThat(r.exit()).as("%s: %s", args, r.err()).isZero();
+            assertThat(r.errLines()).as("%s", args).containsExactly("framejournal: note: " + note);
+        });
+        // a range inside the journal that shows something, or a report that lists something, has no note
+        Result inside = Support.cli("dump", s, "--from", "0x512f0000074c");
+        assertThat(inside.out()).contains("REGION_CLOSE");
+        assertThat(inside.err()).isEmpty();
+        assertThat(Support.cli("audit", s, "--until", "0x512f0000074c").err()).isEmpty();
+    }
+
+    /** Bounds of one kind the wrong way round are bad usage, in one line that says what to give, for every command. */
+    @Test
+    void aRangeWhoseStartIsAfterItsEndIsBadUsage() {
+        String s = sample.toString();
+        String[][] reversed = {
+            {"dump", s, "--from", "0x512f00000010", "--to", "0x512f00000005"},
+            {"dump", s, "--from", "0x512f00000010", "--until", "0x512f00000005"},
+            {"dump", s, "--since", "0x512f00000010", "--to", "0x512f00000005"},
+            {"history", s, "--frame", "21", "--since", "0x512f00000010", "--until", "0x512f00000005"},
+            {"audit", s, "--since", "0x512f00000010", "--until", "0x512f00000005"},
+        };
+        for (String[] args : reversed) {
+            Result r = Support.cli(args);
+            oneLineError(
+                    r,
+                    args[args.length - 4] + " 0x512f00000010 is after " + args[args.length - 2]
+                            + " 0x512f00000005: the range holds nothing; give a start at or before the end");
+            assertThat(r.out()).as(String.join(" ", args)).isEmpty();
+        }
+    }
+
     @Test
     void aFollowEndedByToSaysTo() {
         Result r = Support.cli("dump", sample.toString(), "--follow", "--to", "0x512f00000400");
@@ -357,8 +418,7 @@ class CliValidationTest {
         assertThat(closed.exit()).as(closed.err()).isZero();
         assertThat(closed.out()).contains("nothing new since the checkpoint");
 
-        Path status = region.resolve("region.status");
-        Files.writeString(status, Files.readString(status).replace("state=clean", "state=open")); // a writer died
+        io.framejournal.journal.testsupport.DeadWriter.markOpen(region); // a writer died
         assertThat(Support.cli("recover", region.toString()).exit()).isZero();
         Result checkpoint = followed("checkpoint", region.toString(), "--follow");
         assertThat(checkpoint.exit()).as(checkpoint.err()).isZero();

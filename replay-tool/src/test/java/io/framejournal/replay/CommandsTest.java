@@ -267,15 +267,54 @@ class CommandsTest {
                 "--checkpoint-every",
                 "1s");
         assertThat(sim.exit()).as(sim.err()).isZero();
-        java.nio.file.Path status = dir.resolve("region.status");
-        String text = java.nio.file.Files.readString(status);
-        assertThat(text).contains("state=clean");
-        java.nio.file.Files.writeString(status, text.replace("state=clean", "state=open"));
+        io.framejournal.journal.testsupport.DeadWriter.markOpen(dir); // it was closed cleanly; now as a writer died
         Result recover = Support.cli("recover", dir.toString());
         assertThat(recover.exit()).as(recover.err()).isZero();
         assertThat(recover.out())
                 .containsPattern("scanned:   no record: none follows the checkpoint at 0x[0-9a-f]+\\n")
                 .doesNotContain("from none");
+    }
+
+    /**
+     * {@code retain} says what it kept on every path (it left the {@code kept:} line out when the region had no valid
+     * checkpoint, 2026-11-28), and its JSON has the same fields every time.
+     */
+    @Test
+    void retainAlwaysSaysWhatItKeptWithTheSameJsonFields() {
+        Path dir = tmp.resolve("retained");
+        Result sim = Support.cli("simulate", "--dir", dir.toString(), "--max-paddr", "0x100000", "--ops", "300");
+        assertThat(sim.exit()).as(sim.err()).isZero();
+        String d = dir.toString();
+
+        Result none = Support.cli("retain", d);
+        assertThat(none.exit()).as(none.err()).isZero();
+        assertThat(none.out())
+                .contains("\n  kept: the whole journal (no valid checkpoint: every file is still needed)\n");
+        assertThat(none.errLines()).singleElement().asString().contains("has no valid checkpoint");
+        Result noneJson = Support.cli("retain", d, "--json");
+        assertThat(noneJson.out())
+                .contains("\"kept\": \"the whole journal (no valid checkpoint: every file is still needed)\"")
+                .contains("\"keptFrom\": null");
+
+        Result checkpoint = Support.cli("checkpoint", d);
+        assertThat(checkpoint.exit()).as(checkpoint.err()).isZero();
+        Result some = Support.cli("retain", d);
+        assertThat(some.exit()).as(some.err()).isZero();
+        assertThat(some.out()).containsPattern("\\n  kept: everything from the oldest checkpoint kept, 0x[0-9a-f]+\\n");
+        Result someJson = Support.cli("retain", d, "--json");
+        assertThat(someJson.out())
+                .containsPattern("\"kept\": \"everything from the oldest checkpoint kept, 0x[0-9a-f]+\"")
+                .containsPattern("\"keptFrom\": \"0x[0-9a-f]+\"");
+        assertThat(jsonFields(someJson.out())).isEqualTo(jsonFields(noneJson.out()));
+    }
+
+    /** The top-level field names of a pretty-printed JSON document, in order. */
+    private static List<String> jsonFields(String json) {
+        return Pattern.compile("(?m)^  \"([A-Za-z]+)\":")
+                .matcher(json)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
     }
 
     private String firstLeakedPaddr() {

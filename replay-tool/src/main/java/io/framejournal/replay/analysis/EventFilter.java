@@ -438,7 +438,8 @@ public final class EventFilter {
                     && (since.isTime()
                             ? since.value() > until.value()
                             : Long.compareUnsigned(since.value(), until.value()) > 0)) {
-                throw new IllegalArgumentException("--since " + since + " is after --until " + until);
+                throw new IllegalArgumentException("--since " + since + " is after --until " + until
+                        + ": the range holds nothing; give a start at or before the end");
             }
             return new EventFilter(this);
         }

@@ -79,6 +79,7 @@ final class AuditCommand extends BaseCommand {
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
         EventFilter filter = filters.build(region);
+        requireHeap(region, 1, HeapCheck.BASE);
         if (follow) {
             if (at != null) {
                 throw new IllegalArgumentException("give --follow or --at, not both (--until ends a follow)");
@@ -99,7 +100,9 @@ final class AuditCommand extends BaseCommand {
         for (String note : auditor.notes()) {
             root.err.println("framejournal: note: " + note);
         }
-        return report(r);
+        int exit = report(r);
+        noteEmptyRange(r.findings() == 0 && r.stopReason() == null, JournalRange.of(filter), region);
+        return exit;
     }
 
     /** Prints the audit and its warnings; the exit code. */

@@ -93,6 +93,30 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     /**
+     * Before a replay: refuses in one line, before reading anything, a region whose replay could need more heap than
+     * the JVM has ({@link HeapCheck}, the one check of every replaying command).
+     *
+     * @param states replay states the command holds at once
+     * @param base   heap it needs besides them
+     */
+    void requireHeap(RegionInput region, int states, long base) {
+        HeapCheck.require(spec.name(), region, states, base);
+    }
+
+    /**
+     * After a report that lists nothing ({@code empty}): a note on stderr when that is because the range asked for
+     * ({@code --since}/{@code --until}) holds none of the journal. Nothing when no range was given.
+     */
+    void noteEmptyRange(boolean empty, JournalRange range, RegionInput region) {
+        if (empty && range.given()) {
+            String why = range.whyEmpty(region);
+            if (why != null) {
+                root.err.println("framejournal: note: " + why);
+            }
+        }
+    }
+
+    /**
      * A {@code --at} position checked against the journal: {@code null} is the end; an index must lie in the journal
      * (a negative value such as -1 or 0x8000000000000000, or one outside first..last, is bad usage, never silently
      * "the end"); a time becomes the last event written at or before it (one pass), and a time before the first event
@@ -157,7 +181,7 @@ abstract class BaseCommand implements Callable<Integer> {
      * For a point before the journal's first kept record: what became of the part before it, when its files were
      * retired ({@code retain}); else nothing.
      */
-    private static String retiredPart(RegionInput region) {
+    static String retiredPart(RegionInput region) {
         try {
             if (!io.framejournal.journal.ReplayStart.journalStartRetired(
                     region.layout().journal())) {

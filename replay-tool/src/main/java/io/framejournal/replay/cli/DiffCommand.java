@@ -91,11 +91,12 @@ final class DiffCommand extends BaseCommand {
             lastIndex(a); // an empty journal is refused here
         }
         long toIndex = to == null ? JournalIndex.NONE : checkedAt(a, to, "--to"); // NONE: the end, as far as it reads
+        requireHeap(a, 3, HeapCheck.BASE); // the states at both points and the audit of the window
         if (fromIndex != JournalIndex.NONE
                 && toIndex != JournalIndex.NONE
                 && Long.compareUnsigned(fromIndex, toIndex) > 0) {
-            throw new IllegalArgumentException(
-                    "--from " + JournalIndex.format(fromIndex) + " is after --to " + JournalIndex.format(toIndex));
+            throw new IllegalArgumentException("--from " + JournalIndex.format(fromIndex) + " is after --to "
+                    + JournalIndex.format(toIndex) + ": give the earlier point as --from");
         }
         Diff.WindowReport r;
         try (Progress p = progress("replaying", a)) {

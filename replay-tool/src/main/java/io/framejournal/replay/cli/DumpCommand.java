@@ -62,12 +62,16 @@ final class DumpCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        if (from != null && to != null && Long.compareUnsigned(from, to) > 0) {
-            throw new IllegalArgumentException(
-                    "--from " + JournalIndex.format(from) + " is after --to " + JournalIndex.format(to));
-        }
+        new JournalRange()
+                .from("--from", position(from))
+                .to("--to", position(to))
+                .checkOrder();
         RegionInput region = RegionInput.open(dir);
         EventFilter filter = filters.build(region);
+        JournalRange range = JournalRange.of(filter)
+                .from("--from", position(from))
+                .to("--to", position(to))
+                .checkOrder();
         EventSink sink = json ? EventSink.json(out()) : EventSink.text(out());
         if (follow) {
             return follow(region, filter, sink);
@@ -100,7 +104,22 @@ final class DumpCommand extends BaseCommand {
         } finally {
             sink.flush();
         }
+        if (shown == 0 && stop == null) {
+            // an empty answer is said, never left to a silent exit 0: why the range holds nothing, or that the
+            // filters let nothing of it through
+            String why = range.whyEmpty(region);
+            if (why == null && (range.given() || !filter.isAll())) {
+                why = "no event " + (range.given() ? "in the range given " : "") + "passes the filters given";
+            }
+            if (why != null) {
+                root.err.println("framejournal: note: " + why);
+            }
+        }
         return exit(stop, false);
+    }
+
+    private static Position position(Long index) {
+        return index == null ? null : Position.index(index);
     }
 
     /** {@code --follow}: events as they arrive; the sink is flushed whenever the reader catches up. */

@@ -65,6 +65,8 @@ final class ExportCommand extends BaseCommand {
         RegionInput region = RegionInput.open(dir);
         Exporter.checkOutput(region, to);
         long atIndex = checkedAt(region, at);
+        // the scan's state and the audit's (for the leaks table); our Parquet encoder's batches besides
+        requireHeap(region, 2, format == Exporter.Format.PARQUET ? HeapCheck.PARQUET_BASE : HeapCheck.BASE);
         Exporter exporter = new Exporter(region, to, format, atIndex);
         // Ctrl-C or SIGTERM: the scan stops, what was written is removed, and that is said before the JVM exits
         try (InterruptHook hook = InterruptHook.install(exporter::cancel)) {

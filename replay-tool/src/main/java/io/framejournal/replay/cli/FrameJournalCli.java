@@ -106,7 +106,7 @@ public final class FrameJournalCli implements java.util.concurrent.Callable<Inte
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            err.println("framejournal: " + describe(ex));
+            err.println("framejournal: " + describe(ex, c.getCommandName()));
             if (Boolean.getBoolean("framejournal.debug")) {
                 ex.printStackTrace(err);
             }
@@ -115,6 +115,14 @@ public final class FrameJournalCli implements java.util.concurrent.Callable<Inte
         try {
             return cl.execute(args);
         } catch (RuntimeException | Error e) {
+            OutOfMemoryError oom = outOfMemory(e);
+            if (oom != null) { // the heap check foresees the replay's states; this is anything else that grew
+                err.println("framejournal: " + (args.length > 0 ? args[0] + " " : "") + HeapCheck.outOfMemory(oom));
+                if (Boolean.getBoolean("framejournal.debug")) {
+                    e.printStackTrace(err);
+                }
+                return BAD_INPUT;
+            }
             String what = describe(e);
             // a SIGBUS on a mapped file is the disk's doing (full, or a file cut short), not ours
             err.println("framejournal: " + (what.equals(RegionException.PAGE_FAULT) ? "" : "internal error: ") + what);
@@ -166,6 +174,25 @@ public final class FrameJournalCli implements java.util.concurrent.Callable<Inte
             sub.getCommandSpec().versionProvider(version);
             versionEverywhere(sub, version);
         }
+    }
+
+    /** An {@link OutOfMemoryError} that is {@code e} or caused it, or {@code null}. */
+    private static OutOfMemoryError outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** {@link #describe(Throwable)}, with an {@link OutOfMemoryError} told as such (what the heap was, how to grow it). */
+    static String describe(Throwable ex, String command) {
+        OutOfMemoryError oom = outOfMemory(ex);
+        return oom != null ? command + " " + HeapCheck.outOfMemory(oom) : describe(ex);
     }
 
     /** One line for any failure: a {@link RegionException}'s message as it is, else the type and message. */

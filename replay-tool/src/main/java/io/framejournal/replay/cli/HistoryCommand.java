@@ -54,6 +54,7 @@ final class HistoryCommand extends BaseCommand {
         } else {
             text().history(r);
         }
+        noteEmptyRange(r.matched() == 0 && r.stopReason() == null, JournalRange.of(filter), region);
         return exit(
                 r.stopReason(), false, History.retired(r.note()) ? java.util.List.of(r.note()) : java.util.List.of());
     }

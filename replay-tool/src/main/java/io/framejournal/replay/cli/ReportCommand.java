@@ -54,8 +54,10 @@ final class ReportCommand extends BaseCommand {
             throw new IllegalArgumentException(
                     "-o - and --json would both write to standard output: name a file with -o, or drop --json");
         }
+        long atIndex = checkedAt(region, at);
+        requireHeap(region, 2, HeapCheck.BASE); // the audit's state, then the drawing's
         HtmlReport.Result r;
-        HtmlReport report = new HtmlReport(region, checkedAt(region, at), dir.toString());
+        HtmlReport report = new HtmlReport(region, atIndex, dir.toString());
         try (Progress p = progress("reporting", region)) {
             r = report.write(o, p);
         }

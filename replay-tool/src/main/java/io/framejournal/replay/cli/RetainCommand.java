@@ -1,6 +1,5 @@
 package io.framejournal.replay.cli;
 
-import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.RecordFormat;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.Retention;
@@ -74,10 +73,7 @@ final class RetainCommand extends BaseCommand {
                     + (r.archivedTo() == null ? "deleted" : "archived to " + r.archivedTo()) + " ("
                     + Fmt.bytes(r.bytesRetired()) + "); " + r.checkpointsKept() + " checkpoint(s) kept, "
                     + r.checkpointsDeleted() + " deleted; journal now " + Fmt.bytes(r.journalBytes()));
-            if (r.protectedFrom() != JournalIndex.NONE) {
-                out().println("  kept: everything from the oldest checkpoint kept, "
-                        + JournalIndex.format(r.protectedFrom()));
-            }
+            out().println("  kept: " + r.kept()); // on every path, as the JSON's kept
             for (Path p : r.filesRetired()) {
                 out().println("  retired " + p.getFileName());
             }

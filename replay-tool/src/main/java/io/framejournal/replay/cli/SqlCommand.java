@@ -55,7 +55,8 @@ final class SqlCommand extends BaseCommand {
         int[] printed = {0};
         String stop;
         try (Progress p = progress("exporting", dir);
-                SqlSession s = SqlSession.open(dir, p)) {
+                SqlSession s = SqlSession.open(
+                        dir, p, region -> requireHeap(region, 2, HeapCheck.PARQUET_BASE))) { // export's need
             stop = s.stopReason();
             s.queryEach(query, maxRows, r -> {
                 if (json) {

@@ -55,6 +55,7 @@ final class StateCommand extends BaseCommand {
         RegionInput region = RegionInput.open(dir);
         int slot = paddr != null ? region.slotOfPaddr(paddr) : frame != null ? region.checkedFrame(frame) : -1;
         long atIndex = checkedAt(region, at);
+        requireHeap(region, 1, HeapCheck.BASE);
         StateAt.Report r;
         try (Progress p = progress("replaying", region)) {
             r = StateAt.of(region, atIndex, slot, p);

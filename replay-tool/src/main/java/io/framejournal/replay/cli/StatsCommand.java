@@ -26,6 +26,7 @@ final class StatsCommand extends BaseCommand {
     @Override
     public Integer call() {
         RegionInput region = RegionInput.open(dir);
+        requireHeap(region, 1, HeapCheck.BASE);
         Stats.Report r;
         try (Progress p = progress("counting", region)) {
             r = Stats.of(region, p);

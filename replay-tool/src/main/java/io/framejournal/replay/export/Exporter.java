@@ -284,7 +284,7 @@ public final class Exporter {
         } catch (SQLException e) {
             throw new RegionException("export to " + out + " failed: " + DuckDb.message(e));
         } catch (IOException e) {
-            throw new RegionException("export to " + out + " failed: " + RegionException.oneLine(e));
+            throw new RegionException("export to " + out + " failed: " + RegionException.oneLine(e), e);
         } finally {
             closeQuietly(db);
             this.db = null;

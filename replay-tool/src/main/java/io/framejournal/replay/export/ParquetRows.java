@@ -4,14 +4,15 @@ import io.framejournal.replay.export.parquet.ParquetColumn;
 import io.framejournal.replay.export.parquet.ParquetWriter;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * A small table (slots, leaks, sites, region: at most a few million rows) row by row into one Parquet file: values are
- * kept per column until {@link #close}, then written as row groups of {@link ParquetTables#ROW_GROUP} rows, pages of
- * {@link ParquetTables#BATCH}. Every column is OPTIONAL (as DuckDB wrote them); integers DELTA_BINARY_PACKED,
- * strings PLAIN, booleans PLAIN.
+ * A table written row by row (slots, leaks, sites, region) into one Parquet file, streamed: values are kept per column
+ * for one page of {@link ParquetTables#BATCH} rows, which is then handed to the writer (opened at the first page), and
+ * a row group ends every {@link ParquetTables#ROW_GROUP} rows, so memory stays one page and one row group's compressed
+ * pages however many rows there are (the {@code slots} table of a 2^28-frame region has 2^28: kept whole, as it was
+ * until 2026-11-28, they took tens of GiB of heap). Every column is OPTIONAL (as DuckDB wrote them); integers
+ * DELTA_BINARY_PACKED, strings PLAIN, booleans PLAIN.
  */
 final class ParquetRows implements TableSink {
     private final Path file;
@@ -20,38 +21,39 @@ final class ParquetRows implements TableSink {
     private final long[][] numbers;
     private final String[][] strings;
     private final boolean[][] nulls;
+    /** Rows in the page being filled. */
     private int rows;
+    /** Rows handed to the writer. */
+    private long written;
+
     private int col;
+    private ParquetWriter writer;
+    private final int[] defined = new int[ParquetTables.BATCH];
+    private final long[] longs = new long[ParquetTables.BATCH];
+    private final int[] ints = new int[ParquetTables.BATCH];
 
     ParquetRows(Path file, ExportSchema.Table table, String createdBy) {
         this.file = file;
         this.columns = ParquetTables.columns(table, null);
         this.createdBy = createdBy;
         int n = columns.size();
+        int page = ParquetTables.BATCH;
         numbers = new long[n][];
         strings = new String[n][];
-        nulls = new boolean[n][16];
+        nulls = new boolean[n][page];
         for (int c = 0; c < n; c++) {
             if (columns.get(c).type() == ParquetColumn.Type.STRING) {
-                strings[c] = new String[16];
+                strings[c] = new String[page];
             } else {
-                numbers[c] = new long[16];
+                numbers[c] = new long[page];
             }
         }
     }
 
     @Override
-    public TableSink beginRow() {
-        if (rows == nulls[0].length) {
-            for (int c = 0; c < columns.size(); c++) {
-                int cap = 2 * rows;
-                nulls[c] = Arrays.copyOf(nulls[c], cap);
-                if (strings[c] != null) {
-                    strings[c] = Arrays.copyOf(strings[c], cap);
-                } else {
-                    numbers[c] = Arrays.copyOf(numbers[c], cap);
-                }
-            }
+    public TableSink beginRow() throws IOException {
+        if (rows == ParquetTables.BATCH) {
+            flush();
         }
         col = 0;
         return this;
@@ -71,6 +73,7 @@ final class ParquetRows implements TableSink {
     @Override
     public TableSink append(long v) {
         next(false);
+        nulls[col][rows] = false;
         numbers[col++][rows] = v;
         return this;
     }
@@ -93,9 +96,7 @@ final class ParquetRows implements TableSink {
     @Override
     public TableSink append(String v) {
         next(true);
-        if (v == null) {
-            nulls[col][rows] = true;
-        }
+        nulls[col][rows] = v == null;
         strings[col++][rows] = v;
         return this;
     }
@@ -105,7 +106,11 @@ final class ParquetRows implements TableSink {
         if (col >= columns.size()) {
             throw new IllegalStateException(file + ": more values than the " + columns.size() + " columns");
         }
-        nulls[col++][rows] = true;
+        nulls[col][rows] = true;
+        if (strings[col] != null) {
+            strings[col][rows] = null;
+        }
+        col++;
         return this;
     }
 
@@ -118,45 +123,52 @@ final class ParquetRows implements TableSink {
         return this;
     }
 
-    @Override
-    public void close() throws IOException {
-        int page = ParquetTables.BATCH;
-        int[] defined = new int[page];
-        long[] longs = new long[page];
-        int[] ints = new int[page];
-        String[] text = new String[page];
-        try (ParquetWriter w = new ParquetWriter(file, columns, ParquetWriter.Compression.ZSTD, createdBy)) {
-            for (int from = 0; from < rows; from += page) {
-                int n = Math.min(page, rows - from);
-                for (int c = 0; c < columns.size(); c++) {
-                    ParquetColumn.Type t = columns.get(c).type();
-                    if (t == ParquetColumn.Type.STRING) {
-                        System.arraycopy(strings[c], from, text, 0, n);
-                        w.strings(c, text, n);
-                        continue;
-                    }
-                    int k = 0;
-                    for (int i = 0; i < n; i++) {
-                        boolean isNull = nulls[c][from + i];
-                        defined[i] = isNull ? 0 : 1;
-                        if (!isNull) {
-                            longs[k] = numbers[c][from + i];
-                            ints[k] = (int) longs[k];
-                            k++;
-                        }
-                    }
-                    if (t == ParquetColumn.Type.INT64) {
-                        w.optionalLongs(c, defined, n, longs, k);
-                    } else if (t == ParquetColumn.Type.BOOLEAN) {
-                        w.optionalBooleans(c, defined, n, ints, k);
-                    } else {
-                        w.optionalInts(c, defined, n, ints, k);
-                    }
-                }
-                if ((from + n) % ParquetTables.ROW_GROUP == 0) {
-                    w.endRowGroup();
+    /** Hands the page filled so far to the writer (one page per column), ending a row group every ROW_GROUP rows. */
+    private void flush() throws IOException {
+        if (writer == null) {
+            writer = new ParquetWriter(file, columns, ParquetWriter.Compression.ZSTD, createdBy);
+        }
+        int n = rows;
+        for (int c = 0; c < columns.size(); c++) {
+            ParquetColumn.Type t = columns.get(c).type();
+            if (t == ParquetColumn.Type.STRING) {
+                writer.strings(c, strings[c], n);
+                continue;
+            }
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                boolean isNull = nulls[c][i];
+                defined[i] = isNull ? 0 : 1;
+                if (!isNull) {
+                    longs[k] = numbers[c][i];
+                    ints[k] = (int) longs[k];
+                    k++;
                 }
             }
+            if (t == ParquetColumn.Type.INT64) {
+                writer.optionalLongs(c, defined, n, longs, k);
+            } else if (t == ParquetColumn.Type.BOOLEAN) {
+                writer.optionalBooleans(c, defined, n, ints, k);
+            } else {
+                writer.optionalInts(c, defined, n, ints, k);
+            }
         }
+        written += n;
+        rows = 0;
+        if (written % ParquetTables.ROW_GROUP == 0) {
+            writer.endRowGroup();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (rows > 0 || writer == null) {
+            if (rows > 0) {
+                flush();
+            } else {
+                writer = new ParquetWriter(file, columns, ParquetWriter.Compression.ZSTD, createdBy);
+            }
+        }
+        writer.close();
     }
 }

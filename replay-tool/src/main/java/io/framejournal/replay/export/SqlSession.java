@@ -69,6 +69,14 @@ public final class SqlSession implements AutoCloseable {
      * @return the session, and why the journal's reading stopped early (or null) through {@link #stopReason}
      */
     public static SqlSession open(Path dir, Progress progress) {
+        return open(dir, progress, region -> {});
+    }
+
+    /**
+     * {@link #open(Path, Progress)}, with a check of the region made before it is exported ({@code sql}'s heap check);
+     * an export directory is not checked.
+     */
+    public static SqlSession open(Path dir, Progress progress, java.util.function.Consumer<RegionInput> beforeExport) {
         Path temp = null;
         Path spill = null;
         String stop = null;
@@ -84,6 +92,7 @@ public final class SqlSession implements AutoCloseable {
                         + " directory");
             } else {
                 RegionInput region = openRegion(dir);
+                beforeExport.accept(region);
                 temp = io.framejournal.journal.StaleTemps.createTempDirectory("framejournal-sql");
                 tables = temp.resolve("export");
                 Exporter.Result r =

@@ -8,7 +8,7 @@ import java.sql.SQLException;
  * {@link ParquetRows}, or through DuckDB's appender for CSV. {@link #close} writes the part file.
  */
 interface TableSink extends AutoCloseable {
-    TableSink beginRow() throws SQLException;
+    TableSink beginRow() throws SQLException, IOException;
 
     TableSink append(long v) throws SQLException;
 

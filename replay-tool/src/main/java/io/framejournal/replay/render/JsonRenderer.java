@@ -491,6 +491,7 @@ public final class JsonRenderer {
                 .field("bytesRetired", r.bytesRetired())
                 .field("checkpointsKept", r.checkpointsKept())
                 .field("checkpointsDeleted", r.checkpointsDeleted())
+                .field("kept", r.kept())
                 .field("keptFrom", index(r.protectedFrom()))
                 .field("journalBytes", r.journalBytes())
                 .field("note", r.note());

@@ -27,7 +27,7 @@ import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.journal.SiteTable;
 import io.framejournal.journal.SlotState;
-import io.framejournal.tests.support.DeadWriter;
+import io.framejournal.journal.testsupport.DeadWriter;
 import io.framejournal.tests.support.FileHashes;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -102,7 +102,7 @@ class LiveReaderTest {
                 .maxPaddr(4L << 20)
                 .ops(500)
                 .run();
-        io.framejournal.tests.support.DeadWriter.markOpen(dir);
+        io.framejournal.journal.testsupport.DeadWriter.markOpen(dir);
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         java.nio.file.Files.writeString(
@@ -144,7 +144,7 @@ class LiveReaderTest {
             java.nio.file.Files.writeString(
                     dir.resolve(io.framejournal.journal.WriterIdentity.FILE),
                     "pid=" + oldWriter.pid() + "\nstarted=" + started + "\nsession=" + lastSession + "\n");
-            io.framejournal.tests.support.DeadWriter.markOpenInANewSession(dir);
+            io.framejournal.journal.testsupport.DeadWriter.markOpenInANewSession(dir);
 
             io.framejournal.replay.analysis.AuditReport r = io.framejournal.replay.analysis.Auditor.audit(
                     io.framejournal.replay.analysis.RegionInput.open(dir), io.framejournal.journal.JournalIndex.NONE);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.hash.Data;
@@ -68,6 +69,32 @@ public final class SlotTable implements SlotSource {
 
     static {
         Chronicle.quiet();
+        generateChronicleStateUnderRootLocale();
+    }
+
+    /**
+     * Chronicle Values generates the map's header class ({@code VanillaGlobalMutableState$$Native}) from Java source
+     * it writes with the default locale's {@code toUpperCase}: under a Turkish or Azeri locale {@code readInt} became
+     * {@code readİnt}, the source did not compile, and no slot table could be created or opened
+     * ({@code ImplGenerationFailedException}). Under such a locale the class is generated here once, under
+     * {@link Locale#ROOT} (Chronicle keeps it for the JVM), and the locale restored.
+     */
+    private static void generateChronicleStateUnderRootLocale() {
+        Locale before = Locale.getDefault();
+        if ("i".toUpperCase(before).equals("I")) {
+            return;
+        }
+        Locale display = Locale.getDefault(Locale.Category.DISPLAY);
+        Locale format = Locale.getDefault(Locale.Category.FORMAT);
+        try {
+            Locale.setDefault(Locale.ROOT);
+            net.openhft.chronicle.values.Values.nativeClassFor(
+                    net.openhft.chronicle.hash.VanillaGlobalMutableState.class);
+        } finally {
+            Locale.setDefault(before);
+            Locale.setDefault(Locale.Category.DISPLAY, display);
+            Locale.setDefault(Locale.Category.FORMAT, format);
+        }
     }
 
     private static ChronicleMapBuilder<Integer, byte[]> builder(int nrSlots) {

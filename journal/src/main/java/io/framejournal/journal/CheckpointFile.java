@@ -149,8 +149,22 @@ public final class CheckpointFile {
             } catch (IOException ignored) {
                 // the write failed already; a stray temporary file is skipped by list()
             }
-            throw new RegionException("cannot write checkpoint " + file + ": " + RegionException.oneLine(e), e);
+            throw new RegionException("cannot write checkpoint " + file + ": " + why(e, tmp, checkpointsDir), e);
         }
+    }
+
+    /**
+     * Why a checkpoint write failed, never naming the temporary file the user did not make: an error about it (it
+     * could not be made, or renamed: a read-only disk, a directory the user may not write) is told as the checkpoints
+     * directory's, e.g. {@code …/checkpoints: read-only file system}.
+     */
+    private static String why(IOException e, Path tmp, Path checkpointsDir) {
+        if (e instanceof java.nio.file.FileSystemException f
+                && f.getFile() != null
+                && Path.of(f.getFile()).equals(tmp)) {
+            return checkpointsDir + ": " + RegionException.reason(e);
+        }
+        return RegionException.oneLine(e);
     }
 
     private static void writeBody(Out out, LedgerReplay r, int journalFormat) throws IOException {

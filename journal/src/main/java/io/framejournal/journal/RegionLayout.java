@@ -67,13 +67,31 @@ public record RegionLayout(Path dir) {
 
     /**
      * Whether {@code path} is {@code dir} or lies inside it, once symbolic links are followed as far as the path
-     * exists (so that a link into the region, or a region reached through a link, counts too). For the commands that
-     * must never write into the region they read ({@code report -o}, {@code export --to}, {@code retain --archive}).
+     * exists (so that a link into the region, or a region reached through a link, counts too), and where a part of
+     * the region is a symbolic link to elsewhere (its {@code journal/} on another disk) that part counts as the region
+     * too. For the commands that must never write into the region they read ({@code report -o}, {@code export --to},
+     * {@code retain --archive}).
      */
     public static boolean isInside(Path dir, Path path) {
         Path d = dir.toAbsolutePath().normalize();
         Path p = path.toAbsolutePath().normalize();
-        return p.startsWith(d) || realOrNormal(p).startsWith(realOrNormal(d));
+        if (p.startsWith(d)) {
+            return true;
+        }
+        Path real = realOrNormal(p);
+        if (real.startsWith(realOrNormal(d))) {
+            return true;
+        }
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(d, Files::isSymbolicLink)) {
+            for (Path linked : entries) {
+                if (real.startsWith(realOrNormal(linked))) {
+                    return true;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException unlisted) {
+            // a region that cannot be listed has no links we could follow: the checks above stand
+        }
+        return false;
     }
 
     /** The real path of {@code p}, or of its longest existing ancestor with the rest appended. */
@@ -104,6 +122,14 @@ public record RegionLayout(Path dir) {
             throw new RegionException(dir + " is not a directory, so not a FrameJournal region");
         }
         if (!Files.exists(config())) {
+            try {
+                Files.readAttributes(config(), java.nio.file.attribute.BasicFileAttributes.class);
+            } catch (java.nio.file.AccessDeniedException e) {
+                // a directory the user may not search (a writer's umask 077): not "no region.conf"
+                throw new RegionException("cannot read " + config() + ": " + RegionException.reason(e, config()));
+            } catch (java.io.IOException | RuntimeException absent) {
+                // it does not exist: said below
+            }
             throw new RegionException(dir + " is not a FrameJournal region (no " + CONFIG + ")");
         }
         if (!Files.isReadable(config())) {

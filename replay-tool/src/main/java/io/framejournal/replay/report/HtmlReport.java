@@ -411,8 +411,11 @@ public final class HtmlReport {
             }
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(img, "png", png);
+        // in memory: ImageIO's default stream caches in java.io.tmpdir, and a missing or read-only one failed the
+        // report with "Can't create cache file!"
+        try (javax.imageio.stream.MemoryCacheImageOutputStream to =
+                new javax.imageio.stream.MemoryCacheImageOutputStream(png)) {
+            ImageIO.write(img, "png", to);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -184,6 +184,42 @@ class OutputPathsCliTest {
     }
 
     @Test
+    void aRegionWhoseJournalIsALinkToAnotherDiskGetsNoOutputInIt() throws IOException {
+        // the journal kept elsewhere (another disk), the region's journal/ a symbolic link to it: the outputs that must
+        // land outside the region were written into that journal directory (found 2026-11-28)
+        Path journal = Files.createDirectories(tmp.resolve("other-disk")).resolve("journal");
+        Files.move(sample.resolve("journal"), journal);
+        Files.createSymbolicLink(sample.resolve("journal"), journal);
+        Map<String, String> before = FileHashes.of(journal);
+
+        assertOneLineError(
+                run("report", "sample", "-o", journal.resolve("r.html").toString()), "is inside the region");
+        assertOneLineError(
+                run("export", "sample", "--to", journal.resolve("tables").toString()), "is inside the region");
+        assertOneLineError(
+                run("retain", "sample", "--archive", journal.resolve("old").toString()), "is inside the region");
+        assertThat(FileHashes.of(journal))
+                .as("nothing written into the journal")
+                .isEqualTo(before);
+
+        // the region reads through the link as it did before
+        Result audit = run("audit", "sample");
+        assertThat(audit.exit()).as(audit.err()).isEqualTo(1);
+        assertThat(audit.out()).contains("9 handle group(s)");
+    }
+
+    @Test
+    void aReportIsWrittenWhenTheTemporaryDirectoryIsMissing() {
+        // ImageIO cached the memory map's PNG in java.io.tmpdir: "I/O error: IIOException: Can't create cache file!"
+        List<String> cmd = new java.util.ArrayList<>(JarRunner.command(
+                "report", "sample", "-o", tmp.resolve("r.html").toString()));
+        cmd.add(1, "-Djava.io.tmpdir=" + tmp.resolve("no-such-tmp"));
+        Result r = JarRunner.exec(tmp, 120, cmd);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(tmp.resolve("r.html")).content().startsWith(HTML_START);
+    }
+
+    @Test
     void aNonAsciiPathUnderTheCLocale() throws IOException {
         assumeTrue(
                 "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding")),

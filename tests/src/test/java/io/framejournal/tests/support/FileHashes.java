@@ -25,12 +25,25 @@ public final class FileHashes {
         }
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
-                hashes.put(root.relativize(f).toString(), sha256(f));
+                hashes.put(root.relativize(f).toString(), hashOrAttributes(f));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return hashes;
+    }
+
+    /**
+     * The file's SHA-256; for a file the test made unreadable (chmod 000, which stops a user who is not root), its
+     * size, modification time and mode instead, so that "changed nothing" is still checked there.
+     */
+    private static String hashOrAttributes(Path f) throws IOException {
+        try {
+            return sha256(f);
+        } catch (java.nio.file.AccessDeniedException unreadable) {
+            return "unreadable size=" + Files.size(f) + " mtime=" + Files.getLastModifiedTime(f) + " mode="
+                    + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+        }
     }
 
     static String sha256(Path file) throws IOException {

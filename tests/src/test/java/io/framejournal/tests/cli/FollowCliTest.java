@@ -28,7 +28,7 @@ class FollowCliTest {
 
     /** A child process writing stdout and stderr to files named after {@code name}. */
     private Process start(String name, String... args) throws IOException {
-        return new ProcessBuilder(JarRunner.command(args))
+        return new ProcessBuilder(JarRunner.interruptibleCommand(args))
                 .directory(tmp.toFile())
                 .redirectOutput(tmp.resolve(name + ".out").toFile())
                 .redirectError(tmp.resolve(name + ".err").toFile())

@@ -72,6 +72,58 @@ final class JarRunner {
         return cmd;
     }
 
+    /**
+     * {@link #command}, for a child the test sends SIGINT: run through {@code env --default-signal=INT} (coreutils 8.31
+     * and later), so that SIGINT reaches the child's JVM even when this build was started as a background job, which
+     * starts with SIGINT ignored and hands that on to every child (the JVM then installs no handler for it, and a
+     * SIGINT does nothing). Where {@code env} cannot do that and SIGINT is ignored here, the test is skipped, saying
+     * why.
+     */
+    static List<String> interruptibleCommand(String... args) {
+        List<String> cmd = command(args);
+        if (ENV_RESETS_SIGNALS) {
+            List<String> reset = new ArrayList<>(List.of("env", "--default-signal=INT"));
+            reset.addAll(cmd);
+            return reset;
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                sigintIgnored(),
+                "SIGINT is ignored in this build's process (started as a background job?) and env has no"
+                        + " --default-signal to restore it for the child");
+        return cmd;
+    }
+
+    private static final boolean ENV_RESETS_SIGNALS = envResetsSignals();
+
+    private static boolean envResetsSignals() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Whether this process ignores SIGINT ({@code SigIgn} in {@code /proc/self/status}, bit 2). */
+    private static boolean sigintIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return false; // not Linux: nothing to say
+        }
+        return false;
+    }
+
     static Result exec(Path cwd, long timeoutSeconds, List<String> cmd) {
         return exec(cwd, timeoutSeconds, cmd, Map.of());
     }

@@ -31,7 +31,7 @@ class SimulateInterruptCliTest {
         Path out = tmp.resolve(signal + ".out");
         Path err = tmp.resolve(signal + ".err");
         RegionLayout layout = new RegionLayout(region);
-        Process sim = new ProcessBuilder(JarRunner.command(
+        Process sim = new ProcessBuilder(JarRunner.interruptibleCommand(
                         "simulate", "--dir", region.toString(), "--duration", "120s", "--threads", "2"))
                 .directory(tmp.toFile())
                 .redirectOutput(out.toFile())

@@ -34,8 +34,18 @@ final class RegionLock implements AutoCloseable {
             throw new RegionException("region " + regionDir + " is already open for writing in this process");
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new RegionException("cannot lock region " + regionDir + ": " + RegionException.reason(e, regionDir));
+            throw new RegionException(
+                    "cannot lock region " + regionDir + ": " + RegionException.reason(e, regionDir) + "; " + remedy(e));
         }
+    }
+
+    /**
+     * What to do when the lock file cannot be made or opened: for an access refused or a read-only file system,
+     * {@link RegionException#writeAccessRemedy}; else the cause is the disk's.
+     */
+    private static String remedy(IOException e) {
+        String access = RegionException.writeAccessRemedy(e);
+        return access != null ? access : "fix that (the region's directory must be writable) and run it again";
     }
 
     private static void closeQuietly(FileChannel ch) {

@@ -149,7 +149,11 @@ public final class CheckpointFile {
             } catch (IOException ignored) {
                 // the write failed already; a stray temporary file is skipped by list()
             }
-            throw new RegionException("cannot write checkpoint " + file + ": " + why(e, tmp, checkpointsDir), e);
+            String remedy = RegionException.writeAccessRemedy(e);
+            throw new RegionException(
+                    "cannot write checkpoint " + file + ": " + why(e, tmp, checkpointsDir)
+                            + (remedy == null ? "" : "; " + remedy),
+                    e);
         }
     }
 

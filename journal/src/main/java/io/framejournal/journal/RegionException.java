@@ -113,6 +113,22 @@ public class RegionException extends RuntimeException {
         return oneLine(e);
     }
 
+    /**
+     * What to do about a write to a region that the file system refused, {@code e} an access refused or a read-only
+     * file system: {@code run this as its owner, or on a writable copy of it}; {@code null} for any other cause (a full
+     * or failing disk), which the reason says.
+     */
+    public static String writeAccessRemedy(Throwable e) {
+        boolean readOnly = e instanceof FileSystemException f
+                && f.getReason() != null
+                && f.getReason().toLowerCase(java.util.Locale.ROOT).contains("read-only file system");
+        if (e instanceof AccessDeniedException || e instanceof java.nio.file.ReadOnlyFileSystemException || readOnly) {
+            return "writing to a region needs write access to it: run this as its owner, or on a writable copy of it"
+                    + " (audit, stats and the other read-only commands need none)";
+        }
+        return null;
+    }
+
     /** The reason alone of a file system error ({@code permission denied}), else {@link #oneLine}. */
     public static String reason(Throwable e) {
         return e instanceof FileSystemException f ? firstLine(reasonOf(f)) : oneLine(e);

@@ -167,7 +167,9 @@ public final class Retention {
             }
         } catch (IOException e) {
             throw new RegionException(
-                    "retention stopped after " + retired.size() + " file(s): " + RegionException.oneLine(e), e);
+                    "retention stopped after " + retired.size() + " file(s): " + RegionException.oneLine(e) + "; "
+                            + RERUN,
+                    e);
         } finally {
             if (!retired.isEmpty()) {
                 refreshListing(layout.journal());
@@ -188,6 +190,13 @@ public final class Retention {
                 note);
     }
 
+    /**
+     * The remedy of a pass that stopped part-way: every step is whole or not done (a file is archived and forced before
+     * it is deleted, a checkpoint deleted before its file), so a pass run again goes on from where this one stopped.
+     */
+    static final String RERUN =
+            "fix that and run `framejournal retain` again, which is safe: it goes on with what is" + " left to retire";
+
     /** Deletes a checkpoint whose record is (or is about to be) retired: it could never be resumed from. */
     private static void deleteCheckpoint(Path file) {
         try {
@@ -195,7 +204,7 @@ public final class Retention {
         } catch (IOException failure) {
             throw new RegionException(
                     "cannot delete checkpoint " + file + " whose record is retired: "
-                            + RegionException.reason(failure, file),
+                            + RegionException.reason(failure, file) + "; " + RERUN,
                     failure);
         }
     }

@@ -62,6 +62,9 @@ final class ExportCommand extends BaseCommand {
             throw new IllegalArgumentException(
                     "--to - : export writes a directory of tables, not one stream; name a new or empty directory");
         }
+        // Parquet pages are zstd-compressed by our encoder; CSV is written through DuckDB
+        NativeTemp.require(
+                "export", format == Exporter.Format.PARQUET ? "zstd's native library" : "DuckDB's native library");
         RegionInput region = RegionInput.open(dir);
         Exporter.checkOutput(region, to);
         long atIndex = checkedAt(region, at);

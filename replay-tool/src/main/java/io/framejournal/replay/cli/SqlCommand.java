@@ -51,6 +51,8 @@ final class SqlCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        // DuckDB's JDBC driver, and zstd's for the private export of a region; both spill there too
+        NativeTemp.require("sql", "DuckDB's and zstd's native libraries");
         List<SqlSession.Result> results = new ArrayList<>(); // for JSON; text is printed as each statement ends
         int[] printed = {0};
         String stop;

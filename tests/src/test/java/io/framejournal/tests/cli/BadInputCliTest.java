@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,32 @@ class BadInputCliTest {
                 List.of("bash", JarRunner.root().resolve("bin/framejournal").toString(), "--version"));
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("framejournal ");
+    }
+
+    @Test
+    void theLauncherAppliesJavaToolOptionsWithoutTheJvmsPickedUpLine() {
+        // the JVM printed "Picked up JAVA_TOOL_OPTIONS: …" (the java launcher "NOTE: Picked up JDK_JAVA_OPTIONS: …")
+        // before the command's one-line error
+        List<String> audit = List.of(
+                "bash",
+                JarRunner.root().resolve("bin/framejournal").toString(),
+                "audit",
+                tmp.resolve("no-such-region").toString());
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+            Result quiet = JarRunner.exec(
+                    tmp, 60, audit, Map.of(variable, " -Dfj.unused=1\t -Dfj.unused2=2 ", "FRAMEJOURNAL_NO_BUILD", "1"));
+            assertOneLineError(quiet, "no-such-region does not exist");
+
+            // the options still apply: framejournal.debug=true prints the stack trace after the line
+            Result debug = JarRunner.exec(
+                    tmp, 60, audit, Map.of(variable, "-Dframejournal.debug=true", "FRAMEJOURNAL_NO_BUILD", "1"));
+            assertThat(debug.exit()).as(variable).isEqualTo(2);
+            assertThat(debug.err())
+                    .as(variable)
+                    .startsWith("framejournal: ")
+                    .contains("\tat ")
+                    .doesNotContain("Picked up");
+        }
     }
 
     private Path queueFile() throws IOException {

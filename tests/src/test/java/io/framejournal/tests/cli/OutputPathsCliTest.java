@@ -220,6 +220,42 @@ class OutputPathsCliTest {
     }
 
     @Test
+    void exportAndSqlSayInOneLineThatTheTemporaryDirectoryCannotTakeTheirNativeLibraries() throws IOException {
+        // zstd-jni (Parquet) and DuckDB's driver (sql, CSV) unpack their native libraries into java.io.tmpdir: export
+        // failed with "NoClassDefFoundError: Could not initialize class com.github.luben.zstd.ZstdCompressCtx", sql
+        // with "cannot create a temporary directory: …-spill-…: no such file or directory", neither saying what to do
+        Path missing = tmp.resolve("no-such-tmp");
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        String out = tmp.resolve("tables").toString();
+        for (Map.Entry<Path, String> javaTmp : Map.of(missing, "it does not exist", file, "it is not a directory")
+                .entrySet()) {
+            for (List<String> args : List.of(
+                    List.of("export", "sample", "--to", out),
+                    List.of("export", "sample", "--format", "csv", "--to", out),
+                    List.of("sql", "sample", "select count(*) from events"))) {
+                List<String> cmd = new java.util.ArrayList<>(JarRunner.command(args.toArray(String[]::new)));
+                cmd.add(1, "-Djava.io.tmpdir=" + javaTmp.getKey());
+                Result r = JarRunner.exec(tmp, 120, cmd);
+                assertOneLineError(r, args.get(0) + " cannot unpack ");
+                assertThat(r.err())
+                        .as("%s with java.io.tmpdir %s", args, javaTmp.getKey())
+                        .contains(args.contains("csv") ? "DuckDB's native library" : " native librar")
+                        .contains(" into java.io.tmpdir " + javaTmp.getKey() + " (" + javaTmp.getValue() + "): give"
+                                + " another with FRAMEJOURNAL_JAVA_OPTS=-Djava.io.tmpdir=DIR");
+            }
+        }
+        assertThat(tmp.resolve("tables")).as("nothing exported").doesNotExist();
+        assertThat(missing).doesNotExist();
+
+        // given one that works, the same export is written
+        List<String> cmd = new java.util.ArrayList<>(JarRunner.command("export", "sample", "--to", out));
+        cmd.add(1, "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("java-tmp")));
+        Result r = JarRunner.exec(tmp, 120, cmd);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(tmp.resolve("tables/events")).isDirectory();
+    }
+
+    @Test
     void aNonAsciiPathUnderTheCLocale() throws IOException {
         assumeTrue(
                 "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding")),

@@ -39,6 +39,10 @@ class ReadOnlyRegionCliTest {
         Files.createDirectories(region.resolve("checkpoints"));
     }
 
+    /** What a write refused for want of access says to do. */
+    private static final String WRITE_ACCESS =
+            "writing to a region needs write access to it: run this as its owner, or on a writable copy of it";
+
     private Result run(String... args) {
         return JarRunner.jar(tmp, 120, args);
     }
@@ -134,13 +138,14 @@ class ReadOnlyRegionCliTest {
 
         for (List<String> args : List.of(List.of("recover", d), List.of("simulate", "--dir", d, "--ops", "10"))) {
             Result r = run(args.toArray(String[]::new));
-            assertOneLineError(r, reason);
+            assertOneLineError(r, "cannot lock region " + dir + ": " + dir.resolve("region.lock") + ": " + reason);
             assertThat(r.err()).as("%s names no temporary file", args).doesNotContain(".tmp");
+            assertThat(r.err()).as("%s says what to do", args).contains(WRITE_ACCESS);
         }
         // the write failed making its temporary file in the checkpoints directory: that directory is what cannot be
         // written (it named `.<checkpoint>.tmp-<pid>`)
         Result checkpoint = run("checkpoint", d);
-        assertOneLineError(checkpoint, dir.resolve("checkpoints") + ": " + reason);
+        assertOneLineError(checkpoint, dir.resolve("checkpoints") + ": " + reason + "; " + WRITE_ACCESS);
         assertThat(checkpoint.err()).doesNotContain(".tmp");
 
         assertThat(FileHashes.of(dir)).as("nothing in the region changed").isEqualTo(before);

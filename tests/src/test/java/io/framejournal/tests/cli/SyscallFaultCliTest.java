@@ -25,6 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * 2026-11-27 by fault-injection testing). Skipped where strace is missing or cannot trace (no ptrace).
  */
 class SyscallFaultCliTest {
+    /** What a retention that stopped part-way says to do (the pass run again at the end of the test proves it safe). */
+    private static final String RETAIN_AGAIN =
+            "fix that and run `framejournal retain` again, which is safe: it goes on with what is left to retire";
+
     @TempDir
     Path tmp;
 
@@ -206,7 +210,8 @@ class SyscallFaultCliTest {
                 "--archive",
                 archive.toString(),
                 region.toString());
-        JarRunner.assertOneLineError(full, "retention stopped after 0 file(s): no space left on device");
+        JarRunner.assertOneLineError(
+                full, "retention stopped after 0 file(s): no space left on device; " + RETAIN_AGAIN);
         assertThat(queueFiles(journal)).as("nothing retired").isEqualTo(files);
         try (var left = Files.list(archived)) {
             assertThat(left.toList())
@@ -226,6 +231,7 @@ class SyscallFaultCliTest {
                 archive.toString(),
                 region.toString());
         JarRunner.assertOneLineError(unforced, "retention stopped after 0 file(s): cannot force directory");
+        assertThat(unforced.err()).contains(RETAIN_AGAIN);
         assertThat(queueFiles(journal))
                 .as("the file whose archived name may not be on disk is still in the region")
                 .isEqualTo(files);

@@ -211,41 +211,12 @@ class RecoveryTrustTest {
      * document silently, and only our sequence numbers show it missing.
      */
     private static void hideRecordNumber(Path dir, int n) throws IOException {
-        Path cq4 = QueueFiles.of(dir);
-        long header = headerOfRecordNumber(dir, cq4, n);
-        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+        long header = QueueFiles.recordNumber(dir, n).header();
+        try (RandomAccessFile f = new RandomAccessFile(QueueFiles.of(dir).toFile(), "rw")) {
             f.seek(header + 3);
             int b = f.read();
             f.seek(header + 3);
             f.write(b | 0x40);
-        }
-    }
-
-    /** File offset of the 4-byte Chronicle header of the n-th data document (0-based), found by walking the file. */
-    private static long headerOfRecordNumber(Path dir, Path cq4, int n) throws IOException {
-        long target;
-        try (JournalReader reader = JournalReader.open(new RegionLayout(dir).journal())) {
-            JournalEvent e = new JournalEvent();
-            long last = -1;
-            int seen = -1;
-            target = -1;
-            while (reader.next(e)) {
-                if (e.index != last) {
-                    last = e.index;
-                    if (++seen == n) {
-                        target = e.index;
-                        break;
-                    }
-                }
-            }
-        }
-        assertThat(target).isNotNegative();
-        try (var queue = io.framejournal.journal.Chronicle.readOnlyQueue(new RegionLayout(dir).journal());
-                var tailer = queue.createTailer()) {
-            assertThat(tailer.moveToIndex(target)).isTrue();
-            try (var dc = tailer.readingDocument()) {
-                return dc.wire().bytes().readPosition() - 4; // mapped bytes: positions are file offsets
-            }
         }
     }
 

@@ -32,12 +32,15 @@ public final class QueueFiles {
     }
 
     /**
-     * Flips one byte inside the n-th record (0-based) of the region's journal, past Chronicle's 4-byte header: the
-     * record then fails its CRC-32C, and every reader stops there.
+     * Where the n-th record (0-based) of a region's journal is.
      *
-     * @return the damaged record's index
+     * @param index  its journal index
+     * @param header file offset of its 4-byte Chronicle header in the region's queue file
      */
-    public static long damageRecordNumber(Path regionDir, int n) throws IOException {
+    public record RecordAt(long index, long header) {}
+
+    /** Finds the n-th record (0-based) of the region's journal by reading it, then its header in the queue file. */
+    public static RecordAt recordNumber(Path regionDir, int n) {
         long target = -1;
         try (JournalReader reader = JournalReader.open(new RegionLayout(regionDir).journal())) {
             JournalEvent e = new JournalEvent();
@@ -56,22 +59,32 @@ public final class QueueFiles {
         if (target < 0) {
             throw new IllegalArgumentException(regionDir + " has no record number " + n);
         }
-        long header;
         try (var queue = Chronicle.readOnlyQueue(new RegionLayout(regionDir).journal());
                 var tailer = queue.createTailer()) {
             if (!tailer.moveToIndex(target)) {
                 throw new IllegalStateException("cannot move to " + target);
             }
             try (var dc = tailer.readingDocument()) {
-                header = dc.wire().bytes().readPosition() - 4; // mapped bytes: positions are file offsets
+                // mapped bytes: positions are file offsets
+                return new RecordAt(target, dc.wire().bytes().readPosition() - 4);
             }
         }
+    }
+
+    /**
+     * Flips one byte inside the n-th record (0-based) of the region's journal, past Chronicle's 4-byte header: the
+     * record then fails its CRC-32C, and every reader stops there.
+     *
+     * @return the damaged record's index
+     */
+    public static long damageRecordNumber(Path regionDir, int n) throws IOException {
+        RecordAt at = recordNumber(regionDir, n);
         try (RandomAccessFile f = new RandomAccessFile(of(regionDir).toFile(), "rw")) {
-            f.seek(header + 4 + 20);
+            f.seek(at.header() + 4 + 20);
             int b = f.read();
-            f.seek(header + 4 + 20);
+            f.seek(at.header() + 4 + 20);
             f.write(b ^ 0x5a);
         }
-        return target;
+        return at.index();
     }
 }

@@ -194,6 +194,28 @@ class BadInputCliTest {
         }
     }
 
+    @Test
+    void theLauncherNeverExpandsFramejournalJavaOptsAsAGlob() throws IOException {
+        // the options were expanded unquoted: a word such as -Dfj.glob=* matched a file "-Dfj.glob=matched" in the
+        // working directory and the JVM got the file's name instead
+        Files.createFile(tmp.resolve("-Dfj.glob=matched"));
+        Result r = JarRunner.exec(
+                tmp,
+                60,
+                List.of("bash", JarRunner.root().resolve("bin/framejournal").toString(), "--version"),
+                Map.of(
+                        "FRAMEJOURNAL_JAVA_OPTS",
+                        " -Dfj.glob=*\t -XshowSettings:properties ",
+                        "FRAMEJOURNAL_NO_BUILD",
+                        "1"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("framejournal ");
+        assertThat(r.err())
+                .as("the JVM's property listing")
+                .contains("fj.glob = *")
+                .doesNotContain("matched");
+    }
+
     private Path queueFile() throws IOException {
         try (Stream<Path> s = Files.list(sample.resolve("journal"))) {
             return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();

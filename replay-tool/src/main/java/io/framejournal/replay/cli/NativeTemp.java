@@ -58,6 +58,78 @@ final class NativeTemp {
         } catch (IOException | SecurityException e) {
             return "it is not writable: " + RegionException.reason(e);
         }
+        String mount = noexecMount(d);
+        if (mount != null) {
+            return "it is on " + mount + ", mounted noexec: a native library unpacked there cannot be loaded";
+        }
         return null;
+    }
+
+    /**
+     * The mount point of the file system {@code dir} is on when that is mounted {@code noexec} (Linux: the last, longest
+     * mount point in {@code /proc/self/mountinfo} that contains the directory's real path), else {@code null}: also
+     * where there is no such file to read.
+     */
+    static String noexecMount(Path dir) {
+        Path real;
+        java.util.List<String> lines;
+        try {
+            real = dir.toRealPath();
+            lines = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+        } catch (IOException | SecurityException | java.io.UncheckedIOException e) {
+            return null;
+        }
+        String best = null;
+        boolean noexec = false;
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length < 6) {
+                continue;
+            }
+            String point = unescape(f[4]);
+            Path p;
+            try {
+                p = Path.of(point);
+            } catch (java.nio.file.InvalidPathException e) {
+                continue;
+            }
+            // a later mount on the same point hides the earlier one: ties go to the later line
+            if (real.startsWith(p) && (best == null || point.length() >= best.length())) {
+                best = point;
+                noexec = java.util.Arrays.asList(f[5].split(",")).contains("noexec");
+            }
+        }
+        return noexec ? best : null;
+    }
+
+    /** A mountinfo field with its octal escapes ({@code \040} for a space) undone. */
+    private static String unescape(String field) {
+        if (field.indexOf('\\') < 0) {
+            return field;
+        }
+        StringBuilder b = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && isOctal(field, i + 1)) {
+                b.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean isOctal(String s, int from) {
+        if (from + 3 > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + 3; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '7') {
+                return false;
+            }
+        }
+        return true;
     }
 }

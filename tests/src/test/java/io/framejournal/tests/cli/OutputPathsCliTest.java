@@ -256,6 +256,38 @@ class OutputPathsCliTest {
     }
 
     @Test
+    void exportAndSqlRefuseATemporaryDirectoryMountedNoexec() throws Exception {
+        // a tmpdir on a noexec mount passed the check (it exists and is writable), and the native library unpacked
+        // there then failed to load: "NoClassDefFoundError: Could not initialize class …ZstdCompressCtx" again
+        Path noexec = Files.createDirectories(tmp.resolve("noexec tmp"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=64m", "tmpfs", noexec.toString())
+                .redirectErrorStream(true)
+                .start();
+        mount.getInputStream().readAllBytes();
+        assumeTrue(
+                mount.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && mount.exitValue() == 0,
+                "cannot mount a tmpfs here (needs root): noexec test skipped");
+        try {
+            String out = tmp.resolve("tables").toString();
+            for (List<String> args : List.of(
+                    List.of("export", "sample", "--to", out),
+                    List.of("sql", "sample", "select count(*) from events"))) {
+                List<String> cmd = new java.util.ArrayList<>(JarRunner.command(args.toArray(String[]::new)));
+                cmd.add(1, "-Djava.io.tmpdir=" + noexec);
+                Result r = JarRunner.exec(tmp, 120, cmd);
+                assertOneLineError(r, args.get(0) + " cannot unpack ");
+                assertThat(r.err())
+                        .as("%s with java.io.tmpdir on a noexec mount", args)
+                        .contains(" into java.io.tmpdir " + noexec + " (it is on " + noexec
+                                + ", mounted noexec: a native library unpacked there cannot be loaded): give another");
+            }
+            assertThat(tmp.resolve("tables")).as("nothing exported").doesNotExist();
+        } finally {
+            new ProcessBuilder("umount", noexec.toString()).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aNonAsciiPathUnderTheCLocale() throws IOException {
         assumeTrue(
                 "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding")),

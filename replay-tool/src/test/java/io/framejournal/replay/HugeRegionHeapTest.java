@@ -2,20 +2,12 @@ package io.framejournal.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.framejournal.journal.EventKind;
-import io.framejournal.journal.JournalEvent;
-import io.framejournal.journal.JournalIndex;
-import io.framejournal.journal.JournalWriter;
-import io.framejournal.journal.OpCode;
-import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionLayout;
-import io.framejournal.journal.RegionStatus;
 import io.framejournal.journal.ReplayState;
 import io.framejournal.replay.Support.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import net.openhft.chronicle.bytes.SyncMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +29,7 @@ class HugeRegionHeapTest {
     @Test
     void exportOfARegionClaimingManyFramesWritesEveryFrameWithoutHoldingThemAll() throws Exception {
         int frames = 1 << 24;
-        Path dir = hugeRegion("few", frames, 3, 0);
+        Path dir = Support.craftedRegion(tmp.resolve("few"), frames, 0, frames - 1, 0);
         Path out = tmp.resolve("few-export");
         Result r = childJvm("-Xmx256m", "export", dir.toString(), "--to", out.toString(), "--json");
         // exit 2 for the warning of a missing slot table (the region has none), after the export
@@ -79,7 +71,10 @@ class HugeRegionHeapTest {
     @Test
     void aReplayThatCouldOutgrowTheHeapIsRefusedUpFrontByEveryReplayingCommand() throws Exception {
         // 9,000 calls, each on a frame of its own page: up to 18,000 pages of 4,096 frames, 5.6 GiB a state
-        Path dir = hugeRegion("many", ReplayState.MAX_SLOTS, 9_000, 4096);
+        Path dir = Support.craftedRegion(
+                tmp.resolve("many"),
+                ReplayState.MAX_SLOTS,
+                java.util.stream.IntStream.range(0, 9_000).map(i -> i * 4096).toArray());
         String d = dir.toString();
         Path out = tmp.resolve("many-export");
         List<List<String>> commands = List.of(
@@ -113,43 +108,5 @@ class HugeRegionHeapTest {
         try (var r = io.framejournal.journal.JournalReader.open(new RegionLayout(dir).journal())) {
             return r.firstIndex();
         }
-    }
-
-    /**
-     * A region of {@code frames} frames: region.conf, a clean status, and a journal of its REGION_OPEN and
-     * {@code calls} clones, the i-th on frame {@code i * stride} (stride 0: the first and the last frame in turn); no
-     * slot table: the commands warn of it and read the journal.
-     */
-    private Path hugeRegion(String name, int frames, int calls, int stride) throws Exception {
-        Path dir = tmp.resolve(name);
-        RegionLayout layout = new RegionLayout(dir);
-        Files.createDirectories(layout.journal());
-        long maxPaddr = (long) frames * RegionConfig.PAGE_SIZE;
-        RegionConfig.of(maxPaddr).write(layout.config());
-        long lastIndex;
-        try (JournalWriter writer = JournalWriter.open(layout.journal(), SyncMode.NONE)) {
-            JournalWriter.Lane lane = writer.lane();
-            lane.record()
-                    .marker(
-                            EventKind.REGION_OPEN,
-                            OpCode.REGION,
-                            1,
-                            JournalEvent.NO_SLOT,
-                            maxPaddr,
-                            RegionConfig.PAGE_SIZE,
-                            (short) 0);
-            lastIndex = lane.append();
-            for (int i = 0; i < calls; i++) {
-                int slot = stride == 0 ? (i % 2 == 0 ? 0 : frames - 1) : i * stride;
-                lane.record()
-                        .beginCall(OpCode.FRAME_CLONE, 100 + i, 0)
-                        .beginSlot(slot, JournalIndex.NONE)
-                        .entry(EventKind.MINT, 0, (short) 0, 0, 1);
-                lastIndex = lane.appendCall();
-                lane.applied();
-            }
-        }
-        new RegionStatus(true, 1, lastIndex).write(layout.status());
-        return dir;
     }
 }

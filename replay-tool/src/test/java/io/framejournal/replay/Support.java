@@ -119,4 +119,48 @@ public final class Support {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A crafted region of {@code frames} frames with no slot table: {@code region.conf}, a journal of its REGION_OPEN
+     * and one FRAME_CLONE call per entry of {@code slotOfCall} (each a MINT continuing that slot's count), and a clean
+     * status at the last record. For regions too large to simulate (2^24 frames and more).
+     */
+    public static Path craftedRegion(Path dir, int frames, int... slotOfCall) {
+        try {
+            io.framejournal.journal.RegionLayout layout = new io.framejournal.journal.RegionLayout(dir);
+            Files.createDirectories(layout.journal());
+            long maxPaddr = (long) frames * io.framejournal.journal.RegionConfig.PAGE_SIZE;
+            io.framejournal.journal.RegionConfig.of(maxPaddr).write(layout.config());
+            long lastIndex;
+            Map<Integer, Long> minted = new java.util.HashMap<>();
+            try (io.framejournal.journal.JournalWriter writer = io.framejournal.journal.JournalWriter.open(
+                    layout.journal(), net.openhft.chronicle.bytes.SyncMode.NONE)) {
+                io.framejournal.journal.JournalWriter.Lane lane = writer.lane();
+                lane.record()
+                        .marker(
+                                io.framejournal.journal.EventKind.REGION_OPEN,
+                                io.framejournal.journal.OpCode.REGION,
+                                1,
+                                JournalEvent.NO_SLOT,
+                                maxPaddr,
+                                io.framejournal.journal.RegionConfig.PAGE_SIZE,
+                                (short) 0);
+                lastIndex = lane.append();
+                for (int i = 0; i < slotOfCall.length; i++) {
+                    int slot = slotOfCall[i];
+                    long before = minted.merge(slot, 1L, Long::sum) - 1;
+                    lane.record()
+                            .beginCall(io.framejournal.journal.OpCode.FRAME_CLONE, 100 + i, 0)
+                            .beginSlot(slot, io.framejournal.journal.JournalIndex.NONE)
+                            .entry(io.framejournal.journal.EventKind.MINT, 0, (short) 0, before, before + 1);
+                    lastIndex = lane.appendCall();
+                    lane.applied();
+                }
+            }
+            new io.framejournal.journal.RegionStatus(true, 1, lastIndex).write(layout.status());
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

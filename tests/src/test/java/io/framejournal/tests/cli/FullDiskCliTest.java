@@ -7,7 +7,6 @@ import io.framejournal.tests.cli.JarRunner.Result;
 import io.framejournal.tests.support.RegionChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,12 +22,6 @@ class FullDiskCliTest {
     @TempDir
     Path tmp;
 
-    private static boolean run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    }
-
     private static void assertOneLineErrors(Result r) {
         assertThat(r.err().lines().toList())
                 .as("stderr of exit %d; stdout: %s", r.exit(), r.out())
@@ -42,7 +35,7 @@ class FullDiskCliTest {
     void aFullDiskRefusesTheCallThatFoundNoRoomAndTheJournalStaysWhole() throws Exception {
         Path fs = Files.createDirectories(tmp.resolve("small"));
         assumeTrue(
-                run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", fs.toString()),
+                JarRunner.succeeds("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", fs.toString()),
                 "cannot mount a tmpfs here (needs root): full-disk test skipped");
         Path region = fs.resolve("region");
         try {
@@ -81,7 +74,7 @@ class FullDiskCliTest {
             assertOneLineErrors(refused);
             assertThat(refused.err()).contains("no space left on the journal's disk");
 
-            assertThat(run("mount", "-o", "remount,size=64m", fs.toString()))
+            assertThat(JarRunner.succeeds("mount", "-o", "remount,size=64m", fs.toString()))
                     .as("room again")
                     .isTrue();
             Result recovered = JarRunner.jar(JarRunner.root(), 60, "recover", region.toString());
@@ -94,7 +87,7 @@ class FullDiskCliTest {
             assertThat(audit.out()).contains("divergence:    0 slot(s)").contains("closed cleanly");
             assertThat(audit.err()).isEmpty();
         } finally {
-            run("umount", "-l", fs.toString());
+            JarRunner.succeeds("umount", "-l", fs.toString());
         }
     }
 }

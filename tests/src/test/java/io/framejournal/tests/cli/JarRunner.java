@@ -96,8 +96,15 @@ final class JarRunner {
     private static final boolean ENV_RESETS_SIGNALS = envResetsSignals();
 
     private static boolean envResetsSignals() {
+        return succeeds("env", "--default-signal=INT", "true");
+    }
+
+    /**
+     * Runs a command (a {@code mount}, a probe) with its output discarded: whether it ran and exited 0 within 30 s.
+     */
+    static boolean succeeds(String... cmd) {
         try {
-            Process p = new ProcessBuilder("env", "--default-signal=INT", "true")
+            Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

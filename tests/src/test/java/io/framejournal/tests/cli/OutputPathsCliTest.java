@@ -260,12 +260,8 @@ class OutputPathsCliTest {
         // a tmpdir on a noexec mount passed the check (it exists and is writable), and the native library unpacked
         // there then failed to load: "NoClassDefFoundError: Could not initialize class …ZstdCompressCtx" again
         Path noexec = Files.createDirectories(tmp.resolve("noexec tmp"));
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=64m", "tmpfs", noexec.toString())
-                .redirectErrorStream(true)
-                .start();
-        mount.getInputStream().readAllBytes();
         assumeTrue(
-                mount.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && mount.exitValue() == 0,
+                JarRunner.succeeds("mount", "-t", "tmpfs", "-o", "noexec,size=64m", "tmpfs", noexec.toString()),
                 "cannot mount a tmpfs here (needs root): noexec test skipped");
         try {
             String out = tmp.resolve("tables").toString();
@@ -283,7 +279,7 @@ class OutputPathsCliTest {
             }
             assertThat(tmp.resolve("tables")).as("nothing exported").doesNotExist();
         } finally {
-            new ProcessBuilder("umount", noexec.toString()).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            JarRunner.succeeds("umount", noexec.toString());
         }
     }
 

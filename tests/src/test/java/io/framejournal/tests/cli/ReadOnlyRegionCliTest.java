@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,32 +46,21 @@ class ReadOnlyRegionCliTest {
         return JarRunner.jar(tmp, 120, args);
     }
 
-    private static boolean sh(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     @Test
     void onAReadOnlyBindMountTheReadOnlyCommandsWorkAndTheWritingOnesRefuseInOneLine() throws IOException {
         Path mounted = Files.createDirectories(tmp.resolve("ro"));
         assumeTrue(
-                sh("mount", "--bind", region.toString(), mounted.toString()),
+                JarRunner.succeeds("mount", "--bind", region.toString(), mounted.toString()),
                 "cannot bind-mount here (needs root): read-only mount test skipped");
         try {
-            assertThat(sh("mount", "-o", "remount,ro,bind", mounted.toString()))
+            assertThat(JarRunner.succeeds("mount", "-o", "remount,ro,bind", mounted.toString()))
                     .as("remount read-only")
                     .isTrue();
             readOnlyCommandsWorkAndWritingOnesRefuse(mounted, "read-only file system");
         } finally {
-            assertThat(sh("umount", mounted.toString())).as("umount").isTrue();
+            assertThat(JarRunner.succeeds("umount", mounted.toString()))
+                    .as("umount")
+                    .isTrue();
         }
     }
 

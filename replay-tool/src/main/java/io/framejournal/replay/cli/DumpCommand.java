@@ -94,7 +94,7 @@ final class DumpCommand extends BaseCommand {
                 }
                 if (filter.test(e)) {
                     sink.write(e);
-                    if (++shown >= max) {
+                    if (++shown >= max || sink.failed()) { // failed: standard output takes no more (| head -1)
                         stopped = true;
                         break;
                     }
@@ -144,7 +144,7 @@ final class DumpCommand extends BaseCommand {
                     }
                     if (shown[0] < max && (to == null || Long.compareUnsigned(e.index, to) <= 0) && filter.test(e)) {
                         sink.write(e);
-                        if (++shown[0] == max) {
+                        if (++shown[0] == max || sink.failed()) {
                             f.stop();
                         }
                     }
@@ -153,10 +153,13 @@ final class DumpCommand extends BaseCommand {
                 @Override
                 public void tick(long now) {
                     sink.flush();
+                    if (sink.failed()) { // standard output takes no more (| head -1): following on is for no one
+                        f.stop();
+                    }
                 }
             });
             sink.flush();
-            if (!(how == Follow.End.STOPPED && shown[0] == max)) {
+            if (!(how == Follow.End.STOPPED && (shown[0] == max || sink.failed()))) {
                 root.err.println("framejournal: " + Follow.describe(how, f));
             }
             hook.done();

@@ -30,9 +30,23 @@ abstract class EventSink {
         return at + end - start;
     }
 
+    /** Lines of JSON between two looks at whether standard output still takes them (Jackson buffers ~8 KiB). */
+    private static final int JSON_CHECK_EVERY = 256;
+
+    /** Whether a write to the output failed (a closed pipe, a full disk): nothing more is worth writing. */
+    boolean failed;
+
     abstract void write(JournalEvent e);
 
     abstract void flush();
+
+    /**
+     * Whether the output stopped taking what is written: {@code dump} then stops reading at once (a reader of
+     * {@code dump DIR | head -1} has what it wanted; a 100 M-event journal need not be read to its end for it).
+     */
+    final boolean failed() {
+        return failed;
+    }
 
     /**
      * Text lines ({@link TextRenderer#appendEventLine}), UTF-8, into a byte buffer written out when full. Event lines
@@ -72,12 +86,14 @@ abstract class EventSink {
             private void drain() {
                 out.write(buf, 0, n);
                 n = 0;
+                failed |= out.checkError(); // once per 64 KiB
             }
 
             @Override
             void flush() {
                 drain();
                 out.flush();
+                failed |= out.checkError();
             }
         };
     }
@@ -86,16 +102,23 @@ abstract class EventSink {
     static EventSink json(PrintStream out) {
         JsonWriter w = JsonWriter.lines(out);
         return new EventSink() {
+            private int lines;
+
             @Override
             void write(JournalEvent e) {
                 JsonRenderer.event(w, e);
                 w.endLine();
+                if (++lines == JSON_CHECK_EVERY) {
+                    lines = 0;
+                    failed |= out.checkError();
+                }
             }
 
             @Override
             void flush() {
                 w.flush();
                 out.flush();
+                failed |= out.checkError();
             }
         };
     }

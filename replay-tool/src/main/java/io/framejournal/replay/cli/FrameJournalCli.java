@@ -76,9 +76,10 @@ public final class FrameJournalCli implements java.util.concurrent.Callable<Inte
         java.io.PrintStream err = Boolean.getBoolean("framejournal.debug")
                 ? System.err
                 : io.framejournal.replay.analysis.Terminal.detachStderr();
-        int code = run(args, System.out, err);
-        System.out.flush();
-        System.exit(code);
+        // not System.out, which swallows a write error: a full disk or a closed pipe must be told apart from success
+        PrintStream out = StandardOutput.open();
+        int code = run(args, out, err);
+        System.exit(StandardOutput.checked(code, out, err));
     }
 
     /** Runs one command line in this JVM, writing to the given streams; returns the exit code. */

@@ -18,7 +18,8 @@ import java.security.SecureRandom;
  * One output file a user named ({@code report -o FILE}), checked before any work is done and written whole at the end:
  *
  * <ul>
- *   <li>{@code -} (or {@code /dev/stdout}): standard output, written through the command's own stream;
+ *   <li>{@code -} (or {@code /dev/stdout}): standard output, written through the command's own stream (which reports
+ *       a failed write);
  *   <li>a symbolic link is followed (to its target, even one that does not exist yet);
  *   <li>a regular file, or nothing: written to a temporary file in the target's directory, then renamed over it
  *       (atomic: a reader sees the old file or the new one, never half of one; an existing file's permissions are
@@ -135,25 +136,13 @@ public final class OutputFile {
     public void write(byte[] bytes) {
         switch (kind) {
             case STDOUT -> {
+                // a write that failed is the command's standard output's to report, as for every command's output
+                // (the CLI's StandardOutput): a pipe whose reader has gone is no error, a full disk is one line
                 stdout.write(bytes, 0, bytes.length);
                 stdout.flush();
-                if (stdout.checkError() && !stdoutIsPipe()) {
-                    // a pipe whose reader has gone (`| head`) is not an error, as for every other command's output
-                    throw new RegionException(
-                            "cannot write to standard output (closed, or its disk is full): nothing or part was written");
-                }
             }
             case STREAM -> inPlace(bytes);
             case FILE -> replace(bytes);
-        }
-    }
-
-    /** Whether standard output is a pipe (Linux: {@code /proc/self/fd/1} names {@code pipe:[…]}). */
-    private static boolean stdoutIsPipe() {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString().startsWith("pipe:");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
         }
     }
 

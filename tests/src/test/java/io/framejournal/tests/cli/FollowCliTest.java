@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
 import io.framejournal.tests.cli.JarRunner.Result;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +126,28 @@ class FollowCliTest {
             String lastTime = json.substring(json.lastIndexOf("\"time\":\"") + 8);
             lastTime = lastTime.substring(0, lastTime.indexOf('"'));
             assertThat(Instant.parse(lastTime)).isBeforeOrEqualTo(Instant.parse(until));
+
+            // `dump --follow | head -1`: the reader closes the pipe after one line, and the follow ends at its next
+            // write, quietly and with exit 0 (it used to follow on, writing into the closed pipe, until the writer's
+            // close)
+            Process piped = new ProcessBuilder(JarRunner.command("dump", region.toString(), "--follow"))
+                    .directory(tmp.toFile())
+                    .redirectError(tmp.resolve("piped.err").toFile())
+                    .start();
+            try (BufferedReader head =
+                    new BufferedReader(new InputStreamReader(piped.getInputStream(), StandardCharsets.UTF_8))) {
+                assertThat(head.readLine()).contains("  REGION_OPEN  ");
+            }
+            assertThat(piped.waitFor(60, TimeUnit.SECONDS))
+                    .as("a closed pipe ends the follow")
+                    .isTrue();
+            assertThat(w.isAlive())
+                    .as("ended by the closed pipe, not by the writer's close")
+                    .isTrue();
+            assertThat(piped.exitValue()).as(read("piped.err")).isZero();
+            assertThat(read("piped.err"))
+                    .as("no Broken pipe, no stack trace, no note")
+                    .isEmpty();
 
             // the follower has caught up with the writer once (it flushes then): it is following, SIGINT may come
             await().alias("the follower prints its first events")

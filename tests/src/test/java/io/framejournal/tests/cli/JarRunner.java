@@ -137,13 +137,25 @@ final class JarRunner {
 
     /** {@link #exec(Path, long, List)} with these variables added to (or replacing) the environment. */
     static Result exec(Path cwd, long timeoutSeconds, List<String> cmd, Map<String, String> env) {
+        return exec(cwd, timeoutSeconds, cmd, env, null);
+    }
+
+    /**
+     * Runs the jar with its standard output sent to {@code stdout} (a device such as {@code /dev/full}) instead of
+     * captured: the result's {@code out} is empty.
+     */
+    static Result jarWithStdout(Path cwd, long timeoutSeconds, Path stdout, String... args) {
+        return exec(cwd, timeoutSeconds, command(args), Map.of(), stdout);
+    }
+
+    private static Result exec(Path cwd, long timeoutSeconds, List<String> cmd, Map<String, String> env, Path stdout) {
         try {
             Path out = Files.createTempFile("fj-out", ".txt");
             Path err = Files.createTempFile("fj-err", ".txt");
             try {
                 ProcessBuilder pb = new ProcessBuilder(cmd)
                         .directory(cwd.toFile())
-                        .redirectOutput(out.toFile())
+                        .redirectOutput(stdout == null ? out.toFile() : stdout.toFile())
                         .redirectError(err.toFile());
                 pb.environment().putAll(env);
                 Process p = pb.start();

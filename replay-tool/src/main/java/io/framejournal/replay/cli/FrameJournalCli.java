@@ -98,6 +98,7 @@ public final class FrameJournalCli implements java.util.concurrent.Callable<Inte
         }
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(helpAnsi()));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(java.nio.file.Path.class, FrameJournalCli::path);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -141,8 +142,25 @@ public final class FrameJournalCli implements java.util.concurrent.Callable<Inte
     @Override
     public Integer call() {
         err.println("framejournal: no command given; run one of the commands below");
-        new CommandLine(this).usage(err);
+        new CommandLine(this).usage(err, helpAnsi());
         return BAD_INPUT;
+    }
+
+    /**
+     * Whether the help must be plain text even on a terminal: {@code TERM} unset, empty or {@code dumb} names no
+     * terminal that understands escape codes (picocli's own check looks only at whether there is a console, so an
+     * Emacs shell buffer or a CI log on a pseudo-terminal got {@code ESC[1m} and the like). {@code NO_COLOR} picocli
+     * honours itself; {@code -Dpicocli.ansi=…} given by the user wins.
+     */
+    static boolean plainTerminal(String term, String picocliAnsi) {
+        return picocliAnsi == null && (term == null || term.isBlank() || term.equals("dumb"));
+    }
+
+    /** The help's escape codes: none on a {@link #plainTerminal}, else picocli's choice (a console, no NO_COLOR). */
+    private static CommandLine.Help.Ansi helpAnsi() {
+        return plainTerminal(System.getenv("TERM"), System.getProperty("picocli.ansi"))
+                ? CommandLine.Help.Ansi.OFF
+                : CommandLine.Help.Ansi.AUTO;
     }
 
     /**

@@ -1,11 +1,17 @@
 package io.framejournal.tests.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.framejournal.tests.cli.JarRunner.Result;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code framejournal} with no command is bad usage (usage on stderr, exit 2); {@code --help} is not. */
 class UsageCliTest {
@@ -29,5 +35,22 @@ class UsageCliTest {
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).startsWith("Usage: framejournal [-hV] COMMAND").contains("audit ", "Exit codes: 0 clean");
+    }
+
+    /**
+     * On a terminal that understands no escape codes ({@code TERM=dumb}, or no {@code TERM} at all: an Emacs shell, a
+     * CI log on a pseudo-terminal) the help is plain text. Run under {@code script}, which gives the command a
+     * pseudo-terminal for stdin and stdout (picocli colours the help only on a console); skipped without it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dumb", ""})
+    void theHelpHasNoEscapeCodesOnADumbTerminal(String term) {
+        assumeTrue(JarRunner.succeeds("script", "-qec", "true", "/dev/null"), "no util-linux script(1) here");
+        String command = JarRunner.command("audit", "--help").stream()
+                .map(w -> "'" + w.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+        Result r = JarRunner.exec(tmp, 60, List.of("script", "-qec", command, "/dev/null"), Map.of("TERM", term));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Usage: framejournal audit").doesNotContain("\u001b");
     }
 }

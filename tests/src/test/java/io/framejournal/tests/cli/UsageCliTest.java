@@ -3,7 +3,11 @@ package io.framejournal.tests.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.framejournal.replay.cli.FrameJournalCli;
 import io.framejournal.tests.cli.JarRunner.Result;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -52,5 +56,54 @@ class UsageCliTest {
         Result r = JarRunner.exec(tmp, 60, List.of("script", "-qec", command, "/dev/null"), Map.of("TERM", term));
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("Usage: framejournal audit").doesNotContain("\u001b");
+    }
+
+    /**
+     * Every subcommand's {@code --help} and {@code --version} (and {@code -h}, {@code -V}): exit 0, on stdout, nothing
+     * on stderr. In this JVM ({@code FrameJournalCli.run}, what the jar's {@code main} runs: it picks the streams and the exit
+     * codes): thirty JVMs would take half a minute.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "simulate",
+                "recover",
+                "checkpoint",
+                "retain",
+                "audit",
+                "history",
+                "state",
+                "dump",
+                "diff",
+                "stats",
+                "report",
+                "export",
+                "sql",
+                "demo",
+                "generate-completion"
+            })
+    void everyCommandsHelpAndVersionGoToStdoutWithExit0(String command) {
+        for (String flag : List.of("--help", "-h")) {
+            Result help = inProcess(command, flag);
+            assertThat(help.exit()).as(help.err()).isZero();
+            assertThat(help.err()).isEmpty();
+            assertThat(help.out()).contains("Usage: framejournal " + command);
+        }
+        for (String flag : List.of("--version", "-V")) {
+            Result version = inProcess(command, flag);
+            assertThat(version.exit()).as(version.err()).isZero();
+            assertThat(version.err()).isEmpty();
+            assertThat(version.out()).startsWith("framejournal ").contains("(journal format ");
+        }
+    }
+
+    private static Result inProcess(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = FrameJournalCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -42,19 +42,16 @@ final class StandardOutput extends OutputStream {
         return new Opened(new StandardOutput(new FileOutputStream(FileDescriptor.out)), charset());
     }
 
-    /** {@code System.out}'s character set: {@code stdout.encoding} (JDK 19+), {@code sun.stdout.encoding}, else the default. */
+    /**
+     * {@code System.out}'s character set, which the JDK picks by version ({@code file.encoding} on 17,
+     * {@code stdout.encoding} from 19): asked of {@code System.out} itself where it can say ({@code charset()}, JDK 18+).
+     */
     private static Charset charset() {
-        for (String property : new String[] {"stdout.encoding", "sun.stdout.encoding"}) {
-            String name = System.getProperty(property);
-            if (name != null) {
-                try {
-                    return Charset.forName(name);
-                } catch (IllegalArgumentException unknown) {
-                    // as the JDK does: fall back to the default
-                }
-            }
+        try {
+            return (Charset) PrintStream.class.getMethod("charset").invoke(System.out);
+        } catch (ReflectiveOperationException | RuntimeException before18) {
+            return Charset.defaultCharset(); // what System.out uses on JDK 17
         }
-        return Charset.defaultCharset();
     }
 
     @Override
@@ -116,7 +113,7 @@ final class StandardOutput extends OutputStream {
     }
 
     /** Whether standard output is a pipe (Linux: {@code /proc/self/fd/1} names {@code pipe:[…]}). */
-    static boolean stdoutIsPipe() {
+    private static boolean stdoutIsPipe() {
         try {
             return Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString().startsWith("pipe:");
         } catch (IOException | UnsupportedOperationException | SecurityException e) {

@@ -33,8 +33,10 @@ public final class Progress implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private long lastDraw;
     private int lastLength;
+    /** The terminal's width ({@link Terminal#stderrColumns()}), asked at the first frame; -1 before, 0 unknown. */
+    private int columns = -1;
 
-    private Progress(PrintStream out, String label, String unit, long total, long durationNanos) {
+    Progress(PrintStream out, String label, String unit, long total, long durationNanos) {
         this.out = out;
         this.label = label;
         this.unit = unit;
@@ -70,6 +72,12 @@ public final class Progress implements AutoCloseable {
     /** A progress that never draws. */
     public static Progress none() {
         return new Progress(null, "", "", 0, 0);
+    }
+
+    /** This progress, drawn for a terminal {@code columns} wide (0: unknown, frames are not cut). */
+    Progress withColumns(int columns) {
+        this.columns = columns;
+        return this;
     }
 
     /** Whether this progress draws at all. */
@@ -128,6 +136,12 @@ public final class Progress implements AutoCloseable {
         if (eta >= 0) {
             sb.append(", ETA ").append(clock(eta));
         }
+        if (columns < 0) {
+            columns = Terminal.stderrColumns();
+        }
+        if (columns > 1 && sb.length() > columns) {
+            sb.setLength(columns); // '\r' and columns - 1 characters: a wider frame would wrap, and never be redrawn
+        }
         int length = sb.length();
         if (length < lastLength) {
             sb.append(" ".repeat(lastLength - length));
@@ -148,7 +162,7 @@ public final class Progress implements AutoCloseable {
     @Override
     public void close() {
         if (out != null && lastLength > 0) {
-            out.print("\r" + " ".repeat(lastLength) + "\r");
+            out.print("\r" + " ".repeat(lastLength - 1) + "\r"); // the frame's length counts its '\r'
             out.flush();
         }
     }

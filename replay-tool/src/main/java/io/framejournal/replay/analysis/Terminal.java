@@ -26,7 +26,75 @@ public final class Terminal {
     /** The process's standard error as the command found it (see {@link #detachStderr}). */
     private static volatile java.io.PrintStream stderr = System.err;
 
+    /** The width of stderr's terminal in columns, when the caller knows it better (a wrapper, a test). */
+    public static final String COLUMNS_PROPERTY = "framejournal.stderrColumns";
+
+    /** {@link #stderrColumns()}, once asked; -1 before. */
+    private static volatile int columns = -1;
+
     private Terminal() {}
+
+    /**
+     * The width in columns of the terminal on stderr, or 0 when unknown. A line drawn in place ({@code \r}) must be
+     * narrower: a longer one wraps, and {@code \r} returns to the start of its last row only, so every redraw left its
+     * first rows behind ({@code audit --follow}'s status line is about 150 characters; a progress bar about 75, more
+     * than a narrow terminal has). From {@code -Dframejournal.stderrColumns}, else {@code COLUMNS} (when exported), else
+     * {@code stty size} of stderr's device (one short process, once, and only for a terminal that is drawn on).
+     */
+    public static int stderrColumns() {
+        int c = columns;
+        if (c < 0) {
+            c = columns(System.getProperty(COLUMNS_PROPERTY), System.getenv("COLUMNS"));
+            if (c == 0) {
+                c = sttyColumns();
+            }
+            columns = c;
+        }
+        return c;
+    }
+
+    /** The first of {@code property} and {@code env} that is a width (a whole number, 1 or more), else 0. */
+    static int columns(String property, String env) {
+        for (String v : new String[] {property, env}) {
+            if (v != null && v.strip().matches("[1-9][0-9]{0,4}")) {
+                return Integer.parseInt(v.strip());
+            }
+        }
+        return 0;
+    }
+
+    /** {@code stty -F <stderr's device> size} ("rows columns"): the columns, or 0 when it cannot say. */
+    private static int sttyColumns() {
+        try {
+            String device = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            if (!device.startsWith("/dev/")) {
+                return 0;
+            }
+            Process p = new ProcessBuilder("stty", "-F", device, "size")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String size = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return 0;
+            }
+            String[] rowsColumns = size.strip().split("\\s+");
+            return rowsColumns.length == 2 ? columns(rowsColumns[1], null) : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0; // no stty, no /proc: lines are drawn as they are
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /**
+     * {@code line} cut to fit {@code columns} (one short of them, so the cursor stays on the row and {@code \r} redraws
+     * it whole); as it is when the width is unknown (0).
+     */
+    public static String fit(String line, int columns) {
+        return columns > 1 && line.length() >= columns ? line.substring(0, columns - 1) : line;
+    }
 
     /**
      * Points {@code System.err} at nothing and returns the stream it was, for the command's own messages. Chronicle

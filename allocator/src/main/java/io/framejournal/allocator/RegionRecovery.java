@@ -274,6 +274,15 @@ final class RegionRecovery {
         } catch (LostEntries lost) {
             throw lost; // the caller rebuilds such a table
         } catch (RegionException damaged) {
+            String access = RegionException.writeAccessRemedy(damaged);
+            if (access != null) {
+                // not damage: a table this user may not read is refused as such, never offered to --salvage (which
+                // would move a sound table aside and rebuild it)
+                throw new RegionException(
+                        "cannot recover " + layout.dir() + ": " + damaged.getMessage() + "; nothing was changed; "
+                                + access,
+                        damaged);
+            }
             return damaged.getMessage();
         } catch (InternalError fault) {
             return "slot table " + layout.slots() + " faulted when read (" + fault.getMessage() + ")";

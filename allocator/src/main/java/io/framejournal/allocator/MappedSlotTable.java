@@ -155,7 +155,7 @@ public final class MappedSlotTable implements SlotSource {
             throw new RegionException("slot table " + file + " is missing");
         } catch (java.nio.file.AccessDeniedException e) {
             close(channel);
-            throw new RegionException("slot table " + file + " is not readable");
+            throw new RegionException("slot table " + file + " is not readable: permission denied", e);
         } catch (IOException e) {
             close(channel);
             throw new RegionException("slot table " + file + " is unreadable: " + RegionException.oneLine(e));

@@ -144,7 +144,8 @@ public final class MetaRegion implements AutoCloseable {
             releaseSession(layout, startedKeeper, startedCheckpointer, journal, sites);
             throw new RegionException(
                     "cannot open region " + layout.dir() + " (" + RegionException.oneLine(e) + "); its journal has"
-                            + " this session's REGION_OPEN, so it is left unclean: run `framejournal recover` on it",
+                            + " this session's REGION_OPEN, so it is left unclean: run `framejournal recover` on it"
+                            + accessRemedy(e),
                     e);
         }
         this.checkpointer = startedCheckpointer;
@@ -507,7 +508,8 @@ public final class MetaRegion implements AutoCloseable {
             }
         } catch (IOException e) {
             lock.close();
-            throw new RegionException("cannot open region " + dir + ": " + RegionException.reason(e, dir), e);
+            throw new RegionException(
+                    "cannot open region " + dir + ": " + RegionException.reason(e, dir) + accessRemedy(e), e);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -823,13 +825,23 @@ public final class MetaRegion implements AutoCloseable {
         } catch (IOException e) {
             throw new RegionException(
                     "cannot mark region " + layout.dir() + " clean (" + RegionException.oneLine(e)
-                            + "); it stays unclean: run `framejournal recover` on it",
+                            + "); it stays unclean: run `framejournal recover` on it" + accessRemedy(e),
                     e);
         } finally {
             if (!clean) {
                 releaseUnclean(); // whatever failed, no thread or mapping of the region outlives close()
             }
         }
+    }
+
+    /**
+     * {@code "; " +} {@link RegionException#writeAccessRemedy} for a failure of the region's own files refused for want
+     * of access ({@code region.status}, {@code region.writer}), which the {@code recover} advised would meet as well;
+     * else nothing (the cause says what to fix). A {@link RegionException} already says what to do.
+     */
+    private static String accessRemedy(Exception e) {
+        String access = e instanceof IOException ? RegionException.writeAccessRemedy(e) : null;
+        return access == null ? "" : "; " + access;
     }
 
     /** Stops the background threads and closes journal, call-site table and slot table; the region stays unclean. */

@@ -158,7 +158,8 @@ final class RegionRecovery {
                 table.close();
             }
         } catch (IOException e) {
-            throw new RegionException("cannot recover region " + dir + ": " + RegionException.reason(e, dir), e);
+            throw new RegionException(
+                    "cannot recover region " + dir + ": " + RegionException.reason(e, dir) + "; " + remedy(e), e);
         }
     }
 
@@ -273,6 +274,15 @@ final class RegionRecovery {
         } catch (LostEntries lost) {
             throw lost; // the caller rebuilds such a table
         } catch (RegionException damaged) {
+            String access = RegionException.writeAccessRemedy(damaged);
+            if (access != null) {
+                // not damage: a table this user may not read is refused as such, never offered to --salvage (which
+                // would move a sound table aside and rebuild it)
+                throw new RegionException(
+                        "cannot recover " + layout.dir() + ": " + damaged.getMessage() + "; nothing was changed; "
+                                + access,
+                        damaged);
+            }
             return damaged.getMessage();
         } catch (InternalError fault) {
             return "slot table " + layout.slots() + " faulted when read (" + fault.getMessage() + ")";
@@ -576,7 +586,7 @@ final class RegionRecovery {
         // only, and this recovery's) and for the table: both on disk first, whatever the sync mode
         JournalWriter.forceAll(layout.journal());
         Durable.forceFile(layout.slots()); // the repaired table on disk before the clean mark vouches for it
-        new RegionStatus(true, status.session(), last).write(layout.status());
+        markClean(layout, new RegionStatus(true, status.session(), last));
         io.framejournal.journal.WriterIdentity.release(layout.dir());
         String verdict = salvaged != null
                 ? RecoveryReport.SALVAGED
@@ -684,5 +694,33 @@ final class RegionRecovery {
         } catch (Exception | AssertionError e) {
             throw MetaRegion.journalFailure(layout, e);
         }
+    }
+
+    /**
+     * Writes the clean mark, the recovery's last step. A failure leaves the region unclean with this recovery's records
+     * in its journal and its table repaired, which a recovery run again replays and marks clean: the message says so,
+     * and what to do (it gave only the cause, and named the status's temporary file).
+     */
+    private static void markClean(RegionLayout layout, RegionStatus clean) {
+        try {
+            clean.write(layout.status());
+        } catch (IOException e) {
+            throw new RegionException(
+                    "cannot recover region " + layout.dir() + ": " + RegionException.oneLine(e) + "; it stays unclean: "
+                            + remedy(e),
+                    e);
+        }
+    }
+
+    /**
+     * What to do after a recovery failed on a file system error: {@link RegionException#writeAccessRemedy} for an
+     * access refused, else run it again once the cause is fixed (a recovery killed or failed part way is repeated
+     * whole: it sets every slot to the replay's absolute values, and marks the region clean only at its end).
+     */
+    private static String remedy(IOException e) {
+        String access = RegionException.writeAccessRemedy(e);
+        return access != null
+                ? access
+                : "fix that and run `framejournal recover` again, which is safe: a recovery can be repeated";
     }
 }

@@ -114,19 +114,29 @@ public class RegionException extends RuntimeException {
     }
 
     /**
-     * What to do about a write to a region that the file system refused, {@code e} an access refused or a read-only
-     * file system: {@code run this as its owner, or on a writable copy of it}; {@code null} for any other cause (a full
-     * or failing disk), which the reason says.
+     * What to do about a write to a region that the file system refused, {@code e} (or what caused it: a write that
+     * told its failure in its own words, as {@code region.status}'s does, keeps the refusal as its cause) an access
+     * refused or a read-only file system: {@code run this as its owner, or on a writable copy of it}; {@code null} for
+     * any other cause (a full or failing disk), which the reason says.
      */
     public static String writeAccessRemedy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (refusedAccess(t)) {
+                return WRITE_ACCESS;
+            }
+        }
+        return null;
+    }
+
+    private static final String WRITE_ACCESS =
+            "writing to a region needs write access to it: run this as its owner, or on a writable copy of it"
+                    + " (audit, stats and the other read-only commands need none)";
+
+    private static boolean refusedAccess(Throwable e) {
         boolean readOnly = e instanceof FileSystemException f
                 && f.getReason() != null
                 && f.getReason().toLowerCase(java.util.Locale.ROOT).contains("read-only file system");
-        if (e instanceof AccessDeniedException || e instanceof java.nio.file.ReadOnlyFileSystemException || readOnly) {
-            return "writing to a region needs write access to it: run this as its owner, or on a writable copy of it"
-                    + " (audit, stats and the other read-only commands need none)";
-        }
-        return null;
+        return e instanceof AccessDeniedException || e instanceof java.nio.file.ReadOnlyFileSystemException || readOnly;
     }
 
     /** The reason alone of a file system error ({@code permission denied}), else {@link #oneLine}. */

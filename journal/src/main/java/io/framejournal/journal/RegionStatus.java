@@ -24,16 +24,36 @@ public record RegionStatus(boolean clean, long session, long checkpoint) {
         return new RegionStatus(true, session, newCheckpoint);
     }
 
+    /**
+     * Replaces {@code file} with this status: a temporary sibling written, forced and renamed over it. A failure is
+     * thrown as {@code cannot write FILE: reason}, naming {@code file}, never the temporary file the user never made
+     * (it named {@code region.status.tmp}); the cause is kept, so that {@link RegionException#writeAccessRemedy} tells
+     * a write refused for want of access.
+     */
     public void write(Path file) throws IOException {
         String text = "# FrameJournal region status: rewritten by the writer, do not edit.\n"
                 + "state=" + (clean ? "clean" : "open") + '\n'
                 + "session=" + session + '\n'
                 + "checkpoint=" + checkpoint + '\n';
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Durable.forceFile(
-                tmp); // its bytes on disk before the rename names them: never an empty status after a power loss
-        Durable.replace(tmp, file);
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Durable.forceFile(
+                    tmp); // its bytes on disk before the rename names them: never an empty status after a power loss
+            Durable.replace(tmp, file);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + why(e, tmp), e);
+        }
+    }
+
+    /** Why a write failed: the reason alone for an error about the temporary file (made, written or renamed). */
+    private static String why(IOException e, Path tmp) {
+        if (e instanceof java.nio.file.FileSystemException f
+                && f.getFile() != null
+                && Path.of(f.getFile()).equals(tmp)) {
+            return RegionException.reason(e);
+        }
+        return RegionException.oneLine(e);
     }
 
     /**

@@ -136,6 +136,10 @@ public final class Retention {
                 break;
             }
         }
+        if (archive != null && !retire.isEmpty()) {
+            // before the checkpoints of the records retired go: an archive that cannot be made retires nothing
+            prepareArchive(layout, archive);
+        }
         int lastRetiredCycle = retire.isEmpty() ? Integer.MIN_VALUE : retire.get(retire.size() - 1).cycle;
         // the checkpoints whose record goes with those files are deleted first: a kill in between then leaves files
         // the next pass retires, never a checkpoint that names a record no longer there (the newest valid one stays:
@@ -154,9 +158,6 @@ public final class Retention {
         long bytes = 0;
         List<Path> retired = new ArrayList<>();
         try {
-            if (archive != null && !retire.isEmpty()) {
-                prepareArchive(layout, archive);
-            }
             for (QueueFile f : retire) {
                 if (archive != null) {
                     gzip(f.path, archive.resolve(RegionLayout.JOURNAL).resolve(f.path.getFileName() + ".gz"));
@@ -266,7 +267,8 @@ public final class Retention {
                 out.add(new QueueFile(p, (int) Math.floorDiv(millis - epoch, cycle.lengthInMillis()), Files.size(p)));
             }
         } catch (IOException e) {
-            throw new RegionException("cannot list journal " + journal + ": " + RegionException.reason(e, journal), e);
+            throw new RegionException(
+                    "cannot list journal " + journal + ": " + RegionException.reason(e, journal) + "; " + remedy(e), e);
         }
         out.sort(java.util.Comparator.comparingInt(QueueFile::cycle));
         return out;
@@ -309,7 +311,37 @@ public final class Retention {
         }
     }
 
-    private static void prepareArchive(RegionLayout layout, Path archive) throws IOException {
+    /**
+     * What to do when retention's own reading or writing failed: {@link RegionException#writeAccessRemedy} for an
+     * access refused, else {@link #RERUN}.
+     */
+    private static String remedy(IOException e) {
+        String access = RegionException.writeAccessRemedy(e);
+        return access != null ? access : RERUN;
+    }
+
+    /**
+     * Makes the archive's journal directory and copies the region's config (and call-site table) into it, before the
+     * first file is retired. A failure retires nothing and is told as the archive's, with what to do: an archive
+     * refused for want of access (another user's directory, a read-only disk) needs another archive, or none; it said
+     * {@code retention stopped after 0 file(s)} and only the cause.
+     */
+    private static void prepareArchive(RegionLayout layout, Path archive) {
+        try {
+            copyIntoArchive(layout, archive);
+        } catch (IOException e) {
+            throw new RegionException(
+                    "cannot prepare archive " + archive + ": " + RegionException.reason(e, archive)
+                            + "; nothing was retired: "
+                            + (RegionException.writeAccessRemedy(e) != null
+                                    ? "give an archive directory this user may write, or none to delete the retired"
+                                            + " files"
+                                    : RERUN),
+                    e);
+        }
+    }
+
+    private static void copyIntoArchive(RegionLayout layout, Path archive) throws IOException {
         Files.createDirectories(archive.resolve(RegionLayout.JOURNAL));
         Path conf = archive.resolve(RegionLayout.CONFIG);
         if (!Files.exists(conf)) {

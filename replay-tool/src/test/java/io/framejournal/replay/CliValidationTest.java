@@ -381,6 +381,37 @@ class CliValidationTest {
     }
 
     @Test
+    void aDirectoryNameWithALeadingDashWhereTheDirectoryIsMissingIsToldHowToGiveIt() {
+        // picocli reads -nodir as an option, sets it aside as none of the command's, and reported only the DIR it
+        // then lacked: "Missing required parameter: 'DIR'", which says nothing of the dash nor what to write
+        String s = sample.toString();
+        for (String[] args : new String[][] {
+            {"audit", "-nodir"},
+            {"stats", "-nodir"},
+            {"state", "-nodir"},
+            {"history", "-nodir", "--frame", "1"},
+            {"dump", "-nodir"},
+            {"diff", "-nodir"},
+            {"report", "-nodir", "-o", tmp.resolve("r.html").toString()},
+            {"export", "-nodir", "--to", tmp.resolve("e").toString()},
+            {"sql", "-nodir", "SELECT 1"},
+            {"recover", "-nodir"},
+            {"checkpoint", "-nodir"},
+            {"retain", "-nodir"},
+        }) {
+            oneLineError(
+                    Support.cli(args),
+                    "Unknown option: '-nodir' (a directory whose name starts with '-' is given as ./-nodir, or"
+                            + " after --) (see `framejournal " + args[0] + " --help`)");
+        }
+        // beside a directory given, an unknown option is a typo, and said as one
+        Result typo = Support.cli("audit", s, "--bogus");
+        oneLineError(typo, "Unknown option: '--bogus' (see `framejournal audit --help`)");
+        assertThat(Files.exists(tmp.resolve("r.html"))).isFalse();
+        assertThat(Files.exists(tmp.resolve("e"))).isFalse();
+    }
+
+    @Test
     void generateCompletionRefusesWordsItDoesNotTake() {
         Result script = Support.cli("generate-completion");
         assertThat(script.exit()).isZero();

@@ -164,6 +164,8 @@ public final class Diff {
      * @param eventB     the same for B
      * @param fields     which compared fields differ ({@code op, after, …}), or why one side has no event
      * @param stopReason why reading either journal stopped early, or {@code null}
+     * @param formatA    the journal format of A (1 or 2)
+     * @param formatB    the same for B
      */
     public record PartReport(
             Path dirA,
@@ -173,7 +175,24 @@ public final class Diff {
             JournalEvent eventA,
             JournalEvent eventB,
             String fields,
-            String stopReason) {}
+            String stopReason,
+            int formatA,
+            int formatB) {
+        /** Whether the journals are of two formats, compared as {@link #ACROSS_FORMATS} says. */
+        public boolean acrossFormats() {
+            return formatA != formatB;
+        }
+    }
+
+    /**
+     * What a diff of a format-1 journal against a format-2 one leaves out, as the reports say it: what only the
+     * format differs in. A format-1 writer put a BEGIN and an END marker around each segment call's events (format 2
+     * writes the call as one record, its events in the same order), recorded no call site, and its REGION_OPEN names
+     * format 1. Compared event by event with these, an old run and the same run of this build parted at the very first
+     * event (the REGION_OPEN's format), and at the first segment call after that.
+     */
+    public static final String ACROSS_FORMATS =
+            "format 1's BEGIN/END markers, the REGION_OPEN's format and call-site ids not compared";
 
     /**
      * Reads two journals side by side, event by event, and finds the first pair that differs. Compared: what an event
@@ -187,11 +206,14 @@ public final class Diff {
         JournalEvent eb = new JournalEvent();
         long compared = 0;
         String stop;
+        int formatA = a.config().formatVersion();
+        int formatB = b.config().formatVersion();
+        boolean across = formatA != formatB;
         try (JournalReader ra = a.journal();
                 JournalReader rb = b.journal()) {
             while (true) {
-                boolean hasA = ra.next(ea);
-                boolean hasB = rb.next(eb);
+                boolean hasA = next(ra, ea, across && formatA == 1);
+                boolean hasB = next(rb, eb, across && formatB == 1);
                 if (!hasA || !hasB) {
                     // A side that ended is checked as every read to the end is: against its queue's index and,
                     // for a clean region, the close its status names (a cut there reads like a shorter run).
@@ -199,7 +221,8 @@ public final class Diff {
                     String problemB = hasB ? null : JournalEnd.problem(rb, b, rb.lastGoodIndex(), false);
                     stop = problemA != null ? "A: " + problemA : problemB != null ? "B: " + problemB : null;
                     if (hasA == hasB) {
-                        return new PartReport(a.dir(), b.dir(), compared, false, null, null, null, stop);
+                        return new PartReport(
+                                a.dir(), b.dir(), compared, false, null, null, null, stop, formatA, formatB);
                     }
                     return new PartReport(
                             a.dir(),
@@ -209,11 +232,13 @@ public final class Diff {
                             hasA ? ea : null,
                             hasB ? eb : null,
                             (hasA ? "B" : "A") + " ends after " + Fmt.count(compared) + " events",
-                            stop);
+                            stop,
+                            formatA,
+                            formatB);
                 }
-                String fields = differences(ea, eb);
+                String fields = differences(ea, eb, across);
                 if (!fields.isEmpty()) {
-                    return new PartReport(a.dir(), b.dir(), compared, true, ea, eb, fields, null);
+                    return new PartReport(a.dir(), b.dir(), compared, true, ea, eb, fields, null, formatA, formatB);
                 }
                 if ((++compared & Progress.TICK_MASK) == 0) {
                     progress.update(compared, ra.recordsRead());
@@ -222,7 +247,28 @@ public final class Diff {
         }
     }
 
+    /**
+     * The next event of {@code reader}, past a format-1 journal's BEGIN/END markers when {@code skipMarkers} (see
+     * {@link #ACROSS_FORMATS}); whether there was one.
+     */
+    private static boolean next(JournalReader reader, JournalEvent into, boolean skipMarkers) {
+        while (reader.next(into)) {
+            if (!skipMarkers || (into.kind != EventKind.BEGIN && into.kind != EventKind.END)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String differences(JournalEvent a, JournalEvent b) {
+        return differences(a, b, false);
+    }
+
+    /**
+     * The compared fields that differ, by name; with {@code acrossFormats} (a format-1 journal against a format-2 one)
+     * without what only the format differs in: a REGION_OPEN's format and the call-site id.
+     */
+    static String differences(JournalEvent a, JournalEvent b, boolean acrossFormats) {
         List<String> out = new ArrayList<>();
         // a REGION_OPEN carries the journal's format version, maxPaddr and page size in these fields: named as such (a
         // format-1 run against a format-2 one parts at "format", not at a metadata type)
@@ -239,7 +285,7 @@ public final class Diff {
         if (a.slot != b.slot) {
             out.add("slot");
         }
-        if (a.metaType != b.metaType) {
+        if (a.metaType != b.metaType && !(open && acrossFormats)) {
             out.add(open ? "format" : "metaType");
         }
         if (a.before != b.before) {
@@ -251,7 +297,7 @@ public final class Diff {
         if (a.handle != b.handle) {
             out.add("handle");
         }
-        if (a.site != b.site) {
+        if (a.site != b.site && !acrossFormats) {
             out.add("site");
         }
         return String.join(", ", out);

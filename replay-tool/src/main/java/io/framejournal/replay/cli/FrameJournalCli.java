@@ -103,7 +103,8 @@ public final class FrameJournalCli implements java.util.concurrent.Callable<Inte
         cl.registerConverter(java.nio.file.Path.class, FrameJournalCli::path);
         cl.setParameterExceptionHandler((ex, a) -> {
             String sub = ex.getCommandLine().getCommandName();
-            err.println("framejournal: " + firstLine(ex.getMessage()) + " (see `"
+            String dash = LeadingDash.message(ex, a);
+            err.println("framejournal: " + (dash != null ? dash : firstLine(ex.getMessage())) + " (see `"
                     + (sub.equals("framejournal") ? "framejournal" : "framejournal " + sub) + " --help`)");
             return BAD_INPUT;
         });

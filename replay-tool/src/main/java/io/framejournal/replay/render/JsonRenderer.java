@@ -339,7 +339,9 @@ public final class JsonRenderer {
                 .field("compared", r.compared())
                 .field("parted", r.parted())
                 .field("fields", r.fields())
-                .field("stopReason", r.stopReason());
+                .field("stopReason", r.stopReason())
+                .field("formatA", r.formatA())
+                .field("formatB", r.formatB());
         w.name("eventA");
         if (r.eventA() == null) {
             w.nullValue();

@@ -433,6 +433,10 @@ public final class TextRenderer {
             out.println("  A: " + (r.eventA() == null ? "(no more events)" : eventLine(r.eventA(), sb)));
             out.println("  B: " + (r.eventB() == null ? "(no more events)" : eventLine(r.eventB(), sb)));
         }
+        if (r.acrossFormats()) {
+            out.println("  formats: A is format " + r.formatA() + ", B is format " + r.formatB() + ": "
+                    + io.framejournal.replay.analysis.Diff.ACROSS_FORMATS);
+        }
         if (r.stopReason() != null) {
             out.println("  journal: reading STOPPED: " + r.stopReason());
         }

@@ -159,6 +159,25 @@ class BadInputCliTest {
     }
 
     @Test
+    void aRegionWhoseNameStartsWithADashIsToldHowToGiveIt() throws IOException {
+        // picocli read -dash as an option, none of the command's, and said only "Missing required parameter: 'DIR'"
+        FileHashes.copyTree(sample, tmp.resolve("-dash"));
+        Map<String, String> before = FileHashes.of(tmp.resolve("-dash"));
+        String remedy =
+                "-dash reads as an option, not as the directory of that name: write ./-dash, or put -- before it";
+        assertOneLineError(run("audit", "-dash"), remedy + " (see `framejournal audit --help`)");
+        assertOneLineError(run("recover", "-dash"), remedy + " (see `framejournal recover --help`)");
+        assertOneLineError(run("sql", "-dash", "SELECT 1"), remedy + " (see `framejournal sql --help`)");
+        assertOneLineError(run("diff", "sample", "-dash"), remedy + " (see `framejournal diff --help`)");
+        for (String[] given : new String[][] {{"audit", "./-dash"}, {"audit", "--", "-dash"}}) {
+            Result r = run(given);
+            assertThat(r.exit()).as(r.err()).isEqualTo(1); // the sample's findings
+            assertThat(r.out()).contains("Outstanding obligations (leaks)");
+        }
+        assertThat(FileHashes.of(tmp.resolve("-dash"))).isEqualTo(before);
+    }
+
+    @Test
     void theLauncherRunsTheJar() {
         Result r = JarRunner.exec(
                 tmp,

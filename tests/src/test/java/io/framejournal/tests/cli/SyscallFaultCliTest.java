@@ -190,7 +190,9 @@ class SyscallFaultCliTest {
                 "--rate",
                 "1000",
                 "--checkpoint-every",
-                "500");
+                "500",
+                "--keep-checkpoints",
+                "100"); // every one: the older ones lie in files --max-journal retires
         assertThat(made.exit()).as(made.err()).isZero();
         Path journal = new RegionLayout(region).journal();
         List<String> files = queueFiles(journal);
@@ -198,6 +200,41 @@ class SyscallFaultCliTest {
         Path archive = tmp.resolve("archive");
         Path archived = archive.resolve("journal");
         Path firstTmp = archived.resolve("." + files.get(0) + ".gz.tmp");
+        List<String> checkpoints = checkpointNames(region);
+        assertThat(checkpoints.stream().map(n -> n.substring(0, 8)).distinct())
+                .as("checkpoints in more than one file (cycle): --max-journal retires the older ones' files")
+                .hasSizeGreaterThan(1);
+
+        // an archive this user may not write: it said `retention stopped after 0 file(s): A/journal: permission
+        // denied` and "fix that", and the checkpoints of the records it was to retire were deleted before it failed
+        Result refused = injected(
+                "mkdir",
+                "EACCES",
+                "1+",
+                archived,
+                "retain",
+                "--keep-checkpoints",
+                Integer.toString(checkpoints.size()),
+                "--max-journal",
+                "1",
+                "--archive",
+                archive.toString(),
+                region.toString());
+        JarRunner.assertOneLineError(
+                refused,
+                "cannot prepare archive " + archive + ": " + archived + ": permission denied; nothing was retired:"
+                        + " give an archive directory this user may write, or none to delete the retired files");
+        assertThat(queueFiles(journal)).as("nothing retired").isEqualTo(files);
+        assertThat(checkpointNames(region))
+                .as("no checkpoint deleted for records that were not retired")
+                .isEqualTo(checkpoints);
+
+        // the journal's listing refused: it gave the cause only
+        Result unlisted =
+                injected("openat", "EMFILE", "1+", journal, "retain", "--keep-checkpoints", "1", region.toString());
+        JarRunner.assertOneLineError(
+                unlisted, "cannot list journal " + journal + ": too many open files; " + RETAIN_AGAIN);
+        assertThat(queueFiles(journal)).as("nothing retired").isEqualTo(files);
 
         Result full = injected(
                 "write",
@@ -241,6 +278,12 @@ class SyscallFaultCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(queueFiles(journal)).doesNotContain(files.get(0));
         assertThat(archived.resolve(files.get(0) + ".gz")).isRegularFile();
+    }
+
+    private static List<String> checkpointNames(Path region) throws java.io.IOException {
+        try (var s = Files.list(new RegionLayout(region).checkpoints())) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static List<String> queueFiles(Path journal) throws java.io.IOException {
@@ -364,6 +407,88 @@ class SyscallFaultCliTest {
         List<String> recover = traced("recover", "recover", region.toString());
         assertFlushedBeforeTheCleanMark(recover, region);
         assertThat(RegionStatus.read(layout.status()).clean()).isTrue();
+    }
+
+    /** What a write refused for want of access says to do. */
+    private static final String WRITE_ACCESS =
+            "writing to a region needs write access to it: run this as its owner, or on a writable copy of it";
+
+    /**
+     * {@code region.status} that cannot be written: a recovery said only {@code cannot recover region R:
+     * R/region.status.tmp: permission denied}, the cause alone, about a file the user never made; an open and a close
+     * named that file too. Each now names {@code region.status}, says the region stays unclean and what to do; so do a
+     * recovery's and an open's other file system errors.
+     */
+    @Test
+    @Timeout(240)
+    void a_status_that_cannot_be_written_and_other_refused_writes_say_what_to_do() throws Exception {
+        Path region = simulated("r");
+        RegionLayout layout = new RegionLayout(region);
+        Path status = layout.status();
+        Path statusTmp = region.resolve("region.status.tmp");
+        // one region through every case, each leaving it as the next needs it (nine runs of the jar)
+
+        // the close's status write (the second rename: the first is the open's)
+        Result close =
+                injected("rename", "EACCES", "2", statusTmp, "simulate", "--dir", region.toString(), "--ops", "0");
+        JarRunner.assertOneLineError(
+                close,
+                "cannot mark region " + region + " clean (cannot write " + status + ": permission denied); it stays"
+                        + " unclean: run `framejournal recover` on it; " + WRITE_ACCESS);
+        assertThat(close.err()).doesNotContain(".tmp");
+        assertThat(RegionStatus.read(status).clean()).isFalse();
+
+        // the recovery's clean mark
+        Result refused = injected("openat", "EACCES", "1", statusTmp, "recover", region.toString());
+        JarRunner.assertOneLineError(
+                refused,
+                "cannot recover region " + region + ": cannot write " + status + ": permission denied; it stays"
+                        + " unclean: " + WRITE_ACCESS);
+        assertThat(refused.err()).doesNotContain(".tmp");
+        assertThat(RegionStatus.read(status).clean()).isFalse();
+        Result full = injected("openat", "ENOSPC", "1", statusTmp, "recover", region.toString());
+        JarRunner.assertOneLineError(
+                full,
+                "cannot recover region " + region + ": cannot write " + status + ": no space left on device; it stays"
+                        + " unclean: fix that and run `framejournal recover` again, which is safe");
+        assertThat(RegionStatus.read(status).clean()).isFalse();
+
+        // any other file system error of a recovery: it gave the cause alone
+        Result unforced = injected("fdatasync", "EIO", "1", layout.slots(), "recover", region.toString());
+        JarRunner.assertOneLineError(
+                unforced,
+                "cannot recover region " + region + ": input/output error; fix that and run `framejournal recover`"
+                        + " again, which is safe");
+
+        // a slot table it may not read is no damage: it advised `--salvage`, which moved the table aside and rebuilt it
+        Result unreadable =
+                injected("openat", "EACCES", "1+", layout.slots(), "recover", "--salvage", region.toString());
+        JarRunner.assertOneLineError(
+                unreadable,
+                "cannot recover " + region + ": slot table " + layout.slots() + " is not readable: permission"
+                        + " denied; nothing was changed; " + WRITE_ACCESS);
+        try (var files = Files.list(region)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("damaged"));
+        }
+
+        Result again = JarRunner.jar(tmp, 120, "recover", region.toString());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(RegionStatus.read(status).clean()).isTrue();
+
+        // an open refused the slot table for want of access: it gave the cause alone
+        Result table = injected(
+                "openat", "EACCES", "1+", layout.slots(), "simulate", "--dir", region.toString(), "--ops", "0");
+        JarRunner.assertOneLineError(
+                table, "cannot open region " + region + ": " + layout.slots() + ": permission denied; " + WRITE_ACCESS);
+        assertThat(RegionStatus.read(status).clean()).isTrue();
+
+        // the open's status write
+        Result open = injected("openat", "EROFS", "1", statusTmp, "simulate", "--dir", region.toString(), "--ops", "0");
+        JarRunner.assertOneLineError(
+                open,
+                "cannot open region " + region + " (cannot write " + status + ": read-only file system); its journal"
+                        + " has this session's REGION_OPEN, so it is left unclean: run `framejournal recover` on it; "
+                        + WRITE_ACCESS);
     }
 
     /** Runs the jar under strace, tracing flushes and renames with the files they name; @return the trace */

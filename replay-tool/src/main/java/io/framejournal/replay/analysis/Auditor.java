@@ -196,6 +196,9 @@ public final class Auditor {
                 warnings.add(missing);
             }
             stop = JournalEnd.problem(reader, region, replay.lastRecord(), pass.stoppedAt() || at != JournalIndex.NONE);
+            if (stop == null && at == JournalIndex.NONE && region.clean()) { // a live writer's end moves on
+                passing.pastTheEnd(replay, checkpointFindings);
+            }
         }
         long events = replay.counter(LedgerReplay.Counter.EVENTS);
         long records = replay.counter(LedgerReplay.Counter.RECORDS);

@@ -54,6 +54,20 @@ final class CheckpointCheck {
         }
     }
 
+    /**
+     * Called once a clean region's journal was read to its end: a checkpoint named for a record past its last one
+     * was not taken of this journal (every reader that would start from it skips it with a warning; the audit, which
+     * starts from the journal's start, would otherwise say nothing of it).
+     */
+    void pastTheEnd(LedgerReplay replay, List<String> findings) {
+        while (next < ahead.size()) {
+            CheckpointFile.Entry e = ahead.get(next++);
+            findings.add("checkpoint " + e.file().getFileName() + " was taken at index "
+                    + JournalIndex.format(e.index()) + ", past the journal's end ("
+                    + JournalIndex.format(replay.lastRecord()) + ")");
+        }
+    }
+
     private String compare(CheckpointFile.Entry e, LedgerReplay replay) {
         CheckpointFile.Loaded loaded;
         try {

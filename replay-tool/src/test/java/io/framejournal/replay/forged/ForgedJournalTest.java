@@ -154,6 +154,24 @@ class ForgedJournalTest {
         assertThat(audit.out()).contains("disagrees with the journal's replay").contains("handle 4242");
     }
 
+    @Test
+    void aCheckpointPastTheJournalsEndIsAFinding() throws IOException {
+        Path dir = region();
+        long pastTheEnd = Forgery.records(dir).get(LAST_DROP).index() + 1000;
+        lieInCheckpoint(dir, (b, counters) -> b.putLong(16, pastTheEnd)); // the header's index
+        Path checkpoints = new RegionLayout(dir).checkpoints();
+        try (Stream<Path> s = Files.list(checkpoints)) {
+            Path file =
+                    s.filter(p -> p.toString().endsWith(".fjcp")).findFirst().orElseThrow();
+            Files.move(file, io.framejournal.journal.CheckpointFile.fileFor(checkpoints, pastTheEnd));
+        }
+        Support.Result stats = Support.cli("stats", dir.toString());
+        assertThat(stats.exit()).as("stats skips it, warning: " + stats.err()).isEqualTo(2);
+        Support.Result audit = Support.cli("audit", dir.toString());
+        assertThat(audit.exit()).as(audit.out() + audit.err()).isEqualTo(1);
+        assertThat(audit.out()).contains("past the journal's end");
+    }
+
     private static final int CHECKPOINT_HEADER = 96;
 
     private interface CheckpointLie {

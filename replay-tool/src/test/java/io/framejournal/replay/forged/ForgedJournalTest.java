@@ -2,14 +2,10 @@ package io.framejournal.replay.forged;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.framejournal.allocator.Frame;
-import io.framejournal.allocator.FrameAllocOptions;
-import io.framejournal.allocator.MetaRegion;
 import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RecordEncoder;
-import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.replay.Support;
 import java.io.IOException;
@@ -21,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Each is a finding of {@code audit} (exit 1), and no read-only command shows a stack trace or calls it clean.
  */
 class ForgedJournalTest {
-    /** Record numbers of {@link #region()}'s journal. */
+    /** Record numbers of {@link Forgery#written}'s journal. */
     private static final int OPEN = 0;
 
     private static final int FROM_UNUSED = 1;
@@ -41,24 +38,25 @@ class ForgedJournalTest {
     private static final int PREV = Forgery.BODY + 8;
 
     @TempDir
+    static Path shared;
+
+    /** {@link Forgery#written}'s region, written once; each test forges a copy. */
+    private static Path written;
+
+    @TempDir
     Path tmp;
 
     private int regions;
 
-    /**
-     * A closed region whose frame 0 has four records (from_unused, clone, drop, drop), then a segment's two; each slot
-     * group names the frame's previous record, as the writer writes it.
-     */
+    @BeforeAll
+    static void writeOnce() {
+        written = Forgery.written(shared.resolve("written"));
+    }
+
+    /** A copy of the written region, to forge. */
     private Path region() {
         Path dir = tmp.resolve("r" + regions++);
-        try (MetaRegion region = MetaRegion.create(dir, RegionConfig.of(0x40000))) {
-            FrameAllocOptions alloc = new FrameAllocOptions(region);
-            Frame<?> a = alloc.allocFrame();
-            Frame<?> b = a.clone();
-            b.close();
-            a.close();
-            alloc.allocSegment(4).close();
-        }
+        Support.copyTree(written, dir);
         return dir;
     }
 
@@ -68,6 +66,22 @@ class ForgedJournalTest {
         Support.Result audit = Support.cli("audit", dir.toString());
         assertThat(audit.exit()).as(audit.out() + audit.err()).isZero();
         assertThat(Forgery.records(dir)).hasSize(8);
+    }
+
+    @Test
+    void aFirstRecordWhoseSequenceNumberNoJournalReachesIsRefused() {
+        for (long seq : new long[] {-2, Long.MAX_VALUE, -1}) {
+            Path dir = region();
+            Forgery.rewrite(dir, OPEN, b -> b.putLong(Forgery.SEQ, seq));
+            Support.Result audit = Support.cli("audit", dir.toString());
+            assertThat(audit.exit())
+                    .as("%d: %s%s", seq, audit.out(), audit.err())
+                    .isEqualTo(2);
+            assertThat(audit.err()).contains("has sequence number " + seq + ", which no journal reaches");
+            if (seq == -2) {
+                everyReadOnlyCommandAnswersInOneLineAtMost(dir);
+            }
+        }
     }
 
     @Test

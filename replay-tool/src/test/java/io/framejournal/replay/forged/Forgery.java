@@ -1,9 +1,13 @@
 package io.framejournal.replay.forged;
 
+import io.framejournal.allocator.Frame;
+import io.framejournal.allocator.FrameAllocOptions;
+import io.framejournal.allocator.MetaRegion;
 import io.framejournal.journal.Chronicle;
 import io.framejournal.journal.JournalEvent;
 import io.framejournal.journal.JournalReader;
 import io.framejournal.journal.RecordEncoder;
+import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.RegionStatus;
 import java.io.IOException;
@@ -42,6 +46,24 @@ public final class Forgery {
     public static final int BODY = 44;
 
     private Forgery() {}
+
+    /**
+     * A closed region of 64 frames, written through the allocator as any writer would: its journal holds eight records,
+     * REGION_OPEN, frame 0's from_unused, clone, drop and drop, a 4-frame segment's from_unused and drop, REGION_CLOSE;
+     * each slot group names the frame's previous record. The first handle is sampled, so {@code sites.fjs} holds one
+     * site.
+     */
+    public static Path written(Path dir) {
+        try (MetaRegion region = MetaRegion.create(dir, RegionConfig.of(0x40000))) {
+            FrameAllocOptions alloc = new FrameAllocOptions(region);
+            Frame<?> a = alloc.allocFrame();
+            Frame<?> b = a.clone();
+            b.close();
+            a.close();
+            alloc.allocSegment(4).close();
+        }
+        return dir;
+    }
 
     /** One record of the journal as read: its index and sequence number. */
     public record Rec(long index, long seq, int op, io.framejournal.journal.EventKind kind, int slot, long timestamp) {}

@@ -19,7 +19,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * One field of one record of a written journal rewritten with any value, its CRC-32C computed again: every read-only
- * command reads the journal or refuses it in one line, never with a stack trace; and the lies the format can prove
+ * command reads the journal or refuses it in a line per problem, never with a stack trace; and the lies the format can prove
  * (a sequence number out of step, a previous-record index that is not the frame's last record, a call site the table
  * lacks) are never called clean. Tries: {@code jqwik.tries.default} (src/test/resources/junit-platform.properties).
  */
@@ -76,7 +76,7 @@ class ForgedFieldsProperties {
     }
 
     @Property
-    void aRewrittenFieldIsReadOrRefusedInOneLineAndAProvableLieIsNeverClean(
+    void aRewrittenFieldIsReadOrRefusedInALinePerProblemAndAProvableLieIsNeverClean(
             @ForAll @IntRange(min = 0, max = 7) int record, @ForAll Field field, @ForAll long value) {
         Path dir = shared.resolve("forged" + copies++);
         Support.copyTree(written, dir);
@@ -110,7 +110,8 @@ class ForgedFieldsProperties {
             Support.Result r = c[0].equals("audit") ? audit : Support.cli(c);
             String what = String.join(" ", c) + " after " + said;
             assertThat(r.err()).as(what).doesNotContain("\tat ").doesNotContain("internal error");
-            assertThat(r.errLines()).as(what).hasSizeLessThanOrEqualTo(1);
+            // one line per problem (a warning, then where reading stopped), each the CLI's own
+            assertThat(r.errLines()).as(what).hasSizeLessThanOrEqualTo(2).allMatch(l -> l.startsWith("framejournal: "));
             assertThat(r.exit()).as(what).isBetween(0, 2);
         }
     }

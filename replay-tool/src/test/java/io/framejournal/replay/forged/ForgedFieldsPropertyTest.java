@@ -23,7 +23,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * (a sequence number out of step, a previous-record index that is not the frame's last record, a call site the table
  * lacks) are never called clean. Tries: {@code jqwik.tries.default} (src/test/resources/junit-platform.properties).
  */
-class ForgedFieldsProperties {
+class ForgedFieldsPropertyTest {
     /** A field of a format-2 record, by offset from the record's start or (group fields) from its first slot group. */
     enum Field {
         SEQ(Forgery.SEQ, 8, false),

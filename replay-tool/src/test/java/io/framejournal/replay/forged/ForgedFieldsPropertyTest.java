@@ -2,6 +2,10 @@ package io.framejournal.replay.forged;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.framejournal.journal.EventKind;
+import io.framejournal.journal.OpCode;
+import io.framejournal.journal.RecordEncoder;
+import io.framejournal.journal.RecordFormat;
 import io.framejournal.journal.RegionLayout;
 import io.framejournal.journal.SiteTable;
 import io.framejournal.replay.Support;
@@ -9,7 +13,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -114,6 +120,64 @@ class ForgedFieldsPropertyTest {
             assertThat(r.errLines()).as(what).hasSizeLessThanOrEqualTo(2).allMatch(l -> l.startsWith("framejournal: "));
             assertThat(r.exit()).as(what).isBetween(0, 2);
         }
+    }
+
+    /** Kinds a slot group may hold. */
+    private static final EventKind[] SLOT_KINDS =
+            Arrays.stream(EventKind.values()).filter(EventKind::changesSlot).toArray(EventKind[]::new);
+
+    /**
+     * A call record of random entries (any slot kind, any values, slots in and out of the region, any op, handle,
+     * site and previous-record index) appended after the journal's last record with the next sequence number: the
+     * read-only commands report it or refuse it, never with a stack trace.
+     */
+    @Property
+    void anAppendedCallOfRandomEntriesIsReadOrRefusedInALinePerProblem(@ForAll long seed) {
+        Path dir = shared.resolve("appended" + copies++);
+        Support.copyTree(written, dir);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        List<Forgery.Rec> records = Forgery.records(dir);
+        Forgery.Rec last = records.get(records.size() - 1);
+        OpCode[] ops = OpCode.values();
+        RecordEncoder call = new RecordEncoder()
+                .beginCall(ops[rnd.nextInt(ops.length)], rnd.nextLong(), rnd.nextInt(4) == 0 ? rnd.nextInt() : 0);
+        if (rnd.nextBoolean()) {
+            call.fromHandle(rnd.nextLong());
+        }
+        int slot = rnd.nextInt(-3, 70);
+        for (int g = 0, groups = 1 + rnd.nextInt(3); g < groups; g++, slot += 1 + rnd.nextInt(5)) {
+            long prev =
+                    rnd.nextBoolean() ? records.get(rnd.nextInt(records.size())).index() : rnd.nextLong();
+            call.beginSlot(slot, prev);
+            for (int i = 0, n = 1 + rnd.nextInt(4); i < n; i++) {
+                EventKind kind = SLOT_KINDS[rnd.nextInt(SLOT_KINDS.length)];
+                call.entry(
+                        kind,
+                        rnd.nextInt(3) == 0 ? RecordFormat.ENTRY_UPDATE : 0,
+                        (short) rnd.nextInt(),
+                        value(rnd),
+                        value(rnd));
+            }
+        }
+        Forgery.append(dir, Forgery.seal(call, last.seq() + 1, rnd.nextBoolean() ? rnd.nextLong() : last.timestamp()));
+        String d = dir.toString();
+        String[][] commands = {{"audit", d}, {"stats", d}, {"dump", d}, {"history", "--frame", "0", d}, {"state", d}};
+        for (String[] c : commands) {
+            Support.Result r = Support.cli(c);
+            String what = String.join(" ", c) + " with seed " + seed + ": " + r.out() + r.err();
+            assertThat(r.err()).as(what).doesNotContain("\tat ").doesNotContain("internal error");
+            assertThat(r.errLines()).as(what).hasSizeLessThanOrEqualTo(2).allMatch(l -> l.startsWith("framejournal: "));
+            assertThat(r.exit()).as(what).isBetween(0, 2);
+        }
+    }
+
+    /** A value as a liar picks it: a sentinel, a small count, or anything. */
+    private static long value(java.util.SplittableRandom rnd) {
+        return switch (rnd.nextInt(4)) {
+            case 0 -> new long[] {-1, -2, 0, 1, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE}[rnd.nextInt(7)];
+            case 1 -> rnd.nextLong(0, 4);
+            default -> rnd.nextLong();
+        };
     }
 
     /** Where a call record's first slot group starts: after the header, and fromHandle when its flag is set. */

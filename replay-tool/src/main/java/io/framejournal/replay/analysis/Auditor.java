@@ -475,10 +475,14 @@ public final class Auditor {
 
     /**
      * How many call sites the region's table holds, for judging the sites the records name; -1 (judge none) when the
-     * table is damaged (its problem is a warning of its own, and sites past the damage are unknown, not absent) or
-     * cannot be read. A region without a table has none: a record naming a site then names one it lacks.
+     * table is damaged (its problem is a warning of its own, and sites past the damage are unknown, not absent), cannot
+     * be read, or is missing (an archive made by a build before archives kept {@code sites.fjs} has none, though its
+     * records name sites).
      */
     private int knownSites() {
+        if (!SiteTable.exists(region.layout().sites())) {
+            return -1;
+        }
         try {
             SiteTable.Sites table = region.sites();
             if (table.problem() != null) {

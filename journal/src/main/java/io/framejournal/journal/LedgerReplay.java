@@ -38,6 +38,12 @@ public final class LedgerReplay {
     long lastSeq = -1;
     int lastCrc;
     private Listener listener = Listener.NONE;
+    /**
+     * Call-site ids the region's site table holds (1..n; ids are given densely), or -1 when not known: then no record's
+     * site is judged. Not part of a checkpoint, and its findings are not counted here (only told): a replay that
+     * does not know the table (the checkpointer's, recovery's) counts the same as one that does.
+     */
+    private int knownSites = -1;
 
     public LedgerReplay(int nrSlots) {
         this.nrSlots = nrSlots;
@@ -46,6 +52,17 @@ public final class LedgerReplay {
         this.raw = new SlotLedger(nrSlots);
         this.midOp = new long[(nrSlots + 63) >>> 6];
         counters[Counter.FIRST_INDEX] = JournalIndex.NONE;
+    }
+
+    /**
+     * Judges every record's call-site id against a site table of {@code sites} entries from now on: a record that names
+     * a site the table lacks is an {@code UNKNOWN_SITE} finding (told to the listener, not counted: see
+     * {@link #knownSites}). The writer writes a site's entry before the record naming it, so a journal whose records
+     * name sites its region's table lacks was not written with that table. -1: judge none.
+     */
+    public LedgerReplay knownSites(int sites) {
+        this.knownSites = sites;
+        return this;
     }
 
     /** Where findings go from now on. */
@@ -66,6 +83,9 @@ public final class LedgerReplay {
             lastRecord = e.index;
             lastSeq = e.seq;
             lastCrc = recordCrc;
+            if (knownSites >= 0 && Integer.compareUnsigned(e.site, knownSites) > 0) {
+                unknownSite(e);
+            }
         }
         if (counters[Counter.EVENTS]++ == 0) {
             counters[Counter.FIRST_INDEX] = e.index;
@@ -82,11 +102,16 @@ public final class LedgerReplay {
     }
 
     private void onSlotEvent(JournalEvent e) {
+        boolean inRegion = e.slot >= 0 && e.slot < nrSlots;
+        long previous = inRegion ? state.lastIndex(e.slot) : JournalIndex.NONE; // before apply overwrites it
         Verdict v = state.apply(e); // in place: only the changed field and lastIndex are written
         if (v == Verdict.BAD_SLOT) {
             counters[Counter.TRANSITION_FINDINGS]++;
             listener.transition(e, v.name(), outsideRegion(e.slot));
             return;
+        }
+        if (e.groupStart && e.version == RecordFormat.VERSION && e.prevIndex != previous) {
+            brokenChain(e, previous);
         }
         if (v != Verdict.OK) {
             counters[Counter.TRANSITION_FINDINGS]++;
@@ -186,6 +211,10 @@ public final class LedgerReplay {
         int site = d.rawI32(RecordFormat.SITE_OFF);
         int groups = d.rawI32(RecordFormat.COUNT_OFF);
         int len = d.length();
+        if (knownSites >= 0 && Integer.compareUnsigned(site, knownSites) > 0) {
+            d.eventAt(e, p, p + RecordFormat.GROUP, true, (d.rawI16(p + 4) & 0xffff) == 1);
+            unknownSite(e);
+        }
         for (int g = 0; g < groups; g++) {
             if (p > len - RecordFormat.GROUP) {
                 throw d.outside(p);
@@ -200,7 +229,12 @@ public final class LedgerReplay {
             }
             long[] w = state.wordsForWrite(slot);
             int b = ReplayState.base(slot);
+            long previous = w[b + ReplayState.LAST];
             w[b + ReplayState.LAST] = index; // every entry sets it; set before any finding is told
+            if (d.rawI64(group + 8) != previous) {
+                d.eventAt(e, group, p, true, n == 1);
+                brokenChain(e, previous);
+            }
             long handle = callHandle;
             int entry = p;
             for (int i = 0; i < n; i++) {
@@ -300,6 +334,46 @@ public final class LedgerReplay {
                         : "the call redeemed " + missing + " obligations its handle never minted on this slot");
     }
 
+    /**
+     * A slot group whose prevIndex is not the record that last touched the slot: the per-frame record chain that
+     * {@code history} follows backward (and recovery from a redo point trusts) is broken there, though every record is
+     * well formed. The writer stores a slot's lastIndex under the slot's lock and names it in the slot's next record,
+     * so only a forged or corrupted journal (or a replay started without the slot's last record) has one.
+     */
+    private void brokenChain(JournalEvent e, long previous) {
+        counters[Counter.TRANSITION_FINDINGS]++;
+        listener.transition(
+                e,
+                "BROKEN_CHAIN",
+                "the record names " + JournalIndex.format(e.prevIndex) + " as the frame's previous record, but the last"
+                        + " record that touched it is " + JournalIndex.format(previous)
+                        + ": the frame's record chain is broken");
+    }
+
+    /**
+     * A REGION_OPEN (of any session, not only the first, which the geometry check reads) that names another geometry
+     * or format than the region's: the journal's sessions contradict region.conf.
+     */
+    private void foreignOpen(JournalEvent e) {
+        long maxPaddr = (long) nrSlots * RegionConfig.PAGE_SIZE;
+        counters[Counter.TRANSITION_FINDINGS]++;
+        listener.transition(
+                e,
+                "FOREIGN_REGION_OPEN",
+                "a session opened with maxPaddr 0x" + Long.toHexString(e.before) + ", page size " + e.after
+                        + " and format " + e.metaType + ", but the region has maxPaddr 0x" + Long.toHexString(maxPaddr)
+                        + ", page size " + RegionConfig.PAGE_SIZE + " and its records format " + e.version);
+    }
+
+    /** A record naming a call site the region's table lacks: one finding per record, on its first event. */
+    private void unknownSite(JournalEvent e) {
+        listener.transition(
+                e,
+                "UNKNOWN_SITE",
+                "the record names call site " + Integer.toUnsignedString(e.site)
+                        + ", but the region's site table names sites 1 to " + knownSites + " only");
+    }
+
     /** A group for a slot outside the region: each of its events is a finding and changes nothing. */
     private int outsideRegion(RecordDecoder d, JournalEvent e, int group, int p, int n) {
         int len = d.length();
@@ -340,6 +414,12 @@ public final class LedgerReplay {
     }
 
     private void onMarker(JournalEvent e) {
+        if (e.kind == EventKind.REGION_OPEN
+                && (e.before != (long) nrSlots * RegionConfig.PAGE_SIZE
+                        || e.after != RegionConfig.PAGE_SIZE
+                        || (e.version == RecordFormat.VERSION && e.metaType != RecordFormat.VERSION))) {
+            foreignOpen(e);
+        }
         if (e.kind == EventKind.LEAKED_HANDLE) {
             counters[Counter.LEAKED_HANDLES]++;
         } else if (e.kind == EventKind.RECOVERY && e.after == 1) {

@@ -246,6 +246,13 @@ public final class RecordDecoder {
                     + "fails its CRC-32C check: the journal is damaged or truncated there (a flipped bit, or a record cut or"
                     + " zeroed part way)";
         }
+        long seq = rawI64(SEQ_OFF);
+        if (seq < 0 || seq == Long.MAX_VALUE) {
+            // the reader's check of each record against the last one's number + 1 cannot see this one: a first
+            // record of -2 (or MAX) would make the next number due -1 (or negative), which means "not known"
+            return at() + "has sequence number " + seq + ", which no journal reaches (they start at 0 and grow by one"
+                    + " a record)";
+        }
         int type = (head >>> 8) & 0xff;
         int op = (head >>> 16) & 0xff;
         int flags = head >>> 24;

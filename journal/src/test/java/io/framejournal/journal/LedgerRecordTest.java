@@ -70,6 +70,7 @@ class LedgerRecordTest {
         assertThat(kinds)
                 .contains(
                         "UNATTRIBUTED_REDEEM",
+                        "BROKEN_CHAIN",
                         "BAD_SLOT",
                         "CONTINUITY",
                         "ILLEGAL_TRANSITION",

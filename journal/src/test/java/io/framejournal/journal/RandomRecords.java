@@ -81,7 +81,10 @@ final class RandomRecords {
         SlotState s = new SlotState();
         for (int g = 0; g < groups; g++) {
             slot += 1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 3000 : 10);
-            encoder.beginSlot(slot, rnd.nextInt(3) == 0 ? JournalIndex.NONE : rnd.nextLong(1 << 20));
+            long randomPrev = rnd.nextInt(3) == 0 ? JournalIndex.NONE : rnd.nextLong(1 << 20);
+            // a plausible record names the slot's previous record, as the writer does; a random one breaks the chain
+            encoder.beginSlot(
+                    slot, model != null && slot < slots ? model.state().lastIndex(slot) : randomPrev);
             if (model != null && slot < slots) {
                 model.state().load(slot, s);
             }

@@ -133,6 +133,7 @@ public final class Support {
             io.framejournal.journal.RegionConfig.of(maxPaddr).write(layout.config());
             long lastIndex;
             Map<Integer, Long> minted = new java.util.HashMap<>();
+            Map<Integer, Long> lastOfSlot = new java.util.HashMap<>(); // each call names its slot's previous record
             try (io.framejournal.journal.JournalWriter writer = io.framejournal.journal.JournalWriter.open(
                     layout.journal(), net.openhft.chronicle.bytes.SyncMode.NONE)) {
                 io.framejournal.journal.JournalWriter.Lane lane = writer.lane();
@@ -151,10 +152,11 @@ public final class Support {
                     long before = minted.merge(slot, 1L, Long::sum) - 1;
                     lane.record()
                             .beginCall(io.framejournal.journal.OpCode.FRAME_CLONE, 100 + i, 0)
-                            .beginSlot(slot, io.framejournal.journal.JournalIndex.NONE)
+                            .beginSlot(slot, lastOfSlot.getOrDefault(slot, io.framejournal.journal.JournalIndex.NONE))
                             .entry(io.framejournal.journal.EventKind.MINT, 0, (short) 0, before, before + 1);
                     lastIndex = lane.appendCall();
                     lane.applied();
+                    lastOfSlot.put(slot, lastIndex);
                 }
             }
             new io.framejournal.journal.RegionStatus(true, 1, lastIndex).write(layout.status());

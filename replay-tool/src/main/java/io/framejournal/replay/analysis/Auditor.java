@@ -172,7 +172,7 @@ public final class Auditor {
     private AuditReport run(Progress progress, long[] early, String earlyProblem) {
         String stop;
         try (ReplayStart from = openStart()) {
-            replay = from.replay().listener(new FindingDetails());
+            replay = from.replay().listener(new FindingDetails()).knownSites(knownSites());
             warnings.addAll(from.warnings());
             if (from.fromCheckpoint()) {
                 checkpointIndex = from.checkpoint().index();
@@ -196,6 +196,9 @@ public final class Auditor {
                 warnings.add(missing);
             }
             stop = JournalEnd.problem(reader, region, replay.lastRecord(), pass.stoppedAt() || at != JournalIndex.NONE);
+            if (stop == null && at == JournalIndex.NONE && region.clean()) { // a live writer's end moves on
+                passing.pastTheEnd(replay, checkpointFindings);
+            }
         }
         long events = replay.counter(LedgerReplay.Counter.EVENTS);
         long records = replay.counter(LedgerReplay.Counter.RECORDS);
@@ -468,6 +471,31 @@ public final class Auditor {
                         .reversed())
                 .thenComparingLong(SiteGroup::firstIndex));
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
+    }
+
+    /**
+     * How many call sites the region's table holds, for judging the sites the records name; -1 (judge none) when the
+     * table is damaged (its problem is a warning of its own, and sites past the damage are unknown, not absent), cannot
+     * be read, or is missing (an archive made by a build before archives kept {@code sites.fjs} has none, though its
+     * records name sites).
+     */
+    private int knownSites() {
+        if (!SiteTable.exists(region.layout().sites())) {
+            return -1;
+        }
+        try {
+            SiteTable.Sites table = region.sites();
+            if (table.problem() != null) {
+                return -1;
+            }
+            int highest = 0; // ids are given densely from 1; the highest bounds them even if one were missing
+            for (int id : table.sites().keySet()) {
+                highest = Math.max(highest, id);
+            }
+            return highest;
+        } catch (RegionException unreadable) {
+            return -1;
+        }
     }
 
     /** The call sites named by what the report shows, from the region's site table; its problems become warnings. */

@@ -1,8 +1,10 @@
 package io.framejournal.replay.analysis;
 
 import io.framejournal.journal.CheckpointFile;
+import io.framejournal.journal.EventKind;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.LedgerReplay;
+import io.framejournal.journal.OpCode;
 import io.framejournal.journal.RegionException;
 import io.framejournal.journal.SlotState;
 import java.util.ArrayList;
@@ -52,6 +54,20 @@ final class CheckpointCheck {
         }
     }
 
+    /**
+     * Called once a clean region's journal was read to its end: a checkpoint named for a record past its last one
+     * was not taken of this journal (every reader that would start from it skips it with a warning; the audit, which
+     * starts from the journal's start, would otherwise say nothing of it).
+     */
+    void pastTheEnd(LedgerReplay replay, List<String> findings) {
+        while (next < ahead.size()) {
+            CheckpointFile.Entry e = ahead.get(next++);
+            findings.add("checkpoint " + e.file().getFileName() + " was taken at index "
+                    + JournalIndex.format(e.index()) + ", past the journal's end ("
+                    + JournalIndex.format(replay.lastRecord()) + ")");
+        }
+    }
+
     private String compare(CheckpointFile.Entry e, LedgerReplay replay) {
         CheckpointFile.Loaded loaded;
         try {
@@ -72,13 +88,15 @@ final class CheckpointCheck {
         for (int slot = 0; slot < region.nrSlots(); slot++) {
             replay.state().load(slot, a);
             saved.state().load(slot, b);
-            if (!a.sameAs(b, true)) {
+            if (!a.sameAs(b, true)
+                    || replay.lastOp(slot) != saved.lastOp(slot)
+                    || replay.lastHandle(slot) != saved.lastHandle(slot)) {
                 if (differ++ < SLOTS_SHOWN) {
                     first.append(first.length() == 0 ? "" : "; ")
                             .append("slot ")
                             .append(slot)
                             .append(": checkpoint\u2260journal: ")
-                            .append(b.diff(a));
+                            .append(a.sameAs(b, true) ? lastCallDiff(slot, saved, replay) : b.diff(a));
                 }
             }
         }
@@ -92,6 +110,56 @@ final class CheckpointCheck {
                     + " obligation(s) and " + saved.raw().live() + " raw reference(s) outstanding, the replay "
                     + replay.obligations().live() + " and " + replay.raw().live();
         }
+        int counter = differingCounter(saved, replay);
+        if (counter >= 0) {
+            return "disagrees with the journal's replay across it: its count of " + counterName(counter) + " is "
+                    + saved.counter(counter) + ", the replay's " + replay.counter(counter)
+                    + " (stats and state --at starting there would report it)";
+        }
         return null;
+    }
+
+    /** A slot whose state agrees but whose last call (op and handle, which the ledger attributes by) does not. */
+    private static String lastCallDiff(int slot, LedgerReplay saved, LedgerReplay replay) {
+        return "last op " + saved.lastOp(slot) + " handle " + saved.lastHandle(slot) + " vs " + replay.lastOp(slot)
+                + " handle " + replay.lastHandle(slot);
+    }
+
+    /**
+     * The first counter a checkpoint holds another value of than the replay across it, or -1. A replay that starts
+     * there takes its counters as they are (stats' events, kinds, ops, sessions and findings), so a checkpoint whose
+     * counts lie would be believed by every later reader. The record bytes are left out: the audit adds them once, at
+     * its pass's end.
+     */
+    private static int differingCounter(LedgerReplay saved, LedgerReplay replay) {
+        for (int id = 0; id < LedgerReplay.Counter.SIZE; id++) {
+            if (id != LedgerReplay.Counter.RECORD_BYTES && saved.counter(id) != replay.counter(id)) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    private static String counterName(int id) {
+        if (id >= LedgerReplay.Counter.BY_OP) {
+            OpCode op = OpCode.ofCode(id - LedgerReplay.Counter.BY_OP);
+            return "events of op " + (op == null ? "code " + (id - LedgerReplay.Counter.BY_OP) : op.name());
+        }
+        if (id >= LedgerReplay.Counter.BY_KIND) {
+            EventKind k = EventKind.ofCode(id - LedgerReplay.Counter.BY_KIND);
+            return "events of kind " + (k == null ? "code " + (id - LedgerReplay.Counter.BY_KIND) : k.name());
+        }
+        return switch (id) {
+            case LedgerReplay.Counter.EVENTS -> "events";
+            case LedgerReplay.Counter.RECORDS -> "records";
+            case LedgerReplay.Counter.FIRST_INDEX -> "the first index";
+            case LedgerReplay.Counter.FIRST_TIME -> "the first time";
+            case LedgerReplay.Counter.LAST_TIME -> "the last time";
+            case LedgerReplay.Counter.RECOVERIES -> "recoveries";
+            case LedgerReplay.Counter.LEAKED_HANDLES -> "leaked handles";
+            case LedgerReplay.Counter.INVARIANT_FINDINGS -> "invariant findings";
+            case LedgerReplay.Counter.TRANSITION_FINDINGS -> "transition findings";
+            default -> "counter " + id;
+        };
     }
 }

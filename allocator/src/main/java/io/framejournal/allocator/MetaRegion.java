@@ -44,6 +44,19 @@ import net.openhft.chronicle.bytes.SyncMode;
 public final class MetaRegion implements AutoCloseable {
     static {
         Chronicle.quiet();
+        // A class is initialized where it is first used, and a StackOverflowError in its static initializer marks it
+        // unusable for the rest of the JVM's life (every later use: NoClassDefFoundError). RegionException compiles a
+        // regular expression there, and its first use can come inside a call, on whatever stack the caller has left:
+        // in the catch of an append that overflowed the stack. So it is initialized here, before any call.
+        initialize(RegionException.class);
+    }
+
+    private static void initialize(Class<?> type) {
+        try {
+            Class.forName(type.getName(), true, type.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private final RegionLayout layout;
@@ -132,6 +145,7 @@ public final class MetaRegion implements AutoCloseable {
             this.status = previous.opened(openIndex);
             status.write(layout.status());
             WriterIdentity.claim(layout.dir(), status.session());
+            journal.initializeForNewThreads(); // here, on this thread's stack, not on a caller's near its end
             startedCheckpointer = options.checkpoints() == null
                     ? null
                     : Checkpointer.start(layout, config.nrSlots(), options.checkpoints());

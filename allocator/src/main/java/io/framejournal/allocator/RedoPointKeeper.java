@@ -111,21 +111,30 @@ final class RedoPointKeeper implements AutoCloseable {
             }
             try {
                 keep();
-            } catch (RuntimeException | IOException e) {
-                failed(e); // tried again next period
+            } catch (Throwable e) { // NOPMD: an OutOfMemoryError too (the heap full for a moment): it used to end
+                // the thread, and with it every later point, with no problem reported
+                try {
+                    failed(e); // tried again next period
+                } catch (Throwable noRoom) { // NOPMD
+                    // failed() set a reason before building the whole one ran out of memory as well
+                }
             }
         }
     }
 
-    private void failed(Exception e) {
+    private void failed(Throwable e) {
         if (flushFailed != null) {
             problem = flushFailed; // counted and said once, and for good
             return;
         }
         failures++;
+        problem = UNRECORDED; // first, a constant: saying more takes memory, which may be what is lacking
         problem = "the redo point could not be recorded (" + RegionException.oneLine(e)
                 + "); recovery replays from the last one written, and the keeper tries again every period";
     }
+
+    private static final String UNRECORDED = "the redo point could not be recorded; recovery replays from the last"
+            + " one written, and the keeper tries again every period";
 
     /**
      * Records the redo point now, if it moved: table forced first, then the point. Runs with the calling thread's

@@ -278,41 +278,44 @@ final class SlotEngine {
      */
     private Ctx begin(OpCode op, long handle, boolean forgetSampled) {
         Ctx c = pin();
-        if (c.inCall) {
-            unpin(c);
-            throw nested(c, op);
-        }
-        String failed = failure;
-        if (failed != null) {
-            unpin(c);
-            throw new IllegalStateException("the region failed and takes no more calls (" + failed + "); close it and"
-                    + " run `framejournal recover` on it");
-        }
-        c.n = 0;
-        c.op = op;
-        c.handle = handle;
-        c.sampleReady = false;
-        c.sampled = false;
-        c.site = 0;
-        if (level != LeakDetection.DISABLED) {
-            if (makesHandle(op)) {
-                c.sampled = level == LeakDetection.PARANOID || c.creations % LeakTracker.SAMPLE_INTERVAL == 0;
-                c.creations++;
+        boolean begun = false;
+        try {
+            if (c.inCall) {
+                throw nested(c, op);
             }
-            if ((c.sampled || forgetSampled) && sites != null) {
-                try {
-                    c.site = sites.capture(c.walk);
-                } catch (RuntimeException | Error e) { // a stack overflow in the walk, say: no call began
-                    unpin(c);
-                    throw e;
+            String failed = failure;
+            if (failed != null) {
+                throw new IllegalStateException("the region failed and takes no more calls (" + failed + "); close it"
+                        + " and run `framejournal recover` on it");
+            }
+            c.n = 0;
+            c.op = op;
+            c.handle = handle;
+            c.sampleReady = false;
+            c.sampled = false;
+            c.site = 0;
+            if (level != LeakDetection.DISABLED) {
+                if (makesHandle(op)) {
+                    c.sampled = level == LeakDetection.PARANOID || c.creations % LeakTracker.SAMPLE_INTERVAL == 0;
+                    c.creations++;
+                }
+                if ((c.sampled || forgetSampled) && sites != null) {
+                    c.site = sites.capture(c.walk); // a stack overflow in the walk, say: no call began
                 }
             }
+            c.rec.beginCall(op, handle, c.site);
+            c.ev.op = op.code();
+            c.ev.handle = handle;
+            c.inCall = true; // last: every caller ends the call (end) in a finally from here on
+            begun = true;
+            return c;
+        } finally {
+            if (!begun) {
+                // whatever was thrown (a refusal, or a StackOverflowError out of any step above): the thread leaves the
+                // call it never began, or close() would wait for it for ever
+                unpin(c);
+            }
         }
-        c.rec.beginCall(op, handle, c.site);
-        c.ev.op = op.code();
-        c.ev.handle = handle;
-        c.inCall = true; // last: every caller ends the call (end) in a finally from here on
-        return c;
     }
 
     /** Locks {@code slot} for the call and loads it; slots must be locked in ascending order. */
@@ -432,9 +435,12 @@ final class SlotEngine {
 
     /** Ends a call: unlocks whatever it still holds (nothing was stored unless it committed) and unpins. */
     private void end(Ctx c) {
-        unlockAll(c);
-        c.inCall = false;
-        unpin(c);
+        try {
+            unlockAll(c);
+        } finally {
+            c.inCall = false; // even when the unlocks threw (a StackOverflowError): the thread can call again,
+            unpin(c); // and close() does not wait for a call that has ended
+        }
     }
 
     /** A call started from user code that runs inside another call of this thread (a segment's metadata function). */
@@ -651,8 +657,8 @@ final class SlotEngine {
     /** Moves one obligation from one handle to another (Segment::next, Segment::from(frame)). */
     void transfer(int slot, OpCode op, long from, long to) {
         Ctx c = begin(op, to);
-        c.rec.fromHandle(from);
         try {
+            c.rec.fromHandle(from); // inside the try: the call ends (end) whatever this throws
             SlotState s = lock(c, slot);
             checkForgettable(s, slot);
             group(c, 0);
@@ -667,8 +673,8 @@ final class SlotEngine {
     /** Frame::from_unique: UNIQUE→1, the unique handle's obligation moves to the shared one. */
     void uniqueToShared(int slot, long from, long to) {
         Ctx c = begin(OpCode.FRAME_FROM_UNIQUE, to);
-        c.rec.fromHandle(from);
         try {
+            c.rec.fromHandle(from); // inside the try: the call ends (end) whatever this throws
             SlotState s = lock(c, slot);
             if (s.refCount != RefCount.UNIQUE) {
                 throw new IllegalStateException("frame 0x" + Long.toHexString(paddr(slot)) + " is not unique");
@@ -690,8 +696,8 @@ final class SlotEngine {
     /** TryFrom&lt;Frame&gt; for UniqueFrame: 1→UNIQUE only when this is the one reference. @return success */
     boolean sharedToUnique(int slot, long from, long to) {
         Ctx c = begin(OpCode.UNIQUE_TRY_FROM_SHARED, to);
-        c.rec.fromHandle(from);
         try {
+            c.rec.fromHandle(from); // inside the try: the call ends (end) whatever this throws
             SlotState s = lock(c, slot);
             if (s.refCount != 1 || s.raw != 0) {
                 return false;

@@ -6,7 +6,8 @@ import net.openhft.chronicle.core.UnsafeMemory;
  * The slot lock: one 32-bit word inside each slot's 64-byte value (0 free, 1 held), taken with a CAS and released
  * with a release store, so the unlock publishes every store made under the lock to the next holder. Spins briefly,
  * then yields, then parks (10 µs, doubling to 1 ms) so that a lock held long (a segment call's metadata function
- * running) costs its waiters no core. The jcstress tests in the {@code jcstress} module check mutual exclusion and visibility on this word.
+ * running) costs its waiters no core, an interrupted waiter's included. The jcstress tests in the {@code jcstress}
+ * module check mutual exclusion and visibility on this word.
  */
 final class SlotLock {
     private static final UnsafeMemory MEM = UnsafeMemory.MEMORY;
@@ -21,6 +22,7 @@ final class SlotLock {
         }
         int spins = 0;
         long park = MIN_PARK_NANOS;
+        boolean interrupted = false;
         while (!MEM.compareAndSwapInt(address, 0, 1)) {
             if (++spins < SPINS_BEFORE_YIELD) {
                 Thread.onSpinWait();
@@ -28,10 +30,16 @@ final class SlotLock {
                 Thread.yield();
             } else {
                 // held for long (a segment call's metadata function running, a holder descheduled): stop burning a
-                // core; the unlocker does not know its waiters, so the wait is a park that doubles up to MAX_PARK_NANOS
+                // core; the unlocker does not know its waiters, so the wait is a park that doubles up to the most.
+                // A park returns at once while the interrupt status is set (a worker stopped with shutdownNow that
+                // closes its frames): the status is cleared for the wait and set again once the lock is taken
+                interrupted |= Thread.interrupted();
                 java.util.concurrent.locks.LockSupport.parkNanos(park);
                 park = Math.min(park << 1, MAX_PARK_NANOS);
             }
+        }
+        if (interrupted) { // no call otherwise: the lock is held now, and the caller has not yet noted it
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -113,4 +113,35 @@ class RedoPointKeeperTest {
                 .as("the point written before the failed flush stays")
                 .isEqualTo(first);
     }
+
+    /**
+     * An {@code OutOfMemoryError} in the keeper's thread (the heap full for a moment: a simulator's other threads
+     * filled it) is a failed try like any other: reported, and tried again next period. It used to end the thread, so
+     * that no point was recorded for the rest of the session while {@code redoPointProblem()} said nothing (seen with
+     * a 48 MiB heap filled and emptied under a writer).
+     */
+    @Test
+    void anOutOfMemoryErrorIsAFailedTryAndTheKeeperGoesOn() throws IOException {
+        Path redo = tmp.resolve("redo.point");
+        Path table = Files.write(tmp.resolve("slots.cm3"), new byte[4096]);
+        AtomicInteger failing = new AtomicInteger(3);
+        RedoPointKeeper.Source source = () -> {
+            if (failing.getAndDecrement() > 0) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return new RedoPoint(0x1_0000_002aL, 42, 7, true);
+        };
+        try (RedoPointKeeper keeper = RedoPointKeeper.start(source, redo, table, Duration.ofMillis(5))) {
+            Awaitility.await("a point written after the errors, by the same thread")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> keeper.written() == 1);
+            assertThat(keeper.failures())
+                    .as("each error counted as a failed try")
+                    .isEqualTo(3);
+            Awaitility.await("the reason cleared by the point written")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> keeper.problem() == null);
+        }
+        assertThat(RedoPointFile.read(redo).point()).isEqualTo(new RedoPoint(0x1_0000_002aL, 42, 7, true));
+    }
 }

@@ -138,11 +138,22 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
         if (!LOCK.compareAndSet(this, 0, 1)) {
             return false;
         }
-        owner = Thread.currentThread();
+        boolean released = false;
         try {
+            owner = Thread.currentThread();
             pass(self, true);
-        } finally {
             unlock();
+            released = true;
+        } finally {
+            if (!released) {
+                // the pass threw (a StackOverflowError out of any call made under the lock, the one that reads the
+                // thread included), or unlock() did before its store. This runs where the stack ran out, so it calls
+                // nothing (a call could overflow again and leave the lock held for good, every later append waiting
+                // for it for ever): a plain write and a volatile store. Not the way out of a pass that returned: the
+                // volatile store's fence is not paid per append
+                owner = null;
+                lock = 0;
+            }
         }
         return true;
     }
@@ -182,8 +193,9 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
                 break;
             }
             if ((int) LOCK.getOpaque(this) == 0 && LOCK.compareAndSet(this, 0, 1)) {
-                owner = Thread.currentThread();
+                boolean released = false;
                 try {
+                    owner = Thread.currentThread();
                     if ((int) STATE.getAcquire(self) == PENDING) {
                         // withdrawn under the lock, before it is released: the next holder must not find it pending
                         // and serve it a second time (or while its owner prepares the next one)
@@ -192,8 +204,13 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
                     } else {
                         pass(self, false); // served just before the lock was taken; serve the others
                     }
-                } finally {
                     unlock();
+                    released = true;
+                } finally {
+                    if (!released) {
+                        owner = null; // as in serveIfFree: no call here
+                        lock = 0;
+                    }
                 }
                 break;
             }
@@ -258,7 +275,12 @@ abstract class AppendCombiner<R extends AppendCombiner.Request> {
                 }
             } while (!LOCK.compareAndSet(this, 0, 1));
         }
-        owner = Thread.currentThread();
+        try {
+            owner = Thread.currentThread();
+        } catch (Throwable t) { // a StackOverflowError: the lock is the caller's only once lock() returns
+            lock = 0; // a volatile store: it calls nothing that could overflow again
+            throw t;
+        }
     }
 
     /** Whether the calling thread holds the lock (serving a pass, or through {@link #lock()}). */

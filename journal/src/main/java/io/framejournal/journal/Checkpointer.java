@@ -155,9 +155,19 @@ public final class Checkpointer implements AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error e) { // a background thread: whatever stops it is reported, never lost
-            problem = "checkpointer stopped: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            // a constant first: an OutOfMemoryError (the heap full for a moment) may leave no room to build the
+            // reason, and a checkpointer that died without one was taken for a healthy one: close() went on replaying
+            // from where the error left a record applied part way and wrote a checkpoint of that
+            problem = STOPPED;
+            try {
+                problem = STOPPED + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            } catch (Throwable noRoom) { // NOPMD
+                // the constant says it
+            }
         }
     }
+
+    private static final String STOPPED = "checkpointer stopped";
 
     /** How long the background thread waits before it tries again after a checkpoint failed: the period, or 1 s. */
     private long retryNanos() {

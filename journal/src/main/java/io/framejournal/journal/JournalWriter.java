@@ -290,6 +290,17 @@ public final class JournalWriter implements AutoCloseable {
         return lane().append(e);
     }
 
+    /**
+     * Makes an appender on the calling thread and drops it at once, once the journal has a queue file (after the
+     * writer's first record): the first appender made on an existing queue file initializes classes of Chronicle's
+     * ({@code Demarshallable}, reading the file's header) that would otherwise be initialized by some thread's first
+     * call, on whatever stack that call's caller had left. A {@code StackOverflowError} in a static initializer marks
+     * the class unusable for the rest of the JVM's life: no new thread could append, and no journal could be read.
+     */
+    public void initializeForNewThreads() {
+        queue.createAppender().close(); // nothing is appended through it
+    }
+
     /** Index of the last record written to the queue by anyone, or {@link JournalIndex#NONE}. */
     public long lastIndex() {
         long last = queue.lastIndex();

@@ -4,6 +4,7 @@ import io.framejournal.allocator.FrameStatus;
 import io.framejournal.allocator.SlotSource;
 import io.framejournal.allocator.SlotTable;
 import io.framejournal.allocator.SlotView;
+import io.framejournal.journal.Interrupts;
 import io.framejournal.journal.JournalIndex;
 import io.framejournal.journal.RegionConfig;
 import io.framejournal.journal.RegionException;
@@ -29,6 +30,12 @@ import java.util.Map;
  * layout that reader does not follow), the journal through a
  * read-only reader, and no byte of the region changes, whether its writer is alive, dead or long gone.
  *
+ * <p>Its calls are not cancellable, as {@code MetaRegion.open} is not: on a thread whose interrupt status is set (a
+ * worker stopped with {@code shutdownNow}, a test that left its thread interrupted) they run with the status cleared
+ * and set it again for the caller. An interrupt closes a {@code FileChannel} under the thread that reads through it:
+ * the slot table was reported unreadable ({@code inspect} threw, {@code audit} warned and skipped the divergence check),
+ * and a {@code Region} whose channel an interrupt closed could read no slot it had not read before.
+ *
  * <pre>{@code
  * try (Region region = Region.inspect(dir)) {
  *     SlotView s = region.slot(0x33000);          // status and usage as enums
@@ -53,13 +60,15 @@ public final class Region implements AutoCloseable {
      * @throws RegionException when {@code dir} is not a readable region (one line that says why)
      */
     public static Region inspect(Path dir) {
-        RegionInput input = RegionInput.open(dir);
-        return new Region(input, SlotTable.openReadOnly(input.layout().slots(), input.nrSlots()));
+        return Interrupts.deferredDuring(() -> {
+            RegionInput input = RegionInput.open(dir);
+            return new Region(input, SlotTable.openReadOnly(input.layout().slots(), input.nrSlots()));
+        });
     }
 
     /** Audits the region in {@code dir}: the same report as {@code framejournal audit dir}. */
     public static Audit audit(Path dir) {
-        return new Audit(Auditor.audit(RegionInput.open(dir), JournalIndex.NONE));
+        return Interrupts.deferredDuring(() -> new Audit(Auditor.audit(RegionInput.open(dir), JournalIndex.NONE)));
     }
 
     public Path dir() {
@@ -82,49 +91,60 @@ public final class Region implements AutoCloseable {
 
     /** The slot of the frame at {@code paddr} (page-aligned, below maxPaddr), as the slot table holds it. */
     public SlotView slot(long paddr) {
-        return view(input.slotOfPaddr(paddr), new SlotState());
+        return viewNow(input.slotOfPaddr(paddr));
     }
 
     /** Every slot, in frame order (one object per frame: prefer {@link #inUse()} on large regions). */
     public List<SlotView> slots() {
-        List<SlotView> all = new ArrayList<>(frames());
-        SlotState s = new SlotState();
-        for (int i = 0; i < frames(); i++) {
-            all.add(view(i, s));
-        }
-        return all;
+        return Interrupts.deferredDuring(() -> {
+            List<SlotView> all = new ArrayList<>(frames());
+            SlotState s = new SlotState();
+            for (int i = 0; i < frames(); i++) {
+                all.add(view(i, s));
+            }
+            return all;
+        });
     }
 
     /** The slots that are not free, in frame order. */
     public List<SlotView> inUse() {
-        List<SlotView> used = new ArrayList<>();
-        SlotState s = new SlotState();
-        for (int i = 0; i < frames(); i++) {
-            table.load(i, s);
-            if (!s.isFree() || s.obligations != 0 || s.raw != 0) {
-                used.add(SlotView.of(i, config().pageSize(), s));
+        return Interrupts.deferredDuring(() -> {
+            List<SlotView> used = new ArrayList<>();
+            SlotState s = new SlotState();
+            for (int i = 0; i < frames(); i++) {
+                table.load(i, s);
+                if (!s.isFree() || s.obligations != 0 || s.raw != 0) {
+                    used.add(SlotView.of(i, config().pageSize(), s));
+                }
             }
-        }
-        return used;
+            return used;
+        });
     }
 
     /** How many frames have each status. */
     public Map<FrameStatus, Long> countByStatus() {
-        Map<FrameStatus, Long> counts = new EnumMap<>(FrameStatus.class);
-        for (FrameStatus st : FrameStatus.values()) {
-            counts.put(st, 0L);
-        }
-        SlotState s = new SlotState();
-        for (int i = 0; i < frames(); i++) {
-            table.load(i, s);
-            counts.merge(FrameStatus.of(s.refCount), 1L, Long::sum);
-        }
-        return counts;
+        return Interrupts.deferredDuring(() -> {
+            Map<FrameStatus, Long> counts = new EnumMap<>(FrameStatus.class);
+            for (FrameStatus st : FrameStatus.values()) {
+                counts.put(st, 0L);
+            }
+            SlotState s = new SlotState();
+            for (int i = 0; i < frames(); i++) {
+                table.load(i, s);
+                counts.merge(FrameStatus.of(s.refCount), 1L, Long::sum);
+            }
+            return counts;
+        });
     }
 
     /** Audits the region: the same report as {@code framejournal audit dir} (replays the journal from its start). */
     public Audit audit() {
-        return new Audit(Auditor.audit(input, JournalIndex.NONE));
+        return Interrupts.deferredDuring(() -> new Audit(Auditor.audit(input, JournalIndex.NONE)));
+    }
+
+    /** {@link #slot(long)}'s reading, with the interrupt status cleared (see the class comment). */
+    private SlotView viewNow(int slot) {
+        return Interrupts.deferredDuring(() -> view(slot, new SlotState()));
     }
 
     private SlotView view(int slot, SlotState s) {

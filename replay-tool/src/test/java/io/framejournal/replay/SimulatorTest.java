@@ -126,6 +126,47 @@ class SimulatorTest {
         assertThat(audit.rawReferences()).isZero();
     }
 
+    /**
+     * A simulation run by an executor that is shut down with {@code shutdownNow} (an embedder stopping its workers):
+     * the interrupt stops it as {@link Simulator#stop()} does, on one thread and on several. Before the fix, a run on
+     * one thread went on for its whole duration (here a minute), and one on several threw "simulation interrupted" at
+     * once and closed the region with everything its workers held still outstanding (hundreds of audit findings).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 3})
+    void anInterruptStopsTheRunAsStopDoesAndTheRegionEndsClean(int threads) throws Exception {
+        Path dir = tmp.resolve("r");
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.Future<Object[]> run = executor.submit(() -> {
+            SimulationResult r = new Simulator(dir)
+                    .maxPaddr(SMALL)
+                    .threads(threads)
+                    .duration(java.time.Duration.ofMinutes(1))
+                    .onProgress(n -> running.countDown())
+                    .run();
+            return new Object[] {r, Thread.currentThread().isInterrupted()};
+        });
+        assertThat(running.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        long stoppedAt = System.nanoTime();
+        executor.shutdownNow();
+        Object[] got = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat((System.nanoTime() - stoppedAt) / 1_000_000_000)
+                .as("seconds from the interrupt to the end of the run")
+                .isLessThan(15);
+        SimulationResult r = (SimulationResult) got[0];
+        assertThat(r.stopped()).as("the result says it was stopped").isTrue();
+        assertThat(r.ops()).isPositive();
+        assertThat((Boolean) got[1])
+                .as("the interrupt is set again when run() returns")
+                .isTrue();
+        AuditReport audit = Auditor.audit(RegionInput.open(dir), JournalIndex.NONE);
+        assertThat(audit.findings())
+                .as("what the workers held was released: %s", audit)
+                .isZero();
+        assertThat(RegionInput.open(dir).clean()).as("closed clean").isTrue();
+    }
+
     @Test
     void aCleanRegionIsReopenedAndItsLeaksCarryOver() {
         Path dir = tmp.resolve("r");

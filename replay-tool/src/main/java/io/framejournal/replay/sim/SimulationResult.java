@@ -24,7 +24,8 @@ import java.util.Map;
  * @param redoPointProblem  with {@code --redo-point-every}: why the redo point could not be recorded at the end of the
  *                          run (the slot table could not be forced to disk, after which none is recorded for the rest
  *                          of the session), or {@code null}
- * @param stopped          whether the run was stopped early ({@link Simulator#stop()}: Ctrl-C in the CLI)
+ * @param stopped          whether the run was stopped early ({@link Simulator#stop()}: Ctrl-C in the CLI; or an interrupt
+ *                          of the thread running it)
  */
 public record SimulationResult(
         Path dir,

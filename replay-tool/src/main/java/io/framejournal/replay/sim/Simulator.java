@@ -209,7 +209,14 @@ public final class Simulator {
         return this;
     }
 
-    /** Creates the region (or opens it when it exists and is clean), runs the workload and closes the region. */
+    /**
+     * Creates the region (or opens it when it exists and is clean), runs the workload and closes the region. An
+     * interrupt of the thread running it (an executor's {@code shutdownNow}) stops the run as {@link #stop()} does: the
+     * workers end the operations they are in, release what they hold, the region is closed clean, and the result says
+     * it was stopped; the interrupt status is set again when this returns. (Until 2026-11-28 a run on one thread
+     * ignored the interrupt until its duration or operations ran out, and one on several threads threw at once,
+     * closing the region with everything its workers held still outstanding.)
+     */
     public SimulationResult run() {
         boolean exists = Files.isRegularFile(new RegionLayout(dir).config());
         LeakDetection detection = leakDetection != null
@@ -244,6 +251,7 @@ public final class Simulator {
         Shared shared;
         List<Worker> workers = new ArrayList<>();
         long first = JournalIndex.NONE;
+        boolean interrupted = false;
         try {
             shared = new Shared(region, threads);
             first = RegionStatus.read(new RegionLayout(dir).status()).checkpoint();
@@ -253,7 +261,7 @@ public final class Simulator {
             }
             long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
             if (threads == 1) {
-                workers.get(0).run(deadline);
+                workers.get(0).run(deadline); // on this thread: an interrupt of it stops the worker (see run())
             } else {
                 List<Thread> running = new ArrayList<>();
                 for (Worker w : workers) {
@@ -263,8 +271,20 @@ public final class Simulator {
                     running.add(th);
                 }
                 for (Thread th : running) {
-                    th.join();
+                    while (th.isAlive()) {
+                        try {
+                            th.join();
+                        } catch (InterruptedException e) {
+                            // as stop(): the workers end their operations, and are still waited for (the interrupt is
+                            // set again below), so that what they hold is released and the region closed clean
+                            stopRequested = true;
+                            interrupted = true;
+                        }
+                    }
                 }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                stopRequested = true; // the one worker, on this thread, stopped for it
             }
             RuntimeException failed = shared.failure.get();
             if (failed != null) {
@@ -273,10 +293,8 @@ public final class Simulator {
             for (Worker w : workers) {
                 w.releaseAll();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("simulation interrupted", e);
         } finally {
+            io.framejournal.journal.Interrupts.restore(interrupted);
             String running = region.checkpointProblem();
             region.close();
             // a checkpointer failing at the end of the run, else a checkpoint at close that could not be written
@@ -445,7 +463,8 @@ public final class Simulator {
                 for (long done = 0; done < share; done++) {
                     if ((deadline != Long.MAX_VALUE && System.nanoTime() >= deadline)
                             || shared.failure.get() != null
-                            || stopRequested) {
+                            || stopRequested
+                            || Thread.currentThread().isInterrupted()) { // run() on this thread was interrupted
                         break;
                     }
                     if (nanosPerOp > 0) {

@@ -96,7 +96,8 @@ class JsonContractCliTest {
                     case "diff" ->
                         "command schema dir from to lastRead events changedCount stopReason warnings changed"
                                 + " leaks rawLeaks bySite sites";
-                    case "diff-regions" -> "command schema dirA dirB compared parted fields stopReason eventA eventB";
+                    case "diff-regions" ->
+                        "command schema dirA dirB compared parted fields stopReason formatA formatB eventA eventB";
                     case "stats" ->
                         "command schema dir frames maxPaddr clean archive writer events firstIndex"
                                 + " lastIndex firstTime lastTime sessions cleanCloses recoveries journalFiles journalBytes"

@@ -56,6 +56,23 @@ final class JarRunner {
         return root().resolve("replay-tool/target/framejournal.jar");
     }
 
+    /**
+     * Runs {@code framejournal args} in this JVM ({@code FrameJournalCli.run}, what the jar's main calls), its output
+     * caught as UTF-8: for checks of many command lines, where a JVM per run would cost seconds each.
+     */
+    static Result inProcess(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = io.framejournal.replay.cli.FrameJournalCli.run(
+                args,
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        return new Result(
+                exit,
+                out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Runs {@code java @config/chronicle.jvmopts -jar replay-tool/target/framejournal.jar args} in {@code cwd}. */
     static Result jar(Path cwd, long timeoutSeconds, String... args) {
         return exec(cwd, timeoutSeconds, command(args));

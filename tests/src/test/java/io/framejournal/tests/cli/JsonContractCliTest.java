@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.framejournal.replay.cli.FrameJournalCli;
 import io.framejournal.tests.cli.JarRunner.Result;
 import io.framejournal.tests.support.FileHashes;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,16 +108,6 @@ class JsonContractCliTest {
                     default -> throw new IllegalArgumentException(kind);
                 };
         return List.of(fields.split(" "));
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = FrameJournalCli.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** The one JSON value in {@code text}, as maps, lists, strings, numbers, booleans and nulls; nothing may follow it. */
@@ -229,8 +215,8 @@ class JsonContractCliTest {
         String[] args = java.util.Arrays.stream(line.strip().split(" "))
                 .map(w -> w.equals("S") ? SAMPLE : w.equals("OUT") ? out : w)
                 .toArray(String[]::new);
-        Result json = run(append(args, "--json"));
-        Result text = run(args);
+        Result json = JarRunner.inProcess(append(args, "--json"));
+        Result text = JarRunner.inProcess(args);
         assertThat(json.exit())
                 .as("the exit code of the text mode; stderr %s", json.err())
                 .isEqualTo(text.exit());
@@ -248,7 +234,7 @@ class JsonContractCliTest {
 
     @Test
     void dumpWritesOneDocumentedObjectPerLineAndNothingElse() throws IOException {
-        Result r = run("dump", SAMPLE, "--json", "--limit", "300");
+        Result r = JarRunner.inProcess("dump", SAMPLE, "--json", "--limit", "300");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
         List<String> lines = r.out().lines().toList();
@@ -259,7 +245,7 @@ class JsonContractCliTest {
             assertThat(List.copyOf(e.keySet())).isEqualTo(documented("dump"));
             assertCommonTypes(e, "", null);
         }
-        Result empty = run("dump", SAMPLE, "--json", "--until", "0x1");
+        Result empty = JarRunner.inProcess("dump", SAMPLE, "--json", "--until", "0x1");
         assertThat(empty.exit()).isZero();
         assertThat(empty.out()).as("an empty range: no line, no document").isEmpty();
         assertThat(empty.err()).startsWith("framejournal: note: --until 0x1 is before the journal's first record");
@@ -272,8 +258,8 @@ class JsonContractCliTest {
                 new String[] {"state", SAMPLE, "--frame", "99999"},
                 new String[] {"history", SAMPLE, "--frame", "5000"},
                 new String[] {"audit", tmp.resolve("none").toString()})) {
-            Result json = run(append(args, "--json"));
-            Result text = run(args);
+            Result json = JarRunner.inProcess(append(args, "--json"));
+            Result text = JarRunner.inProcess(args);
             assertThat(json.out()).as("stdout of %s", List.of(args)).isEmpty();
             assertThat(json.exit()).isEqualTo(text.exit()).isEqualTo(2);
             assertThat(json.errLines()).singleElement().asString().startsWith("framejournal: ");

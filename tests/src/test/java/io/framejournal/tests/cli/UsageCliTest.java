@@ -3,11 +3,7 @@ package io.framejournal.tests.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.framejournal.replay.cli.FrameJournalCli;
 import io.framejournal.tests.cli.JarRunner.Result;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -84,26 +80,16 @@ class UsageCliTest {
             })
     void everyCommandsHelpAndVersionGoToStdoutWithExit0(String command) {
         for (String flag : List.of("--help", "-h")) {
-            Result help = inProcess(command, flag);
+            Result help = JarRunner.inProcess(command, flag);
             assertThat(help.exit()).as(help.err()).isZero();
             assertThat(help.err()).isEmpty();
             assertThat(help.out()).contains("Usage: framejournal " + command);
         }
         for (String flag : List.of("--version", "-V")) {
-            Result version = inProcess(command, flag);
+            Result version = JarRunner.inProcess(command, flag);
             assertThat(version.exit()).as(version.err()).isZero();
             assertThat(version.err()).isEmpty();
             assertThat(version.out()).startsWith("framejournal ").contains("(journal format ");
         }
-    }
-
-    private static Result inProcess(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = FrameJournalCli.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }
